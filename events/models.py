@@ -1,0 +1,1 @@
+"""events: models arrive with its issue."""

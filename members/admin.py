@@ -1,0 +1,206 @@
+from django.contrib import admin
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from members.models import (
+    Branch,
+    Constituency,
+    ElectedRepresentative,
+    Membership,
+    Office,
+    Person,
+    Postcode,
+    Ward,
+)
+from members.services import person_place
+from partyhub.scoping import ScopedAdminMixin
+
+
+class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    pass
+
+
+class ScopedInline(ScopedAdminMixin, admin.TabularInline):
+    extra = 0
+
+
+@admin.register(Constituency)
+class ConstituencyAdmin(ScopedAdmin):
+    list_display = ("name", "ons_code", "contact_email")
+    search_fields = ("name", "ons_code")
+    prepopulated_fields = {"slug": ("name",)}
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "ons_code")}),
+        (_("Contact"), {"fields": ("contact_email", "postal_address")}),
+        (_("Public page"), {"fields": ("description",)}),
+    )
+
+    def has_add_permission(self, request):
+        # New CLPs are set up by the regional organiser.
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Ward)
+class WardAdmin(ScopedAdmin):
+    list_display = ("name", "constituency", "ons_code")
+    list_filter = ("constituency",)
+    search_fields = ("name", "ons_code")
+    list_select_related = ("constituency",)
+
+
+@admin.register(Branch)
+class BranchAdmin(ScopedAdmin):
+    list_display = ("name", "constituency", "ward_names")
+    list_filter = ("constituency",)
+    search_fields = ("name",)
+    list_select_related = ("constituency",)
+    filter_horizontal = ("wards",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("wards")
+
+    @admin.display(description=_("wards"))
+    def ward_names(self, obj: Branch) -> str:
+        return ", ".join(w.name for w in obj.wards.all())
+
+
+@admin.register(Postcode)
+class PostcodeAdmin(ScopedAdmin):
+    list_display = ("postcode", "ward", "constituency")
+    list_filter = ("constituency",)
+    search_fields = ("postcode",)
+    list_select_related = ("ward", "constituency")
+    autocomplete_fields = ("ward",)
+
+
+class MembershipInline(ScopedInline):
+    model = Membership
+    fields = (
+        "membership_number",
+        "constituency",
+        "branch",
+        "status",
+        "joined",
+        "trade_union",
+    )
+
+
+class OfficeInline(ScopedInline):
+    model = Office
+    fk_name = "person"
+    fields = ("role", "constituency", "branch", "starts", "ends")
+
+
+@admin.register(Person)
+class PersonAdmin(ScopedAdmin):
+    list_display = (
+        "last_name",
+        "first_name",
+        "email",
+        "postcode",
+        "ward",
+        "constituency",
+        "membership_status",
+    )
+    list_display_links = ("last_name", "first_name")
+    list_filter = ("constituency", "ward", "memberships__status", "memberships__branch")
+    search_fields = (
+        "first_name",
+        "last_name",
+        "email",
+        "postcode",
+        "memberships__membership_number",
+    )
+    list_select_related = ("constituency", "ward")
+    autocomplete_fields = ("ward",)
+    readonly_fields = ("created", "updated")
+    inlines = (MembershipInline, OfficeInline)
+    list_per_page = 50
+    fieldsets = (
+        (None, {"fields": ("first_name", "last_name")}),
+        (_("Contact"), {"fields": ("email", "phone", "mobile")}),
+        (
+            _("Address"),
+            {"fields": ("address_line_1", "address_line_2", "town", "postcode")},
+        ),
+        (_("Constituency"), {"fields": ("constituency", "ward")}),
+        (_("Record"), {"fields": ("created", "updated")}),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "memberships",
+                    queryset=Membership.objects.only(
+                        "person_id", "status", "membership_number"
+                    ),
+                )
+            )
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            # Linking a login to a person is the regional organiser's job.
+            fieldsets = (*fieldsets, (_("Login"), {"fields": ("user",)}))
+        return fieldsets
+
+    def get_autocomplete_fields(self, request):
+        fields = super().get_autocomplete_fields(request)
+        return (*fields, "user") if request.user.is_superuser else fields
+
+    @admin.display(description=_("membership"))
+    def membership_status(self, obj: Person) -> str:
+        return ", ".join(m.get_status_display() for m in obj.memberships.all()) or "—"
+
+    def save_model(self, request, obj: Person, form, change: bool) -> None:
+        if "postcode" in form.changed_data or (obj.postcode and not obj.ward_id):
+            person_place(person=obj)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Membership)
+class MembershipAdmin(ScopedAdmin):
+    list_display = (
+        "membership_number",
+        "person",
+        "status",
+        "joined",
+        "branch",
+        "constituency",
+    )
+    list_filter = ("status", "constituency", "branch")
+    search_fields = (
+        "membership_number",
+        "person__first_name",
+        "person__last_name",
+        "person__email",
+    )
+    list_select_related = ("person", "branch", "constituency")
+    autocomplete_fields = ("person", "branch")
+    date_hierarchy = "joined"
+
+
+@admin.register(Office)
+class OfficeAdmin(ScopedAdmin):
+    list_display = ("person", "role", "constituency", "branch", "starts", "ends")
+    list_filter = ("role", "constituency")
+    search_fields = ("person__first_name", "person__last_name", "person__email")
+    list_select_related = ("person", "constituency", "branch")
+    autocomplete_fields = ("person", "branch")
+
+
+@admin.register(ElectedRepresentative)
+class ElectedRepresentativeAdmin(ScopedAdmin):
+    list_display = ("person", "role", "constituency", "starts", "ends")
+    list_filter = ("role", "constituency")
+    search_fields = ("person__first_name", "person__last_name")
+    list_select_related = ("person", "constituency")
+    autocomplete_fields = ("person",)
+    filter_horizontal = ("wards",)

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class MembersConfig(AppConfig):
+    name = "members"
+    verbose_name = _("Members and organisation")
+
+    def ready(self) -> None:
+        # After every app's migrate (and test flush), so the permissions of apps
+        # that migrate later reach the office groups too.
+        post_migrate.connect(_sync_groups, dispatch_uid="members.office_groups_sync")
+
+
+def _sync_groups(sender, using="default", **kwargs) -> None:
+    from members.services import office_groups_sync
+
+    office_groups_sync(using=using)

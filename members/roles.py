@@ -1,0 +1,80 @@
+"""Offices and the admin rights they carry.
+
+Each office role is a permission group ("Office: Membership secretary") that the
+regional organiser can inspect in the admin. Holding an office today grants that
+group's permissions, for the office's constituency only (see partyhub.scoping).
+Apps add the permissions their models need with `grant_to_roles()` from their
+AppConfig.ready(); groups are brought up to date after every migrate.
+"""
+
+from collections.abc import Iterable
+
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    SECRETARY = "secretary", _("Secretary")
+    TREASURER = "treasurer", _("Treasurer")
+    MEMBERSHIP_SECRETARY = "membership_secretary", _("Membership secretary")
+    CAMPAIGN_COORDINATOR = "campaign_coordinator", _("Campaign co-ordinator")
+    VOLUNTEER_MANAGER = "volunteer_manager", _("Volunteer manager")
+    WOMENS_OFFICER = "womens_officer", _("Women's officer")
+    YOUTH_OFFICER = "youth_officer", _("Youth officer")
+    ETHNIC_MINORITY_OFFICER = "ethnic_minority_officer", _("Ethnic minority officer")
+    TRADE_UNION_LIAISON = "trade_union_liaison", _("Trade union liaison officer")
+    POLITICAL_EDUCATION = "political_education", _("Political education officer")
+    SOCIAL_SECRETARY = "social_secretary", _("Social secretary")
+
+
+# Every officer can read the organisation and its people, and the audit log.
+_READ = [
+    "members.view_constituency",
+    "members.view_ward",
+    "members.view_branch",
+    "members.view_person",
+    "members.view_membership",
+    "members.view_office",
+    "members.view_electedrepresentative",
+    "members.view_postcode",
+    "audit.view_auditentry",
+]
+_EDIT_PEOPLE = ["members.add_person", "members.change_person"]
+_EDIT_ORGANISATION = [
+    "members.change_constituency",
+    "members.add_ward",
+    "members.change_ward",
+    "members.add_branch",
+    "members.change_branch",
+    "members.add_office",
+    "members.change_office",
+    "members.add_electedrepresentative",
+    "members.change_electedrepresentative",
+]
+_EDIT_MEMBERSHIP = [
+    "members.add_membership",
+    "members.change_membership",
+    "members.add_postcode",
+    "members.change_postcode",
+]
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {role: set(_READ) for role in Role.values}
+for _role in (Role.CHAIR, Role.SECRETARY):
+    ROLE_PERMISSIONS[_role] |= {*_EDIT_PEOPLE, *_EDIT_ORGANISATION}
+ROLE_PERMISSIONS[Role.MEMBERSHIP_SECRETARY] |= {*_EDIT_PEOPLE, *_EDIT_MEMBERSHIP}
+for _role in (Role.CAMPAIGN_COORDINATOR, Role.VOLUNTEER_MANAGER):
+    ROLE_PERMISSIONS[_role] |= set(_EDIT_PEOPLE)
+
+
+def grant_to_roles(roles: Iterable[str], permissions: Iterable[str]) -> None:
+    """Let an app give office roles the permissions its models need."""
+    for role in roles:
+        ROLE_PERMISSIONS[role] |= set(permissions)
+
+
+def group_name(role: str) -> str:
+    # Group names are stored, so they are always built in English.
+    with translation.override("en"):
+        return f"Office: {Role(role).label}"

@@ -1,0 +1,40 @@
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from partyhub.audit.models import AuditEntry
+from partyhub.scoping import constituency_id_of
+
+
+def audit_log(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    constituency_id: int | None = None,
+    row_count: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Record one thing somebody (or the system, actor=None) did.
+
+    The constituency comes from the object when not given, so officers of that
+    constituency can read the entry and nobody else can.
+    """
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    if constituency_id is None and obj is not None:
+        constituency_id = constituency_id_of(obj)
+    return AuditEntry.objects.create(
+        actor=actor,
+        actor_repr=str(actor) if actor is not None else "system",
+        action=action,
+        constituency_id=constituency_id,
+        content_type=ContentType.objects.get_for_model(obj)
+        if obj is not None
+        else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        row_count=row_count,
+        detail=detail or {},
+    )

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from partyhub import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("clp/", include("members.urls")),
+]

@@ -1,0 +1,1 @@
+"""supporters: models arrive with its issue."""
