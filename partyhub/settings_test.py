@@ -13,15 +13,15 @@ os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/2")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DEBUG", "0")
 
-from partyhub.settings import *  # noqa: E402,F403
+from partyhub.settings import *
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SECURE_SSL_REDIRECT = False
 STORAGES["staticfiles"]["BACKEND"] = (
-    "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+    "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
-CACHES["default"]["KEY_PREFIX"] = "test"  # noqa: F405
+CACHES["default"]["KEY_PREFIX"] = "test"
 # Serve static files from the finders: tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
