@@ -13,6 +13,7 @@ from members.models import (
     Ward,
 )
 from members.services import person_place
+from partyhub.exports import ExportPermissionMixin, csv_export_action
 from partyhub.scoping import ScopedAdminMixin
 
 
@@ -94,8 +95,40 @@ class OfficeInline(ScopedInline):
     fields = ("role", "constituency", "branch", "starts", "ends")
 
 
+def _membership_numbers(person: Person) -> str:
+    return " ".join(m.membership_number for m in person.memberships.all())
+
+
+def _membership_statuses(person: Person) -> str:
+    return " ".join(m.status for m in person.memberships.all())
+
+
 @admin.register(Person)
-class PersonAdmin(ScopedAdmin):
+class PersonAdmin(ExportPermissionMixin, ScopedAdmin):
+    export_permission = "members.export_person"
+    actions = [
+        csv_export_action(
+            columns=[
+                ("first_name", lambda p: p.first_name),
+                ("last_name", lambda p: p.last_name),
+                ("email", lambda p: p.email),
+                ("phone", lambda p: p.phone),
+                ("mobile", lambda p: p.mobile),
+                ("address_line_1", lambda p: p.address_line_1),
+                ("address_line_2", lambda p: p.address_line_2),
+                ("town", lambda p: p.town),
+                ("postcode", lambda p: p.postcode),
+                ("ward", lambda p: p.ward.name if p.ward else ""),
+                (
+                    "constituency",
+                    lambda p: p.constituency.name if p.constituency else "",
+                ),
+                ("membership_numbers", _membership_numbers),
+                ("membership_status", _membership_statuses),
+            ],
+            description=_("Export selected people to CSV"),
+        )
+    ]
     list_display = (
         "last_name",
         "first_name",

@@ -211,6 +211,7 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        permissions = [("export_person", _("Can export people to CSV"))]
         ordering = ("last_name", "first_name", "pk")
         constraints = [
             # One human, one record: an email makes at most one Person per CLP.

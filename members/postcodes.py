@@ -2,6 +2,7 @@
 
 import re
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,22 @@ def is_postcode(value: str) -> bool:
     return True
 
 
+class PostcodeFormField(forms.CharField):
+    """Accepts a postcode however it is typed and cleans it to 'B8 1AA'."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["max_length"] = 16  # typed input may carry spaces; stored value is 8
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("autocomplete", "postal-code")
+        self.widget.attrs.setdefault("autocapitalize", "characters")
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        return normalise_postcode(value)
+
+
 class PostcodeField(models.CharField):
     """A CharField that stores postcodes normalised ('B8 1AA') and rejects others."""
 
@@ -50,6 +67,9 @@ class PostcodeField(models.CharField):
         if not value:
             return value
         return normalise_postcode(value)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": PostcodeFormField, **kwargs})
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()

@@ -41,7 +41,7 @@ _READ = [
     "members.view_postcode",
     "audit.view_auditentry",
 ]
-_EDIT_PEOPLE = ["members.add_person", "members.change_person"]
+_EDIT_PEOPLE = ["members.add_person", "members.change_person", "members.export_person"]
 _EDIT_ORGANISATION = [
     "members.change_constituency",
     "members.add_ward",

@@ -212,8 +212,20 @@ class ScopedAdminMixin:
     def log_deletions(self, request, queryset):
         from partyhub.audit.services import audit_log
 
+        per_constituency: dict[int | None, int] = {}
         for obj in queryset:
             audit_log(actor=request.user, action=f"{_label(obj)}.delete", obj=obj)
+            cid = constituency_id_of(obj)
+            per_constituency[cid] = per_constituency.get(cid, 0) + 1
+        if len(queryset) > 1:
+            # A bulk action: one entry per constituency with its row count.
+            for cid, count in per_constituency.items():
+                audit_log(
+                    actor=request.user,
+                    action=f"{queryset.model._meta.model_name}.bulk_delete",
+                    constituency_id=cid,
+                    row_count=count,
+                )
         return super().log_deletions(request, queryset)
 
     def _audit(self, request, obj, verb: str, message) -> None:
