@@ -8,6 +8,9 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members and organisation")
 
     def ready(self) -> None:
+        from members import segments
+
+        segments.register()
         # After every app's migrate (and test flush), so the permissions of apps
         # that migrate later reach the office groups too.
         post_migrate.connect(_sync_groups, dispatch_uid="members.office_groups_sync")

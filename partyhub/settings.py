@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "template_partials",
     "partyhub.accounts",
     "partyhub.audit",
+    "partyhub.comms",
     "members",
     "supporters",
     "campaigns",
@@ -148,6 +149,17 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="partyhub <noreply@localhost>"
 )
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+
+# --- Communications -------------------------------------------------------------
+COMMS_FROM_ADDRESS = env.str("COMMS_FROM_ADDRESS", default="noreply@partyhub.localhost")
+# A worker's claim on a batch of deliveries: freed by the beat tick after this long.
+COMMS_CLAIM_LEASE_SECONDS = env.int("COMMS_CLAIM_LEASE_SECONDS", default=600)
+COMMS_SEND_TASK_SECONDS = env.int("COMMS_SEND_TASK_SECONDS", default=50)
+COMMS_SEND_PARALLELISM = env.int("COMMS_SEND_PARALLELISM", default=2)
+# Unsubscribe and preference links in emails keep working this long.
+COMMS_LINK_MAX_AGE_SECONDS = env.int(
+    "COMMS_LINK_MAX_AGE_SECONDS", default=60 * 60 * 24 * 365
+)
 
 # --- Accounts ----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -1,0 +1,90 @@
+"""What officers do with messages: schedule, send now, test-send, cancel."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partyhub.audit.services import audit_log
+from partyhub.comms.models import Message
+from partyhub.comms.rendering import render
+from partyhub.comms.sending import message_reason
+
+
+class MessageStateError(ValidationError):
+    pass
+
+
+@transaction.atomic
+def message_schedule(
+    *, message: Message, actor: Any, send_at: datetime.datetime | None = None
+) -> Message:
+    """Schedule a draft (send_at None: now). The beat tick dispatches it when due."""
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if message.status != Message.Status.DRAFT:
+        raise MessageStateError(
+            _("Only a draft can be scheduled; this one is %(s)s.")
+            % {"s": message.get_status_display()}
+        )
+    if message.segment_id is None:
+        raise MessageStateError(_("Choose who the message goes to before sending it."))
+    if message.segment.constituency_id != message.constituency_id:
+        raise MessageStateError(_("That segment belongs to another constituency."))
+    message.status = Message.Status.SCHEDULED
+    message.send_at = send_at or timezone.now()
+    message.save(update_fields=["status", "send_at", "updated"])
+    audit_log(
+        actor=actor,
+        action="message.schedule",
+        obj=message,
+        detail={"send_at": message.send_at.isoformat()},
+    )
+    if message.send_at <= timezone.now():
+        from partyhub.comms.tasks import dispatch_message
+
+        transaction.on_commit(lambda: dispatch_message.delay(message.pk))
+    return message
+
+
+@transaction.atomic
+def message_cancel(*, message: Message, actor: Any) -> Message:
+    updated = Message.objects.filter(
+        pk=message.pk, status__in=[Message.Status.DRAFT, Message.Status.SCHEDULED]
+    ).update(status=Message.Status.CANCELLED, updated=timezone.now())
+    if not updated:
+        raise MessageStateError(
+            _("A message that has started sending cannot be cancelled.")
+        )
+    audit_log(actor=actor, action="message.cancel", obj=message)
+    message.refresh_from_db()
+    return message
+
+
+def message_test_send(*, message: Message, actor: Any) -> str:
+    """Send the message to the officer themself, marked as a test. No delivery row."""
+    to = getattr(actor, "email", "")
+    if not to:
+        raise MessageStateError(_("Your login has no email address to send a test to."))
+    person = getattr(actor, "person", None)
+    rendered = render(
+        subject=_("[TEST] %(subject)s") % {"subject": message.subject},
+        body_markdown=message.body,
+        constituency=message.constituency,
+        topic=message.topic,
+        reason=message_reason(message),
+        sender_name=message.sender_name,
+        reply_to=message.reply_to,
+    )
+    email = rendered.for_person(
+        person_id=person.pk if person else 0,
+        to=to,
+        message_id=f"<test-{message.pk}-{timezone.now().timestamp():.0f}@partyhub>",
+    )
+    email.send()
+    audit_log(actor=actor, action="message.test_send", obj=message)
+    return to

@@ -1,0 +1,66 @@
+"""Celery tasks: a few lines each, calling the sending services.
+
+Every task may run twice or be interrupted: the Delivery rows make that harmless.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+
+from partyhub.celery import app
+from partyhub.comms import sending
+
+
+@app.task(acks_late=True)
+def dispatch_message(message_id: int) -> int:
+    created = sending.message_dispatch(message_id=message_id)
+    if created:
+        kick_senders()
+    return created
+
+
+@app.task(acks_late=True)
+def send_pending() -> int:
+    """Claim and send batches for up to a time budget, then hand over to a fresh task."""
+    deadline = time.monotonic() + settings.COMMS_SEND_TASK_SECONDS
+    sent = 0
+    while time.monotonic() < deadline:
+        ids = sending.deliveries_claim()
+        if not ids:
+            return sent
+        sent += sending.deliveries_send(ids=ids).get("sent", 0)
+    send_pending.delay()
+    return sent
+
+
+def kick_senders() -> None:
+    for _ in range(settings.COMMS_SEND_PARALLELISM):
+        send_pending.delay()
+
+
+@app.task(acks_late=True)
+def tick() -> dict:
+    """The beat tick (every minute): recover, dispatch what is due, resume sending."""
+    from django.utils import timezone
+
+    from partyhub.comms.models import Message
+
+    result = sending.deliveries_recover()
+    due = Message.objects.filter(
+        status=Message.Status.SCHEDULED, send_at__lte=timezone.now()
+    ).values_list("pk", flat=True)
+    result["dispatched"] = sum(sending.message_dispatch(message_id=pk) for pk in due)
+    result["reminders"] = sending.reminders_queue_due()
+    result["finished"] = sending.messages_finish()
+    if sending.pending_work_exists():
+        kick_senders()
+    return result
+
+
+@app.task(acks_late=True)
+def newsletter_check() -> int:
+    from partyhub.comms.newsletter import newsletter_reminders_schedule
+
+    return newsletter_reminders_schedule()
