@@ -1,0 +1,123 @@
+"""Reminders framework and the quarterly newsletter's beat jobs."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from partyhub.comms import sending
+from partyhub.comms.models import Delivery, Message, Reminder
+from partyhub.comms.newsletter import (
+    newsletter_reminders_schedule,
+    next_quarter,
+    quarter_label,
+)
+from partyhub.comms.reminders import reminder_schedule
+
+
+def _send_all():
+    sending.reminders_queue_due()
+    while ids := sending.deliveries_claim():
+        sending.deliveries_send(ids=ids)
+
+
+def test_quarters():
+    assert quarter_label(datetime.date(2026, 11, 25)) == "2026-Q4"
+    assert next_quarter(datetime.date(2026, 11, 25)) == (
+        "2027-Q1",
+        datetime.date(2027, 1, 1),
+    )
+    assert next_quarter(datetime.date(2027, 2, 1)) == (
+        "2027-Q2",
+        datetime.date(2027, 4, 1),
+    )
+
+
+def test_newsletter_reminder_three_weeks_before_quarter_exactly_once(
+    clp_a, clp_b, officer_a, officer_b, mailoutbox
+):
+    too_early = datetime.date(2026, 12, 10)  # 22 days before 1 January
+    assert newsletter_reminders_schedule(today=too_early) == 0
+    Message.objects.create(
+        constituency=clp_b,
+        kind=Message.Kind.NEWSLETTER,
+        quarter="2027-Q1",
+        subject="Winter news",
+        body="News",
+    )
+    due = datetime.date(2026, 12, 11)
+    assert newsletter_reminders_schedule(today=due) == 1  # A has none; B has one
+    newsletter_reminders_schedule(today=due)  # the beat runs twice
+    newsletter_reminders_schedule(
+        today=due + datetime.timedelta(days=1)
+    )  # and tomorrow
+    _send_all()
+    _send_all()
+    assert [m.to for m in mailoutbox] == [[officer_a.email]]
+    assert "2027-Q1" in mailoutbox[0].subject
+    assert clp_a.name in mailoutbox[0].body
+
+
+def test_one_newsletter_per_quarter_per_constituency(clp_a):
+    from django.db import IntegrityError, transaction
+
+    Message.objects.create(
+        constituency=clp_a, kind="newsletter", quarter="2027-Q1", subject="a", body="a"
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Message.objects.create(
+            constituency=clp_a,
+            kind="newsletter",
+            quarter="2027-Q1",
+            subject="b",
+            body="b",
+        )
+
+
+def test_reminder_scheduled_twice_is_one_row_and_one_email(
+    clp_a, officer_a, mailoutbox
+):
+    person = officer_a.person
+    due = timezone.now() - datetime.timedelta(minutes=1)
+    first = reminder_schedule(
+        kind="comms.newsletter_missing",
+        person=person,
+        due_at=due,
+        about=clp_a,
+        key="k:1:2027-Q1:x",
+    )
+    second = reminder_schedule(
+        kind="comms.newsletter_missing",
+        person=person,
+        due_at=due,
+        about=clp_a,
+        key="k:1:2027-Q1:x",
+    )
+    assert first.pk == second.pk
+    _send_all()
+    _send_all()
+    assert len(mailoutbox) == 1
+    assert Delivery.objects.get(reminder=first).status == Delivery.Status.SENT
+
+
+def test_future_reminder_waits(clp_a, officer_a, mailoutbox):
+    reminder_schedule(
+        kind="comms.newsletter_missing",
+        person=officer_a.person,
+        due_at=timezone.now() + datetime.timedelta(hours=1),
+        about=clp_a,
+        key="k:1:2027-Q1:y",
+    )
+    _send_all()
+    assert mailoutbox == []
+    assert Reminder.objects.get().status == Reminder.Status.PENDING
+
+
+def test_beat_schedule_is_in_the_database(db):
+    from django_celery_beat.models import PeriodicTask
+
+    tasks = set(PeriodicTask.objects.values_list("task", flat=True))
+    assert {
+        "partyhub.comms.tasks.tick",
+        "partyhub.comms.tasks.newsletter_check",
+    } <= tasks
