@@ -59,13 +59,48 @@ _EDIT_MEMBERSHIP = [
     "members.add_postcode",
     "members.change_postcode",
 ]
+# Communications: every officer can read what the CLP sends and to whom, and who has
+# said yes or no (an officer taking a call must be able to check).
+_READ_COMMS = [
+    "comms.view_message",
+    "comms.view_segment",
+    "comms.view_consentevent",
+    "comms.view_delivery",
+    "comms.view_reminder",
+]
+# Composing and sending mail in the CLP's name is for the officers whose job is to
+# talk to members and supporters. The treasurer and the liaison/equalities officers
+# ask one of these to send for them, so fewer logins can mail everybody.
+_COMPOSE = [
+    "comms.add_message",
+    "comms.change_message",
+    "comms.add_segment",
+    "comms.change_segment",
+]
+# Recording a consent taken on the phone edits what we hold about a person.
+_RECORD_CONSENT = ["comms.add_consentevent"]
 
-ROLE_PERMISSIONS: dict[str, set[str]] = {role: set(_READ) for role in Role.values}
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    role: {*_READ, *_READ_COMMS} for role in Role.values
+}
 for _role in (Role.CHAIR, Role.SECRETARY):
     ROLE_PERMISSIONS[_role] |= {*_EDIT_PEOPLE, *_EDIT_ORGANISATION}
 ROLE_PERMISSIONS[Role.MEMBERSHIP_SECRETARY] |= {*_EDIT_PEOPLE, *_EDIT_MEMBERSHIP}
 for _role in (Role.CAMPAIGN_COORDINATOR, Role.VOLUNTEER_MANAGER):
     ROLE_PERMISSIONS[_role] |= set(_EDIT_PEOPLE)
+for _role in (
+    Role.CHAIR,
+    Role.SECRETARY,
+    Role.MEMBERSHIP_SECRETARY,
+    Role.CAMPAIGN_COORDINATOR,
+    Role.VOLUNTEER_MANAGER,
+    Role.SOCIAL_SECRETARY,
+):
+    ROLE_PERMISSIONS[_role] |= set(_COMPOSE)
+# Whoever may edit people may record their consent.
+for _role, _perms in ROLE_PERMISSIONS.items():
+    if set(_EDIT_PEOPLE) <= _perms:
+        _perms |= set(_RECORD_CONSENT)
 
 
 def grant_to_roles(roles: Iterable[str], permissions: Iterable[str]) -> None:

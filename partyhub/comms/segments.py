@@ -76,3 +76,35 @@ def segment_people(*, constituency: Any, criteria_values: dict[str, Any]) -> Que
     # Conditions may join across memberships and other many-valued relations; the
     # subquery keeps exactly one row per person.
     return person_model.objects.filter(pk__in=people.values("pk"))
+
+
+@dataclass(frozen=True)
+class SegmentPreview:
+    """Who a segment selects right now: how many, how many may be emailed, a sample."""
+
+    total: int
+    emailable: int
+    sample: list[Any]
+
+
+def segment_preview(
+    *,
+    constituency: Any,
+    criteria_values: dict[str, Any],
+    topic: str = "",
+    limit: int = 20,
+) -> SegmentPreview:
+    """Read-only: count and sample the people a segment selects, and how many of
+    them could be emailed about `topic` now (consent, no opt-out, no bounce)."""
+    from partyhub.comms.consent import contactable
+
+    people = segment_people(constituency=constituency, criteria_values=criteria_values)
+    return SegmentPreview(
+        total=people.count(),
+        emailable=contactable(people, channel="email", topic=topic).count(),
+        sample=list(
+            people.select_related("ward").order_by("last_name", "first_name", "pk")[
+                :limit
+            ]
+        ),
+    )
