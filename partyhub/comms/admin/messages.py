@@ -1,20 +1,17 @@
-"""The officers' communications admin: segments, messages, the consent ledger and
-the records of what was sent.
+"""Messages: compose, preview, test, send now, schedule, cancel.
 
-Every admin is scoped to the officer's constituencies (ScopedAdminMixin). The
-buttons that send, schedule or cancel call the services in partyhub.comms.services,
-which check the message's state, do the work in one transaction and write the
-audit entry; a domain error becomes an admin error message and changes nothing.
+The buttons call partyhub.comms.services, which check the message's state, do
+the work in one transaction and write the audit entry; a domain error becomes an
+admin error message and changes nothing.
 """
 
 from __future__ import annotations
 
 import smtplib
-from typing import Any
 
 import nh3
 from django.contrib import admin, messages
-from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -27,249 +24,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from partyhub.comms.consent import consent_record
-from partyhub.comms.forms import (
-    LONDON,
-    PREVIEW_BUTTON,
-    ConsentRecordForm,
-    MessageForm,
-    ScheduleForm,
-    SegmentForm,
-    criteria_by_kind,
-    describe_criteria,
-    is_criterion_field,
+from partyhub.comms.admin.base import (
+    OwnConstituencyInitialMixin,
+    ScopedAdmin,
+    error_text,
 )
-from partyhub.comms.models import (
-    BouncedAddress,
-    ConsentEvent,
-    Delivery,
-    Message,
-    Reminder,
-    Segment,
-)
+from partyhub.comms.forms import LONDON, MessageForm, ScheduleForm
+from partyhub.comms.models import Delivery, Message
 from partyhub.comms.rendering import ALLOWED_TAGS, render
 from partyhub.comms.segments import SegmentPreview, segment_preview
 from partyhub.comms.sending import message_reason
-from partyhub.comms.services import (
-    message_cancel,
-    message_schedule,
-    message_test_send,
-)
-from partyhub.scoping import ScopedAdminMixin, constituency_ids
-
-PREVIEW_LIMIT = 20
-
-
-class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    pass
-
-
-class OwnConstituencyInitialMixin:
-    """An officer of one constituency finds it already chosen on a new record."""
-
-    def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
-        ids = constituency_ids(request.user)
-        if "constituency" not in initial and ids is not None and len(ids) == 1:
-            initial["constituency"] = next(iter(ids))
-        return initial
-
-
-class ReadOnlyAdmin(ScopedAdmin):
-    """Records the system writes: officers read them, nobody edits them here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
-
-
-# --- segments -----------------------------------------------------------------------
-
-
-@admin.register(Segment)
-class SegmentAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
-    form = SegmentForm
-    list_display = ("name", "constituency", "reason", "updated")
-    list_filter = ("constituency",)
-    search_fields = ("name", "reason")
-    list_select_related = ("constituency",)
-    readonly_fields = ("created_by", "created", "updated")
-
-    class Media:
-        # htmx itself is loaded by the change form's template, after the meta tag
-        # that keeps it within the Content-Security-Policy.
-        js = ("js/comms-admin.js",)
-        css = {"all": ("css/comms-admin.css",)}
-
-    def _can_edit(self, request: HttpRequest, obj: Segment | None) -> bool:
-        if obj is None:
-            return self.has_add_permission(request)
-        return self.has_change_permission(request, obj)
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets: list[tuple[Any, dict[str, Any]]] = [
-            (None, {"fields": ("name", "constituency", "reason")})
-        ]
-        if self._can_edit(request, obj):
-            roles, filters = criteria_by_kind()
-            fieldsets += [
-                (
-                    gettext_lazy("Who is in it: any of these reasons"),
-                    {
-                        "fields": roles,
-                        "description": gettext_lazy(
-                            "Someone is in the segment if any one of the reasons you "
-                            "tick applies to them (reasons are combined with OR). "
-                            "Each person gets one email, however many reasons put "
-                            "them in the segment."
-                        ),
-                    },
-                ),
-                (
-                    gettext_lazy("…and only those who match all of these"),
-                    {
-                        "fields": filters,
-                        "description": gettext_lazy(
-                            "Filters narrow the segment down: a person must match "
-                            "every filter you set (filters are combined with AND). "
-                            "With no reason ticked, the filters apply to everyone "
-                            "the party knows in the constituency."
-                        ),
-                    },
-                ),
-            ]
-        if obj is not None:
-            fieldsets.append(
-                (
-                    gettext_lazy("Record"),
-                    {"fields": ("created_by", "created", "updated")},
-                )
-            )
-        return fieldsets
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        # The criteria fields are added by the form itself (they come from the
-        # apps' registry), so the model form factory must not look for them.
-        fields = kwargs.pop("fields", None)
-        if fields is None:
-            fields = flatten_fieldsets(self.get_fieldsets(request, obj))
-        kwargs["fields"] = [f for f in fields if not is_criterion_field(f)]
-        form = super().get_form(request, obj, change, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
-
-    def save_model(self, request, obj: Segment, form, change: bool) -> None:
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-
-    # --- the live count and preview --------------------------------------------------
-
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        wrap = self.admin_site.admin_view
-        return [
-            path(
-                "preview/",
-                wrap(require_POST(self.preview_view)),
-                name="{}_{}_preview_new".format(*info),
-            ),
-            path(
-                "<path:object_id>/preview/",
-                wrap(self.preview_view),
-                name="{}_{}_preview".format(*info),
-            ),
-            *super().get_urls(),
-        ]
-
-    def _preview_from_form(
-        self, form: SegmentForm
-    ) -> tuple[SegmentPreview | None, list[str]]:
-        form.is_valid()  # fills errors and cleaned_data; a preview never saves
-        errors = form.criteria_errors()
-        if errors:
-            return None, errors
-        constituency = form.cleaned_data.get("constituency")
-        if constituency is None:
-            return None, [_("Choose the constituency first.")]
-        values = form.criteria_values()
-        if not values:
-            return None, []
-        return segment_preview(
-            constituency=constituency, criteria_values=values, limit=PREVIEW_LIMIT
-        ), []
-
-    def _preview_of(self, segment: Segment) -> SegmentPreview:
-        return segment_preview(
-            constituency=segment.constituency,
-            criteria_values=segment.criteria,
-            limit=PREVIEW_LIMIT,
-        )
-
-    def preview_view(
-        self, request: HttpRequest, object_id: str | None = None
-    ) -> HttpResponse:
-        """The recipients panel: GET for a saved segment, POST for the form's
-        unsaved choices (validated by the same form the page uses)."""
-        obj = self.get_object(request, unquote(object_id)) if object_id else None
-        if request.method == "POST":
-            if not self._can_edit(request, obj):
-                raise PermissionDenied
-            form = self.get_form(request, obj, change=obj is not None)(
-                request.POST, instance=obj
-            )
-            preview, errors = self._preview_from_form(form)
-        elif request.method == "GET" and obj is not None:
-            if not self.has_view_or_change_permission(request, obj):
-                raise PermissionDenied
-            preview, errors = self._preview_of(obj), []
-        else:
-            return HttpResponse(status=405)
-        return TemplateResponse(
-            request,
-            "admin/comms/segment/preview.html",
-            {"preview": preview, "preview_errors": errors},
-        )
-
-    def render_change_form(
-        self, request, context, add=False, change=False, form_url="", obj=None
-    ):
-        form = context["adminform"].form
-        editable = self._can_edit(request, obj)
-        preview, errors = None, []
-        if form.is_bound:
-            preview, errors = self._preview_from_form(form)
-        elif obj is not None:
-            preview = self._preview_of(obj)
-        info = self.opts.app_label, self.opts.model_name
-        context.update(
-            {
-                "preview": preview,
-                "preview_errors": errors,
-                "preview_button": PREVIEW_BUTTON,
-                "preview_editable": editable,
-                "preview_url": reverse(
-                    "admin:{}_{}_preview".format(*info), args=[obj.pk]
-                )
-                if obj is not None
-                else reverse("admin:{}_{}_preview_new".format(*info)),
-                "criteria_rows": []
-                if editable or obj is None
-                else describe_criteria(obj.criteria, request.user),
-            }
-        )
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
-
-# --- messages -----------------------------------------------------------------------
+from partyhub.comms.services import message_cancel, message_schedule, message_test_send
 
 
 def _delivery_count(status: str) -> Coalesce:
@@ -564,7 +329,7 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         try:
             to = message_test_send(message=message, actor=request.user)
         except ValidationError as exc:
-            self.message_user(request, _error_text(exc), messages.ERROR)
+            self.message_user(request, error_text(exc), messages.ERROR)
         except (smtplib.SMTPException, OSError) as exc:
             self.message_user(
                 request,
@@ -582,7 +347,7 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         try:
             message_schedule(message=message, actor=request.user)
         except ValidationError as exc:
-            self.message_user(request, _error_text(exc), messages.ERROR)
+            self.message_user(request, error_text(exc), messages.ERROR)
         else:
             self.message_user(
                 request,
@@ -615,7 +380,7 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
                         send_at=form.cleaned_data["send_at"],
                     )
                 except ValidationError as exc:
-                    form.add_error(None, _error_text(exc))
+                    form.add_error(None, error_text(exc))
                 else:
                     when = timezone.localtime(message.send_at, LONDON)
                     self.message_user(
@@ -644,7 +409,7 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         try:
             message_cancel(message=message, actor=request.user)
         except ValidationError as exc:
-            self.message_user(request, _error_text(exc), messages.ERROR)
+            self.message_user(request, error_text(exc), messages.ERROR)
         else:
             self.message_user(
                 request,
@@ -653,135 +418,3 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
                 messages.SUCCESS,
             )
         return self._back(message)
-
-
-# --- the consent ledger -------------------------------------------------------------
-
-
-@admin.register(ConsentEvent)
-class ConsentEventAdmin(ScopedAdmin):
-    """Append-only: officers read the ledger and record what someone told them;
-    the record goes through consent_record, which keeps the current state."""
-
-    form = ConsentRecordForm
-    list_display = (
-        "at",
-        "person",
-        "channel",
-        "topic",
-        "granted",
-        "method",
-        "recorded_by",
-    )
-    list_filter = ("channel", "granted", "method")
-    search_fields = ("person__first_name", "person__last_name", "person__email")
-    list_select_related = ("person", "recorded_by")
-    autocomplete_fields = ("person",)
-    date_hierarchy = "at"
-    show_full_result_count = False
-    add_fields = ("person", "channel", "topic", "granted", "method", "wording")
-    view_fields = (
-        "at",
-        "person",
-        "channel",
-        "topic",
-        "granted",
-        "method",
-        "wording",
-        "recorded_by",
-    )
-
-    def get_fields(self, request, obj=None):
-        return self.add_fields if obj is None else self.view_fields
-
-    def get_readonly_fields(self, request, obj=None):
-        return () if obj is None else self.view_fields
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj: ConsentEvent, form, change: bool) -> None:
-        event = consent_record(
-            person=obj.person,
-            channel=obj.channel,
-            topic=obj.topic,
-            granted=obj.granted,
-            method=obj.method,
-            wording=obj.wording,
-            actor=request.user,
-        )
-        # The admin logs and links to the object it saved: make that the entry
-        # consent_record wrote.
-        obj.pk, obj.at, obj.recorded_by = event.pk, event.at, event.recorded_by
-
-    def save_related(self, request, form, formsets, change: bool) -> None:
-        pass  # no related objects; the row is already written
-
-
-# --- what was sent ------------------------------------------------------------------
-
-
-@admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdmin):
-    list_display = (
-        "to_email",
-        "person",
-        "message",
-        "status",
-        "attempts",
-        "sent_at",
-        "error",
-    )
-    list_filter = ("status", "message")
-    search_fields = ("to_email",)
-    list_select_related = ("person", "message")
-    show_full_result_count = False
-
-
-@admin.register(Reminder)
-class ReminderAdmin(ReadOnlyAdmin):
-    list_display = ("kind", "person", "due_at", "status", "delivery_status")
-    list_filter = ("status", "kind")
-    search_fields = ("kind", "person__first_name", "person__last_name")
-    list_select_related = ("person", "delivery")
-    show_full_result_count = False
-    fields = ("kind", "person", "content_type", "object_id", "due_at", "status")
-
-    @admin.display(description=gettext_lazy("delivery"))
-    def delivery_status(self, obj: Reminder) -> str:
-        delivery = getattr(obj, "delivery", None)
-        return delivery.get_status_display() if delivery else "—"
-
-
-@admin.register(BouncedAddress)
-class BouncedAddressAdmin(ScopedAdmin):
-    """Addresses belong to no constituency, so only the regional organiser sees
-    them (an officer would see other CLPs' people's addresses). Deleting a row
-    clears an address somebody has corrected."""
-
-    list_display = ("email", "at", "reason")
-    search_fields = ("email",)
-    readonly_fields = ("email", "at", "reason")
-
-    def get_queryset(self, request):
-        if not request.user.is_superuser:
-            return self.model.objects.none()
-        return super().get_queryset(request)
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser

@@ -1,0 +1,140 @@
+"""The consent ledger, and the records of what was sent."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy
+
+from partyhub.comms.admin.base import ReadOnlyAdmin, ScopedAdmin
+from partyhub.comms.consent import consent_record
+from partyhub.comms.forms import ConsentRecordForm
+from partyhub.comms.models import BouncedAddress, ConsentEvent, Delivery, Reminder
+
+
+@admin.register(ConsentEvent)
+class ConsentEventAdmin(ScopedAdmin):
+    """Append-only: officers read the ledger and record what someone told them;
+    the record goes through consent_record, which keeps the current state."""
+
+    form = ConsentRecordForm
+    list_display = (
+        "at",
+        "person",
+        "channel",
+        "topic",
+        "granted",
+        "method",
+        "recorded_by",
+    )
+    list_filter = ("channel", "granted", "method")
+    search_fields = ("person__first_name", "person__last_name", "person__email")
+    list_select_related = ("person", "recorded_by")
+    autocomplete_fields = ("person",)
+    date_hierarchy = "at"
+    show_full_result_count = False
+    add_fields = ("person", "channel", "topic", "granted", "method", "wording")
+    view_fields = (
+        "at",
+        "person",
+        "channel",
+        "topic",
+        "granted",
+        "method",
+        "wording",
+        "recorded_by",
+    )
+
+    def get_fields(self, request, obj=None):
+        return self.add_fields if obj is None else self.view_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.view_fields
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj: ConsentEvent, form, change: bool) -> None:
+        event = consent_record(
+            person=obj.person,
+            channel=obj.channel,
+            topic=obj.topic,
+            granted=obj.granted,
+            method=obj.method,
+            wording=obj.wording,
+            actor=request.user,
+        )
+        # The admin logs and links to the object it saved: make that the entry
+        # consent_record wrote.
+        obj.pk, obj.at, obj.recorded_by = event.pk, event.at, event.recorded_by
+
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        pass  # no related objects; the row is already written
+
+
+# --- what was sent ------------------------------------------------------------------
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    list_display = (
+        "to_email",
+        "person",
+        "message",
+        "status",
+        "attempts",
+        "sent_at",
+        "error",
+    )
+    list_filter = ("status", "message")
+    search_fields = ("to_email",)
+    list_select_related = ("person", "message")
+    show_full_result_count = False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ("kind", "person", "due_at", "status", "delivery_status")
+    list_filter = ("status", "kind")
+    search_fields = ("kind", "person__first_name", "person__last_name")
+    list_select_related = ("person", "delivery")
+    show_full_result_count = False
+    fields = ("kind", "person", "content_type", "object_id", "due_at", "status")
+
+    @admin.display(description=gettext_lazy("delivery"))
+    def delivery_status(self, obj: Reminder) -> str:
+        delivery = getattr(obj, "delivery", None)
+        return delivery.get_status_display() if delivery else "—"
+
+
+@admin.register(BouncedAddress)
+class BouncedAddressAdmin(ScopedAdmin):
+    """Addresses belong to no constituency, so only the regional organiser sees
+    them (an officer would see other CLPs' people's addresses). Deleting a row
+    clears an address somebody has corrected."""
+
+    list_display = ("email", "at", "reason")
+    search_fields = ("email",)
+    readonly_fields = ("email", "at", "reason")
+
+    def get_queryset(self, request):
+        if not request.user.is_superuser:
+            return self.model.objects.none()
+        return super().get_queryset(request)
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
