@@ -13,6 +13,7 @@ from members.models import (
     Ward,
 )
 from members.services import person_place
+from partyhub.comms.models import ConsentState
 from partyhub.exports import ExportPermissionMixin, csv_export_action
 from partyhub.scoping import ScopedAdminMixin
 
@@ -103,6 +104,22 @@ def _membership_statuses(person: Person) -> str:
     return " ".join(m.status for m in person.memberships.all())
 
 
+class ConsentStateInline(ScopedInline):
+    """How this person may be contacted now; the history is in the consent ledger."""
+
+    model = ConsentState
+    fields = ("channel", "topic", "granted", "method", "at")
+    readonly_fields = fields
+    verbose_name_plural = _("current consent (record a change in the consent ledger)")
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Person)
 class PersonAdmin(ExportPermissionMixin, ScopedAdmin):
     export_permission = "members.export_person"
@@ -150,7 +167,7 @@ class PersonAdmin(ExportPermissionMixin, ScopedAdmin):
     list_select_related = ("constituency", "ward")
     autocomplete_fields = ("ward",)
     readonly_fields = ("created", "updated")
-    inlines = (MembershipInline, OfficeInline)
+    inlines = (MembershipInline, OfficeInline, ConsentStateInline)
     list_per_page = 50
     fieldsets = (
         (None, {"fields": ("first_name", "last_name")}),

@@ -65,6 +65,7 @@ _READ_COMMS = [
     "comms.view_message",
     "comms.view_segment",
     "comms.view_consentevent",
+    "comms.view_consentstate",
     "comms.view_delivery",
     "comms.view_reminder",
 ]

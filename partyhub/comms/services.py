@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,8 @@ from partyhub.audit.services import audit_log
 from partyhub.comms.models import Message
 from partyhub.comms.rendering import render
 from partyhub.comms.sending import message_reason
+
+log = logging.getLogger(__name__)
 
 
 class MessageStateError(ValidationError):
@@ -45,10 +48,20 @@ def message_schedule(
         detail={"send_at": message.send_at.isoformat()},
     )
     if message.send_at <= timezone.now():
-        from partyhub.comms.tasks import dispatch_message
-
-        transaction.on_commit(lambda: dispatch_message.delay(message.pk))
+        transaction.on_commit(lambda: _dispatch_soon(message.pk))
     return message
+
+
+def _dispatch_soon(message_id: int) -> None:
+    """Start sending now if the broker answers; if not, the beat tick will."""
+    from partyhub.comms.tasks import dispatch_message
+
+    try:
+        dispatch_message.apply_async((message_id,), retry=False)
+    except Exception:  # noqa: BLE001 - the message is scheduled either way
+        log.warning(
+            "Broker unreachable; message %s will go on the next tick", message_id
+        )
 
 
 @transaction.atomic

@@ -130,6 +130,8 @@ def test_person_edit_in_admin_is_audited_and_placed_by_postcode(client, clp_a):
         "memberships-INITIAL_FORMS": "0",
         "offices-TOTAL_FORMS": "0",
         "offices-INITIAL_FORMS": "0",
+        "consents-TOTAL_FORMS": "0",
+        "consents-INITIAL_FORMS": "0",
     }
     response = client.post(url, form)
     assert response.status_code == 302, response.text
@@ -158,6 +160,8 @@ def test_invalid_postcode_in_admin_gets_clear_message_and_changes_nothing(
             "memberships-INITIAL_FORMS": "0",
             "offices-TOTAL_FORMS": "0",
             "offices-INITIAL_FORMS": "0",
+            "consents-TOTAL_FORMS": "0",
+            "consents-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 200
