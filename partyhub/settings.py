@@ -126,6 +126,8 @@ else:
     CELERY_RESULT_BACKEND = None
 
 CELERY_TIMEZONE = "Europe/London"
+# Lets a deployment (or a test's worker) use its own queue on a shared Redis.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

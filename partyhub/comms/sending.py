@@ -17,6 +17,7 @@ again, because mailing nobody twice is the promise (see the issue note).
 from __future__ import annotations
 
 import logging
+import os
 import smtplib
 import socket
 from collections import defaultdict
@@ -241,6 +242,7 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
     )
     cache: dict = {}
     connection = get_connection()
+    open_ = False
     try:
         for delivery in deliveries:
             rendered, needs_consent = _rendered_for(delivery, cache)
@@ -271,10 +273,16 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
                 message_id=message_id_for(delivery.pk),
             )
             try:
+                if not open_:
+                    # One connection for the whole batch (send_messages alone would
+                    # open and close one per message).
+                    connection.open()
+                    open_ = True
                 connection.send_messages([email])
             except Exception as exc:  # noqa: BLE001 - every failure is recorded
                 counts[_record_failure(delivery, exc)] += 1
                 _reset_connection(connection)
+                open_ = False
                 continue
             _transition(
                 delivery.pk,
@@ -284,12 +292,26 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
                 error="",
             )
             counts["sent"] += 1
+            _maybe_crash_for_test()
     finally:
         try:
             connection.close()
         except Exception:  # noqa: BLE001, S110 - a broken connection is already gone
             pass
     return dict(counts)
+
+
+_sent_in_process = 0
+
+
+def _maybe_crash_for_test() -> None:
+    """Test-only fault injection: die like a killed worker (no cleanup, no ack)."""
+    global _sent_in_process
+    limit = getattr(settings, "COMMS_TEST_CRASH_AFTER_SENT", 0)
+    if limit:
+        _sent_in_process += 1
+        if _sent_in_process >= limit:
+            os._exit(137)
 
 
 def _reset_connection(connection) -> None:

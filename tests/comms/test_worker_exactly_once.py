@@ -1,0 +1,190 @@
+"""A real Celery worker on Redis sends through a real SMTP server; a worker dies part
+way; the send resumes; every recipient ends with exactly one accepted message and
+one `sent` row."""
+
+import collections
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from members.models import Membership
+from partyhub.comms import sending, smtp_sink, tasks
+from partyhub.comms.models import Delivery, Message, Segment
+from tests import factories
+from tests.comms.conftest import grant_email
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Worker:
+    """A celery worker subprocess on the test database and its own queue."""
+
+    def __init__(
+        self, *, queue: str, smtp_port: int, log: Path, pool: str, **extra_env
+    ):
+        db = connection.settings_dict
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "partyhub.settings_test",
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            "REDIS_URL": settings.CELERY_BROKER_URL,
+            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+            "CELERY_QUEUE": queue,
+            **{k: str(v) for k, v in extra_env.items()},
+        }
+        self.log = log
+        self._log_file = log.open("ab")
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "partyhub", "worker",
+                f"--pool={pool}", "--concurrency=2", "-l", "info", "-Q", queue,
+                "-n", f"{queue}-{uuid.uuid4().hex[:6]}@%h",
+                "--without-gossip", "--without-mingle", "--without-heartbeat",
+            ],
+            cwd=ROOT, env=env, stdout=self._log_file, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if "ready." in self.log.read_text(errors="replace"):
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.2)
+        raise AssertionError(f"worker did not start:\n{self.log.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        self._log_file.close()
+
+
+def _wait(condition, timeout: float, what: str, log: Path | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.25)
+    tail = log.read_text(errors="replace")[-3000:] if log else ""
+    raise AssertionError(f"timed out waiting for {what}\n{tail}")
+
+
+@pytest.fixture
+def sink():
+    port = _free_port()
+    controller, handler = smtp_sink.start(port=port)
+    yield port, handler
+    controller.stop()
+
+
+@pytest.fixture
+def message(clp_a, officer_a):
+    segment = Segment.objects.create(
+        constituency=clp_a, name="Members", criteria={"member_status": ["current"]}
+    )
+    ward = factories.WardFactory(constituency=clp_a)
+    people = factories.PersonFactory.create_batch(260, constituency=clp_a, ward=ward)
+    for i, person in enumerate(people):
+        factories.MembershipFactory(person=person, status=Membership.Status.CURRENT)
+        if i % 13:  # one in thirteen never agreed to email
+            grant_email(person)
+    message = Message.objects.create(
+        constituency=clp_a,
+        segment=segment,
+        subject="Saturday leaflet team",
+        body="Meet at **10:00** by the library.",
+        status=Message.Status.SCHEDULED,
+        send_at=timezone.now(),
+    )
+    assert sending.message_dispatch(message_id=message.pk) == 260
+    return message
+
+
+def _counts(message):
+    rows = Delivery.objects.filter(message=message).values_list("status", flat=True)
+    return collections.Counter(rows)
+
+
+def test_killed_worker_resumes_and_mails_everyone_exactly_once(message, sink, tmp_path):
+    port, handler = sink
+    queue = f"test-exactly-once-{uuid.uuid4().hex[:8]}"
+
+    # Worker A dies hard (os._exit, no cleanup, no ack) after 90 messages.
+    log_a = tmp_path / "worker-a.log"
+    worker_a = Worker(
+        queue=queue, smtp_port=port, log=log_a, pool="solo",
+        PARTYHUB_TEST_CRASH_AFTER_SENT=90,
+    )  # fmt: skip
+    try:
+        worker_a.wait_ready()
+        for _ in range(2):
+            tasks.send_pending.apply_async(queue=queue)
+        _wait(lambda: worker_a.process.poll() is not None, 60, "worker A to die", log_a)
+    finally:
+        worker_a.stop()
+    counts = _counts(message)
+    assert counts["sent"] == 90
+    assert len(handler.accepted) == 90
+    assert counts["queued"] > 0  # claimed by the dead worker, or never reached
+
+    # Its claim is stale once the lease has run out; the beat tick frees it.
+    later = timezone.now() + timedelta(seconds=settings.COMMS_CLAIM_LEASE_SECONDS + 1)
+    sending.deliveries_recover(now=later)
+
+    log_b = tmp_path / "worker-b.log"
+    worker_b = Worker(queue=queue, smtp_port=port, log=log_b, pool="prefork")
+    try:
+        worker_b.wait_ready()
+        # The tick, delivered twice, and a stray duplicate of the send task.
+        tasks.tick.apply_async(queue=queue)
+        tasks.tick.apply_async(queue=queue)
+        tasks.send_pending.apply_async(queue=queue)
+        _wait(
+            lambda: (
+                not Delivery.objects.filter(
+                    message=message, status__in=["queued", "sending"]
+                ).exists()
+            ),
+            120,
+            "the send to finish",
+            log_b,
+        )
+        time.sleep(1)  # let any straggler task run: it must find nothing to do
+    finally:
+        worker_b.stop()
+
+    counts = _counts(message)
+    expected = Delivery.objects.filter(message=message).exclude(status="skipped")
+    per_recipient = collections.Counter(
+        r for item in handler.accepted for r in item["to"]
+    )
+    assert counts["sent"] == expected.count() == 240
+    assert counts["skipped"] == 20
+    assert set(per_recipient.values()) == {1}
+    assert set(per_recipient) == set(expected.values_list("to_email", flat=True))
+    sent_ids = {f"<delivery-{pk}@" for pk in expected.values_list("pk", flat=True)}
+    assert {
+        item["message_id"].split("@")[0] + "@" for item in handler.accepted
+    } == sent_ids
