@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -11,6 +12,8 @@ from typing import IO, Any
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from members.models import Constituency, Person, Postcode, Ward
 from members.postcodes import normalise_postcode
@@ -44,6 +47,11 @@ def office_groups_sync(*, using: str = "default") -> None:
 
 
 def postcode_lookup(postcode: str) -> Postcode | None:
+    """The lookup row for a postcode however it is typed, or None."""
+    try:
+        postcode = normalise_postcode(postcode) if postcode else ""
+    except ValidationError:
+        return None
     if not postcode:
         return None
     return Postcode.objects.select_related("ward").filter(postcode=postcode).first()
@@ -63,10 +71,14 @@ def person_place(*, person: Person) -> bool:
 # --- postcode lookup import ------------------------------------------------------
 
 # The ONS Postcode Directory and National Statistics Postcode Lookup name their
-# columns pcd/pcd2/pcds, osward (or wdYYcd) and pcon (or pconYYcd).
-_POSTCODE_COLUMNS = ("pcds", "pcd2", "pcd", "postcode")
+# columns pcd/pcd2/pcds (pcd7/pcd8 in recent editions), osward (or wdYYcd) and
+# pcon (or pconYYcd); every other column is ignored.
+_POSTCODE_COLUMNS = ("pcds", "pcd2", "pcd8", "pcd", "pcd7", "postcode")
 _WARD_COLUMN = re.compile(r"^(osward|wd\d{2}cd)$")
 _CONSTITUENCY_COLUMN = re.compile(r"^(pcon|pcon\d{2}cd)$")
+# Kept rows are written in batches: a national deployment loading the whole-UK
+# file (~2.7 million rows) never holds them all in memory.
+_LOAD_BATCH = 2000
 
 
 class PostcodeFileError(ValueError):
@@ -80,6 +92,7 @@ class PostcodeLoadReport:
     skipped_other_areas: int = 0
     invalid: list[tuple[int, str]] = field(default_factory=list)
     people_placed: int = 0
+    changed: int = 0  # of the rows loaded, those new or different from before
 
 
 def _find_columns(header: list[str]) -> tuple[int, int | None, int | None]:
@@ -89,14 +102,22 @@ def _find_columns(header: list[str]) -> tuple[int, int | None, int | None]:
     constituency = next(
         (i for i, n in enumerate(names) if _CONSTITUENCY_COLUMN.match(n)), None
     )
+    found = ", ".join(n[:30] for n in names[:8]) + (", …" if len(names) > 8 else "")
     if postcode is None:
         raise PostcodeFileError(
-            "No postcode column: expected one of pcds, pcd2, pcd or postcode."
+            gettext(
+                "No postcode column: expected one of pcds, pcd2, pcd or postcode in "
+                "the first line, which has: %(found)s."
+            )
+            % {"found": found}
         )
     if ward is None and constituency is None:
         raise PostcodeFileError(
-            "No ward or constituency column: expected osward (or wdYYcd) and pcon "
-            "(or pconYYcd)."
+            gettext(
+                "No ward or constituency column: expected osward (or wdYYcd) and "
+                "pcon (or pconYYcd) in the first line, which has: %(found)s."
+            )
+            % {"found": found}
         )
     return postcode, ward, constituency
 
@@ -110,61 +131,76 @@ def postcodes_load(
 ) -> PostcodeLoadReport:
     """Load an ONS-layout postcode-to-ward CSV, keeping only the rows for wards and
     constituencies partyhub knows (and, for an officer, only their own). Whole or
-    not at all; people with a known postcode and no ward are placed afterwards."""
+    not at all; people with a known postcode and no ward are placed as it goes.
+
+    Where a ward is split by a constituency boundary, the row's constituency wins
+    and the postcode gets no ward; a constituency code partyhub does not know (a
+    new edition's codes, say) defers to the ward's constituency.
+    """
     reader = csv.reader(file)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise PostcodeFileError("The file is empty.") from None
-    pc_col, ward_col, con_col = _find_columns(header)
-
-    wards = {
-        w.ons_code: w
-        for w in Ward.objects.exclude(ons_code=None).for_constituency_ids(
-            constituency_ids
-        )
-    }
-    constituencies = {
-        c.ons_code: c
-        for c in Constituency.objects.exclude(ons_code=None).for_constituency_ids(
-            constituency_ids
-        )
-    }
     report = PostcodeLoadReport()
-    rows: dict[str, Postcode] = {}
-    for line_no, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        report.rows += 1
-        try:
-            postcode = normalise_postcode(row[pc_col])
-        except (ValidationError, IndexError):
-            report.invalid.append((line_no, row[pc_col] if len(row) > pc_col else ""))
-            continue
-        ward = (
-            wards.get(row[ward_col].strip())
-            if ward_col is not None and len(row) > ward_col
-            else None
-        )
-        constituency = ward.constituency if ward else None
-        if constituency is None and con_col is not None and len(row) > con_col:
-            constituency = constituencies.get(row[con_col].strip())
-        if constituency is None:
-            report.skipped_other_areas += 1
-            continue
-        rows[postcode] = Postcode(
-            postcode=postcode, ward=ward, constituency=constituency
-        )
+    try:
+        header = next((row for row in reader if "".join(row).strip()), None)
+        if header is None:
+            raise PostcodeFileError(gettext("The file is empty."))
+        pc_col, ward_col, con_col = _find_columns(header)
 
-    Postcode.objects.bulk_create(
-        rows.values(),
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["postcode"],
-        update_fields=["ward", "constituency"],
-    )
-    report.loaded = len(rows)
-    report.people_placed = people_place_by_postcode(postcodes=list(rows))
+        # Every known area, not only the officer's: a row in another CLP must be
+        # recognised as such, not fall back to a ward of this one.
+        wards = {
+            w.ons_code: w
+            for w in Ward.objects.exclude(ons_code=None).select_related("constituency")
+        }
+        constituencies = {
+            c.ons_code: c for c in Constituency.objects.exclude(ons_code=None)
+        }
+        batch: dict[str, tuple[int | None, int]] = {}
+        for row in reader:
+            width = len(row)
+            if not width or not "".join(row).strip():
+                continue
+            report.rows += 1
+            # Most rows of a national file are other areas: decide that first,
+            # with two dictionary lookups, before validating the postcode.
+            ward = (
+                wards.get(row[ward_col].strip())
+                if ward_col is not None and ward_col < width
+                else None
+            )
+            constituency = (
+                constituencies.get(row[con_col].strip())
+                if con_col is not None and con_col < width
+                else None
+            )
+            if ward is not None:
+                if constituency is None:
+                    constituency = ward.constituency
+                elif constituency.pk != ward.constituency_id:
+                    ward = None
+            if constituency is None or (
+                constituency_ids is not None and constituency.pk not in constituency_ids
+            ):
+                report.skipped_other_areas += 1
+                continue
+            raw = row[pc_col].strip() if pc_col < width else ""
+            try:
+                postcode = normalise_postcode(raw)
+            except ValidationError:
+                report.invalid.append((reader.line_num, raw))
+                continue
+            batch[postcode] = (ward.pk if ward else None, constituency.pk)
+            if len(batch) >= _LOAD_BATCH:
+                _flush(batch, report)
+                batch = {}
+    except csv.Error as exc:
+        raise PostcodeFileError(
+            gettext("Line %(line)d is not valid CSV: %(error)s.")
+            % {"line": reader.line_num, "error": exc}
+        ) from None
+    if report.rows == 0:
+        raise PostcodeFileError(gettext("The file has a header but no rows."))
+    _flush(batch, report)
+
     audit_log(
         actor=actor,
         action="postcode.load",
@@ -174,6 +210,8 @@ def postcodes_load(
         row_count=report.loaded,
         detail={
             "rows": report.rows,
+            "changed": report.changed,
+            "skipped_other_areas": report.skipped_other_areas,
             "invalid": len(report.invalid),
             "people_placed": report.people_placed,
         },
@@ -181,25 +219,150 @@ def postcodes_load(
     return report
 
 
+def _flush(
+    batch: dict[str, tuple[int | None, int]], report: PostcodeLoadReport
+) -> None:
+    report.loaded += len(batch)
+    report.changed += _postcodes_save(batch)
+    report.people_placed += people_place_by_postcode(postcodes=list(batch))
+
+
+def _postcodes_save(rows: dict[str, tuple[int | None, int]]) -> int:
+    """Write the rows of a batch that are new or changed (a boundary change moves a
+    postcode to its new ward). Returns how many: a quarterly reload of an unchanged
+    lookup rewrites nothing."""
+    if not rows:
+        return 0
+    current = {
+        postcode: (ward_id, constituency_id)
+        for postcode, ward_id, constituency_id in Postcode.objects.filter(
+            postcode__in=list(rows)
+        ).values_list("postcode", "ward_id", "constituency_id")
+    }
+    changed = [
+        Postcode(postcode=postcode, ward_id=ward_id, constituency_id=constituency_id)
+        for postcode, (ward_id, constituency_id) in rows.items()
+        if current.get(postcode) != (ward_id, constituency_id)
+    ]
+    Postcode.objects.bulk_create(
+        changed,
+        batch_size=_LOAD_BATCH,
+        update_conflicts=True,
+        unique_fields=["postcode"],
+        update_fields=["ward", "constituency"],
+    )
+    return len(changed)
+
+
 def people_place_by_postcode(*, postcodes: list[str]) -> int:
-    """Place people who have one of these postcodes but no ward yet."""
+    """Place people who have one of these postcodes but no ward yet.
+
+    Someone an officer has put in another constituency by hand stays there: a bulk
+    load never moves a person from one CLP (and its officers) to another.
+    """
     placed = 0
-    lookup = {p.postcode: p for p in Postcode.objects.filter(postcode__in=postcodes)}
-    people = Person.objects.filter(postcode__in=list(lookup), ward__isnull=True)
-    for person in people:
-        found = lookup[person.postcode]
-        person.constituency_id = found.constituency_id
-        person.ward_id = found.ward_id
-        placed += 1
-        person.save(update_fields=["constituency", "ward", "updated"])
+    now = timezone.now()
+    for start in range(0, len(postcodes), _LOAD_BATCH):
+        chunk = postcodes[start : start + _LOAD_BATCH]
+        # Usually nobody is waiting for these postcodes: ask about people first.
+        people = list(
+            Person.objects.filter(postcode__in=chunk, ward__isnull=True).only(
+                "pk", "postcode", "constituency", "ward"
+            )
+        )
+        if not people:
+            continue
+        lookup = {
+            postcode: (ward_id, constituency_id)
+            for postcode, ward_id, constituency_id in Postcode.objects.filter(
+                postcode__in={p.postcode for p in people}
+            ).values_list("postcode", "ward_id", "constituency_id")
+        }
+        changed = []
+        for person in people:
+            if person.postcode not in lookup:
+                continue
+            ward_id, constituency_id = lookup[person.postcode]
+            if person.constituency_id not in (None, constituency_id):
+                continue
+            if (person.constituency_id, person.ward_id) == (constituency_id, ward_id):
+                continue
+            person.constituency_id = constituency_id
+            person.ward_id = ward_id
+            person.updated = now
+            changed.append(person)
+        Person.objects.bulk_update(changed, ["constituency", "ward", "updated"])
+        placed += len(changed)
     return placed
 
 
-def read_text_upload(data: bytes) -> io.StringIO:
-    """Decode an uploaded CSV: UTF-8 (with or without BOM), else Windows-1252."""
-    for encoding in ("utf-8-sig", "cp1252"):
+_SNIFF_BYTES = 1 << 20
+_ZIP_MAGIC = b"PK\x03\x04"
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _reject_binary(chunk: bytes, *, first: bool) -> None:
+    if first and chunk.startswith(_ZIP_MAGIC):
+        raise PostcodeFileError(
+            gettext(
+                "This is a zip archive (or an Excel workbook), not a CSV file: unzip "
+                "the download, or save the sheet as CSV, and load the CSV."
+            )
+        )
+    if first and chunk.startswith(_GZIP_MAGIC):
+        raise PostcodeFileError(
+            gettext("This is a compressed (gzip) file: uncompress it first.")
+        )
+    if b"\x00" in chunk:
+        raise PostcodeFileError(
+            gettext(
+                "The file is not a CSV text file: it holds binary data. Save it as "
+                "CSV (UTF-8 or Windows-1252) and try again."
+            )
+        )
+
+
+def _not_text() -> PostcodeFileError:
+    return PostcodeFileError(
+        gettext("The file is not text in UTF-8 or Windows-1252: save it as CSV.")
+    )
+
+
+def read_text_upload(data: bytes | IO[bytes]) -> IO[str]:
+    """Decode an uploaded CSV: UTF-8 (with or without BOM), else Windows-1252.
+
+    Bytes are decoded in memory. A binary file (a path opened "rb", an upload's
+    `.file`) is checked in one streaming pass, then read through a text wrapper,
+    so a whole-UK postcode file (~1 GB) is never held in memory at once. The text
+    stream returned owns the file: close it (a `with` block) when done.
+    """
+    if isinstance(data, bytes | bytearray | memoryview):
+        data = bytes(data)
+        _reject_binary(data[:_SNIFF_BYTES], first=True)
+        _reject_binary(data, first=False)
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                return io.StringIO(data.decode(encoding), newline="")
+            except UnicodeDecodeError:
+                continue
+        raise _not_text()
+
+    for encoding in ("utf-8", "cp1252"):
+        data.seek(0)
+        decoder = codecs.getincrementaldecoder(encoding)()
+        first = True
         try:
-            return io.StringIO(data.decode(encoding), newline="")
+            while chunk := data.read(_SNIFF_BYTES):
+                _reject_binary(chunk, first=first)
+                first = False
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
-    raise PostcodeFileError("The file is not text in UTF-8 or Windows-1252.")
+        data.seek(0)
+        return io.TextIOWrapper(
+            data,
+            encoding="utf-8-sig" if encoding == "utf-8" else encoding,
+            newline="",
+        )
+    raise _not_text()
