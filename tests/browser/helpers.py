@@ -1,0 +1,26 @@
+"""Steps a journey takes through the real pages, as a person would."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests import factories
+
+LOGIN_URL = re.compile(r"/accounts/login/")
+
+
+def log_in(page: Any, user: Any, password: str = factories.PASSWORD) -> None:
+    """Fill in and submit the account login page the browser is on.
+
+    Fields are found by name (allauth's `login` and `password`), not by label, so
+    restyled templates and translated labels do not break every journey.
+    """
+    expect(page).to_have_url(LOGIN_URL)
+    form = page.locator("form", has=page.locator("input[name=login]"))
+    form.locator("input[name=login]").fill(user.email)
+    form.locator("input[name=password]").fill(password)
+    form.locator("[type=submit]").first.click()
+    expect(page).not_to_have_url(LOGIN_URL)

@@ -1,0 +1,97 @@
+"""An officer logs in and finds a member of their constituency, and only theirs."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests import factories
+from tests.browser.helpers import log_in
+
+
+@pytest.fixture
+def cast(clp_a, clp_b):
+    """The secretary of A, Alice (a member in A) and Bob (a member in B)."""
+    officer = factories.officer(clp_a, role="secretary")
+    factories.MembershipFactory(
+        person=factories.PersonFactory(
+            constituency=clp_a, first_name="Alice", last_name="Aardvark"
+        ),
+        membership_number="A0000001",
+    )
+    factories.MembershipFactory(
+        person=factories.PersonFactory(
+            constituency=clp_b, first_name="Bob", last_name="Bandicoot"
+        ),
+        membership_number="B0000001",
+    )
+    return officer
+
+
+def _search_people(page, console, words):
+    search = page.locator("#searchbar")
+    search.fill(words)
+    search.press("Enter")
+    expect(page).to_have_url(re.compile(r"/admin/members/person/\?q="))
+    console.assert_no_csp_violations()
+
+
+def _officer_finds_alice_not_bob(page, console, officer, *, touch=False):
+    def press(locator):
+        locator.tap() if touch else locator.click()
+
+    page.goto("/admin/")
+    log_in(page, officer)  # asserts the admin sent us to the login page
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    console.assert_no_csp_violations()  # the login page and the admin index
+
+    press(page.locator("#content").get_by_role("link", name="People", exact=True))
+    expect(page).to_have_url(re.compile(r"/admin/members/person/$"))
+    console.assert_no_csp_violations()
+
+    _search_people(page, console, "Aardvark")
+    results = page.locator("#result_list tbody tr")
+    expect(results).to_have_count(1)
+    expect(results).to_contain_text("Alice")
+
+    press(results.get_by_role("link", name="Aardvark"))
+    expect(page).to_have_url(re.compile(r"/admin/members/person/\d+/change/"))
+    expect(page.get_by_role("heading", name="Alice Aardvark")).to_be_visible()
+    expect(page.locator("#content")).to_contain_text("A0000001")
+    console.assert_no_csp_violations()
+
+    page.goto("/admin/members/person/")
+    _search_people(page, console, "Bandicoot")
+    expect(page.locator("#result_list")).to_have_count(0)
+    expect(page.locator("#changelist")).to_contain_text("0 people")
+    expect(page.locator("#changelist")).not_to_contain_text("Bob")
+
+
+def test_officer_finds_member_of_their_constituency(page, console, cast):
+    _officer_finds_alice_not_bob(page, console, cast)
+
+
+def test_officer_finds_member_on_a_phone(phone_page, console, cast):
+    _officer_finds_alice_not_bob(phone_page, console, cast, touch=True)
+
+    # Usable on a phone: the page itself never scrolls sideways (a wide results
+    # table scrolls inside its own box), and the search box is within reach.
+    for path in ("/admin/", "/admin/members/person/?q=Aardvark"):
+        phone_page.goto(path)
+        width = phone_page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 375, f"{path} is {width}px wide on a 375px screen"
+    box = phone_page.locator("#searchbar").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
+    console.assert_no_csp_violations()
+
+
+def test_member_without_office_does_not_get_the_admin(page, console, clp_a):
+    member = factories.member_user(clp_a)
+    page.goto("/accounts/login/")
+    log_in(page, member)
+
+    response = page.goto("/admin/")
+    assert response is not None and response.status == 403
+    expect(page.locator("#result_list")).to_have_count(0)
+    expect(page.get_by_role("link", name="People")).to_have_count(0)
+    console.assert_no_csp_violations()
