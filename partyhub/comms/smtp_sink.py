@@ -87,6 +87,9 @@ def main() -> None:
         pass
     finally:
         controller.stop()
+        print(
+            f"SMTP sink stopped; accepted {len(_handler.accepted)} messages", flush=True
+        )
 
 
 if __name__ == "__main__":
