@@ -21,6 +21,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from members.demo.comms import seed_comms
 from members.demo.data import (
     CONSTITUENCIES,
     DEMO_PASSWORD,
@@ -656,6 +657,10 @@ def seed_demo() -> DemoSummary:
     _save_logins(cast.logins, people)
     _save_memberships(cast.people, people, constituencies, branch_of_ward)
     _save_offices(cast, people, constituencies, branches, today)
+    seed_comms(
+        constituencies=list(constituencies.values()),
+        people=[people[s.key] for s in cast.people],
+    )
 
     ids = [c.pk for c in constituencies.values()]
     demo_people = [people[s.key] for s in cast.people]

@@ -217,3 +217,22 @@ def test_seed_demo_puts_changed_demo_data_back(seeded):
 
 def test_demo_postcode_file_is_reproducible():
     assert POSTCODE_FILE.read_text(encoding="utf-8") == render()
+
+
+def test_demo_has_consent_for_most_people_and_a_segment_to_message(seeded):
+    from partyhub.comms.consent import contactable
+    from partyhub.comms.models import Message, Segment
+    from partyhub.comms.segments import segment_people
+
+    with_email = Person.objects.exclude(email="")
+    can_email = contactable(with_email)
+    assert 0 < can_email.count() < with_email.count()
+    for constituency in Constituency.objects.all():
+        segment = Segment.objects.get(constituency=constituency, name="Current members")
+        people = segment_people(
+            constituency=constituency, criteria_values=segment.criteria
+        )
+        assert contactable(people).exists()
+        assert Message.objects.filter(
+            constituency=constituency, status="draft"
+        ).exists()
