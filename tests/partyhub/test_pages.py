@@ -324,3 +324,17 @@ def test_policy_checker_catches_inline_code():
     )
 
     assert len(parser.problems) == 5
+
+
+def test_member_without_office_sees_a_plain_403_page(client, member_a):
+    client.force_login(member_a)
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 403
+    assert "officers holding an office today" in response.text
+    assert "Go to the home page" in response.text
+
+
+def test_missing_page_is_a_friendly_404(client, db):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "find that page" in response.text
