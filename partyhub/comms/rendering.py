@@ -4,8 +4,10 @@ List-Unsubscribe headers of RFC 8058."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import formataddr
+from typing import Any
 
 import markdown
 import nh3
@@ -49,6 +51,9 @@ class Rendered:
     html: str
     topic: str
     constituency_id: int | None
+    # Per-recipient placeholders ("%%ASK_YES%%" -> a signed link), from the
+    # personalisers apps register for their kinds of message.
+    personal: Callable[[int], dict[str, str]] | None = None
 
     def for_person(
         self, *, person_id: int, to: str, message_id: str
@@ -62,9 +67,12 @@ class Rendered:
         one_click = settings.SITE_URL.rstrip("/") + reverse(
             "comms:unsubscribe_one_click", args=[token]
         )
+        replacements = {_UNSUB: page, _PREFS: page}
+        if self.personal is not None:
+            replacements.update(self.personal(person_id))
         email = EmailMultiAlternatives(
             subject=self.subject,
-            body=self.text.replace(_UNSUB, page).replace(_PREFS, page),
+            body=_fill(self.text, replacements),
             from_email=self.from_email,
             to=[to],
             reply_to=self.reply_to,
@@ -74,10 +82,41 @@ class Rendered:
                 "Message-ID": message_id,
             },
         )
-        email.attach_alternative(
-            self.html.replace(_UNSUB, page).replace(_PREFS, page), "text/html"
-        )
+        email.attach_alternative(_fill(self.html, replacements), "text/html")
         return email
+
+
+def _fill(text: str, replacements: dict[str, str]) -> str:
+    for placeholder, value in replacements.items():
+        text = text.replace(placeholder, value)
+    return text
+
+
+# --- per-recipient links --------------------------------------------------------
+
+Personaliser = Callable[[Any], Callable[[int], dict[str, str]] | None]
+_PERSONALISERS: list[Personaliser] = []
+
+
+def register_personaliser(personaliser: Personaliser) -> None:
+    """An app that puts per-recipient links in its messages (an ask's "yes / no"
+    buttons) registers a function: given a Message, it returns None, or a function
+    from a person id to {placeholder: value}. Placeholders look like %%NAME%%."""
+    _PERSONALISERS.append(personaliser)
+
+
+def personal_links_for(message: Any) -> Callable[[int], dict[str, str]] | None:
+    found = [f for f in (p(message) for p in _PERSONALISERS) if f is not None]
+    if not found:
+        return None
+
+    def combined(person_id: int) -> dict[str, str]:
+        values: dict[str, str] = {}
+        for function in found:
+            values.update(function(person_id))
+        return values
+
+    return combined
 
 
 def render(

@@ -35,7 +35,12 @@ from django.utils.translation import gettext as _
 from partyhub.comms import reminders as reminder_kinds
 from partyhub.comms.consent import contactable
 from partyhub.comms.models import BouncedAddress, Channel, Delivery, Message, Reminder
-from partyhub.comms.rendering import Rendered, message_id_for, render
+from partyhub.comms.rendering import (
+    Rendered,
+    message_id_for,
+    personal_links_for,
+    render,
+)
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +179,7 @@ def _rendered_for(delivery: Delivery, cache: dict) -> tuple[Rendered, bool]:
                 sender_name=message.sender_name,
                 reply_to=message.reply_to,
             )
+            cache[key].personal = personal_links_for(message)
         return cache[key], True
     reminder = delivery.reminder
     kind = reminder_kinds.get(reminder.kind)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Message
-from partyhub.comms.rendering import render
+from partyhub.comms.rendering import personal_links_for, render
 from partyhub.comms.sending import message_reason
 
 log = logging.getLogger(__name__)
@@ -93,6 +93,7 @@ def message_test_send(*, message: Message, actor: Any) -> str:
         sender_name=message.sender_name,
         reply_to=message.reply_to,
     )
+    rendered.personal = personal_links_for(message)
     email = rendered.for_person(
         person_id=person.pk if person else 0,
         to=to,

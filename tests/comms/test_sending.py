@@ -275,3 +275,27 @@ def test_import_never_overwrites_local_consent(member_factory):
     assert not can_contact(person)
     grant_email(person, method=Method.PORTAL)
     assert can_contact(person)
+
+
+def test_personalised_links_differ_per_recipient(
+    member_factory, scheduled, mailoutbox, monkeypatch
+):
+    from partyhub.comms import rendering
+
+    people = [member_factory(consent=True) for _ in range(2)]
+
+    def personaliser(message):
+        if message.subject != "Poster sites":
+            return None
+        return lambda person_id: {"%%REPLY%%": f"https://example.org/reply/{person_id}"}
+
+    monkeypatch.setattr(rendering, "_PERSONALISERS", [personaliser])
+    message = scheduled(subject="Poster sites", body="Can you? [Yes](%%REPLY%%)")
+    sending.message_dispatch(message_id=message.pk)
+    _send_all()
+    links = {
+        tuple(m.to): re.search(r"https://example.org/reply/(\d+)", m.body).group(1)
+        for m in mailoutbox
+    }
+    assert links == {(p.email,): str(p.pk) for p in people}
+    assert all("%%REPLY%%" not in m.alternatives[0][0] for m in mailoutbox)
