@@ -11,4 +11,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("clp/", include("members.urls")),
     path("comms/", include("partyhub.comms.urls")),
+    path("supporters/", include("supporters.urls")),
+    path("ask/", include("supporters.reply_urls")),
 ]
