@@ -98,6 +98,44 @@ for _role in (
     Role.SOCIAL_SECRETARY,
 ):
     ROLE_PERMISSIONS[_role] |= set(_COMPOSE)
+# The supporters' club: every officer can see the club (to invite supporters to
+# events, or check who offered help); the officers who talk to members and
+# supporters keep the list, import it and send asks; the chair, secretary and
+# social secretary (who run the social programme and its Christmas draw) open and
+# make prize draws. Exporting supporters needs members.export_person, which the
+# same editors hold: one export right for everyone the party knows.
+_READ_SUPPORTERS = [
+    "supporters.view_supporter",
+    "supporters.view_helpoffer",
+    "supporters.view_signuprequest",
+    "supporters.view_ask",
+    "supporters.view_askreply",
+    "supporters.view_prizedraw",
+]
+_EDIT_SUPPORTERS = [
+    "supporters.add_supporter",
+    "supporters.change_supporter",
+    "supporters.add_helpoffer",
+    "supporters.change_helpoffer",
+    "supporters.add_ask",
+    "supporters.change_ask",
+    "supporters.add_askreply",
+    "supporters.change_askreply",
+    "supporters.delete_askreply",
+]
+_RUN_DRAWS = ["supporters.add_prizedraw", "supporters.change_prizedraw"]
+for _perms in ROLE_PERMISSIONS.values():
+    _perms |= set(_READ_SUPPORTERS)
+for _role in (
+    Role.CHAIR,
+    Role.SECRETARY,
+    Role.MEMBERSHIP_SECRETARY,
+    Role.CAMPAIGN_COORDINATOR,
+    Role.VOLUNTEER_MANAGER,
+):
+    ROLE_PERMISSIONS[_role] |= set(_EDIT_SUPPORTERS)
+for _role in (Role.CHAIR, Role.SECRETARY, Role.SOCIAL_SECRETARY):
+    ROLE_PERMISSIONS[_role] |= set(_RUN_DRAWS)
 # Whoever may edit people may record their consent.
 for _role, _perms in ROLE_PERMISSIONS.items():
     if set(_EDIT_PEOPLE) <= _perms:

@@ -5,3 +5,57 @@ from django.utils.translation import gettext_lazy as _
 class SupportersConfig(AppConfig):
     name = "supporters"
     verbose_name = _("Supporters' club")
+
+    def ready(self) -> None:
+        from partyhub.comms import reminders
+        from partyhub.comms.rendering import register_personaliser
+        from supporters import segments, services
+
+        segments.register()
+        # An ask's email carries each recipient's own yes / no / done links.
+        register_personaliser(services.ask_personaliser)
+        reminders.register(
+            reminders.ReminderKind(
+                kind=services.PRIZE_WINNER_REMINDER,
+                subject=_winner_subject,
+                body=_winner_body,
+                reason=_winner_reason,
+                # Telling a winner they won is about something they are entered
+                # in, not marketing: it goes even without email consent.
+                requires_consent=False,
+            )
+        )
+        # Leaving from any email (issue 4, item 8) is wired by the signup work:
+        # from supporters import signup; signup.register_leaving()
+
+
+def _winner_subject(reminder) -> str:
+    return str(_("You have won a prize in %(draw)s") % {"draw": reminder.about})
+
+
+def _winner_body(reminder) -> str:
+    draw = reminder.about
+    return str(
+        _(
+            "Hello %(name)s,\n\nCongratulations: your name was drawn in %(draw)s, the "
+            "prize draw of the %(clp)s supporters' club. You have won: "
+            "**%(prize)s**.\n\nSomebody from the local party will be in touch to "
+            "arrange it. You do not need to do anything now."
+        )
+        % {
+            "name": reminder.person.first_name,
+            "draw": draw.name,
+            "clp": draw.constituency.name,
+            "prize": draw.prize,
+        }
+    )
+
+
+def _winner_reason(reminder) -> str:
+    return str(
+        _(
+            "You are receiving this because you were entered in a prize draw of the "
+            "%(clp)s supporters' club."
+        )
+        % {"clp": reminder.about.constituency.name}
+    )

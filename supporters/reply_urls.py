@@ -1,6 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from supporters import replies
 
 app_name = "asks"
 
-# Signed reply links for asks ("yes / no / done") arrive with the asks work.
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:token>/", replies.reply, name="reply"),
+]
