@@ -163,6 +163,26 @@ COMMS_LINK_MAX_AGE_SECONDS = env.int(
     "COMMS_LINK_MAX_AGE_SECONDS", default=60 * 60 * 24 * 365
 )
 
+# --- Supporters ---------------------------------------------------------------------
+# The public signup form's abuse limits (a flood of bot posts confirms nobody).
+SUPPORTERS_SIGNUPS_PER_IP_PER_HOUR = env.int(
+    "SUPPORTERS_SIGNUPS_PER_IP_PER_HOUR", default=10
+)
+# Posts sooner than this after the form was served are treated as bots.
+SUPPORTERS_MIN_FILL_SECONDS = env.int("SUPPORTERS_MIN_FILL_SECONDS", default=3)
+# At most one confirmation email per address in this window.
+SUPPORTERS_CONFIRMATION_INTERVAL_SECONDS = env.int(
+    "SUPPORTERS_CONFIRMATION_INTERVAL_SECONDS", default=60 * 60
+)
+# The confirmation link works this long.
+SUPPORTERS_CONFIRM_MAX_AGE_SECONDS = env.int(
+    "SUPPORTERS_CONFIRM_MAX_AGE_SECONDS", default=60 * 60 * 24 * 7
+)
+# Unconfirmed signups are purged after this many days.
+SUPPORTERS_UNCONFIRMED_RETENTION_DAYS = env.int(
+    "SUPPORTERS_UNCONFIRMED_RETENTION_DAYS", default=30
+)
+
 # --- Accounts ----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -1,6 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from supporters import views
 
 app_name = "supporters"
 
-# The public signup, confirmation and leaving pages arrive with the signup work.
-urlpatterns: list = []
+urlpatterns = [
+    path("join/", views.join, name="join"),
+    path("join/<slug:slug>/", views.join, name="join_constituency"),
+    path("check-your-email/", views.check_email, name="check_email"),
+    path("confirm/<str:token>/", views.confirm, name="confirm"),
+]

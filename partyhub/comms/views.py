@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django import forms
 from django.apps import apps
 from django.conf import settings
@@ -62,6 +66,52 @@ class PreferencesForm(forms.Form):
     text = forms.BooleanField(label=gettext_lazy("Text messages"), required=False)
     post = forms.BooleanField(label=gettext_lazy("Post"), required=False)
 
+    def __init__(self, *args: Any, extra: list[ExtraChoice] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["choice"].choices = [
+            *self.CHOICES,
+            *((choice.key, choice.label) for choice in extra),
+        ]
+
+
+# --- choices apps add to the page ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExtraChoice:
+    key: str
+    label: Any
+    # person -> the sentence shown when done; runs in a transaction.
+    handler: Callable[[Any], str]
+    # person -> whether to offer it to this person (None: everyone).
+    applies: Callable[[Any], bool] | None = None
+
+
+_EXTRA_CHOICES: dict[str, ExtraChoice] = {}
+
+
+def register_choice(
+    key: str,
+    label: Any,
+    handler: Callable[[Any], str],
+    *,
+    applies: Callable[[Any], bool] | None = None,
+) -> None:
+    """An app adds a choice to the unsubscribe and preferences page ("Leave the
+    supporters' club"), from its AppConfig.ready(). Registering a key again
+    replaces it."""
+    if key in dict(PreferencesForm.CHOICES):
+        raise ValueError(f"{key!r} is one of the page's own choices")
+    _EXTRA_CHOICES[key] = ExtraChoice(key, label, handler, applies)
+
+
+def _extra_choices_for(person) -> list[ExtraChoice]:
+    return [
+        choice
+        for choice in _EXTRA_CHOICES.values()
+        if choice.applies is None or choice.applies(person)
+    ]
+
 
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
@@ -79,9 +129,18 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         ch: consents.get((ch, ""), False)
         for ch in (Channel.EMAIL, Channel.PHONE, Channel.TEXT, Channel.POST)
     }
-    form = PreferencesForm(request.POST or None, initial={"choice": "email", **initial})
+    extra = {choice.key: choice for choice in _extra_choices_for(person)}
+    form = PreferencesForm(
+        request.POST or None,
+        initial={"choice": "email", **initial},
+        extra=list(extra.values()),
+    )
     if request.method == "POST" and form.is_valid():
-        done = _apply(person, topic, form.cleaned_data)
+        if form.cleaned_data["choice"] in extra:
+            with transaction.atomic():
+                done = extra[form.cleaned_data["choice"]].handler(person)
+        else:
+            done = _apply(person, topic, form.cleaned_data)
         return render(request, "comms/unsubscribe_done.html", {"done": done})
     topic_label = dict(Topic.choices).get(topic, "")
     return render(

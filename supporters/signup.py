@@ -1,0 +1,432 @@
+"""Joining and leaving the supporters' club (report 3.2, Reading West).
+
+Double opt-in: the form only stores a SignupRequest and mails a signed link; the
+Person, the Supporter and the consent ledger change when the link is confirmed
+with a POST. Nothing a stranger types can alter an existing record, and nothing
+the pages say reveals whether an address was already known.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from email.utils import formataddr
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
+from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Constituency, Membership, Person
+from members.services import postcode_lookup
+from partyhub.audit.services import audit_log
+from partyhub.comms.consent import consent_record, current_consents
+from partyhub.comms.models import Channel, Method
+from partyhub.links import LinkExpired, LinkInvalid, make_token, read_token
+from supporters.models import HelpOffer, SignupRequest, Supporter
+
+log = logging.getLogger(__name__)
+
+CONFIRM_PURPOSE = "supporter-confirm"
+LEAVE_CHOICE = "supporters-leave"
+
+
+# --- abuse: per-IP allowance ------------------------------------------------------
+
+
+def signup_ip_allowance_take(*, ip: str) -> bool:
+    """Count a signup POST from `ip`; False once the hourly allowance is used up.
+
+    A fixed one-hour window in the shared cache (Redis in production), so every
+    web process counts together. add() then incr() is atomic in Redis.
+    """
+    window = int(time.time() // 3600)
+    key = (
+        f"supporters:signup-ip:{hashlib.sha256(ip.encode()).hexdigest()[:32]}:{window}"
+    )
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, timeout=3600)
+        count = 1
+    return count <= settings.SUPPORTERS_SIGNUPS_PER_IP_PER_HOUR
+
+
+# --- signing up ---------------------------------------------------------------------
+
+
+def _lock_address(email: str) -> None:
+    """Serialise work on one address until the transaction ends (PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"supporters:{email}"]
+            )
+
+
+def _recently_mailed(email: str, *, now=None, exclude_pk: int | None = None) -> bool:
+    since = (now or timezone.now()) - timedelta(
+        seconds=settings.SUPPORTERS_CONFIRMATION_INTERVAL_SECONDS
+    )
+    sent = SignupRequest.objects.filter(email=email, confirmation_sent_at__gte=since)
+    if exclude_pk is not None:
+        sent = sent.exclude(pk=exclude_pk)
+    return sent.exists()
+
+
+@transaction.atomic
+def supporter_signup(
+    *, data: dict[str, Any], constituency: Constituency | None
+) -> SignupRequest:
+    """Store what was submitted and mail a confirmation link after commit.
+
+    Changes no Person. The request belongs to the constituency the postcode lookup
+    places the person in, else the form's (None on the national form). At most one
+    confirmation email per address per hour: later requests are stored, not mailed.
+    """
+    from supporters import tasks
+
+    found = postcode_lookup(data["postcode"])
+    request = SignupRequest.objects.create(
+        email=data["email"].lower(),
+        data=data,
+        constituency_id=found.constituency_id
+        if found
+        else getattr(constituency, "pk", None),
+    )
+    # A cheap early "no" for floods; the task decides for certain under a lock.
+    if not _recently_mailed(request.email):
+        transaction.on_commit(lambda: tasks.send_confirmation.delay(request.pk))
+    return request
+
+
+def confirm_url(signup_request: SignupRequest) -> str:
+    token = make_token(CONFIRM_PURPOSE, signup_request.pk)
+    return settings.SITE_URL.rstrip("/") + reverse("supporters:confirm", args=[token])
+
+
+def signup_confirmation_send(*, signup_request_id: int) -> bool:
+    """Send the confirmation email once; True if this call sent it.
+
+    Transactional mail (they asked for it), so it needs no consent; it says who sent
+    it and what to do if it was not them. The per-address limit is checked under an
+    advisory lock on the address, so two requests racing in two workers cannot both
+    mail it; the compare-and-set on confirmation_sent_at stops a repeated task.
+    """
+    with transaction.atomic():
+        request = (
+            SignupRequest.objects.select_related("constituency")
+            .filter(pk=signup_request_id, confirmed_at__isnull=True)
+            .first()
+        )
+        if request is None or request.confirmation_sent_at is not None:
+            return False
+        _lock_address(request.email)
+        if _recently_mailed(request.email, exclude_pk=request.pk):
+            return False
+        claimed = SignupRequest.objects.filter(
+            pk=request.pk, confirmation_sent_at__isnull=True
+        ).update(confirmation_sent_at=timezone.now())
+        if claimed != 1:
+            return False
+    try:
+        _confirmation_email(request).send()
+    except Exception:
+        # Not accepted by the mail server: free the claim so a retry can send it.
+        SignupRequest.objects.filter(pk=request.pk).update(confirmation_sent_at=None)
+        raise
+    return True
+
+
+def _confirmation_email(request: SignupRequest) -> EmailMultiAlternatives:
+    clp = request.constituency
+    sender = clp.name if clp else _("The supporters' club")
+    context = {
+        "first_name": request.data.get("first_name", ""),
+        "sender": sender,
+        "postal_address": clp.postal_address if clp else "",
+        "contact_email": clp.contact_email if clp else "",
+        "confirm_url": confirm_url(request),
+        "days": max(1, settings.SUPPORTERS_CONFIRM_MAX_AGE_SECONDS // 86400),
+    }
+    email = EmailMultiAlternatives(
+        subject=_("Please confirm you want to join the supporters' club"),
+        body=render_to_string("supporters/email/confirm.txt", context),
+        from_email=formataddr((str(sender), settings.COMMS_FROM_ADDRESS)),
+        to=[request.data.get("email") or request.email],
+        reply_to=[clp.contact_email] if clp and clp.contact_email else [],
+    )
+    email.attach_alternative(
+        render_to_string("supporters/email/confirm.html", context), "text/html"
+    )
+    return email
+
+
+# --- confirming ---------------------------------------------------------------------
+
+
+class SignupGone(Exception):
+    """The link is genuine but its signup no longer exists (purged)."""
+
+
+def signup_request_from_token(token: str) -> SignupRequest:
+    """Raises LinkExpired, LinkInvalid or SignupGone."""
+    payload = read_token(
+        token, CONFIRM_PURPOSE, max_age=settings.SUPPORTERS_CONFIRM_MAX_AGE_SECONDS
+    )
+    request = (
+        SignupRequest.objects.select_related("constituency")
+        .filter(pk=payload["p"])
+        .first()
+    )
+    if request is None:
+        raise SignupGone
+    return request
+
+
+def _find_person(email: str, constituency_id: int | None) -> Person | None:
+    """The Person with this email, preferring one in the constituency, then a
+    member, then the oldest record."""
+    people = Person.objects.filter(email__iexact=email).annotate(
+        here=Case(
+            When(constituency_id=constituency_id, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+        is_member=Exists(Membership.objects.filter(person=OuterRef("pk"))),
+    )
+    return (
+        people.select_for_update(of=("self",))
+        .order_by("here", "-is_member", "pk")
+        .first()
+    )
+
+
+@dataclass
+class Confirmation:
+    supporter: Supporter
+    already: bool
+
+
+@transaction.atomic
+def supporter_confirm(
+    *, signup_request: SignupRequest, actor: Any = None
+) -> Confirmation:
+    """Make the Person a confirmed supporter and record the consent they gave.
+
+    Idempotent: a request confirmed before (a double click, a second visit) returns
+    the same supporter and records nothing again.
+    """
+    # Two confirmations for one new address (two requests, two tabs) must not
+    # create two People: they queue on the address.
+    _lock_address(signup_request.email)
+    request = SignupRequest.objects.select_for_update().get(pk=signup_request.pk)
+    data = request.data
+    found = postcode_lookup(data.get("postcode", ""))
+    constituency_id = (
+        found.constituency_id if found else request.constituency_id
+    ) or data.get("form_constituency")
+    person = _find_person(data["email"], constituency_id)
+
+    if request.confirmed_at is not None and person is not None:
+        supporter = Supporter.objects.filter(person=person).first()
+        if supporter is not None:
+            return Confirmation(supporter=supporter, already=True)
+
+    created = person is None
+    if created:
+        person = Person(
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            phone=data.get("phone", ""),
+        )
+    else:
+        # Rule for an existing Person (a member, or someone an officer keeps): the
+        # link proves the address, not that the typed details beat what an officer
+        # entered or the membership import holds. So names and phone only fill
+        # blanks. The postcode is different: people move, and the lookup is what
+        # links them to the right local party, so it is updated with the placement.
+        for field in ("first_name", "last_name", "phone"):
+            if not getattr(person, field) and data.get(field):
+                setattr(person, field, data[field])
+    if person.postcode != data["postcode"] or created:
+        person.postcode = data["postcode"]
+        if found is not None:
+            person.constituency_id = found.constituency_id
+            person.ward_id = found.ward_id
+        else:
+            person.ward_id = None
+            if person.constituency_id is None:
+                person.constituency_id = constituency_id
+    person.save()
+
+    supporter = Supporter.objects.filter(person=person).first()
+    today = timezone.localdate()
+    if supporter is None:
+        supporter = Supporter(person=person, source=Supporter.Source.FORM, joined=today)
+    elif supporter.status == Supporter.Status.LEFT or supporter.joined is None:
+        supporter.joined, supporter.left = today, None
+    supporter.status = Supporter.Status.CONFIRMED
+    supporter.constituency_id = person.constituency_id
+    supporter.needs_review = found is None
+    supporter.save()
+    supporter.offers.set(HelpOffer.objects.filter(pk__in=data.get("offers") or []))
+
+    now = timezone.now()
+    consents = data.get("consents") or {}
+    current = current_consents(person)
+    if consents and current.get((Channel.ANY, "")) is False:
+        # They once asked for no contact at all; a new, confirmed signup is a
+        # fresh and specific request to hear from the party again.
+        consent_record(
+            person=person,
+            channel=Channel.ANY,
+            granted=True,
+            method=Method.SIGNUP_FORM,
+            wording=_("Confirmed a new supporters' club signup by email."),
+            at=now,
+        )
+    for channel, wording in consents.items():
+        consent_record(
+            person=person,
+            channel=channel,
+            granted=True,
+            method=Method.SIGNUP_FORM,
+            wording=wording,
+            at=now,
+        )
+    request.confirmed_at = now
+    request.save(update_fields=["confirmed_at"])
+    audit_log(
+        actor=actor,
+        action="supporter.confirm",
+        obj=supporter,
+        detail={
+            "signup_request": request.pk,
+            "new_person": created,
+            "consents": sorted(consents),
+            "needs_review": supporter.needs_review,
+        },
+    )
+    return Confirmation(supporter=supporter, already=False)
+
+
+# --- retention ----------------------------------------------------------------------
+
+
+def signup_requests_purge(*, now=None) -> int:
+    """Delete signups never confirmed within the retention period; returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(
+        days=settings.SUPPORTERS_UNCONFIRMED_RETENTION_DAYS
+    )
+    with transaction.atomic():
+        deleted, _by_model = SignupRequest.objects.filter(
+            confirmed_at__isnull=True, created__lt=cutoff
+        ).delete()
+        log.info("Purged %d unconfirmed supporter signups", deleted)
+        if deleted:
+            audit_log(
+                actor=None,
+                action="supporters.signup_requests_purge",
+                row_count=deleted,
+                detail={"older_than": cutoff.isoformat()},
+            )
+    return deleted
+
+
+# --- leaving --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def supporter_leave(
+    *, supporter: Supporter, actor: Any, method: str = Method.OFFICER
+) -> Supporter:
+    """End a supporter's club membership: status left, and no more email.
+
+    The consent history stays (the retention policy decides when it goes). A person
+    who is also a current party member keeps their email consent: leaving the
+    supporters' club is not leaving the party, and "stop all email" remains one
+    click away on the same page.
+    """
+    supporter = Supporter.objects.select_for_update().get(pk=supporter.pk)
+    if supporter.status != Supporter.Status.LEFT:
+        supporter.status = Supporter.Status.LEFT
+        supporter.left = timezone.localdate()
+        supporter.save(update_fields=["status", "left", "updated"])
+    person = supporter.person
+    is_member = Membership.objects.filter(
+        person=person, status__in=[Membership.Status.CURRENT, Membership.Status.ARREARS]
+    ).exists()
+    if not is_member and current_consents(person).get((Channel.EMAIL, "")) is not False:
+        consent_record(
+            person=person,
+            channel=Channel.EMAIL,
+            granted=False,
+            method=method,
+            wording=_("Leave the supporters' club"),
+            actor=actor,
+        )
+    audit_log(actor=actor, action="supporter.leave", obj=supporter)
+    return supporter
+
+
+def _leave_from_link(person: Person) -> str:
+    supporter = Supporter.objects.get(person=person)
+    supporter_leave(supporter=supporter, actor=None, method=Method.UNSUBSCRIBE)
+    if current_consents(person).get((Channel.EMAIL, "")) is False:
+        return _("You have left the supporters' club. We will not email you again.")
+    return _(
+        "You have left the supporters' club. As a party member you will still get "
+        "members' email; you can stop that on this page too."
+    )
+
+
+def _can_leave(person: Person) -> bool:
+    return (
+        Supporter.objects.filter(person=person)
+        .exclude(status=Supporter.Status.LEFT)
+        .exists()
+    )
+
+
+def register_leaving() -> None:
+    """Offer "Leave the supporters' club" on the unsubscribe and preferences page.
+
+    Call from SupportersConfig.ready().
+    """
+    from django.utils.translation import gettext_lazy
+
+    from partyhub.comms.views import register_choice
+
+    register_choice(
+        LEAVE_CHOICE,
+        gettext_lazy("Leave the supporters' club"),
+        _leave_from_link,
+        applies=_can_leave,
+    )
+
+
+__all__ = [
+    "LinkExpired",
+    "LinkInvalid",
+    "SignupGone",
+    "register_leaving",
+    "signup_confirmation_send",
+    "signup_ip_allowance_take",
+    "signup_request_from_token",
+    "signup_requests_purge",
+    "supporter_confirm",
+    "supporter_leave",
+    "supporter_signup",
+]
