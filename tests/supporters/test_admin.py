@@ -256,3 +256,28 @@ def test_segment_offer_field_offers_own_and_party_wide_help(clp_a, clp_b, office
     assert mine in choices
     assert theirs not in choices
     assert HelpOffer.objects.get(slug="poster", constituency=None) in choices
+
+
+@pytest.mark.parametrize(
+    "model", ["supporter", "helpoffer", "signuprequest", "ask", "prizedraw"]
+)
+@pytest.mark.parametrize("who", ["officer_a", "superuser"])
+def test_admin_pages_open(client, request, cast, model, who):
+    client.force_login(request.getfixturevalue(who))
+    listing = client.get(reverse(f"admin:supporters_{model}_changelist"))
+    assert listing.status_code == 200
+    add = client.get(reverse(f"admin:supporters_{model}_add"))
+    assert add.status_code == (403 if model == "signuprequest" else 200)
+
+
+def test_supporter_page_offers_party_wide_and_own_help(
+    client, clp_a, clp_b, officer_a, cast
+):
+    alice, _bob = cast
+    HelpOffer.objects.create(constituency=clp_a, slug="canvass", label="Canvass A")
+    HelpOffer.objects.create(constituency=clp_b, slug="bake", label="Bake B")
+    client.force_login(officer_a)
+    page = client.get(reverse("admin:supporters_supporter_change", args=[alice.pk]))
+    assert "Canvass A" in page.text
+    assert "Bake B" not in page.text
+    assert "Display a poster" in page.text

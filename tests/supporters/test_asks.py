@@ -113,6 +113,7 @@ def test_each_email_carries_its_own_reply_links(people, sent, mailoutbox, client
         assert "%%ASK_" not in html and "%%ASK_" not in email.body
         links = re.findall(r"https?://[^\s\"')]+/ask/[^\s\"')]+/", email.body)
         assert len(links) == 3
+        assert len(re.findall(r'href="https?://[^"]+/ask/[^"]+/"', html)) == 3
     email = next(m for m in mailoutbox if m.to == [people["in_x"].email])
     yes_link = re.findall(r"https?://[^\s\"')]+/ask/[^\s\"')]+/", email.body)[0]
     path = yes_link.split("testserver", 1)[-1].split("127.0.0.1:8000", 1)[-1]

@@ -9,9 +9,8 @@ from members.models import Person, Postcode
 from partyhub.audit.models import AuditEntry
 from partyhub.comms.consent import can_contact, consent_record, current_consents
 from partyhub.comms.models import Channel, ConsentEvent, Method
-from supporters import services
 from supporters.models import Supporter
-from supporters.services import SupportersError, supporters_import
+from supporters.services import SupportersError, importing, supporters_import
 from tests import factories
 
 GOOD = (
@@ -175,7 +174,7 @@ def test_bad_files_explain_themselves_and_change_nothing(clp_a, officer_a, data,
 
 
 def test_oversized_file_is_refused(clp_a, officer_a, monkeypatch):
-    monkeypatch.setattr(services, "IMPORT_MAX_BYTES", 100)
+    monkeypatch.setattr(importing, "IMPORT_MAX_BYTES", 100)
     with pytest.raises(SupportersError) as exc:
         run(clp_a, officer_a, GOOD * 5)
     assert "too large" in " ".join(exc.value.messages)
