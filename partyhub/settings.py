@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "template_partials",
+    # The project package itself: its management commands and Celery tasks.
+    "partyhub",
     "partyhub.accounts",
     "partyhub.audit",
     "partyhub.comms",
