@@ -1,5 +1,9 @@
-from django.contrib.admin.apps import AdminConfig
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
-class PartyAdminConfig(AdminConfig):
-    default_site = "partyhub.admin_site.PartyAdminSite"
+class PartyhubConfig(AppConfig):
+    """The project package as an app: its management commands and Celery tasks."""
+
+    name = "partyhub"
+    verbose_name = _("partyhub")
