@@ -238,10 +238,13 @@ def supporter_confirm(
     ) or data.get("form_constituency")
     person = _find_person(data["email"], constituency_id)
 
-    if request.confirmed_at is not None and person is not None:
-        supporter = Supporter.objects.filter(person=person).first()
-        if supporter is not None:
-            return Confirmation(supporter=supporter, already=True)
+    if request.confirmed_at is not None:
+        supporter = Supporter.objects.filter(person=person).first() if person else None
+        if supporter is None:
+            # Confirmed once, and the person or their supporter record has since
+            # been erased: an old link must not bring them back.
+            raise SignupGone
+        return Confirmation(supporter=supporter, already=True)
 
     created = person is None
     if created:

@@ -77,7 +77,10 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
                 "first_name": signup_request.data.get("first_name", ""),
             },
         )
-    result = signup.supporter_confirm(signup_request=signup_request, actor=None)
+    try:
+        result = signup.supporter_confirm(signup_request=signup_request, actor=None)
+    except signup.SignupGone:
+        return _bad_link(request, expired=True)
     supporter = result.supporter
     preferences_token = make_token(
         UNSUBSCRIBE_PURPOSE, supporter.person_id, t="", c=supporter.constituency_id

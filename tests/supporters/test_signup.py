@@ -594,3 +594,14 @@ def test_signup_has_no_pre_ticked_box_even_after_errors(sign_up, clp_a):
     for channel in ("email", "phone", "text", "post"):
         box = re.search(rf'<input[^>]*name="consent_{channel}"[^>]*>', html).group(0)
         assert "checked" not in box
+
+
+def test_old_link_does_not_bring_back_an_erased_person(
+    client, sign_up, places, mailoutbox
+):
+    sign_up()
+    path = confirm_path(mailoutbox[0])
+    client.post(path)
+    Person.objects.filter(email="ada@example.org").delete()
+    assert client.post(path).status_code == 410
+    assert not Person.objects.filter(email="ada@example.org").exists()
