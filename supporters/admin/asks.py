@@ -21,7 +21,7 @@ from partyhub.comms.admin.base import (
 )
 from partyhub.comms.admin.base import error_text as _error_text
 from partyhub.scoping import ScopedAdminMixin
-from supporters.admin.base import OffersMixin
+from supporters.admin.base import AskOfferListFilter, OffersMixin
 from supporters.models import (
     Ask,
     AskReply,
@@ -75,7 +75,7 @@ class AskReplyInline(ScopedAdminMixin, admin.TabularInline):
 class AskAdmin(OffersMixin, OwnConstituencyInitialMixin, ScopedAdmin):
     form = AskForm
     list_display = ("subject", "offer", "constituency", "sent", "yes_count", "created")
-    list_filter = ("constituency", "offer")
+    list_filter = ("constituency", AskOfferListFilter)
     search_fields = ("subject",)
     list_select_related = ("offer", "constituency", "message")
     filter_horizontal = ("wards",)

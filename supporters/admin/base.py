@@ -33,8 +33,11 @@ class OffersMixin:
 
 
 class OfferListFilter(admin.SimpleListFilter):
+    """Filter by kind of help, offering the party-wide kinds too."""
+
     title = gettext_lazy("help offered")
     parameter_name = "offer"
+    lookup = "offers__pk"
 
     def lookups(self, request, model_admin):
         return [
@@ -42,10 +45,18 @@ class OfferListFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(offers__pk=self.value())
+        value = self.value()
+        if value:
+            if not value.isdigit():
+                return queryset.none()
+            return queryset.filter(**{self.lookup: value})
         return queryset
 
 
 def offer_slugs(supporter: Supporter) -> str:
     return ";".join(o.slug for o in supporter.offers.all())
+
+
+class AskOfferListFilter(OfferListFilter):
+    title = gettext_lazy("kind of help")
+    lookup = "offer__pk"

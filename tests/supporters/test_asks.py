@@ -269,3 +269,12 @@ def test_other_constituency_officer_sees_nothing_of_an_ask(
         response = client.post(reverse("admin:supporters_ask_send", args=[sent.pk]))
     assert response.status_code == 404
     assert not AuditEntry.objects.filter(action="ask.print_list").exists()
+
+
+def test_ask_list_filters_by_party_wide_offer(client, officer_a, ask, poster):
+    client.force_login(officer_a)
+    url = reverse("admin:supporters_ask_changelist")
+    response = client.get(url, {"offer": poster.pk})
+    assert response.status_code == 200
+    assert "Poster sites" in response.text
+    assert "Poster sites" not in client.get(url, {"offer": "x"}).text
