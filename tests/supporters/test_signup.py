@@ -605,3 +605,24 @@ def test_old_link_does_not_bring_back_an_erased_person(
     Person.objects.filter(email="ada@example.org").delete()
     assert client.post(path).status_code == 410
     assert not Person.objects.filter(email="ada@example.org").exists()
+
+
+def test_per_ip_limit_counts_the_visitor_behind_a_trusted_proxy(
+    client, places, settings, django_capture_on_commit_callbacks
+):
+    settings.SUPPORTERS_SIGNUPS_PER_IP_PER_HOUR = 1
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    url = reverse("supporters:join_constituency", args=["hodge-hill"])
+
+    def post(visitor: str, email: str):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                url,
+                form_data(email=email),
+                REMOTE_ADDR="10.0.0.1",  # the proxy, the same for everyone
+                HTTP_X_FORWARDED_FOR=visitor,
+            )
+
+    assert post("198.51.100.1", "a@example.org").status_code == 302
+    assert post("198.51.100.1", "b@example.org").status_code == 429
+    assert post("203.0.113.5", "c@example.org").status_code == 302
