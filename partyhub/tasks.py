@@ -1,3 +1,4 @@
+from partyhub.audit.services import audit_log
 from partyhub.celery import app
 
 
@@ -5,3 +6,9 @@ from partyhub.celery import app
 def ping() -> str:
     """Round-trip check: proves a worker is consuming from the broker."""
     return "pong"
+
+
+@app.task(ignore_result=False)
+def worker_check(note: str = "") -> int:
+    """Writes one audit entry and returns its id: proves a worker reaches the database."""
+    return audit_log(actor=None, action="worker.check", detail={"note": note}).pk
