@@ -133,7 +133,9 @@ class Supporter(models.Model):
     needs_review = models.BooleanField(
         _("needs an officer"),
         default=False,
-        help_text=_("The postcode was not in the lookup: check the constituency and ward."),
+        help_text=_(
+            "The postcode was not in the lookup: check the constituency and ward."
+        ),
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -146,7 +148,9 @@ class Supporter(models.Model):
         verbose_name_plural = _("supporters")
         ordering = ("-joined", "-pk")
         indexes = [
-            models.Index(fields=["constituency", "status"], name="supporter_status_idx"),
+            models.Index(
+                fields=["constituency", "status"], name="supporter_status_idx"
+            ),
             models.Index(fields=["joined"], name="supporter_joined_idx"),
         ]
 
@@ -173,10 +177,18 @@ class Ask(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"), help_text=_("Markdown."))
     message = models.OneToOneField(
-        "comms.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="ask"
+        "comms.Message",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ask",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created = models.DateTimeField(auto_now_add=True)
 
@@ -205,7 +217,11 @@ class AskReply(models.Model):
     answer = models.CharField(_("answer"), max_length=4, choices=Answer.choices)
     at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     scope_lookup = "ask__constituency"
@@ -235,10 +251,16 @@ class PrizeDraw(models.Model):
     winners_wanted = models.PositiveSmallIntegerField(_("number of winners"), default=1)
     seed = models.CharField(_("seed"), max_length=64, blank=True)
     entrants = models.JSONField(_("entrants (person ids)"), default=list, blank=True)
-    winners = models.JSONField(_("winners (person ids, in order)"), default=list, blank=True)
+    winners = models.JSONField(
+        _("winners (person ids, in order)"), default=list, blank=True
+    )
     drawn_at = models.DateTimeField(_("drawn at"), null=True, blank=True)
     drawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     scope_lookup = "constituency"
