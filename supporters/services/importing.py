@@ -71,8 +71,9 @@ def _header_key(name: str) -> str:
     return "_".join((name or "").strip().lower().replace("-", " ").split())
 
 
-def _read_rows(file: Any) -> tuple[list[str], list[dict[str, str]]]:
-    """The file's (normalised) headers and rows; SupportersError for a bad file."""
+def _read_rows(file: Any) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The file's (normalised) headers and its rows with their line numbers (as a
+    spreadsheet shows them); SupportersError for a file that cannot be read."""
     if hasattr(file, "size") and file.size is not None:
         size = file.size
     else:
@@ -120,7 +121,8 @@ def _read_rows(file: Any) -> tuple[list[str], list[dict[str, str]]]:
                     _("The file has more than %(n)s rows: split it.")
                     % {"n": IMPORT_MAX_ROWS}
                 )
-            rows.append(dict(zip(keys, (v.strip() for v in values), strict=False)))
+            row = dict(zip(keys, (v.strip() for v in values), strict=False))
+            rows.append((reader.line_num, row))
     except csv.Error as exc:
         raise SupportersError(
             _("The file could not be read as CSV: %(error)s") % {"error": exc}
@@ -129,7 +131,10 @@ def _read_rows(file: Any) -> tuple[list[str], list[dict[str, str]]]:
 
 
 def _plan(
-    rows: list[dict[str, str]], *, constituency: Constituency, wording: str
+    rows: list[tuple[int, dict[str, str]]],
+    *,
+    constituency: Constituency,
+    wording: str,
 ) -> ImportReport:
     report = ImportReport(dry_run=True)
     # A CLP's own kind of help wins over a party-wide one with the same short name.
@@ -139,7 +144,7 @@ def _plan(
             F("constituency").asc(nulls_first=True)
         )
     }
-    emails = {(r.get("email") or "").lower() for r in rows}
+    emails = {(r.get("email") or "").strip().lower() for _line, r in rows}
     existing = {
         p.email.lower(): p
         for p in Person.objects.annotate(email_lower=Lower("email")).filter(
@@ -147,7 +152,7 @@ def _plan(
         )
     }
     seen: dict[str, int] = {}
-    for line, raw in enumerate(rows, start=2):
+    for line, raw in rows:
         if not any(raw.values()):
             continue  # a blank line in a spreadsheet export
         problems: list[str] = []

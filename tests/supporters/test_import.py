@@ -232,3 +232,13 @@ def test_officer_without_edit_right_cannot_import(client, clp_a):
     client.force_login(treasurer)
     response = client.get(reverse("admin:supporters_supporter_import"))
     assert response.status_code == 403
+
+
+def test_line_numbers_follow_the_file_with_multiline_cells(clp_a, officer_a):
+    data = (
+        "first_name,last_name,email,consent_wording\n"
+        'Ann,Archer,ann@example.org,"Two\nlines"\n'
+        "Bad,Row,nope,\n"
+    )
+    report = run(clp_a, officer_a, data)
+    assert [line for line, _p in report.errors] == [4]
