@@ -3,11 +3,7 @@ way; the send resumes; every recipient ends with exactly one accepted message an
 one `sent` row."""
 
 import collections
-import os
-import signal
 import socket
-import subprocess
-import sys
 import time
 import uuid
 from datetime import timedelta
@@ -15,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from members.models import Membership
@@ -23,6 +18,7 @@ from partyhub.comms import sending, smtp_sink, tasks
 from partyhub.comms.models import Delivery, Message, Segment
 from tests import factories
 from tests.comms.conftest import grant_email
+from tests.worker import live_celery_worker, start_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -33,52 +29,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-class Worker:
-    """A celery worker subprocess on the test database and its own queue."""
-
-    def __init__(
-        self, *, queue: str, smtp_port: int, log: Path, pool: str, **extra_env
-    ):
-        db = connection.settings_dict
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "partyhub.settings_test",
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            "REDIS_URL": settings.CELERY_BROKER_URL,
-            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
-            "CELERY_QUEUE": queue,
-            **{k: str(v) for k, v in extra_env.items()},
-        }
-        self.log = log
-        self._log_file = log.open("ab")
-        self.process = subprocess.Popen(
-            [
-                sys.executable, "-m", "celery", "-A", "partyhub", "worker",
-                f"--pool={pool}", "--concurrency=2", "-l", "info", "-Q", queue,
-                "-n", f"{queue}-{uuid.uuid4().hex[:6]}@%h",
-                "--without-gossip", "--without-mingle", "--without-heartbeat",
-            ],
-            cwd=ROOT, env=env, stdout=self._log_file, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-
-    def wait_ready(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if "ready." in self.log.read_text(errors="replace"):
-                return
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.2)
-        raise AssertionError(f"worker did not start:\n{self.log.read_text()[-3000:]}")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-        self._log_file.close()
 
 
 def _wait(condition, timeout: float, what: str, log: Path | None = None) -> None:
@@ -130,18 +80,19 @@ def _counts(message):
 def test_killed_worker_resumes_and_mails_everyone_exactly_once(message, sink, tmp_path):
     port, handler = sink
     queue = f"test-exactly-once-{uuid.uuid4().hex[:8]}"
+    mail = {"EMAIL_URL": f"smtp://127.0.0.1:{port}"}
 
-    # Worker A dies hard (os._exit, no cleanup, no ack) after 90 messages.
-    log_a = tmp_path / "worker-a.log"
-    worker_a = Worker(
-        queue=queue, smtp_port=port, log=log_a, pool="solo",
-        PARTYHUB_TEST_CRASH_AFTER_SENT=90,
-    )  # fmt: skip
+    # Worker A dies hard (os._exit: no cleanup, no ack) after 90 messages.
+    worker_a = start_worker(
+        log_dir=tmp_path,
+        queue=queue,
+        env={**mail, "PARTYHUB_TEST_CRASH_AFTER_SENT": 90},
+    )
     try:
         worker_a.wait_ready()
-        for _ in range(2):
-            tasks.send_pending.apply_async(queue=queue)
-        _wait(lambda: worker_a.process.poll() is not None, 60, "worker A to die", log_a)
+        worker_a.send(tasks.send_pending)
+        worker_a.send(tasks.send_pending)
+        _wait(lambda: not worker_a.alive, 60, "worker A to die", worker_a.log_path)
     finally:
         worker_a.stop()
     counts = _counts(message)
@@ -153,14 +104,13 @@ def test_killed_worker_resumes_and_mails_everyone_exactly_once(message, sink, tm
     later = timezone.now() + timedelta(seconds=settings.COMMS_CLAIM_LEASE_SECONDS + 1)
     sending.deliveries_recover(now=later)
 
-    log_b = tmp_path / "worker-b.log"
-    worker_b = Worker(queue=queue, smtp_port=port, log=log_b, pool="prefork")
-    try:
-        worker_b.wait_ready()
+    with live_celery_worker(
+        log_dir=tmp_path, queue=queue, pool="prefork", concurrency=2, env=mail
+    ) as worker_b:
         # The tick, delivered twice, and a stray duplicate of the send task.
-        tasks.tick.apply_async(queue=queue)
-        tasks.tick.apply_async(queue=queue)
-        tasks.send_pending.apply_async(queue=queue)
+        worker_b.send(tasks.tick)
+        worker_b.send(tasks.tick)
+        worker_b.send(tasks.send_pending)
         _wait(
             lambda: (
                 not Delivery.objects.filter(
@@ -169,11 +119,9 @@ def test_killed_worker_resumes_and_mails_everyone_exactly_once(message, sink, tm
             ),
             120,
             "the send to finish",
-            log_b,
+            worker_b.log_path,
         )
         time.sleep(1)  # let any straggler task run: it must find nothing to do
-    finally:
-        worker_b.stop()
 
     counts = _counts(message)
     expected = Delivery.objects.filter(message=message).exclude(status="skipped")
