@@ -22,8 +22,6 @@ from tests.worker import live_celery_worker, start_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def _free_port() -> int:
     with socket.socket() as s:
