@@ -42,6 +42,8 @@ def conversion_stats(*, constituency_ids: frozenset[int] | None) -> ConversionSt
     )
     supporters = (
         Supporter.objects.for_constituency_ids(constituency_ids)
+        # An unconfirmed signup is not a supporter yet; one who left still counts.
+        .exclude(status=Supporter.Status.PENDING)
         .annotate(since=Coalesce(F("joined"), TruncDate("created")))
         .annotate(converted=became_member)
         .order_by()

@@ -14,12 +14,14 @@ JAN = datetime.date(2026, 1, 10)
 FEB = datetime.date(2026, 2, 3)
 
 
-def make_supporter(clp, joined, source=Supporter.Source.FORM):
+def make_supporter(
+    clp, joined, source=Supporter.Source.FORM, status=Supporter.Status.CONFIRMED
+):
     person = factories.PersonFactory(constituency=clp)
     Supporter.objects.create(
         person=person,
         constituency=clp,
-        status=Supporter.Status.CONFIRMED,
+        status=status,
         source=source,
         joined=joined,
     )
@@ -105,3 +107,10 @@ def test_member_without_office_cannot_see_conversion(client, member_a):
     client.force_login(member_a)
     response = client.get(reverse("admin:supporters_supporter_conversion"))
     assert response.status_code in (302, 403)
+
+
+def test_unconfirmed_signups_are_not_counted(clp_a):
+    make_supporter(clp_a, JAN, status=Supporter.Status.PENDING)
+    join_party(make_supporter(clp_a, JAN, status=Supporter.Status.LEFT), FEB)
+    stats = conversion_stats(constituency_ids=frozenset({clp_a.pk}))
+    assert (stats.total.supporters, stats.total.converted) == (1, 1)
