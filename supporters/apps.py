@@ -25,8 +25,10 @@ class SupportersConfig(AppConfig):
                 requires_consent=False,
             )
         )
-        # Leaving from any email (issue 4, item 8) is wired by the signup work:
-        # from supporters import signup; signup.register_leaving()
+        # Leaving the club from any email's preferences page (issue 4, item 8).
+        from supporters import signup
+
+        signup.register_leaving()
 
 
 def _winner_subject(reminder) -> str:

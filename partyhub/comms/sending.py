@@ -67,6 +67,21 @@ def message_reason(message: Message) -> str:
     ) % {"clp": message.constituency.name}
 
 
+def render_message(message: Message, *, subject: str | None = None) -> Rendered:
+    """A message rendered once, with the per-recipient links apps add to it."""
+    rendered = render(
+        subject=subject or message.subject,
+        body_markdown=message.body,
+        constituency=message.constituency,
+        topic=message.topic,
+        reason=message_reason(message),
+        sender_name=message.sender_name,
+        reply_to=message.reply_to,
+    )
+    rendered.personal = personal_links_for(message)
+    return rendered
+
+
 def message_dispatch(*, message_id: int) -> int:
     """Write the deliveries of a due message; returns how many were written.
 
@@ -170,16 +185,7 @@ def _rendered_for(delivery: Delivery, cache: dict) -> tuple[Rendered, bool]:
         key = ("m", delivery.message_id)
         if key not in cache:
             message = delivery.message
-            cache[key] = render(
-                subject=message.subject,
-                body_markdown=message.body,
-                constituency=message.constituency,
-                topic=message.topic,
-                reason=message_reason(message),
-                sender_name=message.sender_name,
-                reply_to=message.reply_to,
-            )
-            cache[key].personal = personal_links_for(message)
+            cache[key] = render_message(message)
         return cache[key], True
     reminder = delivery.reminder
     kind = reminder_kinds.get(reminder.kind)

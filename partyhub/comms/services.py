@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Message
-from partyhub.comms.rendering import personal_links_for, render
-from partyhub.comms.sending import message_reason
+from partyhub.comms.sending import render_message
 
 log = logging.getLogger(__name__)
 
@@ -84,16 +83,9 @@ def message_test_send(*, message: Message, actor: Any) -> str:
     if not to:
         raise MessageStateError(_("Your login has no email address to send a test to."))
     person = getattr(actor, "person", None)
-    rendered = render(
-        subject=_("[TEST] %(subject)s") % {"subject": message.subject},
-        body_markdown=message.body,
-        constituency=message.constituency,
-        topic=message.topic,
-        reason=message_reason(message),
-        sender_name=message.sender_name,
-        reply_to=message.reply_to,
+    rendered = render_message(
+        message, subject=_("[TEST] %(subject)s") % {"subject": message.subject}
     )
-    rendered.personal = personal_links_for(message)
     email = rendered.for_person(
         person_id=person.pk if person else 0,
         to=to,

@@ -31,9 +31,9 @@ from partyhub.comms.admin.base import (
 )
 from partyhub.comms.forms import LONDON, MessageForm, ScheduleForm
 from partyhub.comms.models import Delivery, Message
-from partyhub.comms.rendering import ALLOWED_TAGS, render
+from partyhub.comms.rendering import ALLOWED_TAGS
 from partyhub.comms.segments import SegmentPreview, segment_preview
-from partyhub.comms.sending import message_reason
+from partyhub.comms.sending import render_message
 from partyhub.comms.services import message_cancel, message_schedule, message_test_send
 
 
@@ -285,15 +285,7 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
 
     def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         message = self._message(request, object_id, act=False)
-        rendered = render(
-            subject=message.subject,
-            body_markdown=message.body,
-            constituency=message.constituency,
-            topic=message.topic,
-            reason=message_reason(message),
-            sender_name=message.sender_name,
-            reply_to=message.reply_to,
-        )
+        rendered = render_message(message)
         # Filled in with the officer's own links, as the test email would be.
         person = getattr(request.user, "person", None)
         email = rendered.for_person(
