@@ -106,8 +106,20 @@ def supporter_signup(
     )
     # A cheap early "no" for floods; the task decides for certain under a lock.
     if not _recently_mailed(request.email):
-        transaction.on_commit(lambda: tasks.send_confirmation.delay(request.pk))
+        transaction.on_commit(lambda: _enqueue_confirmation(tasks, request.pk))
     return request
+
+
+def _enqueue_confirmation(tasks: Any, signup_request_id: int) -> None:
+    # The visitor still gets the normal page when the broker is down; their
+    # request is stored and a later signup (or an officer) can send it again.
+    try:
+        tasks.send_confirmation.apply_async((signup_request_id,), retry=False)
+    except Exception:  # noqa: BLE001
+        log.warning(
+            "Broker unreachable; confirmation for signup %s not queued",
+            signup_request_id,
+        )
 
 
 def confirm_url(signup_request: SignupRequest) -> str:

@@ -626,3 +626,22 @@ def test_per_ip_limit_counts_the_visitor_behind_a_trusted_proxy(
     assert post("198.51.100.1", "a@example.org").status_code == 302
     assert post("198.51.100.1", "b@example.org").status_code == 429
     assert post("203.0.113.5", "c@example.org").status_code == 302
+
+
+def test_signup_with_the_broker_down_still_thanks_the_visitor(
+    sign_up, places, mailoutbox, monkeypatch
+):
+    from kombu.exceptions import OperationalError
+
+    from supporters import tasks
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Connection refused")
+
+    monkeypatch.setattr(tasks.send_confirmation, "apply_async", broker_down)
+    response = sign_up()
+    assert response.status_code == 200
+    assert "check your email" in response.text.lower()
+    request = SignupRequest.objects.get()
+    assert request.confirmation_sent_at is None
+    assert mailoutbox == []
