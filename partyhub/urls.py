@@ -6,7 +6,9 @@ from partyhub import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("partyhub.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("me/", include("members.portal.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("clp/", include("members.urls")),

@@ -1,0 +1,1 @@
+"""The member self-service portal (/me/)."""
