@@ -11,6 +11,11 @@ class MembersConfig(AppConfig):
         from members import segments
 
         segments.register()
+        # The person's own record, memberships, offices and audit trail in their
+        # data export (partyhub.privacy).
+        from members.portal.services import register_export_sections
+
+        register_export_sections()
         # After every app's migrate (and test flush), so the permissions of apps
         # that migrate later reach the office groups too.
         post_migrate.connect(_sync_groups, dispatch_uid="members.office_groups_sync")

@@ -165,6 +165,15 @@ class PersonQuerySet(ScopedQuerySet):
         return self.exclude(email="")
 
 
+class Availability(models.TextChoices):
+    """When a person can help (shift workers need to say so)."""
+
+    WEEKDAY_EVENINGS = "evenings", _("Weekday evenings")
+    WEEKENDS = "weekends", _("Weekends")
+    WEEKDAY_DAYTIME = "daytime", _("Weekday daytime")
+    SHIFT_WORK = "shifts", _("I work shifts: times vary")
+
+
 class Person(models.Model):
     """One record per human the party knows: member, supporter, contact or all three."""
 
@@ -194,6 +203,16 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="people",
     )
+    accessibility_needs = models.TextField(
+        _("accessibility needs"),
+        blank=True,
+        help_text=_(
+            "What helps this person take part: step-free access, a hearing loop…"
+        ),
+    )
+    # A comma-separated list of Availability values: a plain CharField works on
+    # every database (no ArrayField) and stays searchable in the admin.
+    availability = models.CharField(_("when they can help"), max_length=100, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("login"),
@@ -235,6 +254,10 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def availability_list(self) -> list[str]:
+        return [a for a in self.availability.split(",") if a]
 
     @property
     def postcode_unplaced(self) -> bool:
@@ -427,3 +450,63 @@ class ElectedRepresentative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_role_display()})"
+
+
+class ErasureRequest(models.Model):
+    """A person asked, from the portal, for their data to be erased (UK GDPR art. 17).
+
+    The membership secretary of their constituency handles it within a month.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        REFUSED = "refused", _("Refused (with reasons given)")
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="erasure_requests",
+    )
+    # Kept on the request: the person's own constituency may be blank or change.
+    constituency = models.ForeignKey(
+        Constituency,
+        verbose_name=_("constituency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("asked on"), default=timezone.now)
+    reason = models.TextField(_("reason given"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField(_("handled on"), null=True, blank=True)
+    notes = models.TextField(_("officer's notes"), blank=True)
+
+    scope_lookup = "constituency"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        ordering = ("-requested_at", "-pk")
+        indexes = [models.Index(fields=["status", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.requested_at:%Y-%m-%d})"
+
+    @property
+    def due_by(self) -> datetime.date:
+        """UK GDPR: without undue delay, at the latest within one month."""
+        return (self.requested_at + datetime.timedelta(days=30)).date()

@@ -12,6 +12,24 @@ class SupportersConfig(AppConfig):
         from supporters import segments, services
 
         segments.register()
+        # The supporter record and ask replies in a person's data export.
+        from partyhub.privacy import register_model_section
+
+        register_model_section(
+            "supporter",
+            "supporters.Supporter",
+            fields=[
+                "status", "source", "joined", "left",
+                ("constituency", "constituency.name"),
+                ("help_offered", lambda s, p: [o.label for o in s.offers.all()]),
+            ],
+        )  # fmt: skip
+        register_model_section(
+            "ask_replies",
+            "supporters.AskReply",
+            fields=[("ask", "ask.subject"), "answer", "at"],
+            select_related=["ask"],
+        )
         # An ask's email carries each recipient's own yes / no / done links.
         register_personaliser(services.ask_personaliser)
         reminders.register(

@@ -8,7 +8,10 @@ class CommsConfig(AppConfig):
     verbose_name = _("Communications")
 
     def ready(self) -> None:
+        from partyhub import privacy
         from partyhub.comms import reminders
+
+        privacy.register_comms_sections()
 
         reminders.register(
             reminders.ReminderKind(

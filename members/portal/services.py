@@ -1,0 +1,326 @@
+"""What a member does to their own record from the portal: every write audited."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import ErasureRequest, Membership, Person
+from members.services import person_place
+from partyhub import privacy
+from partyhub.audit.services import audit_log
+from partyhub.comms.consent import consent_record, current_consents
+from partyhub.comms.models import Channel, Method
+from partyhub.links import make_token
+
+# The fields a member may change themselves (email is their login: the account
+# pages change it, with re-verification).
+OWN_FIELDS = (
+    "first_name",
+    "last_name",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "phone",
+    "mobile",
+    "accessibility_needs",
+    "availability",
+)
+
+# An export with more rows than this is built by a Celery worker and mailed as a
+# link, so a long-standing member's years of deliveries never tie up a web process.
+EXPORT_SYNC_MAX_ROWS = 5000
+EXPORT_LINK_PURPOSE = "data_export"
+EXPORT_LINK_MAX_AGE = 7 * 24 * 3600  # a week
+
+
+def export_dir() -> Path:
+    # Under MEDIA_ROOT but never served by URL: downloads go through a view that
+    # checks the signed link and the logged-in person.
+    return Path(settings.MEDIA_ROOT) / "private" / "exports"
+
+
+@transaction.atomic
+def person_update_own(*, person: Person, data: dict[str, Any], actor: Any) -> list[str]:
+    """Save what a member changed on "My details"; returns the changed field names.
+
+    A new postcode re-places the person in a ward through the lookup; one the lookup
+    does not know clears the ward, so an officer sees it as unplaced.
+    """
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    changed = []
+    for name in OWN_FIELDS:
+        if name not in data:
+            continue
+        value = data[name]
+        if name == "availability" and isinstance(value, list | tuple):
+            value = ",".join(value)
+        value = value if value is not None else ""
+        if getattr(person, name) != value:
+            setattr(person, name, value)
+            changed.append(name)
+    if not changed:
+        return []
+    update_fields = [*changed, "updated"]
+    if "postcode" in changed:
+        if not person_place(person=person):
+            person.ward_id = None
+        update_fields += ["constituency", "ward"]
+    person.save(update_fields=update_fields)
+    # Which fields, never their values: the audit log is read by officers.
+    audit_log(
+        actor=actor,
+        action="person.update_own",
+        obj=person,
+        detail={"fields": changed},
+    )
+    return changed
+
+
+@transaction.atomic
+def person_contact_preferences(
+    *, person: Person, wanted: dict[tuple[str, str], tuple[bool, str]], actor: Any
+) -> int:
+    """Record in the consent ledger the (channel, topic) choices that changed.
+
+    `wanted` maps (channel, topic) to (granted, the exact wording shown). A choice
+    the ledger has never seen is compared with its default: not granted for a
+    channel, not opted out (granted) for a topic or for "any contact at all".
+    """
+    current = current_consents(person)
+    recorded = 0
+    for (channel, topic), (granted, wording) in wanted.items():
+        default = bool(topic) or channel == Channel.ANY
+        if current.get((channel, topic), default) == granted:
+            continue
+        consent_record(
+            person=person,
+            channel=channel,
+            topic=topic,
+            granted=granted,
+            method=Method.PORTAL,
+            wording=wording,
+            actor=actor,
+        )
+        recorded += 1
+    return recorded
+
+
+def membership_status(person: Person) -> Membership | None:
+    """The membership that says most: current before arrears, lapsed, resigned."""
+    order = [s.value for s in Membership.Status]
+    memberships = list(person.memberships.all())
+    memberships.sort(key=lambda m: (order.index(m.status), -m.joined.toordinal()))
+    return memberships[0] if memberships else None
+
+
+# --- my data ---------------------------------------------------------------------------
+
+
+def data_export_is_large(person: Person) -> bool:
+    return privacy.export_row_count(person) > EXPORT_SYNC_MAX_ROWS
+
+
+def data_export_build(*, person: Person, actor: Any) -> bytes:
+    """The zip of everything held about the person, built now."""
+    content = privacy.export_zip(person)
+    audit_log(
+        actor=actor,
+        action="person.data_export",
+        obj=person,
+        row_count=privacy.export_row_count(person),
+        detail={"how": "download"},
+    )
+    return content
+
+
+def data_export_request(*, person: Person, actor: Any) -> None:
+    """Build a large export in the background; the person is emailed a link."""
+    from members.tasks import build_data_export
+
+    audit_log(
+        actor=actor,
+        action="person.data_export_requested",
+        obj=person,
+        row_count=privacy.export_row_count(person),
+    )
+    transaction.on_commit(lambda: build_data_export.delay(person.pk))
+
+
+def data_export_to_file(*, person_id: int) -> str:
+    """Write the person's export to a private file and email them a signed link.
+
+    Returns the link's token. The file name is random and only in the signed token.
+    """
+    person = Person.objects.get(pk=person_id)
+    content = privacy.export_zip(person)
+    folder = export_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{person.pk}-{secrets.token_hex(16)}.zip"
+    (folder / name).write_bytes(content)
+    token = make_token(EXPORT_LINK_PURPOSE, person.pk, f=name)
+    audit_log(
+        actor=None,
+        action="person.data_export",
+        obj=person,
+        row_count=privacy.export_row_count(person),
+        detail={"how": "background"},
+    )
+    if person.email:
+        link = settings.SITE_URL.rstrip("/") + reverse("portal:data_file", args=[token])
+        send_mail(
+            subject=_("Your data from the party is ready"),
+            message=_(
+                "Hello %(name)s,\n\nThe copy of everything the party holds about you "
+                "is ready. Log in and download it here within a week:\n\n%(link)s\n"
+            )
+            % {"name": person.first_name, "link": link},
+            from_email=None,
+            recipient_list=[person.email],
+        )
+    return token
+
+
+def export_path_for(name: str) -> Path | None:
+    path = export_dir() / name
+    if "/" in name or "\\" in name or not path.is_file():
+        return None
+    return path
+
+
+# --- erasure ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def erasure_request_create(
+    *, person: Person, reason: str, actor: Any
+) -> ErasureRequest:
+    constituency_id = person.constituency_id
+    if constituency_id is None:
+        membership = person.memberships.order_by("-joined").first()
+        constituency_id = membership.constituency_id if membership else None
+    request = ErasureRequest.objects.create(
+        person=person, constituency_id=constituency_id, reason=reason.strip()
+    )
+    audit_log(actor=actor, action="person.erasure_requested", obj=request)
+    return request
+
+
+@transaction.atomic
+def erasure_request_handle(
+    *, request: ErasureRequest, status: str, actor: Any
+) -> ErasureRequest:
+    request.status = status
+    request.handled_by = actor if status != ErasureRequest.Status.OPEN else None
+    request.handled_at = (
+        timezone.now() if status != ErasureRequest.Status.OPEN else None
+    )
+    request.save(update_fields=["status", "handled_by", "handled_at"])
+    audit_log(
+        actor=actor,
+        action="person.erasure_handled",
+        obj=request,
+        detail={"status": status},
+    )
+    return request
+
+
+# --- the members app's sections of the export ----------------------------------------
+
+
+def person_rows(person: Person) -> list[dict[str, Any]]:
+    return [
+        {
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "email": person.email,
+            "phone": person.phone,
+            "mobile": person.mobile,
+            "address_line_1": person.address_line_1,
+            "address_line_2": person.address_line_2,
+            "town": person.town,
+            "postcode": person.postcode,
+            "constituency": str(person.constituency or ""),
+            "ward": str(person.ward or ""),
+            "accessibility_needs": person.accessibility_needs,
+            "availability": person.availability,
+            "login_email": person.user.email if person.user_id else "",
+            "created": person.created,
+            "updated": person.updated,
+        }
+    ]
+
+
+def audit_rows(person: Person) -> list[dict[str, Any]]:
+    """What the audit log says was done to the person's records."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from partyhub.audit.models import AuditEntry
+
+    about = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Person), object_id=str(person.pk)
+    ) | AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(ErasureRequest),
+        object_id__in=[
+            str(pk) for pk in person.erasure_requests.values_list("pk", flat=True)
+        ],
+    )
+    label = privacy.who("actor")
+    return [
+        {
+            "when": entry.at,
+            "what": entry.action,
+            "who": label(entry, person) or _("the system"),
+            "rows": entry.row_count,
+            "fields": ", ".join((entry.detail or {}).get("fields", [])),
+        }
+        for entry in about.order_by("at", "pk")
+    ]
+
+
+def register_export_sections() -> None:
+    privacy.register_export_section("person", person_rows)
+    privacy.register_model_section(
+        "memberships",
+        "members.Membership",
+        fields=[
+            "membership_number",
+            ("constituency", "constituency.name"),
+            ("branch", "branch.name"),
+            "status",
+            "joined",
+            "trade_union",
+        ],
+        select_related=["constituency", "branch"],
+    )
+    privacy.register_model_section(
+        "offices",
+        "members.Office",
+        fields=[
+            "role",
+            ("constituency", "constituency.name"),
+            ("branch", "branch.name"),
+            "starts",
+            "ends",
+        ],
+        select_related=["constituency", "branch"],
+    )
+    privacy.register_model_section(
+        "erasure_requests",
+        "members.ErasureRequest",
+        fields=["requested_at", "reason", "status", "handled_at"],
+    )
+    privacy.register_export_section(
+        "audit",
+        audit_rows,
+        count=lambda person: 0,
+    )

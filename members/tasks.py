@@ -1,0 +1,12 @@
+"""Background work for members: a large personal data export."""
+
+from __future__ import annotations
+
+from partyhub.celery import app
+
+
+@app.task(acks_late=True, time_limit=600, soft_time_limit=540)
+def build_data_export(person_id: int) -> str:
+    from members.portal.services import data_export_to_file
+
+    return data_export_to_file(person_id=person_id)
