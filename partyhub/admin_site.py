@@ -1,17 +1,36 @@
+from functools import update_wrapper
 from urllib.parse import urlencode
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
 from partyhub.scoping import is_officer
 
+TWO_FACTOR_NEEDED = _(
+    "The admin holds members' personal details, so everyone who holds an office "
+    "must protect their login with an authenticator app before it opens. Set it up "
+    "below; it takes a minute."
+)
+
+
+def has_two_factor(user) -> bool:
+    """An authenticator app is set up: allauth then asks for its code at every
+    login, so having one is what the admin requires."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(
+        user_id=user.pk, type=Authenticator.Type.TOTP
+    ).exists()
+
 
 class PartyAdminSite(admin.AdminSite):
     """The officers' admin. Officers reach it through an office they hold today
-    (never a hand-set is_staff); superusers are regional organisers."""
+    (never a hand-set is_staff); superusers are regional organisers. Either way it
+    opens only once two-factor authentication is set up."""
 
     site_header = _("partyhub — officers")
     site_title = _("partyhub admin")
@@ -19,6 +38,29 @@ class PartyAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         return is_officer(request.user)
+
+    def needs_two_factor_setup(self, request: HttpRequest) -> bool:
+        return self.has_permission(request) and not has_two_factor(request.user)
+
+    def two_factor_setup_redirect(self, request: HttpRequest) -> HttpResponseRedirect:
+        messages.warning(request, TWO_FACTOR_NEEDED)
+        response = HttpResponseRedirect(reverse("mfa_activate_totp"))
+        add_never_cache_headers(response)
+        return response
+
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+        if getattr(view, "__name__", "") == "logout":
+            return inner
+
+        def guarded(request, *args, **kwargs):
+            # Before any admin page runs: an officer without two-factor sees
+            # no admin data at all, only the way to set it up.
+            if self.needs_two_factor_setup(request):
+                return self.two_factor_setup_redirect(request)
+            return inner(request, *args, **kwargs)
+
+        return update_wrapper(guarded, inner)
 
     def login(self, request: HttpRequest, extra_context=None):
         # One way in for everyone: the account login (allauth), with its rate
@@ -28,6 +70,8 @@ class PartyAdminSite(admin.AdminSite):
             raise PermissionDenied(
                 _("The admin is for officers holding an office today.")
             )
+        if self.needs_two_factor_setup(request):
+            return self.two_factor_setup_redirect(request)
         return HttpResponseRedirect(
             reverse("account_login") + "?" + urlencode({"next": next_url})
         )

@@ -209,6 +209,19 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Behind a load balancer or proxy, how many of them add to X-Forwarded-For: the
 # per-IP rate limits (login, signup form) then see the visitor, not the proxy.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# One address per login; a new address replaces the old only once it is verified.
+ACCOUNT_CHANGE_EMAIL = True
+# Tell people by email when their password or address changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Two-factor: an authenticator app and recovery codes. Officers must set it up
+# before the admin opens (partyhub.admin_site); nobody may remove it while in office.
+MFA_ADAPTER = "partyhub.accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="partyhub")
+# Claiming an account the party already knows (partyhub.accounts.services).
+ACCOUNTS_CLAIM_LINK_MAX_AGE = 24 * 60 * 60
+ACCOUNTS_CLAIMS_PER_IP_PER_HOUR = env.int("ACCOUNTS_CLAIMS_PER_IP_PER_HOUR", default=20)
+ACCOUNTS_CLAIMS_PER_ADDRESS_PER_HOUR = 3
 
 AUTH_PASSWORD_VALIDATORS = [
     {

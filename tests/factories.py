@@ -1,9 +1,16 @@
 """Factories for the fixed cast of every access test."""
 
+import base64
 import datetime
+import hashlib
+import hmac
+import struct
+import time
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import encrypt
 from django.utils import timezone
 
 from members.models import (
@@ -17,6 +24,25 @@ from members.models import (
 from partyhub.accounts.models import User
 
 PASSWORD = "correct-horse-battery-staple"
+# The authenticator-app secret of every factory officer (base32, RFC 6238).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = TOTP_SECRET, at: float | None = None) -> str:
+    """The 6-digit code an authenticator app shows now (RFC 6238, SHA-1, 30 s)."""
+    counter = int((time.time() if at is None else at) // 30)
+    key = base64.b32decode(secret, casefold=True)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+def give_totp(user: User, secret: str = TOTP_SECRET) -> Authenticator:
+    """Set up an authenticator app for `user`, as allauth's activation does."""
+    return Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(secret)}
+    )
 
 
 class ConstituencyFactory(factory.django.DjangoModelFactory):
@@ -63,6 +89,13 @@ class UserFactory(factory.django.DjangoModelFactory):
                 user=obj, email=obj.email, verified=True, primary=True
             )
 
+    @factory.post_generation
+    def totp(obj, create, extracted, **kwargs):
+        # Regional organisers reach the admin only with two-factor set up, as
+        # officers do; UserFactory(is_superuser=True, totp=False) leaves it out.
+        if create and (extracted if extracted is not None else obj.is_superuser):
+            give_totp(obj)
+
 
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -103,10 +136,15 @@ class OfficeFactory(factory.django.DjangoModelFactory):
 
 
 def officer(
-    constituency: Constituency, role: str = "secretary", **person_kwargs
+    constituency: Constituency,
+    role: str = "secretary",
+    *,
+    two_factor: bool = True,
+    **person_kwargs,
 ) -> User:
-    """A login whose Person holds `role` in `constituency` today."""
-    user = UserFactory()
+    """A login whose Person holds `role` in `constituency` today, with two-factor
+    set up (TOTP_SECRET) unless `two_factor=False`: the admin needs it."""
+    user = UserFactory(totp=two_factor)
     person = PersonFactory(
         constituency=constituency, user=user, email=user.email, **person_kwargs
     )

@@ -1,0 +1,98 @@
+"""Claiming an account: ask for a link, follow it, choose a password.
+
+Every valid POST of the request form ends on the same "check your email" page,
+whoever's address it was; the lookup happens in a task.
+"""
+
+from __future__ import annotations
+
+from allauth.account import app_settings as account_settings
+from allauth.account.adapter import get_adapter
+from allauth.account.internal.flows.login import record_authentication
+from allauth.account.utils import perform_login
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from partyhub.accounts import services
+from partyhub.accounts.forms import ClaimForm, ClaimPasswordForm
+from partyhub.links import LinkExpired, LinkInvalid
+
+
+def _client_ip(request: HttpRequest) -> str:
+    # As allauth's own rate limits see the visitor (ALLAUTH_TRUSTED_PROXY_COUNT).
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return ""
+
+
+@require_http_methods(["GET", "POST"])
+def claim(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = ClaimForm(request.POST)
+        if form.is_valid():
+            email = form.cleaned_data["email"]
+            if not services.claim_allowance_take(ip=_client_ip(request), email=email):
+                return render(request, "account/claim_too_many.html", status=429)
+            services.account_claim_request(
+                email=email,
+                membership_number=form.cleaned_data["membership_number"],
+            )
+            return redirect("accounts:claim_sent")
+    else:
+        form = ClaimForm()
+    return render(request, "account/claim.html", {"form": form})
+
+
+def claim_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "account/claim_sent.html")
+
+
+def _bad_link(request: HttpRequest, problem: str) -> HttpResponse:
+    status = {"expired": 410, "used": 410}.get(problem, 400)
+    return render(
+        request, "account/claim_link_problem.html", {"problem": problem}, status=status
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def claim_link(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows the password form and changes nothing (mail scanners follow
+    links); the POST creates the login."""
+    try:
+        person = services.claim_person_from_token(token)
+    except LinkExpired:
+        return _bad_link(request, "expired")
+    except LinkInvalid:
+        return _bad_link(request, "invalid")
+    except services.ClaimLinkUsed:
+        return _bad_link(request, "used")
+    form = ClaimPasswordForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.account_claim_complete(
+                token=token, password=form.cleaned_data["password1"]
+            )
+        except (LinkExpired, LinkInvalid):
+            return _bad_link(request, "invalid")
+        except services.ClaimLinkUsed:
+            return _bad_link(request, "used")
+        # They have just chosen the password: as good as a password login, so
+        # setting up two-factor next does not ask for it again.
+        record_authentication(request, user, method="password", email=user.email)
+        messages.success(request, _("Your account is ready: you are logged in."))
+        return perform_login(
+            request,
+            user,
+            email_verification=account_settings.EMAIL_VERIFICATION,
+            redirect_url=None,
+        )
+    return render(
+        request, "account/claim_set_password.html", {"form": form, "person": person}
+    )
