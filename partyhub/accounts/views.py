@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import get_adapter
-from allauth.account.internal.flows.login import record_authentication
 from allauth.account.utils import perform_login
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -83,9 +82,6 @@ def claim_link(request: HttpRequest, token: str) -> HttpResponse:
             return _bad_link(request, "invalid")
         except services.ClaimLinkUsed:
             return _bad_link(request, "used")
-        # They have just chosen the password: as good as a password login, so
-        # setting up two-factor next does not ask for it again.
-        record_authentication(request, user, method="password", email=user.email)
         messages.success(request, _("Your account is ready: you are logged in."))
         return perform_login(
             request,
