@@ -10,13 +10,16 @@ from playwright.sync_api import expect
 from tests import factories
 
 LOGIN_URL = re.compile(r"/accounts/login/")
+TWO_FACTOR_URL = re.compile(r"/accounts/2fa/authenticate/")
 
 
 def log_in(page: Any, user: Any, password: str = factories.PASSWORD) -> None:
     """Fill in and submit the account login page the browser is on.
 
     Fields are found by name (allauth's `login` and `password`), not by label, so
-    restyled templates and translated labels do not break every journey.
+    restyled templates and translated labels do not break every journey. When
+    allauth asks for a two-factor code (officers), it is computed from the
+    factories' authenticator secret.
     """
     expect(page).to_have_url(LOGIN_URL)
     form = page.locator("form", has=page.locator("input[name=login]"))
@@ -24,3 +27,12 @@ def log_in(page: Any, user: Any, password: str = factories.PASSWORD) -> None:
     form.locator("input[name=password]").fill(password)
     form.locator("[type=submit]").first.click()
     expect(page).not_to_have_url(LOGIN_URL)
+    if TWO_FACTOR_URL.search(page.url):
+        enter_two_factor_code(page)
+
+
+def enter_two_factor_code(page: Any, secret: str = factories.TOTP_SECRET) -> None:
+    form = page.locator("form", has=page.locator("input[name=code]"))
+    form.locator("input[name=code]").fill(factories.totp_code(secret))
+    form.locator("[type=submit]").first.click()
+    expect(page).not_to_have_url(TWO_FACTOR_URL)
