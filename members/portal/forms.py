@@ -78,6 +78,10 @@ TOPIC_LABEL = _("Email me about: %(topic)s")
 NOTHING_LABEL = _("Do not contact me at all, in any way")
 
 
+def _checkbox() -> forms.CheckboxInput:
+    return forms.CheckboxInput(attrs={"class": "form-check-input"})
+
+
 def topic_field(topic: str) -> str:
     return f"topic_{topic}"
 
@@ -90,15 +94,18 @@ class ContactForm(forms.Form):
         super().__init__(*args, **kwargs)
         for channel in CHANNELS:
             self.fields[channel] = forms.BooleanField(
-                label=CHANNEL_LABELS[channel], required=False
+                label=CHANNEL_LABELS[channel], required=False, widget=_checkbox()
             )
         for topic in Topic:
             self.fields[topic_field(topic)] = forms.BooleanField(
-                label=TOPIC_LABEL % {"topic": topic.label}, required=False
+                label=TOPIC_LABEL % {"topic": topic.label},
+                required=False,
+                widget=_checkbox(),
             )
         self.fields[Channel.ANY] = forms.BooleanField(
             label=NOTHING_LABEL,
             required=False,
+            widget=_checkbox(),
             help_text=_("This overrides every choice above until you untick it."),
         )
 

@@ -204,6 +204,10 @@ def export_path_for(name: str) -> Path | None:
 def erasure_request_create(
     *, person: Person, reason: str, actor: Any
 ) -> ErasureRequest:
+    # A double submit (or asking twice) is one request: the open one stands.
+    existing = person.erasure_requests.filter(status=ErasureRequest.Status.OPEN).first()
+    if existing is not None:
+        return existing
     constituency_id = person.constituency_id
     if constituency_id is None:
         membership = person.memberships.order_by("-joined").first()

@@ -191,6 +191,8 @@ def test_asking_for_erasure_creates_an_audited_request(client, member_a):
     assert entry.actor == member_a
     assert entry.constituency_id == member_a.person.constituency_id
     page = client.get(response["Location"]).content.decode()
+    client.post(reverse("portal:erasure"), {"reason": "Moving abroad"})
+    assert ErasureRequest.objects.count() == 1
     assert "one month" in client.get(reverse("portal:data")).content.decode()
     assert "Moving abroad" in page
 
