@@ -37,6 +37,7 @@ def test_a_login_without_a_person_is_told_how_to_claim(client, db, name):
     response = client.get(reverse(name))
     assert response.status_code == 200
     assert "not linked to a record" in response.content.decode()
+    assert reverse("accounts:claim") in response.content.decode()
 
 
 def test_home_explains_arrears_with_a_renewal_link(client, member_a):
