@@ -30,6 +30,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from partyhub.audit.models import AuditEntry
 from partyhub.audit.services import audit_log
 from partyhub.links import LinkExpired, LinkInvalid, make_token, read_token
 from partyhub.scoping import is_officer
@@ -283,10 +284,9 @@ def offices_ended_logout(*, days: int = 7) -> int:
         if is_officer(user):
             continue  # still holds an office (or is a regional organiser)
         with transaction.atomic():
-            already = user.__class__.objects.select_for_update().filter(pk=user.pk)
-            already.get()  # one run at a time per user
-            from partyhub.audit.models import AuditEntry
-
+            # Two runs at once (a retried task) take turns on the user's row; the
+            # second then finds the first one's audit entry and does nothing.
+            type(user).objects.select_for_update().get(pk=user.pk)
             if AuditEntry.objects.filter(
                 action="account.admin_access_ended",
                 object_id=str(office.person_id),
