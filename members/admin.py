@@ -13,7 +13,6 @@ from members.models import (
     Postcode,
     Ward,
 )
-from members.roles import Role, grant_to_roles
 from members.services import person_place
 from partyhub.comms.models import ConsentState
 from partyhub.exports import ExportPermissionMixin, csv_export_action
@@ -260,13 +259,6 @@ class ElectedRepresentativeAdmin(ScopedAdmin):
     list_select_related = ("person", "constituency")
     autocomplete_fields = ("person",)
     filter_horizontal = ("wards",)
-
-
-# Erasure requests go to the membership secretary; the chair and secretary cover.
-grant_to_roles(
-    [Role.MEMBERSHIP_SECRETARY, Role.SECRETARY, Role.CHAIR],
-    ["members.view_erasurerequest", "members.change_erasurerequest"],
-)
 
 
 @admin.register(ErasureRequest)

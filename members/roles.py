@@ -142,6 +142,15 @@ for _role, _perms in ROLE_PERMISSIONS.items():
         _perms |= set(_RECORD_CONSENT)
 
 
+# Erasure requests (portal, "my data") go to the membership secretary; the chair
+# and secretary cover.
+for _role in (Role.MEMBERSHIP_SECRETARY, Role.SECRETARY, Role.CHAIR):
+    ROLE_PERMISSIONS[_role] |= {
+        "members.view_erasurerequest",
+        "members.change_erasurerequest",
+    }
+
+
 def grant_to_roles(roles: Iterable[str], permissions: Iterable[str]) -> None:
     """Let an app give office roles the permissions its models need."""
     for role in roles:

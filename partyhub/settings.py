@@ -166,6 +166,12 @@ COMMS_LINK_MAX_AGE_SECONDS = env.int(
     "COMMS_LINK_MAX_AGE_SECONDS", default=60 * 60 * 24 * 365
 )
 
+# --- Members -----------------------------------------------------------------------
+# Where a member in arrears renews: the national party's site.
+NATIONAL_RENEWAL_URL = env.str(
+    "NATIONAL_RENEWAL_URL", default="https://join.labour.org.uk/"
+)
+
 # --- Supporters ---------------------------------------------------------------------
 # The public signup form's abuse limits (a flood of bot posts confirms nobody).
 SUPPORTERS_SIGNUPS_PER_IP_PER_HOUR = env.int(

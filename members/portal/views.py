@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
@@ -27,10 +28,6 @@ from members.portal.forms import ContactForm, DetailsForm, ErasureForm
 from members.portal.sections import sections
 from partyhub.comms.consent import current_consents
 from partyhub.links import LinkExpired, LinkInvalid, read_token
-
-# The national party handles subscriptions; a setting would be better (a deployment
-# outside Labour), but settings.py belongs to the foundation: move it there later.
-NATIONAL_RENEWAL_URL = "https://join.labour.org.uk/"
 
 
 def _own_person(request: HttpRequest) -> Person | None:
@@ -82,7 +79,7 @@ def home(request: HttpRequest, person: Person) -> HttpResponse:
         person,
         membership=membership,
         Status=Membership.Status,
-        renewal_url=NATIONAL_RENEWAL_URL,
+        renewal_url=settings.NATIONAL_RENEWAL_URL,
     )
 
 
