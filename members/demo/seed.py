@@ -17,6 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import encrypt
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -46,6 +48,12 @@ from members.models import (
 from members.roles import Role
 from members.services import postcodes_load, read_text_upload
 from partyhub.accounts.models import User
+from partyhub.scoping import is_officer
+
+# The demo officers' authenticator-app secret, published like the demo password:
+# the admin asks officers for a two-factor code, and any authenticator app (add
+# the key by hand, time-based) gives it from this. Demo data only.
+DEMO_TOTP_SECRET = "DEMODEMODEMODEMODEMODEMODEMODEMO"  # noqa: S105
 
 SEED = 2005  # the year of the report the demo follows
 PEOPLE_PER_CONSTITUENCY = 180
@@ -161,6 +169,7 @@ class DemoSummary:
     representatives: int
     logins: list[Login]
     password: str = DEMO_PASSWORD
+    totp_secret: str = DEMO_TOTP_SECRET
 
 
 # --- the cast, made in memory --------------------------------------------------------
@@ -541,6 +550,23 @@ def _save_logins(logins: list[LoginSpec], people: dict[PersonKey, Person]) -> No
             person.save(update_fields=["user", "updated"])
 
 
+def _save_two_factor(logins: list[LoginSpec]) -> None:
+    """Officers and the organiser reach the admin only with two-factor set up."""
+    for login in logins:
+        user = User.objects.get(email__iexact=login.email)
+        if (
+            is_officer(user)
+            and not Authenticator.objects.filter(
+                user=user, type=Authenticator.Type.TOTP
+            ).exists()
+        ):
+            Authenticator.objects.create(
+                user=user,
+                type=Authenticator.Type.TOTP,
+                data={"secret": encrypt(DEMO_TOTP_SECRET)},
+            )
+
+
 def _save_memberships(
     specs: list[PersonSpec],
     people: dict[PersonKey, Person],
@@ -657,6 +683,7 @@ def seed_demo() -> DemoSummary:
     _save_logins(cast.logins, people)
     _save_memberships(cast.people, people, constituencies, branch_of_ward)
     _save_offices(cast, people, constituencies, branches, today)
+    _save_two_factor(cast.logins)
     seed_comms(
         constituencies=list(constituencies.values()),
         people=[people[s.key] for s in cast.people],

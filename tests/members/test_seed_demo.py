@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from members.demo.data import DEMO_PASSWORD, ORGANISER_EMAIL
 from members.demo.postcodes import POSTCODE_FILE, render
+from members.demo.seed import DEMO_TOTP_SECRET
 from members.models import (
     Branch,
     Constituency,
@@ -21,6 +22,7 @@ from members.models import (
     Ward,
 )
 from partyhub.accounts.models import User
+from tests.factories import totp_code
 
 OFFICER_LOGINS = [
     f"{who}@{clp}.example.org"
@@ -169,6 +171,11 @@ def test_demo_login_works_with_the_demo_password(seeded, client, email):
         reverse("account_login"), {"login": email, "password": DEMO_PASSWORD}
     )
     assert response.status_code == 302
+    if email != MEMBER_LOGINS[1]:  # officers and the organiser: two-factor next
+        assert response.url == reverse("mfa_authenticate")
+        response = client.post(
+            reverse("mfa_authenticate"), {"code": totp_code(DEMO_TOTP_SECRET)}
+        )
     assert response.url == "/"
     assert client.get("/").wsgi_request.user.email == email
 

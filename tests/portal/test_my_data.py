@@ -200,6 +200,9 @@ def test_asking_for_erasure_creates_an_audited_request(client, member_a):
 def test_officer_of_the_clp_sees_the_request_and_another_clps_gets_404(
     client, member_a, officer_a, officer_b
 ):
+    # A name no random factory name can collide with.
+    member_a.person.last_name = "Quillfeather-Oyelaran"
+    member_a.person.save()
     request = services.erasure_request_create(
         person=member_a.person, reason="", actor=member_a
     )

@@ -72,6 +72,10 @@ class Command(BaseCommand):
         out.write(f"Admin:  {site}{reverse('admin:index')}")
         out.write(f"Log in: {site}{reverse('account_login')}")
         out.write(f"Every demo login's password: {summary.password}")
+        out.write(
+            "Officers' two-factor key (any authenticator app, time-based): "
+            f"{summary.totp_secret}"
+        )
         out.write("")
         width = max(len(login.email) for login in summary.logins)
         name_width = max(len(login.name) for login in summary.logins)
