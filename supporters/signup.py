@@ -337,6 +337,41 @@ def supporter_confirm(
     return Confirmation(supporter=supporter, already=False)
 
 
+def signup_confirmations_send_missed(*, now=None) -> int:
+    """Send confirmations that were never queued (the broker was down when the
+    visitor signed up); returns how many were sent.
+
+    Only requests from the last day whose address has had no confirmation since
+    shortly before they were made: a request held back by the one-per-hour rule is
+    never mailed later, so a flood aimed at one address still gets it one email.
+    """
+    now = now or timezone.now()
+    interval = timedelta(seconds=settings.SUPPORTERS_CONFIRMATION_INTERVAL_SECONDS)
+    mailed_since = SignupRequest.objects.filter(
+        email=OuterRef("email"),
+        confirmation_sent_at__gte=OuterRef("created") - interval,
+    )
+    missed = (
+        SignupRequest.objects.filter(
+            confirmed_at__isnull=True,
+            confirmation_sent_at__isnull=True,
+            created__gte=now - timedelta(days=1),
+            # Leave the normal path (a task queued on commit) time to run first.
+            created__lte=now - timedelta(minutes=2),
+        )
+        .exclude(Exists(mailed_since))
+        .order_by("-created")
+    )
+    sent = 0
+    seen: set[str] = set()
+    for request in missed:
+        if request.email in seen:
+            continue  # the newest request of an address is the one to confirm
+        seen.add(request.email)
+        sent += signup_confirmation_send(signup_request_id=request.pk)
+    return sent
+
+
 # --- retention ----------------------------------------------------------------------
 
 

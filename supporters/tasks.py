@@ -26,3 +26,8 @@ def send_confirmation(signup_request_id: int) -> bool:
 @app.task(acks_late=True)
 def purge_unconfirmed() -> int:
     return signup.signup_requests_purge()
+
+
+@app.task(acks_late=True)
+def send_missed_confirmations() -> int:
+    return signup.signup_confirmations_send_missed()

@@ -645,3 +645,45 @@ def test_signup_with_the_broker_down_still_thanks_the_visitor(
     request = SignupRequest.objects.get()
     assert request.confirmation_sent_at is None
     assert mailoutbox == []
+
+
+def test_missed_confirmation_is_sent_by_the_sweep_once(
+    sign_up, places, mailoutbox, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from kombu.exceptions import OperationalError
+
+    from supporters import tasks
+    from supporters.signup import signup_confirmations_send_missed
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Connection refused")
+
+    monkeypatch.setattr(tasks.send_confirmation, "apply_async", broker_down)
+    sign_up()
+    request = SignupRequest.objects.get()
+    assert signup_confirmations_send_missed() == 0  # too recent: the queue may have it
+    later = timezone.now() + timedelta(minutes=5)
+    assert signup_confirmations_send_missed(now=later) == 1
+    assert signup_confirmations_send_missed(now=later) == 0
+    assert [m.to for m in mailoutbox] == [[request.email]]
+
+
+def test_sweep_never_mails_a_request_held_back_by_the_hourly_limit(
+    sign_up, places, mailoutbox
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from supporters.signup import signup_confirmations_send_missed
+
+    sign_up()
+    sign_up()  # within the hour: stored, not mailed
+    assert len(mailoutbox) == 1
+    assert SignupRequest.objects.filter(confirmation_sent_at__isnull=True).count() == 1
+    later = timezone.now() + timedelta(minutes=90)
+    assert signup_confirmations_send_missed(now=later) == 0
+    assert len(mailoutbox) == 1
