@@ -1,4 +1,4 @@
-"""Background work for members: a large personal data export."""
+"""Background work for members: large personal data exports and their clean-up."""
 
 from __future__ import annotations
 
@@ -10,3 +10,10 @@ def build_data_export(person_id: int) -> str:
     from members.portal.services import data_export_to_file
 
     return data_export_to_file(person_id=person_id)
+
+
+@app.task(acks_late=True)
+def cleanup_data_exports() -> int:
+    from members.portal.services import data_exports_cleanup
+
+    return data_exports_cleanup()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -188,6 +189,21 @@ def data_export_to_file(*, person_id: int) -> str:
             recipient_list=[person.email],
         )
     return token
+
+
+def data_exports_cleanup(*, now: float | None = None) -> int:
+    """Delete export files whose links have expired; returns how many. Personal
+    data is kept no longer than the link that gives it out."""
+    folder = export_dir()
+    if not folder.is_dir():
+        return 0
+    cutoff = (now if now is not None else time.time()) - EXPORT_LINK_MAX_AGE
+    removed = 0
+    for path in folder.glob("*.zip"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def export_path_for(name: str) -> Path | None:

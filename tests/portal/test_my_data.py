@@ -234,3 +234,26 @@ def test_an_officer_marks_the_request_done_and_it_is_audited(
     assert request.handled_by == officer_a
     assert request.handled_at is not None
     assert AuditEntry.objects.filter(action="person.erasure_handled").count() == 1
+
+
+def test_expired_export_files_are_deleted_and_fresh_ones_kept(settings, tmp_path, db):
+    import os
+    import time
+
+    from members.portal.services import (
+        EXPORT_LINK_MAX_AGE,
+        data_exports_cleanup,
+        export_dir,
+    )
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    folder = export_dir()
+    folder.mkdir(parents=True)
+    old, fresh = folder / "1-old.zip", folder / "2-fresh.zip"
+    old.write_bytes(b"PK")
+    fresh.write_bytes(b"PK")
+    week_and_a_bit = time.time() - EXPORT_LINK_MAX_AGE - 60
+    os.utime(old, (week_and_a_bit, week_and_a_bit))
+    assert data_exports_cleanup() == 1
+    assert data_exports_cleanup() == 0
+    assert not old.exists() and fresh.exists()
