@@ -1,7 +1,104 @@
 from django.apps import AppConfig
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Events")
+
+    def ready(self) -> None:
+        from events import services
+        from partyhub.comms import reminders
+
+        # Reminders about something the person booked are service messages, not
+        # marketing: they go without email consent.
+        for kind, subject, body in (
+            (services.REMINDER_DAY_BEFORE, _day_before_subject, _day_before_body),
+            (services.REMINDER_PLACE_FREED, _place_subject, _place_body),
+            (services.REMINDER_EVENT_CANCELLED, _cancelled_subject, _cancelled_body),
+        ):
+            reminders.register(
+                reminders.ReminderKind(
+                    kind=kind,
+                    subject=subject,
+                    body=body,
+                    reason=_reason,
+                    requires_consent=False,
+                )
+            )
+
+
+def _event_of(reminder):
+    about = reminder.about
+    return getattr(about, "event", about)
+
+
+def _when(event) -> str:
+    return formats.date_format(event.starts, "DATETIME_FORMAT")
+
+
+def _day_before_subject(reminder) -> str:
+    return str(_("Tomorrow: %(event)s") % {"event": _event_of(reminder).title})
+
+
+def _day_before_body(reminder) -> str:
+    event = _event_of(reminder)
+    return str(
+        _(
+            "Hello %(name)s,\n\nA reminder that you are booked on **%(event)s**, "
+            "%(when)s, at %(venue)s.\n\nIf you can no longer come, please cancel in "
+            "your member portal so somebody on the waiting list can have your place."
+        )
+        % {
+            "name": reminder.person.first_name,
+            "event": event.title,
+            "when": _when(event),
+            "venue": event.venue or _("the venue in the invitation"),
+        }
+    )
+
+
+def _place_subject(reminder) -> str:
+    return str(_("You have a place: %(event)s") % {"event": _event_of(reminder).title})
+
+
+def _place_body(reminder) -> str:
+    event = _event_of(reminder)
+    return str(
+        _(
+            "Hello %(name)s,\n\nA place has come free on **%(event)s**, %(when)s, and "
+            "it is yours: you were next on the waiting list."
+        )
+        % {
+            "name": reminder.person.first_name,
+            "event": event.title,
+            "when": _when(event),
+        }
+    )
+
+
+def _cancelled_subject(reminder) -> str:
+    return str(_("Cancelled: %(event)s") % {"event": _event_of(reminder).title})
+
+
+def _cancelled_body(reminder) -> str:
+    event = _event_of(reminder)
+    return str(
+        _(
+            "Hello %(name)s,\n\nWe are sorry: **%(event)s**, planned for %(when)s, has "
+            "been cancelled. You do not need to do anything."
+        )
+        % {
+            "name": reminder.person.first_name,
+            "event": event.title,
+            "when": _when(event),
+        }
+    )
+
+
+def _reason(reminder) -> str:
+    return str(
+        _("You are receiving this because you booked on %(event)s.")
+        % {"event": _event_of(reminder).title}
+    )

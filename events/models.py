@@ -1,1 +1,168 @@
-"""events: models arrive with its issue."""
+"""Events and bookings (issue 7): what the party organises and who is coming."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partyhub.scoping import ScopedManager, ScopedQuerySet
+
+
+class EventQuerySet(ScopedQuerySet):
+    def published(self) -> EventQuerySet:
+        return self.filter(status=Event.Status.PUBLISHED)
+
+    def upcoming(self) -> EventQuerySet:
+        return self.filter(ends__gte=timezone.now())
+
+
+class Event(models.Model):
+    class Kind(models.TextChoices):
+        SOCIAL = "social", _("Social")
+        FUNDRAISER = "fundraiser", _("Fundraiser")
+        MEET_REPRESENTATIVE = "meet_rep", _("Meet your MP / councillor")
+        ALL_MEMBER_MEETING = "all_member", _("All-member meeting")
+        BRANCH_MEETING = "branch", _("Branch meeting")
+        POLICY_FORUM = "policy_forum", _("Policy forum")
+        BIG_CONVERSATION = "big_conversation", _("Big Conversation consultation")
+        TRAINING = "training", _("Training seminar")
+        CAMPAIGN_SOCIAL = "campaign_social", _("Campaign social")
+
+    class Audience(models.TextChoices):
+        MEMBERS = "members", _("Members")
+        MEMBERS_AND_SUPPORTERS = "members_supporters", _("Members and supporters")
+        PUBLIC = "public", _("Public")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    accessibility = models.TextField(_("accessibility notes"), blank=True)
+    starts = models.DateTimeField(_("starts"))
+    ends = models.DateTimeField(_("ends"))
+    constituencies = models.ManyToManyField(
+        "members.Constituency",
+        verbose_name=_("constituencies"),
+        related_name="events",
+    )
+    audience = models.CharField(
+        _("audience"),
+        max_length=20,
+        choices=Audience.choices,
+        default=Audience.MEMBERS,
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("Places including guests; empty for no limit."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    organiser = models.ForeignKey(
+        "members.Person",
+        verbose_name=_("organiser"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events_organised",
+    )
+    price = models.DecimalField(
+        _("price"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    concession_price = models.DecimalField(
+        _("concession price"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    scope_lookup = "constituencies"
+    scope_spans_many = True
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ("starts",)
+        indexes = [models.Index(fields=["status", "starts"], name="event_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends__gte=models.F("starts")),
+                name="event_ends_after_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def places_taken(self) -> int:
+        """Confirmed places, guests included (callers lock the event row first)."""
+        return self.bookings.filter(status=Booking.Status.YES).aggregate(
+            n=Coalesce(Sum(models.F("guests") + 1), 0)
+        )["n"]
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        YES = "yes", _("Yes")
+        NO = "no", _("No")
+        MAYBE = "maybe", _("Maybe")
+        WAITING = "waiting", _("Waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Source(models.TextChoices):
+        PORTAL = "portal", _("Member portal")
+        LINK = "link", _("Invitation link")
+        PUBLIC = "public", _("Public event page")
+        OFFICER = "officer", _("Entered by an officer")
+
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="bookings",
+    )
+    person = models.ForeignKey(
+        "members.Person",
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="bookings",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    guests = models.PositiveSmallIntegerField(_("guests"), default=0)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    attended_at = models.DateTimeField(_("attended at"), null=True, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    # An event may span CLPs; each CLP's officers see their own people's bookings.
+    scope_lookup = "person__constituency"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ("created", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "person"], name="booking_one_per_person"
+            )
+        ]
+        indexes = [models.Index(fields=["event", "status"], name="booking_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.event}"
+
+    @property
+    def places(self) -> int:
+        return 1 + self.guests

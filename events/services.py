@@ -1,0 +1,227 @@
+"""Event workflows: booking, cancelling, the waiting list, publishing, cancelling
+an event. Every booking change locks the event row so two people can never take
+the last place at once."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events.models import Booking, Event
+from partyhub.audit.services import audit_log
+from partyhub.comms.models import Reminder
+from partyhub.comms.reminders import reminder_cancel, reminder_schedule
+
+REMINDER_DAY_BEFORE = "events.day_before"
+REMINDER_PLACE_FREED = "events.place_freed"
+REMINDER_EVENT_CANCELLED = "events.event_cancelled"
+
+# Answers a person gives; "waiting" and "cancelled" are the system's.
+ANSWERS = (Booking.Status.YES, Booking.Status.NO, Booking.Status.MAYBE)
+
+
+class EventsError(ValidationError):
+    """A domain error a visitor or officer can read: nothing was changed."""
+
+
+def _is_member(person: Any) -> bool:
+    return person.memberships.in_good_standing().exists()
+
+
+def _check_audience(event: Event, person: Any) -> None:
+    if event.audience == Event.Audience.MEMBERS and not _is_member(person):
+        raise EventsError(
+            _("%(event)s is for party members only.") % {"event": event.title}
+        )
+
+
+def _lock(event: Event) -> Event:
+    # The row lock serialises every booking change on one event: counting the
+    # places taken and writing the booking happen with nobody else in between.
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+def _day_before_key(booking: Booking) -> str:
+    return f"{REMINDER_DAY_BEFORE}:{booking.pk}:{booking.event.starts.isoformat()}"
+
+
+def _schedule_day_before(booking: Booking) -> None:
+    due_at = booking.event.starts - datetime.timedelta(days=1)
+    if due_at <= timezone.now():
+        return  # booked on the day: nothing to remind of
+    key = _day_before_key(booking)
+    # Rebooking after a cancellation revives the same reminder row (one per key).
+    Reminder.objects.filter(key=key, status=Reminder.Status.CANCELLED).update(
+        status=Reminder.Status.PENDING
+    )
+    reminder_schedule(
+        kind=REMINDER_DAY_BEFORE,
+        person=booking.person,
+        due_at=due_at,
+        about=booking,
+        key=key,
+    )
+
+
+def _fits(event: Event, places: int, taken: int) -> bool:
+    return event.capacity is None or taken + places <= event.capacity
+
+
+def _promote_waiting(event: Event, actor: Any) -> list[Booking]:
+    """First come, first served: promote from the head of the waiting list while
+    the next one fits (nobody jumps the queue with a smaller party)."""
+    promoted = []
+    taken = event.places_taken()
+    for booking in event.bookings.filter(status=Booking.Status.WAITING).order_by(
+        "created", "pk"
+    ):
+        if not _fits(event, booking.places, taken):
+            break
+        booking.status = Booking.Status.YES
+        booking.save(update_fields=["status", "updated"])
+        taken += booking.places
+        promoted.append(booking)
+        _schedule_day_before(booking)
+        reminder_schedule(
+            kind=REMINDER_PLACE_FREED,
+            person=booking.person,
+            due_at=timezone.now(),
+            about=booking,
+            key=f"{REMINDER_PLACE_FREED}:{booking.pk}:{timezone.now().isoformat()}",
+        )
+        audit_log(
+            actor=actor,
+            action="event.booking_promoted",
+            obj=booking,
+            detail={"event": event.pk},
+        )
+    return promoted
+
+
+@transaction.atomic
+def rsvp_create(
+    *,
+    event: Event,
+    person: Any,
+    answer: str,
+    guests: int = 0,
+    source: str,
+    actor: Any,
+) -> Booking:
+    """Record a person's answer; a yes beyond capacity goes on the waiting list.
+
+    Answering again updates the one booking (double clicks make one booking)."""
+    if answer not in ANSWERS:
+        raise EventsError(_("Please answer yes, no or maybe."))
+    if guests < 0:
+        raise EventsError(_("The number of guests cannot be negative."))
+    event = _lock(event)
+    if event.status != Event.Status.PUBLISHED:
+        raise EventsError(_("This event is not open for booking."))
+    if event.ends < timezone.now():
+        raise EventsError(_("This event is over."))
+    _check_audience(event, person)
+
+    booking = Booking.objects.filter(event=event, person=person).first()
+    was_yes = booking is not None and booking.status == Booking.Status.YES
+    status = answer
+    if answer == Booking.Status.YES:
+        taken = event.places_taken() - (booking.places if was_yes else 0)
+        if not _fits(event, 1 + guests, taken):
+            status = Booking.Status.WAITING
+            # Someone already on the waiting list keeps their place in the queue.
+    if booking is None:
+        booking = Booking.objects.create(
+            event=event, person=person, status=status, guests=guests, source=source
+        )
+    else:
+        booking.status = status
+        booking.guests = guests
+        booking.save(update_fields=["status", "guests", "updated"])
+    booking.event = event
+
+    if status == Booking.Status.YES:
+        _schedule_day_before(booking)
+    else:
+        reminder_cancel(about=booking, kind=REMINDER_DAY_BEFORE)
+    audit_log(
+        actor=actor,
+        action="event.rsvp",
+        obj=booking,
+        detail={
+            "event": event.pk,
+            "status": status,
+            "guests": guests,
+            "source": source,
+        },
+    )
+    if was_yes and status != Booking.Status.YES:
+        _promote_waiting(event, actor)
+    return booking
+
+
+@transaction.atomic
+def rsvp_cancel(*, booking: Booking, actor: Any) -> list[Booking]:
+    """Cancel a booking and give freed places to the waiting list, at once.
+
+    Returns the bookings promoted from the waiting list."""
+    event = _lock(booking.event)
+    booking = Booking.objects.get(pk=booking.pk)
+    if booking.status == Booking.Status.CANCELLED:
+        return []
+    booking.status = Booking.Status.CANCELLED
+    booking.save(update_fields=["status", "updated"])
+    reminder_cancel(about=booking)
+    audit_log(
+        actor=actor,
+        action="event.booking_cancelled",
+        obj=booking,
+        detail={"event": event.pk},
+    )
+    return _promote_waiting(event, actor)
+
+
+@transaction.atomic
+def event_publish(*, event: Event, actor: Any) -> Event:
+    event = _lock(event)
+    if event.status == Event.Status.CANCELLED:
+        raise EventsError(_("A cancelled event cannot be published."))
+    if event.status != Event.Status.PUBLISHED:
+        event.status = Event.Status.PUBLISHED
+        event.save(update_fields=["status", "updated"])
+        audit_log(actor=actor, action="event.published", obj=event)
+    return event
+
+
+@transaction.atomic
+def event_cancel(*, event: Event, actor: Any) -> Event:
+    """Cancel an event and tell everyone booked (yes, maybe, waiting), once."""
+    event = _lock(event)
+    if event.status == Event.Status.CANCELLED:
+        return event
+    event.status = Event.Status.CANCELLED
+    event.save(update_fields=["status", "updated"])
+    booked = event.bookings.filter(
+        status__in=[Booking.Status.YES, Booking.Status.MAYBE, Booking.Status.WAITING]
+    ).select_related("person")
+    for booking in booked:
+        reminder_cancel(about=booking)
+        reminder_schedule(
+            kind=REMINDER_EVENT_CANCELLED,
+            person=booking.person,
+            due_at=timezone.now(),
+            about=event,
+            key=f"{REMINDER_EVENT_CANCELLED}:{event.pk}:{booking.person_id}",
+        )
+    audit_log(
+        actor=actor,
+        action="event.cancelled",
+        obj=event,
+        detail={"notified": len(booked)},
+    )
+    return event

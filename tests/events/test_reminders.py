@@ -1,0 +1,112 @@
+"""Reminders through communications: the day before, exactly once even if the
+beat tick runs twice; cancelling a booking cancels its reminder; cancelling an
+event tells everyone booked, once."""
+
+import datetime
+
+from django.utils import timezone
+
+from events.models import Booking
+from events.services import (
+    REMINDER_DAY_BEFORE,
+    event_cancel,
+    rsvp_cancel,
+    rsvp_create,
+)
+from partyhub.comms import sending
+from partyhub.comms.models import Delivery, Reminder
+from tests.events.conftest import make_event, member
+
+
+def _tick(now=None):
+    sending.reminders_queue_due(now=now)
+    while ids := sending.deliveries_claim():
+        sending.deliveries_send(ids=ids)
+
+
+def book(event, person):
+    return rsvp_create(
+        event=event,
+        person=person,
+        answer=Booking.Status.YES,
+        guests=0,
+        source=Booking.Source.PORTAL,
+        actor=None,
+    )
+
+
+def test_day_before_reminder_goes_out_exactly_once(clp_a, mailoutbox):
+    event = make_event(clp_a)
+    person = member(clp_a)
+    book(event, person)
+    book(event, person)  # scheduled twice: still one reminder
+    reminder = Reminder.objects.get(kind=REMINDER_DAY_BEFORE)
+    assert reminder.due_at == event.starts - datetime.timedelta(days=1)
+
+    _tick()
+    assert mailoutbox == []  # not due yet
+    later = event.starts - datetime.timedelta(hours=12)
+    _tick(now=later)
+    _tick(now=later)
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [person.email]
+    assert event.title in mailoutbox[0].subject
+    assert Delivery.objects.count() == 1
+
+
+def test_cancelling_a_booking_cancels_its_reminder(clp_a, mailoutbox):
+    event = make_event(clp_a)
+    booking = book(event, member(clp_a))
+    rsvp_cancel(booking=booking, actor=None)
+    assert Reminder.objects.get().status == Reminder.Status.CANCELLED
+    _tick(now=event.starts)
+    assert mailoutbox == []
+
+
+def test_rebooking_after_cancelling_revives_the_reminder(clp_a, mailoutbox):
+    event = make_event(clp_a)
+    person = member(clp_a)
+    rsvp_cancel(booking=book(event, person), actor=None)
+    book(event, person)
+    assert Reminder.objects.get().status == Reminder.Status.PENDING
+    _tick(now=event.starts)
+    assert len(mailoutbox) == 1
+
+
+def test_promotion_tells_the_person_and_schedules_their_reminder(clp_a, mailoutbox):
+    event = make_event(clp_a, capacity=1)
+    first = book(event, member(clp_a))
+    waiting_person = member(clp_a)
+    book(event, waiting_person)
+    rsvp_cancel(booking=first, actor=None)
+    _tick()
+    _tick()
+    assert [m.to for m in mailoutbox] == [[waiting_person.email]]
+    assert "You have a place" in mailoutbox[0].subject
+    assert Reminder.objects.filter(
+        kind=REMINDER_DAY_BEFORE, person=waiting_person, status="pending"
+    ).exists()
+
+
+def test_cancelling_an_event_notifies_everyone_booked_once(clp_a, mailoutbox):
+    event = make_event(clp_a, capacity=1)
+    people = [member(clp_a) for _ in range(3)]
+    book(event, people[0])
+    book(event, people[1])  # waiting
+    rsvp_create(
+        event=event,
+        person=people[2],
+        answer=Booking.Status.NO,
+        source=Booking.Source.PORTAL,
+        actor=None,
+    )
+    event_cancel(event=event, actor=None)
+    event_cancel(event=event, actor=None)
+    _tick()
+    _tick()
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(p.email for p in people[:2])
+    assert all("Cancelled" in m.subject for m in mailoutbox)
+    # The day-before reminder is gone with the event.
+    _tick(now=event.starts)
+    assert len(mailoutbox) == 2
+    assert timezone.now() < event.starts
