@@ -1,0 +1,277 @@
+"""Writes and workflows for campaigns: the rota, session outputs, progress,
+petition signing and hand-in exports."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from campaigns.models import (
+    Campaign,
+    Measure,
+    Petition,
+    Session,
+    SessionOutput,
+    SessionSignup,
+    Signature,
+    Target,
+    Team,
+)
+from members.models import Person
+from partyhub.audit.services import audit_log
+from partyhub.comms.consent import consent_record
+from partyhub.comms.models import Channel, Method
+
+LONDON = ZoneInfo("Europe/London")
+
+
+class CampaignsError(ValidationError):
+    """A domain error a person can read: nothing was changed."""
+
+
+# --- the rota -------------------------------------------------------------------
+
+
+def rota_dates(*, team: Team, since: datetime.date, until: datetime.date):
+    """The local dates of the team's rota from `since` to `until` inclusive."""
+    if not team.has_rota:
+        return
+    anchor = team.rota_starts or since
+    # The first rota day on or after the anchor, then every N weeks from there.
+    first = anchor + datetime.timedelta(days=(team.weekday - anchor.weekday()) % 7)
+    step = datetime.timedelta(weeks=max(team.every_weeks, 1))
+    day = first
+    if day < since:
+        skips = (since - day).days // step.days
+        day += step * skips
+        if day < since:
+            day += step
+    while day <= until:
+        yield day
+        day += step
+
+
+@transaction.atomic
+def sessions_generate(
+    *, team: Team, until: datetime.date, since: datetime.date | None = None
+) -> list[Session]:
+    """Create the sessions of the team's rota up to `until`; run it again and it
+    adds only what is missing (unique team + start).
+
+    Each session is built from the local date and local start time in the team's
+    time zone and only then converted, so a Saturday 10:00 team meets at 10:00 on
+    both sides of the clocks changing, not at 09:00 or 11:00.
+    """
+    from partyhub.scoping import today
+
+    zone = ZoneInfo(team.timezone)
+    since = since or today()
+    created: list[Session] = []
+    for day in rota_dates(team=team, since=since, until=until):
+        starts = datetime.datetime.combine(day, team.start_time, tzinfo=zone)
+        ends = starts + datetime.timedelta(minutes=team.duration_minutes)
+        session, was_created = Session.objects.get_or_create(
+            team=team,
+            starts=starts,
+            defaults={
+                "ends": ends,
+                "meeting_point": team.meeting_point,
+            },
+        )
+        if was_created:
+            created.append(session)
+    return created
+
+
+# --- sessions -------------------------------------------------------------------
+
+
+def is_team_lead(team: Team, person: Person | None) -> bool:
+    return person is not None and team.leads.filter(pk=person.pk).exists()
+
+
+@transaction.atomic
+def session_output_record(
+    *,
+    session: Session,
+    actor: Any,
+    attended: list[Person],
+    leaflets: int = 0,
+    doors: int = 0,
+    calls: int = 0,
+    posters: int = 0,
+    contacts: int = 0,
+    notes: str = "",
+) -> SessionOutput:
+    """The lead records who came and what the session did. Recording again replaces
+    the earlier figures (a correction), it never adds to them."""
+    person = getattr(actor, "person", None)
+    if not getattr(actor, "is_superuser", False) and not is_team_lead(
+        session.team, person
+    ):
+        raise CampaignsError(_("Only a lead of this team can record its sessions."))
+    for who in attended:
+        SessionSignup.objects.update_or_create(
+            session=session, person=who, defaults={"attended": True}
+        )
+    session.signups.exclude(person__in=attended).update(attended=False)
+    output, _created = SessionOutput.objects.update_or_create(
+        session=session,
+        defaults={
+            "leaflets": leaflets,
+            "doors": doors,
+            "calls": calls,
+            "posters": posters,
+            "contacts": contacts,
+            "notes": notes,
+            "recorded_by": actor if getattr(actor, "is_authenticated", False) else None,
+        },
+    )
+    session.status = Session.Status.DONE
+    session.save(update_fields=["status"])
+    for cid in session.team.constituencies.values_list("pk", flat=True):
+        audit_log(
+            actor=actor,
+            action="session.output_record",
+            obj=session,
+            constituency_id=cid,
+            detail={
+                "attended": len(attended),
+                "leaflets": leaflets,
+                "doors": doors,
+                "calls": calls,
+                "posters": posters,
+                "contacts": contacts,
+            },
+        )
+    return output
+
+
+# --- progress -------------------------------------------------------------------
+
+_OUTPUT_FIELDS = {
+    Measure.LEAFLETS: "leaflets",
+    Measure.DOORS: "doors",
+    Measure.CALLS: "calls",
+    Measure.CONTACTS: "contacts",
+}
+
+
+@dataclass(frozen=True)
+class Progress:
+    target: Target
+    done: int
+
+    @property
+    def percent(self) -> int:
+        if not self.target.number:
+            return 100
+        return min(100, round(100 * self.done / self.target.number))
+
+
+def target_progress(target: Target) -> Progress:
+    """How far a target has got: one aggregate query, whatever the session count."""
+    campaign = target.campaign
+    since = datetime.datetime.combine(campaign.starts, datetime.time.min, tzinfo=LONDON)
+    until = datetime.datetime.combine(
+        target.by + datetime.timedelta(days=1), datetime.time.min, tzinfo=LONDON
+    )
+    done = 0
+    field = _OUTPUT_FIELDS.get(target.measure)
+    if field is not None:
+        done = (
+            SessionOutput.objects.filter(
+                session__team__campaign=campaign,
+                session__starts__gte=since,
+                session__starts__lt=until,
+            ).aggregate(total=Sum(field))["total"]
+            or 0
+        )
+    elif target.measure == Measure.SIGNATURES:
+        signatures = Signature.objects.filter(
+            petition__campaign=campaign, created__gte=since, created__lt=until
+        )
+        if target.ward_id:
+            signatures = signatures.filter(person__ward_id=target.ward_id)
+        done = signatures.count()
+    return Progress(target=target, done=done)
+
+
+def campaign_progress(campaign: Campaign) -> list[Progress]:
+    return [target_progress(t) for t in campaign.targets.all()]
+
+
+# --- petitions ------------------------------------------------------------------
+
+# The exact words beside each box on the petition form; the consent ledger keeps
+# them, as the ICO expects a record of what the person agreed to.
+CONSENT_WORDING = {
+    Channel.EMAIL: "Yes, Labour may email me about this campaign and other news.",
+    Channel.POST: "Yes, Labour may write to me about this campaign and other news.",
+}
+
+
+@transaction.atomic
+def petition_sign(*, petition: Petition, data: dict[str, Any]) -> Signature:
+    """A signature from the public page. The signer becomes a Person in the
+    petition's constituency — the same Person when the email is already known
+    there — and consent is recorded only for the boxes they ticked."""
+    if petition.status != Petition.Status.OPEN:
+        raise CampaignsError(_("This petition is not open for signatures."))
+    email = data["email"].strip()
+    person = (
+        Person.objects.select_for_update()
+        .filter(constituency=petition.constituency, email__iexact=email)
+        .order_by("pk")
+        .first()
+    )
+    if person is None:
+        person = Person.objects.create(
+            first_name=data["first_name"].strip(),
+            last_name=data["last_name"].strip(),
+            email=email,
+            postcode=data.get("postcode", ""),
+            constituency=petition.constituency,
+        )
+    elif data.get("postcode") and not person.postcode:
+        person.postcode = data["postcode"]
+        person.save(update_fields=["postcode", "updated"])
+    signature, created = Signature.objects.get_or_create(
+        petition=petition, person=person
+    )
+    for channel, wording in CONSENT_WORDING.items():
+        if data.get(f"consent_{channel}"):
+            consent_record(
+                person=person,
+                channel=channel,
+                granted=True,
+                method=Method.PETITION,
+                wording=wording,
+            )
+    if created:
+        audit_log(actor=None, action="petition.sign", obj=signature)
+    return signature
+
+
+def petition_export(*, petition: Petition, actor: Any) -> list[tuple[str, str]]:
+    """Names and postcodes for handing the petition in — nothing else leaves."""
+    rows = [
+        (f"{first} {last}".strip(), postcode)
+        for first, last, postcode in petition.signatures.order_by(
+            "created"
+        ).values_list("person__first_name", "person__last_name", "person__postcode")
+    ]
+    audit_log(
+        actor=actor,
+        action="petition.export",
+        obj=petition,
+        row_count=len(rows),
+    )
+    return rows
