@@ -161,3 +161,42 @@ def group_name(role: str) -> str:
     # Group names are stored, so they are always built in English.
     with translation.override("en"):
         return f"Office: {Role(role).label}"
+
+
+# Networks (issue 9): every officer can see the networks their CLP takes part in and
+# the directory of community organisations; the officers who talk to members and
+# the community keep them up to date and moderate.
+_READ_NETWORKS = [
+    "networks.view_network",
+    "networks.view_networkmembership",
+    "networks.view_thread",
+    "networks.view_post",
+    "networks.view_consultation",
+    "networks.view_section",
+    "networks.view_comment",
+    "networks.view_communityorganisation",
+]
+_EDIT_NETWORKS = [
+    "networks.add_network",
+    "networks.change_network",
+    "networks.change_networkmembership",
+    "networks.change_thread",
+    "networks.change_post",
+    "networks.add_consultation",
+    "networks.change_consultation",
+    "networks.add_section",
+    "networks.change_section",
+    "networks.add_communityorganisation",
+    "networks.change_communityorganisation",
+]
+grant_to_roles(Role.values, _READ_NETWORKS)
+grant_to_roles(
+    (
+        Role.CHAIR,
+        Role.SECRETARY,
+        Role.CAMPAIGN_COORDINATOR,
+        Role.TRADE_UNION_LIAISON,
+        Role.POLITICAL_EDUCATION,
+    ),
+    _EDIT_NETWORKS,
+)

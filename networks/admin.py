@@ -1,0 +1,179 @@
+"""Networks in the officers' admin.
+
+A network spanning several CLPs shows to the officers of each; its membership
+inline and list are scoped by the person's home constituency, so each CLP's
+officers see only their own people's details. Saving a network keeps the
+constituencies and co-ordinators the officer cannot see (another CLP's), which a
+scoped form field would otherwise silently drop.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from networks import services
+from networks.models import (
+    CommunityOrganisation,
+    Consultation,
+    Network,
+    NetworkMembership,
+    Post,
+    Section,
+    Thread,
+)
+from partyhub.comms.admin.base import OwnConstituencyInitialMixin, ScopedAdmin
+from partyhub.comms.admin.base import error_text as _error_text
+from partyhub.scoping import ScopedAdminMixin, constituency_ids
+
+
+class NetworkMembershipInline(ScopedAdminMixin, admin.TabularInline):
+    model = NetworkMembership
+    extra = 0
+    fields = ("person", "status", "joined")
+    readonly_fields = ("joined",)
+    autocomplete_fields = ("person",)
+
+
+@admin.register(Network)
+class NetworkAdmin(ScopedAdmin):
+    list_display = ("name", "kind", "topic", "open_to", "joining")
+    list_filter = ("kind", "open_to", "joining", "constituencies")
+    search_fields = ("name", "topic")
+    autocomplete_fields = ("coordinators",)
+    filter_horizontal = ("constituencies",)
+    inlines = (NetworkMembershipInline,)
+    fieldsets = (
+        (None, {"fields": ("name", "kind", "topic", "description")}),
+        (
+            gettext_lazy("Who it is for"),
+            {"fields": ("constituencies", "coordinators", "open_to", "joining")},
+        ),
+    )
+
+    def save_related(self, request, form, formsets, change):
+        hidden: dict[str, list[int]] = {}
+        ids = constituency_ids(request.user)
+        if change and ids is not None:
+            network = form.instance
+            hidden["constituencies"] = list(
+                network.constituencies.exclude(pk__in=ids).values_list("pk", flat=True)
+            )
+            hidden["coordinators"] = list(
+                network.coordinators.exclude(constituency__in=ids).values_list(
+                    "pk", flat=True
+                )
+            )
+        super().save_related(request, form, formsets, change)
+        for field, pks in hidden.items():
+            if pks:
+                getattr(form.instance, field).add(*pks)
+
+
+@admin.register(NetworkMembership)
+class NetworkMembershipAdmin(ScopedAdmin):
+    list_display = ("person", "network", "status", "joined")
+    list_filter = ("status", "network")
+    search_fields = ("person__first_name", "person__last_name", "network__name")
+    list_select_related = ("person", "network")
+    autocomplete_fields = ("person", "network")
+    actions = ("approve",)
+
+    @admin.action(description=gettext_lazy("Approve the selected requests"))
+    def approve(self, request, queryset):
+        done = 0
+        for membership in queryset.filter(status=NetworkMembership.Status.PENDING):
+            services.network_membership_approve(
+                membership=membership, actor=request.user
+            )
+            done += 1
+        self.message_user(request, _("%(n)d requests approved.") % {"n": done})
+
+
+class PostInline(ScopedAdminMixin, admin.TabularInline):
+    model = Post
+    extra = 0
+    fields = ("author", "body", "created", "edited", "hidden_by_moderator")
+    readonly_fields = ("author", "body", "created", "edited")
+
+
+@admin.register(Thread)
+class ThreadAdmin(ScopedAdmin):
+    list_display = ("title", "network", "author", "created")
+    list_filter = ("network",)
+    search_fields = ("title",)
+    list_select_related = ("network", "author")
+    readonly_fields = ("author",)
+    inlines = (PostInline,)
+
+
+class SectionInline(ScopedAdminMixin, admin.StackedInline):
+    model = Section
+    extra = 1
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(ScopedAdmin):
+    list_display = ("title", "network", "deadline", "submitted_at")
+    list_filter = ("network",)
+    search_fields = ("title", "document")
+    list_select_related = ("network",)
+    inlines = (SectionInline,)
+    actions = ("export_submission", "mark_submitted")
+
+    @admin.action(description=gettext_lazy("Download the submission (Word)"))
+    def export_submission(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Choose one consultation to export."), messages.ERROR
+            )
+            return None
+        consultation = queryset.get()
+        document = services.consultation_submission_export(
+            consultation=consultation, actor=request.user
+        )
+        response = HttpResponse(document, content_type="application/msword")
+        response["Content-Disposition"] = (
+            f'attachment; filename="submission-{consultation.pk}.doc"'
+        )
+        return response
+
+    @admin.action(description=gettext_lazy("Record the submission as sent today"))
+    def mark_submitted(self, request, queryset):
+        for consultation in queryset:
+            try:
+                services.consultation_mark_submitted(
+                    consultation=consultation, actor=request.user
+                )
+            except services.NetworkError as exc:
+                self.message_user(request, _error_text(exc), messages.ERROR)
+
+
+@admin.register(CommunityOrganisation)
+class CommunityOrganisationAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
+    list_display = ("name", "kind", "ward", "contact_name", "last_contact", "owner")
+    list_filter = ("kind", "ward", "consent_to_mail")
+    search_fields = ("name", "contact_name", "contact_email", "relationship_notes")
+    list_select_related = ("ward", "owner")
+    autocomplete_fields = ("owner",)
+    fieldsets = (
+        (None, {"fields": ("constituency", "name", "kind", "ward")}),
+        (
+            gettext_lazy("Contact"),
+            {
+                "fields": (
+                    "contact_name",
+                    "contact_email",
+                    "contact_phone",
+                    "consent_to_mail",
+                    "consent_wording",
+                )
+            },
+        ),
+        (
+            gettext_lazy("The party's relationship"),
+            {"fields": ("owner", "last_contact", "relationship_notes")},
+        ),
+    )

@@ -1,0 +1,257 @@
+"""Networks: joining and leaving, the discussion board, consultation comments and
+the exported submission. Every write is audited with its actor."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Membership, Person
+from networks.models import (
+    Comment,
+    Consultation,
+    Network,
+    NetworkMembership,
+    Post,
+    Section,
+    Thread,
+)
+from partyhub.audit.services import audit_log
+
+# Long enough to fix a typo, short enough that replies are not left answering a
+# post that later says something else.
+EDIT_WINDOW = datetime.timedelta(minutes=30)
+
+
+class NetworkError(ValidationError):
+    """A domain error a member or officer can read: nothing was changed."""
+
+
+def is_party_member(person: Person) -> bool:
+    return person.memberships.filter(
+        status__in=[Membership.Status.CURRENT, Membership.Status.ARREARS]
+    ).exists()
+
+
+def is_supporter(person: Person) -> bool:
+    """A confirmed member of the supporters' club (members are checked first)."""
+    try:
+        supporter = person.supporter
+    except ObjectDoesNotExist:
+        return False
+    return supporter.status == "confirmed"
+
+
+def may_join(network: Network, person: Person) -> bool:
+    if is_party_member(person):
+        return True
+    return network.open_to_supporters and is_supporter(person)
+
+
+def is_active_member(network: Network, person: Person) -> bool:
+    return network.memberships.filter(
+        person=person, status=NetworkMembership.Status.ACTIVE
+    ).exists()
+
+
+def is_coordinator(network: Network, person: Person) -> bool:
+    return network.coordinators.filter(pk=person.pk).exists()
+
+
+def may_take_part(network: Network, person: Person) -> bool:
+    return is_active_member(network, person) or is_coordinator(network, person)
+
+
+@transaction.atomic
+def network_join(*, network: Network, person: Person, actor: Any) -> NetworkMembership:
+    """Join (or ask to join) a network; a left membership is taken up again."""
+    if not may_join(network, person):
+        if network.open_to_supporters:
+            raise NetworkError(
+                _("Only party members and supporters' club members can join this.")
+            )
+        raise NetworkError(
+            _("%(network)s is open to party members only.") % {"network": network}
+        )
+    status = (
+        NetworkMembership.Status.PENDING
+        if network.joining == Network.Joining.APPROVAL
+        else NetworkMembership.Status.ACTIVE
+    )
+    membership, created = NetworkMembership.objects.select_for_update().get_or_create(
+        network=network, person=person, defaults={"status": status}
+    )
+    if not created:
+        if membership.status != NetworkMembership.Status.LEFT:
+            return membership  # already in, or already waiting: nothing to do
+        membership.status = status
+        membership.save(update_fields=["status"])
+    audit_log(
+        actor=actor,
+        action="networkmembership.join",
+        obj=membership,
+        detail={"network_id": network.pk, "status": membership.status},
+    )
+    return membership
+
+
+@transaction.atomic
+def network_leave(*, network: Network, person: Person, actor: Any) -> None:
+    membership = (
+        NetworkMembership.objects.select_for_update()
+        .filter(network=network, person=person)
+        .exclude(status=NetworkMembership.Status.LEFT)
+        .first()
+    )
+    if membership is None:
+        return
+    membership.status = NetworkMembership.Status.LEFT
+    membership.save(update_fields=["status"])
+    audit_log(
+        actor=actor,
+        action="networkmembership.leave",
+        obj=membership,
+        detail={"network_id": network.pk},
+    )
+
+
+@transaction.atomic
+def network_membership_approve(
+    *, membership: NetworkMembership, actor: Any
+) -> NetworkMembership:
+    if membership.status != NetworkMembership.Status.PENDING:
+        raise NetworkError(_("Only a request waiting for approval can be approved."))
+    membership.status = NetworkMembership.Status.ACTIVE
+    membership.save(update_fields=["status"])
+    audit_log(actor=actor, action="networkmembership.approve", obj=membership)
+    return membership
+
+
+def _require_taking_part(network: Network, person: Person) -> None:
+    if not may_take_part(network, person):
+        raise NetworkError(_("Join the network to take part in its discussion."))
+
+
+@transaction.atomic
+def thread_create(
+    *, network: Network, author: Person, title: str, body: str, actor: Any
+) -> Thread:
+    _require_taking_part(network, author)
+    thread = Thread.objects.create(network=network, title=title, author=author)
+    Post.objects.create(thread=thread, author=author, body=body)
+    audit_log(
+        actor=actor,
+        action="thread.create",
+        obj=thread,
+        detail={"network_id": network.pk},
+    )
+    return thread
+
+
+@transaction.atomic
+def post_create(*, thread: Thread, author: Person, body: str, actor: Any) -> Post:
+    _require_taking_part(thread.network, author)
+    if not body.strip():
+        raise NetworkError(_("Write something before posting."))
+    post = Post.objects.create(thread=thread, author=author, body=body)
+    audit_log(actor=actor, action="post.create", obj=post)
+    return post
+
+
+@transaction.atomic
+def post_edit(*, post: Post, author: Person, body: str, actor: Any, now=None) -> Post:
+    now = now or timezone.now()
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.author_id != author.pk:
+        raise NetworkError(_("Only the author can edit a post."))
+    if now - post.created > EDIT_WINDOW:
+        raise NetworkError(
+            _("A post can be edited for %(minutes)d minutes after it is posted.")
+            % {"minutes": EDIT_WINDOW.total_seconds() // 60}
+        )
+    if post.hidden_by_moderator:
+        raise NetworkError(_("A co-ordinator has hidden this post."))
+    post.body = body
+    post.edited = now
+    post.save(update_fields=["body", "edited"])
+    audit_log(actor=actor, action="post.edit", obj=post)
+    return post
+
+
+@transaction.atomic
+def post_hide(
+    *, post: Post, moderator: Person, actor: Any, hidden: bool = True
+) -> Post:
+    """A co-ordinator hides (or shows again) a post; the text is kept for the record."""
+    if not is_coordinator(post.thread.network, moderator):
+        raise NetworkError(_("Only the network's co-ordinators can moderate posts."))
+    post.hidden_by_moderator = hidden
+    post.save(update_fields=["hidden_by_moderator"])
+    audit_log(actor=actor, action="post.hide" if hidden else "post.show", obj=post)
+    return post
+
+
+def visible_posts(thread: Thread):
+    return thread.posts.filter(hidden_by_moderator=False).select_related("author")
+
+
+def consultation_is_open(consultation: Consultation, today=None) -> bool:
+    today = today or timezone.localdate()
+    return consultation.submitted_at is None and consultation.deadline >= today
+
+
+@transaction.atomic
+def comment_create(
+    *, section: Section, person: Person, body: str, actor: Any
+) -> Comment:
+    consultation = section.consultation
+    _require_taking_part(consultation.network, person)
+    if not consultation_is_open(consultation):
+        raise NetworkError(_("This consultation is closed for comments."))
+    if not body.strip():
+        raise NetworkError(_("Write something before sending your comment."))
+    comment = Comment.objects.create(section=section, person=person, body=body)
+    audit_log(
+        actor=actor,
+        action="comment.create",
+        obj=comment,
+        detail={"consultation_id": consultation.pk},
+    )
+    return comment
+
+
+def consultation_submission_export(*, consultation: Consultation, actor: Any) -> bytes:
+    """The network's submission as a Word-compatible (HTML) document: every comment,
+    grouped by section, sanitised. The export is audited, as it carries names."""
+    sections = list(
+        consultation.sections.prefetch_related("comments__person").order_by(
+            "number", "pk"
+        )
+    )
+    document = render_to_string(
+        "networks/submission.doc.html",
+        {"consultation": consultation, "sections": sections},
+    )
+    audit_log(
+        actor=actor,
+        action="consultation.export",
+        obj=consultation,
+        row_count=sum(len(s.comments.all()) for s in sections),
+    )
+    return document.encode("utf-8")
+
+
+@transaction.atomic
+def consultation_mark_submitted(
+    *, consultation: Consultation, actor: Any, at=None
+) -> Consultation:
+    consultation.submitted_at = at or timezone.now()
+    consultation.save(update_fields=["submitted_at"])
+    audit_log(actor=actor, action="consultation.submit", obj=consultation)
+    return consultation

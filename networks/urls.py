@@ -1,0 +1,19 @@
+from django.urls import path
+
+from networks import views
+
+app_name = "networks"
+
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("<int:pk>/", views.network_detail, name="detail"),
+    path("<int:pk>/join/", views.join, name="join"),
+    path("<int:pk>/leave/", views.leave, name="leave"),
+    path("<int:pk>/threads/<int:thread_pk>/", views.thread_detail, name="thread"),
+    path("consultations/<int:pk>/", views.consultation_detail, name="consultation"),
+    path(
+        "consultations/<int:pk>/export/",
+        views.consultation_export,
+        name="consultation_export",
+    ),
+]

@@ -1,0 +1,185 @@
+"""The portal's "my networks": join and leave, the discussion, comments on open
+consultations; a co-ordinator (or an officer of a CLP the network spans) downloads
+the collated submission. Every page works on request.user.person."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from members.models import Person
+from members.portal.sections import sections
+from members.portal.views import portal_view
+from networks import selectors, services
+from networks.models import Network, Section, Thread
+from partyhub.scoping import constituency_ids
+
+
+def _page(request: HttpRequest, template: str, person: Person, **context):
+    return render(
+        request, template, {"person": person, "sections": sections(), **context}
+    )
+
+
+def _network_for_member(person: Person, pk: int) -> Network:
+    network = get_object_or_404(Network, pk=pk)
+    if not services.may_take_part(network, person):
+        raise Http404
+    return network
+
+
+@portal_view
+def mine(request: HttpRequest, person: Person) -> HttpResponse:
+    joined = [
+        (network, list(selectors.open_consultations(network)))
+        for network in selectors.networks_joined(person)
+    ]
+    return _page(
+        request,
+        "networks/mine.html",
+        person,
+        joined=joined,
+        pending=selectors.networks_pending(person),
+        joinable=selectors.networks_joinable(person),
+    )
+
+
+@portal_view
+@require_POST
+def join(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    network = get_object_or_404(Network, pk=pk)
+    try:
+        membership = services.network_join(
+            network=network, person=person, actor=request.user
+        )
+    except services.NetworkError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if membership.status == membership.Status.PENDING:
+            messages.info(request, _("Your request was sent to the co-ordinators."))
+        else:
+            messages.success(request, _("You have joined %(n)s.") % {"n": network})
+    return redirect("networks:mine")
+
+
+@portal_view
+@require_POST
+def leave(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    network = get_object_or_404(Network, pk=pk)
+    services.network_leave(network=network, person=person, actor=request.user)
+    messages.success(request, _("You have left %(n)s.") % {"n": network})
+    return redirect("networks:mine")
+
+
+@portal_view
+def network_detail(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    network = _network_for_member(person, pk)
+    if request.method == "POST":
+        try:
+            thread = services.thread_create(
+                network=network,
+                author=person,
+                title=request.POST.get("title", "").strip()[:200] or _("(no title)"),
+                body=request.POST.get("body", ""),
+                actor=request.user,
+            )
+        except services.NetworkError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            return redirect("networks:thread", pk=network.pk, thread_pk=thread.pk)
+    return _page(
+        request,
+        "networks/detail.html",
+        person,
+        network=network,
+        threads=network.threads.select_related("author"),
+        consultations=selectors.open_consultations(network),
+        is_coordinator=services.is_coordinator(network, person),
+    )
+
+
+@portal_view
+def thread_detail(
+    request: HttpRequest, person: Person, pk: int, thread_pk: int
+) -> HttpResponse:
+    network = _network_for_member(person, pk)
+    thread = get_object_or_404(Thread, pk=thread_pk, network=network)
+    if request.method == "POST":
+        try:
+            services.post_create(
+                thread=thread,
+                author=person,
+                body=request.POST.get("body", ""),
+                actor=request.user,
+            )
+        except services.NetworkError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("networks:thread", pk=network.pk, thread_pk=thread.pk)
+    return _page(
+        request,
+        "networks/thread.html",
+        person,
+        network=network,
+        thread=thread,
+        posts=services.visible_posts(thread),
+    )
+
+
+@portal_view
+def consultation_detail(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    consultation = selectors.get_consultation_for_person(person, pk)
+    if consultation is None:
+        raise Http404
+    if request.method == "POST":
+        section = get_object_or_404(
+            Section, pk=request.POST.get("section") or 0, consultation=consultation
+        )
+        try:
+            services.comment_create(
+                section=section,
+                person=person,
+                body=request.POST.get("body", ""),
+                actor=request.user,
+            )
+        except services.NetworkError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Thank you: your comment is recorded."))
+        return redirect("networks:consultation", pk=consultation.pk)
+    return _page(
+        request,
+        "networks/consultation.html",
+        person,
+        consultation=consultation,
+        sections=consultation.sections.prefetch_related("comments__person"),
+        is_open=services.consultation_is_open(consultation),
+        is_coordinator=services.is_coordinator(consultation.network, person),
+    )
+
+
+@portal_view
+def consultation_export(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    consultation = selectors.get_consultation_for_person(person, pk)
+    if consultation is None:
+        raise Http404
+    ids = constituency_ids(request.user)
+    spans_officer_clp = (
+        ids is None or consultation.network.constituencies.filter(pk__in=ids).exists()
+    )
+    if not (
+        services.is_coordinator(consultation.network, person)
+        or (spans_officer_clp and ids != frozenset())
+    ):
+        raise PermissionDenied
+    document = services.consultation_submission_export(
+        consultation=consultation, actor=request.user
+    )
+    response = HttpResponse(document, content_type="application/msword")
+    response["Content-Disposition"] = (
+        f'attachment; filename="submission-{consultation.pk}.doc"'
+    )
+    return response

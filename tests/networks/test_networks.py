@@ -1,0 +1,443 @@
+"""Networks (issue 9): a school governors network spanning two CLPs, joined in the
+portal by a member of each; discussion, moderation, consultation comments and the
+exported submission; supporters; scoped admin; a mailing to the network."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from networks.models import (
+    Comment,
+    CommunityOrganisation,
+    Consultation,
+    Network,
+    NetworkMembership,
+    Post,
+    Section,
+    Thread,
+)
+from networks.segments import NETWORK_MEMBERS_KEY
+from networks.services import (
+    NetworkError,
+    comment_create,
+    network_join,
+    network_leave,
+    post_create,
+    post_edit,
+    post_hide,
+    thread_create,
+)
+from partyhub.audit.models import AuditEntry
+from partyhub.comms import sending
+from partyhub.comms.consent import consent_record
+from partyhub.comms.models import Channel, Message, Method, Segment
+from partyhub.comms.services import message_schedule
+from supporters.models import Supporter
+from tests import factories
+
+
+@pytest.fixture
+def member_b(clp_b):
+    return factories.member_user(clp_b)
+
+
+@pytest.fixture
+def coordinator(clp_a):
+    person = factories.PersonFactory(constituency=clp_a, last_name="Coordinator")
+    factories.MembershipFactory(person=person)
+    return person
+
+
+@pytest.fixture
+def governors(clp_a, clp_b, coordinator):
+    network = Network.objects.create(
+        name="School governors",
+        topic="Education",
+        description="Governors of local schools.",
+        open_to=Network.OpenTo.MEMBERS,
+    )
+    network.constituencies.add(clp_a, clp_b)
+    network.coordinators.add(coordinator)
+    return network
+
+
+@pytest.fixture
+def consultation(governors):
+    consultation = Consultation.objects.create(
+        network=governors,
+        title="Schools White Paper",
+        document="White Paper: Every child achieving",
+        summary="What the government proposes.",
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    Section.objects.create(consultation=consultation, number=1, title="Admissions")
+    Section.objects.create(consultation=consultation, number=2, title="Funding")
+    return consultation
+
+
+def _supporter(clp, **kw):
+    person = factories.PersonFactory(constituency=clp, **kw)
+    Supporter.objects.create(
+        person=person,
+        constituency=clp,
+        status=Supporter.Status.CONFIRMED,
+        joined=timezone.localdate(),
+    )
+    return person
+
+
+def test_members_of_both_clps_join_in_portal_discuss_comment_and_export(
+    client, member_a, member_b, governors, consultation, coordinator
+):
+    for user in (member_a, member_b):
+        client.force_login(user)
+        page = client.get(reverse("networks:mine"))
+        assert page.status_code == 200
+        assert "School governors" in page.text
+        response = client.post(reverse("networks:join", args=[governors.pk]))
+        assert response.status_code == 302
+    assert set(
+        NetworkMembership.objects.filter(
+            network=governors, status="active"
+        ).values_list("person__user", flat=True)
+    ) == {member_a.pk, member_b.pk}
+    assert AuditEntry.objects.filter(action="networkmembership.join").count() == 2
+
+    thread = thread_create(
+        network=governors,
+        author=member_a.person,
+        title="Academy conversions",
+        body="Our school is being **pushed** to convert.",
+        actor=member_a,
+    )
+    for user in (member_a, member_b):
+        client.force_login(user)
+        mine = client.get(reverse("networks:mine"))
+        assert "Schools White Paper" in mine.text  # open consultation is listed
+        page = client.get(reverse("networks:thread", args=[governors.pk, thread.pk]))
+        assert page.status_code == 200
+        assert "<strong>pushed</strong>" in page.text
+
+    sections = list(consultation.sections.order_by("number"))
+    client.force_login(member_a)
+    client.post(
+        reverse("networks:consultation", args=[consultation.pk]),
+        {"section": sections[0].pk, "body": "Admissions should stay local."},
+    )
+    client.force_login(member_b)
+    client.post(
+        reverse("networks:consultation", args=[consultation.pk]),
+        {"section": sections[1].pk, "body": "Funding must follow need."},
+    )
+    assert Comment.objects.count() == 2
+
+    # A member who is not a co-ordinator cannot download the submission.
+    assert (
+        client.get(
+            reverse("networks:consultation_export", args=[consultation.pk])
+        ).status_code
+        == 403
+    )
+    coordinator_user = factories.UserFactory()
+    coordinator.user = coordinator_user
+    coordinator.save()
+    client.force_login(coordinator_user)
+    response = client.get(
+        reverse("networks:consultation_export", args=[consultation.pk])
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/msword"
+    document = response.content.decode()
+    assert "Admissions should stay local." in document
+    assert "Funding must follow need." in document
+    assert document.index("Admissions") < document.index("Admissions should")
+    assert document.index("Funding</h2>") < document.index("Funding must")
+    assert AuditEntry.objects.filter(action="consultation.export").count() == 1
+
+
+def test_outsider_cannot_see_discussion_or_consultation(
+    client, member_a, governors, consultation
+):
+    client.force_login(member_a)
+    assert (
+        client.get(reverse("networks:detail", args=[governors.pk])).status_code == 404
+    )
+    assert (
+        client.get(reverse("networks:consultation", args=[consultation.pk])).status_code
+        == 404
+    )
+
+
+def test_posts_are_sanitised(member_a, governors):
+    network_join(network=governors, person=member_a.person, actor=member_a)
+    thread = thread_create(
+        network=governors,
+        author=member_a.person,
+        title="Hello",
+        body='Hi <script>alert("x")</script> [a](javascript:alert(1)) '
+        '<img src=x onerror="alert(1)">',
+        actor=member_a,
+    )
+    html = thread.posts.get().html
+    assert "<script" not in html
+    assert "javascript:" not in html
+    assert "onerror" not in html
+
+
+def test_coordinator_hides_a_post_and_members_no_longer_see_it(
+    client, member_a, coordinator, governors
+):
+    network_join(network=governors, person=member_a.person, actor=member_a)
+    thread = thread_create(
+        network=governors,
+        author=member_a.person,
+        title="Off topic",
+        body="Something rude",
+        actor=member_a,
+    )
+    post = thread.posts.get()
+    with pytest.raises(NetworkError):
+        post_hide(post=post, moderator=member_a.person, actor=member_a)
+    post_hide(post=post, moderator=coordinator, actor=None)
+    post.refresh_from_db()
+    assert post.hidden_by_moderator
+    client.force_login(member_a)
+    page = client.get(reverse("networks:thread", args=[governors.pk, thread.pk]))
+    assert "Something rude" not in page.text
+    assert Post.objects.filter(pk=post.pk).exists()  # kept for the record
+    assert AuditEntry.objects.filter(action="post.hide").count() == 1
+
+
+def test_author_edits_within_the_window_only(member_a, member_b, governors):
+    for user in (member_a, member_b):
+        network_join(network=governors, person=user.person, actor=user)
+    thread = thread_create(
+        network=governors, author=member_a.person, title="T", body="x", actor=member_a
+    )
+    post = post_create(
+        thread=thread, author=member_a.person, body="typo", actor=member_a
+    )
+    with pytest.raises(NetworkError):
+        post_edit(post=post, author=member_b.person, body="mine now", actor=member_b)
+    post_edit(post=post, author=member_a.person, body="fixed", actor=member_a)
+    post.refresh_from_db()
+    assert post.body == "fixed" and post.edited is not None
+    with pytest.raises(NetworkError):
+        post_edit(
+            post=post,
+            author=member_a.person,
+            body="much later",
+            actor=member_a,
+            now=post.created + datetime.timedelta(minutes=31),
+        )
+    post.refresh_from_db()
+    assert post.body == "fixed"
+
+
+def test_non_member_cannot_post_or_comment(member_a, governors, consultation):
+    thread = Thread.objects.create(network=governors, title="T")
+    with pytest.raises(NetworkError):
+        post_create(thread=thread, author=member_a.person, body="hi", actor=member_a)
+    with pytest.raises(NetworkError):
+        comment_create(
+            section=consultation.sections.first(),
+            person=member_a.person,
+            body="hi",
+            actor=member_a,
+        )
+
+
+def test_closed_consultation_takes_no_comments(member_a, governors, consultation):
+    network_join(network=governors, person=member_a.person, actor=member_a)
+    consultation.deadline = timezone.localdate() - datetime.timedelta(days=1)
+    consultation.save()
+    with pytest.raises(NetworkError):
+        comment_create(
+            section=consultation.sections.first(),
+            person=member_a.person,
+            body="late",
+            actor=member_a,
+        )
+
+
+def test_supporters_join_only_networks_open_to_supporters(clp_a, governors):
+    supporter = _supporter(clp_a)
+    with pytest.raises(NetworkError, match="members only"):
+        network_join(network=governors, person=supporter, actor=None)
+    assert not NetworkMembership.objects.exists()
+    open_network = Network.objects.create(
+        name="Community improvement",
+        open_to=Network.OpenTo.MEMBERS_AND_SUPPORTERS,
+    )
+    open_network.constituencies.add(clp_a)
+    membership = network_join(network=open_network, person=supporter, actor=None)
+    assert membership.status == NetworkMembership.Status.ACTIVE
+    # A contact who is neither member nor supporter cannot join either.
+    contact = factories.PersonFactory(constituency=clp_a)
+    with pytest.raises(NetworkError):
+        network_join(network=open_network, person=contact, actor=None)
+
+
+def test_supporter_sees_only_networks_open_to_supporters_in_portal(
+    client, clp_a, governors
+):
+    supporter = _supporter(clp_a)
+    supporter.user = factories.UserFactory()
+    supporter.save()
+    open_network = Network.objects.create(
+        name="Community improvement",
+        open_to=Network.OpenTo.MEMBERS_AND_SUPPORTERS,
+    )
+    open_network.constituencies.add(clp_a)
+    client.force_login(supporter.user)
+    page = client.get(reverse("networks:mine"))
+    assert "Community improvement" in page.text
+    assert "School governors" not in page.text
+    client.post(reverse("networks:join", args=[governors.pk]))
+    assert not NetworkMembership.objects.filter(network=governors).exists()
+
+
+def test_approval_network_creates_pending_membership_then_leave_and_rejoin(
+    member_a, governors
+):
+    governors.joining = Network.Joining.APPROVAL
+    governors.save()
+    membership = network_join(network=governors, person=member_a.person, actor=member_a)
+    assert membership.status == NetworkMembership.Status.PENDING
+    # Joining twice changes nothing.
+    assert (
+        network_join(network=governors, person=member_a.person, actor=member_a).status
+        == NetworkMembership.Status.PENDING
+    )
+    network_leave(network=governors, person=member_a.person, actor=member_a)
+    membership.refresh_from_db()
+    assert membership.status == NetworkMembership.Status.LEFT
+    network_join(network=governors, person=member_a.person, actor=member_a)
+    membership.refresh_from_db()
+    assert membership.status == NetworkMembership.Status.PENDING
+    assert NetworkMembership.objects.count() == 1
+
+
+def test_each_clps_officers_see_only_their_own_people_in_a_shared_network(
+    client, officer_a, officer_b, member_a, member_b, governors
+):
+    member_a.person.last_name = "Aardvark"
+    member_a.person.save()
+    member_b.person.last_name = "Bandicoot"
+    member_b.person.save()
+    for user in (member_a, member_b):
+        network_join(network=governors, person=user.person, actor=user)
+    for officer, own, other in (
+        (officer_a, "Aardvark", "Bandicoot"),
+        (officer_b, "Bandicoot", "Aardvark"),
+    ):
+        client.force_login(officer)
+        page = client.get(reverse("admin:networks_network_change", args=[governors.pk]))
+        assert page.status_code == 200
+        assert own in page.text
+        assert other not in page.text
+        listing = client.get(reverse("admin:networks_networkmembership_changelist"))
+        assert own in listing.text
+        assert other not in listing.text
+        other_row = NetworkMembership.objects.get(person__last_name=other)
+        assert (
+            client.get(
+                reverse("admin:networks_networkmembership_change", args=[other_row.pk])
+            ).status_code
+            == 404
+        )
+
+
+def test_officer_saving_shared_network_keeps_the_other_clp(
+    client, officer_a, clp_a, clp_b, governors, coordinator
+):
+    coordinator_b = factories.PersonFactory(constituency=clp_b)
+    governors.coordinators.add(coordinator_b)
+    client.force_login(officer_a)
+    response = client.post(
+        reverse("admin:networks_network_change", args=[governors.pk]),
+        {
+            "name": "School governors (renamed)",
+            "kind": "network",
+            "topic": "Education",
+            "description": "",
+            "constituencies": [clp_a.pk],
+            "coordinators": [coordinator.pk],
+            "open_to": "members",
+            "joining": "open",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-MIN_NUM_FORMS": "0",
+            "memberships-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302, response.text[:2000]
+    governors.refresh_from_db()
+    assert governors.name == "School governors (renamed)"
+    assert set(governors.constituencies.all()) == {clp_a, clp_b}
+    assert set(governors.coordinators.all()) == {coordinator, coordinator_b}
+
+
+def test_community_organisations_directory_is_scoped_and_filterable(
+    client, officer_a, clp_a, clp_b
+):
+    ward = factories.WardFactory(constituency=clp_a, name="Shard End")
+    CommunityOrganisation.objects.create(
+        constituency=clp_a,
+        name="Shard End Tenants",
+        kind=CommunityOrganisation.Kind.RESIDENTS,
+        ward=ward,
+    )
+    CommunityOrganisation.objects.create(
+        constituency=clp_a, name="St Mary's", kind=CommunityOrganisation.Kind.FAITH
+    )
+    CommunityOrganisation.objects.create(
+        constituency=clp_b, name="Tilehurst Watch", kind="neighbourhood_watch"
+    )
+    client.force_login(officer_a)
+    url = reverse("admin:networks_communityorganisation_changelist")
+    page = client.get(url)
+    assert "Shard End Tenants" in page.text and "St Mary" in page.text
+    assert "Tilehurst Watch" not in page.text
+    page = client.get(url, {"kind__exact": "residents"})
+    assert "Shard End Tenants" in page.text and "St Mary" not in page.text
+    page = client.get(url, {"ward__id__exact": ward.pk})
+    assert "Shard End Tenants" in page.text and "St Mary" not in page.text
+    page = client.get(url, {"q": "Tilehurst"})
+    assert "Tilehurst Watch" not in page.text
+
+
+def test_mailing_to_a_network_goes_through_comms_and_respects_consent(
+    clp_a, officer_a, governors, mailoutbox, django_capture_on_commit_callbacks
+):
+    consenting = factories.PersonFactory(constituency=clp_a)
+    factories.MembershipFactory(person=consenting)
+    silent = factories.PersonFactory(constituency=clp_a)
+    factories.MembershipFactory(person=silent)
+    outsider = factories.PersonFactory(constituency=clp_a)
+    factories.MembershipFactory(person=outsider)
+    for person in (consenting, silent):
+        network_join(network=governors, person=person, actor=None)
+    for person in (consenting, outsider):
+        consent_record(
+            person=person, channel=Channel.EMAIL, granted=True, method=Method.PORTAL
+        )
+    segment = Segment.objects.create(
+        constituency=clp_a,
+        name="Governors",
+        criteria={NETWORK_MEMBERS_KEY: [governors.pk]},
+    )
+    message = Message.objects.create(
+        constituency=clp_a,
+        segment=segment,
+        subject="Governors' meeting",
+        body="We meet on Thursday.",
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        message_schedule(message=message, actor=officer_a)
+    sending.message_dispatch(message_id=message.pk)
+    while ids := sending.deliveries_claim():
+        sending.deliveries_send(ids=ids)
+    assert [m.to for m in mailoutbox] == [[consenting.email]]
