@@ -9,7 +9,18 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from events import services
+        from members.portal.sections import PortalSection, register_section
         from partyhub.comms import reminders
+
+        register_section(
+            PortalSection(
+                "events",
+                _("My events"),
+                "events:mine",
+                _("Events you are booked on, and events you can book."),
+                order=40,
+            )
+        )
 
         # Reminders about something the person booked are service messages, not
         # marketing: they go without email consent.

@@ -15,5 +15,6 @@ urlpatterns = [
     path("comms/", include("partyhub.comms.urls")),
     path("supporters/", include("supporters.urls")),
     path("ask/", include("supporters.reply_urls")),
+    path("events/", include("events.urls")),
     path("networks/", include("networks.urls")),
 ]

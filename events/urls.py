@@ -1,0 +1,14 @@
+from django.urls import path
+
+from events import views
+
+app_name = "events"
+
+urlpatterns = [
+    path("<int:pk>/", views.event_detail, name="detail"),
+    path("clp/<slug:slug>/", views.calendar, name="calendar"),
+    path("clp/<slug:slug>/events.ics", views.calendar_feed, name="feed"),
+    path("mine/", views.mine, name="mine"),
+    path("mine/<int:pk>/book/", views.book, name="book"),
+    path("mine/booking/<int:pk>/cancel/", views.cancel, name="cancel"),
+]

@@ -1,0 +1,154 @@
+"""Events pages: the public event page and calendar, the iCalendar feed of public
+events, and "My events" in the member portal.
+
+Public pages show published public events only; a draft or another audience's
+event answers 404 to a visitor.
+"""
+
+from __future__ import annotations
+
+import icalendar
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from events.models import Booking, Event
+from events.services import EventsError, rsvp_cancel, rsvp_create
+from members.models import Constituency, Person
+from members.portal.sections import sections
+from members.portal.views import portal_view
+
+
+def _public_events():
+    return Event.objects.published().filter(audience=Event.Audience.PUBLIC)
+
+
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(_public_events(), pk=pk)
+    return render(request, "events/event_detail.html", {"event": event})
+
+
+def calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    constituency = get_object_or_404(Constituency, slug=slug)
+    events = (
+        _public_events()
+        .upcoming()
+        .filter(constituencies=constituency)
+        .order_by("starts")
+    )
+    return render(
+        request,
+        "events/calendar.html",
+        {"constituency": constituency, "events": events},
+    )
+
+
+def calendar_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    constituency = get_object_or_404(Constituency, slug=slug)
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//partyhub//events//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", _("%(clp)s events") % {"clp": constituency.name})
+    host = request.get_host()
+    for event in _public_events().filter(constituencies=constituency):
+        item = icalendar.Event()
+        item.add("uid", f"event-{event.pk}@{host}")
+        item.add("summary", event.title)
+        item.add("dtstart", event.starts)
+        item.add("dtend", event.ends)
+        item.add("dtstamp", event.updated)
+        item.add("description", event.description)
+        item.add("location", ", ".join(p for p in (event.venue, event.address) if p))
+        item.add(
+            "url", request.build_absolute_uri(reverse("events:detail", args=[event.pk]))
+        )
+        cal.add_component(item)
+    return HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+
+
+def _bookable_for(person: Person):
+    audiences = [Event.Audience.PUBLIC, Event.Audience.MEMBERS_AND_SUPPORTERS]
+    if person.memberships.in_good_standing().exists():
+        audiences.append(Event.Audience.MEMBERS)
+    return (
+        Event.objects.published()
+        .upcoming()
+        .filter(constituencies=person.constituency_id, audience__in=audiences)
+        .exclude(bookings__person=person)
+        .order_by("starts")
+    )
+
+
+@portal_view
+def mine(request: HttpRequest, person: Person) -> HttpResponse:
+    bookings = (
+        Booking.objects.filter(person=person)
+        .exclude(status=Booking.Status.CANCELLED)
+        .select_related("event")
+        .order_by("event__starts")
+    )
+    now = timezone.now()
+    return render(
+        request,
+        "events/mine.html",
+        {
+            "person": person,
+            "sections": sections(),
+            "upcoming": [b for b in bookings if b.event.ends >= now],
+            "past": [b for b in bookings if b.event.ends < now],
+            "bookable": _bookable_for(person),
+        },
+    )
+
+
+@require_POST
+@portal_view
+def book(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    # Events of the member's own constituency, or one they already answered.
+    event = (
+        Event.objects.filter(pk=pk)
+        .filter(Q(constituencies=person.constituency_id) | Q(bookings__person=person))
+        .distinct()
+        .first()
+    )
+    if event is None:
+        raise Http404
+    try:
+        guests = max(0, int(request.POST.get("guests") or 0))
+    except ValueError:
+        guests = 0
+    try:
+        booking = rsvp_create(
+            event=event,
+            person=person,
+            answer=request.POST.get("answer", Booking.Status.YES),
+            guests=guests,
+            source=Booking.Source.PORTAL,
+            actor=request.user,
+        )
+    except EventsError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if booking.status == Booking.Status.WAITING:
+            messages.warning(
+                request,
+                _("%(event)s is full: you are on the waiting list.")
+                % {"event": event.title},
+            )
+        else:
+            messages.success(request, _("Thank you: your answer is recorded."))
+    return redirect("events:mine")
+
+
+@require_POST
+@portal_view
+def cancel(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    booking = get_object_or_404(Booking, pk=pk, person=person)
+    rsvp_cancel(booking=booking, actor=request.user)
+    messages.success(request, _("Your booking is cancelled."))
+    return redirect("events:mine")

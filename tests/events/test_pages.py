@@ -1,0 +1,126 @@
+"""Public event page, the constituency calendar and its iCalendar feed, and
+"My events" in the portal."""
+
+import icalendar
+import pytest
+from django.urls import reverse
+
+from events.models import Booking, Event
+from tests import factories
+from tests.events.conftest import make_event, member
+
+
+@pytest.fixture
+def public_event(clp_a):
+    return make_event(
+        clp_a, title="Meet your MP", audience=Event.Audience.PUBLIC, capacity=1
+    )
+
+
+def test_public_event_page_shows_published_public_events_only(client, clp_a):
+    public = make_event(clp_a, title="Open meeting", audience=Event.Audience.PUBLIC)
+    draft = make_event(clp_a, audience=Event.Audience.PUBLIC, status=Event.Status.DRAFT)
+    members_only = make_event(clp_a, audience=Event.Audience.MEMBERS)
+    response = client.get(reverse("events:detail", args=[public.pk]))
+    assert response.status_code == 200
+    assert "Open meeting" in response.text
+    for hidden in (draft, members_only):
+        assert client.get(reverse("events:detail", args=[hidden.pk])).status_code == 404
+
+
+def test_calendar_lists_the_constituencys_public_events(client, clp_a, clp_b):
+    make_event(clp_a, title="Hodge Hill quiz", audience=Event.Audience.PUBLIC)
+    make_event(clp_b, title="Reading West quiz", audience=Event.Audience.PUBLIC)
+    make_event(clp_a, title="Secret AGM", audience=Event.Audience.MEMBERS)
+    response = client.get(reverse("events:calendar", args=[clp_a.slug]))
+    assert response.status_code == 200
+    assert "Hodge Hill quiz" in response.text
+    assert "Reading West quiz" not in response.text
+    assert "Secret AGM" not in response.text
+
+
+def test_ical_feed_parses_and_holds_only_public_published_events(client, clp_a, clp_b):
+    shared = make_event(
+        clp_a, clp_b, title="Regional forum", audience=Event.Audience.PUBLIC
+    )
+    make_event(clp_a, title="Draft social", audience=Event.Audience.PUBLIC,
+               status=Event.Status.DRAFT)  # fmt: skip
+    make_event(clp_a, title="Cancelled social", audience=Event.Audience.PUBLIC,
+               status=Event.Status.CANCELLED)  # fmt: skip
+    make_event(clp_a, title="Members meeting", audience=Event.Audience.MEMBERS)
+    make_event(clp_b, title="Elsewhere", audience=Event.Audience.PUBLIC)
+    response = client.get(reverse("events:feed", args=[clp_a.slug]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    cal = icalendar.Calendar.from_ical(response.content)
+    items = cal.walk("VEVENT")
+    assert [str(e["SUMMARY"]) for e in items] == ["Regional forum"]
+    assert items[0].decoded("DTSTART") == shared.starts.replace(microsecond=0)
+    assert items[0].decoded("DTEND") == shared.ends.replace(microsecond=0)
+
+
+def test_portal_member_books_and_cancels(client, clp_a, member_a, public_event):
+    client.force_login(member_a)
+    page = client.get(reverse("events:mine"))
+    assert page.status_code == 200
+    assert "Meet your MP" in page.text
+    url = reverse("events:book", args=[public_event.pk])
+    client.post(url, {"answer": "yes", "guests": "0"})
+    client.post(url, {"answer": "yes", "guests": "0"})  # a double click
+    booking = Booking.objects.get()
+    assert booking.person == member_a.person
+    assert booking.status == Booking.Status.YES
+    assert booking.source == Booking.Source.PORTAL
+    page = client.get(reverse("events:mine"))
+    assert "come any more" in page.text
+
+    response = client.post(reverse("events:cancel", args=[booking.pk]))
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+
+
+def test_portal_full_event_puts_member_on_waiting_list(client, clp_a, member_a,
+                                                      public_event):  # fmt: skip
+    Booking.objects.create(
+        event=public_event, person=member(clp_a), status="yes", source="portal"
+    )
+    client.force_login(member_a)
+    response = client.post(
+        reverse("events:book", args=[public_event.pk]), {"answer": "yes"}, follow=True
+    )
+    assert "waiting list" in response.text
+    assert Booking.objects.get(person=member_a.person).status == "waiting"
+
+
+def test_portal_cannot_cancel_someone_elses_booking(client, clp_a, member_a,
+                                                     public_event):  # fmt: skip
+    other = Booking.objects.create(
+        event=public_event, person=member(clp_a), status="yes", source="portal"
+    )
+    client.force_login(member_a)
+    response = client.post(reverse("events:cancel", args=[other.pk]))
+    assert response.status_code == 404
+    other.refresh_from_db()
+    assert other.status == "yes"
+
+
+def test_portal_cannot_book_another_constituencys_event(client, clp_b, member_a):
+    event = make_event(clp_b, audience=Event.Audience.PUBLIC)
+    client.force_login(member_a)
+    response = client.post(reverse("events:book", args=[event.pk]), {"answer": "yes"})
+    assert response.status_code == 404
+    assert not Booking.objects.exists()
+
+
+def test_portal_supporter_login_is_refused_a_members_only_event(client, clp_a):
+    user = factories.UserFactory()
+    factories.PersonFactory(constituency=clp_a, user=user, email=user.email)
+    event = make_event(clp_a, audience=Event.Audience.MEMBERS)
+    client.force_login(user)
+    assert event.title not in client.get(reverse("events:mine")).text
+    response = client.post(
+        reverse("events:book", args=[event.pk]), {"answer": "yes"}, follow=True
+    )
+    assert "for party members only" in response.text
+    assert not Booking.objects.exists()
