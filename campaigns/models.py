@@ -154,6 +154,10 @@ class TeamMembership(models.Model):
     person = models.ForeignKey("members.Person", on_delete=models.CASCADE)
     joined = models.DateTimeField(auto_now_add=True)
 
+    # A row shows a person's details: officers see their own CLP's people only,
+    # even on a team that crosses boundaries.
+    scope_lookup = "person__constituency"
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -211,6 +215,8 @@ class SessionSignup(models.Model):
     )
     attended = models.BooleanField(_("came"), null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
+
+    scope_lookup = "person__constituency"
 
     class Meta:
         constraints = [

@@ -200,3 +200,41 @@ grant_to_roles(
     ),
     _EDIT_NETWORKS,
 )
+
+
+# Campaigns (issue 8): every officer follows the campaigns, teams and petitions of
+# their CLP; those who organise campaigning and volunteers run them.
+_READ_CAMPAIGNS = [
+    "campaigns.view_campaign",
+    "campaigns.view_target",
+    "campaigns.view_team",
+    "campaigns.view_teammembership",
+    "campaigns.view_session",
+    "campaigns.view_sessionsignup",
+    "campaigns.view_sessionoutput",
+    "campaigns.view_petition",
+]
+_EDIT_CAMPAIGNS = [
+    f"campaigns.{verb}_{model}"
+    for verb in ("add", "change", "delete")
+    for model in (
+        "campaign",
+        "target",
+        "team",
+        "teammembership",
+        "session",
+        "sessionsignup",
+        "sessionoutput",
+        "petition",
+    )
+]
+grant_to_roles(Role.values, _READ_CAMPAIGNS)
+grant_to_roles(
+    (
+        Role.CHAIR,
+        Role.SECRETARY,
+        Role.CAMPAIGN_COORDINATOR,
+        Role.VOLUNTEER_MANAGER,
+    ),
+    _EDIT_CAMPAIGNS,
+)
