@@ -15,7 +15,7 @@ from members.models import Person
 from members.portal.sections import sections
 from members.portal.views import portal_view
 from networks import selectors, services
-from networks.models import Network, Section, Thread
+from networks.models import Network, Post, Section, Thread
 from partyhub.scoping import constituency_ids
 
 
@@ -119,14 +119,37 @@ def thread_detail(
         except services.NetworkError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("networks:thread", pk=network.pk, thread_pk=thread.pk)
+    is_coordinator = services.is_coordinator(network, person)
+    posts = (
+        thread.posts.select_related("author")
+        if is_coordinator
+        else services.visible_posts(thread)
+    )
     return _page(
         request,
         "networks/thread.html",
         person,
         network=network,
         thread=thread,
-        posts=services.visible_posts(thread),
+        posts=posts,
+        is_coordinator=is_coordinator,
     )
+
+
+@portal_view
+@require_POST
+def post_moderate(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    post = get_object_or_404(Post.objects.select_related("thread__network"), pk=pk)
+    network = post.thread.network
+    if not services.is_coordinator(network, person):
+        raise Http404
+    services.post_hide(
+        post=post,
+        moderator=person,
+        actor=request.user,
+        hidden=request.POST.get("hidden") != "0",
+    )
+    return redirect("networks:thread", pk=network.pk, thread_pk=post.thread_id)
 
 
 @portal_view

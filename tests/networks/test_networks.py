@@ -441,3 +441,63 @@ def test_mailing_to_a_network_goes_through_comms_and_respects_consent(
     while ids := sending.deliveries_claim():
         sending.deliveries_send(ids=ids)
     assert [m.to for m in mailoutbox] == [[consenting.email]]
+
+
+def test_my_data_export_holds_my_networks_posts_and_comments(
+    member_a, governors, consultation
+):
+    from partyhub.privacy import export_data
+
+    network_join(network=governors, person=member_a.person, actor=member_a)
+    thread_create(
+        network=governors,
+        author=member_a.person,
+        title="Hello",
+        body="My first post",
+        actor=member_a,
+    )
+    comment_create(
+        section=consultation.sections.first(),
+        person=member_a.person,
+        body="My comment",
+        actor=member_a,
+    )
+    data = export_data(member_a.person)
+    assert data["network_memberships"][0]["network"] == "School governors"
+    assert data["network_posts"][0]["body"] == "My first post"
+    assert data["consultation_comments"][0]["body"] == "My comment"
+    assert data["consultation_comments"][0]["consultation"] == "Schools White Paper"
+
+
+def test_coordinator_moderates_in_the_portal_and_a_member_cannot(
+    client, member_a, coordinator, governors
+):
+    network_join(network=governors, person=member_a.person, actor=member_a)
+    thread = thread_create(
+        network=governors,
+        author=member_a.person,
+        title="Off topic",
+        body="Something rude",
+        actor=member_a,
+    )
+    post = thread.posts.get()
+    url = reverse("networks:post_moderate", args=[post.pk])
+    client.force_login(member_a)
+    assert client.post(url, {"hidden": "1"}).status_code == 404
+    post.refresh_from_db()
+    assert not post.hidden_by_moderator
+    coordinator.user = factories.UserFactory()
+    coordinator.save()
+    client.force_login(coordinator.user)
+    thread_url = reverse("networks:thread", args=[governors.pk, thread.pk])
+    assert "Hide" in client.get(thread_url).text
+    client.post(url, {"hidden": "1"})
+    post.refresh_from_db()
+    assert post.hidden_by_moderator
+    assert "Hidden from members" in client.get(thread_url).text
+    client.force_login(member_a)
+    assert "Something rude" not in client.get(thread_url).text
+    client.force_login(coordinator.user)
+    client.post(url, {"hidden": "0"})
+    post.refresh_from_db()
+    assert not post.hidden_by_moderator
