@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from campaigns.models import (
     Campaign,
@@ -213,8 +214,12 @@ def campaign_progress(campaign: Campaign) -> list[Progress]:
 # The exact words beside each box on the petition form; the consent ledger keeps
 # them, as the ICO expects a record of what the person agreed to.
 CONSENT_WORDING = {
-    Channel.EMAIL: "Yes, Labour may email me about this campaign and other news.",
-    Channel.POST: "Yes, Labour may write to me about this campaign and other news.",
+    Channel.EMAIL: gettext_lazy(
+        "Yes, email me about this campaign and other news from the local party."
+    ),
+    Channel.POST: gettext_lazy(
+        "Yes, write to me about this campaign and other news from the local party."
+    ),
 }
 
 
@@ -253,7 +258,7 @@ def petition_sign(*, petition: Petition, data: dict[str, Any]) -> Signature:
                 channel=channel,
                 granted=True,
                 method=Method.PETITION,
-                wording=wording,
+                wording=str(wording),
             )
     if created:
         audit_log(actor=None, action="petition.sign", obj=signature)

@@ -17,4 +17,5 @@ urlpatterns = [
     path("ask/", include("supporters.reply_urls")),
     path("events/", include("events.urls")),
     path("networks/", include("networks.urls")),
+    path("campaigns/", include("campaigns.urls")),
 ]

@@ -1,0 +1,53 @@
+"""The public petition form: name, email, postcode and a box per channel, unticked;
+the label beside each box is the wording the consent ledger keeps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.services import CONSENT_WORDING
+from members.postcodes import PostcodeFormField
+from partyhub.comms.models import Channel
+
+
+class SignForm(forms.Form):
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    postcode = PostcodeFormField(label=_("Postcode"))
+    consent_email = forms.BooleanField(
+        label=CONSENT_WORDING[Channel.EMAIL], required=False
+    )
+    consent_post = forms.BooleanField(
+        label=CONSENT_WORDING[Channel.POST], required=False
+    )
+    # A honeypot people never see (moved off-screen by the .ph-hp class).
+    website = forms.CharField(
+        label=_("Leave this empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def looks_like_a_bot(self) -> bool:
+        return bool(self.data.get("website", "").strip())
+
+    def consent_fields(self) -> list[forms.BoundField]:
+        return [self["consent_email"], self["consent_post"]]
+
+    def sign_data(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "website"}
