@@ -238,3 +238,22 @@ grant_to_roles(
     ),
     _EDIT_CAMPAIGNS,
 )
+
+
+# Events (issue 7): every officer sees their CLP's events and their own people's
+# bookings; those who organise socials, meetings and training run them.
+grant_to_roles(Role.values, ["events.view_event", "events.view_booking"])
+grant_to_roles(
+    (
+        Role.CHAIR,
+        Role.SECRETARY,
+        Role.SOCIAL_SECRETARY,
+        Role.POLITICAL_EDUCATION,
+    ),
+    [
+        "events.add_event",
+        "events.change_event",
+        "events.delete_event",
+        "events.change_booking",
+    ],
+)
