@@ -164,6 +164,15 @@ def post_create(*, thread: Thread, author: Person, body: str, actor: Any) -> Pos
     return post
 
 
+def post_editable(post: Post, person: Person, now=None) -> bool:
+    now = now or timezone.now()
+    return (
+        post.author_id == person.pk
+        and not post.hidden_by_moderator
+        and now - post.created <= EDIT_WINDOW
+    )
+
+
 @transaction.atomic
 def post_edit(*, post: Post, author: Person, body: str, actor: Any, now=None) -> Post:
     now = now or timezone.now()
@@ -177,6 +186,8 @@ def post_edit(*, post: Post, author: Person, body: str, actor: Any, now=None) ->
         )
     if post.hidden_by_moderator:
         raise NetworkError(_("A co-ordinator has hidden this post."))
+    if not body.strip():
+        raise NetworkError(_("Write something before posting."))
     post.body = body
     post.edited = now
     post.save(update_fields=["body", "edited"])

@@ -133,6 +133,7 @@ def thread_detail(
         thread=thread,
         posts=posts,
         is_coordinator=is_coordinator,
+        editable={p.pk for p in posts if services.post_editable(p, person)},
     )
 
 
@@ -206,3 +207,28 @@ def consultation_export(request: HttpRequest, person: Person, pk: int) -> HttpRe
         f'attachment; filename="submission-{consultation.pk}.doc"'
     )
     return response
+
+
+@portal_view
+def post_edit_view(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    # Only the author's own posts: anyone else's answers 404.
+    post = get_object_or_404(
+        Post.objects.select_related("thread__network"), pk=pk, author=person
+    )
+    network = post.thread.network
+    back = redirect("networks:thread", pk=network.pk, thread_pk=post.thread_id)
+    if request.method == "POST":
+        try:
+            services.post_edit(
+                post=post,
+                author=person,
+                body=request.POST.get("body", ""),
+                actor=request.user,
+            )
+        except services.NetworkError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return back
+    if not services.post_editable(post, person):
+        messages.error(request, _("This post can no longer be edited."))
+        return back
+    return _page(request, "networks/post_edit.html", person, post=post)

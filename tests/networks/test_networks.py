@@ -501,3 +501,39 @@ def test_coordinator_moderates_in_the_portal_and_a_member_cannot(
     client.post(url, {"hidden": "0"})
     post.refresh_from_db()
     assert not post.hidden_by_moderator
+
+
+def test_author_edits_a_post_in_the_portal_within_the_window(
+    client, member_a, member_b, governors
+):
+    for user in (member_a, member_b):
+        network_join(network=governors, person=user.person, actor=user)
+    thread = thread_create(
+        network=governors,
+        author=member_a.person,
+        title="T",
+        body="typo",
+        actor=member_a,
+    )
+    post = thread.posts.get()
+    url = reverse("networks:post_edit", args=[post.pk])
+    thread_url = reverse("networks:thread", args=[governors.pk, thread.pk])
+    client.force_login(member_b)
+    assert url not in client.get(thread_url).text
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"body": "hijacked"}).status_code == 404
+    client.force_login(member_a)
+    assert url in client.get(thread_url).text
+    assert client.get(url).status_code == 200
+    client.post(url, {"body": "fixed <script>x</script>"})
+    post.refresh_from_db()
+    assert post.body.startswith("fixed") and post.edited is not None
+    assert "<script>x" not in client.get(thread_url).text
+    Post.objects.filter(pk=post.pk).update(
+        created=timezone.now() - datetime.timedelta(minutes=31)
+    )
+    assert url not in client.get(thread_url).text
+    client.post(url, {"body": "too late"})
+    post.refresh_from_db()
+    assert post.body.startswith("fixed")
+    assert AuditEntry.objects.filter(action="post.edit").count() == 1
