@@ -5,16 +5,20 @@ the last place at once."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from events.models import Booking, Event
+from members.models import Person
 from partyhub.audit.services import audit_log
-from partyhub.comms.models import Reminder
+from partyhub.comms.consent import consent_record
+from partyhub.comms.models import Method, Reminder
 from partyhub.comms.reminders import reminder_cancel, reminder_schedule
 
 REMINDER_DAY_BEFORE = "events.day_before"
@@ -225,3 +229,69 @@ def event_cancel(*, event: Event, actor: Any) -> Event:
         detail={"notified": len(booked)},
     )
     return event
+
+
+CONSENT_WORDING = {
+    "email": gettext_lazy(
+        "Yes, email me about other events and news from the local party."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class PublicRsvp:
+    booking: Booking
+    created: bool
+
+
+@transaction.atomic
+def rsvp_public(*, event: Event, data: dict[str, Any]) -> PublicRsvp:
+    """A booking from the public event page, by name and email.
+
+    The visitor becomes a Person in the event's constituency — the same Person
+    when the email is already known there. An unverified address never changes
+    an existing booking or record: a visitor cannot cancel or alter somebody
+    else's booking by typing their email. Consent is recorded only for the
+    boxes ticked, with the wording shown."""
+    if event.audience != Event.Audience.PUBLIC:
+        raise EventsError(_("This event is not open to the public."))
+    # Lock first: a double click's second request waits here, then finds the
+    # Person the first one created (one Person, one booking).
+    event = _lock(event)
+    email = data["email"].strip()
+    constituency_ids = list(
+        event.constituencies.order_by("pk").values_list("pk", flat=True)
+    )
+    person = (
+        Person.objects.filter(constituency__in=constituency_ids, email__iexact=email)
+        .order_by("pk")
+        .first()
+    )
+    if person is None:
+        person = Person.objects.create(
+            first_name=data["first_name"].strip(),
+            last_name=data["last_name"].strip(),
+            email=email,
+            constituency_id=constituency_ids[0],
+        )
+    booking = Booking.objects.filter(event=event, person=person).first()
+    created = booking is None
+    if created:
+        booking = rsvp_create(
+            event=event,
+            person=person,
+            answer=Booking.Status.YES,
+            guests=data.get("guests") or 0,
+            source=Booking.Source.PUBLIC,
+            actor=None,
+        )
+    for channel, wording in CONSENT_WORDING.items():
+        if data.get(f"consent_{channel}"):
+            consent_record(
+                person=person,
+                channel=channel,
+                granted=True,
+                method=Method.EVENT,
+                wording=str(wording),
+            )
+    return PublicRsvp(booking=booking, created=created)

@@ -15,10 +15,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from events.forms import PublicRsvpForm
 from events.models import Booking, Event
-from events.services import EventsError, rsvp_cancel, rsvp_create
+from events.services import EventsError, rsvp_cancel, rsvp_create, rsvp_public
 from members.models import Constituency, Person
 from members.portal.sections import sections
 from members.portal.views import portal_view
@@ -28,9 +29,25 @@ def _public_events():
     return Event.objects.published().filter(audience=Event.Audience.PUBLIC)
 
 
+@require_http_methods(["GET", "POST"])
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(_public_events(), pk=pk)
-    return render(request, "events/event_detail.html", {"event": event})
+    if request.method == "POST":
+        form = PublicRsvpForm(request.POST)
+        if form.is_valid():
+            try:
+                result = rsvp_public(event=event, data=form.cleaned_data)
+            except EventsError as exc:
+                form.add_error(None, " ".join(exc.messages))
+            else:
+                return render(
+                    request,
+                    "events/booked.html",
+                    {"event": event, "result": result},
+                )
+    else:
+        form = PublicRsvpForm()
+    return render(request, "events/event_detail.html", {"event": event, "form": form})
 
 
 def calendar(request: HttpRequest, slug: str) -> HttpResponse:

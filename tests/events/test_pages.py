@@ -124,3 +124,74 @@ def test_portal_supporter_login_is_refused_a_members_only_event(client, clp_a):
     )
     assert "for party members only" in response.text
     assert not Booking.objects.exists()
+
+
+def _rsvp(client, event, **extra):
+    data = {
+        "first_name": "Vera",
+        "last_name": "Visitor",
+        "email": "vera@example.org",
+        "guests": "0",
+        **extra,
+    }
+    return client.post(reverse("events:detail", args=[event.pk]), data)
+
+
+def test_visitor_books_on_public_page_without_consent(client, clp_a, public_event):
+    from partyhub.comms.models import ConsentEvent
+
+    response = _rsvp(client, public_event)
+    assert response.status_code == 200
+    assert "Thank you" in response.text
+    booking = Booking.objects.get()
+    assert booking.source == Booking.Source.PUBLIC
+    assert booking.status == Booking.Status.YES
+    assert booking.person.email == "vera@example.org"
+    assert booking.person.constituency == clp_a
+    assert not ConsentEvent.objects.exists()  # unticked: nothing recorded
+
+
+def test_visitor_consent_recorded_only_when_ticked(client, public_event):
+    from partyhub.comms.models import ConsentEvent
+
+    _rsvp(client, public_event, consent_email="on")
+    consent = ConsentEvent.objects.get()
+    assert consent.granted
+    assert consent.channel == "email"
+    assert consent.method == "event"
+    assert "email me about other events" in consent.wording
+
+
+def test_public_page_cannot_change_a_known_persons_booking(client, clp_a, public_event):
+    person = member(clp_a)
+    Booking.objects.create(
+        event=public_event, person=person, status="maybe", source="portal"
+    )
+    response = _rsvp(client, public_event, email=person.email.upper(), guests="3")
+    assert response.status_code == 200
+    booking = Booking.objects.get()
+    assert (booking.status, booking.guests) == ("maybe", 0)
+    person.refresh_from_db()
+    assert person.first_name != "Vera"
+
+
+def test_public_page_full_event_puts_visitor_on_waiting_list(client, clp_a,
+                                                            public_event):  # fmt: skip
+    _rsvp(client, public_event)
+    response = _rsvp(client, public_event, email="second@example.org")
+    assert "waiting list" in response.text
+    assert Booking.objects.filter(status="waiting").count() == 1
+
+
+def test_public_page_shows_form_errors(client, public_event):
+    response = _rsvp(client, public_event, email="not-an-email")
+    assert response.status_code == 200
+    assert "Please check the form" in response.text
+    assert not Booking.objects.exists()
+
+
+def test_public_double_submit_makes_one_person_and_one_booking(client, public_event):
+    _rsvp(client, public_event)
+    _rsvp(client, public_event)
+    assert Booking.objects.count() == 1
+    assert Booking.objects.get().person.email == "vera@example.org"
