@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,6 +25,7 @@ from campaigns.models import (
     Signature,
     Target,
     Team,
+    TeamMembership,
 )
 from members.models import Person
 from partyhub.audit.services import audit_log
@@ -280,3 +282,65 @@ def petition_export(*, petition: Petition, actor: Any) -> list[tuple[str, str]]:
         row_count=len(rows),
     )
     return rows
+
+
+# --- teams from the portal ------------------------------------------------------
+
+
+def teams_joinable(person: Person):
+    """Teams working in the person's own constituency that they are not on."""
+    return (
+        Team.objects.filter(constituencies=person.constituency_id)
+        .exclude(members=person)
+        .distinct()
+        .order_by("name")
+    )
+
+
+@transaction.atomic
+def team_join(*, team: Team, person: Person, actor: Any) -> TeamMembership:
+    membership, created = TeamMembership.objects.get_or_create(team=team, person=person)
+    if created:
+        audit_log(
+            actor=actor,
+            action="team.join",
+            obj=membership,
+            constituency_id=person.constituency_id,
+            detail={"team": team.pk},
+        )
+    return membership
+
+
+@transaction.atomic
+def team_leave(*, team: Team, person: Person, actor: Any) -> None:
+    deleted, _rows = TeamMembership.objects.filter(team=team, person=person).delete()
+    # Sign-ups for sessions still to come go with the team.
+    SessionSignup.objects.filter(
+        session__team=team, person=person, session__starts__gt=timezone.now()
+    ).delete()
+    if deleted:
+        audit_log(
+            actor=actor,
+            action="team.leave",
+            constituency_id=person.constituency_id,
+            detail={"team": team.pk, "person": person.pk},
+        )
+
+
+@transaction.atomic
+def session_signup(*, session: Session, person: Person, actor: Any) -> SessionSignup:
+    if not TeamMembership.objects.filter(team=session.team, person=person).exists():
+        raise CampaignsError(_("Join the team first to sign up for its sessions."))
+    if session.status != Session.Status.PLANNED or session.starts <= timezone.now():
+        raise CampaignsError(_("This session is no longer open for sign-up."))
+    signup, _created = SessionSignup.objects.get_or_create(
+        session=session, person=person
+    )
+    return signup
+
+
+@transaction.atomic
+def session_signup_cancel(*, session: Session, person: Person, actor: Any) -> None:
+    SessionSignup.objects.filter(
+        session=session, person=person, session__starts__gt=timezone.now()
+    ).delete()

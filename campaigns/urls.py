@@ -9,4 +9,9 @@ urlpatterns = [
     path(
         "petitions/<slug:slug>/thanks/", views.petition_thanks, name="petition_thanks"
     ),
+    path("mine/", views.mine, name="mine"),
+    path("mine/team/<int:pk>/join/", views.join, name="join"),
+    path("mine/team/<int:pk>/leave/", views.leave, name="leave"),
+    path("mine/team/<int:pk>/contacts/", views.team_contacts, name="team_contacts"),
+    path("mine/session/<int:pk>/signup/", views.signup, name="signup"),
 ]

@@ -1,17 +1,32 @@
-"""Public petition pages: no account needed, phone-first, no inline script or style."""
+"""Public petition pages (no account needed, phone-first, no inline script or
+style) and "My teams" in the member portal."""
 
 from __future__ import annotations
 
 import logging
 
 from django.contrib import messages
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns.forms import SignForm
-from campaigns.models import Petition
-from campaigns.services import CampaignsError, petition_sign
+from campaigns.models import Petition, Session, SessionSignup, Team
+from campaigns.services import (
+    CampaignsError,
+    petition_sign,
+    session_signup,
+    session_signup_cancel,
+    team_join,
+    team_leave,
+    teams_joinable,
+)
+from members.models import Person
+from members.portal.sections import sections
+from members.portal.views import portal_view
 
 log = logging.getLogger(__name__)
 
@@ -50,3 +65,98 @@ def petition(request: HttpRequest, slug: str) -> HttpResponse:
 def petition_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     petition = get_object_or_404(Petition, slug=slug, status__in=_PUBLIC)
     return render(request, "campaigns/petition_thanks.html", {"petition": petition})
+
+
+# --- "My teams" in the member portal ---------------------------------------------
+
+
+@portal_view
+def mine(request: HttpRequest, person: Person) -> HttpResponse:
+    teams = list(
+        Team.objects.filter(members=person)
+        .prefetch_related(
+            Prefetch(
+                "sessions",
+                queryset=Session.objects.filter(
+                    starts__gt=timezone.now(), status=Session.Status.PLANNED
+                ).order_by("starts"),
+                to_attr="upcoming",
+            )
+        )
+        .order_by("name")
+    )
+    led = set(
+        Team.leads.through.objects.filter(person=person).values_list(
+            "team_id", flat=True
+        )
+    )
+    signed_up = set(
+        SessionSignup.objects.filter(
+            person=person, session__starts__gt=timezone.now()
+        ).values_list("session_id", flat=True)
+    )
+    for team in teams:
+        team.is_lead = team.pk in led
+        team.upcoming = team.upcoming[:6]
+    return render(
+        request,
+        "campaigns/mine.html",
+        {
+            "person": person,
+            "sections": sections(),
+            "teams": teams,
+            "signed_up": signed_up,
+            "joinable": teams_joinable(person),
+        },
+    )
+
+
+@require_POST
+@portal_view
+def join(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    # Teams of the member's own constituency; a second click on Join is harmless.
+    teams = Team.objects.filter(
+        Q(constituencies=person.constituency_id) | Q(members=person)
+    ).distinct()
+    team = get_object_or_404(teams, pk=pk)
+    team_join(team=team, person=person, actor=request.user)
+    messages.success(request, _("You are on the team: welcome."))
+    return redirect("campaigns:mine")
+
+
+@require_POST
+@portal_view
+def leave(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    team = get_object_or_404(Team, pk=pk, members=person)
+    team_leave(team=team, person=person, actor=request.user)
+    messages.success(request, _("You have left the team."))
+    return redirect("campaigns:mine")
+
+
+@require_POST
+@portal_view
+def signup(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    session = get_object_or_404(Session, pk=pk, team__members=person)
+    if request.POST.get("cancel"):
+        session_signup_cancel(session=session, person=person, actor=request.user)
+        messages.success(request, _("You are no longer signed up."))
+        return redirect("campaigns:mine")
+    try:
+        session_signup(session=session, person=person, actor=request.user)
+    except CampaignsError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Thank you: see you there."))
+    return redirect("campaigns:mine")
+
+
+@portal_view
+def team_contacts(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    """The team's contact details, for its leads only: anyone else gets 404."""
+    team = get_object_or_404(Team, pk=pk, leads=person)
+    members = team.members.order_by("first_name", "last_name")
+    return render(
+        request,
+        "campaigns/team_contacts.html",
+        {"person": person, "sections": sections(), "team": team, "members": members},
+    )

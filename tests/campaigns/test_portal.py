@@ -1,0 +1,91 @@
+"""My teams in the portal: join and leave, sign up for sessions, and contact details
+for the team's leads only."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.models import Session, SessionSignup, Team, TeamMembership
+from partyhub.audit.models import AuditEntry
+from tests import factories
+
+
+@pytest.fixture
+def upcoming(team):
+    starts = timezone.now() + datetime.timedelta(days=3)
+    return Session.objects.create(
+        team=team, starts=starts, ends=starts + datetime.timedelta(hours=1)
+    )
+
+
+def test_two_members_join_and_sign_up_for_the_next_session(
+    client, clp_a, team, upcoming
+):
+    for _ in range(2):
+        user = factories.member_user(clp_a)
+        client.force_login(user)
+        page = client.get(reverse("campaigns:mine"))
+        assert "Saturday team" in page.text and "Join" in page.text
+        client.post(reverse("campaigns:join", args=[team.pk]))
+        client.post(reverse("campaigns:join", args=[team.pk]))  # a double click
+        client.post(reverse("campaigns:signup", args=[upcoming.pk]))
+        page = client.get(reverse("campaigns:mine"))
+        assert "coming</span>" in page.text
+    assert TeamMembership.objects.filter(team=team).count() == 2
+    assert SessionSignup.objects.filter(session=upcoming).count() == 2
+    assert AuditEntry.objects.filter(action="team.join").count() == 2
+
+
+def test_member_of_other_constituency_cannot_join(client, clp_a):
+    team = Team.objects.create(name="Hodge Hill only")
+    team.constituencies.add(clp_a)
+    outsider = factories.member_user(factories.ConstituencyFactory())
+    client.force_login(outsider)
+    assert client.post(reverse("campaigns:join", args=[team.pk])).status_code == 404
+    assert not TeamMembership.objects.exists()
+
+
+def test_signup_needs_team_membership(client, member_a, upcoming):
+    client.force_login(member_a)
+    response = client.post(reverse("campaigns:signup", args=[upcoming.pk]))
+    assert response.status_code == 404
+    assert not SessionSignup.objects.exists()
+
+
+def test_leaving_drops_future_signups(client, member_a, team, upcoming):
+    client.force_login(member_a)
+    client.post(reverse("campaigns:join", args=[team.pk]))
+    client.post(reverse("campaigns:signup", args=[upcoming.pk]))
+    client.post(reverse("campaigns:leave", args=[team.pk]))
+    assert not TeamMembership.objects.exists()
+    assert not SessionSignup.objects.exists()
+
+
+def test_only_a_lead_sees_the_team_contact_details(
+    client, clp_a, clp_b, team, lead, member_a
+):
+    colleague = factories.PersonFactory(
+        constituency=clp_b, email="bob@example.org", mobile="07700 900123"
+    )
+    team.members.add(member_a.person, colleague)
+    url = reverse("campaigns:team_contacts", args=[team.pk])
+
+    client.force_login(lead)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "bob@example.org" in page.text and "07700 900123" in page.text
+    assert url in client.get(reverse("campaigns:mine")).text
+
+    client.force_login(member_a)
+    assert client.get(url).status_code == 404
+    mine = client.get(reverse("campaigns:mine")).text
+    assert url not in mine
+    assert "bob@example.org" not in mine
+
+
+def test_portal_home_lists_my_teams(client, member_a):
+    client.force_login(member_a)
+    page = client.get(reverse("portal:home"))
+    assert reverse("campaigns:mine") in page.text
