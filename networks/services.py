@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +25,12 @@ from networks.models import (
     Thread,
 )
 from partyhub.audit.services import audit_log
+from partyhub.links import make_token
+
+NETWORK_JOIN_PURPOSE = "network-join"
+# An invitation stays good for a month: long enough for a supporter who reads mail
+# weekly, short enough that an old forwarded email does not work for ever.
+JOIN_LINK_MAX_AGE = 30 * 24 * 3600
 
 # Long enough to fix a typo, short enough that replies are not left answering a
 # post that later says something else.
@@ -46,6 +54,12 @@ def is_supporter(person: Person) -> bool:
     except ObjectDoesNotExist:
         return False
     return supporter.status == "confirmed"
+
+
+def network_join_url(*, network_id: int, person_id: int) -> str:
+    """A signed link that lets one person (a supporter, who has no login) join."""
+    token = make_token(NETWORK_JOIN_PURPOSE, person_id, n=network_id)
+    return settings.SITE_URL.rstrip("/") + reverse("networks:join_link", args=[token])
 
 
 def may_join(network: Network, person: Person) -> bool:

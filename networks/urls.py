@@ -6,6 +6,7 @@ app_name = "networks"
 
 urlpatterns = [
     path("", views.mine, name="mine"),
+    path("join/<str:token>/", views.join_link, name="join_link"),
     path("<int:pk>/", views.network_detail, name="detail"),
     path("<int:pk>/join/", views.join, name="join"),
     path("<int:pk>/leave/", views.leave, name="leave"),

@@ -16,6 +16,7 @@ from members.portal.sections import sections
 from members.portal.views import portal_view
 from networks import selectors, services
 from networks.models import Network, Post, Section, Thread
+from partyhub.links import LinkExpired, LinkInvalid, read_token
 from partyhub.scoping import constituency_ids
 
 
@@ -232,3 +233,27 @@ def post_edit_view(request: HttpRequest, person: Person, pk: int) -> HttpRespons
         messages.error(request, _("This post can no longer be edited."))
         return back
     return _page(request, "networks/post_edit.html", person, post=post)
+
+
+def join_link(request: HttpRequest, token: str) -> HttpResponse:
+    """Join from a signed link (no login: supporters have none). A GET only shows
+    the button, so a mail scanner following links joins nobody."""
+    try:
+        payload = read_token(
+            token, services.NETWORK_JOIN_PURPOSE, max_age=services.JOIN_LINK_MAX_AGE
+        )
+    except LinkExpired:
+        return render(request, "networks/join_link.html", {"problem": "expired"})
+    except LinkInvalid as exc:
+        raise Http404 from exc
+    person = get_object_or_404(Person, pk=payload["p"])
+    network = get_object_or_404(Network, pk=payload["n"])
+    context = {"network": network, "person": person}
+    if request.method == "POST":
+        try:
+            context["membership"] = services.network_join(
+                network=network, person=person, actor=None
+            )
+        except services.NetworkError as exc:
+            context["error"] = " ".join(exc.messages)
+    return render(request, "networks/join_link.html", context)

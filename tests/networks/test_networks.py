@@ -537,3 +537,55 @@ def test_author_edits_a_post_in_the_portal_within_the_window(
     post.refresh_from_db()
     assert post.body.startswith("fixed")
     assert AuditEntry.objects.filter(action="post.edit").count() == 1
+
+
+def test_supporter_joins_from_a_signed_link_and_a_get_changes_nothing(client, clp_a):
+    from networks.services import network_join_url
+
+    supporter = _supporter(clp_a, first_name="Sam")
+    network = Network.objects.create(
+        name="Community improvement", open_to=Network.OpenTo.MEMBERS_AND_SUPPORTERS
+    )
+    network.constituencies.add(clp_a)
+    url = network_join_url(network_id=network.pk, person_id=supporter.pk)
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    path = "/" + path
+    page = client.get(path)
+    assert page.status_code == 200 and "Join as Sam" in page.text
+    assert not NetworkMembership.objects.exists()
+    page = client.post(path)
+    assert "you are now in the network" in page.text
+    assert NetworkMembership.objects.get().person == supporter
+    # A tampered token is worthless.
+    assert client.get(path[:-3] + "xx/").status_code == 404
+
+
+def test_signed_link_to_a_members_only_network_refuses_a_supporter(
+    client, clp_a, governors
+):
+    from networks.services import network_join_url
+
+    supporter = _supporter(clp_a)
+    url = network_join_url(network_id=governors.pk, person_id=supporter.pk)
+    path = "/" + url.split("://", 1)[1].split("/", 1)[1]
+    page = client.post(path)
+    assert page.status_code == 200
+    assert "members only" in page.text
+    assert not NetworkMembership.objects.exists()
+
+
+def test_expired_join_link_says_so_and_joins_nobody(client, clp_a, monkeypatch):
+    from networks import services
+    from networks.services import network_join_url
+
+    supporter = _supporter(clp_a)
+    network = Network.objects.create(
+        name="Community improvement", open_to=Network.OpenTo.MEMBERS_AND_SUPPORTERS
+    )
+    network.constituencies.add(clp_a)
+    url = network_join_url(network_id=network.pk, person_id=supporter.pk)
+    path = "/" + url.split("://", 1)[1].split("/", 1)[1]
+    monkeypatch.setattr(services, "JOIN_LINK_MAX_AGE", -1)
+    page = client.post(path)
+    assert "This invitation has expired" in page.text
+    assert not NetworkMembership.objects.exists()
