@@ -11,7 +11,19 @@ class EventsConfig(AppConfig):
         from events import services
         from members.portal.sections import PortalSection, register_section
         from partyhub.comms import reminders
+        from partyhub.privacy import register_model_section
 
+        # A person's bookings in their data export.
+        register_model_section(
+            "event_bookings",
+            "events.Booking",
+            fields=[
+                ("event", "event.title"),
+                ("event_starts", "event.starts"),
+                "status", "guests", "source", "created", "attended_at",
+            ],
+            select_related=["event"],
+        )  # fmt: skip
         register_section(
             PortalSection(
                 "events",

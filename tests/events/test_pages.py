@@ -195,3 +195,17 @@ def test_public_double_submit_makes_one_person_and_one_booking(client, public_ev
     _rsvp(client, public_event)
     assert Booking.objects.count() == 1
     assert Booking.objects.get().person.email == "vera@example.org"
+
+
+def test_bookings_are_in_the_persons_data_export(clp_a, public_event):
+    from partyhub.privacy import export_data
+
+    person = member(clp_a)
+    Booking.objects.create(
+        event=public_event, person=person, status="yes", guests=1, source="portal"
+    )
+    rows = export_data(person)["event_bookings"]
+    assert len(rows) == 1
+    assert rows[0]["event"] == "Meet your MP"
+    assert rows[0]["guests"] == 1
+    assert export_data(member(clp_a))["event_bookings"] == []
