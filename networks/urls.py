@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/join/", views.join, name="join"),
     path("<int:pk>/leave/", views.leave, name="leave"),
     path("<int:pk>/threads/<int:thread_pk>/", views.thread_detail, name="thread"),
+    path("requests/<int:pk>/approve/", views.approve, name="approve"),
     path("posts/<int:pk>/edit/", views.post_edit_view, name="post_edit"),
     path("posts/<int:pk>/moderate/", views.post_moderate, name="post_moderate"),
     path("consultations/<int:pk>/", views.consultation_detail, name="consultation"),

@@ -15,7 +15,7 @@ from members.models import Person
 from members.portal.sections import sections
 from members.portal.views import portal_view
 from networks import selectors, services
-from networks.models import Network, Post, Section, Thread
+from networks.models import Network, NetworkMembership, Post, Section, Thread
 from partyhub.links import LinkExpired, LinkInvalid, read_token
 from partyhub.scoping import constituency_ids
 
@@ -79,6 +79,7 @@ def leave(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
 @portal_view
 def network_detail(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     network = _network_for_member(person, pk)
+    is_coordinator = services.is_coordinator(network, person)
     if request.method == "POST":
         try:
             thread = services.thread_create(
@@ -99,8 +100,30 @@ def network_detail(request: HttpRequest, person: Person, pk: int) -> HttpRespons
         network=network,
         threads=network.threads.select_related("author"),
         consultations=selectors.open_consultations(network),
-        is_coordinator=services.is_coordinator(network, person),
+        is_coordinator=is_coordinator,
+        # A co-ordinator (not necessarily an officer) sees who asked to join: a
+        # name and a CLP, no contact details.
+        pending=network.memberships.filter(
+            status=NetworkMembership.Status.PENDING
+        ).select_related("person__constituency")
+        if is_coordinator
+        else [],
     )
+
+
+@portal_view
+@require_POST
+def approve(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    membership = get_object_or_404(
+        NetworkMembership.objects.select_related("network"), pk=pk
+    )
+    if not services.is_coordinator(membership.network, person):
+        raise Http404
+    try:
+        services.network_membership_approve(membership=membership, actor=request.user)
+    except services.NetworkError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("networks:detail", pk=membership.network_id)
 
 
 @portal_view

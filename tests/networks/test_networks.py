@@ -589,3 +589,32 @@ def test_expired_join_link_says_so_and_joins_nobody(client, clp_a, monkeypatch):
     page = client.post(path)
     assert "This invitation has expired" in page.text
     assert not NetworkMembership.objects.exists()
+
+
+def test_coordinator_approves_a_request_in_the_portal_and_a_member_cannot(
+    client, member_a, member_b, coordinator, governors
+):
+    governors.joining = Network.Joining.APPROVAL
+    governors.save()
+    request_b = network_join(network=governors, person=member_b.person, actor=member_b)
+    network_join(network=governors, person=member_a.person, actor=member_a)
+    NetworkMembership.objects.filter(person=member_a.person).update(status="active")
+    url = reverse("networks:approve", args=[request_b.pk])
+    client.force_login(member_a)
+    assert (
+        member_b.person.full_name
+        not in client.get(reverse("networks:detail", args=[governors.pk])).text
+    )
+    assert client.post(url).status_code == 404
+    request_b.refresh_from_db()
+    assert request_b.status == NetworkMembership.Status.PENDING
+    coordinator.user = factories.UserFactory()
+    coordinator.save()
+    client.force_login(coordinator.user)
+    page = client.get(reverse("networks:detail", args=[governors.pk]))
+    assert member_b.person.full_name in page.text
+    assert member_b.person.email not in page.text
+    client.post(url)
+    request_b.refresh_from_db()
+    assert request_b.status == NetworkMembership.Status.ACTIVE
+    assert AuditEntry.objects.filter(action="networkmembership.approve").count() == 1
