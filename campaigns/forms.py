@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.services import CONSENT_WORDING
+from members.models import Person
 from members.postcodes import PostcodeFormField
 from partyhub.comms.models import Channel
 
@@ -51,3 +53,40 @@ class SignForm(forms.Form):
 
     def sign_data(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "website"}
+
+
+class SessionOutputForm(forms.Form):
+    """What the lead fills in on their phone after a session."""
+
+    attended = forms.ModelMultipleChoiceField(
+        label=_("Who came"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    leaflets = forms.IntegerField(label=_("Leaflets delivered"), min_value=0, initial=0)
+    doors = forms.IntegerField(label=_("Doors knocked"), min_value=0, initial=0)
+    calls = forms.IntegerField(label=_("Calls made"), min_value=0, initial=0)
+    posters = forms.IntegerField(label=_("Posters up"), min_value=0, initial=0)
+    contacts = forms.IntegerField(label=_("Contacts"), min_value=0, initial=0)
+    notes = forms.CharField(
+        label=_("Round or streets covered"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, session: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        team = session.team
+        self.initial.setdefault(
+            "attended", list(session.signups.values_list("person_id", flat=True))
+        )
+        self.fields["attended"].queryset = (
+            Person.objects.filter(
+                Q(campaign_teams=team) | Q(pk__in=session.signups.values("person_id"))
+            )
+            .distinct()
+            .order_by("first_name", "last_name")
+        )
+        for field in ("leaflets", "doors", "calls", "posters", "contacts"):
+            self.fields[field].widget.attrs["inputmode"] = "numeric"

@@ -14,4 +14,5 @@ urlpatterns = [
     path("mine/team/<int:pk>/leave/", views.leave, name="leave"),
     path("mine/team/<int:pk>/contacts/", views.team_contacts, name="team_contacts"),
     path("mine/session/<int:pk>/signup/", views.signup, name="signup"),
+    path("mine/session/<int:pk>/record/", views.session_record, name="record"),
 ]

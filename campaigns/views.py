@@ -3,6 +3,7 @@ style) and "My teams" in the member portal."""
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from django.contrib import messages
@@ -13,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from campaigns.forms import SignForm
+from campaigns.forms import SessionOutputForm, SignForm
 from campaigns.models import Petition, Session, SessionSignup, Team
 from campaigns.services import (
     CampaignsError,
     petition_sign,
+    session_output_record,
     session_signup,
     session_signup_cancel,
     team_join,
@@ -90,6 +92,17 @@ def mine(request: HttpRequest, person: Person) -> HttpResponse:
             "team_id", flat=True
         )
     )
+    # The lead's latest sessions, to record who came and what was done.
+    to_record = (
+        Session.objects.filter(
+            team_id__in=led,
+            starts__lte=timezone.now(),
+            starts__gte=timezone.now() - datetime.timedelta(days=14),
+        )
+        .exclude(status=Session.Status.CANCELLED)
+        .select_related("team")
+        .order_by("-starts")
+    )
     signed_up = set(
         SessionSignup.objects.filter(
             person=person, session__starts__gt=timezone.now()
@@ -107,6 +120,7 @@ def mine(request: HttpRequest, person: Person) -> HttpResponse:
             "teams": teams,
             "signed_up": signed_up,
             "joinable": teams_joinable(person),
+            "to_record": to_record,
         },
     )
 
@@ -159,4 +173,48 @@ def team_contacts(request: HttpRequest, person: Person, pk: int) -> HttpResponse
         request,
         "campaigns/team_contacts.html",
         {"person": person, "sections": sections(), "team": team, "members": members},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def session_record(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    """The lead's phone page after a session: who came and what was done."""
+    session = get_object_or_404(
+        Session.objects.select_related("team"), pk=pk, team__leads=person
+    )
+    output = getattr(session, "output", None)
+    initial = {}
+    if output is not None:
+        initial = {
+            f: getattr(output, f)
+            for f in ("leaflets", "doors", "calls", "posters", "contacts", "notes")
+        }
+    if request.method == "POST":
+        form = SessionOutputForm(request.POST, session=session)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                session_output_record(
+                    session=session,
+                    actor=request.user,
+                    attended=list(data["attended"]),
+                    leaflets=data["leaflets"],
+                    doors=data["doors"],
+                    calls=data["calls"],
+                    posters=data["posters"],
+                    contacts=data["contacts"],
+                    notes=data["notes"],
+                )
+            except CampaignsError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Thank you: the session is recorded."))
+                return redirect("campaigns:mine")
+    else:
+        form = SessionOutputForm(initial=initial, session=session)
+    return render(
+        request,
+        "campaigns/session_record.html",
+        {"person": person, "sections": sections(), "session": session, "form": form},
     )

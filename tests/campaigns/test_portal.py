@@ -7,7 +7,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.models import Session, SessionSignup, Team, TeamMembership
+from campaigns.models import (
+    Measure,
+    Session,
+    SessionSignup,
+    Target,
+    Team,
+    TeamMembership,
+)
+from campaigns.services import campaign_progress
 from partyhub.audit.models import AuditEntry
 from tests import factories
 
@@ -89,3 +97,57 @@ def test_portal_home_lists_my_teams(client, member_a):
     client.force_login(member_a)
     page = client.get(reverse("portal:home"))
     assert reverse("campaigns:mine") in page.text
+
+
+@pytest.fixture
+def last_saturday(team):
+    starts = timezone.now() - datetime.timedelta(days=2)
+    return Session.objects.create(
+        team=team, starts=starts, ends=starts + datetime.timedelta(hours=1)
+    )
+
+
+def test_lead_records_300_leaflets_on_the_phone_page_and_target_moves(
+    client, campaign, team, lead, member_a, last_saturday
+):
+    Target.objects.create(
+        campaign=campaign,
+        measure=Measure.LEAFLETS,
+        number=1500,
+        by=timezone.localdate() + datetime.timedelta(days=60),
+    )
+    campaign.starts = timezone.localdate() - datetime.timedelta(days=30)
+    campaign.save()
+    team.members.add(member_a.person)
+    client.force_login(lead)
+    url = reverse("campaigns:record", args=[last_saturday.pk])
+    assert url in client.get(reverse("campaigns:mine")).text
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "attended": [lead.person.pk, member_a.person.pk],
+            "leaflets": "300",
+            "doors": "0",
+            "calls": "0",
+            "posters": "2",
+            "contacts": "0",
+            "notes": "Acacia Avenue",
+        },
+    )
+    assert response.status_code == 302
+    assert campaign_progress(campaign)[0].done == 300
+    assert set(
+        last_saturday.signups.filter(attended=True).values_list("person", flat=True)
+    ) == {lead.person.pk, member_a.person.pk}
+
+
+def test_team_member_who_is_not_lead_cannot_record(
+    client, team, member_a, last_saturday
+):
+    team.members.add(member_a.person)
+    client.force_login(member_a)
+    url = reverse("campaigns:record", args=[last_saturday.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"leaflets": "5"}).status_code == 404
+    assert not hasattr(Session.objects.get(pk=last_saturday.pk), "output")
