@@ -8,7 +8,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
-        from events import services
+        from events import segments, services
         from members.portal.sections import PortalSection, register_section
         from partyhub.comms import reminders
         from partyhub.privacy import register_model_section
@@ -24,6 +24,7 @@ class EventsConfig(AppConfig):
             ],
             select_related=["event"],
         )  # fmt: skip
+        segments.register()
         register_section(
             PortalSection(
                 "events",
