@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from members.models import Person
 from networks import services
@@ -27,12 +27,15 @@ def networks_joinable(person: Person) -> list[Network]:
     """Networks spanning the person's CLP that they may join and are not in."""
     if person.constituency_id is None:
         return []
+    # A subquery, so "this person's membership" and "not left" are the same row.
+    in_or_waiting = (
+        NetworkMembership.objects.filter(person=person)
+        .exclude(status=NetworkMembership.Status.LEFT)
+        .values("network")
+    )
     candidates = (
         Network.objects.filter(constituencies=person.constituency_id)
-        .exclude(
-            Q(memberships__person=person)
-            & ~Q(memberships__status=NetworkMembership.Status.LEFT)
-        )
+        .exclude(pk__in=in_or_waiting)
         .order_by("name", "pk")
     )
     return [n for n in candidates if services.may_join(n, person)]

@@ -618,3 +618,25 @@ def test_coordinator_approves_a_request_in_the_portal_and_a_member_cannot(
     request_b.refresh_from_db()
     assert request_b.status == NetworkMembership.Status.ACTIVE
     assert AuditEntry.objects.filter(action="networkmembership.approve").count() == 1
+
+
+def test_joined_and_joinable_lists_follow_joining_and_leaving(
+    clp_a, clp_b, member_a, member_b, governors
+):
+    from networks.selectors import networks_joinable, networks_joined
+
+    elsewhere = Network.objects.create(name="Reading only")
+    elsewhere.constituencies.add(clp_b)
+    person = member_a.person
+    other = factories.PersonFactory(constituency=clp_a)
+    factories.MembershipFactory(person=other)
+    network_join(network=governors, person=other, actor=None)
+    network_leave(network=governors, person=other, actor=None)
+    network_join(network=governors, person=member_b.person, actor=member_b)
+    assert networks_joinable(person) == [governors]  # not another CLP's network
+    network_join(network=governors, person=person, actor=member_a)
+    assert networks_joinable(person) == []
+    assert list(networks_joined(person)) == [governors]
+    network_leave(network=governors, person=person, actor=member_a)
+    assert networks_joinable(person) == [governors]
+    assert list(networks_joined(person)) == []
