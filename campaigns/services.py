@@ -41,12 +41,17 @@ class CampaignsError(ValidationError):
 
 # --- the rota -------------------------------------------------------------------
 
+ROTA_EPOCH = datetime.date(2000, 1, 3)
+ROTA_WEEKS_AHEAD = 8
+
 
 def rota_dates(*, team: Team, since: datetime.date, until: datetime.date):
     """The local dates of the team's rota from `since` to `until` inclusive."""
     if not team.has_rota:
         return
-    anchor = team.rota_starts or since
+    # Without a first date, count from a fixed day: a fortnightly rota must keep the
+    # same weeks whichever day the nightly run starts from.
+    anchor = team.rota_starts or ROTA_EPOCH
     # The first rota day on or after the anchor, then every N weeks from there.
     first = anchor + datetime.timedelta(days=(team.weekday - anchor.weekday()) % 7)
     step = datetime.timedelta(weeks=max(team.every_weeks, 1))
@@ -90,6 +95,18 @@ def sessions_generate(
         )
         if was_created:
             created.append(session)
+    return created
+
+
+def sessions_generate_all(*, weeks: int = ROTA_WEEKS_AHEAD) -> int:
+    """The nightly run: every team with a rota gets its sessions `weeks` ahead."""
+    from partyhub.scoping import today
+
+    until = today() + datetime.timedelta(weeks=weeks)
+    created = 0
+    teams = Team.objects.filter(weekday__isnull=False, start_time__isnull=False)
+    for team in teams.iterator():
+        created += len(sessions_generate(team=team, until=until))
     return created
 
 

@@ -80,3 +80,31 @@ def test_team_without_rota_generates_nothing(team):
     team.weekday = None
     team.save()
     assert sessions_generate(team=team, until=datetime.date(2027, 1, 1)) == []
+
+
+def test_fortnightly_rota_keeps_its_weeks_whatever_day_the_run_starts(team):
+    team.every_weeks = 2
+    team.save()
+    sessions_generate(
+        team=team, since=datetime.date(2026, 10, 1), until=datetime.date(2026, 11, 1)
+    )
+    sessions_generate(
+        team=team, since=datetime.date(2026, 10, 8), until=datetime.date(2026, 11, 15)
+    )
+    dates = [t.date() for t in _local_times(team)]
+    assert all((b - a).days == 14 for a, b in zip(dates, dates[1:], strict=False))
+    assert len(dates) == 3
+
+
+def test_nightly_task_fills_eight_weeks_and_twice_adds_nothing(team):
+    from django_celery_beat.models import PeriodicTask
+
+    from campaigns.tasks import generate_sessions
+
+    first = generate_sessions.apply().get()
+    assert first in (8, 9)  # 9 when today is the team's day
+    assert generate_sessions.apply().get() == 0
+    assert Session.objects.filter(team=team).count() == first
+    assert PeriodicTask.objects.filter(
+        task="campaigns.tasks.generate_sessions"
+    ).exists()
