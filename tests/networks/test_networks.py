@@ -640,3 +640,48 @@ def test_joined_and_joinable_lists_follow_joining_and_leaving(
     network_leave(network=governors, person=person, actor=member_a)
     assert networks_joinable(person) == [governors]
     assert list(networks_joined(person)) == []
+
+
+def test_officer_exports_submission_and_records_it_sent_in_the_admin(
+    client, officer_a, member_a, governors, consultation
+):
+    network_join(network=governors, person=member_a.person, actor=member_a)
+    comment_create(
+        section=consultation.sections.first(),
+        person=member_a.person,
+        body="Keep admissions local.",
+        actor=member_a,
+    )
+    url = reverse("admin:networks_consultation_changelist")
+    client.force_login(officer_a)
+    response = client.post(
+        url, {"action": "export_submission", "_selected_action": [consultation.pk]}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/msword"
+    assert "Keep admissions local." in response.content.decode()
+    client.post(
+        url, {"action": "mark_submitted", "_selected_action": [consultation.pk]}
+    )
+    consultation.refresh_from_db()
+    assert consultation.submitted_at is not None
+    assert AuditEntry.objects.filter(action="consultation.submit").count() == 1
+    # Submitted: the consultation takes no more comments.
+    with pytest.raises(NetworkError):
+        comment_create(
+            section=consultation.sections.first(),
+            person=member_a.person,
+            body="Too late",
+            actor=member_a,
+        )
+    # A CLP the network does not span cannot see the consultation at all.
+    other = factories.ConstituencyFactory(name="Elsewhere", slug="elsewhere")
+    outsider = factories.officer(other)
+    client.force_login(outsider)
+    assert "Schools White Paper" not in client.get(url).text
+    assert (
+        client.get(
+            reverse("admin:networks_consultation_change", args=[consultation.pk])
+        ).status_code
+        == 404
+    )
