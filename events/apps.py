@@ -67,18 +67,22 @@ def _day_before_subject(reminder) -> str:
 
 
 def _day_before_body(reminder) -> str:
+    from events import services
+
     event = _event_of(reminder)
     return str(
         _(
             "Hello %(name)s,\n\nA reminder that you are booked on **%(event)s**, "
-            "%(when)s, at %(venue)s.\n\nIf you can no longer come, please cancel in "
-            "your member portal so somebody on the waiting list can have your place."
+            "%(when)s, at %(venue)s.\n\nIf you can no longer come, please tell us "
+            "so somebody on the waiting list can have your place: "
+            "[I can't come any more](%(cancel_url)s)"
         )
         % {
             "name": reminder.person.first_name,
             "event": event.title,
             "when": _when(event),
             "venue": event.venue or _("the venue in the invitation"),
+            "cancel_url": services.booking_cancel_url(reminder.about),
         }
     )
 

@@ -8,8 +8,10 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +22,7 @@ from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record
 from partyhub.comms.models import Method, Reminder
 from partyhub.comms.reminders import reminder_cancel, reminder_schedule
+from partyhub.links import LinkInvalid, make_token, read_token
 
 REMINDER_DAY_BEFORE = "events.day_before"
 REMINDER_PLACE_FREED = "events.place_freed"
@@ -295,3 +298,28 @@ def rsvp_public(*, event: Event, data: dict[str, Any]) -> PublicRsvp:
                 wording=str(wording),
             )
     return PublicRsvp(booking=booking, created=created)
+
+
+CANCEL_PURPOSE = "events.cancel"
+
+
+def booking_cancel_url(booking: Booking) -> str:
+    """'I can't come any more' in one click, from the reminder (a signed link for
+    this person and this booking)."""
+    token = make_token(CANCEL_PURPOSE, booking.person_id, b=booking.pk)
+    return settings.SITE_URL.rstrip("/") + reverse("events:cancel_link", args=[token])
+
+
+def booking_from_cancel_token(token: str) -> Booking:
+    """The booking a cancel link names; LinkInvalid / LinkExpired otherwise."""
+    payload = read_token(
+        token, CANCEL_PURPOSE, max_age=settings.COMMS_LINK_MAX_AGE_SECONDS
+    )
+    booking = (
+        Booking.objects.select_related("event", "person")
+        .filter(pk=payload.get("b"), person_id=payload.get("p"))
+        .first()
+    )
+    if booking is None:
+        raise LinkInvalid
+    return booking

@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:pk>/", views.event_detail, name="detail"),
     path("clp/<slug:slug>/", views.calendar, name="calendar"),
     path("clp/<slug:slug>/events.ics", views.calendar_feed, name="feed"),
+    path("cancel/<str:token>/", views.cancel_link, name="cancel_link"),
     path("mine/", views.mine, name="mine"),
     path("mine/<int:pk>/book/", views.book, name="book"),
     path("mine/booking/<int:pk>/cancel/", views.cancel, name="cancel"),

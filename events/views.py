@@ -19,10 +19,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from events.forms import PublicRsvpForm
 from events.models import Booking, Event
-from events.services import EventsError, rsvp_cancel, rsvp_create, rsvp_public
+from events.services import (
+    EventsError,
+    booking_from_cancel_token,
+    rsvp_cancel,
+    rsvp_create,
+    rsvp_public,
+)
 from members.models import Constituency, Person
 from members.portal.sections import sections
 from members.portal.views import portal_view
+from partyhub.links import LinkExpired, LinkInvalid
 
 
 def _public_events():
@@ -169,3 +176,22 @@ def cancel(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     rsvp_cancel(booking=booking, actor=request.user)
     messages.success(request, _("Your booking is cancelled."))
     return redirect("events:mine")
+
+
+@require_http_methods(["GET", "POST"])
+def cancel_link(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button and changes nothing (mail scanners follow links); the
+    POST cancels."""
+    try:
+        booking = booking_from_cancel_token(token)
+    except (LinkExpired, LinkInvalid) as exc:
+        return render(
+            request,
+            "events/link_problem.html",
+            {"expired": isinstance(exc, LinkExpired)},
+            status=410 if isinstance(exc, LinkExpired) else 400,
+        )
+    if request.method == "POST":
+        rsvp_cancel(booking=booking, actor=None)
+        booking.refresh_from_db()
+    return render(request, "events/cancel_link.html", {"booking": booking})

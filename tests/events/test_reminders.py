@@ -110,3 +110,27 @@ def test_cancelling_an_event_notifies_everyone_booked_once(clp_a, mailoutbox):
     _tick(now=event.starts)
     assert len(mailoutbox) == 2
     assert timezone.now() < event.starts
+
+
+def test_reminder_carries_a_one_click_cancel_link(client, clp_a, mailoutbox):
+    import re
+
+    event = make_event(clp_a, capacity=1)
+    booking = book(event, member(clp_a))
+    waiting = book(event, member(clp_a))
+    _tick(now=event.starts - datetime.timedelta(hours=12))
+    body = mailoutbox[0].body
+    url = re.search(r"https?://\S+/events/cancel/[^/\s)]+/", body).group(0)
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    page = client.get("/" + path)
+    assert page.status_code == 200
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.YES  # GET changes nothing
+    response = client.post("/" + path)
+    assert response.status_code == 200
+    assert "Your booking is cancelled" in response.text
+    booking.refresh_from_db()
+    waiting.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert waiting.status == Booking.Status.YES
+    assert client.get("/" + path[:-5] + "xxxx/").status_code == 400
