@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,7 +8,9 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self) -> None:
+        from campaigns import services
         from members.portal.sections import PortalSection, register_section
+        from partyhub.comms import reminders
 
         register_section(
             PortalSection(
@@ -18,3 +21,42 @@ class CampaignsConfig(AppConfig):
                 order=45,
             )
         )
+        reminders.register(
+            reminders.ReminderKind(
+                kind=services.REMINDER_SESSION_DAY_BEFORE,
+                subject=_session_subject,
+                body=_session_body,
+                reason=_session_reason,
+                # They signed up for this session: a service message, not marketing.
+                requires_consent=False,
+            )
+        )
+
+
+def _session_subject(reminder) -> str:
+    session = reminder.about.session
+    return str(_("Tomorrow: %(team)s") % {"team": session.team.name})
+
+
+def _session_body(reminder) -> str:
+    session = reminder.about.session
+    return str(
+        _(
+            "Hello %(name)s,\n\nA reminder that you are coming out with **%(team)s** "
+            "on %(when)s, meeting at %(where)s. Thank you!\n\nIf you can no longer "
+            "come, you can say so under My teams in the member portal."
+        )
+        % {
+            "name": reminder.person.first_name,
+            "team": session.team.name,
+            "when": formats.date_format(session.local_starts, "DATETIME_FORMAT"),
+            "where": session.meeting_point or _("the usual meeting point"),
+        }
+    )
+
+
+def _session_reason(reminder) -> str:
+    return str(
+        _("You are receiving this because you signed up for a session of %(team)s.")
+        % {"team": reminder.about.session.team.name}
+    )

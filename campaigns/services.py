@@ -31,8 +31,10 @@ from members.models import Person
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record
 from partyhub.comms.models import Channel, Method
+from partyhub.comms.reminders import reminder_cancel, reminder_schedule
 
 LONDON = ZoneInfo("Europe/London")
+REMINDER_SESSION_DAY_BEFORE = "campaigns.session_day_before"
 
 
 class CampaignsError(ValidationError):
@@ -332,9 +334,11 @@ def team_join(*, team: Team, person: Person, actor: Any) -> TeamMembership:
 def team_leave(*, team: Team, person: Person, actor: Any) -> None:
     deleted, _rows = TeamMembership.objects.filter(team=team, person=person).delete()
     # Sign-ups for sessions still to come go with the team.
-    SessionSignup.objects.filter(
-        session__team=team, person=person, session__starts__gt=timezone.now()
-    ).delete()
+    _signups_drop(
+        SessionSignup.objects.filter(
+            session__team=team, person=person, session__starts__gt=timezone.now()
+        )
+    )
     if deleted:
         audit_log(
             actor=actor,
@@ -353,11 +357,30 @@ def session_signup(*, session: Session, person: Person, actor: Any) -> SessionSi
     signup, _created = SessionSignup.objects.get_or_create(
         session=session, person=person
     )
+    due_at = session.starts - datetime.timedelta(days=1)
+    if due_at > timezone.now():
+        key = f"{REMINDER_SESSION_DAY_BEFORE}:{signup.pk}:{session.starts.isoformat()}"
+        reminder_schedule(
+            kind=REMINDER_SESSION_DAY_BEFORE,
+            person=person,
+            due_at=due_at,
+            about=signup,
+            key=key,
+        )
     return signup
+
+
+def _signups_drop(signups) -> None:
+    # Cancel the reminders first: they point at the sign-up rows.
+    for signup in signups:
+        reminder_cancel(about=signup, kind=REMINDER_SESSION_DAY_BEFORE)
+        signup.delete()
 
 
 @transaction.atomic
 def session_signup_cancel(*, session: Session, person: Person, actor: Any) -> None:
-    SessionSignup.objects.filter(
-        session=session, person=person, session__starts__gt=timezone.now()
-    ).delete()
+    _signups_drop(
+        SessionSignup.objects.filter(
+            session=session, person=person, session__starts__gt=timezone.now()
+        )
+    )
