@@ -39,6 +39,7 @@ class EventsConfig(AppConfig):
         # marketing: they go without email consent.
         for kind, subject, body in (
             (services.REMINDER_DAY_BEFORE, _day_before_subject, _day_before_body),
+            (services.REMINDER_ON_THE_DAY, _on_the_day_subject, _day_before_body),
             (services.REMINDER_PLACE_FREED, _place_subject, _place_body),
             (services.REMINDER_EVENT_CANCELLED, _cancelled_subject, _cancelled_body),
         ):
@@ -64,6 +65,10 @@ def _when(event) -> str:
 
 def _day_before_subject(reminder) -> str:
     return str(_("Tomorrow: %(event)s") % {"event": _event_of(reminder).title})
+
+
+def _on_the_day_subject(reminder) -> str:
+    return str(_("Today: %(event)s") % {"event": _event_of(reminder).title})
 
 
 def _day_before_body(reminder) -> str:

@@ -25,6 +25,7 @@ from partyhub.comms.reminders import reminder_cancel, reminder_schedule
 from partyhub.links import LinkInvalid, make_token, read_token
 
 REMINDER_DAY_BEFORE = "events.day_before"
+REMINDER_ON_THE_DAY = "events.on_the_day"
 REMINDER_PLACE_FREED = "events.place_freed"
 REMINDER_EVENT_CANCELLED = "events.event_cancelled"
 
@@ -53,26 +54,31 @@ def _lock(event: Event) -> Event:
     return Event.objects.select_for_update().get(pk=event.pk)
 
 
-def _day_before_key(booking: Booking) -> str:
-    return f"{REMINDER_DAY_BEFORE}:{booking.pk}:{booking.event.starts.isoformat()}"
+def _booking_reminders(booking: Booking) -> list[tuple[str, datetime.datetime]]:
+    """The day before, and on the day (three hours ahead)."""
+    starts = booking.event.starts
+    return [
+        (REMINDER_DAY_BEFORE, starts - datetime.timedelta(days=1)),
+        (REMINDER_ON_THE_DAY, starts - datetime.timedelta(hours=3)),
+    ]
 
 
 def _schedule_day_before(booking: Booking) -> None:
-    due_at = booking.event.starts - datetime.timedelta(days=1)
-    if due_at <= timezone.now():
-        return  # booked on the day: nothing to remind of
-    key = _day_before_key(booking)
-    # Rebooking after a cancellation revives the same reminder row (one per key).
-    Reminder.objects.filter(key=key, status=Reminder.Status.CANCELLED).update(
-        status=Reminder.Status.PENDING
-    )
-    reminder_schedule(
-        kind=REMINDER_DAY_BEFORE,
-        person=booking.person,
-        due_at=due_at,
-        about=booking,
-        key=key,
-    )
+    for kind, due_at in _booking_reminders(booking):
+        if due_at <= timezone.now():
+            continue  # booked too late for this one
+        key = f"{kind}:{booking.pk}:{booking.event.starts.isoformat()}"
+        # Rebooking after a cancellation revives the same row (one per key).
+        Reminder.objects.filter(key=key, status=Reminder.Status.CANCELLED).update(
+            status=Reminder.Status.PENDING
+        )
+        reminder_schedule(
+            kind=kind,
+            person=booking.person,
+            due_at=due_at,
+            about=booking,
+            key=key,
+        )
 
 
 def _fits(event: Event, places: int, taken: int) -> bool:
@@ -156,6 +162,7 @@ def rsvp_create(
         _schedule_day_before(booking)
     else:
         reminder_cancel(about=booking, kind=REMINDER_DAY_BEFORE)
+        reminder_cancel(about=booking, kind=REMINDER_ON_THE_DAY)
     audit_log(
         actor=actor,
         action="event.rsvp",

@@ -58,7 +58,9 @@ def test_cancelling_a_booking_cancels_its_reminder(clp_a, mailoutbox):
     event = make_event(clp_a)
     booking = book(event, member(clp_a))
     rsvp_cancel(booking=booking, actor=None)
-    assert Reminder.objects.get().status == Reminder.Status.CANCELLED
+    assert set(Reminder.objects.values_list("status", flat=True)) == {
+        Reminder.Status.CANCELLED
+    }
     _tick(now=event.starts)
     assert mailoutbox == []
 
@@ -68,9 +70,11 @@ def test_rebooking_after_cancelling_revives_the_reminder(clp_a, mailoutbox):
     person = member(clp_a)
     rsvp_cancel(booking=book(event, person), actor=None)
     book(event, person)
-    assert Reminder.objects.get().status == Reminder.Status.PENDING
+    assert set(Reminder.objects.values_list("status", flat=True)) == {
+        Reminder.Status.PENDING
+    }
     _tick(now=event.starts)
-    assert len(mailoutbox) == 1
+    assert len(mailoutbox) == 2  # the day before and on the day
 
 
 def test_promotion_tells_the_person_and_schedules_their_reminder(clp_a, mailoutbox):
@@ -134,3 +138,28 @@ def test_reminder_carries_a_one_click_cancel_link(client, clp_a, mailoutbox):
     assert booking.status == Booking.Status.CANCELLED
     assert waiting.status == Booking.Status.YES
     assert client.get("/" + path[:-5] + "xxxx/").status_code == 400
+
+
+def test_on_the_day_reminder_goes_out_once_after_the_day_before(clp_a, mailoutbox):
+    event = make_event(clp_a)
+    book(event, member(clp_a))
+    assert Reminder.objects.count() == 2
+    for hours in (12, 12, 2, 2):
+        _tick(now=event.starts - datetime.timedelta(hours=hours))
+    assert [m.subject.split(":")[0] for m in mailoutbox] == ["Tomorrow", "Today"]
+
+
+def test_answering_no_cancels_both_reminders(clp_a):
+    event = make_event(clp_a)
+    person = member(clp_a)
+    book(event, person)
+    rsvp_create(
+        event=event,
+        person=person,
+        answer=Booking.Status.NO,
+        source=Booking.Source.PORTAL,
+        actor=None,
+    )
+    assert set(Reminder.objects.values_list("status", flat=True)) == {
+        Reminder.Status.CANCELLED
+    }
