@@ -21,6 +21,31 @@ class CampaignsConfig(AppConfig):
                 order=45,
             )
         )
+        # What campaigning holds about a person, in their data export.
+        from partyhub.privacy import register_model_section
+
+        register_model_section(
+            "petition_signatures",
+            "campaigns.Signature",
+            fields=[("petition", "petition.title"), "created"],
+            select_related=["petition"],
+        )
+        register_model_section(
+            "campaign_teams",
+            "campaigns.TeamMembership",
+            fields=[("team", "team.name"), "joined"],
+            select_related=["team"],
+        )
+        register_model_section(
+            "campaign_sessions",
+            "campaigns.SessionSignup",
+            fields=[
+                ("team", "session.team.name"),
+                ("starts", "session.starts"),
+                "attended",
+            ],
+            select_related=["session__team"],
+        )
         reminders.register(
             reminders.ReminderKind(
                 kind=services.REMINDER_SESSION_DAY_BEFORE,
