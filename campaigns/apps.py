@@ -8,10 +8,11 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self) -> None:
-        from campaigns import services
+        from campaigns import segments, services
         from members.portal.sections import PortalSection, register_section
         from partyhub.comms import reminders
 
+        segments.register()
         register_section(
             PortalSection(
                 "teams",
