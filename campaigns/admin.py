@@ -29,38 +29,8 @@ from campaigns.models import (
     TeamMembership,
 )
 from campaigns.services import campaign_progress, petition_export
-from partyhub.scoping import ScopedAdminMixin, constituency_ids, scope_lookup
-
-
-class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    pass
-
-
-class ScopedInline(ScopedAdminMixin, admin.TabularInline):
-    extra = 0
-
-
-class KeepOtherConstituenciesMixin:
-    """An officer's form offers only their own CLPs' rows in a many-to-many field;
-    without this, saving a shared record would drop the other CLPs' rows."""
-
-    keep_m2m: tuple[str, ...] = ()
-
-    def save_related(self, request, form, formsets, change):
-        hidden: dict[str, list] = {}
-        ids = constituency_ids(request.user)
-        if change and ids is not None:
-            for name in self.keep_m2m:
-                related = getattr(form.instance, name)
-                lookup = scope_lookup(related.model)
-                hidden[name] = list(
-                    related.exclude(**{f"{lookup}__in": ids}).values_list(
-                        "pk", flat=True
-                    )
-                )
-        super().save_related(request, form, formsets, change)
-        for name, pks in hidden.items():
-            getattr(form.instance, name).add(*pks)
+from partyhub.admin_base import ScopedAdmin, ScopedInline
+from partyhub.scoping import constituency_ids
 
 
 class TargetInline(admin.TabularInline):
@@ -71,13 +41,12 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(KeepOtherConstituenciesMixin, ScopedAdmin):
+class CampaignAdmin(ScopedAdmin):
     list_display = ("name", "starts", "ends", "target_count")
     search_fields = ("name",)
     date_hierarchy = "starts"
     filter_horizontal = ("constituencies", "wards")
     inlines = [TargetInline]
-    keep_m2m = ("constituencies", "wards")
     readonly_fields = ("progress",)
     fieldsets = (
         (None, {"fields": ("name", "description", "starts", "ends")}),
@@ -162,14 +131,13 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(KeepOtherConstituenciesMixin, ScopedAdmin):
+class TeamAdmin(ScopedAdmin):
     list_display = ("name", "campaign", "weekday", "start_time", "meeting_point")
     list_select_related = ("campaign",)
     list_filter = ("weekday",)
     search_fields = ("name", "area", "meeting_point")
     filter_horizontal = ("constituencies",)
     raw_id_fields = ("campaign",)
-    keep_m2m = ("constituencies",)
     exclude = ("leads",)
     inlines = [LeadInline, MembershipInline, SessionInline]
     fieldsets = (

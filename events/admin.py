@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from events import services
 from events.models import Booking, Event
-from partyhub.comms.admin.base import ScopedAdmin
-from partyhub.comms.admin.base import error_text as _error_text
-from partyhub.scoping import ScopedAdminMixin, constituency_ids
+from partyhub.admin_base import ScopedAdmin
+from partyhub.admin_base import error_text as _error_text
+from partyhub.scoping import ScopedAdminMixin
 
 
 class BookingInline(ScopedAdminMixin, admin.TabularInline):
@@ -97,21 +97,6 @@ class EventAdmin(ScopedAdmin):
     @admin.display(description=gettext_lazy("waiting"), ordering="_waiting")
     def waiting(self, obj: Event) -> int:
         return obj._waiting
-
-    def save_related(self, request, form, formsets, change):
-        # Keep the constituencies the officer cannot see (another CLP's), which
-        # the scoped field would otherwise silently drop.
-        hidden: list[int] = []
-        ids = constituency_ids(request.user)
-        if change and ids is not None:
-            hidden = list(
-                form.instance.constituencies.exclude(pk__in=ids).values_list(
-                    "pk", flat=True
-                )
-            )
-        super().save_related(request, form, formsets, change)
-        if hidden:
-            form.instance.constituencies.add(*hidden)
 
     @admin.action(
         description=gettext_lazy("Publish the selected events"),

@@ -14,17 +14,9 @@ from members.models import (
     Ward,
 )
 from members.services import person_place
+from partyhub.admin_base import ScopedAdmin, ScopedInline
 from partyhub.comms.models import ConsentState
 from partyhub.exports import ExportPermissionMixin, csv_export_action
-from partyhub.scoping import ScopedAdminMixin
-
-
-class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    pass
-
-
-class ScopedInline(ScopedAdminMixin, admin.TabularInline):
-    extra = 0
 
 
 @admin.register(Constituency)

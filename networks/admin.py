@@ -24,9 +24,9 @@ from networks.models import (
     Section,
     Thread,
 )
-from partyhub.comms.admin.base import OwnConstituencyInitialMixin, ScopedAdmin
-from partyhub.comms.admin.base import error_text as _error_text
-from partyhub.scoping import ScopedAdminMixin, constituency_ids
+from partyhub.admin_base import OwnConstituencyInitialMixin, ScopedAdmin
+from partyhub.admin_base import error_text as _error_text
+from partyhub.scoping import ScopedAdminMixin
 
 
 class NetworkMembershipInline(ScopedAdminMixin, admin.TabularInline):
@@ -52,24 +52,6 @@ class NetworkAdmin(ScopedAdmin):
             {"fields": ("constituencies", "coordinators", "open_to", "joining")},
         ),
     )
-
-    def save_related(self, request, form, formsets, change):
-        hidden: dict[str, list[int]] = {}
-        ids = constituency_ids(request.user)
-        if change and ids is not None:
-            network = form.instance
-            hidden["constituencies"] = list(
-                network.constituencies.exclude(pk__in=ids).values_list("pk", flat=True)
-            )
-            hidden["coordinators"] = list(
-                network.coordinators.exclude(constituency__in=ids).values_list(
-                    "pk", flat=True
-                )
-            )
-        super().save_related(request, form, formsets, change)
-        for field, pks in hidden.items():
-            if pks:
-                getattr(form.instance, field).add(*pks)
 
 
 @admin.register(NetworkMembership)

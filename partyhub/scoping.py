@@ -200,6 +200,36 @@ class ScopedAdminMixin:
             filters.append(item)
         return filters
 
+    def save_related(self, request, form, formsets, change):
+        # A record shared by several CLPs (a network, a cross-CLP team) shows an
+        # officer only their own rows in its many-to-many fields; saving must not
+        # drop the rows the form never offered them.
+        hidden = self._out_of_scope_m2m(request, form) if change else {}
+        super().save_related(request, form, formsets, change)
+        for name, pks in hidden.items():
+            getattr(form.instance, name).add(*pks)
+
+    def _out_of_scope_m2m(self, request, form) -> dict[str, list]:
+        ids = constituency_ids(request.user)
+        if ids is None:
+            return {}
+        hidden = {}
+        for field in form.instance._meta.many_to_many:
+            if (
+                field.name not in form.fields
+                or scope_lookup(field.related_model) is None
+            ):
+                continue
+            visible = scope_queryset(field.related_model._default_manager.all(), ids)
+            pks = list(
+                getattr(form.instance, field.name)
+                .exclude(pk__in=visible.values("pk"))
+                .values_list("pk", flat=True)
+            )
+            if pks:
+                hidden[field.name] = pks
+        return hidden
+
     # --- audit ------------------------------------------------------------------
     def log_addition(self, request, obj, message):
         self._audit(request, obj, "create", message)

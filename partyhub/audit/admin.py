@@ -1,11 +1,11 @@
 from django.contrib import admin
 
+from partyhub.admin_base import ReadOnlyAdmin
 from partyhub.audit.models import AuditEntry
-from partyhub.scoping import ScopedAdminMixin
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only: officers read their constituencies' entries; nobody edits them."""
 
     list_display = (
@@ -21,12 +21,3 @@ class AuditEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("constituency",)
     date_hierarchy = "at"
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from partyhub.comms.admin.base import (
+from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
 )
-from partyhub.comms.admin.base import error_text as _error_text
+from partyhub.admin_base import error_text as _error_text
 from partyhub.scoping import ScopedAdminMixin
 from supporters.admin.base import AskOfferListFilter, OffersMixin
 from supporters.models import (

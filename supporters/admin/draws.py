@@ -14,11 +14,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from members.models import Person
-from partyhub.comms.admin.base import (
+from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
 )
-from partyhub.comms.admin.base import error_text as _error_text
+from partyhub.admin_base import error_text as _error_text
 from supporters.models import (
     PrizeDraw,
 )

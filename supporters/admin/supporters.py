@@ -17,11 +17,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from members.models import Constituency
-from partyhub.comms.admin.base import (
+from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
+    ReadOnlyAdmin,
     ScopedAdmin,
 )
-from partyhub.comms.admin.base import error_text as _error_text
+from partyhub.admin_base import error_text as _error_text
 from partyhub.exports import ExportPermissionMixin, csv_export_action
 from partyhub.scoping import constituency_ids
 from supporters.admin.base import OfferListFilter, OffersMixin, offer_slugs
@@ -327,7 +328,7 @@ class HelpOfferAdmin(ScopedAdmin):
 
 
 @admin.register(SignupRequest)
-class SignupRequestAdmin(ScopedAdmin):
+class SignupRequestAdmin(ReadOnlyAdmin):
     """Signups waiting for their email to be confirmed: officers look, nobody edits."""
 
     list_display = (
@@ -348,12 +349,3 @@ class SignupRequestAdmin(ScopedAdmin):
         "confirmation_sent_at",
         "confirmed_at",
     )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

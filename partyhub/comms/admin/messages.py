@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from partyhub.comms.admin.base import (
+from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
     error_text,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
-from partyhub.comms.admin.base import ReadOnlyAdmin, ScopedAdmin
+from partyhub.admin_base import ReadOnlyAdmin, ScopedAdmin
 from partyhub.comms.consent import consent_record
 from partyhub.comms.forms import ConsentRecordForm
 from partyhub.comms.models import BouncedAddress, ConsentEvent, Delivery, Reminder

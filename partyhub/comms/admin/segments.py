@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from partyhub.comms.admin.base import OwnConstituencyInitialMixin, ScopedAdmin
+from partyhub.admin_base import OwnConstituencyInitialMixin, ScopedAdmin
 from partyhub.comms.forms import (
     PREVIEW_BUTTON,
     SegmentForm,

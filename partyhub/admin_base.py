@@ -1,4 +1,4 @@
-"""Shared pieces of the communications admin."""
+"""The base classes every app's admin uses: scoped to the officer's constituencies."""
 
 from __future__ import annotations
 
@@ -7,9 +7,21 @@ from django.core.exceptions import ValidationError
 
 from partyhub.scoping import ScopedAdminMixin, constituency_ids
 
+__all__ = [
+    "OwnConstituencyInitialMixin",
+    "ReadOnlyAdmin",
+    "ScopedAdmin",
+    "ScopedInline",
+    "error_text",
+]
+
 
 class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
     pass
+
+
+class ScopedInline(ScopedAdminMixin, admin.TabularInline):
+    extra = 0
 
 
 class OwnConstituencyInitialMixin:
