@@ -8,16 +8,13 @@ the pages say reveals whether an address was already known.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import formataddr
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
@@ -32,6 +29,8 @@ from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record, current_consents
 from partyhub.comms.models import Channel, Method
 from partyhub.links import LinkExpired, LinkInvalid, make_token, read_token
+from partyhub.queueing import enqueue_on_commit
+from partyhub.ratelimit import hourly_allowance_take
 from supporters.models import HelpOffer, SignupRequest, Supporter
 
 log = logging.getLogger(__name__)
@@ -49,17 +48,9 @@ def signup_ip_allowance_take(*, ip: str) -> bool:
     A fixed one-hour window in the shared cache (Redis in production), so every
     web process counts together. add() then incr() is atomic in Redis.
     """
-    window = int(time.time() // 3600)
-    key = (
-        f"supporters:signup-ip:{hashlib.sha256(ip.encode()).hexdigest()[:32]}:{window}"
+    return hourly_allowance_take(
+        "supporters:signup-ip", ip, settings.SUPPORTERS_SIGNUPS_PER_IP_PER_HOUR
     )
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, timeout=3600)
-        count = 1
-    return count <= settings.SUPPORTERS_SIGNUPS_PER_IP_PER_HOUR
 
 
 # --- signing up ---------------------------------------------------------------------
@@ -106,20 +97,10 @@ def supporter_signup(
     )
     # A cheap early "no" for floods; the task decides for certain under a lock.
     if not _recently_mailed(request.email):
-        transaction.on_commit(lambda: _enqueue_confirmation(tasks, request.pk))
+        # Broker down: the visitor still gets the normal page, and the ten-minute
+        # sweep (signup_confirmations_send_missed) sends it.
+        enqueue_on_commit(tasks.send_confirmation, request.pk)
     return request
-
-
-def _enqueue_confirmation(tasks: Any, signup_request_id: int) -> None:
-    # The visitor still gets the normal page when the broker is down; their
-    # request is stored and a later signup (or an officer) can send it again.
-    try:
-        tasks.send_confirmation.apply_async((signup_request_id,), retry=False)
-    except Exception:  # noqa: BLE001
-        log.warning(
-            "Broker unreachable; confirmation for signup %s not queued",
-            signup_request_id,
-        )
 
 
 def confirm_url(signup_request: SignupRequest) -> str:

@@ -9,9 +9,7 @@ of the address reads the answer.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -33,6 +31,8 @@ from django.utils import timezone
 from partyhub.audit.models import AuditEntry
 from partyhub.audit.services import audit_log
 from partyhub.links import LinkExpired, LinkInvalid, make_token, read_token
+from partyhub.queueing import enqueue_on_commit
+from partyhub.ratelimit import hourly_allowance_take
 from partyhub.scoping import is_officer
 
 log = logging.getLogger(__name__)
@@ -47,28 +47,18 @@ class ClaimLinkUsed(Exception):
 # --- rate limits ----------------------------------------------------------------------
 
 
-def _allowance_take(key: str, limit: int) -> bool:
-    """Count one attempt in a fixed one-hour window of the shared cache."""
-    window = int(time.time() // 3600)
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    cache_key = f"accounts:claim:{digest}:{window}"
-    cache.add(cache_key, 0, timeout=3600)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(cache_key, 1, timeout=3600)
-        count = 1
-    return count <= limit
-
-
 def claim_allowance_take(*, ip: str, email: str) -> bool:
     """False once this connection or this address has asked too often this hour.
 
     Counted the same for known and unknown addresses, so tripping it tells nothing.
     """
-    ip_ok = _allowance_take(f"ip:{ip}", settings.ACCOUNTS_CLAIMS_PER_IP_PER_HOUR)
-    address_ok = _allowance_take(
-        f"email:{email.strip().lower()}", settings.ACCOUNTS_CLAIMS_PER_ADDRESS_PER_HOUR
+    ip_ok = hourly_allowance_take(
+        "accounts:claim", f"ip:{ip}", settings.ACCOUNTS_CLAIMS_PER_IP_PER_HOUR
+    )
+    address_ok = hourly_allowance_take(
+        "accounts:claim",
+        f"email:{email.strip().lower()}",
+        settings.ACCOUNTS_CLAIMS_PER_ADDRESS_PER_HOUR,
     )
     return ip_ok and address_ok
 
@@ -84,15 +74,8 @@ def account_claim_request(*, email: str, membership_number: str = "") -> None:
     email = email.strip().lower()
     membership_number = membership_number.strip()
 
-    def enqueue() -> None:
-        try:
-            tasks.send_claim_email.apply_async(
-                (request_id, email, membership_number), retry=False
-            )
-        except Exception:  # noqa: BLE001 — the visitor still gets the normal page
-            log.warning("Broker unreachable; account claim %s not queued", request_id)
-
-    transaction.on_commit(enqueue)
+    # The visitor gets the same neutral page even when the broker is down.
+    enqueue_on_commit(tasks.send_claim_email, request_id, email, membership_number)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,8 +13,7 @@ from django.utils.translation import gettext as _
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Message
 from partyhub.comms.sending import render_message
-
-log = logging.getLogger(__name__)
+from partyhub.queueing import enqueue_on_commit
 
 
 class MessageStateError(ValidationError):
@@ -47,20 +45,11 @@ def message_schedule(
         detail={"send_at": message.send_at.isoformat()},
     )
     if message.send_at <= timezone.now():
-        transaction.on_commit(lambda: _dispatch_soon(message.pk))
+        # Start now if the broker answers; if not, the beat tick sends it.
+        from partyhub.comms.tasks import dispatch_message
+
+        enqueue_on_commit(dispatch_message, message.pk)
     return message
-
-
-def _dispatch_soon(message_id: int) -> None:
-    """Start sending now if the broker answers; if not, the beat tick will."""
-    from partyhub.comms.tasks import dispatch_message
-
-    try:
-        dispatch_message.apply_async((message_id,), retry=False)
-    except Exception:  # noqa: BLE001 - the message is scheduled either way
-        log.warning(
-            "Broker unreachable; message %s will go on the next tick", message_id
-        )
 
 
 @transaction.atomic

@@ -1,0 +1,27 @@
+"""Counting attempts per hour in the shared cache (Redis in production), so every
+web process counts together."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.core.cache import cache
+
+
+def hourly_allowance_take(namespace: str, key: str, limit: int) -> bool:
+    """Count one attempt for `key`; False once `limit` is passed this hour.
+
+    A fixed one-hour window; the key is hashed so no address sits in the cache.
+    add() then incr() is atomic in Redis.
+    """
+    window = int(time.time() // 3600)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    cache_key = f"{namespace}:{digest}:{window}"
+    cache.add(cache_key, 0, timeout=3600)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(cache_key, 1, timeout=3600)
+        count = 1
+    return count <= limit
