@@ -28,6 +28,7 @@ from campaigns.models import (
     TeamMembership,
 )
 from members.models import Person
+from members.services import person_for_public_form
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record
 from partyhub.comms.models import Channel, Method
@@ -251,24 +252,13 @@ def petition_sign(*, petition: Petition, data: dict[str, Any]) -> Signature:
     there — and consent is recorded only for the boxes they ticked."""
     if petition.status != Petition.Status.OPEN:
         raise CampaignsError(_("This petition is not open for signatures."))
-    email = data["email"].strip()
-    person = (
-        Person.objects.select_for_update()
-        .filter(constituency=petition.constituency, email__iexact=email)
-        .order_by("pk")
-        .first()
+    person = person_for_public_form(
+        email=data["email"],
+        constituency_ids=[petition.constituency_id],
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        postcode=data.get("postcode", ""),
     )
-    if person is None:
-        person = Person.objects.create(
-            first_name=data["first_name"].strip(),
-            last_name=data["last_name"].strip(),
-            email=email,
-            postcode=data.get("postcode", ""),
-            constituency=petition.constituency,
-        )
-    elif data.get("postcode") and not person.postcode:
-        person.postcode = data["postcode"]
-        person.save(update_fields=["postcode", "updated"])
     signature, created = Signature.objects.get_or_create(
         petition=petition, person=person
     )

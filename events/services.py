@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from events.models import Booking, Event
-from members.models import Person
+from members.services import person_for_public_form
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record
 from partyhub.comms.models import Method, Reminder
@@ -268,22 +268,14 @@ def rsvp_public(*, event: Event, data: dict[str, Any]) -> PublicRsvp:
     # Lock first: a double click's second request waits here, then finds the
     # Person the first one created (one Person, one booking).
     event = _lock(event)
-    email = data["email"].strip()
-    constituency_ids = list(
-        event.constituencies.order_by("pk").values_list("pk", flat=True)
+    person = person_for_public_form(
+        email=data["email"],
+        constituency_ids=list(
+            event.constituencies.order_by("pk").values_list("pk", flat=True)
+        ),
+        first_name=data["first_name"],
+        last_name=data["last_name"],
     )
-    person = (
-        Person.objects.filter(constituency__in=constituency_ids, email__iexact=email)
-        .order_by("pk")
-        .first()
-    )
-    if person is None:
-        person = Person.objects.create(
-            first_name=data["first_name"].strip(),
-            last_name=data["last_name"].strip(),
-            email=email,
-            constituency_id=constituency_ids[0],
-        )
     booking = Booking.objects.filter(event=event, person=person).first()
     created = booking is None
     if created:

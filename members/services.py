@@ -68,6 +68,39 @@ def person_place(*, person: Person) -> bool:
     return True
 
 
+def person_for_public_form(
+    *,
+    email: str,
+    constituency_ids: list[int],
+    first_name: str,
+    last_name: str,
+    postcode: str = "",
+) -> Person:
+    """The Person an unverified public form (a petition, an event booking) is about:
+    the one already known by this email in these constituencies, else a new one in
+    the first. An unverified form never changes a known person's names; it only
+    fills a missing postcode."""
+    email = email.strip()
+    person = (
+        Person.objects.select_for_update()
+        .filter(constituency__in=constituency_ids, email__iexact=email)
+        .order_by("pk")
+        .first()
+    )
+    if person is None:
+        return Person.objects.create(
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            email=email,
+            postcode=postcode,
+            constituency_id=constituency_ids[0],
+        )
+    if postcode and not person.postcode:
+        person.postcode = postcode
+        person.save(update_fields=["postcode", "updated"])
+    return person
+
+
 # --- postcode lookup import ------------------------------------------------------
 
 # The ONS Postcode Directory and National Statistics Postcode Lookup name their
