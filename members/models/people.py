@@ -1,0 +1,183 @@
+"""People and their memberships.
+
+Everyone the party knows is one Person; membership, offices and elected roles are
+records attached to that Person, never copies of them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from members.models.organisation import Branch, Constituency, Ward
+from members.postcodes import PostcodeField
+from partyhub.scoping import ScopedQuerySet
+
+
+class PersonQuerySet(ScopedQuerySet):
+    def with_email(self) -> PersonQuerySet:
+        return self.exclude(email="")
+
+
+class Availability(models.TextChoices):
+    """When a person can help (shift workers need to say so)."""
+
+    WEEKDAY_EVENINGS = "evenings", _("Weekday evenings")
+    WEEKENDS = "weekends", _("Weekends")
+    WEEKDAY_DAYTIME = "daytime", _("Weekday daytime")
+    SHIFT_WORK = "shifts", _("I work shifts: times vary")
+
+
+class Person(models.Model):
+    """One record per human the party knows: member, supporter, contact or all three."""
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=30, blank=True)
+    address_line_1 = models.CharField(_("address"), max_length=200, blank=True)
+    address_line_2 = models.CharField(_("address line 2"), max_length=200, blank=True)
+    town = models.CharField(_("town"), max_length=100, blank=True)
+    postcode = PostcodeField(_("postcode"), blank=True)
+    constituency = models.ForeignKey(
+        Constituency,
+        verbose_name=_("home constituency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
+        help_text=_("Set from the postcode where the lookup knows it."),
+    )
+    ward = models.ForeignKey(
+        Ward,
+        verbose_name=_("ward"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+    )
+    accessibility_needs = models.TextField(
+        _("accessibility needs"),
+        blank=True,
+        help_text=_(
+            "What helps this person take part: step-free access, a hearing loop…"
+        ),
+    )
+    # A comma-separated list of Availability values: a plain CharField works on
+    # every database (no ArrayField) and stays searchable in the admin.
+    availability = models.CharField(_("when they can help"), max_length=100, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    scope_lookup = "constituency"
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        permissions = [("export_person", _("Can export people to CSV"))]
+        ordering = ("last_name", "first_name", "pk")
+        constraints = [
+            # One human, one record: an email makes at most one Person per CLP.
+            models.UniqueConstraint(
+                Lower("email"),
+                "constituency",
+                condition=~Q(email=""),
+                name="person_unique_email_per_constituency",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="person_name_idx"),
+            models.Index(Lower("email"), name="person_email_idx"),
+            models.Index(fields=["postcode"], name="person_postcode_idx"),
+            models.Index(fields=["constituency", "ward"], name="person_scope_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def availability_list(self) -> list[str]:
+        return [a for a in self.availability.split(",") if a]
+
+    @property
+    def postcode_unplaced(self) -> bool:
+        """A postcode the lookup does not know: an officer should look."""
+        return bool(self.postcode) and self.ward_id is None
+
+
+class MembershipQuerySet(ScopedQuerySet):
+    def in_good_standing(self) -> MembershipQuerySet:
+        return self.filter(status=Membership.Status.CURRENT)
+
+
+class Membership(models.Model):
+    class Status(models.TextChoices):
+        CURRENT = "current", _("Current")
+        ARREARS = "arrears", _("In arrears")
+        LAPSED = "lapsed", _("Lapsed")
+        RESIGNED = "resigned", _("Resigned")
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    membership_number = models.CharField(
+        _("membership number"), max_length=20, unique=True
+    )
+    constituency = models.ForeignKey(
+        Constituency,
+        verbose_name=_("constituency"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    branch = models.ForeignKey(
+        Branch,
+        verbose_name=_("branch"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="memberships",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CURRENT
+    )
+    joined = models.DateField(_("joined"))
+    trade_union = models.CharField(_("trade union"), max_length=120, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    scope_lookup = "constituency"
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ("membership_number",)
+        indexes = [
+            models.Index(
+                fields=["constituency", "status"], name="membership_status_idx"
+            ),
+            models.Index(fields=["joined"], name="membership_joined_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.membership_number
