@@ -14,6 +14,7 @@ from members.models.people import (
     PersonQuerySet,
 )
 from members.models.privacy import ErasureRequest
+from members.models.talent import Interest, PersonInterest
 
 __all__ = [
     "Availability",
@@ -21,11 +22,13 @@ __all__ = [
     "Constituency",
     "ElectedRepresentative",
     "ErasureRequest",
+    "Interest",
     "Membership",
     "MembershipQuerySet",
     "Office",
     "OfficeQuerySet",
     "Person",
+    "PersonInterest",
     "PersonQuerySet",
     "Postcode",
     "Ward",

@@ -70,6 +70,15 @@ class Person(models.Model):
     # A comma-separated list of Availability values: a plain CharField works on
     # every database (no ArrayField) and stays searchable in the admin.
     availability = models.CharField(_("when they can help"), max_length=100, blank=True)
+    academy_graduated_on = models.DateField(
+        _("academy graduate since"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when the political education officer marks the academy course "
+            "complete; counts towards candidate-panel eligibility."
+        ),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("login"),
