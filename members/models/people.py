@@ -60,6 +60,11 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="people",
     )
+    notes = models.TextField(
+        _("officers' notes"),
+        blank=True,
+        help_text=_("Kept locally: an import of the national list never changes it."),
+    )
     accessibility_needs = models.TextField(
         _("accessibility needs"),
         blank=True,
@@ -170,6 +175,26 @@ class Membership(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.CURRENT
     )
     joined = models.DateField(_("joined"))
+    expires = models.DateField(
+        _("paid up until"),
+        null=True,
+        blank=True,
+        help_text=_("From the national register: when this membership needs renewing."),
+    )
+    status_since = models.DateField(
+        _("status since"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the status last changed (joined, fell into arrears, lapsed…)."
+        ),
+    )
+    rejoined_on = models.DateField(
+        _("rejoined on"),
+        null=True,
+        blank=True,
+        help_text=_("Set when a lapsed or resigned member joins again."),
+    )
     trade_union = models.CharField(_("trade union"), max_length=120, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
@@ -186,6 +211,9 @@ class Membership(models.Model):
                 fields=["constituency", "status"], name="membership_status_idx"
             ),
             models.Index(fields=["joined"], name="membership_joined_idx"),
+            models.Index(
+                fields=["constituency", "expires"], name="membership_expires_idx"
+            ),
         ]
 
     def __str__(self) -> str:
