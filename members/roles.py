@@ -257,3 +257,26 @@ grant_to_roles(
         "events.change_booking",
     ],
 )
+
+
+# Networks, later additions (issue 9): invitations from the register of interests
+# and drafted submissions are visible to every officer; the network editors revise
+# a submission's text.
+grant_to_roles(
+    Role.values,
+    [
+        "networks.view_networkinvitation",
+        "networks.view_submission",
+        "networks.view_submissionsection",
+    ],
+)
+grant_to_roles(
+    (
+        Role.CHAIR,
+        Role.SECRETARY,
+        Role.CAMPAIGN_COORDINATOR,
+        Role.TRADE_UNION_LIAISON,
+        Role.POLITICAL_EDUCATION,
+    ),
+    ["networks.change_submission", "networks.change_submissionsection"],
+)

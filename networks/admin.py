@@ -19,12 +19,15 @@ from networks.models import (
     CommunityOrganisation,
     Consultation,
     Network,
+    NetworkInvitation,
     NetworkMembership,
     Post,
     Section,
+    Submission,
+    SubmissionSection,
     Thread,
 )
-from partyhub.admin_base import OwnConstituencyInitialMixin, ScopedAdmin
+from partyhub.admin_base import OwnConstituencyInitialMixin, ReadOnlyAdmin, ScopedAdmin
 from partyhub.admin_base import error_text as _error_text
 from partyhub.scoping import ScopedAdminMixin
 
@@ -43,13 +46,17 @@ class NetworkAdmin(ScopedAdmin):
     list_filter = ("kind", "open_to", "joining", "constituencies")
     search_fields = ("name", "topic")
     autocomplete_fields = ("coordinators",)
-    filter_horizontal = ("constituencies",)
+    filter_horizontal = ("constituencies", "interests")
     inlines = (NetworkMembershipInline,)
     fieldsets = (
         (None, {"fields": ("name", "kind", "topic", "description")}),
         (
             gettext_lazy("Who it is for"),
             {"fields": ("constituencies", "coordinators", "open_to", "joining")},
+        ),
+        (
+            gettext_lazy("Suggesting people to invite"),
+            {"fields": ("interests",)},
         ),
     )
 
@@ -159,3 +166,33 @@ class CommunityOrganisationAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
             {"fields": ("owner", "last_contact", "relationship_notes")},
         ),
     )
+
+
+@admin.register(NetworkInvitation)
+class NetworkInvitationAdmin(ReadOnlyAdmin):
+    list_display = ("person", "network", "invited_by", "created")
+    list_filter = ("network",)
+    search_fields = ("person__first_name", "person__last_name", "network__name")
+    list_select_related = ("person", "network", "invited_by")
+
+
+class SubmissionSectionInline(ScopedAdminMixin, admin.StackedInline):
+    model = SubmissionSection
+    extra = 0
+    fields = ("section", "text")
+    readonly_fields = ("section",)
+    can_delete = False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ScopedAdmin):
+    list_display = ("consultation", "status", "submitted_on", "drafted_by", "updated")
+    list_filter = ("status",)
+    search_fields = ("consultation__title",)
+    list_select_related = ("consultation", "drafted_by")
+    readonly_fields = ("consultation", "drafted_by", "status", "submitted_on")
+    fields = ("consultation", "status", "submitted_on", "drafted_by", "introduction")
+    inlines = (SubmissionSectionInline,)
+
+    def has_add_permission(self, request):
+        return False  # drafted from the comments in the co-ordinator's page

@@ -8,9 +8,18 @@ class NetworksConfig(AppConfig):
 
     def ready(self) -> None:
         from members.portal.sections import PortalSection, register_section
-        from networks import segments
+        from networks import segments, services
+        from partyhub.comms import reminders
 
         segments.register()
+        reminders.register(
+            reminders.ReminderKind(
+                kind=services.REMINDER_INVITATION,
+                subject=_invitation_subject,
+                body=_invitation_body,
+                reason=_invitation_reason,
+            )
+        )
         # A person's networks, posts and consultation comments in their data export.
         from partyhub.privacy import register_model_section
 
@@ -47,3 +56,40 @@ class NetworksConfig(AppConfig):
                 order=50,
             )
         )
+
+
+def _invitation_subject(reminder) -> str:
+    return str(
+        _("An invitation to join %(network)s") % {"network": reminder.about.network}
+    )
+
+
+def _invitation_body(reminder) -> str:
+    from networks.services import network_join_url
+
+    invitation = reminder.about
+    network = invitation.network
+    return str(
+        _(
+            "Hello %(name)s,\n\nYou told us about your interest in %(topic)s, so "
+            "we would like to invite you to join **%(network)s**, where party "
+            "members share news, discuss and answer consultations together.\n\n"
+            "%(description)s\n\n[Join %(network)s](%(url)s)\n\n"
+            "The link works for you only, for 30 days."
+        )
+        % {
+            "name": reminder.person.first_name,
+            "topic": network.topic or network.name,
+            "network": network.name,
+            "description": network.description,
+            "url": network_join_url(
+                network_id=network.pk, person_id=reminder.person_id
+            ),
+        }
+    )
+
+
+def _invitation_reason(reminder) -> str:
+    return str(
+        _("You are getting this because you are in the party's register of interests.")
+    )

@@ -51,6 +51,16 @@ class Network(models.Model):
     joining = models.CharField(
         _("joining"), max_length=10, choices=Joining.choices, default=Joining.OPEN
     )
+    interests = models.ManyToManyField(
+        "members.Interest",
+        verbose_name=_("interests it suggests inviting"),
+        blank=True,
+        related_name="networks",
+        help_text=_(
+            "People with these interests in the register are suggested to the "
+            "co-ordinators as people to invite."
+        ),
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -105,6 +115,48 @@ class NetworkMembership(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["network", "person"], name="network_membership_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.network}"
+
+
+class NetworkInvitation(models.Model):
+    """One person invited to join one network: sent once, whoever asks again."""
+
+    network = models.ForeignKey(
+        Network,
+        verbose_name=_("network"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    person = models.ForeignKey(
+        "members.Person",
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="network_invitations",
+    )
+    invited_by = models.ForeignKey(
+        "members.Person",
+        verbose_name=_("invited by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created = models.DateTimeField(_("invited"), auto_now_add=True)
+
+    scope_lookup = "person__constituency"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("network invitation")
+        verbose_name_plural = _("network invitations")
+        ordering = ("-created", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "person"], name="network_invitation_unique"
             )
         ]
 
@@ -267,6 +319,81 @@ class Comment(models.Model):
     @property
     def html(self) -> str:
         return markdown_to_html(self.body)
+
+
+class Submission(models.Model):
+    """The network's formal answer to a consultation, drafted by a co-ordinator from
+    the members' comments; recorded with the date it was sent."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    consultation = models.OneToOneField(
+        Consultation,
+        verbose_name=_("consultation"),
+        on_delete=models.CASCADE,
+        related_name="submission",
+    )
+    introduction = models.TextField(_("introduction"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    submitted_on = models.DateField(_("date submitted"), null=True, blank=True)
+    drafted_by = models.ForeignKey(
+        "members.Person",
+        verbose_name=_("drafted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated = models.DateTimeField(_("last saved"), auto_now=True)
+
+    scope_lookup = "consultation__network__constituencies"
+    scope_spans_many = True
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ("-updated", "pk")
+
+    def __str__(self) -> str:
+        return str(self.consultation)
+
+
+class SubmissionSection(models.Model):
+    submission = models.ForeignKey(
+        Submission,
+        verbose_name=_("submission"),
+        on_delete=models.CASCADE,
+        related_name="texts",
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("section"),
+        on_delete=models.CASCADE,
+        related_name="submission_texts",
+    )
+    text = models.TextField(_("the network's response"), blank=True)
+
+    scope_lookup = "submission__consultation__network__constituencies"
+    scope_spans_many = True
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("submission section")
+        verbose_name_plural = _("submission sections")
+        ordering = ("section__number", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "section"], name="submission_section_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.section)
 
 
 class CommunityOrganisation(models.Model):

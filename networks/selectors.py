@@ -54,3 +54,62 @@ def get_consultation_for_person(person: Person, pk: int) -> Consultation | None:
     if consultation is None or not services.may_take_part(consultation.network, person):
         return None
     return consultation
+
+
+def invite_suggestions(
+    network: Network, constituency_ids: frozenset[int] | set[int] | None
+) -> list[Person]:
+    """People in the register of interests with one of the network's interests, in
+    the network's CLPs (and the viewer's: `None` means all), who may join and have
+    never been in it. Each carries `.matching` (their matching interests), `.invited`
+    and `.can_email`."""
+    from django.db.models import Exists, OuterRef, Prefetch, Q
+
+    from members.models import Membership, PersonInterest
+    from networks.models import NetworkInvitation
+    from partyhub.comms.consent import contactable
+
+    interest_ids = list(network.interests.values_list("pk", flat=True))
+    if not interest_ids:
+        return []
+    may_join = Q(
+        memberships__status__in=[Membership.Status.CURRENT, Membership.Status.ARREARS]
+    )
+    if network.open_to_supporters:
+        may_join |= Q(supporter__status="confirmed")
+    people = (
+        Person.objects.filter(
+            may_join,
+            interests__interest__in=interest_ids,
+            constituency__in=network.constituencies.values("pk"),
+        )
+        .exclude(pk__in=network.memberships.values("person"))
+        .annotate(
+            invited=Exists(
+                NetworkInvitation.objects.filter(network=network, person=OuterRef("pk"))
+            )
+        )
+        .select_related("constituency")
+        .prefetch_related(
+            Prefetch(
+                "interests",
+                queryset=PersonInterest.objects.filter(
+                    interest__in=interest_ids
+                ).select_related("interest"),
+                to_attr="matching",
+            )
+        )
+        .order_by("last_name", "first_name", "pk")
+        .distinct()
+    )
+    if constituency_ids is not None:
+        people = people.filter(constituency__in=constituency_ids)
+    people = list(people)
+    emailable = set(
+        contactable(Person.objects.filter(pk__in=[p.pk for p in people])).values_list(
+            "pk", flat=True
+        )
+    )
+    for person in people:
+        person.can_email = person.pk in emailable
+    return people

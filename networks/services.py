@@ -19,12 +19,17 @@ from networks.models import (
     Comment,
     Consultation,
     Network,
+    NetworkInvitation,
     NetworkMembership,
     Post,
     Section,
+    Submission,
+    SubmissionSection,
     Thread,
 )
 from partyhub.audit.services import audit_log
+from partyhub.comms.consent import can_contact
+from partyhub.comms.reminders import reminder_schedule
 from partyhub.links import make_token
 
 NETWORK_JOIN_PURPOSE = "network-join"
@@ -35,6 +40,9 @@ JOIN_LINK_MAX_AGE = 30 * 24 * 3600
 # Long enough to fix a typo, short enough that replies are not left answering a
 # post that later says something else.
 EDIT_WINDOW = datetime.timedelta(minutes=30)
+
+
+REMINDER_INVITATION = "network_invitation"
 
 
 class NetworkError(ValidationError):
@@ -254,15 +262,9 @@ def comment_create(
 def consultation_submission_export(*, consultation: Consultation, actor: Any) -> bytes:
     """The network's submission as a Word-compatible (HTML) document: every comment,
     grouped by section, sanitised. The export is audited, as it carries names."""
-    sections = list(
-        consultation.sections.prefetch_related("comments__person").order_by(
-            "number", "pk"
-        )
-    )
-    document = render_to_string(
-        "networks/submission.doc.html",
-        {"consultation": consultation, "sections": sections},
-    )
+    context = _export_context(consultation)
+    sections = context["sections"]
+    document = render_to_string("networks/submission.doc.html", context)
     audit_log(
         actor=actor,
         action="consultation.export",
@@ -278,5 +280,145 @@ def consultation_mark_submitted(
 ) -> Consultation:
     consultation.submitted_at = at or timezone.now()
     consultation.save(update_fields=["submitted_at"])
+    Submission.objects.filter(consultation=consultation).update(
+        status=Submission.Status.SUBMITTED,
+        submitted_on=timezone.localdate(consultation.submitted_at),
+    )
     audit_log(actor=actor, action="consultation.submit", obj=consultation)
     return consultation
+
+
+def invitation_key(*, network_id: int, person_id: int) -> str:
+    return f"{REMINDER_INVITATION}:{network_id}:{person_id}"
+
+
+@transaction.atomic
+def network_invite(
+    *, network: Network, person: Person, inviter: Person | None, actor: Any
+) -> NetworkInvitation:
+    """Email one person a signed link to join. Asking again sends nothing more: the
+    invitation row and the reminder's key are both unique."""
+    if not may_join(network, person):
+        raise NetworkError(
+            _("%(name)s cannot join this network.") % {"name": person.full_name}
+        )
+    if (
+        network.memberships.filter(person=person)
+        .exclude(status=NetworkMembership.Status.LEFT)
+        .exists()
+    ):
+        raise NetworkError(
+            _("%(name)s is already in the network.") % {"name": person.full_name}
+        )
+    if not can_contact(person):
+        raise NetworkError(
+            _("%(name)s has not agreed to be emailed.") % {"name": person.full_name}
+        )
+    invitation, created = NetworkInvitation.objects.get_or_create(
+        network=network, person=person, defaults={"invited_by": inviter}
+    )
+    if not created:
+        return invitation
+    reminder_schedule(
+        kind=REMINDER_INVITATION,
+        person=person,
+        due_at=timezone.now(),
+        about=invitation,
+        key=invitation_key(network_id=network.pk, person_id=person.pk),
+    )
+    audit_log(
+        actor=actor,
+        action="networkinvitation.create",
+        obj=invitation,
+        detail={"network_id": network.pk},
+    )
+    return invitation
+
+
+def submission_for(consultation: Consultation) -> Submission | None:
+    return Submission.objects.filter(consultation=consultation).first()
+
+
+def comments_as_text(section: Section) -> str:
+    """A first draft of the network's response: each comment, attributed."""
+    return "\n\n".join(
+        f"{c.body.strip()}\n— {c.person.full_name if c.person else _('(removed)')}"
+        for c in section.comments.all()
+    )
+
+
+@transaction.atomic
+def submission_save(
+    *,
+    consultation: Consultation,
+    introduction: str,
+    texts: dict[int, str],
+    drafter: Person | None,
+    actor: Any,
+    submit: bool = False,
+    on: datetime.date | None = None,
+) -> Submission:
+    """Save the draft (texts keyed by section id); `submit` records it as sent."""
+    submission, _created = Submission.objects.select_for_update().get_or_create(
+        consultation=consultation
+    )
+    if submission.status == Submission.Status.SUBMITTED:
+        raise NetworkError(_("This submission has been sent and cannot be changed."))
+    section_ids = set(consultation.sections.values_list("pk", flat=True))
+    for section_id, text in texts.items():
+        if section_id not in section_ids:
+            raise NetworkError(_("That section is not part of this consultation."))
+        SubmissionSection.objects.update_or_create(
+            submission=submission, section_id=section_id, defaults={"text": text}
+        )
+    submission.introduction = introduction
+    submission.drafted_by = drafter
+    update = ["introduction", "drafted_by", "updated"]
+    if submit:
+        submission.status = Submission.Status.SUBMITTED
+        submission.submitted_on = on or timezone.localdate()
+        update += ["status", "submitted_on"]
+        consultation.submitted_at = timezone.now()
+        consultation.save(update_fields=["submitted_at"])
+    submission.save(update_fields=update)
+    audit_log(
+        actor=actor,
+        action="submission.submit" if submit else "submission.save",
+        obj=submission,
+        detail={"consultation_id": consultation.pk},
+    )
+    return submission
+
+
+def _export_context(consultation: Consultation) -> dict[str, Any]:
+    sections = list(
+        consultation.sections.prefetch_related("comments__person").order_by(
+            "number", "pk"
+        )
+    )
+    submission = submission_for(consultation)
+    texts = {t.section_id: t.text for t in submission.texts.all()} if submission else {}
+    for section in sections:
+        section.response = texts.get(section.pk, "")
+    return {
+        "consultation": consultation,
+        "sections": sections,
+        "submission": submission,
+    }
+
+
+def submission_pdf(*, consultation: Consultation, actor: Any) -> bytes:
+    """The submission as a PDF: the network's text per section, then its members'
+    comments. Audited, as it carries names."""
+    from networks.pdf import submission_pdf_bytes
+
+    context = _export_context(consultation)
+    document = submission_pdf_bytes(**context)
+    audit_log(
+        actor=actor,
+        action="consultation.export",
+        obj=consultation,
+        detail={"format": "pdf"},
+        row_count=sum(len(s.comments.all()) for s in context["sections"]),
+    )
+    return document

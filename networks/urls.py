@@ -15,6 +15,17 @@ urlpatterns = [
     path("posts/<int:pk>/edit/", views.post_edit_view, name="post_edit"),
     path("posts/<int:pk>/moderate/", views.post_moderate, name="post_moderate"),
     path("consultations/<int:pk>/", views.consultation_detail, name="consultation"),
+    path("<int:pk>/invite/", views.network_invite, name="invite"),
+    path(
+        "consultations/<int:pk>/submission/",
+        views.submission_edit,
+        name="submission",
+    ),
+    path(
+        "consultations/<int:pk>/submission.pdf",
+        views.consultation_pdf,
+        name="consultation_pdf",
+    ),
     path(
         "consultations/<int:pk>/export/",
         views.consultation_export,

@@ -15,7 +15,16 @@ from members.models import Person
 from members.portal.sections import sections
 from members.portal.views import portal_view
 from networks import selectors, services
-from networks.models import Network, NetworkMembership, Post, Section, Thread
+from networks.forms import SubmissionForm
+from networks.models import (
+    Consultation,
+    Network,
+    NetworkMembership,
+    Post,
+    Section,
+    Submission,
+    Thread,
+)
 from partyhub.links import LinkExpired, LinkInvalid, read_token
 from partyhub.scoping import constituency_ids
 
@@ -101,6 +110,7 @@ def network_detail(request: HttpRequest, person: Person, pk: int) -> HttpRespons
         threads=network.threads.select_related("author"),
         consultations=selectors.open_consultations(network),
         is_coordinator=is_coordinator,
+        may_manage=_may_manage(request, person, network),
         # A co-ordinator (not necessarily an officer) sees who asked to join: a
         # name and a CLP, no contact details.
         pending=network.memberships.filter(
@@ -206,23 +216,42 @@ def consultation_detail(request: HttpRequest, person: Person, pk: int) -> HttpRe
         sections=consultation.sections.prefetch_related("comments__person"),
         is_open=services.consultation_is_open(consultation),
         is_coordinator=services.is_coordinator(consultation.network, person),
+        may_manage=_may_manage(request, person, consultation.network),
     )
+
+
+def _may_manage(request: HttpRequest, person: Person, network: Network) -> bool:
+    """A co-ordinator, or an officer of a CLP the network spans."""
+    if services.is_coordinator(network, person):
+        return True
+    ids = constituency_ids(request.user)
+    if ids is None:
+        return True
+    return bool(ids) and network.constituencies.filter(pk__in=ids).exists()
+
+
+def _viewer_constituencies(request: HttpRequest, person: Person) -> frozenset | None:
+    """Whose details the viewer may see: their officer scope, and a co-ordinator's
+    own CLP."""
+    ids = constituency_ids(request.user)
+    if ids is None:
+        return None
+    own = {person.constituency_id} if person.constituency_id else set()
+    return frozenset(ids) | own
+
+
+def _managed_consultation(request: HttpRequest, person: Person, pk: int):
+    consultation = get_object_or_404(
+        Consultation.objects.select_related("network"), pk=pk
+    )
+    if not _may_manage(request, person, consultation.network):
+        raise PermissionDenied
+    return consultation
 
 
 @portal_view
 def consultation_export(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    consultation = selectors.get_consultation_for_person(person, pk)
-    if consultation is None:
-        raise Http404
-    ids = constituency_ids(request.user)
-    spans_officer_clp = (
-        ids is None or consultation.network.constituencies.filter(pk__in=ids).exists()
-    )
-    if not (
-        services.is_coordinator(consultation.network, person)
-        or (spans_officer_clp and ids != frozenset())
-    ):
-        raise PermissionDenied
+    consultation = _managed_consultation(request, person, pk)
     document = services.consultation_submission_export(
         consultation=consultation, actor=request.user
     )
@@ -231,6 +260,102 @@ def consultation_export(request: HttpRequest, person: Person, pk: int) -> HttpRe
         f'attachment; filename="submission-{consultation.pk}.doc"'
     )
     return response
+
+
+@portal_view
+def consultation_pdf(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    consultation = _managed_consultation(request, person, pk)
+    document = services.submission_pdf(consultation=consultation, actor=request.user)
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="submission-{consultation.pk}.pdf"'
+    )
+    return response
+
+
+@portal_view
+def submission_edit(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    """The co-ordinator drafts the network's response, section by section, with
+    the members' comments beside each box (pre-filled from them at first)."""
+    consultation = _managed_consultation(request, person, pk)
+    sections = list(
+        consultation.sections.prefetch_related("comments__person").order_by(
+            "number", "pk"
+        )
+    )
+    submission = services.submission_for(consultation)
+    form = SubmissionForm(
+        request.POST or None, sections=sections, submission=submission
+    )
+    if request.method == "POST" and form.is_valid():
+        submit = request.POST.get("action") == "submit"
+        try:
+            services.submission_save(
+                consultation=consultation,
+                introduction=form.cleaned_data["introduction"],
+                texts=form.section_texts(),
+                drafter=person,
+                actor=request.user,
+                submit=submit,
+            )
+        except services.NetworkError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("The submission is recorded as sent.")
+                if submit
+                else _("Draft saved."),
+            )
+            return redirect("networks:submission", pk=consultation.pk)
+    return _page(
+        request,
+        "networks/submission_edit.html",
+        person,
+        consultation=consultation,
+        submission=submission,
+        form=form,
+        rows=[(section, form[f"section_{section.pk}"]) for section in sections],
+        locked=bool(submission and submission.status == Submission.Status.SUBMITTED),
+    )
+
+
+@portal_view
+def network_invite(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    """People the register of interests suggests inviting; one button each."""
+    network = get_object_or_404(Network, pk=pk)
+    if not _may_manage(request, person, network):
+        raise Http404
+    suggestions = selectors.invite_suggestions(
+        network, _viewer_constituencies(request, person)
+    )
+    if request.method == "POST":
+        chosen = next(
+            (p for p in suggestions if str(p.pk) == request.POST.get("person")), None
+        )
+        if chosen is None:
+            raise Http404
+        try:
+            services.network_invite(
+                network=network, person=chosen, inviter=person, actor=request.user
+            )
+        except services.NetworkError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("An invitation is on its way to %(name)s.")
+                % {"name": chosen.full_name},
+            )
+        return redirect("networks:invite", pk=network.pk)
+    return _page(
+        request,
+        "networks/invite.html",
+        person,
+        network=network,
+        suggestions=suggestions,
+        interests=network.interests.all(),
+    )
 
 
 @portal_view

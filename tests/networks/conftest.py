@@ -1,0 +1,87 @@
+"""Shared cast for the networks tests: a school governors network spanning two CLPs
+with a co-ordinator in CLP A, and a consultation with two sections."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from members.models import Interest, PersonInterest
+from networks.models import Consultation, Network, Section
+from partyhub.comms import sending
+from partyhub.comms.consent import consent_record
+from partyhub.comms.models import Channel, Method
+from tests import factories
+
+
+@pytest.fixture
+def member_b(clp_b):
+    return factories.member_user(clp_b)
+
+
+@pytest.fixture
+def coordinator(clp_a):
+    person = factories.PersonFactory(
+        constituency=clp_a, last_name="Coordinator", user=factories.UserFactory()
+    )
+    factories.MembershipFactory(person=person)
+    return person
+
+
+@pytest.fixture
+def governors(clp_a, clp_b, coordinator):
+    network = Network.objects.create(
+        name="School governors",
+        topic="Education",
+        description="Governors of local schools.",
+        open_to=Network.OpenTo.MEMBERS,
+    )
+    network.constituencies.add(clp_a, clp_b)
+    network.coordinators.add(coordinator)
+    return network
+
+
+@pytest.fixture
+def consultation(governors):
+    consultation = Consultation.objects.create(
+        network=governors,
+        title="Schools White Paper",
+        document="White Paper: Every child achieving",
+        summary="What the government proposes.",
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    Section.objects.create(consultation=consultation, number=1, title="Admissions")
+    Section.objects.create(consultation=consultation, number=2, title="Funding")
+    return consultation
+
+
+@pytest.fixture
+def school_governor_interest(db):
+    return Interest.objects.create(name="School governor", kind=Interest.Kind.ROLE)
+
+
+def member(clp, *, interest=None, consent=True, **kw):
+    person = factories.PersonFactory(constituency=clp, **kw)
+    factories.MembershipFactory(person=person)
+    if interest is not None:
+        PersonInterest.objects.create(person=person, interest=interest)
+    if consent:
+        grant_email(person)
+    return person
+
+
+def grant_email(person):
+    consent_record(
+        person=person, channel=Channel.EMAIL, granted=True, method=Method.PORTAL
+    )
+
+
+def send_all_mail() -> None:
+    """What the beat tick and workers do: due reminders, then deliveries."""
+    sending.reminders_queue_due()
+    while ids := sending.deliveries_claim():
+        sending.deliveries_send(ids=ids)
+
+
+def path_of(url: str) -> str:
+    return "/" + url.split("://", 1)[1].split("/", 1)[1]
