@@ -20,6 +20,14 @@ class NetworksConfig(AppConfig):
                 reason=_invitation_reason,
             )
         )
+        reminders.register(
+            reminders.ReminderKind(
+                kind=services.REMINDER_DIGEST,
+                subject=_digest_subject,
+                body=_digest_body,
+                reason=_digest_reason,
+            )
+        )
         # A person's networks, posts and consultation comments in their data export.
         from partyhub.privacy import register_model_section
 
@@ -93,3 +101,50 @@ def _invitation_reason(reminder) -> str:
     return str(
         _("You are getting this because you are in the party's register of interests.")
     )
+
+
+def _digest_subject(reminder) -> str:
+    return str(
+        _("New in %(network)s") % {"network": reminder.about.membership.network.name}
+    )
+
+
+def _digest_body(reminder) -> str:
+    from django.conf import settings
+    from django.urls import reverse
+
+    from networks.services import digest_posts
+
+    digest = reminder.about
+    network = digest.membership.network
+    site = settings.SITE_URL.rstrip("/")
+    lines = [
+        str(
+            _("Hello %(name)s,\n\nNew posts in **%(network)s**:")
+            % {"name": reminder.person.first_name, "network": network.name}
+        ),
+        "",
+    ]
+    thread_id = None
+    for post in digest_posts(digest):
+        if post.thread_id != thread_id:
+            thread_id = post.thread_id
+            url = site + reverse("networks:thread", args=[network.pk, thread_id])
+            lines += ["", f"### [{post.thread.title}]({url})", ""]
+        excerpt = " ".join(post.body.split())
+        if len(excerpt) > 300:
+            excerpt = excerpt[:300] + "…"
+        author = post.author.full_name if post.author else ""
+        lines.append(f"- **{author}**: {excerpt}")
+    lines += [
+        "",
+        str(
+            _("To change how often you get this, see [My networks](%(url)s).")
+            % {"url": site + reverse("networks:mine")}
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def _digest_reason(reminder) -> str:
+    return str(_("You asked for a digest of this network's discussion."))

@@ -8,6 +8,7 @@ CLPs' people (the membership rows are scoped by the person's home constituency).
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -99,10 +100,24 @@ class NetworkMembership(models.Model):
         on_delete=models.CASCADE,
         related_name="network_memberships",
     )
+
+    class Digest(models.TextChoices):
+        NONE = "none", _("No digest")
+        DAILY = "daily", _("A daily digest of new posts")
+        WEEKLY = "weekly", _("A weekly digest of new posts")
+
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
     joined = models.DateTimeField(_("joined"), auto_now_add=True)
+    digest = models.CharField(
+        _("email digest"), max_length=10, choices=Digest.choices, default=Digest.NONE
+    )
+    # Posts up to this moment have been in a digest (or were there when the person
+    # asked for one): the next digest starts here.
+    digest_sent_until = models.DateTimeField(
+        _("digest sent up to"), null=True, blank=True
+    )
 
     # Officers see the people of their own CLPs only, whatever network they are in.
     scope_lookup = "person__constituency"
@@ -120,6 +135,41 @@ class NetworkMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.network}"
+
+
+class NetworkDigest(models.Model):
+    """One digest for one membership and one period ("2026-11-25", "2026-W48"): the
+    unique period makes a second run in the same day or week send nothing."""
+
+    membership = models.ForeignKey(
+        NetworkMembership,
+        verbose_name=_("membership"),
+        on_delete=models.CASCADE,
+        related_name="digests",
+    )
+    period = models.CharField(_("period"), max_length=12)
+    since = models.DateTimeField(_("posts after"))
+    until = models.DateTimeField(_("posts up to"))
+    created = models.DateTimeField(auto_now_add=True)
+    # Deleting the digest (with its membership or network) takes its unsent
+    # reminder with it, rather than leaving one about nothing.
+    reminders = GenericRelation("comms.Reminder")
+
+    scope_lookup = "membership__person__constituency"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("network digest")
+        verbose_name_plural = _("network digests")
+        ordering = ("-created", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "period"], name="network_digest_once_a_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership} · {self.period}"
 
 
 class NetworkInvitation(models.Model):
@@ -146,6 +196,7 @@ class NetworkInvitation(models.Model):
         related_name="+",
     )
     created = models.DateTimeField(_("invited"), auto_now_add=True)
+    reminders = GenericRelation("comms.Reminder")
 
     scope_lookup = "person__constituency"
     objects = ScopedManager()

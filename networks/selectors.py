@@ -8,12 +8,48 @@ from members.models import Person
 from networks import services
 from networks.models import Consultation, Network, NetworkMembership
 
+LATEST_THREADS = 3
+
 
 def networks_joined(person: Person) -> QuerySet:
     return Network.objects.filter(
         memberships__person=person,
         memberships__status=NetworkMembership.Status.ACTIVE,
     ).order_by("name", "pk")
+
+
+def memberships_joined(person: Person) -> list[NetworkMembership]:
+    """The person's active memberships, each network with its open consultations
+    and latest discussions (`open_consultations`, `latest_threads`): a fixed
+    number of queries however many networks."""
+    from django.db.models import Prefetch
+    from django.utils import timezone
+
+    from networks.models import Thread
+
+    return list(
+        NetworkMembership.objects.filter(
+            person=person, status=NetworkMembership.Status.ACTIVE
+        )
+        .select_related("network")
+        .prefetch_related(
+            Prefetch(
+                "network__consultations",
+                queryset=Consultation.objects.filter(
+                    submitted_at__isnull=True, deadline__gte=timezone.localdate()
+                ),
+                to_attr="open_consultations",
+            ),
+            Prefetch(
+                "network__threads",
+                queryset=Thread.objects.select_related("author").order_by(
+                    "-created", "-pk"
+                )[:LATEST_THREADS],
+                to_attr="latest_threads",
+            ),
+        )
+        .order_by("network__name", "network__pk")
+    )
 
 
 def networks_pending(person: Person) -> QuerySet:
@@ -38,7 +74,13 @@ def networks_joinable(person: Person) -> list[Network]:
         .exclude(pk__in=in_or_waiting)
         .order_by("name", "pk")
     )
-    return [n for n in candidates if services.may_join(n, person)]
+    # Whether the person may join depends on who they are, not on the network,
+    # beyond its being open to supporters: two queries, however many networks.
+    if services.is_party_member(person):
+        return list(candidates)
+    if services.is_supporter(person):
+        return list(candidates.filter(open_to=Network.OpenTo.MEMBERS_AND_SUPPORTERS))
+    return []
 
 
 def open_consultations(network: Network) -> QuerySet:

@@ -19,6 +19,7 @@ from networks.models import (
     Comment,
     Consultation,
     Network,
+    NetworkDigest,
     NetworkInvitation,
     NetworkMembership,
     Post,
@@ -28,7 +29,7 @@ from networks.models import (
     Thread,
 )
 from partyhub.audit.services import audit_log
-from partyhub.comms.consent import can_contact
+from partyhub.comms.consent import can_contact, contactable
 from partyhub.comms.reminders import reminder_schedule
 from partyhub.links import make_token
 
@@ -43,6 +44,7 @@ EDIT_WINDOW = datetime.timedelta(minutes=30)
 
 
 REMINDER_INVITATION = "network_invitation"
+REMINDER_DIGEST = "network_digest"
 
 
 class NetworkError(ValidationError):
@@ -422,3 +424,95 @@ def submission_pdf(*, consultation: Consultation, actor: Any) -> bytes:
         row_count=sum(len(s.comments.all()) for s in context["sections"]),
     )
     return document
+
+
+@transaction.atomic
+def membership_digest_set(
+    *, membership: NetworkMembership, digest: str, actor: Any
+) -> NetworkMembership:
+    if digest not in NetworkMembership.Digest.values:
+        raise NetworkError(_("Choose one of the digest options."))
+    membership = NetworkMembership.objects.select_for_update().get(pk=membership.pk)
+    if membership.digest == digest:
+        return membership
+    membership.digest = digest
+    update = ["digest"]
+    if digest != NetworkMembership.Digest.NONE and membership.digest_sent_until is None:
+        # The first digest brings what is new from now on, not the whole archive.
+        membership.digest_sent_until = timezone.now()
+        update.append("digest_sent_until")
+    membership.save(update_fields=update)
+    audit_log(
+        actor=actor,
+        action="networkmembership.digest",
+        obj=membership,
+        detail={"digest": digest},
+    )
+    return membership
+
+
+def digest_period(digest: str, day: datetime.date) -> str:
+    if digest == NetworkMembership.Digest.WEEKLY:
+        year, week, _weekday = day.isocalendar()
+        return f"{year}-W{week:02d}"
+    return day.isoformat()
+
+
+def digest_posts(digest: NetworkDigest):
+    membership = digest.membership
+    return (
+        Post.objects.filter(
+            thread__network_id=membership.network_id,
+            created__gt=digest.since,
+            created__lte=digest.until,
+            hidden_by_moderator=False,
+        )
+        .exclude(author_id=membership.person_id)
+        .select_related("thread", "author")
+        .order_by("thread__title", "thread_id", "created", "pk")
+    )
+
+
+def digests_schedule(*, now: datetime.datetime | None = None) -> int:
+    """Schedule this period's digest for every member who asked for one, may be
+    emailed and has new posts to read; the email goes out through the reminders'
+    exactly-once path. Returns how many were scheduled."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    wanting = NetworkMembership.objects.filter(
+        status=NetworkMembership.Status.ACTIVE
+    ).exclude(digest=NetworkMembership.Digest.NONE)
+    emailable = contactable(Person.objects.filter(pk__in=wanting.values("person")))
+    scheduled = 0
+    for membership_id in wanting.filter(person__in=emailable).values_list(
+        "pk", flat=True
+    ):
+        scheduled += _digest_schedule_one(
+            membership_id=membership_id, now=now, today=today
+        )
+    return scheduled
+
+
+@transaction.atomic
+def _digest_schedule_one(
+    *, membership_id: int, now: datetime.datetime, today: datetime.date
+) -> int:
+    membership = NetworkMembership.objects.select_for_update().get(pk=membership_id)
+    period = digest_period(membership.digest, today)
+    if NetworkDigest.objects.filter(membership=membership, period=period).exists():
+        return 0
+    since = membership.digest_sent_until or membership.joined
+    digest = NetworkDigest(membership=membership, period=period, since=since, until=now)
+    if not digest_posts(digest).exists():
+        return 0
+    digest.save()
+    membership.digest_sent_until = now
+    membership.save(update_fields=["digest_sent_until"])
+    reminder_schedule(
+        kind=REMINDER_DIGEST,
+        person=membership.person,
+        due_at=now,
+        about=digest,
+        key=f"{REMINDER_DIGEST}:{membership.pk}:{period}",
+    )
+    return 1

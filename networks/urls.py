@@ -15,6 +15,7 @@ urlpatterns = [
     path("posts/<int:pk>/edit/", views.post_edit_view, name="post_edit"),
     path("posts/<int:pk>/moderate/", views.post_moderate, name="post_moderate"),
     path("consultations/<int:pk>/", views.consultation_detail, name="consultation"),
+    path("memberships/<int:pk>/digest/", views.digest, name="digest"),
     path("<int:pk>/invite/", views.network_invite, name="invite"),
     path(
         "consultations/<int:pk>/submission/",

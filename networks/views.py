@@ -44,18 +44,34 @@ def _network_for_member(person: Person, pk: int) -> Network:
 
 @portal_view
 def mine(request: HttpRequest, person: Person) -> HttpResponse:
-    joined = [
-        (network, list(selectors.open_consultations(network)))
-        for network in selectors.networks_joined(person)
-    ]
     return _page(
         request,
         "networks/mine.html",
         person,
-        joined=joined,
+        memberships=selectors.memberships_joined(person),
+        digest_choices=NetworkMembership.Digest.choices,
         pending=selectors.networks_pending(person),
         joinable=selectors.networks_joinable(person),
     )
+
+
+@portal_view
+@require_POST
+def digest(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    membership = get_object_or_404(
+        NetworkMembership, pk=pk, person=person, status=NetworkMembership.Status.ACTIVE
+    )
+    try:
+        services.membership_digest_set(
+            membership=membership,
+            digest=request.POST.get("digest", ""),
+            actor=request.user,
+        )
+    except services.NetworkError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your email digest choice is saved."))
+    return redirect("networks:mine")
 
 
 @portal_view

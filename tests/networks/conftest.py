@@ -76,9 +76,9 @@ def grant_email(person):
     )
 
 
-def send_all_mail() -> None:
+def send_all_mail(now=None) -> None:
     """What the beat tick and workers do: due reminders, then deliveries."""
-    sending.reminders_queue_due()
+    sending.reminders_queue_due(now=now)
     while ids := sending.deliveries_claim():
         sending.deliveries_send(ids=ids)
 
