@@ -280,3 +280,19 @@ grant_to_roles(
     ),
     ["networks.change_submission", "networks.change_submissionsection"],
 )
+# Study groups' reading lists and meetings, kept by the same network editors.
+grant_to_roles(Role.values, ["networks.view_readingitem", "networks.view_studymeeting"])
+grant_to_roles(
+    (
+        Role.CHAIR,
+        Role.SECRETARY,
+        Role.CAMPAIGN_COORDINATOR,
+        Role.TRADE_UNION_LIAISON,
+        Role.POLITICAL_EDUCATION,
+    ),
+    [
+        f"networks.{verb}_{model}"
+        for verb in ("add", "change", "delete")
+        for model in ("readingitem", "studymeeting")
+    ],
+)

@@ -9,7 +9,9 @@ scoped form field would otherwise silently drop.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,12 +24,19 @@ from networks.models import (
     NetworkInvitation,
     NetworkMembership,
     Post,
+    ReadingItem,
     Section,
+    StudyMeeting,
     Submission,
     SubmissionSection,
     Thread,
 )
-from partyhub.admin_base import OwnConstituencyInitialMixin, ReadOnlyAdmin, ScopedAdmin
+from partyhub.admin_base import (
+    OwnConstituencyInitialMixin,
+    ReadOnlyAdmin,
+    ScopedAdmin,
+    ScopedInline,
+)
 from partyhub.admin_base import error_text as _error_text
 from partyhub.scoping import ScopedAdminMixin
 
@@ -40,6 +49,24 @@ class NetworkMembershipInline(ScopedAdminMixin, admin.TabularInline):
     autocomplete_fields = ("person",)
 
 
+class ReadingItemInline(ScopedInline):
+    model = ReadingItem
+    extra = 0
+    fields = ("order", "title", "author", "link", "notes")
+    # Django 5.2 warns about its http default for links typed without a scheme.
+    formfield_overrides = {
+        models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}
+    }
+    verbose_name_plural = gettext_lazy("Reading list (study groups)")
+
+
+class StudyMeetingInline(ScopedInline):
+    model = StudyMeeting
+    extra = 0
+    fields = ("event", "topic")
+    verbose_name_plural = gettext_lazy("Meetings (study groups): events")
+
+
 @admin.register(Network)
 class NetworkAdmin(ScopedAdmin):
     list_display = ("name", "kind", "topic", "open_to", "joining")
@@ -47,7 +74,7 @@ class NetworkAdmin(ScopedAdmin):
     search_fields = ("name", "topic")
     autocomplete_fields = ("coordinators",)
     filter_horizontal = ("constituencies", "interests")
-    inlines = (NetworkMembershipInline,)
+    inlines = (NetworkMembershipInline, ReadingItemInline, StudyMeetingInline)
     fieldsets = (
         (None, {"fields": ("name", "kind", "topic", "description")}),
         (

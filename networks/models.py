@@ -215,6 +215,70 @@ class NetworkInvitation(models.Model):
         return f"{self.person} · {self.network}"
 
 
+class ReadingItem(models.Model):
+    """One entry on a study group's reading list."""
+
+    network = models.ForeignKey(
+        Network,
+        verbose_name=_("study group"),
+        on_delete=models.CASCADE,
+        related_name="reading_list",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    link = models.URLField(_("link"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+
+    scope_lookup = "network__constituencies"
+    scope_spans_many = True
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("reading list item")
+        verbose_name_plural = _("reading list")
+        ordering = ("network", "order", "pk")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StudyMeeting(models.Model):
+    """A study group meets at an event of the events app (bookings, calendar and
+    reminders come from there)."""
+
+    network = models.ForeignKey(
+        Network,
+        verbose_name=_("study group"),
+        on_delete=models.CASCADE,
+        related_name="meetings",
+    )
+    event = models.ForeignKey(
+        "events.Event",
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="study_meetings",
+    )
+    topic = models.CharField(_("what we will discuss"), max_length=200, blank=True)
+
+    scope_lookup = "network__constituencies"
+    scope_spans_many = True
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ("event__starts", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "event"], name="study_meeting_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.event)
+
+
 class Thread(models.Model):
     network = models.ForeignKey(
         Network,

@@ -155,3 +155,19 @@ def invite_suggestions(
     for person in people:
         person.can_email = person.pk in emailable
     return people
+
+
+def study_meetings(network: Network) -> dict[str, list]:
+    """A study group's published meetings: those to come, and the latest past ones."""
+    from django.utils import timezone
+
+    meetings = list(
+        network.meetings.filter(event__status="published")
+        .select_related("event")
+        .order_by("event__starts", "pk")
+    )
+    now = timezone.now()
+    return {
+        "upcoming": [m for m in meetings if m.event.ends >= now],
+        "past": [m for m in meetings if m.event.ends < now][-5:],
+    }

@@ -125,6 +125,8 @@ def network_detail(request: HttpRequest, person: Person, pk: int) -> HttpRespons
         network=network,
         threads=network.threads.select_related("author"),
         consultations=selectors.open_consultations(network),
+        reading_list=network.reading_list.all(),
+        meetings=selectors.study_meetings(network),
         is_coordinator=is_coordinator,
         may_manage=_may_manage(request, person, network),
         # A co-ordinator (not necessarily an officer) sees who asked to join: a
