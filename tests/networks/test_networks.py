@@ -371,6 +371,16 @@ def test_officer_saving_shared_network_keeps_the_other_clp(
             "memberships-INITIAL_FORMS": "0",
             "memberships-MIN_NUM_FORMS": "0",
             "memberships-MAX_NUM_FORMS": "1000",
+            **{
+                f"{prefix}-{name}": value
+                for prefix in ("reading_list", "meetings")
+                for name, value in (
+                    ("TOTAL_FORMS", "0"),
+                    ("INITIAL_FORMS", "0"),
+                    ("MIN_NUM_FORMS", "0"),
+                    ("MAX_NUM_FORMS", "1000"),
+                )
+            },
         },
     )
     assert response.status_code == 302, response.text[:2000]
