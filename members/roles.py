@@ -296,3 +296,26 @@ grant_to_roles(
         for model in ("readingitem", "studymeeting")
     ],
 )
+# Trade union links: every officer sees them; the liaison officer and the network
+# editors keep union branch officers, activists and GC delegates.
+grant_to_roles(
+    Role.values,
+    [
+        f"networks.view_{model}"
+        for model in ("unionbranchofficer", "unionactivist", "uniondelegate")
+    ],
+)
+grant_to_roles(
+    (
+        Role.CHAIR,
+        Role.SECRETARY,
+        Role.CAMPAIGN_COORDINATOR,
+        Role.TRADE_UNION_LIAISON,
+        Role.POLITICAL_EDUCATION,
+    ),
+    [
+        f"networks.{verb}_{model}"
+        for verb in ("add", "change", "delete")
+        for model in ("unionbranchofficer", "unionactivist", "uniondelegate")
+    ],
+)

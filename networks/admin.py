@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from networks import services
+from networks import selectors, services
 from networks.models import (
     CommunityOrganisation,
     Consultation,
@@ -30,6 +33,9 @@ from networks.models import (
     Submission,
     SubmissionSection,
     Thread,
+    UnionActivist,
+    UnionBranchOfficer,
+    UnionDelegate,
 )
 from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
@@ -38,7 +44,7 @@ from partyhub.admin_base import (
     ScopedInline,
 )
 from partyhub.admin_base import error_text as _error_text
-from partyhub.scoping import ScopedAdminMixin
+from partyhub.scoping import ScopedAdminMixin, constituency_ids
 
 
 class NetworkMembershipInline(ScopedAdminMixin, admin.TabularInline):
@@ -167,15 +173,36 @@ class ConsultationAdmin(ScopedAdmin):
                 self.message_user(request, _error_text(exc), messages.ERROR)
 
 
+class UnionBranchOfficerInline(ScopedInline):
+    model = UnionBranchOfficer
+    extra = 0
+    fields = ("name", "role", "email", "phone", "consent_to_mail")
+
+
+class UnionDelegateInline(ScopedInline):
+    model = UnionDelegate
+    extra = 0
+    fields = ("person", "starts", "ends")
+    autocomplete_fields = ("person",)
+    verbose_name_plural = gettext_lazy("Delegates nominated to the General Committee")
+
+
 @admin.register(CommunityOrganisation)
 class CommunityOrganisationAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
     list_display = ("name", "kind", "ward", "contact_name", "last_contact", "owner")
     list_filter = ("kind", "ward", "consent_to_mail")
-    search_fields = ("name", "contact_name", "contact_email", "relationship_notes")
+    search_fields = (
+        "name",
+        "union",
+        "contact_name",
+        "contact_email",
+        "relationship_notes",
+    )
     list_select_related = ("ward", "owner")
     autocomplete_fields = ("owner",)
+    filter_horizontal = ("joint_campaigns", "joint_events")
     fieldsets = (
-        (None, {"fields": ("constituency", "name", "kind", "ward")}),
+        (None, {"fields": ("constituency", "name", "kind", "union", "ward")}),
         (
             gettext_lazy("Contact"),
             {
@@ -192,7 +219,56 @@ class CommunityOrganisationAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
             gettext_lazy("The party's relationship"),
             {"fields": ("owner", "last_contact", "relationship_notes")},
         ),
+        (
+            gettext_lazy("Joint campaigns and events"),
+            {"fields": ("joint_campaigns", "joint_events")},
+        ),
     )
+
+    def get_inlines(self, request, obj):
+        # Officers and GC delegates belong to union branches only.
+        if obj is not None and obj.kind == CommunityOrganisation.Kind.UNION_BRANCH:
+            return (UnionBranchOfficerInline, UnionDelegateInline)
+        return ()
+
+    def get_urls(self):
+        return [
+            path(
+                "union-links/",
+                self.admin_site.admin_view(self.union_links_view),
+                name="networks_union_links",
+            ),
+            *super().get_urls(),
+        ]
+
+    def union_links_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Trade union links"),
+            "clps": selectors.union_links(constituency_ids(request.user)),
+        }
+        return TemplateResponse(request, "admin/networks/union_links.html", context)
+
+
+@admin.register(UnionActivist)
+class UnionActivistAdmin(ScopedAdmin):
+    list_display = ("person", "union", "role", "branch")
+    list_filter = ("union", "branch")
+    search_fields = ("person__first_name", "person__last_name", "union", "role")
+    list_select_related = ("person", "branch")
+    autocomplete_fields = ("person",)
+
+
+@admin.register(UnionDelegate)
+class UnionDelegateAdmin(ScopedAdmin):
+    list_display = ("person", "branch", "starts", "ends")
+    list_filter = ("branch",)
+    search_fields = ("person__first_name", "person__last_name", "branch__name")
+    list_select_related = ("person", "branch")
+    autocomplete_fields = ("person",)
 
 
 @admin.register(NetworkInvitation)

@@ -171,3 +171,81 @@ def study_meetings(network: Network) -> dict[str, list]:
         "upcoming": [m for m in meetings if m.event.ends >= now],
         "past": [m for m in meetings if m.event.ends < now][-5:],
     }
+
+
+def union_links(constituency_ids: frozenset[int] | None) -> list[dict]:
+    """The trade union links of each CLP the viewer may see: the liaison officer,
+    members per union (from membership records), the union branches with their
+    officers, joint work and General Committee delegates, and key activists.
+    A fixed number of queries however many CLPs."""
+    from collections import defaultdict
+
+    from django.db.models import Count, Prefetch, Q
+    from django.utils import timezone
+
+    from members.models import Constituency, Membership, Office
+    from members.roles import Role
+    from networks.models import CommunityOrganisation, UnionActivist, UnionDelegate
+
+    today = timezone.localdate()
+    constituencies = Constituency.objects.order_by("name")
+    if constituency_ids is not None:
+        constituencies = constituencies.filter(pk__in=constituency_ids)
+    by_clp: dict[int, dict] = {
+        c.pk: {
+            "constituency": c,
+            "liaison": [],
+            "unions": [],
+            "branches": [],
+            "activists": [],
+        }
+        for c in constituencies
+    }
+    for office in (
+        Office.objects.current()
+        .for_constituency_ids(constituency_ids)
+        .filter(role=Role.TRADE_UNION_LIAISON, branch__isnull=True)
+        .select_related("person")
+    ):
+        by_clp[office.constituency_id]["liaison"].append(office.person)
+    counts = (
+        Membership.objects.for_constituency_ids(constituency_ids)
+        .filter(status__in=[Membership.Status.CURRENT, Membership.Status.ARREARS])
+        .exclude(trade_union="")
+        .values("constituency_id", "trade_union")
+        .annotate(members=Count("person", distinct=True))
+        .order_by("constituency_id", "-members", "trade_union")
+    )
+    for row in counts:
+        by_clp[row["constituency_id"]]["unions"].append(
+            (row["trade_union"], row["members"])
+        )
+    current_delegates = UnionDelegate.objects.filter(
+        Q(ends__isnull=True) | Q(ends__gt=today), starts__lte=today
+    ).select_related("person")
+    branches = (
+        CommunityOrganisation.objects.for_constituency_ids(constituency_ids)
+        .filter(kind=CommunityOrganisation.Kind.UNION_BRANCH)
+        .prefetch_related(
+            "union_officers",
+            "joint_campaigns",
+            "joint_events",
+            Prefetch(
+                "gc_delegates", queryset=current_delegates, to_attr="current_delegates"
+            ),
+        )
+        .order_by("name", "pk")
+    )
+    for branch in branches:
+        by_clp[branch.constituency_id]["branches"].append(branch)
+    activists: dict[int, list] = defaultdict(list)
+    for activist in (
+        UnionActivist.objects.for_constituency_ids(constituency_ids)
+        .select_related("person", "branch")
+        .order_by("union", "person__last_name", "pk")
+    ):
+        activists[activist.person.constituency_id].append(activist)
+    for clp_id, rows in activists.items():
+        if clp_id in by_clp:
+            by_clp[clp_id]["activists"] = rows
+    return list(by_clp.values())
