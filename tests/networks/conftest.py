@@ -85,3 +85,22 @@ def send_all_mail(now=None) -> None:
 
 def path_of(url: str) -> str:
     return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+def pdf_text(content: bytes) -> str:
+    """The text drawn in a reportlab PDF: its content streams are ASCII85 then
+    Flate encoded."""
+    import base64
+    import re
+    import zlib
+
+    chunks = []
+    for match in re.finditer(rb"\bstream\r?\n(.*?)endstream", content, re.DOTALL):
+        data = match.group(1).strip()
+        if data.endswith(b"~>"):
+            data = data[:-2]
+        try:
+            chunks.append(zlib.decompress(base64.a85decode(data)).decode("latin-1"))
+        except (ValueError, zlib.error):
+            continue  # fonts and images
+    return "".join(chunks)

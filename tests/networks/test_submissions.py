@@ -8,6 +8,7 @@ from django.utils import timezone
 from networks.models import Submission
 from networks.services import comment_create, network_join
 from partyhub.audit.models import AuditEntry
+from tests.networks.conftest import pdf_text
 
 
 @pytest.fixture
@@ -30,25 +31,6 @@ def commented(member_a, member_b, governors, consultation):
     return admissions, funding
 
 
-def _pdf_text(content: bytes) -> str:
-    """The text drawn in a reportlab PDF: its content streams are ASCII85 then
-    Flate encoded."""
-    import base64
-    import re
-    import zlib
-
-    chunks = []
-    for match in re.finditer(rb"\bstream\r?\n(.*?)endstream", content, re.DOTALL):
-        data = match.group(1).strip()
-        if data.endswith(b"~>"):
-            data = data[:-2]
-        try:
-            chunks.append(zlib.decompress(base64.a85decode(data)).decode("latin-1"))
-        except (ValueError, zlib.error):
-            continue  # fonts and images
-    return "".join(chunks)
-
-
 def test_coordinators_exported_submission_contains_both_clps_comments(
     client, coordinator, consultation, commented
 ):
@@ -63,7 +45,7 @@ def test_coordinators_exported_submission_contains_both_clps_comments(
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
-    text = _pdf_text(pdf.content)
+    text = pdf_text(pdf.content)
     assert "Admissions should stay local." in text
     assert "Funding must follow need." in text
 
@@ -93,10 +75,10 @@ def test_draft_is_saved_then_submitted_with_its_date_and_then_locked(
     assert submission.drafted_by == coordinator
     page = client.get(url)
     assert "Fund schools by need." in page.text
-    pdf_text = _pdf_text(
+    pdf_words = pdf_text(
         client.get(reverse("networks:consultation_pdf", args=[consultation.pk])).content
     )
-    assert "Fund schools by need." in pdf_text
+    assert "Fund schools by need." in pdf_words
     word = client.get(
         reverse("networks:consultation_export", args=[consultation.pk])
     ).content.decode()
