@@ -55,6 +55,25 @@ class NetworksConfig(AppConfig):
             ],
             select_related=["section__consultation"],
         )
+        register_model_section(
+            "network_invitations",
+            "networks.NetworkInvitation",
+            fields=[("network", "network.name"), "created"],
+            select_related=["network"],
+        )
+        # Union membership is special category data: a person sees what we record.
+        register_model_section(
+            "union_roles",
+            "networks.UnionActivist",
+            fields=["union", "role", ("branch", "branch.name"), "notes"],
+            select_related=["branch"],
+        )
+        register_model_section(
+            "union_delegations",
+            "networks.UnionDelegate",
+            fields=[("branch", "branch.name"), "starts", "ends"],
+            select_related=["branch"],
+        )
         register_section(
             PortalSection(
                 "networks",

@@ -160,3 +160,11 @@ def test_suggestions_take_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(few)):
         page = client.get(url)
     assert "Extra7" in page.text
+
+
+def test_my_data_export_holds_my_invitations(governors, cast):
+    from partyhub.privacy import export_data
+
+    network_invite(network=governors, person=cast["ann"], inviter=None, actor=None)
+    data = export_data(cast["ann"])
+    assert data["network_invitations"][0]["network"] == "School governors"

@@ -195,3 +195,16 @@ def test_a_plain_member_cannot_open_the_union_links(client, member_a):
     client.force_login(member_a)
     response = client.get(reverse(UNION_LINKS))
     assert response.status_code in (302, 403)
+
+
+def test_my_data_export_holds_my_union_roles_and_delegations(clp_a, unions):
+    from partyhub.privacy import export_data
+
+    delegate = UnionDelegate.objects.get(ends__isnull=True).person
+    UnionActivist.objects.create(
+        person=delegate, branch=unions["a"], union="UNISON", role="Steward"
+    )
+    data = export_data(delegate)
+    assert data["union_roles"][0]["union"] == "UNISON"
+    assert data["union_roles"][0]["branch"] == "Hodge Hill UNISON"
+    assert data["union_delegations"][0]["branch"] == "Hodge Hill UNISON"
