@@ -15,7 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -89,9 +90,20 @@ class NetworkAdmin(ScopedAdmin):
         ),
         (
             gettext_lazy("Suggesting people to invite"),
-            {"fields": ("interests",)},
+            {"fields": ("interests", "invite_suggestions")},
         ),
     )
+    readonly_fields = ("invite_suggestions",)
+
+    @admin.display(description=gettext_lazy("People you could invite"))
+    def invite_suggestions(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("networks:invite", args=[obj.pk]),
+            _("See who the register of interests suggests, and invite them"),
+        )
 
 
 @admin.register(NetworkMembership)

@@ -168,3 +168,13 @@ def test_my_data_export_holds_my_invitations(governors, cast):
     network_invite(network=governors, person=cast["ann"], inviter=None, actor=None)
     data = export_data(cast["ann"])
     assert data["network_invitations"][0]["network"] == "School governors"
+
+
+def test_officer_finds_the_suggestions_from_the_network_admin(
+    client, officer_a, governors, cast
+):
+    client.force_login(officer_a)
+    page = client.get(reverse("admin:networks_network_change", args=[governors.pk]))
+    url = reverse("networks:invite", args=[governors.pk])
+    assert url in page.text
+    assert "Ann " in client.get(url).text

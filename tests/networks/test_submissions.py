@@ -139,3 +139,23 @@ def test_admin_mark_submitted_records_the_submission_date(
     assert submission.submitted_on == timezone.localdate()
     listing = client.get(reverse("admin:networks_submission_changelist"))
     assert "Schools White Paper" in listing.text
+
+
+def test_an_overlong_response_is_refused_next_to_its_box_and_nothing_saved(
+    client, coordinator, consultation, commented
+):
+    admissions, _funding = commented
+    client.force_login(coordinator.user)
+    response = client.post(
+        reverse("networks:submission", args=[consultation.pk]),
+        {
+            "introduction": "Intro",
+            f"section_{admissions.pk}": "x" * 20001,
+            "action": "submit",
+        },
+    )
+    assert response.status_code == 200
+    assert "Ensure this value has at most 20000 characters" in response.text
+    assert not Submission.objects.exists()
+    consultation.refresh_from_db()
+    assert consultation.submitted_at is None
