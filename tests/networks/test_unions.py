@@ -110,6 +110,8 @@ def test_union_records_are_scoped_in_the_admin(client, officer_a, officer_b, uni
             assert own in listing.text
         if other:
             assert other not in listing.text
+    directory = client.get(reverse("admin:networks_communityorganisation_changelist"))
+    assert reverse(UNION_LINKS) in directory.text
     activist = UnionActivist.objects.get()
     assert (
         client.get(
