@@ -116,8 +116,11 @@ def postal_recipients(people: QuerySet[Person]) -> QuerySet[Person]:
     ongoing = Membership.objects.filter(
         person=OuterRef("pk"), status__in=POSTAL_STATUSES
     )
+    # A fresh queryset on the selected ids: whatever the caller prefetched or
+    # annotated (the admin's changelist does) does not matter here.
     return (
-        people.filter(Exists(ongoing), email="")
+        Person.objects.filter(pk__in=people.values("pk"))
+        .filter(Exists(ongoing), email="")
         .exclude(address_line_1="")
         .select_related("constituency")
         .prefetch_related(
