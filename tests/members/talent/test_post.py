@@ -151,9 +151,11 @@ def test_select_all_is_still_scoped(client, officer_a, cast, clp_a):
 def test_smuggled_other_clp_id_is_ignored(client, officer_a, cast):
     client.force_login(officer_a)
     response = _post_action(client, "mail_merge_csv", [cast["other_clp"]])
-    # Nothing the officer may see was selected: back to the list, no file.
-    assert response.status_code == 302
-    assert not AuditEntry.objects.filter(action="person.mail_merge").exists()
+    # Nothing the officer may see was selected: a file with the header only.
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Berkshire" not in body and body.count("\n") == 1
+    assert AuditEntry.objects.get(action="person.mail_merge").row_count == 0
 
 
 def test_officer_without_export_right_has_no_post_actions(client, clp_a, cast):
