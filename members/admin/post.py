@@ -26,6 +26,23 @@ class LabelSheetForm(forms.Form):
     )
 
 
+class EmailFilter(admin.SimpleListFilter):
+    """ "No email": the people to reach by post, before choosing labels."""
+
+    title = _("email")
+    parameter_name = "has_email"
+
+    def lookups(self, request, model_admin):
+        return (("no", _("No email")), ("yes", _("Has an email")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(email="")
+        if self.value() == "yes":
+            return queryset.exclude(email="")
+        return queryset
+
+
 def _stamp() -> str:
     return timezone.localtime().strftime("%Y%m%d-%H%M")
 
@@ -74,3 +91,4 @@ def mail_merge_csv(modeladmin, request, queryset):
 
 
 PersonAdmin.actions = [*PersonAdmin.actions, labels_pdf, mail_merge_csv]
+PersonAdmin.list_filter = (*PersonAdmin.list_filter, EmailFilter)

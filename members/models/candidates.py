@@ -103,7 +103,7 @@ class ShadowingPlacement(models.Model):
         verbose_name=_("elected representative"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="shadowed_by",
     )
     with_person = models.ForeignKey(
@@ -111,7 +111,7 @@ class ShadowingPlacement(models.Model):
         verbose_name=_("or with (a councillor or MP not recorded as above)"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="shadowed_by",
     )
     starts = models.DateField(_("from"))

@@ -220,3 +220,30 @@ def test_member_cannot_remove_someone_elses_interest(client, member_a, clp_a, we
     response = client.post(reverse("portal:interest_remove", args=[held.pk]))
     assert response.status_code == 404
     assert PersonInterest.objects.filter(pk=held.pk).exists()
+
+
+def test_membership_secretary_adds_to_the_list_and_treasurer_cannot(
+    client, clp_a, holders
+):
+    client.force_login(factories.officer(clp_a, role="membership_secretary"))
+    response = client.post(
+        reverse("admin:members_interest_add"),
+        {"name": "Gujarati", "kind": "language", "description": "", "active": "on"},
+    )
+    assert response.status_code == 302
+    assert Interest.objects.filter(name="Gujarati").exists()
+    client.force_login(factories.officer(clp_a, role="treasurer"))
+    assert client.get(reverse("admin:members_interest_add")).status_code == 403
+
+
+def test_interest_list_counts_only_own_people(client, officer_a, holders, governor):
+    client.force_login(officer_a)
+    response = client.get(
+        reverse("admin:members_interest_changelist"), {"q": "School governor"}
+    )
+    assert response.status_code == 200
+    counts = [
+        c.strip("<>/td ")
+        for c in response.text.split('class="field-holder_count">')[1:]
+    ]
+    assert counts[0].startswith("1")  # Amira; Bea is in the other CLP

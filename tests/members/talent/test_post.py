@@ -175,3 +175,12 @@ def test_nobody_to_post_to_is_audited_with_zero(clp_a):
     )
     assert content.strip().count("\n") == 0  # the header only
     assert AuditEntry.objects.get(action="person.mail_merge").row_count == 0
+
+
+def test_people_list_filters_those_without_email(client, officer_a, cast):
+    client.force_login(officer_a)
+    response = client.get(
+        reverse("admin:members_person_changelist"), {"has_email": "no"}
+    )
+    assert "Paper" in response.text and "Emailed" not in response.text
+    assert "Berkshire" not in response.text
