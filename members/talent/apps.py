@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 def talent_ready() -> None:
     from members.portal.sections import PortalSection, register_section
-    from members.talent import roles
+    from members.talent import roles, segments
     from partyhub.privacy import register_model_section
 
     roles.register()
+    segments.register()
     register_section(
         PortalSection(
             "standing",
