@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from members.models import (
@@ -77,7 +77,9 @@ class Eligibility:
         return max(years, 0)
 
 
-def candidates_with_eligibility(queryset=None):
+def candidates_with_eligibility(
+    queryset: QuerySet[Candidate] | None = None,
+) -> QuerySet[Candidate]:
     """Candidates annotated with the facts eligibility is computed from, in one
     query: `good_standing`, `member_since`."""
     queryset = Candidate.objects.all() if queryset is None else queryset

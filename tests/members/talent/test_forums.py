@@ -251,3 +251,20 @@ def test_womens_officer_adds_a_forum_member_in_admin(client, clp_a, forums):
     assert response.status_code == 302
     assert women.memberships.filter(person=outsider).exists()
     assert AuditEntry.objects.filter(action="forummembership.create").exists()
+
+
+def test_forum_membership_list_queries_do_not_grow(
+    client, officer_a, forums, clp_a, django_assert_max_num_queries
+):
+    women = forums[0]
+    client.force_login(officer_a)
+    url = reverse("admin:members_forummembership_changelist")
+    client.get(url)
+    with django_assert_max_num_queries(40) as few:
+        client.get(url)
+    for n in range(15):
+        person = member(clp_a, first_name=f"G{n}", last_name="Crowd")
+        ForumMembership.objects.create(forum=women, person=person)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.text.count("Crowd") >= 15
