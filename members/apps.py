@@ -16,6 +16,10 @@ class MembersConfig(AppConfig):
         from members.portal.services import register_export_sections
 
         register_export_sections()
+        # Interests, candidates, forums: roles' permissions and portal sections.
+        from members.talent.apps import talent_ready
+
+        talent_ready()
         # After every app's migrate (and test flush), so the permissions of apps
         # that migrate later reach the office groups too.
         post_migrate.connect(_sync_groups, dispatch_uid="members.office_groups_sync")

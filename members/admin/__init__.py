@@ -294,3 +294,7 @@ class ErasureRequestAdmin(ScopedAdmin):
             erasure_request_handle(request=obj, status=obj.status, actor=request.user)
         if "notes" in form.changed_data:
             obj.save(update_fields=["notes"])
+
+
+# Interests and skills, candidates, forums, post (issue 6): they extend PersonAdmin.
+from members.admin import forums, post, talent  # noqa: E402, F401

@@ -35,6 +35,7 @@ from members.demo.data import (
     WardSpec,
 )
 from members.demo.postcodes import POSTCODE_FILE, ward_postcodes
+from members.demo.talent import seed_talent
 from members.models import (
     Branch,
     Constituency,
@@ -687,6 +688,11 @@ def seed_demo() -> DemoSummary:
     seed_comms(
         constituencies=list(constituencies.values()),
         people=[people[s.key] for s in cast.people],
+    )
+    seed_talent(
+        constituencies=constituencies,
+        people=[people[s.key] for s in cast.people],
+        today=today,
     )
 
     ids = [c.pk for c in constituencies.values()]

@@ -4,6 +4,8 @@ Everyone the party knows is one Person; membership, offices and elected roles ar
 records attached to that Person, never copies of them.
 """
 
+from members.models.candidates import Candidate, ShadowingPlacement
+from members.models.forums import Forum, ForumMembership, ForumOfficer
 from members.models.offices import ElectedRepresentative, Office, OfficeQuerySet
 from members.models.organisation import Branch, Constituency, Postcode, Ward
 from members.models.people import (
@@ -32,4 +34,10 @@ __all__ = [
     "PersonQuerySet",
     "Postcode",
     "Ward",
+    # Talent: candidates and forums
+    "Candidate",
+    "Forum",
+    "ForumMembership",
+    "ForumOfficer",
+    "ShadowingPlacement",
 ]

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from members.portal import views
+from members.talent import views as talent_views
 
 app_name = "portal"
 
@@ -10,7 +11,20 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("details/", views.details, name="details"),
     path("contact/", views.contact, name="contact"),
-    path("interests/", views.interests, name="interests"),
+    path("interests/", talent_views.interests, name="interests"),
+    path(
+        "interests/<int:pk>/remove/",
+        talent_views.interest_remove,
+        name="interest_remove",
+    ),
+    path("standing/", talent_views.standing, name="standing"),
+    path("forums/", talent_views.forums, name="forums"),
+    path("forums/<int:pk>/", talent_views.forum_detail, name="forum"),
+    path(
+        "forums/<int:pk>/members/<int:member_pk>/remove/",
+        talent_views.forum_member_remove,
+        name="forum_member_remove",
+    ),
     path("data/", views.data, name="data"),
     path("data/download/", views.data_download, name="data_download"),
     path("data/file/<str:token>/", views.data_file, name="data_file"),

@@ -117,11 +117,6 @@ def contact(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @portal_view
-def interests(request: HttpRequest, person: Person) -> HttpResponse:
-    return _page(request, "portal/interests.html", person)
-
-
-@portal_view
 def data(request: HttpRequest, person: Person) -> HttpResponse:
     return _page(
         request,

@@ -132,6 +132,8 @@ def test_person_edit_in_admin_is_audited_and_placed_by_postcode(client, clp_a):
         "offices-INITIAL_FORMS": "0",
         "consents-TOTAL_FORMS": "0",
         "consents-INITIAL_FORMS": "0",
+        "interests-TOTAL_FORMS": "0",
+        "interests-INITIAL_FORMS": "0",
     }
     response = client.post(url, form)
     assert response.status_code == 302, response.text
@@ -162,6 +164,8 @@ def test_invalid_postcode_in_admin_gets_clear_message_and_changes_nothing(
             "offices-INITIAL_FORMS": "0",
             "consents-TOTAL_FORMS": "0",
             "consents-INITIAL_FORMS": "0",
+            "interests-TOTAL_FORMS": "0",
+            "interests-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 200

@@ -1,0 +1,142 @@
+"""Writes for the interests register, candidates and forums: each one audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from members.models import (
+    Candidate,
+    Forum,
+    ForumMembership,
+    Interest,
+    Membership,
+    Person,
+    PersonInterest,
+)
+from partyhub.audit.services import audit_log
+
+
+class NotFound(Exception):
+    """Nobody matched: the message says what to check."""
+
+
+@transaction.atomic
+def person_interest_add(
+    *,
+    person: Person,
+    interest: Interest,
+    detail: str = "",
+    source: str = PersonInterest.Source.SELF,
+    actor: Any,
+) -> PersonInterest:
+    """Record that `person` has `interest`; saying it again updates the detail."""
+    held, created = PersonInterest.objects.get_or_create(
+        person=person,
+        interest=interest,
+        defaults={"detail": detail, "source": source},
+    )
+    if not created and held.detail != detail:
+        held.detail = detail
+        held.save(update_fields=["detail"])
+    audit_log(
+        actor=actor,
+        action="personinterest.add" if created else "personinterest.change",
+        obj=held,
+        detail={"interest": interest.name, "source": held.source},
+    )
+    return held
+
+
+@transaction.atomic
+def person_interest_remove(*, held: PersonInterest, actor: Any) -> None:
+    audit_log(
+        actor=actor,
+        action="personinterest.delete",
+        obj=held,
+        detail={"interest": held.interest.name},
+    )
+    held.delete()
+
+
+@transaction.atomic
+def candidate_express_interest(
+    *, person: Person, office_sought: str, notes: str = "", actor: Any
+) -> tuple[Candidate, bool]:
+    """A member says in the portal they would like to stand. A second click while a
+    candidacy for that office is open changes nothing; (candidate, created)."""
+    open_candidacy = (
+        Candidate.objects.filter(person=person, office_sought=office_sought)
+        .exclude(stage=Candidate.Stage.WITHDRAWN)
+        .first()
+    )
+    if open_candidacy is not None:
+        return open_candidacy, False
+    constituency = person.constituency
+    if constituency is None:
+        membership = person.memberships.order_by("-joined").first()
+        constituency = membership.constituency if membership else None
+    if constituency is None:
+        raise NotFound("no constituency")
+    candidate = Candidate.objects.create(
+        person=person,
+        office_sought=office_sought,
+        constituency=constituency,
+        ward=person.ward if office_sought == Candidate.Office.WARD_COUNCILLOR else None,
+        notes=notes,
+    )
+    audit_log(
+        actor=actor,
+        action="candidate.express_interest",
+        obj=candidate,
+        detail={"office_sought": office_sought},
+    )
+    return candidate, True
+
+
+def forum_member_find(*, forum: Forum, identifier: str) -> Person:
+    """A party member living in one of the forum's constituencies, by exact email
+    address or membership number: a forum officer adds people they know, and cannot
+    browse the CLP's list to find others."""
+    identifier = identifier.strip()
+    if not identifier:
+        raise NotFound
+    member = Membership.objects.filter(
+        Q(person__email__iexact=identifier) | Q(membership_number__iexact=identifier),
+        status__in=[Membership.Status.CURRENT, Membership.Status.ARREARS],
+        person__constituency__in=forum.constituencies.all(),
+    ).select_related("person")
+    found = {m.person for m in member}
+    if len(found) != 1:
+        raise NotFound
+    return found.pop()
+
+
+@transaction.atomic
+def forum_member_add(
+    *, forum: Forum, person: Person, actor: Any
+) -> tuple[ForumMembership, bool]:
+    membership, created = ForumMembership.objects.get_or_create(
+        forum=forum, person=person
+    )
+    if created:
+        audit_log(
+            actor=actor,
+            action="forummembership.create",
+            obj=membership,
+            detail={"forum": forum.name},
+        )
+    return membership, created
+
+
+@transaction.atomic
+def forum_member_remove(*, membership: ForumMembership, actor: Any) -> None:
+    audit_log(
+        actor=actor,
+        action="forummembership.delete",
+        obj=membership,
+        detail={"forum": membership.forum.name},
+    )
+    membership.delete()

@@ -1,0 +1,154 @@
+"""The candidate pipeline: seen only by the chair, secretary and political education
+officer of the CLP; eligibility facts computed and shown; members can say they are
+interested from the portal."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import Candidate, ElectedRepresentative, ShadowingPlacement
+from partyhub.audit.models import AuditEntry
+from tests import factories
+from tests.members.talent.conftest import member
+
+
+@pytest.fixture
+def hopeful(clp_a, governor):
+    person = member(clp_a, first_name="Hana", last_name="Hopeful")
+    membership = person.memberships.get()
+    membership.joined = timezone.localdate() - datetime.timedelta(days=3 * 365 + 10)
+    membership.save()
+    person.academy_graduated_on = datetime.date(2025, 6, 1)
+    person.save()
+    person.interests.create(interest=governor, detail="Oak Primary")
+    return Candidate.objects.create(
+        person=person, office_sought="councillor", constituency=clp_a
+    )
+
+
+@pytest.mark.parametrize("role", ["chair", "secretary", "political_education"])
+def test_candidate_officers_see_the_pipeline(client, clp_a, hopeful, role):
+    client.force_login(factories.officer(clp_a, role=role))
+    response = client.get(reverse("admin:members_candidate_changelist"))
+    assert response.status_code == 200
+    assert "Hopeful" in response.text
+    page = client.get(reverse("admin:members_candidate_change", args=[hopeful.pk]))
+    assert page.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "role", ["treasurer", "social_secretary", "membership_secretary"]
+)
+def test_other_officers_of_the_same_clp_get_403(client, clp_a, hopeful, role):
+    client.force_login(factories.officer(clp_a, role=role))
+    assert client.get(reverse("admin:members_candidate_changelist")).status_code == 403
+    url = reverse("admin:members_candidate_change", args=[hopeful.pk])
+    assert client.get(url).status_code == 403
+    index = client.get(reverse("admin:index"))
+    assert "Candidates" not in index.text
+
+
+def test_chair_of_another_clp_gets_404(client, clp_b, hopeful):
+    client.force_login(factories.officer(clp_b, role="chair"))
+    url = reverse("admin:members_candidate_change", args=[hopeful.pk])
+    assert client.get(url).status_code == 404
+    listing = client.get(reverse("admin:members_candidate_changelist"))
+    assert "Hopeful" not in listing.text
+
+
+def test_eligibility_facts_are_shown(client, clp_a, hopeful):
+    client.force_login(factories.officer(clp_a, role="political_education"))
+    page = client.get(reverse("admin:members_candidate_change", args=[hopeful.pk]))
+    text = page.text
+    assert "Good standing (current membership)" in text
+    assert "(3 years)" in text
+    assert "2025-06-01" in text or "June 1, 2025" in text or "1 June 2025" in text
+    assert "School governor" in text
+
+
+def test_lapsed_candidate_is_not_in_good_standing(client, clp_a, hopeful):
+    hopeful.person.memberships.update(status="lapsed")
+    client.force_login(factories.officer(clp_a, role="chair"))
+    listing = client.get(reverse("admin:members_candidate_changelist"))
+    assert 'alt="False"' in listing.text
+    assert 'alt="True"' in listing.text  # still an academy graduate
+
+
+def test_list_queries_do_not_grow(
+    client, clp_a, hopeful, django_assert_max_num_queries
+):
+    user = factories.officer(clp_a, role="chair")
+    client.force_login(user)
+    url = reverse("admin:members_candidate_changelist")
+    client.get(url)
+    with django_assert_max_num_queries(40) as few:
+        client.get(url)
+    for n in range(15):
+        person = member(clp_a, first_name=f"C{n}", last_name="Keen")
+        Candidate.objects.create(
+            person=person, office_sought="councillor", constituency=clp_a
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.text.count("Keen") >= 15
+
+
+def test_placement_needs_someone_to_shadow(hopeful):
+    from django.core.exceptions import ValidationError
+
+    placement = ShadowingPlacement(candidate=hopeful, starts=timezone.localdate())
+    with pytest.raises(ValidationError) as error:
+        placement.full_clean()
+    assert "representative" in error.value.message_dict
+
+
+def test_chair_records_a_shadowing_placement(client, clp_a, hopeful):
+    councillor = member(clp_a, first_name="Cllr", last_name="Councillor")
+    rep = ElectedRepresentative.objects.create(
+        person=councillor, role="councillor", constituency=clp_a
+    )
+    client.force_login(factories.officer(clp_a, role="chair"))
+    response = client.post(
+        reverse("admin:members_shadowingplacement_add"),
+        {
+            "candidate": hopeful.pk,
+            "representative": rep.pk,
+            "with_person": "",
+            "starts": "2026-01-05",
+            "ends": "",
+            "notes": "Surgeries on Saturdays",
+        },
+    )
+    assert response.status_code == 302
+    placement = hopeful.placements.get()
+    assert placement.representative == rep
+    assert AuditEntry.objects.filter(action="shadowingplacement.create").exists()
+
+
+# --- the portal ----------------------------------------------------------------------
+
+
+def test_member_says_they_want_to_stand(client, member_a, clp_a):
+    client.force_login(member_a)
+    url = reverse("portal:standing")
+    response = client.post(url, {"office_sought": "councillor", "notes": "My ward"})
+    assert response.status_code == 302
+    candidate = Candidate.objects.get(person=member_a.person)
+    assert candidate.stage == Candidate.Stage.INTERESTED
+    assert candidate.constituency == clp_a
+    assert candidate.ward == member_a.person.ward
+    # Saying it twice changes nothing.
+    client.post(url, {"office_sought": "councillor"})
+    assert Candidate.objects.filter(person=member_a.person).count() == 1
+    assert "Ward councillor" in client.get(url).text
+    assert AuditEntry.objects.filter(action="candidate.express_interest").count() == 1
+
+
+def test_standing_form_without_office_explains(client, member_a):
+    client.force_login(member_a)
+    response = client.post(reverse("portal:standing"), {"office_sought": ""})
+    assert response.status_code == 200
+    assert "Choose the office you would like to stand for." in response.text
+    assert not Candidate.objects.exists()
