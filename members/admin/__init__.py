@@ -294,3 +294,5 @@ class ErasureRequestAdmin(ScopedAdmin):
             erasure_request_handle(request=obj, status=obj.status, actor=request.user)
         if "notes" in form.changed_data:
             obj.save(update_fields=["notes"])
+
+from members.admin import desk  # noqa: E402, F401  (renewal desk, contact log, mentors)
