@@ -295,4 +295,5 @@ class ErasureRequestAdmin(ScopedAdmin):
         if "notes" in form.changed_data:
             obj.save(update_fields=["notes"])
 
+
 from members.admin import desk  # noqa: E402, F401  (renewal desk, contact log, mentors)

@@ -18,7 +18,13 @@ from django.utils.translation import ngettext
 
 from members.admin import PersonAdmin
 from members.desk import selectors, services
-from members.desk.forms import AssignMentorForm, ContactForm, DeskEmailForm
+from members.desk.forms import (
+    AssignMentorForm,
+    ContactForm,
+    DeskEmailForm,
+    MentorAdminForm,
+    MentorshipAdminForm,
+)
 from members.models import ContactLog, DeskMembership, Mentor, Mentorship
 from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
@@ -126,6 +132,7 @@ PersonAdmin.inlines = (*PersonAdmin.inlines, MentorshipInline, ContactLogInline)
 
 @admin.register(Mentor)
 class MentorAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
+    form = MentorAdminForm
     list_display = ("person", "constituency", "branch", "mentees", "capacity", "active")
     list_filter = ("active", "constituency", "branch")
     search_fields = ("person__first_name", "person__last_name")
@@ -153,6 +160,8 @@ class MentorAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
 @admin.register(Mentorship)
 class MentorshipAdmin(ScopedAdmin):
     """New members and their mentors; choosing a mentor goes through the service."""
+
+    form = MentorshipAdminForm
 
     list_display = (
         "mentee",

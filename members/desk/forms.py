@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.desk.services import DESK_TEMPLATES
-from members.models import ContactLog, Mentor
+from members.models import ContactLog, Mentor, Mentorship
 
 
 class ContactForm(forms.Form):
@@ -38,3 +38,46 @@ class AssignMentorForm(forms.Form):
         super().__init__(*args, **kwargs)
         if mentors is not None:
             self.fields["mentor"].queryset = mentors
+
+
+class MentorAdminForm(forms.ModelForm):
+    class Meta:
+        model = Mentor
+        fields = ("person", "constituency", "branch", "capacity", "active")
+
+    def clean(self):
+        data = super().clean()
+        branch, constituency = data.get("branch"), data.get("constituency")
+        if branch and constituency and branch.constituency_id != constituency.pk:
+            self.add_error(
+                "branch", _("Choose a branch of %(clp)s.") % {"clp": constituency}
+            )
+        if data.get("capacity") == 0:
+            self.add_error(
+                "capacity",
+                _(
+                    "A mentor looks after at least one new member; untick "
+                    "“taking new members” instead."
+                ),
+            )
+        return data
+
+
+class MentorshipAdminForm(forms.ModelForm):
+    class Meta:
+        model = Mentorship
+        fields = ("mentor",)
+
+    def clean_mentor(self):
+        mentor = self.cleaned_data.get("mentor")
+        if mentor is None or mentor.pk == self.instance.mentor_id:
+            return mentor
+        if mentor.person_id == self.instance.mentee_id:
+            raise forms.ValidationError(_("A member cannot mentor themselves."))
+        busy = mentor.mentorships.filter(status=Mentorship.Status.ACTIVE).count()
+        if busy >= mentor.capacity:
+            raise forms.ValidationError(
+                _("%(mentor)s already has %(n)s new members to look after.")
+                % {"mentor": mentor, "n": mentor.capacity}
+            )
+        return mentor

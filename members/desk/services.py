@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -156,12 +156,23 @@ def _first_contact(*, person_ids: list[int], at: datetime.datetime) -> None:
 # --- welcoming new members and assigning mentors --------------------------------
 
 
-def _latest_membership(person_ids: Iterable[int]) -> dict[int, Membership]:
+def _recent_joiners(
+    person_ids: Iterable[int], since: datetime.date
+) -> dict[int, Membership]:
+    """The current membership of each of these people who joined or rejoined
+    since `since` (asked in chunks: an import may name 100,000 people)."""
+    ids = list(person_ids)
     latest: dict[int, Membership] = {}
-    for m in Membership.objects.filter(person_id__in=list(person_ids)).order_by(
-        "person_id", "joined", "pk"
-    ):
-        latest[m.person_id] = m
+    for start in range(0, len(ids), 5000):
+        for m in (
+            Membership.objects.filter(
+                person_id__in=ids[start : start + 5000],
+                status=Membership.Status.CURRENT,
+            )
+            .filter(Q(joined__gte=since) | Q(rejoined_on__gte=since))
+            .order_by("person_id", "joined", "pk")
+        ):
+            latest[m.person_id] = m
     return latest
 
 
@@ -176,10 +187,8 @@ def new_joiners_welcome(
     now = now or timezone.now()
     since = timezone.localdate(now) - datetime.timedelta(days=NEW_MEMBER_DAYS)
     welcomed = []
-    for person_id, membership in _latest_membership(person_ids).items():
+    for person_id, membership in _recent_joiners(person_ids, since).items():
         joined = membership.rejoined_on or membership.joined
-        if membership.status != Membership.Status.CURRENT or joined < since:
-            continue
         with transaction.atomic():
             person = Person.objects.select_for_update().get(pk=person_id)
             reminder_schedule(

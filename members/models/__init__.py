@@ -4,7 +4,7 @@ Everyone the party knows is one Person; membership, offices and elected roles ar
 records attached to that Person, never copies of them.
 """
 
-from members.models.desk import ContactLog, DeskMembership, Mentor, Mentorship  # noqa: E402
+from members.models.desk import ContactLog, DeskMembership, Mentor, Mentorship
 from members.models.offices import ElectedRepresentative, Office, OfficeQuerySet
 from members.models.organisation import Branch, Constituency, Postcode, Ward
 from members.models.people import (
@@ -20,9 +20,9 @@ from members.models.talent import Interest, PersonInterest
 __all__ = [
     "Availability",
     "Branch",
+    "Constituency",
     "ContactLog",
     "DeskMembership",
-    "Constituency",
     "ElectedRepresentative",
     "ErasureRequest",
     "Interest",

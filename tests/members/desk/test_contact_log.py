@@ -35,9 +35,12 @@ def test_officer_logs_a_contact_shown_on_person_page(client, clp_a, secretary_a)
     assert response.status_code == 302, response.text[:3000]
     entry = ContactLog.objects.get()
     assert entry.by_user == secretary_a and entry.outcome == "wont_renew"
-    assert AuditEntry.objects.filter(
-        action="contactlog.create", object_id=str(entry.pk)
-    ).count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            action="contactlog.create", object_id=str(entry.pk)
+        ).count()
+        == 1
+    )
     page = client.get(_person_page(person))
     assert "Moving to Leeds next month" in page.text
     assert "Won&#x27;t renew" in page.text or "Won't renew" in page.text

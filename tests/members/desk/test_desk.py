@@ -39,12 +39,16 @@ def desk_people(clp_a, clp_b):
     return {
         "new": _member(clp_a, "Newjoiner", joined=_days(5)),
         "rejoiners": _member(clp_a, "Rejoiner", rejoined_on=_days(40)),
-        "arrears": _member(clp_a, "Arrears", status=Status.ARREARS, status_since=_days(20)),
+        "arrears": _member(
+            clp_a, "Arrears", status=Status.ARREARS, status_since=_days(20)
+        ),
         "lapsing": _member(clp_a, "Expiring", expires=_days(-10)),
         "lapsing_arrears": _member(
             clp_a, "Longarrears", status=Status.ARREARS, status_since=_days(160)
         ),
-        "lapsed": _member(clp_a, "Lately", status=Status.LAPSED, status_since=_days(30)),
+        "lapsed": _member(
+            clp_a, "Lately", status=Status.LAPSED, status_since=_days(30)
+        ),
         "keep_in_touch": _member(
             clp_a, "Formerly", status=Status.RESIGNED, status_since=_days(400)
         ),
@@ -100,7 +104,9 @@ def test_desk_shows_last_contact_and_mentor(client, clp_a, secretary_a):
         person=joiner,
         how=ContactLog.How.CALL,
         outcome=ContactLog.Outcome.SPOKE,
-        at=timezone.make_aware(datetime.datetime(2026, 11, 20, 18, 0)),
+        at=datetime.datetime(
+            2026, 11, 20, 18, 0, tzinfo=timezone.get_current_timezone()
+        ),
         by_person=mentor.person,
         actor=None,
     )
@@ -172,10 +178,14 @@ def test_bulk_log_contact(client, secretary_a, desk_people):
     entry = ContactLog.objects.get()
     assert entry.person == desk_people["new"].person
     assert entry.by_person == secretary_a.person and entry.by_user == secretary_a
-    assert AuditEntry.objects.filter(action="contactlog.bulk_create", row_count=1).exists()
+    assert AuditEntry.objects.filter(
+        action="contactlog.bulk_create", row_count=1
+    ).exists()
 
 
-def test_bulk_action_cannot_reach_another_constituency(client, secretary_a, desk_people):
+def test_bulk_action_cannot_reach_another_constituency(
+    client, secretary_a, desk_people
+):
     client.force_login(secretary_a)
     _post_action(
         client,
@@ -188,7 +198,9 @@ def test_bulk_action_cannot_reach_another_constituency(client, secretary_a, desk
     assert not ContactLog.objects.exists()
 
 
-def test_templated_email_respects_consent_and_sends_once(client, secretary_a, desk_people):
+def test_templated_email_respects_consent_and_sends_once(
+    client, secretary_a, desk_people
+):
     consenting = desk_people["arrears"]
     silent = desk_people["lapsing_arrears"]
     grant_email(consenting.person)
@@ -242,7 +254,13 @@ def test_export_for_phoning_is_audited(client, secretary_a, desk_people):
         list="arrears",
     )
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0][:5] == ["first_name", "last_name", "membership_number", "status", "phone"]
+    assert rows[0][:5] == [
+        "first_name",
+        "last_name",
+        "membership_number",
+        "status",
+        "phone",
+    ]
     assert {r[1] for r in rows[1:]} == {"Arrears", "Longarrears"}
     assert "0121 496 0000" in {r[4] for r in rows[1:]}
     assert AuditEntry.objects.get(action="deskmembership.export").row_count == 2
@@ -270,12 +288,12 @@ def test_arrears_signal_sends_one_renewal_email(clp_a, desk_people):
 
 def test_first_contact_report(client, clp_a, clp_b, secretary_a):
     make_mentor(clp_a, capacity=10)
-    start = timezone.make_aware(datetime.datetime(2026, 10, 5, 10, 0))
+    start = datetime.datetime(
+        2026, 10, 5, 10, 0, tzinfo=timezone.get_current_timezone()
+    )
     people = [new_member(clp_a) for _ in range(3)]
     for person in people:
-        Mentorship.objects.create(
-            mentee=person, constituency=clp_a, started_at=start
-        )
+        Mentorship.objects.create(mentee=person, constituency=clp_a, started_at=start)
     for person, days in zip(people[:2], (2, 4), strict=True):
         services.contact_log_create(
             person=person,

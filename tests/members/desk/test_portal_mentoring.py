@@ -13,7 +13,7 @@ from tests.members.desk.conftest import make_mentor, new_member
 def pair(clp_a):
     """A mentor with a login, and a new member with a login whom they mentor."""
     mentor_user = factories.UserFactory()
-    mentor = make_mentor(
+    make_mentor(
         clp_a,
         first_name="Maya",
         last_name="Mentor",
