@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Count, Q
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -25,11 +26,10 @@ from members.desk.forms import (
     MentorAdminForm,
     MentorshipAdminForm,
 )
-from members.models import ContactLog, DeskMembership, Mentor, Mentorship
+from members.models import ContactLog, DeskMembership, Mentor, Mentorship, Person
 from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
-    ScopedInline,
 )
 from partyhub.exports import ExportPermissionMixin, csv_export_action
 
@@ -87,44 +87,50 @@ class ContactLogAdmin(ScopedAdmin):
         return admin.ModelAdmin.log_addition(self, request, obj, message)
 
 
-class ContactLogInline(ScopedInline):
-    model = ContactLog
-    fk_name = "person"
-    fields = ("at", "how", "outcome", "by_person", "note")
-    readonly_fields = fields
-    template = "admin/members/desk/contactlog_inline.html"
-    verbose_name_plural = _("contact log")
-    can_delete = False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by_person")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+# On the Person page: read-only summaries rather than inlines, so the Person form
+# posts exactly what it did before (no extra formsets to manage).
 
 
-class MentorshipInline(ScopedInline):
-    model = Mentorship
-    fk_name = "mentee"
-    fields = ("mentor", "status", "started_at", "assigned_at", "first_contact_at")
-    readonly_fields = fields
-    verbose_name_plural = _("mentoring")
-    can_delete = False
+@admin.display(description=_("contacts"))
+def contact_history(person: Person) -> str:
+    if person.pk is None:
+        return "—"
+    contacts = ContactLog.objects.filter(person=person).select_related("by_person")
+    return render_to_string(
+        "admin/members/desk/person_contacts.html",
+        {
+            "contacts": contacts[:50],
+            "more": max(contacts.count() - 50, 0),
+            "person": person,
+            "add_url": reverse("admin:members_contactlog_add") + f"?person={person.pk}",
+            "all_url": reverse("admin:members_contactlog_changelist")
+            + f"?person__id__exact={person.pk}",
+        },
+    )
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("mentor__person")
 
-    def has_add_permission(self, request, obj=None):
-        return False
+@admin.display(description=_("mentoring"))
+def mentoring_summary(person: Person) -> str:
+    if person.pk is None:
+        return "—"
+    rows = Mentorship.objects.filter(
+        Q(mentee=person) | Q(mentor__person=person)
+    ).select_related("mentee", "mentor__person")
+    return render_to_string(
+        "admin/members/desk/person_mentoring.html",
+        {"rows": rows, "person": person},
+    )
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-
-PersonAdmin.inlines = (*PersonAdmin.inlines, MentorshipInline, ContactLogInline)
+PersonAdmin.readonly_fields = (
+    *PersonAdmin.readonly_fields,
+    contact_history,
+    mentoring_summary,
+)
+PersonAdmin.fieldsets = (
+    *PersonAdmin.fieldsets,
+    (_("Contact log and mentoring"), {"fields": (contact_history, mentoring_summary)}),
+)
 
 
 # --- mentors --------------------------------------------------------------------
