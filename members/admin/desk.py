@@ -296,6 +296,10 @@ class DeskAdmin(ExportPermissionMixin, ScopedAdmin):
     )
     list_select_related = ("person", "branch")
     list_per_page = 100
+    ordering = ("person__last_name", "person__first_name", "pk")
+    # The lists' own labels carry their counts; Django's facets would count them
+    # wrongly (the list filter always applies one list).
+    show_facets = admin.ShowFacets.NEVER
     actions = [
         "log_contact",
         "send_email",
