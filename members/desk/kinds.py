@@ -88,7 +88,13 @@ def _secretary_reason(reminder) -> str:
 # --- to the member ----------------------------------------------------------------
 
 
+def _rejoined(reminder) -> bool:
+    return bool(getattr(reminder.about, "rejoined_on", None))
+
+
 def _welcome_subject(reminder) -> str:
+    if _rejoined(reminder):
+        return _("Welcome back to %(clp)s") % {"clp": _clp(reminder)}
     return _("Welcome to %(clp)s") % {"clp": _clp(reminder)}
 
 
@@ -101,13 +107,23 @@ def _welcome_body(reminder) -> str:
         .select_related("mentor__person")
         .first()
     )
+    greeting = (
+        _(
+            "Welcome back to the Labour Party, and to %(clp)s. We are very glad you "
+            "have rejoined."
+        )
+        if _rejoined(reminder)
+        else _(
+            "Welcome to the Labour Party, and to %(clp)s. We are very glad you "
+            "have joined."
+        )
+    ) % {"clp": _clp(reminder)}
     text = _(
-        "Hello %(name)s,\n\nWelcome to the Labour Party, and to %(clp)s. We are "
-        "very glad you have joined.\n\nYour account on our website shows your "
+        "Hello %(name)s,\n\n%(greeting)s\n\nYour account on our website shows your "
         "membership and lets you tell us what you are interested in: %(portal)s"
     ) % {
         "name": reminder.person.first_name,
-        "clp": _clp(reminder),
+        "greeting": greeting,
         "portal": services.site_url(reverse("portal:home")),
     }
     if mentorship is not None:

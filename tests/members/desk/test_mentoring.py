@@ -161,3 +161,19 @@ def test_officer_assigns_waiting_member_and_capacity_is_enforced(clp_a, secretar
         services.mentorship_assign(
             mentorship=_mentorship(other), mentor=mentor, actor=secretary_a
         )
+
+
+def test_rejoiner_is_welcomed_back_and_mentored(clp_a):
+    mentor = make_mentor(clp_a)
+    person = factories.PersonFactory(constituency=clp_a)
+    factories.MembershipFactory(
+        person=person,
+        joined=timezone.localdate() - 2000 * DAY,
+        rejoined_on=timezone.localdate() - 3 * DAY,
+    )
+    members_joined.send(sender=None, person_ids=[person.pk])
+    assert _mentorship(person).mentor == mentor
+    welcome = [m for m in send_due() if m.to == [person.email]]
+    assert len(welcome) == 1
+    assert welcome[0].subject == "Welcome back to Hodge Hill"
+    assert "glad you have rejoined" in welcome[0].body
