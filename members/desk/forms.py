@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.desk.services import DESK_TEMPLATES
-from members.models import ContactLog, Mentor, Mentorship
+from members.models import ContactLog, Membership, Mentor, Mentorship
 
 
 class ContactForm(forms.Form):
@@ -48,6 +48,12 @@ class MentorAdminForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         branch, constituency = data.get("branch"), data.get("constituency")
+        person = data.get("person")
+        if (
+            person
+            and not person.memberships.filter(status=Membership.Status.CURRENT).exists()
+        ):
+            self.add_error("person", _("A mentor must be a member in good standing."))
         if branch and constituency and branch.constituency_id != constituency.pk:
             self.add_error(
                 "branch", _("Choose a branch of %(clp)s.") % {"clp": constituency}

@@ -14,6 +14,12 @@ ADD = reverse("admin:members_mentor_add")
 
 def test_mentor_branch_must_be_of_the_constituency(client, clp_a, secretary_a):
     person = factories.PersonFactory(constituency=clp_a)
+    client.force_login(secretary_a)
+    response = client.post(
+        ADD, {"person": person.pk, "constituency": clp_a.pk, "capacity": 3}
+    )
+    assert "must be a member in good standing" in response.text
+    factories.MembershipFactory(person=person)
     foreign_branch = factories.BranchFactory(
         constituency=factories.ConstituencyFactory()
     )
