@@ -203,6 +203,15 @@ def new_joiners_welcome(
                 .exclude(status=Mentorship.Status.ENDED)
                 .first()
             )
+            if mentorship is not None and (
+                timezone.localdate(mentorship.started_at) < joined
+            ):
+                # From an earlier spell of membership: a rejoiner starts afresh.
+                mentorship.status = Mentorship.Status.ENDED
+                mentorship.save(update_fields=["status"])
+                for kind in (MENTOR_NUDGE, SECRETARY_NUDGE):
+                    reminder_cancel(about=mentorship, kind=kind)
+                mentorship = None
             if mentorship is None:
                 mentorship = Mentorship.objects.create(
                     mentee=person,

@@ -177,3 +177,25 @@ def test_rejoiner_is_welcomed_back_and_mentored(clp_a):
     assert len(welcome) == 1
     assert welcome[0].subject == "Welcome back to Hodge Hill"
     assert "glad you have rejoined" in welcome[0].body
+
+
+def test_rejoiner_with_an_old_mentorship_starts_afresh(clp_a):
+    old_mentor = make_mentor(clp_a, capacity=1)
+    person = factories.PersonFactory(constituency=clp_a)
+    membership = factories.MembershipFactory(
+        person=person, joined=timezone.localdate() - 2000 * DAY
+    )
+    old = Mentorship.objects.create(
+        mentee=person,
+        constituency=clp_a,
+        mentor=old_mentor,
+        status=Mentorship.Status.ACTIVE,
+        started_at=timezone.now() - 1990 * DAY,
+    )
+    membership.rejoined_on = timezone.localdate() - DAY
+    membership.save()
+    members_joined.send(sender=None, person_ids=[person.pk])
+    old.refresh_from_db()
+    assert old.status == Mentorship.Status.ENDED
+    fresh = Mentorship.objects.exclude(pk=old.pk).get(mentee=person)
+    assert fresh.mentor == old_mentor  # capacity freed by ending the old one
