@@ -23,6 +23,12 @@ class MembersConfig(AppConfig):
         # After every app's migrate (and test flush), so the permissions of apps
         # that migrate later reach the office groups too.
         post_migrate.connect(_sync_groups, dispatch_uid="members.office_groups_sync")
+        # The renewal desk and mentoring (issue 6): email kinds, and welcoming
+        # new joiners / reminding those in arrears when an import says so.
+        from members.desk import kinds, receivers
+
+        kinds.register()
+        receivers.connect()
 
 
 def _sync_groups(sender, using="default", **kwargs) -> None:

@@ -319,3 +319,36 @@ grant_to_roles(
         for model in ("unionbranchofficer", "unionactivist", "uniondelegate")
     ],
 )
+
+
+# The renewal desk and mentoring (issue 6): every officer sees the desk, the contact
+# log and the mentors; the officers who talk to members log contacts; the membership
+# secretary (with the chair and secretary covering) keeps mentors and assigns them.
+grant_to_roles(
+    Role.values,
+    [
+        "members.view_contactlog",
+        "members.view_mentor",
+        "members.view_mentorship",
+        "members.view_deskmembership",
+    ],
+)
+grant_to_roles(
+    (
+        Role.CHAIR,
+        Role.SECRETARY,
+        Role.MEMBERSHIP_SECRETARY,
+        Role.CAMPAIGN_COORDINATOR,
+        Role.VOLUNTEER_MANAGER,
+    ),
+    ["members.add_contactlog"],
+)
+grant_to_roles(
+    (Role.CHAIR, Role.SECRETARY, Role.MEMBERSHIP_SECRETARY),
+    [
+        "members.add_mentor",
+        "members.change_mentor",
+        "members.add_mentorship",
+        "members.change_mentorship",
+    ],
+)

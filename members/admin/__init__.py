@@ -296,5 +296,6 @@ class ErasureRequestAdmin(ScopedAdmin):
             obj.save(update_fields=["notes"])
 
 
-# Interests and skills, candidates, forums, post (issue 6): they extend PersonAdmin.
-from members.admin import forums, post, talent  # noqa: E402, F401
+# Issue 6 (they extend PersonAdmin): the renewal desk, contact log and mentors;
+# interests and skills, candidates, forums; address labels and mail merge.
+from members.admin import desk, forums, post, talent  # noqa: E402, F401

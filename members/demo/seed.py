@@ -36,6 +36,7 @@ from members.demo.data import (
 )
 from members.demo.postcodes import POSTCODE_FILE, ward_postcodes
 from members.demo.talent import seed_talent
+from members.desk.demo import seed_desk
 from members.models import (
     Branch,
     Constituency,
@@ -694,6 +695,7 @@ def seed_demo() -> DemoSummary:
         people=[people[s.key] for s in cast.people],
         today=today,
     )
+    seed_desk(constituencies=list(constituencies.values()))
 
     ids = [c.pk for c in constituencies.values()]
     demo_people = [people[s.key] for s in cast.people]

@@ -5,6 +5,7 @@ records attached to that Person, never copies of them.
 """
 
 from members.models.candidates import Candidate, ShadowingPlacement
+from members.models.desk import ContactLog, DeskMembership, Mentor, Mentorship
 from members.models.forums import Forum, ForumMembership, ForumOfficer
 from members.models.offices import ElectedRepresentative, Office, OfficeQuerySet
 from members.models.organisation import Branch, Constituency, Postcode, Ward
@@ -22,10 +23,14 @@ __all__ = [
     "Availability",
     "Branch",
     "Constituency",
+    "ContactLog",
+    "DeskMembership",
     "ElectedRepresentative",
     "ErasureRequest",
     "Interest",
     "Membership",
+    "Mentor",
+    "Mentorship",
     "MembershipQuerySet",
     "Office",
     "OfficeQuerySet",

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from members.desk import portal as mentoring
 from members.portal import views
 from members.talent import views as talent_views
 
@@ -30,4 +31,7 @@ urlpatterns = [
     path("data/file/<str:token>/", views.data_file, name="data_file"),
     path("data/erasure/", views.erasure, name="erasure"),
     path("data/erasure/<int:pk>/", views.erasure_detail, name="erasure_detail"),
+    # Mentoring (issue 6): a mentor's new members.
+    path("mentees/", mentoring.mentees, name="mentees"),
+    path("mentees/<int:pk>/", mentoring.mentee, name="mentee"),
 ]

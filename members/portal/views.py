@@ -72,6 +72,8 @@ def _page(request: HttpRequest, template: str, person: Person, **context: Any):
 
 @portal_view
 def home(request: HttpRequest, person: Person) -> HttpResponse:
+    from members.desk.portal import mentoring_context
+
     membership = services.membership_status(person)
     return _page(
         request,
@@ -80,6 +82,7 @@ def home(request: HttpRequest, person: Person) -> HttpResponse:
         membership=membership,
         Status=Membership.Status,
         renewal_url=settings.NATIONAL_RENEWAL_URL,
+        **mentoring_context(person),
     )
 
 

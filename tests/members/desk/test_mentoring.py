@@ -1,0 +1,201 @@
+"""New members: a welcome, a mentor within capacity, and reminders at 7 and 14 days."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from members.desk import services
+from members.models import ContactLog, Mentorship
+from members.signals import members_joined
+from partyhub.comms.models import Reminder
+from tests import factories
+from tests.members.desk.conftest import make_mentor, new_member, send_due
+
+DAY = datetime.timedelta(days=1)
+
+
+def _mentorship(person) -> Mentorship:
+    return Mentorship.objects.get(mentee=person)
+
+
+def test_new_joiner_gets_welcome_and_branch_mentor(clp_a, secretary_a):
+    branch = factories.BranchFactory(constituency=clp_a)
+    make_mentor(clp_a, capacity=5)  # another branch's mentor, less suitable
+    mentor = make_mentor(clp_a, branch=branch, first_name="Maya", last_name="Mentor")
+    joiner = new_member(clp_a, branch=branch, first_name="Nia", last_name="Newby")
+
+    members_joined.send(sender=None, person_ids=[joiner.pk])
+
+    mentorship = _mentorship(joiner)
+    assert mentorship.mentor == mentor
+    assert mentorship.status == Mentorship.Status.ACTIVE
+    sent = send_due()
+    by_to = {m.to[0]: m for m in sent}
+    welcome = by_to[joiner.email]
+    assert "Welcome to Hodge Hill" in welcome.subject
+    assert "Maya Mentor" in welcome.body
+    ask = by_to[mentor.person.email]
+    assert "Nia Newby" in ask.subject
+    assert f"/me/mentees/{mentorship.pk}/" in ask.body
+    assert len(sent) == 2
+
+
+def test_signal_twice_welcomes_once(clp_a):
+    mentor = make_mentor(clp_a)
+    joiner = new_member(clp_a)
+    members_joined.send(sender=None, person_ids=[joiner.pk])
+    members_joined.send(sender=None, person_ids=[joiner.pk])
+    assert Mentorship.objects.filter(mentee=joiner).count() == 1
+    sent = send_due()
+    assert [m.to[0] for m in sent].count(joiner.email) == 1
+    assert [m.to[0] for m in sent].count(mentor.person.email) == 1
+    assert send_due() == []
+
+
+def test_members_who_joined_long_ago_are_not_welcomed(clp_a):
+    make_mentor(clp_a)
+    old = new_member(clp_a, days_ago=400)
+    members_joined.send(sender=None, person_ids=[old.pk])
+    assert not Mentorship.objects.filter(mentee=old).exists()
+    assert send_due() == []
+
+
+def test_falls_back_to_constituency_and_never_exceeds_capacity(clp_a, clp_b):
+    branch = factories.BranchFactory(constituency=clp_a)
+    make_mentor(clp_b, capacity=10)  # another CLP's mentor is never used
+    mentor = make_mentor(clp_a, capacity=2)  # no branch: the constituency's
+    joiners = [new_member(clp_a, branch=branch) for _ in range(3)]
+
+    members_joined.send(sender=None, person_ids=[p.pk for p in joiners])
+
+    mentorships = Mentorship.objects.filter(mentee__in=joiners)
+    assert mentorships.filter(mentor=mentor).count() == 2
+    waiting = mentorships.get(mentor__isnull=True)
+    assert waiting.status == Mentorship.Status.UNASSIGNED
+
+
+def test_mentor_of_own_branch_preferred_and_inactive_skipped(clp_a):
+    branch = factories.BranchFactory(constituency=clp_a)
+    inactive = make_mentor(clp_a, branch=branch)
+    inactive.active = False
+    inactive.save()
+    fallback = make_mentor(clp_a)
+    joiner = new_member(clp_a, branch=branch)
+    members_joined.send(sender=None, person_ids=[joiner.pk])
+    assert _mentorship(joiner).mentor == fallback
+
+
+@pytest.fixture
+def assigned(clp_a, secretary_a):
+    """A new member assigned a mentor at a fixed time; the asks already sent."""
+    mentor = make_mentor(clp_a, first_name="Maya")
+    joiner = new_member(clp_a, first_name="Nia", last_name="Newby")
+    start = timezone.now()
+    services.new_joiners_welcome(person_ids=[joiner.pk], now=start)
+    send_due(now=start)
+    return start, joiner, mentor, secretary_a.person
+
+
+def test_reminders_fire_at_7_and_14_days_exactly_once(assigned):
+    start, joiner, mentor, secretary = assigned
+
+    assert send_due(now=start + 7 * DAY - datetime.timedelta(minutes=1)) == []
+    at_7 = send_due(now=start + 7 * DAY)
+    assert [m.to[0] for m in at_7] == [mentor.person.email]
+    assert "Have you been in touch with Nia Newby" in at_7[0].subject
+    assert send_due(now=start + 7 * DAY) == []  # run the tick again: nothing
+    assert send_due(now=start + 13 * DAY) == []
+
+    at_14 = send_due(now=start + 14 * DAY)
+    assert [m.to[0] for m in at_14] == [secretary.email]
+    assert "No contact yet with new member Nia Newby" in at_14[0].subject
+    assert send_due(now=start + 14 * DAY) == []
+    assert send_due(now=start + 30 * DAY) == []
+
+
+def test_no_reminders_once_a_contact_is_logged(assigned, secretary_a):
+    start, joiner, mentor, secretary = assigned
+    services.contact_log_create(
+        person=joiner,
+        how=ContactLog.How.CALL,
+        outcome=ContactLog.Outcome.SPOKE,
+        by_person=mentor.person,
+        actor=None,
+        at=start + 3 * DAY,
+    )
+    mentorship = _mentorship(joiner)
+    assert mentorship.first_contact_at == start + 3 * DAY
+    assert send_due(now=start + 7 * DAY) == []
+    assert send_due(now=start + 14 * DAY) == []
+    assert not Reminder.objects.filter(
+        kind__in=[services.MENTOR_NUDGE, services.SECRETARY_NUDGE],
+        status=Reminder.Status.PENDING,
+    ).exists()
+
+
+def test_contact_after_7_days_stops_only_the_14_day_reminder(assigned):
+    start, joiner, mentor, secretary = assigned
+    assert len(send_due(now=start + 7 * DAY)) == 1
+    services.contact_log_create(
+        person=joiner,
+        how=ContactLog.How.EMAIL,
+        outcome=ContactLog.Outcome.SPOKE,
+        actor=None,
+    )
+    assert send_due(now=start + 14 * DAY) == []
+
+
+def test_officer_assigns_waiting_member_and_capacity_is_enforced(clp_a, secretary_a):
+    joiner = new_member(clp_a)
+    members_joined.send(sender=None, person_ids=[joiner.pk])  # nobody to mentor
+    mentorship = _mentorship(joiner)
+    assert mentorship.mentor is None
+    mentor = make_mentor(clp_a, capacity=1)
+    services.mentorship_assign(mentorship=mentorship, mentor=mentor, actor=secretary_a)
+    mentorship.refresh_from_db()
+    assert mentorship.mentor == mentor and mentorship.assigned_at is not None
+    other = new_member(clp_a)
+    members_joined.send(sender=None, person_ids=[other.pk])
+    with pytest.raises(services.MentorFull):
+        services.mentorship_assign(
+            mentorship=_mentorship(other), mentor=mentor, actor=secretary_a
+        )
+
+
+def test_rejoiner_is_welcomed_back_and_mentored(clp_a):
+    mentor = make_mentor(clp_a)
+    person = factories.PersonFactory(constituency=clp_a)
+    factories.MembershipFactory(
+        person=person,
+        joined=timezone.localdate() - 2000 * DAY,
+        rejoined_on=timezone.localdate() - 3 * DAY,
+    )
+    members_joined.send(sender=None, person_ids=[person.pk])
+    assert _mentorship(person).mentor == mentor
+    welcome = [m for m in send_due() if m.to == [person.email]]
+    assert len(welcome) == 1
+    assert welcome[0].subject == "Welcome back to Hodge Hill"
+    assert "glad you have rejoined" in welcome[0].body
+
+
+def test_rejoiner_with_an_old_mentorship_starts_afresh(clp_a):
+    old_mentor = make_mentor(clp_a, capacity=1)
+    person = factories.PersonFactory(constituency=clp_a)
+    membership = factories.MembershipFactory(
+        person=person, joined=timezone.localdate() - 2000 * DAY
+    )
+    old = Mentorship.objects.create(
+        mentee=person,
+        constituency=clp_a,
+        mentor=old_mentor,
+        status=Mentorship.Status.ACTIVE,
+        started_at=timezone.now() - 1990 * DAY,
+    )
+    membership.rejoined_on = timezone.localdate() - DAY
+    membership.save()
+    members_joined.send(sender=None, person_ids=[person.pk])
+    old.refresh_from_db()
+    assert old.status == Mentorship.Status.ENDED
+    fresh = Mentorship.objects.exclude(pk=old.pk).get(mentee=person)
+    assert fresh.mentor == old_mentor  # capacity freed by ending the old one
