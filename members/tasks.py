@@ -17,3 +17,10 @@ def cleanup_data_exports() -> int:
     from members.portal.services import data_exports_cleanup
 
     return data_exports_cleanup()
+
+
+@app.task(acks_late=True)
+def welcome_new_members_sweep() -> int:
+    from members.desk.services import new_joiners_sweep
+
+    return new_joiners_sweep()

@@ -22,7 +22,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -224,6 +225,35 @@ def new_joiners_welcome(
                 mentor_assign_auto(mentorship=mentorship, now=now)
             welcomed.append(mentorship)
     return welcomed
+
+
+def new_joiners_sweep(*, now: datetime.datetime | None = None) -> int:
+    """The daily safety net behind the `members_joined` signal: welcome every
+    recent joiner who has no mentorship from this spell of membership yet (the
+    signal's receiver failed, or the joiner was added some other way), and try
+    again to find a mentor for those still waiting. Idempotent."""
+    now = now or timezone.now()
+    since = timezone.localdate(now) - datetime.timedelta(days=NEW_MEMBER_DAYS)
+    recent = Membership.objects.filter(status=Membership.Status.CURRENT).filter(
+        Q(joined__gte=since) | Q(rejoined_on__gte=since)
+    )
+    started_this_spell = Mentorship.objects.filter(
+        mentee_id=OuterRef("person_id"),
+        started_at__date__gte=Coalesce(OuterRef("rejoined_on"), OuterRef("joined")),
+    )
+    unwelcomed = set(
+        recent.exclude(Exists(started_this_spell)).values_list("person_id", flat=True)
+    )
+    waiting = set(
+        Mentorship.objects.filter(
+            status=Mentorship.Status.UNASSIGNED,
+            mentee__memberships__in=recent,
+        ).values_list("mentee_id", flat=True)
+    )
+    people = unwelcomed | waiting
+    if people:
+        new_joiners_welcome(person_ids=sorted(people), now=now)
+    return len(people)
 
 
 def _active_counts(mentor_ids: list[int]) -> dict[int, int]:

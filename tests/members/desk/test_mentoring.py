@@ -199,3 +199,29 @@ def test_rejoiner_with_an_old_mentorship_starts_afresh(clp_a):
     assert old.status == Mentorship.Status.ENDED
     fresh = Mentorship.objects.exclude(pk=old.pk).get(mentee=person)
     assert fresh.mentor == old_mentor  # capacity freed by ending the old one
+
+
+def test_daily_sweep_welcomes_joiners_the_signal_missed_once(clp_a):
+    mentor = make_mentor(clp_a)
+    missed = new_member(clp_a, first_name="Sam", last_name="Missed")
+    old = new_member(clp_a, days_ago=400)
+
+    assert services.new_joiners_sweep() == 1
+    assert services.new_joiners_sweep() == 0
+    assert _mentorship(missed).mentor == mentor
+    assert not Mentorship.objects.filter(mentee=old).exists()
+    sent = send_due()
+    assert [m.to[0] for m in sent].count(missed.email) == 1
+    assert send_due() == []
+
+
+def test_daily_sweep_finds_a_mentor_for_those_still_waiting(clp_a):
+    waiting = new_member(clp_a)
+    members_joined.send(sender=None, person_ids=[waiting.pk])
+    assert _mentorship(waiting).status == Mentorship.Status.UNASSIGNED
+
+    mentor = make_mentor(clp_a)
+    services.new_joiners_sweep()
+
+    assert _mentorship(waiting).mentor == mentor
+    assert Mentorship.objects.filter(mentee=waiting).count() == 1
