@@ -25,7 +25,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from members.models import Membership, Person
 from partyhub.audit.services import audit_log
-from partyhub.exports import _cell as csv_cell
+from partyhub.exports import csv_cell
 
 POSTAL_STATUSES = (Membership.Status.CURRENT, Membership.Status.ARREARS)
 

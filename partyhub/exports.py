@@ -60,7 +60,7 @@ def csv_export_action(
         def stream():
             yield writer.writerow([heading for heading, _ in columns])
             for obj in rows:
-                yield writer.writerow([_cell(getter(obj)) for _, getter in columns])
+                yield writer.writerow([csv_cell(getter(obj)) for _, getter in columns])
 
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response = StreamingHttpResponse(
@@ -73,7 +73,8 @@ def csv_export_action(
     return action
 
 
-def _cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
+    """A value as a CSV cell that a spreadsheet will not run as a formula."""
     text = "" if value is None else str(value)
     # A cell starting with = + - @ is a formula to a spreadsheet: neutralise it.
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):

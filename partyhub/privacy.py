@@ -27,7 +27,7 @@ from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partyhub.exports import _cell
+from partyhub.exports import csv_cell
 
 Row = dict[str, Any]
 RowsFn = Callable[[Any], list[Row]]
@@ -168,7 +168,7 @@ def export_zip(person: Any) -> bytes:
                 columns.extend(k for k in row if k not in columns)
             writer = csv.DictWriter(text, fieldnames=columns or ["none"])
             writer.writeheader()
-            writer.writerows({k: _cell(v) for k, v in row.items()} for row in rows)
+            writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
             archive.writestr(f"{name}.csv", text.getvalue())
     return buffer.getvalue()
 
