@@ -33,7 +33,12 @@ class SignForm(forms.Form):
     )
     postcode = PostcodeFormField(label=_("Postcode"))
     consent_email = forms.BooleanField(
-        label=CONSENT_WORDING[Channel.EMAIL], required=False
+        label=CONSENT_WORDING[Channel.EMAIL],
+        required=False,
+        help_text=_(
+            "We will email you a link to confirm; you join the supporters' club "
+            "when you press it."
+        ),
     )
     consent_post = forms.BooleanField(
         label=CONSENT_WORDING[Channel.POST], required=False

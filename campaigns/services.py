@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -33,6 +34,9 @@ from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record
 from partyhub.comms.models import Channel, Method
 from partyhub.comms.reminders import reminder_cancel, reminder_schedule
+from partyhub.ratelimit import hourly_allowance_take
+from supporters.models import Supporter
+from supporters.signup import supporter_signup
 
 LONDON = ZoneInfo("Europe/London")
 REMINDER_SESSION_DAY_BEFORE = "campaigns.session_day_before"
@@ -245,11 +249,31 @@ CONSENT_WORDING = {
 }
 
 
+PETITION_SIGNATURES_PER_IP_PER_HOUR = 30
+
+
+def petition_ip_allowance_take(*, ip: str) -> bool:
+    """Count a petition POST from `ip`; False once the hourly allowance is used up.
+    A street stall shares one phone hotspot, so the allowance is generous."""
+    limit = getattr(
+        settings,
+        "CAMPAIGNS_PETITION_SIGNATURES_PER_IP_PER_HOUR",
+        PETITION_SIGNATURES_PER_IP_PER_HOUR,
+    )
+    return hourly_allowance_take("campaigns:petition-ip", ip, limit)
+
+
 @transaction.atomic
 def petition_sign(*, petition: Petition, data: dict[str, Any]) -> Signature:
     """A signature from the public page. The signer becomes a Person in the
     petition's constituency — the same Person when the email is already known
-    there — and consent is recorded only for the boxes they ticked."""
+    there — and the signature counts at once.
+
+    Keeping in touch by email needs the address proved first: a ticked email box
+    starts the supporters' club double opt-in (supporters.signup), so the signer
+    becomes a supporter, with email consent, only when they confirm the link mailed
+    to them. A ticked post box is recorded now, as it needs no address proved.
+    """
     if petition.status != Petition.Status.OPEN:
         raise CampaignsError(_("This petition is not open for signatures."))
     person = person_for_public_form(
@@ -262,15 +286,30 @@ def petition_sign(*, petition: Petition, data: dict[str, Any]) -> Signature:
     signature, created = Signature.objects.get_or_create(
         petition=petition, person=person
     )
-    for channel, wording in CONSENT_WORDING.items():
-        if data.get(f"consent_{channel}"):
-            consent_record(
-                person=person,
-                channel=channel,
-                granted=True,
-                method=Method.PETITION,
-                wording=str(wording),
-            )
+    if data.get(f"consent_{Channel.POST}"):
+        consent_record(
+            person=person,
+            channel=Channel.POST,
+            granted=True,
+            method=Method.PETITION,
+            wording=str(CONSENT_WORDING[Channel.POST]),
+        )
+    if data.get(f"consent_{Channel.EMAIL}"):
+        supporter_signup(
+            data={
+                "first_name": data["first_name"].strip(),
+                "last_name": data["last_name"].strip(),
+                "email": data["email"].strip(),
+                "postcode": data.get("postcode", ""),
+                "phone": "",
+                "offers": [],
+                "consents": {Channel.EMAIL.value: str(CONSENT_WORDING[Channel.EMAIL])},
+                "form_constituency": petition.constituency_id,
+                "source": Supporter.Source.PETITION.value,
+                "petition": petition.pk,
+            },
+            constituency=petition.constituency,
+        )
     if created:
         audit_log(actor=None, action="petition.sign", obj=signature)
     return signature

@@ -6,10 +6,13 @@ from __future__ import annotations
 import datetime
 import logging
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +21,7 @@ from campaigns.forms import SessionOutputForm, SignForm
 from campaigns.models import Petition, Session, SessionSignup, Team
 from campaigns.services import (
     CampaignsError,
+    petition_ip_allowance_take,
     petition_sign,
     session_output_record,
     session_signup,
@@ -39,6 +43,13 @@ _PUBLIC = (Petition.Status.OPEN, Petition.Status.CLOSED, Petition.Status.HANDED_
 def petition(request: HttpRequest, slug: str) -> HttpResponse:
     petition = get_object_or_404(Petition, slug=slug, status__in=_PUBLIC)
     if request.method == "POST":
+        if not petition_ip_allowance_take(ip=client_ip(request)):
+            return render(
+                request,
+                "campaigns/petition_too_many.html",
+                {"petition": petition},
+                status=429,
+            )
         form = SignForm(request.POST)
         if form.looks_like_a_bot():
             log.info("Petition signature treated as a bot: nothing stored")
@@ -49,7 +60,10 @@ def petition(request: HttpRequest, slug: str) -> HttpResponse:
             except CampaignsError as exc:
                 messages.error(request, exc.messages[0])
             else:
-                return redirect("campaigns:petition_thanks", slug=petition.slug)
+                thanks = reverse("campaigns:petition_thanks", args=[petition.slug])
+                if form.cleaned_data.get("consent_email"):
+                    thanks += "?confirm=1"
+                return redirect(thanks)
     else:
         form = SignForm()
     return render(
@@ -66,7 +80,20 @@ def petition(request: HttpRequest, slug: str) -> HttpResponse:
 
 def petition_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     petition = get_object_or_404(Petition, slug=slug, status__in=_PUBLIC)
-    return render(request, "campaigns/petition_thanks.html", {"petition": petition})
+    return render(
+        request,
+        "campaigns/petition_thanks.html",
+        {"petition": petition, "check_email": request.GET.get("confirm") == "1"},
+    )
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The visitor's address as allauth's rate limits see it (one proxy setting
+    for every limit in the site)."""
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return ""
 
 
 # --- "My teams" in the member portal ---------------------------------------------
