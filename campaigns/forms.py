@@ -95,3 +95,17 @@ class SessionOutputForm(forms.Form):
         )
         for field in ("leaflets", "doors", "calls", "posters", "contacts"):
             self.fields[field].widget.attrs["inputmode"] = "numeric"
+
+
+class PaperSignaturesForm(forms.Form):
+    """Lines typed or pasted from the stall's paper forms."""
+
+    lines = forms.CharField(
+        label=_("Signatures"),
+        widget=forms.Textarea(attrs={"rows": 15, "cols": 80}),
+        help_text=_(
+            "One signer a line: name, postcode, email (optional), email box, post "
+            "box. Put y in a box column only if the box was ticked on the paper "
+            "form. Example: Ada Lovelace, B8 1AA, ada@example.org, y,"
+        ),
+    )

@@ -4,9 +4,14 @@ rule); import them from here."""
 from campaigns.services.common import LONDON, CampaignsError
 from campaigns.services.petitions import (
     CONSENT_WORDING,
+    PAPER_MAX_ROWS,
     PETITION_SIGNATURES_PER_IP_PER_HOUR,
+    PaperReport,
+    PaperRow,
+    paper_signatures_read,
     petition_export,
     petition_ip_allowance_take,
+    petition_paper_signatures_add,
     petition_sign,
 )
 from campaigns.services.teams import (
@@ -31,16 +36,21 @@ from campaigns.services.teams import (
 __all__ = [
     "CONSENT_WORDING",
     "LONDON",
+    "PAPER_MAX_ROWS",
     "PETITION_SIGNATURES_PER_IP_PER_HOUR",
     "REMINDER_SESSION_DAY_BEFORE",
     "ROTA_EPOCH",
     "ROTA_WEEKS_AHEAD",
     "CampaignsError",
+    "PaperReport",
+    "PaperRow",
     "Progress",
     "campaign_progress",
     "is_team_lead",
+    "paper_signatures_read",
     "petition_export",
     "petition_ip_allowance_take",
+    "petition_paper_signatures_add",
     "petition_sign",
     "rota_dates",
     "session_output_record",

@@ -3,9 +3,14 @@ paper signatures entered in bulk, and the hand-in export."""
 
 from __future__ import annotations
 
+import csv
+import io
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +20,8 @@ from campaigns.models import (
     Signature,
 )
 from campaigns.services.common import CampaignsError
+from members.models import Person
+from members.postcodes import normalise_postcode
 from members.services import person_for_public_form
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record
@@ -118,3 +125,174 @@ def petition_export(*, petition: Petition, actor: Any) -> list[tuple[str, str]]:
         row_count=len(rows),
     )
     return rows
+
+
+# --- paper signatures, entered in bulk ----------------------------------------------
+
+PAPER_MAX_ROWS = 1000
+_TICKED = {"y", "yes", "x", "1", "true", "ticked", "✓", "✔"}
+_PAPER_CHANNELS = (Channel.EMAIL, Channel.POST)
+
+
+@dataclass
+class PaperRow:
+    line: int
+    first_name: str
+    last_name: str
+    postcode: str
+    email: str = ""
+    consents: tuple[str, ...] = ()
+
+
+@dataclass
+class PaperReport:
+    rows: list[PaperRow] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    added: int = 0
+    already: int = 0
+    applied: bool = False
+
+
+def _paper_row(line: int, cells: list[str]) -> PaperRow | str:
+    """One pasted line as a row, or the message saying what is wrong with it."""
+    cells = [c.strip() for c in cells] + [""] * 5
+    name, postcode, email, email_box, post_box = cells[:5]
+    words = name.split()
+    if len(words) < 2:
+        return _("Give a first name and a last name.")
+    try:
+        postcode = normalise_postcode(postcode)
+    except ValidationError:
+        return _("“%(postcode)s” is not a full UK postcode.") % {"postcode": postcode}
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            return _("“%(email)s” is not an email address.") % {"email": email}
+    consents = tuple(
+        channel
+        for channel, box in zip(_PAPER_CHANNELS, (email_box, post_box), strict=True)
+        if box.lower() in _TICKED
+    )
+    if Channel.EMAIL in consents and not email:
+        return _("The email box is ticked but there is no email address.")
+    return PaperRow(
+        line=line,
+        first_name=" ".join(words[:-1]),
+        last_name=words[-1],
+        postcode=postcode,
+        email=email,
+        consents=consents,
+    )
+
+
+def paper_signatures_read(text: str) -> PaperReport:
+    """Check pasted lines — name, postcode, email (optional), email box, post box
+    (ticked: y, yes, x or 1) — without changing anything."""
+    report = PaperReport()
+    seen: dict[Any, int] = {}
+    lines = list(csv.reader(io.StringIO(text.strip())))
+    if lines and lines[0] and lines[0][0].strip().lower() == "name":
+        lines[0] = []  # a header row copied from the spreadsheet
+    for number, cells in enumerate(lines, start=1):
+        if not any(c.strip() for c in cells):
+            continue
+        row = _paper_row(number, cells)
+        if isinstance(row, str):
+            report.errors.append((number, row))
+            continue
+        key = row.email.lower() or (
+            row.first_name.lower(),
+            row.last_name.lower(),
+            row.postcode,
+        )
+        if key in seen:
+            report.errors.append(
+                (number, _("The same signer as line %(line)s.") % {"line": seen[key]})
+            )
+            continue
+        seen[key] = number
+        report.rows.append(row)
+    if not report.rows and not report.errors:
+        report.errors.append((0, _("Paste at least one line.")))
+    if len(report.rows) > PAPER_MAX_ROWS:
+        report.errors.append(
+            (0, _("At most %(n)s lines at a time.") % {"n": PAPER_MAX_ROWS})
+        )
+    return report
+
+
+def _paper_person(petition: Petition, row: PaperRow) -> Person:
+    if row.email:
+        return person_for_public_form(
+            email=row.email,
+            constituency_ids=[petition.constituency_id],
+            first_name=row.first_name,
+            last_name=row.last_name,
+            postcode=row.postcode,
+        )
+    # No email on the paper form: the same name at the same postcode is the same
+    # person (a stall visited twice), so they are not counted twice.
+    person = (
+        Person.objects.select_for_update()
+        .filter(
+            constituency_id=petition.constituency_id,
+            first_name__iexact=row.first_name,
+            last_name__iexact=row.last_name,
+            postcode=row.postcode,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if person is None:
+        person = Person.objects.create(
+            first_name=row.first_name,
+            last_name=row.last_name,
+            postcode=row.postcode,
+            constituency_id=petition.constituency_id,
+        )
+    return person
+
+
+@transaction.atomic
+def petition_paper_signatures_add(
+    *, petition: Petition, text: str, actor: Any
+) -> PaperReport:
+    """Add signatures collected on paper: every line or none. A line with a problem
+    stops the whole batch and is reported; a signer already on the petition counts
+    once. Consent is recorded only for the boxes ticked on the paper form."""
+    if petition.status != Petition.Status.OPEN:
+        raise CampaignsError(_("This petition is not open for signatures."))
+    report = paper_signatures_read(text)
+    if report.errors:
+        return report
+    for row in report.rows:
+        person = _paper_person(petition, row)
+        _signature, created = Signature.objects.get_or_create(
+            petition=petition,
+            person=person,
+            defaults={"source": Signature.Source.PAPER, "entered_by": actor},
+        )
+        if created:
+            report.added += 1
+        else:
+            report.already += 1
+        for channel in row.consents:
+            consent_record(
+                person=person,
+                channel=channel,
+                granted=True,
+                method=Method.PETITION,
+                wording=_("Ticked on a paper petition form: %(wording)s")
+                % {"wording": CONSENT_WORDING[channel]},
+                actor=actor,
+            )
+    report.applied = True
+    audit_log(
+        actor=actor,
+        action="petition.paper_signatures_add",
+        obj=petition,
+        row_count=report.added,
+        detail={"lines": len(report.rows), "already_signed": report.already},
+    )
+    return report
