@@ -37,6 +37,7 @@ from campaigns.services import (
     campaign_progress,
     petition_export,
     petition_paper_signatures_add,
+    team_invite,
 )
 from partyhub.admin_base import ScopedAdmin, ScopedInline, error_text
 from partyhub.scoping import constituency_ids
@@ -149,6 +150,33 @@ class TeamAdmin(ScopedAdmin):
     raw_id_fields = ("campaign",)
     exclude = ("leads",)
     inlines = [LeadInline, MembershipInline, SessionInline]
+    actions = ["send_signup_links"]
+
+    @admin.action(
+        description=_("Email team members their sign-up link (once each)"),
+        permissions=["change"],
+    )
+    def send_signup_links(self, request: HttpRequest, queryset) -> None:
+        # Only the officer's own people: another CLP mails its own members.
+        memberships = TeamMembership.objects.filter(team__in=queryset).select_related(
+            "team", "person"
+        )
+        ids = constituency_ids(request.user)
+        if ids is not None:
+            memberships = memberships.filter(person__constituency__in=ids)
+        count = 0
+        for membership in memberships:
+            team_invite(
+                team=membership.team, person=membership.person, actor=request.user
+            )
+            count += 1
+        self.message_user(
+            request,
+            _("Sign-up links for %(n)s team members (nobody is sent one twice).")
+            % {"n": count},
+            messages.SUCCESS,
+        )
+
     fieldsets = (
         (None, {"fields": ("name", "campaign", "constituencies", "area")}),
         (

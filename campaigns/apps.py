@@ -57,6 +57,16 @@ class CampaignsConfig(AppConfig):
                 requires_consent=False,
             )
         )
+        reminders.register(
+            reminders.ReminderKind(
+                kind=services.REMINDER_TEAM_INVITE,
+                subject=_invite_subject,
+                body=_invite_body,
+                reason=_invite_reason,
+                # About the team they were put on: a service message.
+                requires_consent=False,
+            )
+        )
 
 
 def _session_subject(reminder) -> str:
@@ -85,4 +95,35 @@ def _session_reason(reminder) -> str:
     return str(
         _("You are receiving this because you signed up for a session of %(team)s.")
         % {"team": reminder.about.session.team.name}
+    )
+
+
+def _invite_subject(reminder) -> str:
+    return str(_("You are on %(team)s") % {"team": reminder.about.team.name})
+
+
+def _invite_body(reminder) -> str:
+    from campaigns.services import signup_link_max_age, team_signup_url
+
+    team = reminder.about.team
+    return str(
+        _(
+            "Hello %(name)s,\n\nYou are on **%(team)s**. Sign up for the sessions "
+            "you can come to with this link — no password needed:\n\n%(url)s\n\n"
+            "The link is yours alone and works for %(days)s days. Please do not "
+            "forward it."
+        )
+        % {
+            "name": reminder.person.first_name,
+            "team": team.name,
+            "url": team_signup_url(team=team, person=reminder.person),
+            "days": max(1, signup_link_max_age() // 86400),
+        }
+    )
+
+
+def _invite_reason(reminder) -> str:
+    return str(
+        _("You are receiving this because you were put on the team %(team)s.")
+        % {"team": reminder.about.team.name}
     )

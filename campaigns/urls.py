@@ -9,6 +9,7 @@ urlpatterns = [
     path(
         "petitions/<slug:slug>/thanks/", views.petition_thanks, name="petition_thanks"
     ),
+    path("sessions/<str:token>/", views.link_sessions, name="link_sessions"),
     path("mine/", views.mine, name="mine"),
     path("mine/team/<int:pk>/join/", views.join, name="join"),
     path("mine/team/<int:pk>/leave/", views.leave, name="leave"),

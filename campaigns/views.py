@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns.forms import SessionOutputForm, SignForm
-from campaigns.models import Petition, Session, SessionSignup, Team
+from campaigns.models import Petition, Session, SessionSignup, Team, TeamMembership
 from campaigns.services import (
     CampaignsError,
     petition_ip_allowance_take,
@@ -28,11 +28,13 @@ from campaigns.services import (
     session_signup_cancel,
     team_join,
     team_leave,
+    team_membership_from_token,
     teams_joinable,
 )
 from members.models import Person
 from members.portal.sections import sections
 from members.portal.views import portal_view
+from partyhub.links import LinkExpired, LinkInvalid
 
 log = logging.getLogger(__name__)
 
@@ -244,4 +246,59 @@ def session_record(request: HttpRequest, person: Person, pk: int) -> HttpRespons
         request,
         "campaigns/session_record.html",
         {"person": person, "sections": sections(), "session": session, "form": form},
+    )
+
+
+# --- sessions from a signed link (no login) -------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def link_sessions(request: HttpRequest, token: str) -> HttpResponse:
+    """The team's next sessions for the one person the link was made for."""
+    try:
+        membership = team_membership_from_token(token)
+    except LinkExpired:
+        return _bad_link(request, expired=True)
+    except (LinkInvalid, TeamMembership.DoesNotExist):
+        return _bad_link(request, expired=False)
+    team, person = membership.team, membership.person
+    upcoming = Session.objects.filter(
+        team=team, starts__gt=timezone.now(), status=Session.Status.PLANNED
+    ).order_by("starts")
+    if request.method == "POST":
+        session = get_object_or_404(upcoming, pk=request.POST.get("session") or 0)
+        if request.POST.get("cancel"):
+            session_signup_cancel(session=session, person=person, actor=None)
+            messages.success(request, _("You are no longer signed up."))
+        else:
+            try:
+                session_signup(session=session, person=person, actor=None)
+            except CampaignsError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Thank you: see you there."))
+        return redirect("campaigns:link_sessions", token=token)
+    signed_up = set(
+        SessionSignup.objects.filter(person=person, session__in=upcoming).values_list(
+            "session_id", flat=True
+        )
+    )
+    return render(
+        request,
+        "campaigns/link_sessions.html",
+        {
+            "team": team,
+            "person": person,
+            "sessions": upcoming[:12],
+            "signed_up": signed_up,
+        },
+    )
+
+
+def _bad_link(request: HttpRequest, *, expired: bool) -> HttpResponse:
+    return render(
+        request,
+        "campaigns/link_problem.html",
+        {"expired": expired},
+        status=410 if expired else 400,
     )

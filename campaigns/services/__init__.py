@@ -16,6 +16,7 @@ from campaigns.services.petitions import (
 )
 from campaigns.services.teams import (
     REMINDER_SESSION_DAY_BEFORE,
+    REMINDER_TEAM_INVITE,
     ROTA_EPOCH,
     ROTA_WEEKS_AHEAD,
     Progress,
@@ -27,9 +28,13 @@ from campaigns.services.teams import (
     session_signup_cancel,
     sessions_generate,
     sessions_generate_all,
+    signup_link_max_age,
     target_progress,
+    team_invite,
     team_join,
     team_leave,
+    team_membership_from_token,
+    team_signup_url,
     teams_joinable,
 )
 
@@ -39,6 +44,7 @@ __all__ = [
     "PAPER_MAX_ROWS",
     "PETITION_SIGNATURES_PER_IP_PER_HOUR",
     "REMINDER_SESSION_DAY_BEFORE",
+    "REMINDER_TEAM_INVITE",
     "ROTA_EPOCH",
     "ROTA_WEEKS_AHEAD",
     "CampaignsError",
@@ -58,8 +64,12 @@ __all__ = [
     "session_signup_cancel",
     "sessions_generate",
     "sessions_generate_all",
+    "signup_link_max_age",
     "target_progress",
+    "team_invite",
     "team_join",
     "team_leave",
+    "team_membership_from_token",
+    "team_signup_url",
     "teams_joinable",
 ]

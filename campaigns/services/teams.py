@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +30,7 @@ from campaigns.services.common import LONDON, CampaignsError
 from members.models import Person
 from partyhub.audit.services import audit_log
 from partyhub.comms.reminders import reminder_cancel, reminder_schedule
+from partyhub.links import make_token, read_token
 
 REMINDER_SESSION_DAY_BEFORE = "campaigns.session_day_before"
 
@@ -302,3 +305,49 @@ def session_signup_cancel(*, session: Session, person: Person, actor: Any) -> No
             session=session, person=person, session__starts__gt=timezone.now()
         )
     )
+
+
+# --- signing up for sessions from a signed link --------------------------------------
+
+SIGNUP_LINK_PURPOSE = "campaigns-team-signup"
+SIGNUP_LINK_MAX_AGE_SECONDS = 60 * 60 * 24 * 30
+REMINDER_TEAM_INVITE = "campaigns.team_invite"
+
+
+def signup_link_max_age() -> int:
+    return getattr(
+        settings, "CAMPAIGNS_SIGNUP_LINK_MAX_AGE_SECONDS", SIGNUP_LINK_MAX_AGE_SECONDS
+    )
+
+
+def team_signup_url(*, team: Team, person: Person) -> str:
+    """A link for one person on one team to sign up for its sessions without
+    logging in (a supporter on the team has no account)."""
+    token = make_token(SIGNUP_LINK_PURPOSE, person.pk, t=team.pk)
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "campaigns:link_sessions", args=[token]
+    )
+
+
+def team_membership_from_token(token: str) -> TeamMembership:
+    """The membership a sign-up link was made for. Raises LinkExpired or
+    LinkInvalid; TeamMembership.DoesNotExist once the person has left the team."""
+    payload = read_token(token, SIGNUP_LINK_PURPOSE, max_age=signup_link_max_age())
+    return TeamMembership.objects.select_related("team", "person").get(
+        team_id=payload.get("t"), person_id=payload["p"]
+    )
+
+
+@transaction.atomic
+def team_invite(*, team: Team, person: Person, actor: Any) -> TeamMembership:
+    """Put a member or supporter on the team and email them, once, a link to sign
+    up for its sessions."""
+    membership = team_join(team=team, person=person, actor=actor)
+    reminder_schedule(
+        kind=REMINDER_TEAM_INVITE,
+        person=person,
+        due_at=timezone.now(),
+        about=membership,
+        key=f"{REMINDER_TEAM_INVITE}:{membership.pk}",
+    )
+    return membership
