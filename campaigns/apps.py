@@ -22,6 +22,15 @@ class CampaignsConfig(AppConfig):
                 order=45,
             )
         )
+        register_section(
+            PortalSection(
+                "calls",
+                _("Phone banking"),
+                "campaigns:call_lists",
+                _("Ring a few people for a campaign from your phone."),
+                order=46,
+            )
+        )
         # What campaigning holds about a person, in their data export.
         from partyhub.privacy import register_model_section
 

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.models import CallOutcome
 from campaigns.services import CONSENT_WORDING
 from members.models import Person
 from members.postcodes import PostcodeFormField
@@ -108,4 +109,20 @@ class PaperSignaturesForm(forms.Form):
             "box. Put y in a box column only if the box was ticked on the paper "
             "form. Example: Ada Lovelace, B8 1AA, ada@example.org, y,"
         ),
+    )
+
+
+class CallOutcomeForm(forms.Form):
+    """What happened on one call, on the caller's phone."""
+
+    outcome = forms.ChoiceField(
+        label=_("What happened?"),
+        choices=CallOutcome.choices,
+        widget=forms.RadioSelect,
+    )
+    notes = forms.CharField(
+        label=_("Notes (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from campaigns import views
+from campaigns.views import phonebank
 
 app_name = "campaigns"
 
@@ -16,4 +17,8 @@ urlpatterns = [
     path("mine/team/<int:pk>/contacts/", views.team_contacts, name="team_contacts"),
     path("mine/session/<int:pk>/signup/", views.signup, name="signup"),
     path("mine/session/<int:pk>/record/", views.session_record, name="record"),
+    path("calls/", phonebank.call_lists, name="call_lists"),
+    path("calls/<int:pk>/", phonebank.call_list, name="call_list"),
+    path("calls/<int:pk>/reserve/", phonebank.call_reserve, name="call_reserve"),
+    path("calls/entry/<int:pk>/", phonebank.call_outcome, name="call_outcome"),
 ]

@@ -13,8 +13,12 @@ from campaigns.models.campaigns import (
     TeamMembership,
     Weekday,
 )
+from campaigns.models.phonebank import CallList, CallListEntry, CallOutcome
 
 __all__ = [
+    "CallList",
+    "CallListEntry",
+    "CallOutcome",
     "Campaign",
     "Measure",
     "Petition",

@@ -14,6 +14,19 @@ from campaigns.services.petitions import (
     petition_paper_signatures_add,
     petition_sign,
 )
+from campaigns.services.phonebank import (
+    CALLS_RESERVED_AT_ONCE,
+    asked_not_to_be_called,
+    call_list_build,
+    call_list_progress,
+    call_lists_for_caller,
+    call_outcome_record,
+    callable_people,
+    calls_release,
+    calls_reserve,
+    calls_reserved,
+    may_call,
+)
 from campaigns.services.teams import (
     REMINDER_SESSION_DAY_BEFORE,
     REMINDER_TEAM_INVITE,
@@ -39,6 +52,17 @@ from campaigns.services.teams import (
 )
 
 __all__ = [
+    "CALLS_RESERVED_AT_ONCE",
+    "asked_not_to_be_called",
+    "call_list_build",
+    "call_list_progress",
+    "call_lists_for_caller",
+    "call_outcome_record",
+    "callable_people",
+    "calls_release",
+    "calls_reserve",
+    "calls_reserved",
+    "may_call",
     "CONSENT_WORDING",
     "LONDON",
     "PAPER_MAX_ROWS",
