@@ -24,6 +24,18 @@ class CampaignsConfig(AppConfig):
         )
         register_section(
             PortalSection(
+                "street",
+                _("Report a problem"),
+                "campaigns:street_reports",
+                _(
+                    "Anti-social behaviour, dumped rubbish, abandoned cars, broken "
+                    "lights: we pass it to your ward councillor."
+                ),
+                order=47,
+            )
+        )
+        register_section(
+            PortalSection(
                 "calls",
                 _("Phone banking"),
                 "campaigns:call_lists",
@@ -65,6 +77,17 @@ class CampaignsConfig(AppConfig):
                 # They signed up for this session: a service message, not marketing.
                 requires_consent=False,
             )
+        )
+        from campaigns import streetwatch_mail
+        from partyhub.comms.rendering import register_personaliser
+
+        streetwatch_mail.register()
+        register_personaliser(services.street_report_personaliser)
+        register_model_section(
+            "street_reports",
+            "campaigns.StreetReport",
+            fields=["category", "location", "description", "status", "created"],
+            person_field="reporter",
         )
         reminders.register(
             reminders.ReminderKind(

@@ -9,8 +9,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import CallOutcome
-from campaigns.services import CONSENT_WORDING
+from campaigns.models import CallOutcome, StreetReport
+from campaigns.services import CONSENT_WORDING, CampaignsError, street_photo_clean
 from members.models import Person
 from members.postcodes import PostcodeFormField
 from partyhub.comms.models import Channel
@@ -126,3 +126,70 @@ class CallOutcomeForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class StreetReportForm(forms.Form):
+    """A problem in the street, from a phone: what, where, and a photo if they can."""
+
+    category = forms.ChoiceField(
+        label=_("What is the problem?"),
+        choices=StreetReport.Category.choices,
+        widget=forms.RadioSelect,
+    )
+    description = forms.CharField(
+        label=_("Tell us about it"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    location = forms.CharField(
+        label=_("Where is it?"),
+        max_length=200,
+        help_text=_("A street, a landmark, a house number: enough to find it."),
+    )
+    postcode = PostcodeFormField(
+        label=_("Nearest postcode"),
+        help_text=_("So we know whose ward it is."),
+    )
+    latitude = forms.DecimalField(
+        label=_("Latitude (optional)"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-90,
+        max_value=90,
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude (optional)"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+    )
+    photo = forms.FileField(
+        label=_("Photo (optional)"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, up to 8 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp"}
+        ),
+    )
+
+    def clean_photo(self) -> Any:
+        upload = self.cleaned_data.get("photo")
+        if not upload:
+            return None
+        try:
+            street_photo_clean(upload)
+        except CampaignsError as exc:
+            raise forms.ValidationError(exc.messages[0]) from exc
+        upload.seek(0)
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            self.add_error(
+                "longitude", _("Give both latitude and longitude, or neither.")
+            )
+        return data

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from campaigns import views
-from campaigns.views import phonebank
+from campaigns.views import phonebank, streetwatch
 
 app_name = "campaigns"
 
@@ -17,6 +17,13 @@ urlpatterns = [
     path("mine/team/<int:pk>/contacts/", views.team_contacts, name="team_contacts"),
     path("mine/session/<int:pk>/signup/", views.signup, name="signup"),
     path("mine/session/<int:pk>/record/", views.session_record, name="record"),
+    path("report/", streetwatch.street_reports, name="street_reports"),
+    path(
+        "report/<str:token>/",
+        streetwatch.street_report_link,
+        name="street_report_link",
+    ),
+    path("report-photo/<str:token>/", streetwatch.street_photo, name="street_photo"),
     path("calls/", phonebank.call_lists, name="call_lists"),
     path("calls/<int:pk>/", phonebank.call_list, name="call_list"),
     path("calls/<int:pk>/reserve/", phonebank.call_reserve, name="call_reserve"),

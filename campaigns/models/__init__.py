@@ -14,6 +14,7 @@ from campaigns.models.campaigns import (
     Weekday,
 )
 from campaigns.models.phonebank import CallList, CallListEntry, CallOutcome
+from campaigns.models.streetwatch import StreetReport
 
 __all__ = [
     "CallList",
@@ -25,6 +26,7 @@ __all__ = [
     "Session",
     "SessionOutput",
     "SessionSignup",
+    "StreetReport",
     "Signature",
     "Target",
     "Team",

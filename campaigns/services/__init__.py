@@ -27,6 +27,22 @@ from campaigns.services.phonebank import (
     calls_reserved,
     may_call,
 )
+from campaigns.services.streetwatch import (
+    REMINDER_STREET_COUNCILLOR,
+    REMINDER_STREET_STATUS,
+    street_photo_clean,
+    street_photo_url,
+    street_report_allowance_take,
+    street_report_create,
+    street_report_for_photo_token,
+    street_report_forward,
+    street_report_personaliser,
+    street_report_resolve,
+    street_report_url,
+    street_reporter_from_token,
+    street_reports_by_ward,
+    ward_councillors,
+)
 from campaigns.services.teams import (
     REMINDER_SESSION_DAY_BEFORE,
     REMINDER_TEAM_INVITE,
@@ -52,6 +68,20 @@ from campaigns.services.teams import (
 )
 
 __all__ = [
+    "REMINDER_STREET_COUNCILLOR",
+    "REMINDER_STREET_STATUS",
+    "street_photo_clean",
+    "street_photo_url",
+    "street_report_allowance_take",
+    "street_report_create",
+    "street_report_for_photo_token",
+    "street_report_forward",
+    "street_report_personaliser",
+    "street_report_resolve",
+    "street_report_url",
+    "street_reporter_from_token",
+    "street_reports_by_ward",
+    "ward_councillors",
     "CALLS_RESERVED_AT_ONCE",
     "asked_not_to_be_called",
     "call_list_build",
