@@ -83,11 +83,18 @@ class CampaignsConfig(AppConfig):
 
         streetwatch_mail.register()
         register_personaliser(services.street_report_personaliser)
+        register_personaliser(services.survey_personaliser)
         register_model_section(
             "street_reports",
             "campaigns.StreetReport",
             fields=["category", "location", "description", "status", "created"],
             person_field="reporter",
+        )
+        register_model_section(
+            "survey_responses",
+            "campaigns.Response",
+            fields=[("survey", "survey.title"), "created"],
+            select_related=["survey"],
         )
         reminders.register(
             reminders.ReminderKind(

@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import CallOutcome, StreetReport
+from campaigns.models import CallOutcome, Question, StreetReport
 from campaigns.services import CONSENT_WORDING, CampaignsError, street_photo_clean
 from members.models import Person
 from members.postcodes import PostcodeFormField
@@ -193,3 +193,51 @@ class StreetReportForm(forms.Form):
                 "longitude", _("Give both latitude and longitude, or neither.")
             )
         return data
+
+
+class SurveyForm(forms.Form):
+    """A survey's questions as fields (q<id>), plus a postcode for the ward."""
+
+    def __init__(self, *args: Any, survey: Any, ask_postcode: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.survey = survey
+        Kind = Question.Kind
+        for question in survey.questions.all():
+            choices = [(o, o) for o in question.option_list]
+            name = f"q{question.pk}"
+            common = {"label": question.text, "required": question.required}
+            if question.kind == Kind.CHOICE:
+                field = forms.ChoiceField(
+                    choices=choices, widget=forms.RadioSelect, **common
+                )
+            elif question.kind == Kind.SCALE:
+                field = forms.ChoiceField(
+                    choices=choices,
+                    widget=forms.RadioSelect(attrs={"class": "ph-scale"}),
+                    help_text=_("1 is the lowest, 5 the highest."),
+                    **common,
+                )
+            elif question.kind == Kind.CHOICES:
+                field = forms.MultipleChoiceField(
+                    choices=choices, widget=forms.CheckboxSelectMultiple, **common
+                )
+            else:
+                field = forms.CharField(
+                    max_length=4000,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                    **common,
+                )
+            self.fields[name] = field
+        if ask_postcode:
+            self.fields["postcode"] = PostcodeFormField(
+                label=_("Your postcode (optional)"),
+                required=False,
+                help_text=_("So we can see what each area thinks."),
+            )
+
+    def answers(self) -> dict[int, Any]:
+        return {
+            int(name[1:]): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("q")
+        }

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from campaigns import views
-from campaigns.views import phonebank, streetwatch
+from campaigns.views import phonebank, streetwatch, surveys
 
 app_name = "campaigns"
 
@@ -11,6 +11,13 @@ urlpatterns = [
         "petitions/<slug:slug>/thanks/", views.petition_thanks, name="petition_thanks"
     ),
     path("sessions/<str:token>/", views.link_sessions, name="link_sessions"),
+    path("surveys/<slug:slug>/", surveys.survey, name="survey"),
+    path("surveys/<slug:slug>/thanks/", surveys.survey_thanks, name="survey_thanks"),
+    path(
+        "surveys/<slug:slug>/you/<str:token>/",
+        surveys.survey_link,
+        name="survey_link",
+    ),
     path("mine/", views.mine, name="mine"),
     path("mine/team/<int:pk>/join/", views.join, name="join"),
     path("mine/team/<int:pk>/leave/", views.leave, name="leave"),

@@ -261,7 +261,15 @@ grant_to_roles(
 
 # Campaigns (issue 8, continued): phone banking, street watch, surveys and local
 # case studies follow the same split as the campaigns above.
-_CAMPAIGNS_MORE = ("calllist", "calllistentry", "streetreport")
+_CAMPAIGNS_MORE = (
+    "calllist",
+    "calllistentry",
+    "streetreport",
+    "survey",
+    "question",
+    "response",
+    "answer",
+)
 grant_to_roles(Role.values, [f"campaigns.view_{m}" for m in _CAMPAIGNS_MORE])
 grant_to_roles(
     (

@@ -15,8 +15,13 @@ from campaigns.models.campaigns import (
 )
 from campaigns.models.phonebank import CallList, CallListEntry, CallOutcome
 from campaigns.models.streetwatch import StreetReport
+from campaigns.models.surveys import Answer, Question, Response, Survey
 
 __all__ = [
+    "Answer",
+    "Question",
+    "Response",
+    "Survey",
     "CallList",
     "CallListEntry",
     "CallOutcome",

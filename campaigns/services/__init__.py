@@ -43,6 +43,15 @@ from campaigns.services.streetwatch import (
     street_reports_by_ward,
     ward_councillors,
 )
+from campaigns.services.surveys import (
+    survey_already_answered,
+    survey_ip_allowance_take,
+    survey_person_from_token,
+    survey_personaliser,
+    survey_respond,
+    survey_results,
+    survey_url,
+)
 from campaigns.services.teams import (
     REMINDER_SESSION_DAY_BEFORE,
     REMINDER_TEAM_INVITE,
@@ -68,6 +77,13 @@ from campaigns.services.teams import (
 )
 
 __all__ = [
+    "survey_already_answered",
+    "survey_ip_allowance_take",
+    "survey_person_from_token",
+    "survey_personaliser",
+    "survey_respond",
+    "survey_results",
+    "survey_url",
     "REMINDER_STREET_COUNCILLOR",
     "REMINDER_STREET_STATUS",
     "street_photo_clean",

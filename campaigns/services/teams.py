@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from campaigns.models import (
     Campaign,
     Measure,
+    Response,
     Session,
     SessionOutput,
     SessionSignup,
@@ -217,6 +218,13 @@ def target_progress(target: Target) -> Progress:
         if target.ward_id:
             signatures = signatures.filter(person__ward_id=target.ward_id)
         done = signatures.count()
+    elif target.measure == Measure.SURVEY_RESPONSES:
+        responses = Response.objects.filter(
+            survey__campaign=campaign, created__gte=since, created__lt=until
+        )
+        if target.ward_id:
+            responses = responses.filter(ward_id=target.ward_id)
+        done = responses.count()
     return Progress(target=target, done=done)
 
 
