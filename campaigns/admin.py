@@ -26,6 +26,7 @@ from campaigns.models import (
     CallList,
     CallOutcome,
     Campaign,
+    CaseStudy,
     Petition,
     Question,
     Session,
@@ -53,7 +54,13 @@ from campaigns.services import (
 from campaigns.services.surveys import CHART_WIDTH
 from campaigns.views.streetwatch import street_photo_response
 from members.models import Ward
-from partyhub.admin_base import ScopedAdmin, ScopedInline, error_text
+from partyhub.admin_base import (
+    OwnConstituencyInitialMixin,
+    ScopedAdmin,
+    ScopedInline,
+    error_text,
+)
+from partyhub.audit.services import audit_log
 from partyhub.scoping import constituency_ids
 
 
@@ -666,3 +673,43 @@ class SurveyAdmin(ScopedAdmin):
             "chart_width": CHART_WIDTH,
         }
         return TemplateResponse(request, "admin/campaigns/survey/results.html", context)
+
+
+@admin.register(CaseStudy)
+class CaseStudyAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
+    """The bank of local stories. Campaigners (officers who read but do not edit)
+    find only the stories whose people agreed to their use."""
+
+    list_display = ("title", "policy_area", "ward", "consent_given", "consent_date")
+    list_select_related = ("ward",)
+    list_filter = ("policy_area", "ward", "consent_given")
+    search_fields = ("title", "text", "policy_area", "ward__name")
+    fieldsets = (
+        (None, {"fields": ("constituency", "ward", "title", "policy_area", "text")}),
+        (
+            _("Consent of the people in it"),
+            {"fields": ("consent_given", "consent_given_by", "consent_date")},
+        ),
+    )
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not self.has_change_permission(request):
+            queryset = queryset.findable()
+        return queryset
+
+    def get_list_filter(self, request):
+        if not self.has_change_permission(request):
+            return ("policy_area", "ward")
+        return self.list_filter
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        audit_log(
+            actor=request.user,
+            action="case_study.change" if change else "case_study.add",
+            obj=obj,
+            detail={"consent_given": obj.consent_given},
+        )

@@ -269,6 +269,7 @@ _CAMPAIGNS_MORE = (
     "question",
     "response",
     "answer",
+    "casestudy",
 )
 grant_to_roles(Role.values, [f"campaigns.view_{m}" for m in _CAMPAIGNS_MORE])
 grant_to_roles(

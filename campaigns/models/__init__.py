@@ -13,6 +13,7 @@ from campaigns.models.campaigns import (
     TeamMembership,
     Weekday,
 )
+from campaigns.models.casestudies import CaseStudy
 from campaigns.models.phonebank import CallList, CallListEntry, CallOutcome
 from campaigns.models.streetwatch import StreetReport
 from campaigns.models.surveys import Answer, Question, Response, Survey
@@ -25,6 +26,7 @@ __all__ = [
     "CallList",
     "CallListEntry",
     "CallOutcome",
+    "CaseStudy",
     "Campaign",
     "Measure",
     "Petition",
