@@ -91,6 +91,18 @@ class CampaignsConfig(AppConfig):
             person_field="reporter",
         )
         register_model_section(
+            "phone_bank_calls",
+            "campaigns.CallListEntry",
+            fields=[
+                ("call_list", "call_list.name"),
+                "phone",
+                "outcome",
+                "notes",
+                "called_at",
+            ],
+            select_related=["call_list"],
+        )
+        register_model_section(
             "survey_responses",
             "campaigns.Response",
             fields=[("survey", "survey.title"), "created"],
@@ -114,18 +126,22 @@ def _session_subject(reminder) -> str:
 
 
 def _session_body(reminder) -> str:
+    from campaigns.services import team_signup_url
+
     session = reminder.about.session
     return str(
         _(
             "Hello %(name)s,\n\nA reminder that you are coming out with **%(team)s** "
             "on %(when)s, meeting at %(where)s. Thank you!\n\nIf you can no longer "
-            "come, you can say so under My teams in the member portal."
+            "come, you can say so under My teams in the member portal, or here: "
+            "%(url)s"
         )
         % {
             "name": reminder.person.first_name,
             "team": session.team.name,
             "when": formats.date_format(session.local_starts, "DATETIME_FORMAT"),
             "where": session.meeting_point or _("the usual meeting point"),
+            "url": team_signup_url(team=session.team, person=reminder.person),
         }
     )
 

@@ -152,3 +152,19 @@ def test_officer_action_sends_links_to_own_clp_people_only(
     assert response.status_code == 302
     _tick()
     assert [m.to for m in mailoutbox] == [["ours@example.org"]]
+
+
+def test_day_before_reminder_carries_the_link_to_cancel(
+    client, team, session, supporter, mailoutbox
+):
+    from campaigns.services import session_signup
+
+    team_join(team=team, person=supporter, actor=None)
+    session_signup(session=session, person=supporter, actor=None)
+    sending.reminders_queue_due(now=session.starts - datetime.timedelta(hours=12))
+    while ids := sending.deliveries_claim():
+        sending.deliveries_send(ids=ids)
+    assert len(mailoutbox) == 1
+    path = _link_path(mailoutbox[0])
+    client.post(path, {"session": session.pk, "cancel": "1"})
+    assert not SessionSignup.objects.exists()
