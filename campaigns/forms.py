@@ -103,6 +103,7 @@ class PaperSignaturesForm(forms.Form):
 
     lines = forms.CharField(
         label=_("Signatures"),
+        max_length=200_000,
         widget=forms.Textarea(attrs={"rows": 15, "cols": 80}),
         help_text=_(
             "One signer a line: name, postcode, email (optional), email box, post "
@@ -213,7 +214,7 @@ class SurveyForm(forms.Form):
             elif question.kind == Kind.SCALE:
                 field = forms.ChoiceField(
                     choices=choices,
-                    widget=forms.RadioSelect(attrs={"class": "ph-scale"}),
+                    widget=forms.RadioSelect,
                     help_text=_("1 is the lowest, 5 the highest."),
                     **common,
                 )
