@@ -10,7 +10,6 @@ from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
 )
-from partyhub.audit.services import audit_log
 
 
 @admin.register(CaseStudy)
@@ -42,12 +41,7 @@ class CaseStudyAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         return self.list_filter
 
     def save_model(self, request, obj, form, change):
+        # The audit entry is written by the scoped admin's log_addition/log_change.
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
-        audit_log(
-            actor=request.user,
-            action="case_study.change" if change else "case_study.add",
-            obj=obj,
-            detail={"consent_given": obj.consent_given},
-        )

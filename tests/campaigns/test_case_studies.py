@@ -86,7 +86,7 @@ def test_consent_needs_who_and_when(client, officer_a, clp_a):
     assert client.post(url, data).status_code == 302
     story = CaseStudy.objects.get()
     assert story.created_by == officer_a
-    assert AuditEntry.objects.filter(action="case_study.add").count() == 1
+    assert AuditEntry.objects.filter(action="casestudy.create").count() == 1
 
 
 def test_database_refuses_consent_without_a_record(clp_a):

@@ -2,12 +2,14 @@
 never ring the same person, "do not call" reaches the consent ledger and keeps
 people off future lists, progress by outcome in the admin."""
 
+import datetime
 import threading
 
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from campaigns.models import CallList, CallListEntry, CallOutcome
 from campaigns.services import (
@@ -235,3 +237,21 @@ def test_admin_shows_progress_by_outcome_scoped_without_n_plus_1(
     client.force_login(officer_b)
     other = client.get(reverse("admin:campaigns_calllist_change", args=[call_list.pk]))
     assert other.status_code == 404
+
+
+def test_a_lapsed_reservation_goes_back_to_the_pool(
+    clp_a, call_list, callers, officer_a
+):
+    _phone_people(clp_a, 1)
+    call_list_build(call_list=call_list, actor=officer_a)
+    (entry,) = calls_reserve(call_list=call_list, caller=callers[0])
+    assert calls_reserve(call_list=call_list, caller=callers[1]) == []
+    # The first caller walked away: their reservation lapses.
+    CallListEntry.objects.filter(pk=entry.pk).update(
+        reserved_until=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    (taken,) = calls_reserve(call_list=call_list, caller=callers[1])
+    assert taken.pk == entry.pk
+    with pytest.raises(CampaignsError):
+        call_outcome_record(entry=entry, caller=callers[0], outcome="answered")
+    call_outcome_record(entry=entry, caller=callers[1], outcome="answered")
