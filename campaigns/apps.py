@@ -22,6 +22,27 @@ class CampaignsConfig(AppConfig):
                 order=45,
             )
         )
+        register_section(
+            PortalSection(
+                "street",
+                _("Report a problem"),
+                "campaigns:street_reports",
+                _(
+                    "Anti-social behaviour, dumped rubbish, abandoned cars, broken "
+                    "lights: we pass it to your ward councillor."
+                ),
+                order=47,
+            )
+        )
+        register_section(
+            PortalSection(
+                "calls",
+                _("Phone banking"),
+                "campaigns:call_lists",
+                _("Ring a few people for a campaign from your phone."),
+                order=46,
+            )
+        )
         # What campaigning holds about a person, in their data export.
         from partyhub.privacy import register_model_section
 
@@ -57,6 +78,46 @@ class CampaignsConfig(AppConfig):
                 requires_consent=False,
             )
         )
+        from campaigns import streetwatch_mail
+        from partyhub.comms.rendering import register_personaliser
+
+        streetwatch_mail.register()
+        register_personaliser(services.street_report_personaliser)
+        register_personaliser(services.survey_personaliser)
+        register_model_section(
+            "street_reports",
+            "campaigns.StreetReport",
+            fields=["category", "location", "description", "status", "created"],
+            person_field="reporter",
+        )
+        register_model_section(
+            "phone_bank_calls",
+            "campaigns.CallListEntry",
+            fields=[
+                ("call_list", "call_list.name"),
+                "phone",
+                "outcome",
+                "notes",
+                "called_at",
+            ],
+            select_related=["call_list"],
+        )
+        register_model_section(
+            "survey_responses",
+            "campaigns.Response",
+            fields=[("survey", "survey.title"), "created"],
+            select_related=["survey"],
+        )
+        reminders.register(
+            reminders.ReminderKind(
+                kind=services.REMINDER_TEAM_INVITE,
+                subject=_invite_subject,
+                body=_invite_body,
+                reason=_invite_reason,
+                # About the team they were put on: a service message.
+                requires_consent=False,
+            )
+        )
 
 
 def _session_subject(reminder) -> str:
@@ -65,18 +126,22 @@ def _session_subject(reminder) -> str:
 
 
 def _session_body(reminder) -> str:
+    from campaigns.services import team_signup_url
+
     session = reminder.about.session
     return str(
         _(
             "Hello %(name)s,\n\nA reminder that you are coming out with **%(team)s** "
             "on %(when)s, meeting at %(where)s. Thank you!\n\nIf you can no longer "
-            "come, you can say so under My teams in the member portal."
+            "come, you can say so under My teams in the member portal, or here: "
+            "%(url)s"
         )
         % {
             "name": reminder.person.first_name,
             "team": session.team.name,
             "when": formats.date_format(session.local_starts, "DATETIME_FORMAT"),
             "where": session.meeting_point or _("the usual meeting point"),
+            "url": team_signup_url(team=session.team, person=reminder.person),
         }
     )
 
@@ -85,4 +150,35 @@ def _session_reason(reminder) -> str:
     return str(
         _("You are receiving this because you signed up for a session of %(team)s.")
         % {"team": reminder.about.session.team.name}
+    )
+
+
+def _invite_subject(reminder) -> str:
+    return str(_("You are on %(team)s") % {"team": reminder.about.team.name})
+
+
+def _invite_body(reminder) -> str:
+    from campaigns.services import signup_link_max_age, team_signup_url
+
+    team = reminder.about.team
+    return str(
+        _(
+            "Hello %(name)s,\n\nYou are on **%(team)s**. Sign up for the sessions "
+            "you can come to with this link — no password needed:\n\n%(url)s\n\n"
+            "The link is yours alone and works for %(days)s days. Please do not "
+            "forward it."
+        )
+        % {
+            "name": reminder.person.first_name,
+            "team": team.name,
+            "url": team_signup_url(team=team, person=reminder.person),
+            "days": max(1, signup_link_max_age() // 86400),
+        }
+    )
+
+
+def _invite_reason(reminder) -> str:
+    return str(
+        _("You are receiving this because you were put on the team %(team)s.")
+        % {"team": reminder.about.team.name}
     )

@@ -352,3 +352,31 @@ grant_to_roles(
         "members.change_mentorship",
     ],
 )
+
+
+# Campaigns (issue 8, continued): phone banking, street watch, surveys and local
+# case studies follow the same split as the campaigns above.
+_CAMPAIGNS_MORE = (
+    "calllist",
+    "calllistentry",
+    "streetreport",
+    "survey",
+    "question",
+    "response",
+    "answer",
+    "casestudy",
+)
+grant_to_roles(Role.values, [f"campaigns.view_{m}" for m in _CAMPAIGNS_MORE])
+grant_to_roles(
+    (
+        Role.CHAIR,
+        Role.SECRETARY,
+        Role.CAMPAIGN_COORDINATOR,
+        Role.VOLUNTEER_MANAGER,
+    ),
+    [
+        f"campaigns.{verb}_{m}"
+        for verb in ("add", "change", "delete")
+        for m in _CAMPAIGNS_MORE
+    ],
+)

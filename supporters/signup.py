@@ -205,6 +205,12 @@ def _find_person(email: str, constituency_id: int | None) -> Person | None:
     )
 
 
+_CONSENT_METHODS = {
+    Supporter.Source.PETITION: Method.PETITION,
+    Supporter.Source.EVENT: Method.EVENT,
+}
+
+
 @dataclass
 class Confirmation:
     supporter: Supporter
@@ -269,8 +275,14 @@ def supporter_confirm(
 
     supporter = Supporter.objects.filter(person=person).first()
     today = timezone.localdate()
+    # Other public forms (a petition) reuse this double opt-in and say where the
+    # signup came from; the consent ledger records that form as the method.
+    source = data.get("source") or Supporter.Source.FORM
+    if source not in Supporter.Source.values:
+        source = Supporter.Source.FORM
+    method = _CONSENT_METHODS.get(source, Method.SIGNUP_FORM)
     if supporter is None:
-        supporter = Supporter(person=person, source=Supporter.Source.FORM, joined=today)
+        supporter = Supporter(person=person, source=source, joined=today)
     elif supporter.status == Supporter.Status.LEFT or supporter.joined is None:
         supporter.joined, supporter.left = today, None
     supporter.status = Supporter.Status.CONFIRMED
@@ -298,7 +310,7 @@ def supporter_confirm(
             person=person,
             channel=channel,
             granted=True,
-            method=Method.SIGNUP_FORM,
+            method=method,
             wording=wording,
             at=now,
         )

@@ -1,7 +1,9 @@
 """Campaigns in the admin: scoped, cross-constituency teams show each CLP only its
 own people, progress bars, petition counts without N+1, the audited export."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.db import connection
@@ -198,3 +200,22 @@ def test_hand_in_export_is_names_and_postcodes_and_audited(
     ]
     entry = AuditEntry.objects.get(action="petition.export")
     assert (entry.actor, entry.row_count) == (officer_a, 2)
+
+
+def test_hand_in_export_neutralises_spreadsheet_formulas(client, officer_a, petition):
+    petition_sign(
+        petition=petition,
+        data={
+            "first_name": '=HYPERLINK("http://evil.example")',
+            "last_name": "Smith",
+            "email": "formula@example.org",
+            "postcode": "B8 1AA",
+        },
+    )
+    client.force_login(officer_a)
+    response = client.post(
+        reverse("admin:campaigns_petition_changelist"),
+        {"action": "export_for_hand_in", "_selected_action": [petition.pk]},
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1][1].startswith("'=HYPERLINK")

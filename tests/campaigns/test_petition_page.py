@@ -50,9 +50,12 @@ def test_signing_counts_once_and_records_ticked_consent(client, petition):
     assert Signature.objects.filter(petition=petition).count() == 1
     person = Person.objects.get(email__iexact="ada@example.org")
     assert person.postcode == "B8 1AA"
+    # Email consent waits for the confirmation link (tests/campaigns/test_petition_optin.py).
+    assert not ConsentEvent.objects.filter(person=person).exists()
+    client.post(url, _form(consent_post="on"))
     assert [
         (e.channel, e.method) for e in ConsentEvent.objects.filter(person=person)
-    ] == [(Channel.EMAIL, Method.PETITION)]
+    ] == [(Channel.POST, Method.PETITION)]
     page = client.get(url)
     assert "1 signature" in page.text
 

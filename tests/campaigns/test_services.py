@@ -17,6 +17,8 @@ from campaigns.services import (
 from members.models import Person
 from partyhub.audit.models import AuditEntry
 from partyhub.comms.models import Channel, ConsentEvent, Method
+from supporters.models import SignupRequest
+from supporters.signup import supporter_confirm
 from tests import factories
 
 
@@ -128,8 +130,22 @@ def test_same_email_in_another_constituency_is_a_different_person(petition, clp_
 
 def test_consent_only_for_ticked_boxes_with_exact_wording(petition):
     signature = petition_sign(
+        petition=petition, data=_signer(consent_email=False, consent_post=True)
+    )
+    events = ConsentEvent.objects.filter(person=signature.person)
+    assert [(e.channel, e.granted, e.method, e.wording) for e in events] == [
+        (Channel.POST, True, Method.PETITION, CONSENT_WORDING[Channel.POST])
+    ]
+
+
+def test_ticked_email_waits_for_confirmation_with_the_exact_wording(petition):
+    signature = petition_sign(
         petition=petition, data=_signer(consent_email=True, consent_post=False)
     )
+    assert not ConsentEvent.objects.filter(person=signature.person).exists()
+    request = SignupRequest.objects.get(email="ada@example.org")
+    assert request.data["consents"] == {"email": str(CONSENT_WORDING[Channel.EMAIL])}
+    supporter_confirm(signup_request=request)
     events = ConsentEvent.objects.filter(person=signature.person)
     assert [(e.channel, e.granted, e.method, e.wording) for e in events] == [
         (Channel.EMAIL, True, Method.PETITION, CONSENT_WORDING[Channel.EMAIL])

@@ -297,8 +297,24 @@ class Signature(models.Model):
     petition = models.ForeignKey(
         Petition, on_delete=models.CASCADE, related_name="signatures"
     )
+
+    class Source(models.TextChoices):
+        ONLINE = "online", _("Online")
+        PAPER = "paper", _("Paper form")
+
     person = models.ForeignKey(
         "members.Person", on_delete=models.CASCADE, related_name="petition_signatures"
+    )
+    source = models.CharField(
+        _("how signed"), max_length=8, choices=Source.choices, default=Source.ONLINE
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created = models.DateTimeField(auto_now_add=True)
 

@@ -1,5 +1,5 @@
-"""Writes and workflows for campaigns: the rota, session outputs, progress,
-petition signing and hand-in exports."""
+"""Campaigns, teams and their rota, sessions and sign-ups, and progress against
+targets."""
 
 from __future__ import annotations
 
@@ -8,17 +8,17 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from campaigns.models import (
     Campaign,
     Measure,
-    Petition,
+    Response,
     Session,
     SessionOutput,
     SessionSignup,
@@ -27,19 +27,13 @@ from campaigns.models import (
     Team,
     TeamMembership,
 )
+from campaigns.services.common import LONDON, CampaignsError
 from members.models import Person
-from members.services import person_for_public_form
 from partyhub.audit.services import audit_log
-from partyhub.comms.consent import consent_record
-from partyhub.comms.models import Channel, Method
 from partyhub.comms.reminders import reminder_cancel, reminder_schedule
+from partyhub.links import make_token, read_token
 
-LONDON = ZoneInfo("Europe/London")
 REMINDER_SESSION_DAY_BEFORE = "campaigns.session_day_before"
-
-
-class CampaignsError(ValidationError):
-    """A domain error a person can read: nothing was changed."""
 
 
 # --- the rota -------------------------------------------------------------------
@@ -224,73 +218,18 @@ def target_progress(target: Target) -> Progress:
         if target.ward_id:
             signatures = signatures.filter(person__ward_id=target.ward_id)
         done = signatures.count()
+    elif target.measure == Measure.SURVEY_RESPONSES:
+        responses = Response.objects.filter(
+            survey__campaign=campaign, created__gte=since, created__lt=until
+        )
+        if target.ward_id:
+            responses = responses.filter(ward_id=target.ward_id)
+        done = responses.count()
     return Progress(target=target, done=done)
 
 
 def campaign_progress(campaign: Campaign) -> list[Progress]:
     return [target_progress(t) for t in campaign.targets.all()]
-
-
-# --- petitions ------------------------------------------------------------------
-
-# The exact words beside each box on the petition form; the consent ledger keeps
-# them, as the ICO expects a record of what the person agreed to.
-CONSENT_WORDING = {
-    Channel.EMAIL: gettext_lazy(
-        "Yes, email me about this campaign and other news from the local party."
-    ),
-    Channel.POST: gettext_lazy(
-        "Yes, write to me about this campaign and other news from the local party."
-    ),
-}
-
-
-@transaction.atomic
-def petition_sign(*, petition: Petition, data: dict[str, Any]) -> Signature:
-    """A signature from the public page. The signer becomes a Person in the
-    petition's constituency — the same Person when the email is already known
-    there — and consent is recorded only for the boxes they ticked."""
-    if petition.status != Petition.Status.OPEN:
-        raise CampaignsError(_("This petition is not open for signatures."))
-    person = person_for_public_form(
-        email=data["email"],
-        constituency_ids=[petition.constituency_id],
-        first_name=data["first_name"],
-        last_name=data["last_name"],
-        postcode=data.get("postcode", ""),
-    )
-    signature, created = Signature.objects.get_or_create(
-        petition=petition, person=person
-    )
-    for channel, wording in CONSENT_WORDING.items():
-        if data.get(f"consent_{channel}"):
-            consent_record(
-                person=person,
-                channel=channel,
-                granted=True,
-                method=Method.PETITION,
-                wording=str(wording),
-            )
-    if created:
-        audit_log(actor=None, action="petition.sign", obj=signature)
-    return signature
-
-
-def petition_export(*, petition: Petition, actor: Any) -> list[tuple[str, str]]:
-    """Names and postcodes for handing the petition in — nothing else leaves."""
-    rows = [
-        (f"{first} {last}".strip(), postcode)
-        for first, last, postcode in petition.signatures.order_by(
-            "created"
-        ).values_list("person__first_name", "person__last_name", "person__postcode")
-    ]
-    audit_log(
-        actor=actor,
-        action="petition.export",
-        obj=petition,
-        row_count=len(rows),
-    )
-    return rows
 
 
 # --- teams from the portal ------------------------------------------------------
@@ -374,3 +313,49 @@ def session_signup_cancel(*, session: Session, person: Person, actor: Any) -> No
             session=session, person=person, session__starts__gt=timezone.now()
         )
     )
+
+
+# --- signing up for sessions from a signed link --------------------------------------
+
+SIGNUP_LINK_PURPOSE = "campaigns-team-signup"
+SIGNUP_LINK_MAX_AGE_SECONDS = 60 * 60 * 24 * 30
+REMINDER_TEAM_INVITE = "campaigns.team_invite"
+
+
+def signup_link_max_age() -> int:
+    return getattr(
+        settings, "CAMPAIGNS_SIGNUP_LINK_MAX_AGE_SECONDS", SIGNUP_LINK_MAX_AGE_SECONDS
+    )
+
+
+def team_signup_url(*, team: Team, person: Person) -> str:
+    """A link for one person on one team to sign up for its sessions without
+    logging in (a supporter on the team has no account)."""
+    token = make_token(SIGNUP_LINK_PURPOSE, person.pk, t=team.pk)
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "campaigns:link_sessions", args=[token]
+    )
+
+
+def team_membership_from_token(token: str) -> TeamMembership:
+    """The membership a sign-up link was made for. Raises LinkExpired or
+    LinkInvalid; TeamMembership.DoesNotExist once the person has left the team."""
+    payload = read_token(token, SIGNUP_LINK_PURPOSE, max_age=signup_link_max_age())
+    return TeamMembership.objects.select_related("team", "person").get(
+        team_id=payload.get("t"), person_id=payload["p"]
+    )
+
+
+@transaction.atomic
+def team_invite(*, team: Team, person: Person, actor: Any) -> TeamMembership:
+    """Put a member or supporter on the team and email them, once, a link to sign
+    up for its sessions."""
+    membership = team_join(team=team, person=person, actor=actor)
+    reminder_schedule(
+        kind=REMINDER_TEAM_INVITE,
+        person=person,
+        due_at=timezone.now(),
+        about=membership,
+        key=f"{REMINDER_TEAM_INVITE}:{membership.pk}",
+    )
+    return membership

@@ -6,29 +6,35 @@ from __future__ import annotations
 import datetime
 import logging
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns.forms import SessionOutputForm, SignForm
-from campaigns.models import Petition, Session, SessionSignup, Team
+from campaigns.models import Petition, Session, SessionSignup, Team, TeamMembership
 from campaigns.services import (
     CampaignsError,
+    petition_ip_allowance_take,
     petition_sign,
     session_output_record,
     session_signup,
     session_signup_cancel,
     team_join,
     team_leave,
+    team_membership_from_token,
     teams_joinable,
 )
 from members.models import Person
 from members.portal.sections import sections
 from members.portal.views import portal_view
+from partyhub.links import LinkExpired, LinkInvalid
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +45,13 @@ _PUBLIC = (Petition.Status.OPEN, Petition.Status.CLOSED, Petition.Status.HANDED_
 def petition(request: HttpRequest, slug: str) -> HttpResponse:
     petition = get_object_or_404(Petition, slug=slug, status__in=_PUBLIC)
     if request.method == "POST":
+        if not petition_ip_allowance_take(ip=client_ip(request)):
+            return render(
+                request,
+                "campaigns/petition_too_many.html",
+                {"petition": petition},
+                status=429,
+            )
         form = SignForm(request.POST)
         if form.looks_like_a_bot():
             log.info("Petition signature treated as a bot: nothing stored")
@@ -49,7 +62,10 @@ def petition(request: HttpRequest, slug: str) -> HttpResponse:
             except CampaignsError as exc:
                 messages.error(request, exc.messages[0])
             else:
-                return redirect("campaigns:petition_thanks", slug=petition.slug)
+                thanks = reverse("campaigns:petition_thanks", args=[petition.slug])
+                if form.cleaned_data.get("consent_email"):
+                    thanks += "?confirm=1"
+                return redirect(thanks)
     else:
         form = SignForm()
     return render(
@@ -66,7 +82,20 @@ def petition(request: HttpRequest, slug: str) -> HttpResponse:
 
 def petition_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     petition = get_object_or_404(Petition, slug=slug, status__in=_PUBLIC)
-    return render(request, "campaigns/petition_thanks.html", {"petition": petition})
+    return render(
+        request,
+        "campaigns/petition_thanks.html",
+        {"petition": petition, "check_email": request.GET.get("confirm") == "1"},
+    )
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The visitor's address as allauth's rate limits see it (one proxy setting
+    for every limit in the site)."""
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return ""
 
 
 # --- "My teams" in the member portal ---------------------------------------------
@@ -217,4 +246,59 @@ def session_record(request: HttpRequest, person: Person, pk: int) -> HttpRespons
         request,
         "campaigns/session_record.html",
         {"person": person, "sections": sections(), "session": session, "form": form},
+    )
+
+
+# --- sessions from a signed link (no login) -------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def link_sessions(request: HttpRequest, token: str) -> HttpResponse:
+    """The team's next sessions for the one person the link was made for."""
+    try:
+        membership = team_membership_from_token(token)
+    except LinkExpired:
+        return _bad_link(request, expired=True)
+    except (LinkInvalid, TeamMembership.DoesNotExist):
+        return _bad_link(request, expired=False)
+    team, person = membership.team, membership.person
+    upcoming = Session.objects.filter(
+        team=team, starts__gt=timezone.now(), status=Session.Status.PLANNED
+    ).order_by("starts")
+    if request.method == "POST":
+        session = get_object_or_404(upcoming, pk=request.POST.get("session") or 0)
+        if request.POST.get("cancel"):
+            session_signup_cancel(session=session, person=person, actor=None)
+            messages.success(request, _("You are no longer signed up."))
+        else:
+            try:
+                session_signup(session=session, person=person, actor=None)
+            except CampaignsError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Thank you: see you there."))
+        return redirect("campaigns:link_sessions", token=token)
+    signed_up = set(
+        SessionSignup.objects.filter(person=person, session__in=upcoming).values_list(
+            "session_id", flat=True
+        )
+    )
+    return render(
+        request,
+        "campaigns/link_sessions.html",
+        {
+            "team": team,
+            "person": person,
+            "sessions": upcoming[:12],
+            "signed_up": signed_up,
+        },
+    )
+
+
+def _bad_link(request: HttpRequest, *, expired: bool) -> HttpResponse:
+    return render(
+        request,
+        "campaigns/link_problem.html",
+        {"expired": expired},
+        status=410 if expired else 400,
     )

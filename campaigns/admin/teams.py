@@ -1,4 +1,4 @@
-"""Campaigns in the officers' admin: scoped like every other admin page.
+"""Campaigns, their targets and progress, teams and sessions in the admin.
 
 Campaigns and teams may span several constituencies. An officer sees such a record
 when one of its constituencies is theirs, but only their own CLP's people on it;
@@ -8,19 +8,17 @@ officer's form never offered.
 
 from __future__ import annotations
 
-import csv
 import datetime
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import (
     Campaign,
-    Petition,
     Session,
     SessionOutput,
     SessionSignup,
@@ -28,8 +26,14 @@ from campaigns.models import (
     Team,
     TeamMembership,
 )
-from campaigns.services import campaign_progress, petition_export
-from partyhub.admin_base import ScopedAdmin, ScopedInline
+from campaigns.services import (
+    campaign_progress,
+    team_invite,
+)
+from partyhub.admin_base import (
+    ScopedAdmin,
+    ScopedInline,
+)
 from partyhub.scoping import constituency_ids
 
 
@@ -140,6 +144,33 @@ class TeamAdmin(ScopedAdmin):
     raw_id_fields = ("campaign",)
     exclude = ("leads",)
     inlines = [LeadInline, MembershipInline, SessionInline]
+    actions = ["send_signup_links"]
+
+    @admin.action(
+        description=_("Email team members their sign-up link (once each)"),
+        permissions=["change"],
+    )
+    def send_signup_links(self, request: HttpRequest, queryset) -> None:
+        # Only the officer's own people: another CLP mails its own members.
+        memberships = TeamMembership.objects.filter(team__in=queryset).select_related(
+            "team", "person"
+        )
+        ids = constituency_ids(request.user)
+        if ids is not None:
+            memberships = memberships.filter(person__constituency__in=ids)
+        count = 0
+        for membership in memberships:
+            team_invite(
+                team=membership.team, person=membership.person, actor=request.user
+            )
+            count += 1
+        self.message_user(
+            request,
+            _("Sign-up links for %(n)s team members (nobody is sent one twice).")
+            % {"n": count},
+            messages.SUCCESS,
+        )
+
     fieldsets = (
         (None, {"fields": ("name", "campaign", "constituencies", "area")}),
         (
@@ -180,41 +211,3 @@ class SessionAdmin(ScopedAdmin):
     date_hierarchy = "starts"
     raw_id_fields = ("team",)
     inlines = [SignupInline, OutputInline]
-
-
-@admin.register(Petition)
-class PetitionAdmin(ScopedAdmin):
-    list_display = ("title", "constituency", "status", "signature_count", "target")
-    list_select_related = ("constituency",)
-    list_filter = ("status", "constituency")
-    search_fields = ("title",)
-    prepopulated_fields = {"slug": ("title",)}
-    raw_id_fields = ("campaign",)
-    actions = ["export_for_hand_in"]
-
-    def get_queryset(self, request):
-        # One query for the list, however many petitions: the count is annotated.
-        return super().get_queryset(request).annotate(_signatures=Count("signatures"))
-
-    @admin.display(description=_("signatures"), ordering="_signatures")
-    def signature_count(self, obj: Petition) -> int:
-        return obj._signatures
-
-    @admin.action(
-        description=_("Export for handing in (names and postcodes)"),
-        permissions=["change"],
-    )
-    def export_for_hand_in(self, request: HttpRequest, queryset) -> HttpResponse:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = (
-            f'attachment; filename="petition-signatures-{stamp}.csv"'
-        )
-        writer = csv.writer(response)
-        writer.writerow([_("Petition"), _("Name"), _("Postcode")])
-        for petition in queryset:
-            for name, postcode in petition_export(
-                petition=petition, actor=request.user
-            ):
-                writer.writerow([petition.title, name, postcode])
-        return response

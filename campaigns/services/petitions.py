@@ -1,0 +1,298 @@
+"""Petitions: signing online (with the supporters' double opt-in for email),
+paper signatures entered in bulk, and the hand-in export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from campaigns.models import (
+    Petition,
+    Signature,
+)
+from campaigns.services.common import CampaignsError
+from members.models import Person
+from members.postcodes import normalise_postcode
+from members.services import person_for_public_form
+from partyhub.audit.services import audit_log
+from partyhub.comms.consent import consent_record
+from partyhub.comms.models import Channel, Method
+from partyhub.ratelimit import hourly_allowance_take
+from supporters.models import Supporter
+from supporters.signup import supporter_signup
+
+# --- petitions ------------------------------------------------------------------
+
+# The exact words beside each box on the petition form; the consent ledger keeps
+# them, as the ICO expects a record of what the person agreed to.
+CONSENT_WORDING = {
+    Channel.EMAIL: gettext_lazy(
+        "Yes, email me about this campaign and other news from the local party."
+    ),
+    Channel.POST: gettext_lazy(
+        "Yes, write to me about this campaign and other news from the local party."
+    ),
+}
+
+
+PETITION_SIGNATURES_PER_IP_PER_HOUR = 30
+
+
+def petition_ip_allowance_take(*, ip: str) -> bool:
+    """Count a petition POST from `ip`; False once the hourly allowance is used up.
+    A street stall shares one phone hotspot, so the allowance is generous."""
+    limit = getattr(
+        settings,
+        "CAMPAIGNS_PETITION_SIGNATURES_PER_IP_PER_HOUR",
+        PETITION_SIGNATURES_PER_IP_PER_HOUR,
+    )
+    return hourly_allowance_take("campaigns:petition-ip", ip, limit)
+
+
+@transaction.atomic
+def petition_sign(*, petition: Petition, data: dict[str, Any]) -> Signature:
+    """A signature from the public page. The signer becomes a Person in the
+    petition's constituency — the same Person when the email is already known
+    there — and the signature counts at once.
+
+    Keeping in touch by email needs the address proved first: a ticked email box
+    starts the supporters' club double opt-in (supporters.signup), so the signer
+    becomes a supporter, with email consent, only when they confirm the link mailed
+    to them. A ticked post box is recorded now, as it needs no address proved.
+    """
+    if petition.status != Petition.Status.OPEN:
+        raise CampaignsError(_("This petition is not open for signatures."))
+    person = person_for_public_form(
+        email=data["email"],
+        constituency_ids=[petition.constituency_id],
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        postcode=data.get("postcode", ""),
+    )
+    signature, created = Signature.objects.get_or_create(
+        petition=petition, person=person
+    )
+    if data.get(f"consent_{Channel.POST}"):
+        consent_record(
+            person=person,
+            channel=Channel.POST,
+            granted=True,
+            method=Method.PETITION,
+            wording=str(CONSENT_WORDING[Channel.POST]),
+        )
+    if data.get(f"consent_{Channel.EMAIL}"):
+        supporter_signup(
+            data={
+                "first_name": data["first_name"].strip(),
+                "last_name": data["last_name"].strip(),
+                "email": data["email"].strip(),
+                "postcode": data.get("postcode", ""),
+                "phone": "",
+                "offers": [],
+                "consents": {Channel.EMAIL.value: str(CONSENT_WORDING[Channel.EMAIL])},
+                "form_constituency": petition.constituency_id,
+                "source": Supporter.Source.PETITION.value,
+                "petition": petition.pk,
+            },
+            constituency=petition.constituency,
+        )
+    if created:
+        audit_log(actor=None, action="petition.sign", obj=signature)
+    return signature
+
+
+def petition_export(*, petition: Petition, actor: Any) -> list[tuple[str, str]]:
+    """Names and postcodes for handing the petition in — nothing else leaves."""
+    rows = [
+        (f"{first} {last}".strip(), postcode)
+        for first, last, postcode in petition.signatures.order_by(
+            "created"
+        ).values_list("person__first_name", "person__last_name", "person__postcode")
+    ]
+    audit_log(
+        actor=actor,
+        action="petition.export",
+        obj=petition,
+        row_count=len(rows),
+    )
+    return rows
+
+
+# --- paper signatures, entered in bulk ----------------------------------------------
+
+PAPER_MAX_ROWS = 1000
+_TICKED = {"y", "yes", "x", "1", "true", "ticked", "✓", "✔"}
+_PAPER_CHANNELS = (Channel.EMAIL, Channel.POST)
+
+
+@dataclass
+class PaperRow:
+    line: int
+    first_name: str
+    last_name: str
+    postcode: str
+    email: str = ""
+    consents: tuple[str, ...] = ()
+
+
+@dataclass
+class PaperReport:
+    rows: list[PaperRow] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    added: int = 0
+    already: int = 0
+    applied: bool = False
+
+
+def _paper_row(line: int, cells: list[str]) -> PaperRow | str:
+    """One pasted line as a row, or the message saying what is wrong with it."""
+    cells = [c.strip() for c in cells] + [""] * 5
+    name, postcode, email, email_box, post_box = cells[:5]
+    words = name.split()
+    if len(words) < 2:
+        return _("Give a first name and a last name.")
+    try:
+        postcode = normalise_postcode(postcode)
+    except ValidationError:
+        return _("“%(postcode)s” is not a full UK postcode.") % {"postcode": postcode}
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            return _("“%(email)s” is not an email address.") % {"email": email}
+    consents = tuple(
+        channel
+        for channel, box in zip(_PAPER_CHANNELS, (email_box, post_box), strict=True)
+        if box.lower() in _TICKED
+    )
+    if Channel.EMAIL in consents and not email:
+        return _("The email box is ticked but there is no email address.")
+    return PaperRow(
+        line=line,
+        first_name=" ".join(words[:-1]),
+        last_name=words[-1],
+        postcode=postcode,
+        email=email,
+        consents=consents,
+    )
+
+
+def paper_signatures_read(text: str) -> PaperReport:
+    """Check pasted lines — name, postcode, email (optional), email box, post box
+    (ticked: y, yes, x or 1) — without changing anything."""
+    report = PaperReport()
+    seen: dict[Any, int] = {}
+    lines = list(csv.reader(io.StringIO(text.strip())))
+    if lines and lines[0] and lines[0][0].strip().lower() == "name":
+        lines[0] = []  # a header row copied from the spreadsheet
+    for number, cells in enumerate(lines, start=1):
+        if not any(c.strip() for c in cells):
+            continue
+        row = _paper_row(number, cells)
+        if isinstance(row, str):
+            report.errors.append((number, row))
+            continue
+        key = row.email.lower() or (
+            row.first_name.lower(),
+            row.last_name.lower(),
+            row.postcode,
+        )
+        if key in seen:
+            report.errors.append(
+                (number, _("The same signer as line %(line)s.") % {"line": seen[key]})
+            )
+            continue
+        seen[key] = number
+        report.rows.append(row)
+    if not report.rows and not report.errors:
+        report.errors.append((0, _("Paste at least one line.")))
+    if len(report.rows) > PAPER_MAX_ROWS:
+        report.errors.append(
+            (0, _("At most %(n)s lines at a time.") % {"n": PAPER_MAX_ROWS})
+        )
+    return report
+
+
+def _paper_person(petition: Petition, row: PaperRow) -> Person:
+    if row.email:
+        return person_for_public_form(
+            email=row.email,
+            constituency_ids=[petition.constituency_id],
+            first_name=row.first_name,
+            last_name=row.last_name,
+            postcode=row.postcode,
+        )
+    # No email on the paper form: the same name at the same postcode is the same
+    # person (a stall visited twice), so they are not counted twice.
+    person = (
+        Person.objects.select_for_update()
+        .filter(
+            constituency_id=petition.constituency_id,
+            first_name__iexact=row.first_name,
+            last_name__iexact=row.last_name,
+            postcode=row.postcode,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if person is None:
+        person = Person.objects.create(
+            first_name=row.first_name,
+            last_name=row.last_name,
+            postcode=row.postcode,
+            constituency_id=petition.constituency_id,
+        )
+    return person
+
+
+@transaction.atomic
+def petition_paper_signatures_add(
+    *, petition: Petition, text: str, actor: Any
+) -> PaperReport:
+    """Add signatures collected on paper: every line or none. A line with a problem
+    stops the whole batch and is reported; a signer already on the petition counts
+    once. Consent is recorded only for the boxes ticked on the paper form."""
+    if petition.status != Petition.Status.OPEN:
+        raise CampaignsError(_("This petition is not open for signatures."))
+    report = paper_signatures_read(text)
+    if report.errors:
+        return report
+    for row in report.rows:
+        person = _paper_person(petition, row)
+        _signature, created = Signature.objects.get_or_create(
+            petition=petition,
+            person=person,
+            defaults={"source": Signature.Source.PAPER, "entered_by": actor},
+        )
+        if created:
+            report.added += 1
+        else:
+            report.already += 1
+        for channel in row.consents:
+            consent_record(
+                person=person,
+                channel=channel,
+                granted=True,
+                method=Method.PETITION,
+                wording=_("Ticked on a paper petition form: %(wording)s")
+                % {"wording": CONSENT_WORDING[channel]},
+                actor=actor,
+            )
+    report.applied = True
+    audit_log(
+        actor=actor,
+        action="petition.paper_signatures_add",
+        obj=petition,
+        row_count=report.added,
+        detail={"lines": len(report.rows), "already_signed": report.already},
+    )
+    return report

@@ -1,0 +1,88 @@
+"""Answering a survey: the public form, or a personal link (no login) that ties
+the response to its person."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from campaigns.forms import SurveyForm
+from campaigns.models import Survey
+from campaigns.services import (
+    CampaignsError,
+    survey_already_answered,
+    survey_ip_allowance_take,
+    survey_person_from_token,
+    survey_respond,
+)
+from campaigns.views import client_ip
+from members.models import Person
+from partyhub.links import LinkExpired, LinkInvalid
+
+_VISIBLE = (Survey.Status.OPEN, Survey.Status.CLOSED)
+
+
+def _answer(request: HttpRequest, survey: Survey, person: Person | None):
+    already = survey_already_answered(survey=survey, person=person)
+    form = SurveyForm(request.POST or None, survey=survey, ask_postcode=person is None)
+    if request.method == "POST" and survey.status == Survey.Status.OPEN and not already:
+        if not survey_ip_allowance_take(ip=client_ip(request)):
+            return render(
+                request, "campaigns/survey.html",
+                {"survey": survey, "form": form, "too_many": True}, status=429,
+            )  # fmt: skip
+        if form.is_valid():
+            try:
+                survey_respond(
+                    survey=survey,
+                    answers=form.answers(),
+                    postcode=form.cleaned_data.get("postcode") or "",
+                    person=person,
+                )
+            except CampaignsError as exc:
+                form.add_error(None, " ".join(exc.messages))
+            else:
+                return redirect("campaigns:survey_thanks", slug=survey.slug)
+    return render(
+        request,
+        "campaigns/survey.html",
+        {
+            "survey": survey,
+            "form": form,
+            "person": person,
+            "already": already,
+            "is_open": survey.status == Survey.Status.OPEN,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def survey(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = get_object_or_404(
+        Survey, slug=slug, status__in=_VISIBLE, access=Survey.Access.PUBLIC
+    )
+    return _answer(request, survey, None)
+
+
+@require_http_methods(["GET", "POST"])
+def survey_link(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    survey = get_object_or_404(Survey, slug=slug, status__in=_VISIBLE)
+    try:
+        person = survey_person_from_token(survey=survey, token=token)
+    except LinkExpired:
+        return render(
+            request, "campaigns/link_problem.html", {"expired": True}, status=410
+        )
+    except (LinkInvalid, Person.DoesNotExist):
+        return render(
+            request, "campaigns/link_problem.html", {"expired": False}, status=400
+        )
+    return _answer(request, survey, person)
+
+
+def survey_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = Survey.objects.filter(slug=slug, status__in=_VISIBLE).first()
+    if survey is None:
+        raise Http404
+    return render(request, "campaigns/survey_thanks.html", {"survey": survey})
