@@ -257,3 +257,11 @@ grant_to_roles(
         "events.change_booking",
     ],
 )
+
+
+# The national list import (issue 6): the membership secretary keeps the list true
+# to the national register; the chair and secretary can stand in.
+grant_to_roles(
+    (Role.MEMBERSHIP_SECRETARY, Role.CHAIR, Role.SECRETARY),
+    ["members.import_members", "members.view_importrun"],
+)

@@ -294,3 +294,6 @@ class ErasureRequestAdmin(ScopedAdmin):
             erasure_request_handle(request=obj, status=obj.status, actor=request.user)
         if "notes" in form.changed_data:
             obj.save(update_fields=["notes"])
+
+
+from members.admin import imports as _imports  # noqa: E402, F401  (issue 6: import pages)

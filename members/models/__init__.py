@@ -33,3 +33,7 @@ __all__ = [
     "Postcode",
     "Ward",
 ]
+
+from members.models.imports import ImportRun, MembershipImportState  # noqa: E402
+
+__all__ += ["ImportRun", "MembershipImportState"]
