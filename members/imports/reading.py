@@ -247,7 +247,9 @@ def read_export(data: bytes) -> ParsedFile:
     except PostcodeFileError as exc:
         raise ImportFileError(str(exc)) from exc
     parsed = ParsedFile()
-    reader = csv.reader(text)
+    # strict: an unbalanced quote is an error to show, not a row swallowing the
+    # rest of the file.
+    reader = csv.reader(text, strict=True)
     try:
         header = next((row for row in reader if "".join(row).strip()), None)
         if header is None:
