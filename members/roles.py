@@ -265,3 +265,7 @@ grant_to_roles(
     (Role.MEMBERSHIP_SECRETARY, Role.CHAIR, Role.SECRETARY),
     ["members.import_members", "members.view_importrun"],
 )
+# ... and so can they upload the postcode-to-ward lookup after a boundary change.
+grant_to_roles(
+    (Role.CHAIR, Role.SECRETARY), ["members.add_postcode", "members.change_postcode"]
+)
