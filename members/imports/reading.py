@@ -159,7 +159,18 @@ def map_headers(header: list[str]) -> dict[int, str]:
     return mapping
 
 
+_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
 def parse_date(value: str) -> datetime.date:
+    # The two usual layouts without strptime (a third of a large file's parsing).
+    if match := _DMY.match(value):
+        day, month, year = match.groups()
+        return datetime.date(int(year), int(month), int(day))
+    if match := _ISO.match(value):
+        year, month, day = match.groups()
+        return datetime.date(int(year), int(month), int(day))
     for fmt in _DATE_FORMATS:
         try:
             return datetime.datetime.strptime(value, fmt).date()  # noqa: DTZ007

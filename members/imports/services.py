@@ -28,13 +28,15 @@ from __future__ import annotations
 import datetime
 import hashlib
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,6 +75,50 @@ PERSON_FIELDS = (
     "postcode",
 )
 _BATCH = 2000
+# What planning reads of a membership and its person (model instances are the
+# cost of a 100,000-row re-import: load no more than is compared).
+_MEMBERSHIP_LOAD = (
+    "pk",
+    "membership_number",
+    "constituency_id",
+    "branch_id",
+    "status",
+    "joined",
+    "expires",
+    "status_since",
+    "rejoined_on",
+    "trade_union",
+    "person_id",
+    "person__constituency_id",
+    "person__ward_id",
+    *(f"person__{name}" for name in PERSON_FIELDS),
+    "import_state__values",
+)
+
+
+class _Known(SimpleNamespace):
+    """An existing membership or person as planning reads it: plain attributes
+    from one values_list() query. Model instances cost three times as much, and
+    a weekly re-import of 100,000 members changes a few hundred."""
+
+
+def _known(values: tuple) -> _Known:
+    fields = dict(zip(_MEMBERSHIP_LOAD, values, strict=True))
+    person = _Known(
+        pk=fields["person_id"],
+        constituency_id=fields["person__constituency_id"],
+        ward_id=fields["person__ward_id"],
+        **{name: fields[f"person__{name}"] for name in PERSON_FIELDS},
+    )
+    state = fields["import_state__values"]
+    return _Known(
+        **{k: v for k, v in fields.items() if "__" not in k},
+        person=person,
+        import_state=_Known(values=state) if state is not None else None,
+    )
+
+
+_KEEP_SECONDS = 24 * 3600
 # The run's report keeps at most this many entries per category (the counts are
 # always complete): enough to check a weekly file line by line.
 REPORT_LIMIT = 20_000
@@ -214,11 +260,23 @@ def _plan_batch(
     numbers = [values["membership_number"] for _line, values in batch]
     existing = {
         m.membership_number: m
-        for m in Membership.objects.filter(membership_number__in=numbers)
-        .select_related("person", "import_state")
-        .order_by()
+        for m in map(
+            _known,
+            Membership.objects.filter(membership_number__in=numbers)
+            .order_by()
+            .values_list(*_MEMBERSHIP_LOAD),
+        )
     }
-    emails = {values["email"].lower() for _l, values in batch if values.get("email")}
+    # Only emails that could attach a row to someone else: new memberships', and
+    # those that differ from the member's own (a re-import asks about none).
+    emails = set()
+    for _line, values in batch:
+        email = values.get("email", "").lower()
+        if not email:
+            continue
+        known = existing.get(values["membership_number"])
+        if known is None or known.person.email.lower() != email:
+            emails.add(email)
     people_by_email: dict[str, Person] = {}
     if emails:
         for person in (
@@ -229,10 +287,10 @@ def _plan_batch(
             people_by_email.setdefault(person.email_lower, person)
     postcodes = {values["postcode"] for _l, values in batch if values.get("postcode")}
     lookup = {
-        p.postcode: (p.constituency_id, p.ward_id)
-        for p in Postcode.objects.filter(postcode__in=postcodes).only(
-            "postcode", "constituency_id", "ward_id"
-        )
+        postcode: (constituency_id, ward_id)
+        for postcode, constituency_id, ward_id in Postcode.objects.filter(
+            postcode__in=postcodes
+        ).values_list("postcode", "constituency_id", "ward_id")
     }
     for line, values in batch:
         try:
@@ -388,9 +446,10 @@ def _check_email(
             _("the email %(email)s belongs to another person here (%(name)s)")
             % {"email": email, "name": owner.full_name}
         )
-    me = row.person.pk or id(row.person)
+    # Claimed per membership: two rows of the file with one email would make
+    # one Person of two members.
     claimed = context.emails.get(key)
-    if claimed is not None and claimed[1] != me:
+    if claimed is not None and claimed[1] != row.number:
         raise _RowError(
             _(
                 "the email %(email)s is also on line %(line)s for another member: "
@@ -398,7 +457,7 @@ def _check_email(
             )
             % {"email": email, "line": claimed[0]}
         )
-    context.emails[key] = (row.line, me)
+    context.emails[key] = (row.line, row.number)
 
 
 def _place(
@@ -429,7 +488,9 @@ def _place(
             ward_id = context.ward_by_name.get(values["ward"].lower())
         if row.new_person:
             person.ward_id = ward_id
-        elif ward_id != person.ward_id and (ward_id or found is not None):
+        elif ward_id != person.ward_id:
+            # A postcode the lookup does not know leaves the person unplaced, for
+            # an officer to check, rather than in the ward of their old address.
             row.person_changes["ward"] = (person.ward_id, ward_id)
     ward_id = row.person_changes.get("ward", (None, person.ward_id))[1]
     branch_id = None
@@ -458,6 +519,17 @@ def stored_file_path(run: ImportRun) -> Path:
     """Where a previewed file waits for its Apply: named by the run and its hash,
     outside the web root."""
     return _upload_dir() / f"run-{run.pk}-{run.file_sha256}.csv"
+
+
+def _forget_old_files() -> None:
+    """Previewed files nobody applied are deleted after a day."""
+    cutoff = time.time() - _KEEP_SECONDS
+    for path in _upload_dir().glob("run-*.csv"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:
+            continue  # another process removed it
 
 
 def _sha256(data: bytes) -> str:
@@ -489,6 +561,7 @@ def membership_import_preview(
         report=plan.report(),
     )
     if keep_file:
+        _forget_old_files()
         path = stored_file_path(run)
         path.write_bytes(data)
         path.chmod(0o600)
@@ -525,6 +598,9 @@ def membership_import_apply(
         )
     try:
         with transaction.atomic():
+            # One apply at a time per constituency: two officers applying two
+            # files at once would both create the same new memberships.
+            Constituency.objects.select_for_update().get(pk=run.constituency_id)
             claimed = ImportRun.objects.filter(
                 pk=run.pk, status=ImportRun.Status.PREVIEW
             ).update(status=ImportRun.Status.APPLYING)
@@ -570,6 +646,15 @@ def membership_import_apply(
         ) from None
     except ImportFileError as exc:
         raise ImportApplyError(str(exc)) from exc
+    except IntegrityError as exc:
+        # Someone changed the same records while this applied: nothing was
+        # written and the run is still a preview, so it can be applied again.
+        raise ImportApplyError(
+            _(
+                "Nothing was imported: the records changed while the import was "
+                "being applied. Apply it again."
+            )
+        ) from exc
     stored_file_path(run).unlink(missing_ok=True)
     return run
 
@@ -589,13 +674,11 @@ def _write(plan: _Plan, run: ImportRun) -> None:
 
     person_rows = [r for r in plan.rows if r.person_changes]
     fields = _fields_of(r.person_changes for r in person_rows)
-    for row in person_rows:
-        for name, (_old, new) in row.person_changes.items():
-            setattr(row.person, f"{name}_id" if name == "ward" else name, new)
-        row.person.updated = now
     if fields:
         Person.objects.bulk_update(
-            [r.person for r in person_rows], [*fields, "updated"], batch_size=_BATCH
+            [_changed(Person, r.person, r.person_changes, fields) for r in person_rows],
+            [*fields, "updated"],
+            batch_size=_BATCH,
         )
 
     new_memberships = [r.membership for r in plan.rows if r.kind == "new"]
@@ -606,13 +689,12 @@ def _write(plan: _Plan, run: ImportRun) -> None:
 
     membership_rows = [r for r in plan.rows if r.membership_changes]
     fields = _fields_of(r.membership_changes for r in membership_rows)
-    for row in membership_rows:
-        for name, (_old, new) in row.membership_changes.items():
-            setattr(row.membership, f"{name}_id" if name == "branch" else name, new)
-        row.membership.updated = now
     if fields:
         Membership.objects.bulk_update(
-            [r.membership for r in membership_rows],
+            [
+                _changed(Membership, r.membership, r.membership_changes, fields)
+                for r in membership_rows
+            ],
             [*fields, "updated"],
             batch_size=_BATCH,
         )
@@ -629,6 +711,17 @@ def _write(plan: _Plan, run: ImportRun) -> None:
         unique_fields=["membership"],
         update_fields=["values", "run"],
     )
+
+
+def _changed(model, known: Any, changes: dict[str, tuple[Any, Any]], fields: list[str]):
+    """An instance to bulk_update: every field of the batch's update set, with the
+    new value where this row changed it and the current one elsewhere."""
+    instance = model(pk=known.pk, updated=timezone.now())
+    for name in fields:
+        attname = f"{name}_id" if name in ("ward", "branch") else name
+        value = changes[name][1] if name in changes else getattr(known, attname)
+        setattr(instance, attname, value)
+    return instance
 
 
 def _fields_of(changes: Iterable[dict[str, Any]]) -> list[str]:

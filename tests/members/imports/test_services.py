@@ -356,3 +356,27 @@ def test_a_run_is_applied_once(clp_a, area_a):
     with pytest.raises(ImportApplyError):
         membership_import_apply(run=run, actor=None, data=csv_bytes(row()))
     assert Membership.objects.count() == 1
+
+
+def test_two_new_members_sharing_a_supporters_email_is_an_error(clp_a, area_a):
+    factories.PersonFactory(constituency=clp_a, email="alice@example.org")
+    run = preview(clp_a, csv_bytes(row(), row("L0000002", "Al")))
+    assert run.counts["errors"] == 1
+    assert "is also on line 2" in run.report["errors"][0][1]
+
+
+def test_moving_to_a_postcode_the_lookup_does_not_know_unplaces(clp_a, area_a):
+    run_import(clp_a, csv_bytes(row()))
+    run_import(clp_a, csv_bytes(row(postcode="B8 9ZZ")))
+    person = Person.objects.get(email="alice@example.org")
+    assert person.postcode == "B8 9ZZ"
+    assert person.ward is None
+    assert person.postcode_unplaced
+
+
+def test_apply_after_the_stored_file_was_cleared_asks_for_it_again(clp_a, area_a):
+    run = preview(clp_a, csv_bytes(row()))
+    stored_file_path(run).unlink()
+    with pytest.raises(ImportApplyError, match="upload it again"):
+        membership_import_apply(run=run, actor=None)
+    assert not Membership.objects.exists()
