@@ -36,6 +36,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -183,8 +184,10 @@ class _Plan:
             fields = {**row.person_changes, **row.membership_changes}
             return {
                 **brief(row),
+                # name -> [before, after, the field's name as officers know it]
                 "fields": {
-                    k: [label(k, a), label(k, b)] for k, (a, b) in fields.items()
+                    k: [label(k, a), label(k, b), _field_label(k)]
+                    for k, (a, b) in fields.items()
                 },
             }
 
@@ -196,6 +199,15 @@ class _Plan:
             "rejoined": [brief(r) for r in self.flagged("rejoined")[:REPORT_LIMIT]],
             "errors": [list(e) for e in self.errors[:REPORT_LIMIT]],
         }
+
+
+def _field_label(name: str) -> str:
+    for model in (Person, Membership):
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            continue
+    return name
 
 
 def _show(value: Any) -> str:

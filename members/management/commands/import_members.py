@@ -99,7 +99,7 @@ class Command(BaseCommand):
             out.write(f"  {label:<20}{run.count(key):>10,}")
         for row in run.report.get("changed", [])[:_SHOW]:
             fields = ", ".join(
-                f"{k}: {a or '-'} -> {b or '-'}" for k, (a, b) in row["fields"].items()
+                f"{k}: {v[0] or '-'} -> {v[1] or '-'}" for k, v in row["fields"].items()
             )
             out.write(f"  changed line {row['line']} {row['number']}: {fields}")
         errors = run.report.get("errors", [])

@@ -137,3 +137,15 @@ def test_run_list_has_no_query_per_run(
         )
     with django_assert_max_num_queries(few):
         client.get(reverse("admin:members_importrun_changelist"))
+
+
+def test_preview_shows_what_changed_field_by_field(client, clp_a, area_a, officer_a):
+    run = membership_import_preview(
+        data=csv_bytes(row()), file_name="1.csv", constituency=clp_a, actor=None
+    )
+    client.force_login(officer_a)
+    client.post(reverse("admin:members_importrun_apply", args=[run.pk]))
+    response = upload(client, clp_a, csv_bytes(row(address="9 New Road")))
+    page = client.get(response["Location"])
+    assert "Address: 1 High Street → 9 New Road" in page.text
+    assert '<td class="import-count-changed">1</td>' in page.text
