@@ -121,6 +121,14 @@ class ImportRunAdmin(ReadOnlyAdmin):
     )
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        match = request.resolver_match
+        if match is not None and match.url_name == "members_importrun_changelist":
+            # A first import's report lists every row: the list needs only counts.
+            queryset = queryset.defer("report")
+        return queryset
+
     @admin.display(description=gettext_lazy("rows"))
     def rows(self, obj: ImportRun) -> int:
         return obj.count("rows")
