@@ -504,13 +504,21 @@ def _place(
             # A postcode the lookup does not know leaves the person unplaced, for
             # an officer to check, rather than in the ward of their old address.
             row.person_changes["ward"] = (person.ward_id, ward_id)
+    # The branch: the one the file names, else the ward's, for a new membership,
+    # one without a branch, or a member whose ward changed. An officer's choice
+    # of branch otherwise stands.
+    membership = row.membership
     ward_id = row.person_changes.get("ward", (None, person.ward_id))[1]
     branch_id = None
     if values.get("branch"):
         branch_id = context.branch_by_name.get(values["branch"].lower())
     if branch_id is None and ward_id:
-        branch_id = context.branch_of_ward.get(ward_id)
-    membership = row.membership
+        if (
+            row.kind == "new"
+            or "ward" in row.person_changes
+            or membership.branch_id is None
+        ):
+            branch_id = context.branch_of_ward.get(ward_id)
     if row.kind == "new":
         membership.branch_id = branch_id
     elif branch_id is not None and branch_id != membership.branch_id:

@@ -384,3 +384,13 @@ def test_apply_after_the_stored_file_was_cleared_asks_for_it_again(clp_a, area_a
     with pytest.raises(ImportApplyError, match="upload it again"):
         membership_import_apply(run=run, actor=None)
     assert not Membership.objects.exists()
+
+
+def test_an_officers_choice_of_branch_stands_until_the_ward_changes(clp_a, area_a):
+    run_import(clp_a, csv_bytes(row()))
+    membership = Membership.objects.get(membership_number="L0000001")
+    assert membership.branch == area_a["north_branch"]
+    Membership.objects.filter(pk=membership.pk).update(branch=area_a["south_branch"])
+    assert run_import(clp_a, csv_bytes(row())).counts["unchanged"] == 1
+    membership.refresh_from_db()
+    assert membership.branch == area_a["south_branch"]
