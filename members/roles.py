@@ -380,3 +380,15 @@ grant_to_roles(
         for m in _CAMPAIGNS_MORE
     ],
 )
+
+
+# The national list import (issue 6): the membership secretary keeps the list true
+# to the national register; the chair and secretary can stand in.
+grant_to_roles(
+    (Role.MEMBERSHIP_SECRETARY, Role.CHAIR, Role.SECRETARY),
+    ["members.import_members", "members.view_importrun"],
+)
+# ... and so can they upload the postcode-to-ward lookup after a boundary change.
+grant_to_roles(
+    (Role.CHAIR, Role.SECRETARY), ["members.add_postcode", "members.change_postcode"]
+)

@@ -126,6 +126,29 @@ class PostcodeLoadReport:
     invalid: list[tuple[int, str]] = field(default_factory=list)
     people_placed: int = 0
     changed: int = 0  # of the rows loaded, those new or different from before
+    # People re-placed because their postcode moved to another ward (a boundary
+    # change): one PersonMove each.
+    moves: list[PersonMove] = field(default_factory=list)
+
+    @property
+    def people_moved(self) -> int:
+        return len(self.moves)
+
+    def moves_by_ward(self) -> list[tuple[str, str, int]]:
+        """(old ward, new ward, people) for the report's summary."""
+        counts: dict[tuple[str, str], int] = {}
+        for move in self.moves:
+            key = (move.old_ward, move.new_ward)
+            counts[key] = counts.get(key, 0) + 1
+        return [(old, new, n) for (old, new), n in sorted(counts.items())]
+
+
+@dataclass
+class PersonMove:
+    person_id: int
+    name: str
+    old_ward: str
+    new_ward: str
 
 
 def _find_columns(header: list[str]) -> tuple[int, int | None, int | None]:
@@ -247,6 +270,10 @@ def postcodes_load(
             "skipped_other_areas": report.skipped_other_areas,
             "invalid": len(report.invalid),
             "people_placed": report.people_placed,
+            "people_moved": report.people_moved,
+            "moves": [
+                [m.person_id, m.old_ward, m.new_ward] for m in report.moves[:1000]
+            ],
         },
     )
     return report
@@ -256,11 +283,15 @@ def _flush(
     batch: dict[str, tuple[int | None, int]], report: PostcodeLoadReport
 ) -> None:
     report.loaded += len(batch)
-    report.changed += _postcodes_save(batch)
+    moved: list[str] = []
+    report.changed += _postcodes_save(batch, moved=moved)
     report.people_placed += people_place_by_postcode(postcodes=list(batch))
+    report.moves += people_replace_by_postcode(postcodes=moved)
 
 
-def _postcodes_save(rows: dict[str, tuple[int | None, int]]) -> int:
+def _postcodes_save(
+    rows: dict[str, tuple[int | None, int]], *, moved: list[str] | None = None
+) -> int:
     """Write the rows of a batch that are new or changed (a boundary change moves a
     postcode to its new ward). Returns how many: a quarterly reload of an unchanged
     lookup rewrites nothing."""
@@ -277,6 +308,8 @@ def _postcodes_save(rows: dict[str, tuple[int | None, int]]) -> int:
         for postcode, (ward_id, constituency_id) in rows.items()
         if current.get(postcode) != (ward_id, constituency_id)
     ]
+    if moved is not None:
+        moved += [p.postcode for p in changed if p.postcode in current]
     Postcode.objects.bulk_create(
         changed,
         batch_size=_LOAD_BATCH,
@@ -327,6 +360,60 @@ def people_place_by_postcode(*, postcodes: list[str]) -> int:
         Person.objects.bulk_update(changed, ["constituency", "ward", "updated"])
         placed += len(changed)
     return placed
+
+
+def people_replace_by_postcode(*, postcodes: list[str]) -> list[PersonMove]:
+    """After a boundary change moved these postcodes to another ward, move the
+    people who live at them (and their memberships' branch, where it was the old
+    ward's) to the new ward. As for placing, nobody changes constituency."""
+    moves: list[PersonMove] = []
+    if not postcodes:
+        return moves
+    from members.models import Branch, Membership
+
+    now = timezone.now()
+    for start in range(0, len(postcodes), _LOAD_BATCH):
+        chunk = postcodes[start : start + _LOAD_BATCH]
+        lookup = {p.postcode: p for p in Postcode.objects.filter(postcode__in=chunk)}
+        people = list(
+            Person.objects.filter(postcode__in=chunk, ward__isnull=False)
+            .select_related("ward")
+            .only("pk", "first_name", "last_name", "postcode", "constituency", "ward")
+        )
+        changed = []
+        for person in people:
+            found = lookup.get(person.postcode)
+            if found is None or person.constituency_id != found.constituency_id:
+                continue
+            if person.ward_id == found.ward_id:
+                continue
+            old_name = person.ward.name if person.ward else ""
+            old_ward_id = person.ward_id
+            person.ward_id = found.ward_id
+            person.updated = now
+            changed.append((person, old_ward_id))
+            moves.append(PersonMove(person.pk, person.full_name, old_name, ""))
+        if not changed:
+            continue
+        Person.objects.bulk_update([p for p, _old in changed], ["ward", "updated"])
+        ward_ids = {w for p, old in changed for w in (p.ward_id, old) if w}
+        names = dict(Ward.objects.filter(pk__in=ward_ids).values_list("pk", "name"))
+        branch_of_ward: dict[int, int] = {}
+        for branch_id, ward_id in Branch.wards.through.objects.filter(
+            ward_id__in=ward_ids
+        ).values_list("branch_id", "ward_id"):
+            branch_of_ward.setdefault(ward_id, branch_id)
+        for (person, _old), move in zip(changed, moves[-len(changed) :], strict=True):
+            move.new_ward = names.get(person.ward_id, "")
+        for person, old_ward_id in changed:
+            new_branch = branch_of_ward.get(person.ward_id)
+            old_branch = branch_of_ward.get(old_ward_id)
+            Membership.objects.filter(
+                person=person,
+                constituency_id=person.constituency_id,
+                branch_id=old_branch,
+            ).exclude(branch_id=new_branch).update(branch_id=new_branch, updated=now)
+    return moves
 
 
 _SNIFF_BYTES = 1 << 20

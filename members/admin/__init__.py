@@ -296,6 +296,7 @@ class ErasureRequestAdmin(ScopedAdmin):
             obj.save(update_fields=["notes"])
 
 
-# Issue 6 (they extend PersonAdmin): the renewal desk, contact log and mentors;
-# interests and skills, candidates, forums; address labels and mail merge.
-from members.admin import desk, forums, post, talent  # noqa: E402, F401
+# Issue 6 (they extend PersonAdmin): the national list import and postcode upload;
+# the renewal desk, contact log and mentors; interests and skills, candidates,
+# forums; address labels and mail merge.
+from members.admin import desk, forums, imports, post, talent  # noqa: E402, F401

@@ -7,6 +7,7 @@ records attached to that Person, never copies of them.
 from members.models.candidates import Candidate, ShadowingPlacement
 from members.models.desk import ContactLog, DeskMembership, Mentor, Mentorship
 from members.models.forums import Forum, ForumMembership, ForumOfficer
+from members.models.imports import ImportRun, MembershipImportState
 from members.models.offices import ElectedRepresentative, Office, OfficeQuerySet
 from members.models.organisation import Branch, Constituency, Postcode, Ward
 from members.models.people import (
@@ -27,8 +28,10 @@ __all__ = [
     "DeskMembership",
     "ElectedRepresentative",
     "ErasureRequest",
+    "ImportRun",
     "Interest",
     "Membership",
+    "MembershipImportState",
     "Mentor",
     "Mentorship",
     "MembershipQuerySet",

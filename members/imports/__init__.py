@@ -1,0 +1,1 @@
+"""Import of the national membership export (see services.py for the rules)."""

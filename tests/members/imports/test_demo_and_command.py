@@ -1,0 +1,133 @@
+"""The demo journey (import the demo export, then a week's changes) and the command."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from members.demo.national_export import NEW_JOINER, national_export_csv
+from members.demo.seed import seed_demo
+from members.models import Constituency, ImportRun, Membership, Person
+from members.signals import members_joined
+from tests.members.imports.conftest import csv_bytes, row
+
+
+@pytest.fixture
+def demo(db):
+    seed_demo()
+    return Constituency.objects.get(slug="birmingham-hodge-hill")
+
+
+def test_demo_export_then_changes_shows_exactly_three_changes(
+    client, demo, settings, django_capture_on_commit_callbacks
+):
+    from partyhub.accounts.models import User
+
+    settings.DEBUG = True  # the demo files are offered in DEBUG only
+
+    secretary = User.objects.get(email="membership@hodgehill.example.org")
+    client.force_login(secretary)
+    today = timezone.localdate()
+
+    first = client.get(
+        reverse("admin:members_importrun_demo", args=["national_export"])
+    )
+    assert first.status_code == 200
+    response = client.post(
+        reverse("admin:members_importrun_upload"),
+        {
+            "file": _upload("national_export.csv", first.content),
+            "constituency": demo.pk,
+        },
+    )
+    run = ImportRun.objects.get()
+    assert run.counts["new"] == 0  # everyone is already known from the seed
+    assert run.counts["errors"] == 0
+    client.post(reverse("admin:members_importrun_apply", args=[run.pk]))
+
+    changes = national_export_csv(today, changes=True)
+    response = client.post(
+        reverse("admin:members_importrun_upload"),
+        {"file": _upload("changes.csv", changes), "constituency": demo.pk},
+    )
+    run = ImportRun.objects.latest("pk")
+    assert (run.counts["new"], run.counts["changed"], run.counts["lapsed"]) == (1, 2, 1)
+    assert run.counts["errors"] == 0
+    page = client.get(response["Location"])
+    assert NEW_JOINER["number"] in page.text
+    lapse, move = sorted((set(r["fields"]) for r in run.report["changed"]), key=len)
+    assert lapse == {"status", "status_since"}
+    assert move - {"branch"} == {"address_line_1", "postcode", "ward"}
+    joined = []
+    members_joined.connect(
+        lambda person_ids, **kw: joined.extend(person_ids), weak=False
+    )
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("admin:members_importrun_apply", args=[run.pk]))
+    finally:
+        members_joined.receivers.clear()
+    newcomer = Membership.objects.get(membership_number=NEW_JOINER["number"]).person
+    assert joined == [newcomer.pk]
+    assert newcomer.ward is not None
+
+    again = client.post(
+        reverse("admin:members_importrun_upload"),
+        {"file": _upload("changes.csv", changes), "constituency": demo.pk},
+    )
+    assert again.status_code == 302
+    latest = ImportRun.objects.latest("pk")
+    assert (latest.counts["new"], latest.counts["changed"]) == (0, 0)
+
+
+def _upload(name, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, "text/csv")
+
+
+def test_demo_files_are_offered_only_in_debug(client, demo, settings):
+    from partyhub.accounts.models import User
+
+    settings.DEBUG = False
+    client.force_login(User.objects.get(email="membership@hodgehill.example.org"))
+    url = reverse("admin:members_importrun_demo", args=["national_export"])
+    assert client.get(url).status_code == 404
+
+
+def test_command_previews_then_applies(clp_a, area_a, tmp_path, capsys):
+    path = tmp_path / "export.csv"
+    path.write_bytes(csv_bytes(row()))
+    call_command("import_members", str(path), "--constituency", clp_a.slug)
+    assert "new members                  1" in capsys.readouterr().out
+    assert not Person.objects.exists()
+    call_command("import_members", str(path), "--constituency", clp_a.slug, "--apply")
+    assert "Applied" in capsys.readouterr().out
+    assert Membership.objects.filter(membership_number="L0000001").exists()
+    assert ImportRun.objects.filter(status=ImportRun.Status.APPLIED).count() == 1
+
+
+def test_command_explains_a_bad_file(clp_a, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"")
+    with pytest.raises(CommandError, match="The file is empty. Nothing was changed."):
+        call_command("import_members", str(path), "--constituency", clp_a.slug)
+
+
+def test_command_with_row_errors_applies_nothing(clp_a, area_a, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(csv_bytes(row(), row("L2", status="Gold")))
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command(
+            "import_members", str(path), "--constituency", clp_a.slug, "--apply"
+        )
+    assert not Membership.objects.exists()
+
+
+def test_command_needs_a_known_constituency(clp_a, clp_b, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(csv_bytes(row()))
+    with pytest.raises(CommandError, match="--constituency"):
+        call_command("import_members", str(path))
+    with pytest.raises(CommandError, match="No constituency"):
+        call_command("import_members", str(path), "--constituency", "nowhere")
