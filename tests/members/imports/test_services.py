@@ -167,12 +167,16 @@ def test_no_signals_when_nothing_changes(
     data = csv_bytes(row(status="Arrears"))
     run_import(clp_a, data)
     sent = []
-    members_fell_into_arrears.connect(lambda **kw: sent.append(kw), weak=False)
+
+    def on_arrears(**kw):
+        sent.append(kw)
+
+    members_fell_into_arrears.connect(on_arrears)
     try:
         with django_capture_on_commit_callbacks(execute=True):
             run_import(clp_a, data)
     finally:
-        members_fell_into_arrears.receivers.clear()
+        members_fell_into_arrears.disconnect(on_arrears)
     assert sent == []
 
 
