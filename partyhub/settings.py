@@ -265,6 +265,9 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
+# Uploaded national membership files wait here between the preview and Apply (a
+# day at most). With several web servers this must be storage they all share.
+MEMBER_IMPORT_DIR = env.path("MEMBER_IMPORT_DIR", default=VAR_DIR / "imports")
 
 # --- Security -----------------------------------------------------------------------
 # Safe by default; development over plain http relaxes only what it must.
