@@ -90,6 +90,22 @@ class EventAdmin(ScopedAdmin):
             )
         )
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            # More places: the waiting list moves up at once, in order.
+            promoted = services.waiting_list_promote(event=obj, actor=request.user)
+            if promoted:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%d booking promoted from the waiting list.",
+                        "%d bookings promoted from the waiting list.",
+                        len(promoted),
+                    )
+                    % len(promoted),
+                )
+
     @admin.display(description=gettext_lazy("places booked"), ordering="_places")
     def places_booked(self, obj: Event) -> int:
         return obj._places

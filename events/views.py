@@ -8,7 +8,9 @@ event answers 404 to a visitor.
 from __future__ import annotations
 
 import icalendar
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +24,7 @@ from events.models import Booking, Event
 from events.services import (
     EventsError,
     booking_from_cancel_token,
+    public_booking_allowance_take,
     rsvp_cancel,
     rsvp_create,
     rsvp_public,
@@ -32,6 +35,15 @@ from members.portal.views import portal_view
 from partyhub.links import LinkExpired, LinkInvalid
 
 
+def _client_ip(request: HttpRequest) -> str:
+    """The visitor's address as allauth's rate limits see it (one setting tells
+    every limit how many proxies stand in front of the site)."""
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return ""
+
+
 def _public_events():
     return Event.objects.published().filter(audience=Event.Audience.PUBLIC)
 
@@ -40,6 +52,8 @@ def _public_events():
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(_public_events(), pk=pk)
     if request.method == "POST":
+        if not public_booking_allowance_take(ip=_client_ip(request)):
+            return render(request, "events/too_many.html", {"event": event}, status=429)
         form = PublicRsvpForm(request.POST)
         if form.is_valid():
             try:
