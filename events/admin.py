@@ -10,13 +10,19 @@ they are read-only here and the buttons are actions.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from events import services
-from events.models import Booking, Event
+from events.admin_forms import InviteForm
+from events.models import Booking, Event, Invitation
 from partyhub.admin_base import ScopedAdmin
 from partyhub.admin_base import error_text as _error_text
 from partyhub.scoping import ScopedAdminMixin
@@ -89,6 +95,88 @@ class EventAdmin(ScopedAdmin):
                 ),
             )
         )
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/invite/",
+                wrap(self.invite_view),
+                name="events_event_invite",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _event_page(self, request, object_id: str, *, change: bool) -> Event:
+        event = self.get_object(request, unquote(object_id))
+        allowed = (
+            self.has_change_permission(request, event)
+            if change
+            else self.has_view_or_change_permission(request, event)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return event
+
+    def _page(self, request, event: Event, template: str, title: str, **context):
+        return TemplateResponse(
+            request,
+            template,
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": event,
+                "title": title,
+                "change_url": reverse("admin:events_event_change", args=[event.pk]),
+                **context,
+            },
+        )
+
+    def invite_view(self, request, object_id: str):
+        event = self._event_page(request, object_id, change=True)
+        form = InviteForm(
+            request.POST if request.method == "POST" else None,
+            event=event,
+            user=request.user,
+            admin_site=self.admin_site,
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = services.invitations_send(
+                    event=event, people=form.people_to_invite(), actor=request.user
+                )
+            except services.EventsError as exc:
+                form.add_error(None, _error_text(exc))
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "%(invited)d invited; %(already)d had been invited before; "
+                        "%(not_eligible)d could not be (no email address, or not a "
+                        "member for a members-only event). Each invitation goes to "
+                        "people who agreed to hear about events."
+                    )
+                    % result.__dict__,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:events_event_change", args=[event.pk])
+                )
+        return self._page(
+            request,
+            event,
+            "admin/events/event/invite.html",
+            _("Send invitations"),
+            form=form,
+            media=self.media + form.media,
+            invited=event.invitations.in_constituencies(request.user).count(),
+        )
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        if obj is not None:
+            context["invite_url"] = reverse("admin:events_event_invite", args=[obj.pk])
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -170,3 +258,17 @@ class BookingAdmin(ScopedAdmin):
             _("Bookings cancelled; %(n)d promoted from the waiting list.")
             % {"n": promoted},
         )
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ScopedAdmin):
+    list_display = ("person", "event", "created", "sent_by")
+    list_filter = ("event",)
+    search_fields = ("person__first_name", "person__last_name", "event__title")
+    list_select_related = ("person", "event", "sent_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

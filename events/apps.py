@@ -11,6 +11,7 @@ class EventsConfig(AppConfig):
         from events import segments, services
         from members.portal.sections import PortalSection, register_section
         from partyhub.comms import reminders
+        from partyhub.comms.models import Topic
         from partyhub.privacy import register_model_section
 
         # A person's bookings in their data export.
@@ -52,6 +53,16 @@ class EventsConfig(AppConfig):
                     requires_consent=False,
                 )
             )
+        # An invitation is marketing: it needs email consent (events topic).
+        reminders.register(
+            reminders.ReminderKind(
+                kind=services.REMINDER_INVITATION,
+                subject=_invitation_subject,
+                body=_invitation_body,
+                reason=_invitation_reason,
+                topic=Topic.EVENTS,
+            )
+        )
 
 
 def _event_of(reminder):
@@ -134,4 +145,39 @@ def _reason(reminder) -> str:
     return str(
         _("You are receiving this because you booked on %(event)s.")
         % {"event": _event_of(reminder).title}
+    )
+
+
+def _invitation_subject(reminder) -> str:
+    return str(_("You are invited: %(event)s") % {"event": _event_of(reminder).title})
+
+
+def _invitation_body(reminder) -> str:
+    from events import services
+
+    event = _event_of(reminder)
+    return str(
+        _(
+            "Hello %(name)s,\n\nYou are invited to **%(event)s**, %(when)s, at "
+            "%(venue)s.\n\n%(description)s\n\n[Tell us if you can come](%(url)s) "
+            "— yes, no or maybe, and whether you are bringing anyone. The link is "
+            "yours alone and works until the event."
+        )
+        % {
+            "name": reminder.person.first_name,
+            "event": event.title,
+            "when": _when(event),
+            "venue": event.venue or _("the venue to be confirmed"),
+            "description": event.description,
+            "url": services.invitation_rsvp_url(reminder.about),
+        }
+    )
+
+
+def _invitation_reason(reminder) -> str:
+    return str(
+        _(
+            "You are receiving this because you agreed to hear about events from "
+            "the local party."
+        )
     )

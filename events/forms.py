@@ -33,3 +33,18 @@ class PublicRsvpForm(forms.Form):
                 _("Give your postcode, or untick the box to book without it."),
             )
         return data
+
+
+class InvitationRsvpForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Are you coming?"),
+        choices=[
+            ("yes", _("Yes, I'm coming")),
+            ("maybe", _("Maybe")),
+            ("no", _("No, I can't come")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    guests = forms.IntegerField(
+        label=_("Guests coming with you"), min_value=0, max_value=5, initial=0
+    )

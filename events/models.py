@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
@@ -166,3 +167,46 @@ class Booking(models.Model):
     @property
     def places(self) -> int:
         return 1 + self.guests
+
+
+class Invitation(models.Model):
+    """An officer invited this person to this event: their email carries a signed
+    personal link to answer without logging in (supporters, community contacts)."""
+
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    person = models.ForeignKey(
+        "members.Person",
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="event_invitations",
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created = models.DateTimeField(_("invited"), auto_now_add=True)
+
+    scope_lookup = "person__constituency"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ("-created", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "person"], name="invitation_one_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.event}"

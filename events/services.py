@@ -16,12 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from events.models import Booking, Event
+from events.models import Booking, Event, Invitation
 from members.services import person_for_public_form
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import reminder_cancel, reminder_schedule
-from partyhub.links import LinkInvalid, make_token, read_token
+from partyhub.links import LinkExpired, LinkInvalid, make_token, read_token
 from partyhub.ratelimit import hourly_allowance_take
 from supporters.signup import supporter_signup
 
@@ -359,3 +359,94 @@ def booking_from_cancel_token(token: str) -> Booking:
     if booking is None:
         raise LinkInvalid
     return booking
+
+
+# --- invitations with a personal RSVP link -------------------------------------------
+
+REMINDER_INVITATION = "events.invitation"
+RSVP_PURPOSE = "events.rsvp"
+
+
+@dataclass(frozen=True)
+class InvitationResult:
+    invited: int
+    already: int
+    not_eligible: int  # not a member (members-only event) or no email address
+
+
+@transaction.atomic
+def invitations_send(*, event: Event, people: Any, actor: Any) -> InvitationResult:
+    """Invite people to an event: one Invitation each and one email each, once
+    (inviting someone again sends nothing). The email carries a signed link for
+    that person to answer without logging in. Invitations are marketing: they go
+    only to people who may be emailed about events when the email is sent."""
+    event = _lock(event)
+    if event.status != Event.Status.PUBLISHED or event.ends < timezone.now():
+        raise EventsError(_("Only a published event still to come can be invited to."))
+    invited = already = not_eligible = 0
+    existing = set(event.invitations.values_list("person_id", flat=True))
+    for person in people.prefetch_related("memberships"):
+        if person.pk in existing:
+            already += 1
+            continue
+        members_only = event.audience == Event.Audience.MEMBERS
+        if not person.email or (members_only and not _is_member(person)):
+            not_eligible += 1
+            continue
+        invitation = Invitation.objects.create(
+            event=event,
+            person=person,
+            sent_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        reminder_schedule(
+            kind=REMINDER_INVITATION,
+            person=person,
+            due_at=timezone.now(),
+            about=invitation,
+            key=f"{REMINDER_INVITATION}:{invitation.pk}",
+        )
+        invited += 1
+    audit_log(
+        actor=actor,
+        action="event.invitations_sent",
+        obj=event,
+        detail={"invited": invited, "already": already, "not_eligible": not_eligible},
+    )
+    return InvitationResult(invited=invited, already=already, not_eligible=not_eligible)
+
+
+def invitation_rsvp_url(invitation: Invitation) -> str:
+    """The invited person's own link: it books for them and nobody else, and stops
+    working when the event ends."""
+    token = make_token(RSVP_PURPOSE, invitation.person_id, i=invitation.pk)
+    return settings.SITE_URL.rstrip("/") + reverse("events:invitation", args=[token])
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The invitation a link names; LinkInvalid (altered, or not this person's) or
+    LinkExpired (the event is over)."""
+    payload = read_token(
+        token, RSVP_PURPOSE, max_age=settings.COMMS_LINK_MAX_AGE_SECONDS
+    )
+    invitation = (
+        Invitation.objects.select_related("event", "person")
+        .filter(pk=payload.get("i"), person_id=payload.get("p"))
+        .first()
+    )
+    if invitation is None:
+        raise LinkInvalid
+    if invitation.event.ends < timezone.now():
+        raise LinkExpired
+    return invitation
+
+
+def rsvp_by_invitation(*, invitation: Invitation, answer: str, guests: int) -> Booking:
+    """The invited person answers from their link (the link is their proof)."""
+    return rsvp_create(
+        event=invitation.event,
+        person=invitation.person,
+        answer=answer,
+        guests=guests,
+        source=Booking.Source.LINK,
+        actor=None,
+    )

@@ -19,12 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from events.forms import PublicRsvpForm
+from events.forms import InvitationRsvpForm, PublicRsvpForm
 from events.models import Booking, Event
 from events.services import (
     EventsError,
     booking_from_cancel_token,
+    invitation_from_token,
     public_booking_allowance_take,
+    rsvp_by_invitation,
     rsvp_cancel,
     rsvp_create,
     rsvp_public,
@@ -209,3 +211,56 @@ def cancel_link(request: HttpRequest, token: str) -> HttpResponse:
         rsvp_cancel(booking=booking, actor=None)
         booking.refresh_from_db()
     return render(request, "events/cancel_link.html", {"booking": booking})
+
+
+def _link_problem(request: HttpRequest, exc: Exception) -> HttpResponse:
+    expired = isinstance(exc, LinkExpired)
+    return render(
+        request,
+        "events/link_problem.html",
+        {"expired": expired},
+        status=410 if expired else 400,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The invited person's own page: answer yes / no / maybe, with guests. GET
+    changes nothing (mail scanners follow links)."""
+    try:
+        invite = invitation_from_token(token)
+    except (LinkExpired, LinkInvalid) as exc:
+        return _link_problem(request, exc)
+    event = invite.event
+    booking = Booking.objects.filter(event=event, person=invite.person).first()
+    if request.method == "POST":
+        form = InvitationRsvpForm(request.POST)
+        if form.is_valid():
+            try:
+                booking = rsvp_by_invitation(
+                    invitation=invite,
+                    answer=form.cleaned_data["answer"],
+                    guests=form.cleaned_data["guests"],
+                )
+            except EventsError as exc:
+                form.add_error(None, " ".join(exc.messages))
+            else:
+                if booking.status == Booking.Status.WAITING:
+                    messages.warning(
+                        request,
+                        _("The event is full: you are on the waiting list. If a "
+                          "place comes free it is yours, and we will email you."),
+                    )  # fmt: skip
+                else:
+                    messages.success(request, _("Thank you: your answer is recorded."))
+                return redirect("events:invitation", token=token)
+    else:
+        initial = {}
+        if booking is not None and booking.status in ("yes", "no", "maybe"):
+            initial = {"answer": booking.status, "guests": booking.guests}
+        form = InvitationRsvpForm(initial=initial)
+    return render(
+        request,
+        "events/invitation.html",
+        {"event": event, "person": invite.person, "booking": booking, "form": form},
+    )

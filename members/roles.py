@@ -257,3 +257,4 @@ grant_to_roles(
         "events.change_booking",
     ],
 )
+grant_to_roles(Role.values, ["events.view_invitation"])

@@ -1,0 +1,61 @@
+"""Forms of the events' own admin pages (invitations, and more below)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event, Invitation
+from members.models import Person
+from partyhub.comms.models import Segment
+
+
+class InviteForm(forms.Form):
+    segment = forms.ModelChoiceField(
+        label=_("Everyone in a saved segment"),
+        queryset=Segment.objects.none(),
+        required=False,
+    )
+    people = forms.ModelMultipleChoiceField(
+        label=_("And these people"),
+        queryset=Person.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, event: Event, user: Any, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        clps = event.constituencies.all()
+        self.fields["segment"].queryset = Segment.objects.in_constituencies(
+            user
+        ).filter(constituency__in=clps)
+        self.fields["people"].widget = AutocompleteSelectMultiple(
+            Invitation._meta.get_field("person"), admin_site
+        )
+        # Set after the widget: the queryset hands its choices to the widget.
+        self.fields["people"].queryset = Person.objects.in_constituencies(user).filter(
+            constituency__in=clps
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors and not data.get("segment") and not data.get("people"):
+            raise forms.ValidationError(_("Choose a segment or some people to invite."))
+        return data
+
+    def people_to_invite(self):
+        from partyhub.comms.segments import segment_people
+
+        data = self.cleaned_data
+        ids = {p.pk for p in data.get("people") or []}
+        segment = data.get("segment")
+        if segment is not None:
+            ids |= set(
+                segment_people(
+                    constituency=segment.constituency,
+                    criteria_values=segment.criteria,
+                ).values_list("pk", flat=True)
+            )
+        return Person.objects.filter(pk__in=ids).order_by("pk")
