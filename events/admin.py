@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from events import services
 from events.admin_forms import InviteForm
-from events.models import Booking, Event, Invitation
-from partyhub.admin_base import ScopedAdmin
+from events.models import Booking, Event, Feedback, Invitation
+from partyhub.admin_base import ReadOnlyAdmin, ScopedAdmin
 from partyhub.admin_base import error_text as _error_text
 from partyhub.scoping import ScopedAdminMixin
 
@@ -272,3 +272,13 @@ class InvitationAdmin(ScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(ReadOnlyAdmin):
+    """What attendees said after the event; each CLP sees its own people's."""
+
+    list_display = ("event", "person", "rating", "comment", "created")
+    list_filter = ("rating", "event")
+    search_fields = ("event__title", "comment")
+    list_select_related = ("event", "person")

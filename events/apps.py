@@ -43,6 +43,7 @@ class EventsConfig(AppConfig):
             (services.REMINDER_ON_THE_DAY, _on_the_day_subject, _day_before_body),
             (services.REMINDER_PLACE_FREED, _place_subject, _place_body),
             (services.REMINDER_EVENT_CANCELLED, _cancelled_subject, _cancelled_body),
+            (services.REMINDER_THANK_YOU, _thank_you_subject, _thank_you_body),
         ):
             reminders.register(
                 reminders.ReminderKind(
@@ -180,4 +181,28 @@ def _invitation_reason(reminder) -> str:
             "You are receiving this because you agreed to hear about events from "
             "the local party."
         )
+    )
+
+
+def _thank_you_subject(reminder) -> str:
+    return str(
+        _("Thank you for coming: %(event)s") % {"event": _event_of(reminder).title}
+    )
+
+
+def _thank_you_body(reminder) -> str:
+    from events import services
+
+    event = _event_of(reminder)
+    return str(
+        _(
+            "Hello %(name)s,\n\nThank you for coming to **%(event)s**. We would "
+            "love to know what you thought, so the next one is better: "
+            "[give us your feedback](%(url)s) — it takes a minute."
+        )
+        % {
+            "name": reminder.person.first_name,
+            "event": event.title,
+            "url": services.feedback_url(event=event, person_id=reminder.person_id),
+        }
     )

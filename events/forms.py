@@ -48,3 +48,18 @@ class InvitationRsvpForm(forms.Form):
     guests = forms.IntegerField(
         label=_("Guests coming with you"), min_value=0, max_value=5, initial=0
     )
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How was it? (1 poor, 5 excellent)"),
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Anything you would like to tell the organisers (optional)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

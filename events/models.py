@@ -210,3 +210,45 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.event}"
+
+
+class Feedback(models.Model):
+    """What an attendee thought of an event, from the link in the thank-you."""
+
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="feedback",
+    )
+    person = models.ForeignKey(
+        "members.Person",
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="event_feedback",
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), choices=[(n, str(n)) for n in range(1, 6)]
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    created = models.DateTimeField(_("given"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    scope_lookup = "person__constituency"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ("-created", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "person"], name="feedback_one_per_person"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.event}: {self.rating}"

@@ -450,3 +450,77 @@ def rsvp_by_invitation(*, invitation: Invitation, answer: str, guests: int) -> B
         source=Booking.Source.LINK,
         actor=None,
     )
+
+
+# --- after the event: thank-you and feedback -------------------------------------------
+
+REMINDER_THANK_YOU = "events.thank_you"
+FEEDBACK_PURPOSE = "events.feedback"
+# Thank-yous go out for events that ended in this window (a beat tick missed for a
+# while still catches up; a newly installed system does not mail last year's events).
+THANK_YOU_WINDOW = datetime.timedelta(days=3)
+FEEDBACK_LINK_MAX_AGE = 60 * 60 * 24 * 60
+
+
+def attendees(event: Event) -> Any:
+    """The bookings of those who came: checked in, or — when nobody was checked in
+    at the door — those booked yes."""
+    checked_in = event.bookings.filter(attended_at__isnull=False)
+    if checked_in.exists():
+        return checked_in
+    return event.bookings.filter(status=Booking.Status.YES)
+
+
+def thank_yous_schedule(*, now: datetime.datetime | None = None) -> int:
+    """Schedule one thank-you (with a feedback link) per attendee of events that
+    have just ended. Safe to run any number of times: one reminder per (event,
+    person) by its key. Returns how many were newly scheduled."""
+    now = now or timezone.now()
+    events = Event.objects.filter(
+        status=Event.Status.PUBLISHED, ends__lte=now, ends__gte=now - THANK_YOU_WINDOW
+    )
+    scheduled = 0
+    for event in events:
+        for booking in attendees(event).select_related("person"):
+            key = f"{REMINDER_THANK_YOU}:{event.pk}:{booking.person_id}"
+            if Reminder.objects.filter(key=key).exists():
+                continue
+            reminder_schedule(
+                kind=REMINDER_THANK_YOU,
+                person=booking.person,
+                due_at=now,
+                about=event,
+                key=key,
+            )
+            scheduled += 1
+    return scheduled
+
+
+def feedback_url(*, event: Event, person_id: int) -> str:
+    token = make_token(FEEDBACK_PURPOSE, person_id, e=event.pk)
+    return settings.SITE_URL.rstrip("/") + reverse("events:feedback", args=[token])
+
+
+def feedback_target_from_token(token: str) -> tuple[Event, Any]:
+    """(event, person) a feedback link names; LinkInvalid / LinkExpired otherwise."""
+    from members.models import Person
+
+    payload = read_token(token, FEEDBACK_PURPOSE, max_age=FEEDBACK_LINK_MAX_AGE)
+    event = Event.objects.filter(pk=payload.get("e")).first()
+    person = Person.objects.filter(pk=payload.get("p")).first()
+    if event is None or person is None:
+        raise LinkInvalid
+    return event, person
+
+
+@transaction.atomic
+def feedback_record(*, event: Event, person: Any, rating: int, comment: str) -> Any:
+    """One piece of feedback per person per event; sending again replaces it."""
+    from events.models import Feedback
+
+    if rating not in range(1, 6):
+        raise EventsError(_("Please choose a rating from 1 to 5."))
+    feedback, _created = Feedback.objects.update_or_create(
+        event=event, person=person, defaults={"rating": rating, "comment": comment}
+    )
+    return feedback

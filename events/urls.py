@@ -10,6 +10,7 @@ urlpatterns = [
     path("clp/<slug:slug>/events.ics", views.calendar_feed, name="feed"),
     path("cancel/<str:token>/", views.cancel_link, name="cancel_link"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
+    path("feedback/<str:token>/", views.feedback, name="feedback"),
     path("mine/", views.mine, name="mine"),
     path("mine/<int:pk>/book/", views.book, name="book"),
     path("mine/booking/<int:pk>/cancel/", views.cancel, name="cancel"),

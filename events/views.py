@@ -19,11 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from events.forms import InvitationRsvpForm, PublicRsvpForm
+from events.forms import FeedbackForm, InvitationRsvpForm, PublicRsvpForm
 from events.models import Booking, Event
 from events.services import (
     EventsError,
     booking_from_cancel_token,
+    feedback_record,
+    feedback_target_from_token,
     invitation_from_token,
     public_booking_allowance_take,
     rsvp_by_invitation,
@@ -263,4 +265,30 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "events/invitation.html",
         {"event": event, "person": invite.person, "booking": booking, "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def feedback(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        event, person = feedback_target_from_token(token)
+    except (LinkExpired, LinkInvalid) as exc:
+        return _link_problem(request, exc)
+    done = False
+    if request.method == "POST":
+        form = FeedbackForm(request.POST)
+        if form.is_valid():
+            feedback_record(
+                event=event,
+                person=person,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+            done = True
+    else:
+        form = FeedbackForm()
+    return render(
+        request,
+        "events/feedback.html",
+        {"event": event, "person": person, "form": form, "done": done},
     )

@@ -258,3 +258,4 @@ grant_to_roles(
     ],
 )
 grant_to_roles(Role.values, ["events.view_invitation"])
+grant_to_roles(Role.values, ["events.view_feedback"])
