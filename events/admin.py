@@ -14,18 +14,21 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
 
 from events import services
-from events.admin_forms import InviteForm
+from events.admin_forms import BookingAdminForm, InviteForm, WalkInForm
+from events.badges import Badge, badges_pdf
 from events.models import Booking, Event, Feedback, Invitation
 from partyhub.admin_base import ReadOnlyAdmin, ScopedAdmin
 from partyhub.admin_base import error_text as _error_text
-from partyhub.scoping import ScopedAdminMixin
+from partyhub.audit.services import audit_log
+from partyhub.scoping import ScopedAdminMixin, constituency_ids
 
 
 class BookingInline(ScopedAdminMixin, admin.TabularInline):
@@ -104,6 +107,21 @@ class EventAdmin(ScopedAdmin):
                 wrap(self.invite_view),
                 name="events_event_invite",
             ),
+            path(
+                "<path:object_id>/door/",
+                wrap(self.door_view),
+                name="events_event_door",
+            ),
+            path(
+                "<path:object_id>/door/<int:booking_id>/attend/",
+                wrap(require_POST(self.attend_view)),
+                name="events_event_attend",
+            ),
+            path(
+                "<path:object_id>/badges.pdf",
+                wrap(self.badges_view),
+                name="events_event_badges",
+            ),
             *super().get_urls(),
         ]
 
@@ -171,11 +189,106 @@ class EventAdmin(ScopedAdmin):
             invited=event.invitations.in_constituencies(request.user).count(),
         )
 
+    # --- at the door: a phone-sized page (Bootstrap, outside the admin's look) ---
+
+    def _door_constituency(self, request, event: Event) -> int:
+        ids = constituency_ids(request.user)
+        clps = event.constituencies.order_by("pk").values_list("pk", flat=True)
+        return next(c for c in clps if ids is None or c in ids)
+
+    def door_view(self, request, object_id: str):
+        event = self._event_page(request, object_id, change=False)
+        can_tick = request.user.has_perm("events.change_booking")
+        walk_in = WalkInForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST":
+            if not can_tick:
+                raise PermissionDenied
+            if walk_in.is_valid():
+                try:
+                    booking = services.walk_in_add(
+                        event=event,
+                        constituency_id=self._door_constituency(request, event),
+                        actor=request.user,
+                        **walk_in.cleaned_data,
+                    )
+                except services.EventsError as exc:
+                    walk_in.add_error(None, _error_text(exc))
+                else:
+                    messages.success(
+                        request,
+                        _("%(name)s is here.") % {"name": booking.person},
+                    )
+                    return HttpResponseRedirect(request.path)
+        query = request.GET.get("q", "").strip()
+        bookings = list(services.door_list(event=event, user=request.user, query=query))
+        context = {
+            "event": event,
+            "bookings": bookings,
+            "here": sum(1 for b in bookings if b.attended_at),
+            "query": query,
+            "walk_in": walk_in,
+            "can_tick": can_tick,
+            "badges_url": reverse("admin:events_event_badges", args=[event.pk]),
+        }
+        template = "events/door.html"
+        if request.htmx and request.method == "GET":
+            template += "#attendees"
+        return TemplateResponse(request, template, context)
+
+    def attend_view(self, request, object_id: str, booking_id: int):
+        event = self._event_page(request, object_id, change=False)
+        if not request.user.has_perm("events.change_booking"):
+            raise PermissionDenied
+        booking = (
+            services.door_list(event=event, user=request.user)
+            .filter(pk=booking_id)
+            .first()
+        )
+        if booking is None:
+            raise Http404
+        updated = services.booking_attend(
+            booking=booking,
+            attended=request.POST.get("attended") == "1",
+            actor=request.user,
+        )
+        booking.attended_at = updated.attended_at
+        if request.htmx:
+            return TemplateResponse(
+                request,
+                "events/door.html#row",
+                {"event": event, "booking": booking, "can_tick": True},
+            )
+        return HttpResponseRedirect(reverse("admin:events_event_door", args=[event.pk]))
+
+    def badges_view(self, request, object_id: str):
+        event = self._event_page(request, object_id, change=False)
+        bookings = services.door_list(event=event, user=request.user).filter(
+            Q(status=Booking.Status.YES) | Q(attended_at__isnull=False)
+        )
+        pdf = badges_pdf(
+            (
+                Badge(b.person.first_name, b.person.last_name, b.is_new)
+                for b in bookings
+            ),
+            title=event.title,
+        )
+        audit_log(
+            actor=request.user,
+            action="event.badges_printed",
+            obj=event,
+            row_count=len(bookings),
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="badges-{event.pk}.pdf"'
+        return response
+
     def render_change_form(
         self, request, context, add=False, change=False, form_url="", obj=None
     ):
         if obj is not None:
             context["invite_url"] = reverse("admin:events_event_invite", args=[obj.pk])
+            context["door_url"] = reverse("admin:events_event_door", args=[obj.pk])
+            context["badges_url"] = reverse("admin:events_event_badges", args=[obj.pk])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
@@ -238,8 +351,10 @@ class BookingAdmin(ScopedAdmin):
     list_filter = ("status", "source", "event")
     search_fields = ("person__first_name", "person__last_name", "event__title")
     list_select_related = ("person", "event")
+    form = BookingAdminForm
     readonly_fields = ("event", "person", "status", "guests", "source", "created")
-    fields = (*readonly_fields, "attended_at")
+    fields = (*readonly_fields, "attended_at", "host")
+    autocomplete_fields = ("host",)
     actions = ("cancel_bookings",)
 
     def has_add_permission(self, request):

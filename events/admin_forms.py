@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event, Invitation
+from events.models import Booking, Event, Invitation
 from members.models import Person
 from partyhub.comms.models import Segment
 
@@ -59,3 +59,29 @@ class InviteForm(forms.Form):
                 ).values_list("pk", flat=True)
             )
         return Person.objects.filter(pk__in=ids).order_by("pk")
+
+
+class WalkInForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    email = forms.EmailField(
+        label=_("Email (optional)"),
+        required=False,
+        help_text=_("Finds them if we know them already; adds them to no list."),
+    )
+
+
+class BookingAdminForm(forms.ModelForm):
+    class Meta:
+        model = Booking
+        fields = ("attended_at", "host")
+
+    def clean_host(self):
+        host = self.cleaned_data.get("host")
+        if host is None:
+            return host
+        if host.pk == self.instance.person_id:
+            raise forms.ValidationError(_("Somebody cannot host themself."))
+        if not host.memberships.in_good_standing().exists():
+            raise forms.ValidationError(_("A host must be a current member."))
+        return host

@@ -143,6 +143,15 @@ class Booking(models.Model):
     guests = models.PositiveSmallIntegerField(_("guests"), default=0)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     attended_at = models.DateTimeField(_("attended at"), null=True, blank=True)
+    host = models.ForeignKey(
+        "members.Person",
+        verbose_name=_("host"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="bookings_hosted",
+        help_text=_("A member who looks after this person at the event."),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
