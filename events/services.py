@@ -641,3 +641,25 @@ def walk_in_add(
         detail={"event": event.pk},
     )
     return booking
+
+
+# --- a member's private calendar feed -------------------------------------------------
+
+FEED_PURPOSE = "events.my_feed"
+# Calendar apps keep polling a feed for years; the link is a secret, not a session.
+FEED_MAX_AGE = 60 * 60 * 24 * 365 * 10
+
+
+def personal_feed_url(person: Any) -> str:
+    token = make_token(FEED_PURPOSE, person.pk)
+    return settings.SITE_URL.rstrip("/") + reverse("events:my_feed", args=[token])
+
+
+def person_from_feed_token(token: str) -> Any:
+    from members.models import Person
+
+    payload = read_token(token, FEED_PURPOSE, max_age=FEED_MAX_AGE)
+    person = Person.objects.filter(pk=payload.get("p")).first()
+    if person is None:
+        raise LinkInvalid
+    return person

@@ -27,6 +27,8 @@ from events.services import (
     feedback_record,
     feedback_target_from_token,
     invitation_from_token,
+    person_from_feed_token,
+    personal_feed_url,
     public_booking_allowance_take,
     rsvp_by_invitation,
     rsvp_cancel,
@@ -90,27 +92,72 @@ def calendar(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def calendar_feed(request: HttpRequest, slug: str) -> HttpResponse:
-    constituency = get_object_or_404(Constituency, slug=slug)
+def _ical_event(request: HttpRequest, event: Event, **extra) -> icalendar.Event:
+    item = icalendar.Event()
+    item.add("uid", f"event-{event.pk}@{request.get_host()}")
+    item.add("summary", event.title)
+    item.add("dtstart", event.starts)
+    item.add("dtend", event.ends)
+    item.add("dtstamp", event.updated)
+    item.add("description", event.description)
+    item.add("location", ", ".join(p for p in (event.venue, event.address) if p))
+    for name, value in extra.items():
+        item.add(name, value)
+    return item
+
+
+def _ical_response(name: str, items: list[icalendar.Event]) -> HttpResponse:
     cal = icalendar.Calendar()
     cal.add("prodid", "-//partyhub//events//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", _("%(clp)s events") % {"clp": constituency.name})
-    host = request.get_host()
-    for event in _public_events().filter(constituencies=constituency):
-        item = icalendar.Event()
-        item.add("uid", f"event-{event.pk}@{host}")
-        item.add("summary", event.title)
-        item.add("dtstart", event.starts)
-        item.add("dtend", event.ends)
-        item.add("dtstamp", event.updated)
-        item.add("description", event.description)
-        item.add("location", ", ".join(p for p in (event.venue, event.address) if p))
-        item.add(
-            "url", request.build_absolute_uri(reverse("events:detail", args=[event.pk]))
-        )
+    cal.add("x-wr-calname", name)
+    for item in items:
         cal.add_component(item)
     return HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+
+
+def calendar_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    constituency = get_object_or_404(Constituency, slug=slug)
+    items = [
+        _ical_event(
+            request,
+            event,
+            url=request.build_absolute_uri(reverse("events:detail", args=[event.pk])),
+        )
+        for event in _public_events().filter(constituencies=constituency)
+    ]
+    return _ical_response(_("%(clp)s events") % {"clp": constituency.name}, items)
+
+
+def my_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A member's own calendar: the events they answered yes, maybe or are
+    waiting for. The secret link is the key (calendar apps cannot log in); a
+    cancelled event stays in it marked cancelled, so calendars drop it."""
+    try:
+        person = person_from_feed_token(token)
+    except (LinkExpired, LinkInvalid) as exc:
+        raise Http404 from exc
+    bookings = (
+        Booking.objects.filter(
+            person=person,
+            status__in=[Booking.Status.YES, Booking.Status.MAYBE,
+                        Booking.Status.WAITING],
+        )
+        .exclude(event__status=Event.Status.DRAFT)
+        .select_related("event")
+        .order_by("event__starts")
+    )  # fmt: skip
+    items = [
+        _ical_event(
+            request,
+            b.event,
+            status="CANCELLED"
+            if b.event.status == Event.Status.CANCELLED
+            else ("CONFIRMED" if b.status == Booking.Status.YES else "TENTATIVE"),
+        )
+        for b in bookings
+    ]
+    return _ical_response(_("My party events"), items)
 
 
 def _bookable_for(person: Person):
@@ -144,6 +191,7 @@ def mine(request: HttpRequest, person: Person) -> HttpResponse:
             "upcoming": [b for b in bookings if b.event.ends >= now],
             "past": [b for b in bookings if b.event.ends < now],
             "bookable": _bookable_for(person),
+            "feed_url": personal_feed_url(person),
         },
     )
 
