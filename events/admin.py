@@ -17,15 +17,22 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from events import services
-from events.admin_forms import BookingAdminForm, InviteForm, WalkInForm
+from events import selectors, services
+from events.admin_forms import (
+    BookingAdminForm,
+    InviteForm,
+    ProgrammeYearForm,
+    WalkInForm,
+)
 from events.badges import Badge, badges_pdf
-from events.models import Booking, Event, Feedback, Invitation
-from partyhub.admin_base import ReadOnlyAdmin, ScopedAdmin
+from events.models import Booking, Event, Feedback, Invitation, ProgrammeSlot
+from members.models import Constituency
+from partyhub.admin_base import OwnConstituencyInitialMixin, ReadOnlyAdmin, ScopedAdmin
 from partyhub.admin_base import error_text as _error_text
 from partyhub.audit.services import audit_log
 from partyhub.scoping import ScopedAdminMixin, constituency_ids
@@ -397,3 +404,63 @@ class FeedbackAdmin(ReadOnlyAdmin):
     list_filter = ("rating", "event")
     search_fields = ("event__title", "comment")
     list_select_related = ("event", "person")
+
+
+@admin.register(ProgrammeSlot)
+class ProgrammeSlotAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
+    list_display = ("title", "year", "month", "kind", "owner", "event")
+    list_filter = ("year", "month", "kind", "constituency")
+    search_fields = ("title", "owner__first_name", "owner__last_name")
+    list_select_related = ("owner", "event")
+    autocomplete_fields = ("owner", "event")
+    fields = ("constituency", "year", "month", "kind", "title", "owner", "event",
+              "notes")  # fmt: skip
+
+    def get_urls(self):
+        return [
+            path(
+                "year/",
+                self.admin_site.admin_view(self.year_view),
+                name="events_programmeslot_year",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "year_url": reverse("admin:events_programmeslot_year"),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def year_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        clps = Constituency.objects.in_constituencies(request.user).order_by("name")
+        form = ProgrammeYearForm(request.GET or None, constituencies=clps)
+        if form.is_bound and not form.is_valid():
+            constituency, year = None, None
+        else:
+            data = form.cleaned_data if form.is_bound else {}
+            constituency = data.get("constituency") or clps.first()
+            year = data.get("year") or timezone.localdate().year
+        months = (
+            selectors.programme_year(constituency=constituency, year=year)
+            if constituency is not None
+            else []
+        )
+        return TemplateResponse(
+            request,
+            "admin/events/programmeslot/year.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("The year's programme"),
+                "form": form,
+                "constituency": constituency,
+                "year": year,
+                "months": months,
+                "gaps": [m for m in months if not m.has_social],
+                "unlinked": sum(len(m.slots_without_event) for m in months),
+            },
+        )

@@ -85,3 +85,16 @@ class BookingAdminForm(forms.ModelForm):
         if not host.memberships.in_good_standing().exists():
             raise forms.ValidationError(_("A host must be a current member."))
         return host
+
+
+class ProgrammeYearForm(forms.Form):
+    constituency = forms.ModelChoiceField(
+        label=_("Constituency"), queryset=Person.objects.none(), required=False
+    )
+    year = forms.IntegerField(
+        label=_("Year"), min_value=2000, max_value=2100, required=False
+    )
+
+    def __init__(self, *args: Any, constituencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["constituency"].queryset = constituencies

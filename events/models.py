@@ -261,3 +261,73 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.event}: {self.rating}"
+
+
+class ProgrammeSlot(models.Model):
+    """A planned event in the year's programme: officers plan the socials at the
+    start of the year, each with an owner, and see which months have nothing."""
+
+    class Month(models.IntegerChoices):
+        JANUARY = 1, _("January")
+        FEBRUARY = 2, _("February")
+        MARCH = 3, _("March")
+        APRIL = 4, _("April")
+        MAY = 5, _("May")
+        JUNE = 6, _("June")
+        JULY = 7, _("July")
+        AUGUST = 8, _("August")
+        SEPTEMBER = 9, _("September")
+        OCTOBER = 10, _("October")
+        NOVEMBER = 11, _("November")
+        DECEMBER = 12, _("December")
+
+    constituency = models.ForeignKey(
+        "members.Constituency",
+        verbose_name=_("constituency"),
+        on_delete=models.CASCADE,
+        related_name="programme_slots",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"), choices=Month.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Event.Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    owner = models.ForeignKey(
+        "members.Person",
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="programme_slots",
+        help_text=_("Who makes it happen."),
+    )
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("event"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="programme_slots",
+        help_text=_("The event, once it is set up."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    scope_lookup = "constituency"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("programme slot")
+        verbose_name_plural = _("the year's programme")
+        ordering = ("year", "month", "pk")
+        indexes = [
+            models.Index(fields=["constituency", "year", "month"], name="slot_month_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12), name="slot_month_1_12"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_month_display()} {self.year}: {self.title}"
