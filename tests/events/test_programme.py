@@ -18,7 +18,9 @@ YEAR = timezone.localdate().year + 1
 
 
 def _at(month, day=10):
-    return timezone.make_aware(datetime.datetime(YEAR, month, day, 19, 0))
+    return datetime.datetime(
+        YEAR, month, day, 19, 0, tzinfo=timezone.get_current_timezone()
+    )
 
 
 def _slot(clp, month, title, kind="social", **kw):
