@@ -9,6 +9,8 @@ they are read-only here and the buttons are actions.
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -25,6 +27,7 @@ from django.views.decorators.http import require_POST
 from events import selectors, services
 from events.admin_forms import (
     BookingAdminForm,
+    HoursForm,
     InviteForm,
     ProgrammeYearForm,
     WalkInForm,
@@ -109,6 +112,7 @@ class EventAdmin(ScopedAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
+            path("hours/", wrap(self.hours_view), name="events_event_hours"),
             path(
                 "<path:object_id>/invite/",
                 wrap(self.invite_view),
@@ -194,6 +198,63 @@ class EventAdmin(ScopedAdmin):
             form=form,
             media=self.media + form.media,
             invited=event.invitations.in_constituencies(request.user).count(),
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "hours_url": reverse("admin:events_event_hours"),
+        }
+        return super().changelist_view(request, extra_context)
+
+    CHART_WIDTH = 520  # the SVG's bar area, in its own units
+
+    def hours_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        form = HoursForm(
+            request.GET or None,
+            initial={"starts": today - datetime.timedelta(days=365), "ends": today},
+        )
+        rows: list = []
+        if form.is_bound and form.is_valid():
+            period = form.cleaned_data
+        elif not form.is_bound:
+            period = form.initial
+        else:
+            period = None
+        if period is not None:
+            tz = timezone.get_current_timezone()
+            rows = selectors.hours_by_activity(
+                constituency_ids=constituency_ids(request.user),
+                starts=datetime.datetime.combine(period["starts"], datetime.time(), tz),
+                ends=datetime.datetime.combine(
+                    period["ends"] + datetime.timedelta(days=1), datetime.time(), tz
+                ),
+            )
+        top = max((r.hours for r in rows), default=0) or 1
+        bars = [
+            {
+                "row": r,
+                "y": n * 40,
+                "width": round(r.hours / top * self.CHART_WIDTH, 1),
+                "hours": round(r.hours, 1),
+            }
+            for n, r in enumerate(rows)
+        ]
+        return TemplateResponse(
+            request,
+            "admin/events/event/hours.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("How the party spends its time"),
+                "form": form,
+                "bars": bars,
+                "chart_height": len(bars) * 40,
+                "total": round(sum(r.hours for r in rows), 1),
+            },
         )
 
     # --- at the door: a phone-sized page (Bootstrap, outside the admin's look) ---

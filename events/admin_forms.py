@@ -98,3 +98,18 @@ class ProgrammeYearForm(forms.Form):
     def __init__(self, *args: Any, constituencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["constituency"].queryset = constituencies
+
+
+class HoursForm(forms.Form):
+    starts = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends = forms.DateField(
+        label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("starts") and data.get("ends") and data["ends"] < data["starts"]:
+            self.add_error("ends", _("The end must not be before the start."))
+        return data

@@ -321,7 +321,9 @@ class ProgrammeSlot(models.Model):
         verbose_name_plural = _("the year's programme")
         ordering = ("year", "month", "pk")
         indexes = [
-            models.Index(fields=["constituency", "year", "month"], name="slot_month_idx")
+            models.Index(
+                fields=["constituency", "year", "month"], name="slot_month_idx"
+            )
         ]
         constraints = [
             models.CheckConstraint(
