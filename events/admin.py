@@ -29,11 +29,20 @@ from events.admin_forms import (
     BookingAdminForm,
     HoursForm,
     InviteForm,
+    OrganisationInviteForm,
     ProgrammeYearForm,
     WalkInForm,
 )
 from events.badges import Badge, badges_pdf
-from events.models import Booking, Event, Feedback, Invitation, ProgrammeSlot
+from events.models import (
+    Booking,
+    Consultation,
+    Event,
+    Feedback,
+    Invitation,
+    OrganisationInvite,
+    ProgrammeSlot,
+)
 from members.models import Constituency
 from partyhub.admin_base import OwnConstituencyInitialMixin, ReadOnlyAdmin, ScopedAdmin
 from partyhub.admin_base import error_text as _error_text
@@ -117,6 +126,11 @@ class EventAdmin(ScopedAdmin):
                 "<path:object_id>/invite/",
                 wrap(self.invite_view),
                 name="events_event_invite",
+            ),
+            path(
+                "<path:object_id>/organisations/",
+                wrap(self.organisations_view),
+                name="events_event_organisations",
             ),
             path(
                 "<path:object_id>/door/",
@@ -350,9 +364,53 @@ class EventAdmin(ScopedAdmin):
         response["Content-Disposition"] = f'inline; filename="badges-{event.pk}.pdf"'
         return response
 
+    def organisations_view(self, request, object_id: str):
+        event = self._event_page(request, object_id, change=True)
+        form = OrganisationInviteForm(
+            request.POST if request.method == "POST" else None,
+            event=event,
+            user=request.user,
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = services.organisations_invite(
+                    event=event,
+                    organisations=form.cleaned_data["organisations"],
+                    actor=request.user,
+                )
+            except services.EventsError as exc:
+                form.add_error(None, _error_text(exc))
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "%(emailed)d organisations emailed; %(to_contact_by_hand)d "
+                        "to phone or write to (listed below)."
+                    )
+                    % result.__dict__,
+                )
+                return HttpResponseRedirect(request.path)
+        invited = (
+            OrganisationInvite.objects.in_constituencies(request.user)
+            .filter(event=event)
+            .select_related("organisation", "invitation")
+        )
+        return self._page(
+            request,
+            event,
+            "admin/events/event/organisations.html",
+            _("Invite community organisations"),
+            form=form,
+            invited=invited,
+        )
+
     def render_change_form(
         self, request, context, add=False, change=False, form_url="", obj=None
     ):
+        if obj is not None and obj.kind == Event.Kind.BIG_CONVERSATION:
+            context["organisations_url"] = reverse(
+                "admin:events_event_organisations", args=[obj.pk]
+            )
         if obj is not None:
             context["invite_url"] = reverse("admin:events_event_invite", args=[obj.pk])
             context["door_url"] = reverse("admin:events_event_door", args=[obj.pk])
@@ -525,3 +583,37 @@ class ProgrammeSlotAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
                 "unlinked": sum(len(m.slots_without_event) for m in months),
             },
         )
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(ScopedAdmin):
+    """What was said at a Big Conversation; the report goes to those who came."""
+
+    list_display = ("event", "report_sent_at", "updated")
+    search_fields = ("event__title", "notes", "themes")
+    list_select_related = ("event",)
+    autocomplete_fields = ("event",)
+    fields = ("event", "notes", "themes", "report", "report_sent_at")
+    readonly_fields = ("report_sent_at",)
+    actions = ("send_report",)
+
+    @admin.action(
+        description=gettext_lazy("Email the report to everyone who came (once each)"),
+        permissions=["change"],
+    )
+    def send_report(self, request, queryset):
+        for consultation in queryset.select_related("event"):
+            try:
+                n = services.consultation_report_send(
+                    consultation=consultation, actor=request.user
+                )
+            except services.EventsError as exc:
+                self.message_user(
+                    request, f"{consultation}: {_error_text(exc)}", messages.ERROR
+                )
+            else:
+                self.message_user(
+                    request,
+                    _("%(event)s: the report goes to %(n)d people.")
+                    % {"event": consultation.event, "n": n},
+                )

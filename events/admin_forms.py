@@ -113,3 +113,27 @@ class HoursForm(forms.Form):
         if data.get("starts") and data.get("ends") and data["ends"] < data["starts"]:
             self.add_error("ends", _("The end must not be before the start."))
         return data
+
+
+class OrganisationInviteForm(forms.Form):
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Community organisations to invite"),
+        queryset=Person.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, event: Event, user: Any, **kwargs):
+        from networks.models import CommunityOrganisation
+
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = (
+            CommunityOrganisation.objects.in_constituencies(user)
+            .filter(constituency__in=event.constituencies.all())
+            .exclude(event_invites__event=event)
+            .order_by("name")
+        )
+        self.fields["organisations"].label_from_instance = lambda org: (
+            f"{org.name} — {org.get_kind_display()}"
+            + ("" if org.consent_to_mail and org.contact_email
+               else " " + str(_("(not to be emailed: phone or write)")))
+        )  # fmt: skip

@@ -8,7 +8,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
-        from events import segments, services
+        from events import roles, segments, services
         from members.portal.sections import PortalSection, register_section
         from partyhub.comms import reminders
         from partyhub.comms.models import Topic
@@ -26,6 +26,7 @@ class EventsConfig(AppConfig):
             select_related=["event"],
         )  # fmt: skip
         segments.register()
+        roles.register()
         register_section(
             PortalSection(
                 "events",
@@ -44,6 +45,11 @@ class EventsConfig(AppConfig):
             (services.REMINDER_PLACE_FREED, _place_subject, _place_body),
             (services.REMINDER_EVENT_CANCELLED, _cancelled_subject, _cancelled_body),
             (services.REMINDER_THANK_YOU, _thank_you_subject, _thank_you_body),
+            (
+                services.REMINDER_CONSULTATION_REPORT,
+                _report_subject,
+                _report_body,
+            ),
         ):
             reminders.register(
                 reminders.ReminderKind(
@@ -54,6 +60,18 @@ class EventsConfig(AppConfig):
                     requires_consent=False,
                 )
             )
+        # The organisation agreed to be mailed (checked when it is scheduled);
+        # its contact has no consent of their own in the ledger.
+        reminders.register(
+            reminders.ReminderKind(
+                kind=services.REMINDER_ORG_INVITATION,
+                subject=_invitation_subject,
+                body=_invitation_body,
+                reason=_org_reason,
+                topic=Topic.EVENTS,
+                requires_consent=False,
+            )
+        )
         # An invitation is marketing: it needs email consent (events topic).
         reminders.register(
             reminders.ReminderKind(
@@ -205,4 +223,33 @@ def _thank_you_body(reminder) -> str:
             "event": event.title,
             "url": services.feedback_url(event=event, person_id=reminder.person_id),
         }
+    )
+
+
+def _report_subject(reminder) -> str:
+    return str(_("What we heard: %(event)s") % {"event": _event_of(reminder).title})
+
+
+def _report_body(reminder) -> str:
+    consultation = reminder.about
+    themes = "\n".join(f"- {t}" for t in consultation.theme_list)
+    intro = str(
+        _(
+            "Hello %(name)s,\n\nThank you for taking part in **%(event)s**. "
+            "Here is what we heard, and what happens next."
+        )
+        % {"name": reminder.person.first_name, "event": consultation.event.title}
+    )
+    parts = [intro, consultation.report]
+    if themes:
+        parts.insert(1, str(_("The themes people raised:")) + "\n\n" + themes)
+    return "\n\n".join(parts)
+
+
+def _org_reason(reminder) -> str:
+    return str(
+        _(
+            "You are receiving this because your organisation agreed to hear from "
+            "the local party about its consultations."
+        )
     )

@@ -333,3 +333,83 @@ class ProgrammeSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_month_display()} {self.year}: {self.title}"
+
+
+class OrganisationInvite(models.Model):
+    """A community organisation invited to a Big Conversation. Its contact is
+    emailed (with their own RSVP link) only if the organisation agreed to be
+    mailed; otherwise the row reminds the officer to phone or write."""
+
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="organisation_invites",
+    )
+    organisation = models.ForeignKey(
+        "networks.CommunityOrganisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="event_invites",
+    )
+    invitation = models.ForeignKey(
+        Invitation,
+        verbose_name=_("invitation emailed"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created = models.DateTimeField(_("invited"), auto_now_add=True)
+
+    scope_lookup = "organisation__constituency"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("organisation invited")
+        verbose_name_plural = _("organisations invited")
+        ordering = ("created", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "organisation"], name="org_invite_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.event}"
+
+
+class Consultation(models.Model):
+    """What was said at a Big Conversation, and the report sent to those who came."""
+
+    event = models.OneToOneField(
+        Event,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="consultation",
+        limit_choices_to={"kind": Event.Kind.BIG_CONVERSATION},
+    )
+    notes = models.TextField(_("what was said"), blank=True)
+    themes = models.TextField(_("themes"), blank=True, help_text=_("One theme a line."))
+    report = models.TextField(
+        _("report to attendees"),
+        blank=True,
+        help_text=_("Emailed once to everyone who came (Markdown)."),
+    )
+    report_sent_at = models.DateTimeField(_("report sent"), null=True, blank=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    scope_lookup = "event__constituencies"
+    scope_spans_many = True
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("consultation record")
+        verbose_name_plural = _("consultation records")
+
+    def __str__(self) -> str:
+        return str(self.event)
+
+    @property
+    def theme_list(self) -> list[str]:
+        return [t.strip() for t in self.themes.splitlines() if t.strip()]

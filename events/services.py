@@ -663,3 +663,126 @@ def person_from_feed_token(token: str) -> Any:
     if person is None:
         raise LinkInvalid
     return person
+
+
+# --- Big Conversation consultations ----------------------------------------------------
+
+REMINDER_ORG_INVITATION = "events.org_invitation"
+REMINDER_CONSULTATION_REPORT = "events.consultation_report"
+
+
+@dataclass(frozen=True)
+class OrganisationInviteResult:
+    emailed: int
+    to_contact_by_hand: int  # no consent to mail, or no address
+    already: int
+
+
+def _split_name(contact_name: str, fallback: str) -> tuple[str, str]:
+    first, _sep, last = contact_name.strip().partition(" ")
+    return (first or fallback)[:100], last[:100]
+
+
+@transaction.atomic
+def organisations_invite(
+    *, event: Event, organisations: Any, actor: Any
+) -> OrganisationInviteResult:
+    """Invite community organisations to a Big Conversation, once each. An
+    organisation that agreed to be mailed has its contact emailed an invitation
+    with their own RSVP link (the contact is found or added as a Person — never
+    changing a known one, recording no consent of their own); the others are
+    listed for the officer to phone or write to."""
+    from events.models import OrganisationInvite
+    from partyhub.comms.consent import current_consents
+
+    event = _lock(event)
+    if event.kind != Event.Kind.BIG_CONVERSATION:
+        raise EventsError(_("Only a Big Conversation invites community organisations."))
+    if event.status != Event.Status.PUBLISHED or event.ends < timezone.now():
+        raise EventsError(_("Only a published event still to come can be invited to."))
+    if event.audience == Event.Audience.MEMBERS:
+        raise EventsError(_("A members-only event cannot invite organisations."))
+    emailed = by_hand = already = 0
+    for org in organisations:
+        invite, created = OrganisationInvite.objects.get_or_create(
+            event=event, organisation=org
+        )
+        if not created:
+            already += 1
+            continue
+        if not (org.consent_to_mail and org.contact_email):
+            by_hand += 1
+            continue
+        first, last = _split_name(org.contact_name, org.name)
+        person = person_for_public_form(
+            email=org.contact_email,
+            constituency_ids=[org.constituency_id],
+            first_name=first,
+            last_name=last,
+        )
+        said = current_consents(person)
+        if said.get(("any", "")) is False or said.get(("email", "")) is False:
+            by_hand += 1  # the person asked us never to email them
+            continue
+        invitation, _new = Invitation.objects.get_or_create(
+            event=event,
+            person=person,
+            defaults={"sent_by": actor if getattr(actor, "is_authenticated", False)
+                      else None},
+        )  # fmt: skip
+        invite.invitation = invitation
+        invite.save(update_fields=["invitation"])
+        reminder_schedule(
+            kind=REMINDER_ORG_INVITATION,
+            person=person,
+            due_at=timezone.now(),
+            about=invitation,
+            key=f"{REMINDER_ORG_INVITATION}:{invite.pk}",
+        )
+        emailed += 1
+    audit_log(
+        actor=actor,
+        action="event.organisations_invited",
+        obj=event,
+        detail={"emailed": emailed, "by_hand": by_hand, "already": already},
+    )
+    return OrganisationInviteResult(
+        emailed=emailed, to_contact_by_hand=by_hand, already=already
+    )
+
+
+@transaction.atomic
+def consultation_report_send(*, consultation: Any, actor: Any) -> int:
+    """Email the consultation's report to everyone who came, once each (sending
+    again mails nobody twice). Returns how many were newly scheduled."""
+    from events.models import Consultation
+
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    event = consultation.event
+    if event.ends > timezone.now():
+        raise EventsError(_("The report can be sent once the event is over."))
+    if not consultation.report.strip():
+        raise EventsError(_("Write the report before sending it."))
+    scheduled = 0
+    for booking in attendees(event).select_related("person"):
+        key = f"{REMINDER_CONSULTATION_REPORT}:{consultation.pk}:{booking.person_id}"
+        if Reminder.objects.filter(key=key).exists():
+            continue
+        reminder_schedule(
+            kind=REMINDER_CONSULTATION_REPORT,
+            person=booking.person,
+            due_at=timezone.now(),
+            about=consultation,
+            key=key,
+        )
+        scheduled += 1
+    if consultation.report_sent_at is None:
+        consultation.report_sent_at = timezone.now()
+        consultation.save(update_fields=["report_sent_at", "updated"])
+    audit_log(
+        actor=actor,
+        action="event.consultation_report_sent",
+        obj=consultation,
+        detail={"scheduled": scheduled},
+    )
+    return scheduled

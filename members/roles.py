@@ -257,10 +257,3 @@ grant_to_roles(
         "events.change_booking",
     ],
 )
-grant_to_roles(Role.values, ["events.view_invitation"])
-grant_to_roles(Role.values, ["events.view_feedback"])
-grant_to_roles(Role.values, ["events.view_programmeslot"])
-grant_to_roles(
-    (Role.CHAIR, Role.SECRETARY, Role.SOCIAL_SECRETARY, Role.POLITICAL_EDUCATION),
-    [f"events.{verb}_programmeslot" for verb in ("add", "change", "delete")],
-)
