@@ -25,6 +25,23 @@ class EventsConfig(AppConfig):
             ],
             select_related=["event"],
         )  # fmt: skip
+        register_model_section(
+            "event_feedback",
+            "events.Feedback",
+            fields=[("event", "event.title"), "rating", "comment", "created"],
+            select_related=["event"],
+        )
+        register_model_section(
+            "academy_enrolments",
+            "events.Enrolment",
+            fields=[
+                ("course", "course.title"),
+                "portfolio_complete",
+                "graduated_on",
+                "created",
+            ],
+            select_related=["course"],
+        )
         segments.register()
         roles.register()
         register_section(
@@ -34,6 +51,16 @@ class EventsConfig(AppConfig):
                 "events:mine",
                 _("Events you are booked on, and events you can book."),
                 order=40,
+            )
+        )
+
+        register_section(
+            PortalSection(
+                "course",
+                _("My course progress"),
+                "events:my_course",
+                _("The academy: your seminars and portfolio."),
+                order=45,
             )
         )
 

@@ -23,6 +23,9 @@ def register() -> None:
             "events.view_programmeslot",
             "events.view_consultation",
             "events.view_organisationinvite",
+            "events.view_course",
+            "events.view_seminar",
+            "events.view_enrolment",
         ],
     )
     # Those who organise socials, meetings and training plan and record them.
@@ -31,5 +34,10 @@ def register() -> None:
         [
             *(f"events.{v}_programmeslot" for v in ("add", "change", "delete")),
             *(f"events.{v}_consultation" for v in ("add", "change")),
+            *(
+                f"events.{v}_{m}"
+                for v in ("add", "change", "delete")
+                for m in ("course", "seminar", "enrolment")
+            ),
         ],
     )

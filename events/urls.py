@@ -12,6 +12,7 @@ urlpatterns = [
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("feedback/<str:token>/", views.feedback, name="feedback"),
     path("feed/<str:token>/events.ics", views.my_feed, name="my_feed"),
+    path("mine/course/", views.my_course, name="my_course"),
     path("mine/", views.mine, name="mine"),
     path("mine/<int:pk>/book/", views.book, name="book"),
     path("mine/booking/<int:pk>/cancel/", views.cancel, name="cancel"),

@@ -340,3 +340,20 @@ def feedback(request: HttpRequest, token: str) -> HttpResponse:
         "events/feedback.html",
         {"event": event, "person": person, "form": form, "done": done},
     )
+
+
+@portal_view
+def my_course(request: HttpRequest, person: Person) -> HttpResponse:
+    from events.academy import course_progress
+    from events.models import Enrolment
+
+    enrolments = Enrolment.objects.filter(person=person).select_related("course")
+    return render(
+        request,
+        "events/course.html",
+        {
+            "person": person,
+            "sections": sections(),
+            "courses": [(e, course_progress(e)) for e in enrolments],
+        },
+    )
