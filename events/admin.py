@@ -310,20 +310,34 @@ class EventAdmin(ScopedAdmin):
                     )
                     return HttpResponseRedirect(request.path)
         query = request.GET.get("q", "").strip()
+        if request.htmx and request.method == "GET":
+            return self._door_list_response(request, event, query)
+        return TemplateResponse(
+            request,
+            "events/door.html",
+            {
+                **self._door_list(request, event, query),
+                "walk_in": walk_in,
+                "badges_url": reverse("admin:events_event_badges", args=[event.pk]),
+            },
+        )
+
+    def _door_list(self, request, event: Event, query: str) -> dict:
         bookings = list(services.door_list(event=event, user=request.user, query=query))
-        context = {
+        return {
             "event": event,
             "bookings": bookings,
             "here": sum(1 for b in bookings if b.attended_at),
             "query": query,
-            "walk_in": walk_in,
-            "can_tick": can_tick,
-            "badges_url": reverse("admin:events_event_badges", args=[event.pk]),
+            "can_tick": request.user.has_perm("events.change_booking"),
         }
-        template = "events/door.html"
-        if request.htmx and request.method == "GET":
-            template += "#attendees"
-        return TemplateResponse(request, template, context)
+
+    def _door_list_response(self, request, event: Event, query: str):
+        return TemplateResponse(
+            request,
+            "events/door.html#attendees",
+            self._door_list(request, event, query),
+        )
 
     def attend_view(self, request, object_id: str, booking_id: int):
         event = self._event_page(request, object_id, change=False)
@@ -336,17 +350,14 @@ class EventAdmin(ScopedAdmin):
         )
         if booking is None:
             raise Http404
-        updated = services.booking_attend(
+        services.booking_attend(
             booking=booking,
             attended=request.POST.get("attended") == "1",
             actor=request.user,
         )
-        booking.attended_at = updated.attended_at
         if request.htmx:
-            return TemplateResponse(
-                request,
-                "events/door.html#row",
-                {"event": event, "booking": booking, "can_tick": True},
+            return self._door_list_response(
+                request, event, request.POST.get("q", "").strip()
             )
         return HttpResponseRedirect(reverse("admin:events_event_door", args=[event.pk]))
 

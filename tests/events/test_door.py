@@ -82,10 +82,13 @@ def test_door_lists_people_marks_new_members_and_their_hosts(
 def test_ticking_with_htmx_and_with_a_plain_post(client, officer_a, event, veteran):
     booking = _book(event, veteran)
     client.force_login(officer_a)
-    row = client.post(attend(event, booking), {"attended": "1"}, HTTP_HX_REQUEST="true")
-    assert row.status_code == 200
-    assert "Here" in row.text
-    assert "<html" not in row.text
+    listing = client.post(
+        attend(event, booking), {"attended": "1", "q": "vet"}, HTTP_HX_REQUEST="true"
+    )
+    assert listing.status_code == 200
+    assert "1 here of 1 listed" in listing.text  # the count follows the tick
+    assert "matching “vet”" in listing.text
+    assert "<html" not in listing.text
     booking.refresh_from_db()
     first_tick = booking.attended_at
     assert first_tick is not None
