@@ -385,12 +385,20 @@ def invitations_send(*, event: Event, people: Any, actor: Any) -> InvitationResu
         raise EventsError(_("Only a published event still to come can be invited to."))
     invited = already = not_eligible = 0
     existing = set(event.invitations.values_list("person_id", flat=True))
-    for person in people.prefetch_related("memberships"):
+    members: set[int] | None = None
+    if event.audience == Event.Audience.MEMBERS:
+        from members.models import Membership
+
+        members = set(
+            Membership.objects.in_good_standing()
+            .filter(person__in=people.values("pk"))
+            .values_list("person_id", flat=True)
+        )
+    for person in people.iterator():
         if person.pk in existing:
             already += 1
             continue
-        members_only = event.audience == Event.Audience.MEMBERS
-        if not person.email or (members_only and not _is_member(person)):
+        if not person.email or (members is not None and person.pk not in members):
             not_eligible += 1
             continue
         invitation = Invitation.objects.create(

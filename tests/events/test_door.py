@@ -216,3 +216,19 @@ def test_host_must_be_a_current_member(client, officer_a, clp_a, event, newcomer
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.host == host
+
+
+def test_an_officer_without_booking_rights_sees_the_list_but_cannot_tick(
+    client, clp_a, event, veteran
+):
+    booking = _book(event, veteran)
+    treasurer = factories.officer(clp_a, role="treasurer")
+    client.force_login(treasurer)
+    page = client.get(door(event))
+    assert page.status_code == 200
+    assert "Victor Veteran" in page.text
+    assert "Tick as here" not in page.text
+    assert "Add a walk-in" not in page.text
+    assert client.post(attend(event, booking), {"attended": "1"}).status_code == 403
+    booking.refresh_from_db()
+    assert booking.attended_at is None
