@@ -57,7 +57,7 @@ def programme_year(*, constituency: Any, year: int) -> list[ProgrammeMonth]:
     return months
 
 
-# --- how the party spends its time ------------------------------------------------------
+# --- how the party spends its time ------------------------------------------------
 
 
 class Activity:

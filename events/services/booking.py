@@ -1,0 +1,361 @@
+"""Event workflows: booking, cancelling, the waiting list, publishing, cancelling
+an event. Every booking change locks the event row so two people can never take
+the last place at once."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from events.models import Booking, Event
+from members.services import person_for_public_form
+from partyhub.audit.services import audit_log
+from partyhub.comms.models import Reminder
+from partyhub.comms.reminders import reminder_cancel, reminder_schedule
+from partyhub.links import LinkInvalid, make_token, read_token
+from partyhub.ratelimit import hourly_allowance_take
+from supporters.signup import supporter_signup
+
+REMINDER_DAY_BEFORE = "events.day_before"
+REMINDER_ON_THE_DAY = "events.on_the_day"
+REMINDER_PLACE_FREED = "events.place_freed"
+REMINDER_EVENT_CANCELLED = "events.event_cancelled"
+
+# Answers a person gives; "waiting" and "cancelled" are the system's.
+ANSWERS = (Booking.Status.YES, Booking.Status.NO, Booking.Status.MAYBE)
+
+
+class EventsError(ValidationError):
+    """A domain error a visitor or officer can read: nothing was changed."""
+
+
+def _is_member(person: Any) -> bool:
+    return person.memberships.in_good_standing().exists()
+
+
+def _check_audience(event: Event, person: Any) -> None:
+    if event.audience == Event.Audience.MEMBERS and not _is_member(person):
+        raise EventsError(
+            _("%(event)s is for party members only.") % {"event": event.title}
+        )
+
+
+def _lock(event: Event) -> Event:
+    # The row lock serialises every booking change on one event: counting the
+    # places taken and writing the booking happen with nobody else in between.
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+def _booking_reminders(booking: Booking) -> list[tuple[str, datetime.datetime]]:
+    """The day before, and on the day (three hours ahead)."""
+    starts = booking.event.starts
+    return [
+        (REMINDER_DAY_BEFORE, starts - datetime.timedelta(days=1)),
+        (REMINDER_ON_THE_DAY, starts - datetime.timedelta(hours=3)),
+    ]
+
+
+def _schedule_day_before(booking: Booking) -> None:
+    for kind, due_at in _booking_reminders(booking):
+        if due_at <= timezone.now():
+            continue  # booked too late for this one
+        key = f"{kind}:{booking.pk}:{booking.event.starts.isoformat()}"
+        # Rebooking after a cancellation revives the same row (one per key).
+        Reminder.objects.filter(key=key, status=Reminder.Status.CANCELLED).update(
+            status=Reminder.Status.PENDING
+        )
+        reminder_schedule(
+            kind=kind,
+            person=booking.person,
+            due_at=due_at,
+            about=booking,
+            key=key,
+        )
+
+
+def _fits(event: Event, places: int, taken: int) -> bool:
+    return event.capacity is None or taken + places <= event.capacity
+
+
+def _promote_waiting(event: Event, actor: Any) -> list[Booking]:
+    """First come, first served: promote from the head of the waiting list while
+    the next one fits (nobody jumps the queue with a smaller party)."""
+    promoted = []
+    taken = event.places_taken()
+    for booking in event.bookings.filter(status=Booking.Status.WAITING).order_by(
+        "created", "pk"
+    ):
+        if not _fits(event, booking.places, taken):
+            break
+        booking.status = Booking.Status.YES
+        booking.save(update_fields=["status", "updated"])
+        taken += booking.places
+        promoted.append(booking)
+        _schedule_day_before(booking)
+        reminder_schedule(
+            kind=REMINDER_PLACE_FREED,
+            person=booking.person,
+            due_at=timezone.now(),
+            about=booking,
+            key=f"{REMINDER_PLACE_FREED}:{booking.pk}:{timezone.now().isoformat()}",
+        )
+        audit_log(
+            actor=actor,
+            action="event.booking_promoted",
+            obj=booking,
+            detail={"event": event.pk},
+        )
+    return promoted
+
+
+@transaction.atomic
+def rsvp_create(
+    *,
+    event: Event,
+    person: Any,
+    answer: str,
+    guests: int = 0,
+    source: str,
+    actor: Any,
+) -> Booking:
+    """Record a person's answer; a yes beyond capacity goes on the waiting list.
+
+    Answering again updates the one booking (double clicks make one booking)."""
+    if answer not in ANSWERS:
+        raise EventsError(_("Please answer yes, no or maybe."))
+    if guests < 0:
+        raise EventsError(_("The number of guests cannot be negative."))
+    event = _lock(event)
+    if event.status != Event.Status.PUBLISHED:
+        raise EventsError(_("This event is not open for booking."))
+    if event.ends < timezone.now():
+        raise EventsError(_("This event is over."))
+    _check_audience(event, person)
+
+    booking = Booking.objects.filter(event=event, person=person).first()
+    was_yes = booking is not None and booking.status == Booking.Status.YES
+    status = answer
+    if answer == Booking.Status.YES:
+        taken = event.places_taken() - (booking.places if was_yes else 0)
+        if not _fits(event, 1 + guests, taken):
+            status = Booking.Status.WAITING
+            # Someone already on the waiting list keeps their place in the queue.
+    if booking is None:
+        booking = Booking.objects.create(
+            event=event, person=person, status=status, guests=guests, source=source
+        )
+    else:
+        booking.status = status
+        booking.guests = guests
+        booking.save(update_fields=["status", "guests", "updated"])
+    booking.event = event
+
+    if status == Booking.Status.YES:
+        _schedule_day_before(booking)
+    else:
+        reminder_cancel(about=booking, kind=REMINDER_DAY_BEFORE)
+        reminder_cancel(about=booking, kind=REMINDER_ON_THE_DAY)
+    audit_log(
+        actor=actor,
+        action="event.rsvp",
+        obj=booking,
+        detail={
+            "event": event.pk,
+            "status": status,
+            "guests": guests,
+            "source": source,
+        },
+    )
+    if was_yes and status != Booking.Status.YES:
+        _promote_waiting(event, actor)
+    return booking
+
+
+@transaction.atomic
+def rsvp_cancel(*, booking: Booking, actor: Any) -> list[Booking]:
+    """Cancel a booking and give freed places to the waiting list, at once.
+
+    Returns the bookings promoted from the waiting list."""
+    event = _lock(booking.event)
+    booking = Booking.objects.get(pk=booking.pk)
+    if booking.status == Booking.Status.CANCELLED:
+        return []
+    booking.status = Booking.Status.CANCELLED
+    booking.save(update_fields=["status", "updated"])
+    reminder_cancel(about=booking)
+    audit_log(
+        actor=actor,
+        action="event.booking_cancelled",
+        obj=booking,
+        detail={"event": event.pk},
+    )
+    return _promote_waiting(event, actor)
+
+
+@transaction.atomic
+def waiting_list_promote(*, event: Event, actor: Any) -> list[Booking]:
+    """Give places to the waiting list after the event changed (more capacity),
+    first come, first served. Returns the bookings promoted."""
+    event = _lock(event)
+    if event.status != Event.Status.PUBLISHED or event.ends < timezone.now():
+        return []
+    return _promote_waiting(event, actor)
+
+
+@transaction.atomic
+def event_publish(*, event: Event, actor: Any) -> Event:
+    event = _lock(event)
+    if event.status == Event.Status.CANCELLED:
+        raise EventsError(_("A cancelled event cannot be published."))
+    if event.status != Event.Status.PUBLISHED:
+        event.status = Event.Status.PUBLISHED
+        event.save(update_fields=["status", "updated"])
+        audit_log(actor=actor, action="event.published", obj=event)
+    return event
+
+
+@transaction.atomic
+def event_cancel(*, event: Event, actor: Any) -> Event:
+    """Cancel an event and tell everyone booked (yes, maybe, waiting), once."""
+    event = _lock(event)
+    if event.status == Event.Status.CANCELLED:
+        return event
+    event.status = Event.Status.CANCELLED
+    event.save(update_fields=["status", "updated"])
+    booked = event.bookings.filter(
+        status__in=[Booking.Status.YES, Booking.Status.MAYBE, Booking.Status.WAITING]
+    ).select_related("person")
+    for booking in booked:
+        reminder_cancel(about=booking)
+        reminder_schedule(
+            kind=REMINDER_EVENT_CANCELLED,
+            person=booking.person,
+            due_at=timezone.now(),
+            about=event,
+            key=f"{REMINDER_EVENT_CANCELLED}:{event.pk}:{booking.person_id}",
+        )
+    audit_log(
+        actor=actor,
+        action="event.cancelled",
+        obj=event,
+        detail={"notified": len(booked)},
+    )
+    return event
+
+
+CONSENT_WORDING = {
+    "email": gettext_lazy(
+        "Yes, email me about other events and news from the local party. We will "
+        "email you a link to confirm: nothing changes until you click it."
+    ),
+}
+
+PUBLIC_BOOKINGS_PER_IP_PER_HOUR = 20
+
+
+def public_booking_allowance_take(*, ip: str) -> bool:
+    """Count a public booking POST from `ip`; False once the hour's allowance is
+    used (settings.EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR overrides the default)."""
+    limit = getattr(
+        settings,
+        "EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR",
+        PUBLIC_BOOKINGS_PER_IP_PER_HOUR,
+    )
+    return hourly_allowance_take("events:public-booking-ip", ip, limit)
+
+
+@dataclass(frozen=True)
+class PublicRsvp:
+    booking: Booking
+    created: bool
+    # A confirmation email is on its way for the marketing consent ticked.
+    consent_pending: bool = False
+
+
+@transaction.atomic
+def rsvp_public(*, event: Event, data: dict[str, Any]) -> PublicRsvp:
+    """A booking from the public event page, by name and email.
+
+    The visitor becomes a Person in the event's constituency — the same Person
+    when the email is already known there. An unverified address never changes
+    an existing booking or record: a visitor cannot cancel or alter somebody
+    else's booking by typing their email. Consent is recorded only for the
+    boxes ticked, with the wording shown."""
+    if event.audience != Event.Audience.PUBLIC:
+        raise EventsError(_("This event is not open to the public."))
+    # Lock first: a double click's second request waits here, then finds the
+    # Person the first one created (one Person, one booking).
+    event = _lock(event)
+    person = person_for_public_form(
+        email=data["email"],
+        constituency_ids=list(
+            event.constituencies.order_by("pk").values_list("pk", flat=True)
+        ),
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+    )
+    booking = Booking.objects.filter(event=event, person=person).first()
+    created = booking is None
+    if created:
+        booking = rsvp_create(
+            event=event,
+            person=person,
+            answer=Booking.Status.YES,
+            guests=data.get("guests") or 0,
+            source=Booking.Source.PUBLIC,
+            actor=None,
+        )
+    consents = {
+        channel: str(wording)
+        for channel, wording in CONSENT_WORDING.items()
+        if data.get(f"consent_{channel}")
+    }
+    if consents:
+        supporter_signup(
+            data={
+                "first_name": data["first_name"].strip(),
+                "last_name": data["last_name"].strip(),
+                "email": data["email"].strip(),
+                "postcode": data.get("postcode") or "",
+                "phone": "",
+                "offers": [],
+                "consents": consents,
+                "form_constituency": person.constituency_id,
+            },
+            constituency=person.constituency,
+        )
+    return PublicRsvp(booking=booking, created=created, consent_pending=bool(consents))
+
+
+CANCEL_PURPOSE = "events.cancel"
+
+
+def booking_cancel_url(booking: Booking) -> str:
+    """'I can't come any more' in one click, from the reminder (a signed link for
+    this person and this booking)."""
+    token = make_token(CANCEL_PURPOSE, booking.person_id, b=booking.pk)
+    return settings.SITE_URL.rstrip("/") + reverse("events:cancel_link", args=[token])
+
+
+def booking_from_cancel_token(token: str) -> Booking:
+    """The booking a cancel link names; LinkInvalid / LinkExpired otherwise."""
+    payload = read_token(
+        token, CANCEL_PURPOSE, max_age=settings.COMMS_LINK_MAX_AGE_SECONDS
+    )
+    booking = (
+        Booking.objects.select_related("event", "person")
+        .filter(pk=payload.get("b"), person_id=payload.get("p"))
+        .first()
+    )
+    if booking is None:
+        raise LinkInvalid
+    return booking
