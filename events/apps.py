@@ -26,6 +26,12 @@ class EventsConfig(AppConfig):
             select_related=["event"],
         )  # fmt: skip
         register_model_section(
+            "event_invitations",
+            "events.Invitation",
+            fields=[("event", "event.title"), "created"],
+            select_related=["event"],
+        )
+        register_model_section(
             "event_feedback",
             "events.Feedback",
             fields=[("event", "event.title"), "rating", "comment", "created"],

@@ -33,6 +33,14 @@ THANK_YOU_WINDOW = datetime.timedelta(days=3)
 FEEDBACK_LINK_MAX_AGE = 60 * 60 * 24 * 60
 
 
+def _keys_starting(prefix: str) -> set[str]:
+    """Reminder keys already taken (one query; the unique key still guards a race:
+    reminder_schedule gets the existing row)."""
+    return set(
+        Reminder.objects.filter(key__startswith=prefix).values_list("key", flat=True)
+    )
+
+
 def attendees(event: Event) -> Any:
     """The bookings of those who came: checked in, or — when nobody was checked in
     at the door — those booked yes."""
@@ -52,9 +60,11 @@ def thank_yous_schedule(*, now: datetime.datetime | None = None) -> int:
     )
     scheduled = 0
     for event in events:
+        prefix = f"{REMINDER_THANK_YOU}:{event.pk}:"
+        done = _keys_starting(prefix)
         for booking in attendees(event).select_related("person"):
-            key = f"{REMINDER_THANK_YOU}:{event.pk}:{booking.person_id}"
-            if Reminder.objects.filter(key=key).exists():
+            key = f"{prefix}{booking.person_id}"
+            if key in done:
                 continue
             reminder_schedule(
                 kind=REMINDER_THANK_YOU,
@@ -194,9 +204,11 @@ def consultation_report_send(*, consultation: Any, actor: Any) -> int:
     if not consultation.report.strip():
         raise EventsError(_("Write the report before sending it."))
     scheduled = 0
+    prefix = f"{REMINDER_CONSULTATION_REPORT}:{consultation.pk}:"
+    done = _keys_starting(prefix)
     for booking in attendees(event).select_related("person"):
-        key = f"{REMINDER_CONSULTATION_REPORT}:{consultation.pk}:{booking.person_id}"
-        if Reminder.objects.filter(key=key).exists():
+        key = f"{prefix}{booking.person_id}"
+        if key in done:
             continue
         reminder_schedule(
             kind=REMINDER_CONSULTATION_REPORT,

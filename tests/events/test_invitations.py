@@ -193,3 +193,14 @@ def test_officer_invites_a_saved_segment(client, officer_a, clp_a):
     assert response.status_code == 302
     invited = set(Invitation.objects.values_list("person", flat=True))
     assert {p.pk for p in people} <= invited
+
+
+def test_invitations_are_in_the_persons_data_export(clp_a):
+    from partyhub.privacy import export_data
+
+    event = make_event(clp_a, title="Garden party")
+    person = supporter(clp_a)
+    _invite(event, person)
+    assert [r["event"] for r in export_data(person)["event_invitations"]] == [
+        "Garden party"
+    ]
