@@ -102,10 +102,12 @@ class ProgrammeYearForm(forms.Form):
 
 class HoursForm(forms.Form):
     starts = forms.DateField(
-        label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     ends = forms.DateField(
-        label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To (inclusive)"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def clean(self) -> dict[str, Any]:

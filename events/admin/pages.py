@@ -141,7 +141,7 @@ class EventPagesMixin:
         }
         return super().changelist_view(request, extra_context)
 
-    CHART_WIDTH = 520  # the SVG's bar area, in its own units
+    CHART_WIDTH = 460  # the SVG's bar area, in its own units
 
     def hours_view(self, request):
         if not self.has_view_or_change_permission(request):

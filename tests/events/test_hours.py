@@ -98,9 +98,11 @@ def test_hours_page_draws_an_svg_chart_for_the_officers_clp(
     text = page.text
     chart = text.split('<svg class="events-hours-chart"', 1)[1].split("</svg>", 1)[0]
     assert " style=" not in chart and "<script" not in chart
-    widths = re.findall(r'<rect x="220" y="\d+" width="([\d.]+)"', text)
-    assert [float(w) for w in widths] == [260.0, 0.0, 520.0, 0.0, 0.0]
+    widths = re.findall(r'<rect x="280" y="\d+" width="([\d.]+)"', text)
+    assert [float(w) for w in widths] == [230.0, 0.0, 460.0, 0.0, 0.0]
     assert "15.0 person-hours in all" in text
+    today = timezone.localdate()
+    assert f'value="{today:%Y-%m-%d}"' in text  # the period shown is filled in
     bad = client.get(url, {"starts": "2026-05-01", "ends": "2026-04-01"})
     assert "The end must not be before the start" in bad.text
     assert "events-hours-chart" not in bad.text
