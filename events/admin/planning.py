@@ -57,7 +57,11 @@ class ProgrammeSlotAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         clps = Constituency.objects.in_constituencies(request.user).order_by("name")
-        form = ProgrammeYearForm(request.GET or None, constituencies=clps)
+        form = ProgrammeYearForm(
+            request.GET or None,
+            constituencies=clps,
+            initial={"constituency": clps.first(), "year": timezone.localdate().year},
+        )
         if form.is_bound and not form.is_valid():
             constituency, year = None, None
         else:

@@ -67,6 +67,9 @@ def test_year_page_for_officers_scoped(client, officer_a, officer_b, clp_a, clp_
     assert "Select a valid choice" in other.text
     client.force_login(officer_b)
     assert "Reading regatta" in client.get(url, {"year": YEAR}).text
+    this_year = client.get(url)  # unasked: this year, the officer's CLP
+    assert f'value="{YEAR - 1}"' in this_year.text
+    assert "Reading West — " in this_year.text
 
 
 def test_year_page_queries_do_not_grow(client, officer_a, clp_a):
