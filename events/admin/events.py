@@ -35,15 +35,30 @@ from partyhub.scoping import ScopedAdminMixin
 
 
 class BookingInline(ScopedAdminMixin, admin.TabularInline):
+    """The event's bookings (the officer's own people). Only the host is edited
+    here: an officer pairs each new member with a member who looks after them."""
+
     model = Booking
+    form = BookingAdminForm
     extra = 0
-    fields = ("person", "status", "guests", "source", "created", "attended_at")
-    readonly_fields = fields
+    fields = (
+        "person", "status", "guests", "source", "new_member", "attended_at", "host",
+    )  # fmt: skip
+    readonly_fields = (
+        "person", "status", "guests", "source", "new_member", "attended_at",
+    )  # fmt: skip
+    autocomplete_fields = ("host",)
     can_delete = False
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("person")
+        return services.with_new_member_flag(
+            super().get_queryset(request).select_related("person", "host")
+        )
+
+    @admin.display(description=gettext_lazy("new member"), boolean=True)
+    def new_member(self, obj: Booking) -> bool:
+        return getattr(obj, "is_new", False)
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -28,6 +28,7 @@ from events.services.door import (
     booking_attend,
     door_list,
     walk_in_add,
+    with_new_member_flag,
 )
 from events.services.followup import (
     FEEDBACK_LINK_MAX_AGE,
@@ -108,4 +109,5 @@ __all__ = [
     "thank_yous_schedule",
     "waiting_list_promote",
     "walk_in_add",
+    "with_new_member_flag",
 ]

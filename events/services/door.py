@@ -20,15 +20,27 @@ from partyhub.audit.services import audit_log
 NEW_MEMBER_DAYS = 183  # "new": joined in the last six months
 
 
-def door_list(*, event: Event, user: Any, query: str = "") -> Any:
-    """Who may turn up (yes, maybe, waiting, or already checked in), the user's
-    own people only, with new members marked (`is_new`) and their host."""
-    from django.db.models import Exists, OuterRef, Q
+def with_new_member_flag(bookings: Any) -> Any:
+    """Annotate `is_new`: the person joined the party in the last six months (a
+    subquery: no query per row)."""
+    from django.db.models import Exists, OuterRef
 
     from members.models import Membership
 
     since = timezone.localdate() - datetime.timedelta(days=NEW_MEMBER_DAYS)
-    bookings = (
+    return bookings.annotate(
+        is_new=Exists(
+            Membership.objects.filter(person=OuterRef("person_id"), joined__gte=since)
+        )
+    )
+
+
+def door_list(*, event: Event, user: Any, query: str = "") -> Any:
+    """Who may turn up (yes, maybe, waiting, or already checked in), the user's
+    own people only, with new members marked (`is_new`) and their host."""
+    from django.db.models import Q
+
+    bookings = with_new_member_flag(
         Booking.objects.in_constituencies(user)
         .filter(event=event)
         .filter(
@@ -36,14 +48,8 @@ def door_list(*, event: Event, user: Any, query: str = "") -> Any:
                           Booking.Status.WAITING])
             | Q(attended_at__isnull=False)
         )
-        .annotate(
-            is_new=Exists(
-                Membership.objects.filter(person=OuterRef("person_id"),
-                                          joined__gte=since)
-            )
-        )
-        .select_related("person", "host")
-        .order_by("person__last_name", "person__first_name", "pk")
+    ).select_related("person", "host").order_by(
+        "person__last_name", "person__first_name", "pk"
     )  # fmt: skip
     for word in query.split():
         bookings = bookings.filter(
