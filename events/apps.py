@@ -8,9 +8,10 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
-        from events import segments, services
+        from events import roles, segments, services
         from members.portal.sections import PortalSection, register_section
         from partyhub.comms import reminders
+        from partyhub.comms.models import Topic
         from partyhub.privacy import register_model_section
 
         # A person's bookings in their data export.
@@ -24,7 +25,31 @@ class EventsConfig(AppConfig):
             ],
             select_related=["event"],
         )  # fmt: skip
+        register_model_section(
+            "event_invitations",
+            "events.Invitation",
+            fields=[("event", "event.title"), "created"],
+            select_related=["event"],
+        )
+        register_model_section(
+            "event_feedback",
+            "events.Feedback",
+            fields=[("event", "event.title"), "rating", "comment", "created"],
+            select_related=["event"],
+        )
+        register_model_section(
+            "academy_enrolments",
+            "events.Enrolment",
+            fields=[
+                ("course", "course.title"),
+                "portfolio_complete",
+                "graduated_on",
+                "created",
+            ],
+            select_related=["course"],
+        )
         segments.register()
+        roles.register()
         register_section(
             PortalSection(
                 "events",
@@ -35,6 +60,16 @@ class EventsConfig(AppConfig):
             )
         )
 
+        register_section(
+            PortalSection(
+                "course",
+                _("My course progress"),
+                "events:my_course",
+                _("The academy: your seminars and portfolio."),
+                order=45,
+            )
+        )
+
         # Reminders about something the person booked are service messages, not
         # marketing: they go without email consent.
         for kind, subject, body in (
@@ -42,6 +77,12 @@ class EventsConfig(AppConfig):
             (services.REMINDER_ON_THE_DAY, _on_the_day_subject, _day_before_body),
             (services.REMINDER_PLACE_FREED, _place_subject, _place_body),
             (services.REMINDER_EVENT_CANCELLED, _cancelled_subject, _cancelled_body),
+            (services.REMINDER_THANK_YOU, _thank_you_subject, _thank_you_body),
+            (
+                services.REMINDER_CONSULTATION_REPORT,
+                _report_subject,
+                _report_body,
+            ),
         ):
             reminders.register(
                 reminders.ReminderKind(
@@ -52,6 +93,28 @@ class EventsConfig(AppConfig):
                     requires_consent=False,
                 )
             )
+        # The organisation agreed to be mailed (checked when it is scheduled);
+        # its contact has no consent of their own in the ledger.
+        reminders.register(
+            reminders.ReminderKind(
+                kind=services.REMINDER_ORG_INVITATION,
+                subject=_invitation_subject,
+                body=_invitation_body,
+                reason=_org_reason,
+                topic=Topic.EVENTS,
+                requires_consent=False,
+            )
+        )
+        # An invitation is marketing: it needs email consent (events topic).
+        reminders.register(
+            reminders.ReminderKind(
+                kind=services.REMINDER_INVITATION,
+                subject=_invitation_subject,
+                body=_invitation_body,
+                reason=_invitation_reason,
+                topic=Topic.EVENTS,
+            )
+        )
 
 
 def _event_of(reminder):
@@ -134,4 +197,92 @@ def _reason(reminder) -> str:
     return str(
         _("You are receiving this because you booked on %(event)s.")
         % {"event": _event_of(reminder).title}
+    )
+
+
+def _invitation_subject(reminder) -> str:
+    return str(_("You are invited: %(event)s") % {"event": _event_of(reminder).title})
+
+
+def _invitation_body(reminder) -> str:
+    from events import services
+
+    event = _event_of(reminder)
+    return str(
+        _(
+            "Hello %(name)s,\n\nYou are invited to **%(event)s**, %(when)s, at "
+            "%(venue)s.\n\n%(description)s\n\n[Tell us if you can come](%(url)s) "
+            "— yes, no or maybe, and whether you are bringing anyone. The link is "
+            "yours alone and works until the event."
+        )
+        % {
+            "name": reminder.person.first_name,
+            "event": event.title,
+            "when": _when(event),
+            "venue": event.venue or _("the venue to be confirmed"),
+            "description": event.description,
+            "url": services.invitation_rsvp_url(reminder.about),
+        }
+    )
+
+
+def _invitation_reason(reminder) -> str:
+    return str(
+        _(
+            "You are receiving this because you agreed to hear about events from "
+            "the local party."
+        )
+    )
+
+
+def _thank_you_subject(reminder) -> str:
+    return str(
+        _("Thank you for coming: %(event)s") % {"event": _event_of(reminder).title}
+    )
+
+
+def _thank_you_body(reminder) -> str:
+    from events import services
+
+    event = _event_of(reminder)
+    return str(
+        _(
+            "Hello %(name)s,\n\nThank you for coming to **%(event)s**. We would "
+            "love to know what you thought, so the next one is better: "
+            "[give us your feedback](%(url)s) — it takes a minute."
+        )
+        % {
+            "name": reminder.person.first_name,
+            "event": event.title,
+            "url": services.feedback_url(event=event, person_id=reminder.person_id),
+        }
+    )
+
+
+def _report_subject(reminder) -> str:
+    return str(_("What we heard: %(event)s") % {"event": _event_of(reminder).title})
+
+
+def _report_body(reminder) -> str:
+    consultation = reminder.about
+    themes = "\n".join(f"- {t}" for t in consultation.theme_list)
+    intro = str(
+        _(
+            "Hello %(name)s,\n\nThank you for taking part in **%(event)s**. "
+            "Here is what we heard, and what happens next."
+        )
+        % {"name": reminder.person.first_name, "event": consultation.event.title}
+    )
+    parts = [intro, consultation.report]
+    if themes:
+        parts.insert(1, str(_("The themes people raised:")) + "\n\n" + themes)
+    return "\n\n".join(parts)
+
+
+def _org_reason(reminder) -> str:
+    return str(
+        _(
+            "You are receiving this because your organisation agreed to hear from "
+            "the local party about its consultations."
+        )
     )

@@ -8,7 +8,9 @@ event answers 404 to a visitor.
 from __future__ import annotations
 
 import icalendar
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,11 +19,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from events.forms import PublicRsvpForm
+from events.forms import FeedbackForm, InvitationRsvpForm, PublicRsvpForm
 from events.models import Booking, Event
 from events.services import (
     EventsError,
     booking_from_cancel_token,
+    feedback_record,
+    feedback_target_from_token,
+    invitation_from_token,
+    person_from_feed_token,
+    personal_feed_url,
+    public_booking_allowance_take,
+    rsvp_by_invitation,
     rsvp_cancel,
     rsvp_create,
     rsvp_public,
@@ -32,6 +41,15 @@ from members.portal.views import portal_view
 from partyhub.links import LinkExpired, LinkInvalid
 
 
+def _client_ip(request: HttpRequest) -> str:
+    """The visitor's address as allauth's rate limits see it (one setting tells
+    every limit how many proxies stand in front of the site)."""
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return ""
+
+
 def _public_events():
     return Event.objects.published().filter(audience=Event.Audience.PUBLIC)
 
@@ -40,6 +58,8 @@ def _public_events():
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(_public_events(), pk=pk)
     if request.method == "POST":
+        if not public_booking_allowance_take(ip=_client_ip(request)):
+            return render(request, "events/too_many.html", {"event": event}, status=429)
         form = PublicRsvpForm(request.POST)
         if form.is_valid():
             try:
@@ -72,27 +92,72 @@ def calendar(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def calendar_feed(request: HttpRequest, slug: str) -> HttpResponse:
-    constituency = get_object_or_404(Constituency, slug=slug)
+def _ical_event(request: HttpRequest, event: Event, **extra) -> icalendar.Event:
+    item = icalendar.Event()
+    item.add("uid", f"event-{event.pk}@{request.get_host()}")
+    item.add("summary", event.title)
+    item.add("dtstart", event.starts)
+    item.add("dtend", event.ends)
+    item.add("dtstamp", event.updated)
+    item.add("description", event.description)
+    item.add("location", ", ".join(p for p in (event.venue, event.address) if p))
+    for name, value in extra.items():
+        item.add(name, value)
+    return item
+
+
+def _ical_response(name: str, items: list[icalendar.Event]) -> HttpResponse:
     cal = icalendar.Calendar()
     cal.add("prodid", "-//partyhub//events//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", _("%(clp)s events") % {"clp": constituency.name})
-    host = request.get_host()
-    for event in _public_events().filter(constituencies=constituency):
-        item = icalendar.Event()
-        item.add("uid", f"event-{event.pk}@{host}")
-        item.add("summary", event.title)
-        item.add("dtstart", event.starts)
-        item.add("dtend", event.ends)
-        item.add("dtstamp", event.updated)
-        item.add("description", event.description)
-        item.add("location", ", ".join(p for p in (event.venue, event.address) if p))
-        item.add(
-            "url", request.build_absolute_uri(reverse("events:detail", args=[event.pk]))
-        )
+    cal.add("x-wr-calname", name)
+    for item in items:
         cal.add_component(item)
     return HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+
+
+def calendar_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    constituency = get_object_or_404(Constituency, slug=slug)
+    items = [
+        _ical_event(
+            request,
+            event,
+            url=request.build_absolute_uri(reverse("events:detail", args=[event.pk])),
+        )
+        for event in _public_events().filter(constituencies=constituency)
+    ]
+    return _ical_response(_("%(clp)s events") % {"clp": constituency.name}, items)
+
+
+def my_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A member's own calendar: the events they answered yes, maybe or are
+    waiting for. The secret link is the key (calendar apps cannot log in); a
+    cancelled event stays in it marked cancelled, so calendars drop it."""
+    try:
+        person = person_from_feed_token(token)
+    except (LinkExpired, LinkInvalid) as exc:
+        raise Http404 from exc
+    bookings = (
+        Booking.objects.filter(
+            person=person,
+            status__in=[Booking.Status.YES, Booking.Status.MAYBE,
+                        Booking.Status.WAITING],
+        )
+        .exclude(event__status=Event.Status.DRAFT)
+        .select_related("event")
+        .order_by("event__starts")
+    )  # fmt: skip
+    items = [
+        _ical_event(
+            request,
+            b.event,
+            status="CANCELLED"
+            if b.event.status == Event.Status.CANCELLED
+            else ("CONFIRMED" if b.status == Booking.Status.YES else "TENTATIVE"),
+        )
+        for b in bookings
+    ]
+    return _ical_response(_("My party events"), items)
 
 
 def _bookable_for(person: Person):
@@ -126,6 +191,7 @@ def mine(request: HttpRequest, person: Person) -> HttpResponse:
             "upcoming": [b for b in bookings if b.event.ends >= now],
             "past": [b for b in bookings if b.event.ends < now],
             "bookable": _bookable_for(person),
+            "feed_url": personal_feed_url(person),
         },
     )
 
@@ -195,3 +261,99 @@ def cancel_link(request: HttpRequest, token: str) -> HttpResponse:
         rsvp_cancel(booking=booking, actor=None)
         booking.refresh_from_db()
     return render(request, "events/cancel_link.html", {"booking": booking})
+
+
+def _link_problem(request: HttpRequest, exc: Exception) -> HttpResponse:
+    expired = isinstance(exc, LinkExpired)
+    return render(
+        request,
+        "events/link_problem.html",
+        {"expired": expired},
+        status=410 if expired else 400,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The invited person's own page: answer yes / no / maybe, with guests. GET
+    changes nothing (mail scanners follow links)."""
+    try:
+        invite = invitation_from_token(token)
+    except (LinkExpired, LinkInvalid) as exc:
+        return _link_problem(request, exc)
+    event = invite.event
+    booking = Booking.objects.filter(event=event, person=invite.person).first()
+    if request.method == "POST":
+        form = InvitationRsvpForm(request.POST)
+        if form.is_valid():
+            try:
+                booking = rsvp_by_invitation(
+                    invitation=invite,
+                    answer=form.cleaned_data["answer"],
+                    guests=form.cleaned_data["guests"],
+                )
+            except EventsError as exc:
+                form.add_error(None, " ".join(exc.messages))
+            else:
+                if booking.status == Booking.Status.WAITING:
+                    messages.warning(
+                        request,
+                        _("The event is full: you are on the waiting list. If a "
+                          "place comes free it is yours, and we will email you."),
+                    )  # fmt: skip
+                else:
+                    messages.success(request, _("Thank you: your answer is recorded."))
+                return redirect("events:invitation", token=token)
+    else:
+        initial = {}
+        if booking is not None and booking.status in ("yes", "no", "maybe"):
+            initial = {"answer": booking.status, "guests": booking.guests}
+        form = InvitationRsvpForm(initial=initial)
+    return render(
+        request,
+        "events/invitation.html",
+        {"event": event, "person": invite.person, "booking": booking, "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def feedback(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        event, person = feedback_target_from_token(token)
+    except (LinkExpired, LinkInvalid) as exc:
+        return _link_problem(request, exc)
+    done = False
+    if request.method == "POST":
+        form = FeedbackForm(request.POST)
+        if form.is_valid():
+            feedback_record(
+                event=event,
+                person=person,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+            done = True
+    else:
+        form = FeedbackForm()
+    return render(
+        request,
+        "events/feedback.html",
+        {"event": event, "person": person, "form": form, "done": done},
+    )
+
+
+@portal_view
+def my_course(request: HttpRequest, person: Person) -> HttpResponse:
+    from events.academy import course_progress
+    from events.models import Enrolment
+
+    enrolments = Enrolment.objects.filter(person=person).select_related("course")
+    return render(
+        request,
+        "events/course.html",
+        {
+            "person": person,
+            "sections": sections(),
+            "courses": [(e, course_progress(e)) for e in enrolments],
+        },
+    )

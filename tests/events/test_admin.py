@@ -75,36 +75,50 @@ def test_event_list_counts_places_in_a_fixed_number_of_queries(
     assert len(many) == len(few)
 
 
+def _event_form(event, *, bookings=(), **changes) -> dict:
+    """The event's admin change form as a browser would post it."""
+    bookings = list(bookings)
+    data = {
+        "kind": event.kind,
+        "title": event.title,
+        "description": "",
+        "starts_0": event.starts.strftime("%Y-%m-%d"),
+        "starts_1": event.starts.strftime("%H:%M:%S"),
+        "ends_0": event.ends.strftime("%Y-%m-%d"),
+        "ends_1": event.ends.strftime("%H:%M:%S"),
+        "venue": "Hall",
+        "address": "",
+        "accessibility": "",
+        "constituencies": [],
+        "audience": "public",
+        "capacity": "10",
+        "organiser": "",
+        "price": "",
+        "concession_price": "",
+        "bookings-TOTAL_FORMS": str(len(bookings)),
+        "bookings-INITIAL_FORMS": str(len(bookings)),
+        "bookings-MIN_NUM_FORMS": "0",
+        "bookings-MAX_NUM_FORMS": "1000",
+    }
+    for n, booking in enumerate(bookings):
+        data[f"bookings-{n}-id"] = str(booking.pk)
+        data[f"bookings-{n}-event"] = str(event.pk)
+    data.update(changes)
+    return data
+
+
 def test_officer_saving_shared_event_keeps_the_other_clp(
     client, officer_a, clp_a, clp_b, shared
 ):
     client.force_login(officer_a)
     response = client.post(
         reverse("admin:events_event_change", args=[shared.pk]),
-        {
-            "kind": "social",
-            "title": "Regional forum (renamed)",
-            "description": "",
-            "starts_0": shared.starts.strftime("%Y-%m-%d"),
-            "starts_1": shared.starts.strftime("%H:%M:%S"),
-            "ends_0": shared.ends.strftime("%Y-%m-%d"),
-            "ends_1": shared.ends.strftime("%H:%M:%S"),
-            "venue": "Hall",
-            "address": "",
-            "accessibility": "",
-            "constituencies": [clp_a.pk],
-            "audience": "public",
-            "capacity": "10",
-            "organiser": "",
-            "price": "",
-            "concession_price": "",
-            "bookings-TOTAL_FORMS": "1",
-            "bookings-INITIAL_FORMS": "1",
-            "bookings-MIN_NUM_FORMS": "0",
-            "bookings-MAX_NUM_FORMS": "1000",
-            "bookings-0-id": str(Booking.objects.get(person__constituency=clp_a).pk),
-            "bookings-0-event": str(shared.pk),
-        },
+        _event_form(
+            shared,
+            title="Regional forum (renamed)",
+            constituencies=[clp_a.pk],
+            bookings=Booking.objects.filter(person__constituency=clp_a),
+        ),
     )
     assert response.status_code == 302, (
         response.context and response.context["adminform"].form.errors

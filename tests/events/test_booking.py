@@ -142,3 +142,14 @@ def test_two_sessions_booking_the_last_place_at_once(clp_a):
     statuses = sorted(Booking.objects.values_list("status", flat=True))
     assert statuses == [Booking.Status.WAITING, YES]
     assert event.places_taken() == 1
+
+
+def test_twenty_places_the_21st_waits_and_is_promoted_on_a_cancellation(clp_a):
+    event = make_event(clp_a, capacity=20)
+    bookings = [book(event, member(clp_a)) for _ in range(21)]
+    assert [b.status for b in bookings].count(YES) == 20
+    assert bookings[20].status == Booking.Status.WAITING
+    rsvp_cancel(booking=bookings[7], actor=None)
+    bookings[20].refresh_from_db()
+    assert bookings[20].status == YES
+    assert event.places_taken() == 20

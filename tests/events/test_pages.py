@@ -151,15 +151,37 @@ def test_visitor_books_on_public_page_without_consent(client, clp_a, public_even
     assert not ConsentEvent.objects.exists()  # unticked: nothing recorded
 
 
-def test_visitor_consent_recorded_only_when_ticked(client, public_event):
+def test_ticking_consent_starts_the_double_opt_in_and_records_nothing_yet(
+    client, clp_a, public_event, mailoutbox, django_capture_on_commit_callbacks
+):
     from partyhub.comms.models import ConsentEvent
+    from supporters.models import SignupRequest, Supporter
+    from supporters.signup import signup_confirmation_send
 
-    _rsvp(client, public_event, consent_email="on")
-    consent = ConsentEvent.objects.get()
-    assert consent.granted
-    assert consent.channel == "email"
-    assert consent.method == "event"
-    assert "email me about other events" in consent.wording
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = _rsvp(client, public_event, consent_email="on", postcode="b8 1aa")
+    assert len(queued) == 1  # the confirmation email, queued after commit
+    assert "sent you an email with a link to confirm" in response.text
+    assert Booking.objects.get().status == Booking.Status.YES
+    # Nothing on any mailing list until the address is confirmed.
+    assert not ConsentEvent.objects.exists()
+    assert not Supporter.objects.exists()
+    request = SignupRequest.objects.get()
+    assert request.email == "vera@example.org"
+    assert request.data["postcode"] == "B8 1AA"
+    assert "email me about other events" in request.data["consents"]["email"]
+    signup_confirmation_send(signup_request_id=request.pk)
+    assert [m.to for m in mailoutbox] == [["vera@example.org"]]
+
+
+def test_ticking_consent_without_a_postcode_asks_for_it(client, public_event):
+    from supporters.models import SignupRequest
+
+    response = _rsvp(client, public_event, consent_email="on")
+    assert response.status_code == 200
+    assert "Give your postcode, or untick the box" in response.text
+    assert not Booking.objects.exists()
+    assert not SignupRequest.objects.exists()
 
 
 def test_public_page_cannot_change_a_known_persons_booking(client, clp_a, public_event):

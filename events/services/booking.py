@@ -19,10 +19,11 @@ from django.utils.translation import gettext_lazy
 from events.models import Booking, Event
 from members.services import person_for_public_form
 from partyhub.audit.services import audit_log
-from partyhub.comms.consent import consent_record
-from partyhub.comms.models import Method, Reminder
+from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import reminder_cancel, reminder_schedule
 from partyhub.links import LinkInvalid, make_token, read_token
+from partyhub.ratelimit import hourly_allowance_take
+from supporters.signup import supporter_signup
 
 REMINDER_DAY_BEFORE = "events.day_before"
 REMINDER_ON_THE_DAY = "events.on_the_day"
@@ -201,6 +202,16 @@ def rsvp_cancel(*, booking: Booking, actor: Any) -> list[Booking]:
 
 
 @transaction.atomic
+def waiting_list_promote(*, event: Event, actor: Any) -> list[Booking]:
+    """Give places to the waiting list after the event changed (more capacity),
+    first come, first served. Returns the bookings promoted."""
+    event = _lock(event)
+    if event.status != Event.Status.PUBLISHED or event.ends < timezone.now():
+        return []
+    return _promote_waiting(event, actor)
+
+
+@transaction.atomic
 def event_publish(*, event: Event, actor: Any) -> Event:
     event = _lock(event)
     if event.status == Event.Status.CANCELLED:
@@ -243,15 +254,31 @@ def event_cancel(*, event: Event, actor: Any) -> Event:
 
 CONSENT_WORDING = {
     "email": gettext_lazy(
-        "Yes, email me about other events and news from the local party."
+        "Yes, email me about other events and news from the local party. We will "
+        "email you a link to confirm: nothing changes until you click it."
     ),
 }
+
+PUBLIC_BOOKINGS_PER_IP_PER_HOUR = 20
+
+
+def public_booking_allowance_take(*, ip: str) -> bool:
+    """Count a public booking POST from `ip`; False once the hour's allowance is
+    used (settings.EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR overrides the default)."""
+    limit = getattr(
+        settings,
+        "EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR",
+        PUBLIC_BOOKINGS_PER_IP_PER_HOUR,
+    )
+    return hourly_allowance_take("events:public-booking-ip", ip, limit)
 
 
 @dataclass(frozen=True)
 class PublicRsvp:
     booking: Booking
     created: bool
+    # A confirmation email is on its way for the marketing consent ticked.
+    consent_pending: bool = False
 
 
 @transaction.atomic
@@ -287,16 +314,26 @@ def rsvp_public(*, event: Event, data: dict[str, Any]) -> PublicRsvp:
             source=Booking.Source.PUBLIC,
             actor=None,
         )
-    for channel, wording in CONSENT_WORDING.items():
-        if data.get(f"consent_{channel}"):
-            consent_record(
-                person=person,
-                channel=channel,
-                granted=True,
-                method=Method.EVENT,
-                wording=str(wording),
-            )
-    return PublicRsvp(booking=booking, created=created)
+    consents = {
+        channel: str(wording)
+        for channel, wording in CONSENT_WORDING.items()
+        if data.get(f"consent_{channel}")
+    }
+    if consents:
+        supporter_signup(
+            data={
+                "first_name": data["first_name"].strip(),
+                "last_name": data["last_name"].strip(),
+                "email": data["email"].strip(),
+                "postcode": data.get("postcode") or "",
+                "phone": "",
+                "offers": [],
+                "consents": consents,
+                "form_constituency": person.constituency_id,
+            },
+            constituency=person.constituency,
+        )
+    return PublicRsvp(booking=booking, created=created, consent_pending=bool(consents))
 
 
 CANCEL_PURPOSE = "events.cancel"

@@ -1,7 +1,9 @@
-"""Events and bookings (issue 7): what the party organises and who is coming."""
+"""Events and bookings (issue 7): what the party organises, who is coming,
+who was invited, and what they thought."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
@@ -142,6 +144,15 @@ class Booking(models.Model):
     guests = models.PositiveSmallIntegerField(_("guests"), default=0)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     attended_at = models.DateTimeField(_("attended at"), null=True, blank=True)
+    host = models.ForeignKey(
+        "members.Person",
+        verbose_name=_("host"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="bookings_hosted",
+        help_text=_("A member who looks after this person at the event."),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -166,3 +177,88 @@ class Booking(models.Model):
     @property
     def places(self) -> int:
         return 1 + self.guests
+
+
+class Invitation(models.Model):
+    """An officer invited this person to this event: their email carries a signed
+    personal link to answer without logging in (supporters, community contacts)."""
+
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    person = models.ForeignKey(
+        "members.Person",
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="event_invitations",
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created = models.DateTimeField(_("invited"), auto_now_add=True)
+
+    scope_lookup = "person__constituency"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ("-created", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "person"], name="invitation_one_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.event}"
+
+
+class Feedback(models.Model):
+    """What an attendee thought of an event, from the link in the thank-you."""
+
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="feedback",
+    )
+    person = models.ForeignKey(
+        "members.Person",
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="event_feedback",
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), choices=[(n, str(n)) for n in range(1, 6)]
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    created = models.DateTimeField(_("given"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    scope_lookup = "person__constituency"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ("-created", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "person"], name="feedback_one_per_person"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.event}: {self.rating}"

@@ -16,29 +16,56 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from events import services
-from events.models import Booking, Event
-from partyhub.admin_base import ScopedAdmin
+from events.admin.pages import EventPagesMixin
+from events.admin_forms import (
+    BookingAdminForm,
+)
+from events.models import (
+    Booking,
+    Event,
+    Feedback,
+    Invitation,
+)
+from partyhub.admin_base import (
+    ReadOnlyAdmin,
+    ScopedAdmin,
+)
 from partyhub.admin_base import error_text as _error_text
 from partyhub.scoping import ScopedAdminMixin
 
 
 class BookingInline(ScopedAdminMixin, admin.TabularInline):
+    """The event's bookings (the officer's own people). Only the host is edited
+    here: an officer pairs each new member with a member who looks after them."""
+
     model = Booking
+    form = BookingAdminForm
     extra = 0
-    fields = ("person", "status", "guests", "source", "created", "attended_at")
-    readonly_fields = fields
+    fields = (
+        "person", "status", "guests", "source", "new_member", "attended_at", "host",
+    )  # fmt: skip
+    readonly_fields = (
+        "person", "status", "guests", "source", "new_member", "attended_at",
+    )  # fmt: skip
+    autocomplete_fields = ("host",)
     can_delete = False
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("person")
+        return services.with_new_member_flag(
+            super().get_queryset(request).select_related("person", "host")
+        )
+
+    @admin.display(description=gettext_lazy("new member"), boolean=True)
+    def new_member(self, obj: Booking) -> bool:
+        return getattr(obj, "is_new", False)
 
     def has_add_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Event)
-class EventAdmin(ScopedAdmin):
+class EventAdmin(EventPagesMixin, ScopedAdmin):
     list_display = (
         "title",
         "kind",
@@ -90,6 +117,22 @@ class EventAdmin(ScopedAdmin):
             )
         )
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            # More places: the waiting list moves up at once, in order.
+            promoted = services.waiting_list_promote(event=obj, actor=request.user)
+            if promoted:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%d booking promoted from the waiting list.",
+                        "%d bookings promoted from the waiting list.",
+                        len(promoted),
+                    )
+                    % len(promoted),
+                )
+
     @admin.display(description=gettext_lazy("places booked"), ordering="_places")
     def places_booked(self, obj: Event) -> int:
         return obj._places
@@ -134,8 +177,10 @@ class BookingAdmin(ScopedAdmin):
     list_filter = ("status", "source", "event")
     search_fields = ("person__first_name", "person__last_name", "event__title")
     list_select_related = ("person", "event")
+    form = BookingAdminForm
     readonly_fields = ("event", "person", "status", "guests", "source", "created")
-    fields = (*readonly_fields, "attended_at")
+    fields = (*readonly_fields, "attended_at", "host")
+    autocomplete_fields = ("host",)
     actions = ("cancel_bookings",)
 
     def has_add_permission(self, request):
@@ -154,3 +199,27 @@ class BookingAdmin(ScopedAdmin):
             _("Bookings cancelled; %(n)d promoted from the waiting list.")
             % {"n": promoted},
         )
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ScopedAdmin):
+    list_display = ("person", "event", "created", "sent_by")
+    list_filter = ("event",)
+    search_fields = ("person__first_name", "person__last_name", "event__title")
+    list_select_related = ("person", "event", "sent_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(ReadOnlyAdmin):
+    """What attendees said after the event; each CLP sees its own people's."""
+
+    list_display = ("event", "person", "rating", "comment", "created")
+    list_filter = ("rating", "event")
+    search_fields = ("event__title", "comment")
+    list_select_related = ("event", "person")

@@ -1,0 +1,141 @@
+"""Forms of the events' own admin pages (invitations, and more below)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Booking, Event, Invitation
+from members.models import Person
+from partyhub.comms.models import Segment
+
+
+class InviteForm(forms.Form):
+    segment = forms.ModelChoiceField(
+        label=_("Everyone in a saved segment"),
+        queryset=Segment.objects.none(),
+        required=False,
+    )
+    people = forms.ModelMultipleChoiceField(
+        label=_("And these people"),
+        queryset=Person.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, event: Event, user: Any, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        clps = event.constituencies.all()
+        self.fields["segment"].queryset = Segment.objects.in_constituencies(
+            user
+        ).filter(constituency__in=clps)
+        self.fields["people"].widget = AutocompleteSelectMultiple(
+            Invitation._meta.get_field("person"), admin_site
+        )
+        # Set after the widget: the queryset hands its choices to the widget.
+        self.fields["people"].queryset = Person.objects.in_constituencies(user).filter(
+            constituency__in=clps
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors and not data.get("segment") and not data.get("people"):
+            raise forms.ValidationError(_("Choose a segment or some people to invite."))
+        return data
+
+    def people_to_invite(self):
+        from partyhub.comms.segments import segment_people
+
+        data = self.cleaned_data
+        ids = {p.pk for p in data.get("people") or []}
+        segment = data.get("segment")
+        if segment is not None:
+            ids |= set(
+                segment_people(
+                    constituency=segment.constituency,
+                    criteria_values=segment.criteria,
+                ).values_list("pk", flat=True)
+            )
+        return Person.objects.filter(pk__in=ids).order_by("pk")
+
+
+class WalkInForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    email = forms.EmailField(
+        label=_("Email (optional)"),
+        required=False,
+        help_text=_("Finds them if we know them already; adds them to no list."),
+    )
+
+
+class BookingAdminForm(forms.ModelForm):
+    class Meta:
+        model = Booking
+        fields = ("attended_at", "host")
+
+    def clean_host(self):
+        host = self.cleaned_data.get("host")
+        if host is None:
+            return host
+        if host.pk == self.instance.person_id:
+            raise forms.ValidationError(_("Somebody cannot host themself."))
+        if not host.memberships.in_good_standing().exists():
+            raise forms.ValidationError(_("A host must be a current member."))
+        return host
+
+
+class ProgrammeYearForm(forms.Form):
+    constituency = forms.ModelChoiceField(
+        label=_("Constituency"), queryset=Person.objects.none(), required=False
+    )
+    year = forms.IntegerField(
+        label=_("Year"), min_value=2000, max_value=2100, required=False
+    )
+
+    def __init__(self, *args: Any, constituencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["constituency"].queryset = constituencies
+
+
+class HoursForm(forms.Form):
+    starts = forms.DateField(
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    ends = forms.DateField(
+        label=_("To (inclusive)"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("starts") and data.get("ends") and data["ends"] < data["starts"]:
+            self.add_error("ends", _("The end must not be before the start."))
+        return data
+
+
+class OrganisationInviteForm(forms.Form):
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Community organisations to invite"),
+        queryset=Person.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, event: Event, user: Any, **kwargs):
+        from networks.models import CommunityOrganisation
+
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = (
+            CommunityOrganisation.objects.in_constituencies(user)
+            .filter(constituency__in=event.constituencies.all())
+            .exclude(event_invites__event=event)
+            .order_by("name")
+        )
+        self.fields["organisations"].label_from_instance = lambda org: (
+            f"{org.name} — {org.get_kind_display()}"
+            + ("" if org.consent_to_mail and org.contact_email
+               else " " + str(_("(not to be emailed: phone or write)")))
+        )  # fmt: skip

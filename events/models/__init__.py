@@ -1,0 +1,19 @@
+"""The events app's models, one module per area."""
+
+from events.models.academy import Course, Enrolment, Seminar
+from events.models.events import Booking, Event, EventQuerySet, Feedback, Invitation
+from events.models.planning import Consultation, OrganisationInvite, ProgrammeSlot
+
+__all__ = [
+    "Booking",
+    "Consultation",
+    "Course",
+    "Enrolment",
+    "Event",
+    "EventQuerySet",
+    "Feedback",
+    "Invitation",
+    "OrganisationInvite",
+    "ProgrammeSlot",
+    "Seminar",
+]

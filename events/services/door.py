@@ -1,0 +1,138 @@
+"""At the door: the list to tick, ticking, walk-ins."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events.models import Booking, Event
+from events.services.booking import (
+    EventsError,
+    _lock,
+)
+from members.services import person_for_public_form
+from partyhub.audit.services import audit_log
+
+NEW_MEMBER_DAYS = 183  # "new": joined in the last six months
+
+
+def with_new_member_flag(bookings: Any) -> Any:
+    """Annotate `is_new`: the person joined the party in the last six months (a
+    subquery: no query per row)."""
+    from django.db.models import Exists, OuterRef
+
+    from members.models import Membership
+
+    since = timezone.localdate() - datetime.timedelta(days=NEW_MEMBER_DAYS)
+    return bookings.annotate(
+        is_new=Exists(
+            Membership.objects.filter(person=OuterRef("person_id"), joined__gte=since)
+        )
+    )
+
+
+def door_list(*, event: Event, user: Any, query: str = "") -> Any:
+    """Who may turn up (yes, maybe, waiting, or already checked in), the user's
+    own people only, with new members marked (`is_new`) and their host."""
+    from django.db.models import Q
+
+    bookings = with_new_member_flag(
+        Booking.objects.in_constituencies(user)
+        .filter(event=event)
+        .filter(
+            Q(status__in=[Booking.Status.YES, Booking.Status.MAYBE,
+                          Booking.Status.WAITING])
+            | Q(attended_at__isnull=False)
+        )
+    ).select_related("person", "host").order_by(
+        "person__last_name", "person__first_name", "pk"
+    )  # fmt: skip
+    for word in query.split():
+        bookings = bookings.filter(
+            Q(person__first_name__icontains=word) | Q(person__last_name__icontains=word)
+        )
+    return bookings
+
+
+@transaction.atomic
+def booking_attend(*, booking: Booking, attended: bool, actor: Any) -> Booking:
+    """Tick (or untick) somebody as here. Ticking twice keeps the first time."""
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if attended and booking.attended_at is None:
+        booking.attended_at = timezone.now()
+    elif not attended:
+        booking.attended_at = None
+    else:
+        return booking
+    booking.save(update_fields=["attended_at", "updated"])
+    audit_log(
+        actor=actor,
+        action="event.attended" if attended else "event.attendance_removed",
+        obj=booking,
+        detail={"event": booking.event_id},
+    )
+    return booking
+
+
+@transaction.atomic
+def walk_in_add(
+    *,
+    event: Event,
+    first_name: str,
+    last_name: str,
+    email: str,
+    constituency_id: int,
+    actor: Any,
+) -> Booking:
+    """Somebody turned up without booking: find them by email in the event's
+    constituencies (or make a new Person — never changing a known one's details,
+    never recording consent), and record them as booked and here. The door does
+    not turn people away, so capacity is not checked."""
+    from members.models import Person
+
+    event = _lock(event)
+    clps = list(event.constituencies.order_by("pk").values_list("pk", flat=True))
+    if constituency_id not in clps:
+        raise EventsError(_("This event does not belong to your constituency."))
+    if email:
+        # The officer's own constituency first: a walk-in is theirs to record.
+        person = person_for_public_form(
+            email=email,
+            constituency_ids=[
+                constituency_id,
+                *(c for c in clps if c != constituency_id),
+            ],
+            first_name=first_name,
+            last_name=last_name,
+        )
+    else:
+        person = Person.objects.create(
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            constituency_id=constituency_id,
+        )
+    booking = Booking.objects.filter(event=event, person=person).first()
+    now = timezone.now()
+    if booking is None:
+        booking = Booking.objects.create(
+            event=event,
+            person=person,
+            status=Booking.Status.YES,
+            source=Booking.Source.OFFICER,
+            attended_at=now,
+        )
+    else:
+        booking.status = Booking.Status.YES
+        booking.attended_at = booking.attended_at or now
+        booking.save(update_fields=["status", "attended_at", "updated"])
+    audit_log(
+        actor=actor,
+        action="event.walk_in",
+        obj=booking,
+        detail={"event": event.pk},
+    )
+    return booking
