@@ -370,7 +370,7 @@ def _make_cast(today: datetime.date) -> Cast:
                 login,
                 person.key,
                 f"{first} {last}",
-                f"Member, {spec.name}, no office: the member portal only",
+                f"Member, {spec.name}, forum officer: the member portal only",
             )
         )
 
