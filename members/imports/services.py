@@ -26,6 +26,7 @@ bulk_update in batches. django-import-export would load and save row by row.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import tempfile
 import time
@@ -178,6 +179,9 @@ class _Plan:
         def label(name: str, value: Any) -> str:
             if name in self.labels and value is not None:
                 return self.labels[name].get(value, str(value))
+            choices = _choice_labels(name)
+            if value in choices:
+                return str(choices[value])  # "Lapsed", as officers read it
             return _show(value)
 
         def changes(row: _Row) -> dict[str, Any]:
@@ -208,6 +212,17 @@ def _field_label(name: str) -> str:
         except FieldDoesNotExist:
             continue
     return name
+
+
+@functools.cache
+def _choice_labels(name: str) -> dict[Any, Any]:
+    """A choice field's stored values -> their (lazy, translated) labels."""
+    for model in (Person, Membership):
+        try:
+            return dict(model._meta.get_field(name).flatchoices)
+        except FieldDoesNotExist:
+            continue
+    return {}
 
 
 def _show(value: Any) -> str:

@@ -104,7 +104,7 @@ def test_changes_are_reported_field_by_field(clp_a, area_a):
     assert changed["L0000001"]["postcode"][:2] == ["B8 1AA", "B8 2BB"]
     assert changed["L0000001"]["ward"][:2] == ["North", "South"]
     assert changed["L0000001"]["branch"][:2] == ["North branch", "South branch"]
-    assert changed["L0000002"]["status"][:2] == ["current", "lapsed"]
+    assert changed["L0000002"]["status"] == ["Current", "Lapsed", "status"]
     alice = Person.objects.get(email="alice@example.org")
     assert alice.ward == area_a["south"]
     bob = Membership.objects.get(membership_number="L0000002")
