@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from playwright.sync_api import expect
@@ -32,6 +33,11 @@ def log_in(page: Any, user: Any, password: str = factories.PASSWORD) -> None:
 
 
 def enter_two_factor_code(page: Any, secret: str = factories.TOTP_SECRET) -> None:
+    # A code is good for its 30-second window only (no tolerance): on a busy
+    # machine, one typed in the window's last seconds can arrive after it ends.
+    left = 30 - time.time() % 30
+    if left < 8:
+        time.sleep(left + 0.5)
     form = page.locator("form", has=page.locator("input[name=code]"))
     form.locator("input[name=code]").fill(factories.totp_code(secret))
     form.locator("[type=submit]").first.click()
