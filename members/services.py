@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime
 import io
 import re
 from dataclasses import dataclass, field
@@ -369,8 +370,6 @@ def people_replace_by_postcode(*, postcodes: list[str]) -> list[PersonMove]:
     moves: list[PersonMove] = []
     if not postcodes:
         return moves
-    from members.models import Branch, Membership
-
     now = timezone.now()
     for start in range(0, len(postcodes), _LOAD_BATCH):
         chunk = postcodes[start : start + _LOAD_BATCH]
@@ -398,22 +397,47 @@ def people_replace_by_postcode(*, postcodes: list[str]) -> list[PersonMove]:
         Person.objects.bulk_update([p for p, _old in changed], ["ward", "updated"])
         ward_ids = {w for p, old in changed for w in (p.ward_id, old) if w}
         names = dict(Ward.objects.filter(pk__in=ward_ids).values_list("pk", "name"))
-        branch_of_ward: dict[int, int] = {}
-        for branch_id, ward_id in Branch.wards.through.objects.filter(
-            ward_id__in=ward_ids
-        ).values_list("branch_id", "ward_id"):
-            branch_of_ward.setdefault(ward_id, branch_id)
         for (person, _old), move in zip(changed, moves[-len(changed) :], strict=True):
             move.new_ward = names.get(person.ward_id, "")
-        for person, old_ward_id in changed:
-            new_branch = branch_of_ward.get(person.ward_id)
-            old_branch = branch_of_ward.get(old_ward_id)
+        membership_branches_follow(moved=changed, now=now)
+    return moves
+
+
+def membership_branches_follow(
+    *, moved: list[tuple[Person, int | None]], now: datetime.datetime | None = None
+) -> int:
+    """People moved ward (a new address, or a boundary change): a membership whose
+    branch was the old ward's branch moves to the new ward's. A branch an officer
+    chose by hand for another reason stays. `moved` pairs each person (already
+    saved with their new ward) with their old ward's id. Returns rows changed."""
+    from members.models import Branch, Membership
+
+    moved = [(p, old) for p, old in moved if p.ward_id != old]
+    if not moved:
+        return 0
+    now = now or timezone.now()
+    ward_ids = {w for p, old in moved for w in (p.ward_id, old) if w}
+    branch_of_ward: dict[int, int] = {}
+    for branch_id, ward_id in (
+        Branch.wards.through.objects.filter(ward_id__in=ward_ids)
+        .order_by("branch_id")
+        .values_list("branch_id", "ward_id")
+    ):
+        branch_of_ward.setdefault(ward_id, branch_id)
+    count = 0
+    for person, old_ward_id in moved:
+        new_branch = branch_of_ward.get(person.ward_id)
+        old_branch = branch_of_ward.get(old_ward_id)
+        count += (
             Membership.objects.filter(
                 person=person,
                 constituency_id=person.constituency_id,
                 branch_id=old_branch,
-            ).exclude(branch_id=new_branch).update(branch_id=new_branch, updated=now)
-    return moves
+            )
+            .exclude(branch_id=new_branch)
+            .update(branch_id=new_branch, updated=now)
+        )
+    return count
 
 
 _SNIFF_BYTES = 1 << 20

@@ -13,7 +13,7 @@ from members.models import (
     Postcode,
     Ward,
 )
-from members.services import person_place
+from members.services import membership_branches_follow, person_place
 from partyhub.admin_base import ScopedAdmin, ScopedInline
 from partyhub.comms.models import ConsentState
 from partyhub.exports import ExportPermissionMixin, csv_export_action
@@ -207,9 +207,16 @@ class PersonAdmin(ExportPermissionMixin, ScopedAdmin):
         return ", ".join(m.get_status_display() for m in obj.memberships.all()) or "—"
 
     def save_model(self, request, obj: Person, form, change: bool) -> None:
+        old_ward_id = (
+            Person.objects.filter(pk=obj.pk).values_list("ward_id", flat=True).first()
+            if change
+            else None
+        )
         if "postcode" in form.changed_data or (obj.postcode and not obj.ward_id):
             person_place(person=obj)
         super().save_model(request, obj, form, change)
+        if change:
+            membership_branches_follow(moved=[(obj, old_ward_id)])
 
 
 @admin.register(Membership)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import ErasureRequest, Membership, Person
-from members.services import person_place
+from members.services import membership_branches_follow, person_place
 from partyhub import privacy
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record, current_consents
@@ -72,11 +72,13 @@ def person_update_own(*, person: Person, data: dict[str, Any], actor: Any) -> li
     if not changed:
         return []
     update_fields = [*changed, "updated"]
+    old_ward_id = person.ward_id
     if "postcode" in changed:
         if not person_place(person=person):
             person.ward_id = None
         update_fields += ["constituency", "ward"]
     person.save(update_fields=update_fields)
+    membership_branches_follow(moved=[(person, old_ward_id)])
     # Which fields, never their values: the audit log is read by officers.
     audit_log(
         actor=actor,

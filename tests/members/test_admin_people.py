@@ -201,3 +201,49 @@ def test_ward_autocomplete_is_scoped(client, clp_a, clp_b, officer_a):
     names = [r["text"] for r in response.json()["results"]]
     assert "Shard End" in names
     assert "Tilehurst" not in names
+
+
+def test_new_address_in_another_ward_moves_the_membership_to_its_branch(
+    client, clp_a
+):
+    user = factories.officer(clp_a, role="secretary")
+    old_ward = factories.WardFactory(constituency=clp_a, name="Hodge Hill")
+    new_ward = factories.WardFactory(constituency=clp_a, name="Shard End")
+    old_branch = factories.BranchFactory(constituency=clp_a, name="Hodge Hill")
+    old_branch.wards.add(old_ward)
+    new_branch = factories.BranchFactory(constituency=clp_a, name="Shard End")
+    new_branch.wards.add(new_ward)
+    chosen = factories.BranchFactory(constituency=clp_a, name="Chosen by hand")
+    Postcode.objects.create(postcode="B8 1AA", ward=old_ward, constituency=clp_a)
+    Postcode.objects.create(postcode="B34 6AA", ward=new_ward, constituency=clp_a)
+    person = factories.PersonFactory(
+        constituency=clp_a, ward=old_ward, postcode="B8 1AA"
+    )
+    follows = factories.MembershipFactory(person=person, branch=old_branch)
+    stays = factories.MembershipFactory(person=person, branch=chosen)
+    client.force_login(user)
+    form = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": person.email,
+        "postcode": "B34 6AA",
+        "constituency": clp_a.pk,
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "offices-TOTAL_FORMS": "0",
+        "offices-INITIAL_FORMS": "0",
+        "consents-TOTAL_FORMS": "0",
+        "consents-INITIAL_FORMS": "0",
+        "interests-TOTAL_FORMS": "0",
+        "interests-INITIAL_FORMS": "0",
+    }
+    response = client.post(
+        reverse("admin:members_person_change", args=[person.pk]), form
+    )
+    assert response.status_code == 302, response.text
+    person.refresh_from_db()
+    follows.refresh_from_db()
+    stays.refresh_from_db()
+    assert person.ward == new_ward
+    assert follows.branch == new_branch
+    assert stays.branch == chosen

@@ -18,6 +18,7 @@ from partyhub.comms.models import (
     Topic,
 )
 from partyhub.comms.services import message_schedule
+from tests import factories
 from tests.comms.conftest import grant_email
 
 DETAILS = {
@@ -176,3 +177,23 @@ def test_withdrawing_email_in_the_portal_stops_messages(
     _send(message)
     assert mailoutbox == []
     assert Delivery.objects.get(message=message).status == Delivery.Status.SKIPPED
+
+
+def test_moving_ward_moves_my_membership_to_the_new_wards_branch(
+    client, member_a, known_postcode
+):
+    old_branch = factories.BranchFactory(constituency=member_a.person.constituency)
+    new_branch = factories.BranchFactory(constituency=member_a.person.constituency)
+    new_branch.wards.add(known_postcode)
+    membership = member_a.person.memberships.get()
+    old_ward = factories.WardFactory(constituency=member_a.person.constituency)
+    old_branch.wards.add(old_ward)
+    Person.objects.filter(pk=member_a.person.pk).update(ward=old_ward)
+    membership.branch = old_branch
+    membership.save()
+
+    client.force_login(member_a)
+    client.post(reverse("portal:details"), DETAILS)
+
+    membership.refresh_from_db()
+    assert membership.branch == new_branch
