@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from campaigns.models import (
     Campaign,
@@ -27,14 +28,16 @@ from campaigns.models import (
     TeamMembership,
 )
 from campaigns.services import (
+    ROTA_WEEKS_AHEAD,
     campaign_progress,
+    sessions_generate,
     team_invite,
 )
 from partyhub.admin_base import (
     ScopedAdmin,
     ScopedInline,
 )
-from partyhub.scoping import constituency_ids
+from partyhub.scoping import constituency_ids, today
 
 
 class TargetInline(admin.TabularInline):
@@ -145,6 +148,26 @@ class TeamAdmin(ScopedAdmin):
     exclude = ("leads",)
     inlines = [LeadInline, MembershipInline, SessionInline]
     actions = ["send_signup_links"]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # The rota's sessions now, not at the nightly run: members who join today
+        # can sign up for this Saturday. Generating again adds only what is missing.
+        created = sessions_generate(
+            team=form.instance,
+            until=today() + datetime.timedelta(weeks=ROTA_WEEKS_AHEAD),
+        )
+        if created:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)s session added from the rota.",
+                    "%(n)s sessions added from the rota.",
+                    len(created),
+                )
+                % {"n": len(created)},
+                messages.SUCCESS,
+            )
 
     @admin.action(
         description=_("Email team members their sign-up link (once each)"),

@@ -22,7 +22,7 @@ from campaigns.models import (
 from campaigns.services.common import CampaignsError
 from members.models import Person
 from members.postcodes import normalise_postcode
-from members.services import person_for_public_form
+from members.services import person_for_public_form, postcode_lookup
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record
 from partyhub.comms.models import Channel, Method
@@ -78,6 +78,7 @@ def petition_sign(*, petition: Petition, data: dict[str, Any]) -> Signature:
         last_name=data["last_name"],
         postcode=data.get("postcode", ""),
     )
+    _signer_ward_place(person)
     signature, created = Signature.objects.get_or_create(
         petition=petition, person=person
     )
@@ -108,6 +109,19 @@ def petition_sign(*, petition: Petition, data: dict[str, Any]) -> Signature:
     if created:
         audit_log(actor=None, action="petition.sign", obj=signature)
     return signature
+
+
+def _signer_ward_place(person: Person) -> None:
+    """Put a signer without a ward in the ward of their postcode, so the signature
+    counts towards that ward's target. Only within their own constituency: a public
+    form never moves a person to another CLP."""
+    if person.ward_id is not None or not person.postcode:
+        return
+    found = postcode_lookup(person.postcode)
+    if found is None or found.constituency_id != person.constituency_id:
+        return
+    person.ward_id = found.ward_id
+    person.save(update_fields=["ward", "updated"])
 
 
 def petition_export(*, petition: Petition, actor: Any) -> list[tuple[str, str]]:
@@ -223,6 +237,12 @@ def paper_signatures_read(text: str) -> PaperReport:
 
 
 def _paper_person(petition: Petition, row: PaperRow) -> Person:
+    person = _paper_person_find(petition, row)
+    _signer_ward_place(person)
+    return person
+
+
+def _paper_person_find(petition: Petition, row: PaperRow) -> Person:
     if row.email:
         return person_for_public_form(
             email=row.email,

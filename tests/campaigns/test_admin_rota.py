@@ -1,0 +1,70 @@
+"""Saving a team's rota in the admin makes its coming sessions at once: members who
+join the same day can sign up for this Saturday, without waiting for the nightly
+run."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.models import Session, Team
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def _team_form(clp, **fields):
+    data = {
+        "name": "Saturday team",
+        "constituencies": [clp.pk],
+        "area": "",
+        "weekday": "5",
+        "start_time": "10:00",
+        "duration_minutes": "60",
+        "every_weeks": "1",
+        "meeting_point": "The clock tower",
+        "timezone": "Europe/London",
+        **fields,
+    }
+    for prefix in ("Team_leads", "teammembership_set", "sessions"):
+        data |= {
+            f"{prefix}-TOTAL_FORMS": "0",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+    return data
+
+
+def test_saving_a_weekly_rota_makes_the_coming_sessions_at_once(
+    client, officer_a, clp_a
+):
+    client.force_login(officer_a)
+    response = client.post(
+        reverse("admin:campaigns_team_add"), _team_form(clp_a), follow=True
+    )
+    assert response.status_code == 200
+    team = Team.objects.get(name="Saturday team")
+    sessions = list(Session.objects.filter(team=team))
+    assert "8 sessions added from the rota." in response.text
+    assert len(sessions) == 8
+    first = sessions[0].starts.astimezone(LONDON)
+    assert (first.weekday(), first.time()) == (5, datetime.time(10))
+    assert sessions[0].starts - timezone.now() < datetime.timedelta(days=7)
+    assert {s.meeting_point for s in sessions} == {"The clock tower"}
+
+    # Saving again adds nothing: the rota is generated once per date.
+    url = reverse("admin:campaigns_team_change", args=[team.pk])
+    response = client.post(url, _team_form(clp_a), follow=True)
+    assert response.status_code == 200
+    assert "added from the rota" not in response.text
+    assert Session.objects.filter(team=team).count() == 8
+
+
+def test_a_team_without_a_rota_gets_no_sessions(client, officer_a, clp_a):
+    client.force_login(officer_a)
+    form = _team_form(clp_a, name="By-election squad", weekday="", start_time="")
+    response = client.post(reverse("admin:campaigns_team_add"), form)
+    assert response.status_code == 302
+    assert Team.objects.filter(name="By-election squad").exists()
+    assert not Session.objects.exists()
