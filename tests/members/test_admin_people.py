@@ -203,9 +203,7 @@ def test_ward_autocomplete_is_scoped(client, clp_a, clp_b, officer_a):
     assert "Tilehurst" not in names
 
 
-def test_new_address_in_another_ward_moves_the_membership_to_its_branch(
-    client, clp_a
-):
+def test_new_address_in_another_ward_moves_the_membership_to_its_branch(client, clp_a):
     user = factories.officer(clp_a, role="secretary")
     old_ward = factories.WardFactory(constituency=clp_a, name="Hodge Hill")
     new_ward = factories.WardFactory(constituency=clp_a, name="Shard End")
