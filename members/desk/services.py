@@ -322,13 +322,17 @@ def mentorship_assign(
         return mentorship
     if mentor.person_id == mentorship.mentee_id:
         raise MentorFull(_("A member cannot mentor themselves."))
+    if mentor.constituency_id != mentorship.constituency_id:
+        raise MentorFull(_("This mentor looks after another constituency's members."))
     if _active_counts([mentor.pk]).get(mentor.pk, 0) >= mentor.capacity:
         raise MentorFull(
             _("%(mentor)s already has %(n)s new members to look after.")
             % {"mentor": mentor, "n": mentor.capacity}
         )
     if mentorship.mentor_id is not None:
-        for kind in (MENTOR_ASK, MENTOR_NUDGE, SECRETARY_NUDGE):
+        # The old mentor's ask and nudge go; the membership secretary's 14-day
+        # nudge is about the member, not the mentor, and stays as it was.
+        for kind in (MENTOR_ASK, MENTOR_NUDGE):
             reminder_cancel(about=mentorship, kind=kind)
     _assign(mentorship=mentorship, mentor=mentor, now=now or timezone.now())
     audit_log(

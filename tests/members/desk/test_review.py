@@ -1,0 +1,68 @@
+"""Review fixes: mentoring reminders after a reassignment, mentors of another CLP."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from members.desk import services
+from members.models import Mentorship
+from tests import factories
+from tests.members.desk.conftest import make_mentor, new_member, send_due
+
+DAY = datetime.timedelta(days=1)
+
+
+def test_secretary_still_told_at_14_days_after_a_reassignment(clp_a, secretary_a):
+    first = make_mentor(clp_a, first_name="First")
+    second = make_mentor(clp_a, first_name="Second")
+    joiner = new_member(clp_a, first_name="Nia", last_name="Newby")
+    start = timezone.now()
+    services.new_joiners_welcome(person_ids=[joiner.pk], now=start)
+    mentorship = Mentorship.objects.get(mentee=joiner)
+    send_due(now=start)
+    other = second if mentorship.mentor == first else first
+
+    services.mentorship_assign(
+        mentorship=mentorship, mentor=other, actor=None, now=start + 2 * DAY
+    )
+
+    send_due(now=start + 9 * DAY)  # the new mentor's ask and nudge
+    at_14 = send_due(now=start + 14 * DAY)
+    assert [m.to[0] for m in at_14] == [secretary_a.person.email]
+    assert other.person.full_name in at_14[0].body
+    assert send_due(now=start + 30 * DAY) == []
+
+
+def test_a_mentor_of_another_constituency_cannot_be_assigned(clp_a, clp_b):
+    joiner = new_member(clp_a)
+    mentorship = Mentorship.objects.create(
+        mentee=joiner,
+        membership=joiner.memberships.get(),
+        constituency=clp_a,
+    )
+    theirs = make_mentor(clp_b)
+    with pytest.raises(services.MentorFull):
+        services.mentorship_assign(mentorship=mentorship, mentor=theirs, actor=None)
+    mentorship.refresh_from_db()
+    assert mentorship.mentor_id is None
+
+
+def test_officer_of_two_clps_cannot_pick_the_other_clps_mentor(client, clp_a, clp_b):
+    officer = factories.officer(clp_a, role="membership_secretary")
+    factories.OfficeFactory(
+        person=officer.person, constituency=clp_b, role="membership_secretary"
+    )
+    joiner = new_member(clp_a)
+    mentorship = Mentorship.objects.create(
+        mentee=joiner, membership=joiner.memberships.get(), constituency=clp_a
+    )
+    theirs = make_mentor(clp_b)
+    client.force_login(officer)
+    url = reverse("admin:members_mentorship_change", args=[mentorship.pk])
+    response = client.post(url, {"mentor": theirs.pk})
+    assert response.status_code == 200
+    assert "another constituency" in response.text
+    mentorship.refresh_from_db()
+    assert mentorship.mentor_id is None
