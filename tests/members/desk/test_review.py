@@ -66,3 +66,43 @@ def test_officer_of_two_clps_cannot_pick_the_other_clps_mentor(client, clp_a, cl
     assert "another constituency" in response.text
     mentorship.refresh_from_db()
     assert mentorship.mentor_id is None
+
+
+def _grow_mentoring(clp, n):
+    for _ in range(n):
+        mentor = make_mentor(clp, capacity=3)
+        joiner = new_member(clp)
+        mentorship = Mentorship.objects.create(
+            mentee=joiner, membership=joiner.memberships.get(), constituency=clp
+        )
+        services.mentorship_assign(mentorship=mentorship, mentor=mentor, actor=None)
+        services.contact_log_create(
+            person=joiner,
+            how="call",
+            outcome="spoke",
+            by_person=mentor.person,
+            actor=None,
+        )
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:members_mentorship_changelist",
+        "admin:members_mentor_changelist",
+        "admin:members_contactlog_changelist",
+    ],
+)
+def test_mentoring_lists_have_no_query_per_row(
+    client, clp_a, secretary_a, url_name, django_assert_max_num_queries
+):
+    _grow_mentoring(clp_a, 1)
+    client.force_login(secretary_a)
+    url = reverse(url_name)
+    assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(60) as few:
+        client.get(url)
+    _grow_mentoring(clp_a, 6)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.status_code == 200

@@ -29,3 +29,43 @@ def test_officer_cannot_delete_a_forum_shared_with_another_clp(
     own = reverse("admin:members_forum_delete", args=[women.pk])
     assert client.post(own, {"post": "yes"}).status_code == 302
     assert not Forum.objects.filter(pk=women.pk).exists()
+
+
+def test_placement_list_has_no_query_per_row(
+    client, clp_a, django_assert_max_num_queries
+):
+    import datetime
+
+    from members.models import Candidate, ElectedRepresentative, ShadowingPlacement
+    from tests import factories
+    from tests.members.talent.conftest import member
+
+    def grow(n):
+        for i in range(n):
+            hopeful = member(clp_a, first_name=f"H{i}", last_name="Hopeful")
+            candidate = Candidate.objects.create(
+                person=hopeful, office_sought="councillor", constituency=clp_a
+            )
+            cllr = member(clp_a, first_name=f"C{i}", last_name="Councillor")
+            rep = ElectedRepresentative.objects.create(
+                person=cllr, role="councillor", constituency=clp_a
+            )
+            ShadowingPlacement.objects.create(
+                candidate=candidate,
+                representative=rep,
+                starts=datetime.date(2026, 1, 1),
+            )
+            ShadowingPlacement.objects.create(
+                candidate=candidate, with_person=cllr, starts=datetime.date(2026, 2, 1)
+            )
+
+    grow(1)
+    client.force_login(factories.officer(clp_a, role="chair"))
+    url = reverse("admin:members_shadowingplacement_changelist")
+    assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(60) as few:
+        client.get(url)
+    grow(5)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.text.count("Hopeful") >= 12
