@@ -69,3 +69,29 @@ def test_placement_list_has_no_query_per_row(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.text.count("Hopeful") >= 12
+
+
+def test_labels_print_names_beyond_latin_1(clp_a):
+    import os
+
+    import pytest
+
+    from members import post
+    from tests import factories
+
+    if not any(os.path.exists(p) for p in post.UNICODE_FONT_PATHS):
+        pytest.skip("no Unicode font on this system")
+    person = factories.PersonFactory(
+        constituency=clp_a,
+        first_name="Łukasz",
+        last_name="Wiśniewski",
+        email="",
+        address_line_1="1 High Street",
+        postcode="B8 1AA",
+    )
+    content = post.labels_pdf_render([person], post.SHEETS["L7160"])
+    # Helvetica would draw a ZapfDingbats box for Ł and ś.
+    assert b"ZapfDingbats" not in content
+    assert b"DejaVuSans" in content
+    # Plain lines stay in Helvetica, as searchable text.
+    assert b"(1 High Street) Tj" in content
