@@ -28,6 +28,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from members.models import Membership, Person
 from partyhub.audit.services import audit_log
+from partyhub.comms.models import Channel, ConsentState
 from partyhub.exports import csv_cell
 
 POSTAL_STATUSES = (Membership.Status.CURRENT, Membership.Status.ARREARS)
@@ -123,15 +124,24 @@ PADDING = 4 * mm
 
 def postal_recipients(people: QuerySet[Person]) -> QuerySet[Person]:
     """Of `people`, the members the party must write to by post: no email, an
-    ongoing membership, an address. Ordered by postcode, as a delivery round is."""
+    ongoing membership, an address, and who have not told us "no post" or "no
+    contact at all" (the consent ledger). Ordered by postcode, as a delivery
+    round is."""
     ongoing = Membership.objects.filter(
         person=OuterRef("pk"), status__in=POSTAL_STATUSES
+    )
+    refused = ConsentState.objects.filter(
+        person=OuterRef("pk"),
+        channel__in=[Channel.POST, Channel.ANY],
+        topic="",
+        granted=False,
     )
     # A fresh queryset on the selected ids: whatever the caller prefetched or
     # annotated (the admin's changelist does) does not matter here.
     return (
         Person.objects.filter(pk__in=people.values("pk"))
         .filter(Exists(ongoing), email="")
+        .exclude(Exists(refused))
         .exclude(address_line_1="")
         .select_related("constituency")
         .prefetch_related(
