@@ -8,6 +8,7 @@ details the forum needs. Anyone else gets 404, and says nothing about the forum.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from members.models import (
 from members.portal.views import _page, portal_view
 from members.talent import services
 from members.talent.forms import ForumMemberAddForm, InterestAddForm, StandingForm
+from partyhub.comms.models import Channel, ConsentState
 
 
 @portal_view
@@ -162,9 +164,14 @@ def forum_detail(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
                     _("%(name)s is already a member.") % {"name": member.full_name},
                 )
             return redirect("portal:forum", pk=forum.pk)
+    # Someone who told us "no contact at all" is listed without their details.
+    no_contact = ConsentState.objects.filter(
+        person=OuterRef("person"), channel=Channel.ANY, topic="", granted=False
+    )
     members = (
         ForumMembership.objects.filter(forum=forum)
         .select_related("person", "person__ward")
+        .annotate(no_contact=Exists(no_contact))
         .order_by("person__last_name", "person__first_name", "pk")
     )
     return _page(

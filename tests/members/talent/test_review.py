@@ -126,3 +126,35 @@ def test_no_label_for_members_who_refused_post_or_any_contact(client, clp_a):
     assert list(post.postal_recipients(Person.objects.all())) == [keen]
     merge = post.mail_merge_csv(people=Person.objects.all(), actor=None)
     assert "Keen" in merge and "Nopost" not in merge and "Nocontact" not in merge
+
+
+def test_forum_page_hides_details_of_members_who_want_no_contact(
+    client,
+    clp_a,
+    forums,  # noqa: F811
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from members.models import ForumOfficer
+    from partyhub.comms.consent import consent_record
+    from partyhub.comms.models import Channel, Method
+    from tests import factories
+
+    women, _europe, wendy, *_ = forums
+    chair = factories.member_user(clp_a)
+    ForumOfficer.objects.create(
+        forum=women,
+        person=chair.person,
+        role="chair",
+        starts=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    consent_record(
+        person=wendy, channel=Channel.ANY, granted=False, method=Method.PORTAL
+    )
+    client.force_login(chair)
+    text = client.get(reverse("portal:forum", args=[women.pk])).text
+    assert "Wendy Womack" in text
+    assert "Has asked not to be contacted." in text
+    assert wendy.email not in text and "0121 496 0000" not in text
