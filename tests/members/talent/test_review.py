@@ -158,3 +158,55 @@ def test_forum_page_hides_details_of_members_who_want_no_contact(
     assert "Wendy Womack" in text
     assert "Has asked not to be contacted." in text
     assert wendy.email not in text and "0121 496 0000" not in text
+
+
+def test_two_clps_see_only_their_own_placements_mentorships_and_forum_officers(
+    client, clp_a, clp_b
+):
+    import datetime
+
+    from members.models import (
+        Candidate,
+        ForumOfficer,
+        Mentorship,
+        ShadowingPlacement,
+    )
+    from tests import factories
+    from tests.members.talent.conftest import member
+
+    rows = {}
+    for clp, last in ((clp_a, "Alpha"), (clp_b, "Bravo")):
+        hopeful = member(clp, first_name="Hope", last_name=last)
+        candidate = Candidate.objects.create(
+            person=hopeful, office_sought="councillor", constituency=clp
+        )
+        cllr = member(clp, first_name="Cllr", last_name=last)
+        placement = ShadowingPlacement.objects.create(
+            candidate=candidate, with_person=cllr, starts=datetime.date(2026, 1, 1)
+        )
+        mentorship = Mentorship.objects.create(
+            mentee=hopeful, membership=hopeful.memberships.get(), constituency=clp
+        )
+        forum = Forum.objects.create(name=f"Forum {last}", kind="women")
+        forum.constituencies.add(clp)
+        office = ForumOfficer.objects.create(forum=forum, person=cllr, role="chair")
+        rows[last] = {
+            "shadowingplacement": placement,
+            "mentorship": mentorship,
+            "forumofficer": office,
+        }
+    chairs = {
+        "Alpha": factories.officer(clp_a, role="chair"),
+        "Bravo": factories.officer(clp_b, role="chair"),
+    }
+    for mine, theirs in (("Alpha", "Bravo"), ("Bravo", "Alpha")):
+        client.force_login(chairs[mine])
+        for model, obj in rows[mine].items():
+            listing = client.get(reverse(f"admin:members_{model}_changelist"))
+            assert listing.status_code == 200, model
+            assert mine in listing.text and theirs not in listing.text, model
+            own = reverse(f"admin:members_{model}_change", args=[obj.pk])
+            assert client.get(own).status_code == 200, model
+            other = rows[theirs][model]
+            url = reverse(f"admin:members_{model}_change", args=[other.pk])
+            assert client.get(url).status_code == 404, model
