@@ -158,3 +158,36 @@ def test_export_for_phoning_leaves_out_numbers_of_those_who_said_no(
     for last in ("Nocalls", "Nocontact"):
         assert rows[last]["phone"] == rows[last]["mobile"] == ""
         assert rows[last]["asked_not_to_be_phoned"] == "yes"
+
+
+def test_secretary_told_at_14_days_about_a_new_member_nobody_could_mentor(
+    clp_a, secretary_a
+):
+    joiner = new_member(clp_a, first_name="Nia", last_name="Newby")  # no mentors
+    start = timezone.now()
+    services.new_joiners_welcome(person_ids=[joiner.pk], now=start)
+    assert Mentorship.objects.get(mentee=joiner).mentor_id is None
+    assert [m.to[0] for m in send_due(now=start)] == [joiner.email]  # the welcome
+
+    assert send_due(now=start + 13 * DAY) == []
+    at_14 = send_due(now=start + 14 * DAY)
+    assert [m.to[0] for m in at_14] == [secretary_a.person.email]
+    assert "none assigned" in at_14[0].body
+    assert send_due(now=start + 30 * DAY) == []
+
+
+def test_a_mentor_found_later_does_not_mail_the_secretary_twice(clp_a, secretary_a):
+    joiner = new_member(clp_a)
+    start = timezone.now()
+    services.new_joiners_welcome(person_ids=[joiner.pk], now=start)
+    send_due(now=start)
+    mentor = make_mentor(clp_a)
+    services.mentorship_assign(
+        mentorship=Mentorship.objects.get(mentee=joiner),
+        mentor=mentor,
+        actor=None,
+        now=start + 3 * DAY,
+    )
+    sent = [m.to[0] for m in send_due(now=start + 30 * DAY)]
+    assert sent.count(secretary_a.person.email) == 1
+    assert sent.count(mentor.person.email) == 2  # the ask and the 7-day nudge
