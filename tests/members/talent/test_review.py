@@ -210,3 +210,44 @@ def test_two_clps_see_only_their_own_placements_mentorships_and_forum_officers(
             other = rows[theirs][model]
             url = reverse(f"admin:members_{model}_change", args=[other.pk])
             assert client.get(url).status_code == 404, model
+
+
+def test_forum_officer_cannot_add_by_a_guessed_membership_number(
+    client,
+    clp_a,
+    forums,
+    settings,  # noqa: F811
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from members.models import ForumOfficer
+    from members.talent import views
+    from tests import factories
+
+    women, _europe, _wendy, outsider, *_ = forums
+    chair = factories.member_user(clp_a)
+    ForumOfficer.objects.create(
+        forum=women,
+        person=chair.person,
+        role="chair",
+        starts=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    client.force_login(chair)
+    url = reverse("portal:forum", args=[women.pk])
+    number = outsider.memberships.get().membership_number
+    response = client.post(url, {"identifier": number})
+    assert response.status_code == 200
+    assert "a membership number alone is not enough" in response.text
+    response = client.post(url, {"identifier": number, "last_name": "Wrong"})
+    assert "membership number and surname" in response.text
+    assert outsider.email not in response.text
+    assert not women.memberships.filter(person=outsider).exists()
+
+    # Look-ups are limited per hour.
+    for _ in range(views.FORUM_LOOKUPS_PER_HOUR):
+        client.post(url, {"identifier": "nobody@example.org"})
+    response = client.post(url, {"identifier": outsider.email})
+    assert "try again later" in response.text
+    assert not women.memberships.filter(person=outsider).exists()
