@@ -4,13 +4,15 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from members.models import Forum, ForumMembership
-from tests.members.talent.test_forums import forums  # noqa: F401 (fixture)
+from tests.members.talent import test_forums
+
+forums = test_forums.forums  # the fixture, shared
 
 
 def test_officer_cannot_delete_a_forum_shared_with_another_clp(
     client,
     officer_a,
-    forums,  # noqa: F811
+    forums,
 ):
     women, europe, *_ = forums
     client.force_login(officer_a)
@@ -131,7 +133,7 @@ def test_no_label_for_members_who_refused_post_or_any_contact(client, clp_a):
 def test_forum_page_hides_details_of_members_who_want_no_contact(
     client,
     clp_a,
-    forums,  # noqa: F811
+    forums,
 ):
     import datetime
 
@@ -216,7 +218,7 @@ def test_forum_officer_cannot_add_by_a_guessed_membership_number(
     client,
     clp_a,
     forums,
-    settings,  # noqa: F811
+    settings,
 ):
     import datetime
 
