@@ -265,6 +265,12 @@ def _mentor_name(m) -> str:
     return m.mentor_name or ""
 
 
+def _phone(m, number: str) -> str:
+    # Someone who told us not to phone them (or not to contact them at all) is
+    # not on a phoning list, whatever was selected.
+    return "" if m.phone_refused else number
+
+
 def _last_contact(m) -> str:
     return m.last_contact_at.date().isoformat() if m.last_contact_at else ""
 
@@ -310,14 +316,15 @@ class DeskAdmin(ExportPermissionMixin, ScopedAdmin):
                 ("last_name", lambda m: m.person.last_name),
                 ("membership_number", lambda m: m.membership_number),
                 ("status", lambda m: m.get_status_display()),
-                ("phone", lambda m: m.person.phone),
-                ("mobile", lambda m: m.person.mobile),
+                ("phone", lambda m: _phone(m, m.person.phone)),
+                ("mobile", lambda m: _phone(m, m.person.mobile)),
                 ("email", lambda m: m.person.email),
                 ("branch", lambda m: m.branch.name if m.branch else ""),
                 ("joined", lambda m: m.joined),
                 ("paid_up_until", lambda m: m.expires or ""),
                 ("last_contact", _last_contact),
                 ("mentor", _mentor_name),
+                ("asked_not_to_be_phoned", lambda m: "yes" if m.phone_refused else ""),
             ],
             name="export_for_phoning",
             description=_("Export selected for phoning (CSV)"),

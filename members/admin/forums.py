@@ -48,6 +48,17 @@ class ForumAdmin(ScopedAdmin):
             .annotate(_members=Count("memberships", filter=own, distinct=True))
         )
 
+    def has_delete_permission(self, request, obj=None):
+        # A forum shared with another CLP holds that CLP's members and officers
+        # too: only someone who looks after every one of its constituencies may
+        # delete it (a CLP leaving it takes itself off the list instead).
+        if not super().has_delete_permission(request, obj):
+            return False
+        ids = constituency_ids(request.user)
+        if obj is None or ids is None:
+            return True
+        return not obj.constituencies.exclude(pk__in=ids).exists()
+
     @admin.display(description=_("members (yours)"), ordering="_members")
     def member_count(self, obj: Forum) -> int:
         return obj._members

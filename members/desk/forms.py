@@ -80,6 +80,10 @@ class MentorshipAdminForm(forms.ModelForm):
             return mentor
         if mentor.person_id == self.instance.mentee_id:
             raise forms.ValidationError(_("A member cannot mentor themselves."))
+        if mentor.constituency_id != self.instance.constituency_id:
+            raise forms.ValidationError(
+                _("This mentor looks after another constituency's members.")
+            )
         busy = mentor.mentorships.filter(status=Mentorship.Status.ACTIVE).count()
         if busy >= mentor.capacity:
             raise forms.ValidationError(

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import ContactLog, Membership, Mentorship
+from partyhub.comms.models import Channel, ConsentState
 
 ARREARS_LAPSE_DAYS = 180
 SOON_DAYS = 30
@@ -91,7 +92,8 @@ def desk_conditions(today: datetime.date | None = None) -> dict[str, Q]:
 
 
 def desk_annotate(queryset: QuerySet) -> QuerySet:
-    """Last contact and current mentor, each a subquery (no query per row)."""
+    """Last contact, current mentor and whether the member said no to phone calls
+    (or to any contact), each a subquery (no query per row)."""
     last_contact = (
         ContactLog.objects.filter(person=OuterRef("person"))
         .order_by("-at")
@@ -108,8 +110,16 @@ def desk_annotate(queryset: QuerySet) -> QuerySet:
         )
         .values("name")[:1]
     )
+    phone_refused = ConsentState.objects.filter(
+        person=OuterRef("person"),
+        channel__in=[Channel.PHONE, Channel.ANY],
+        topic="",
+        granted=False,
+    )
     return queryset.annotate(
-        last_contact_at=Subquery(last_contact), mentor_name=Subquery(mentor)
+        last_contact_at=Subquery(last_contact),
+        mentor_name=Subquery(mentor),
+        phone_refused=Exists(phone_refused),
     )
 
 

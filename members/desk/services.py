@@ -7,9 +7,10 @@ The mentoring timeline, from the moment a mentor is assigned:
 - at once: the mentor is asked to get in touch (kind ``members.mentor_ask``);
 - after 7 days with no contact logged: the mentor is reminded (``members.mentor_nudge``);
 - after 14 days with no contact logged: the constituency's membership secretaries
-  are told (``members.secretary_nudge``).
-The two nudges are scheduled at assignment and cancelled when the first contact
-with the new member is logged, by anybody.
+  are told (``members.secretary_nudge``); for a new member welcomed here, 14 days
+  from the welcome, mentor or not.
+The nudges are cancelled when the first contact with the new member is logged,
+by anybody.
 """
 
 from __future__ import annotations
@@ -221,6 +222,9 @@ def new_joiners_welcome(
                     started_at=now,
                 )
                 audit_log(actor=None, action="mentorship.create", obj=mentorship)
+                # The membership secretary hears after 14 days without a contact
+                # whether or not a mentor could be found.
+                _secretary_nudge_schedule(mentorship=mentorship, now=now)
             if mentorship.mentor_id is None:
                 mentor_assign_auto(mentorship=mentorship, now=now)
             welcomed.append(mentorship)
@@ -322,13 +326,17 @@ def mentorship_assign(
         return mentorship
     if mentor.person_id == mentorship.mentee_id:
         raise MentorFull(_("A member cannot mentor themselves."))
+    if mentor.constituency_id != mentorship.constituency_id:
+        raise MentorFull(_("This mentor looks after another constituency's members."))
     if _active_counts([mentor.pk]).get(mentor.pk, 0) >= mentor.capacity:
         raise MentorFull(
             _("%(mentor)s already has %(n)s new members to look after.")
             % {"mentor": mentor, "n": mentor.capacity}
         )
     if mentorship.mentor_id is not None:
-        for kind in (MENTOR_ASK, MENTOR_NUDGE, SECRETARY_NUDGE):
+        # The old mentor's ask and nudge go; the membership secretary's 14-day
+        # nudge is about the member, not the mentor, and stays as it was.
+        for kind in (MENTOR_ASK, MENTOR_NUDGE):
             reminder_cancel(about=mentorship, kind=kind)
     _assign(mentorship=mentorship, mentor=mentor, now=now or timezone.now())
     audit_log(
@@ -361,6 +369,14 @@ def _assign(*, mentorship: Mentorship, mentor: Mentor, now: datetime.datetime) -
         about=mentorship,
         key=f"{MENTOR_NUDGE}:{mentorship.pk}:{mentor.pk}",
     )
+    _secretary_nudge_schedule(mentorship=mentorship, now=now)
+
+
+def _secretary_nudge_schedule(
+    *, mentorship: Mentorship, now: datetime.datetime
+) -> None:
+    """One nudge per membership secretary per mentorship (a stable key: one
+    scheduled at the welcome keeps its time when a mentor is assigned later)."""
     for secretary in membership_secretaries(mentorship.constituency_id):
         reminder_schedule(
             kind=SECRETARY_NUDGE,

@@ -707,11 +707,9 @@ def _write(plan: _Plan, run: ImportRun) -> None:
         person.created = person.updated = now
     Person.objects.bulk_create(new_people, batch_size=_BATCH)
 
-    person_rows = [r for r in plan.rows if r.person_changes]
-    fields = _fields_of(r.person_changes for r in person_rows)
-    if fields:
+    for fields, rows in _by_fields(plan.rows, "person_changes").items():
         Person.objects.bulk_update(
-            [_changed(Person, r.person, r.person_changes, fields) for r in person_rows],
+            [_changed(Person, r.person, r.person_changes, fields) for r in rows],
             [*fields, "updated"],
             batch_size=_BATCH,
         )
@@ -722,13 +720,11 @@ def _write(plan: _Plan, run: ImportRun) -> None:
         membership.created = membership.updated = now
     Membership.objects.bulk_create(new_memberships, batch_size=_BATCH)
 
-    membership_rows = [r for r in plan.rows if r.membership_changes]
-    fields = _fields_of(r.membership_changes for r in membership_rows)
-    if fields:
+    for fields, rows in _by_fields(plan.rows, "membership_changes").items():
         Membership.objects.bulk_update(
             [
                 _changed(Membership, r.membership, r.membership_changes, fields)
-                for r in membership_rows
+                for r in rows
             ],
             [*fields, "updated"],
             batch_size=_BATCH,
@@ -749,8 +745,8 @@ def _write(plan: _Plan, run: ImportRun) -> None:
 
 
 def _changed(model, known: Any, changes: dict[str, tuple[Any, Any]], fields: list[str]):
-    """An instance to bulk_update: every field of the batch's update set, with the
-    new value where this row changed it and the current one elsewhere."""
+    """An instance to bulk_update with the new values of `fields` (the fields
+    this row's group changes)."""
     instance = model(pk=known.pk, updated=timezone.now())
     for name in fields:
         attname = f"{name}_id" if name in ("ward", "branch") else name
@@ -759,11 +755,17 @@ def _changed(model, known: Any, changes: dict[str, tuple[Any, Any]], fields: lis
     return instance
 
 
-def _fields_of(changes: Iterable[dict[str, Any]]) -> list[str]:
-    fields: set[str] = set()
-    for change in changes:
-        fields.update(change)
-    return sorted(fields)
+def _by_fields(rows: Iterable[_Row], attr: str) -> dict[tuple[str, ...], list[_Row]]:
+    """Rows grouped by the fields they change: each group is written with only
+    its own fields, so a row never writes back a value it read earlier (a
+    member's portal edit or an officer's change made while the import applies
+    stands)."""
+    groups: dict[tuple[str, ...], list[_Row]] = {}
+    for row in rows:
+        changes = getattr(row, attr)
+        if changes:
+            groups.setdefault(tuple(sorted(changes)), []).append(row)
+    return groups
 
 
 def _send_signals_on_commit(plan: _Plan) -> None:

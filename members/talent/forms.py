@@ -57,3 +57,22 @@ class ForumMemberAddForm(forms.Form):
             "They must be a party member living in one of the forum's constituencies."
         ),
     )
+    last_name = forms.CharField(
+        label=_("Their surname (needed with a membership number)"),
+        max_length=100,
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        identifier = (data.get("identifier") or "").strip()
+        if identifier and "@" not in identifier and not data.get("last_name", ""):
+            # A membership number alone could be guessed: the surname shows the
+            # forum officer knows the person.
+            self.add_error(
+                "last_name",
+                _(
+                    "Give their surname as well: a membership number alone is not enough."
+                ),
+            )
+        return data

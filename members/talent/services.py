@@ -96,15 +96,23 @@ def candidate_express_interest(
     return candidate, True
 
 
-def forum_member_find(*, forum: Forum, identifier: str) -> Person:
+def forum_member_find(*, forum: Forum, identifier: str, last_name: str = "") -> Person:
     """A party member living in one of the forum's constituencies, by exact email
-    address or membership number: a forum officer adds people they know, and cannot
-    browse the CLP's list to find others."""
-    identifier = identifier.strip()
+    address, or membership number with their surname: a forum officer adds people
+    they know, and can neither browse the CLP's list nor try numbers in turn."""
+    identifier, last_name = identifier.strip(), last_name.strip()
     if not identifier:
         raise NotFound
+    if "@" in identifier:
+        who = Q(person__email__iexact=identifier)
+    elif last_name:
+        who = Q(
+            membership_number__iexact=identifier, person__last_name__iexact=last_name
+        )
+    else:
+        raise NotFound
     member = Membership.objects.filter(
-        Q(person__email__iexact=identifier) | Q(membership_number__iexact=identifier),
+        who,
         status__in=[Membership.Status.CURRENT, Membership.Status.ARREARS],
         person__constituency__in=forum.constituencies.all(),
     ).select_related("person")

@@ -8,6 +8,7 @@ details the forum needs. Anyone else gets 404, and says nothing about the forum.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -24,6 +25,12 @@ from members.models import (
 from members.portal.views import _page, portal_view
 from members.talent import services
 from members.talent.forms import ForumMemberAddForm, InterestAddForm, StandingForm
+from partyhub.comms.models import Channel, ConsentState
+from partyhub.ratelimit import hourly_allowance_take
+
+# Adding a forum member is a look-up in the CLP's list: enough for a busy evening,
+# too few to try membership numbers one after another.
+FORUM_LOOKUPS_PER_HOUR = 60
 
 
 @portal_view
@@ -135,17 +142,31 @@ def forum_detail(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     form = ForumMemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            if not hourly_allowance_take(
+                "forum_member_find", str(request.user.pk), FORUM_LOOKUPS_PER_HOUR
+            ):
+                form.add_error(
+                    "identifier",
+                    _(
+                        "You have looked up a lot of people this hour: please try "
+                        "again later."
+                    ),
+                )
+                raise services.NotFound
             member = services.forum_member_find(
-                forum=forum, identifier=form.cleaned_data["identifier"]
+                forum=forum,
+                identifier=form.cleaned_data["identifier"],
+                last_name=form.cleaned_data["last_name"],
             )
         except services.NotFound:
-            form.add_error(
-                "identifier",
-                _(
-                    "No party member in this forum's constituencies has that email "
-                    "address or membership number."
-                ),
-            )
+            if not form.errors:
+                form.add_error(
+                    "identifier",
+                    _(
+                        "No party member in this forum's constituencies has that "
+                        "email address, or that membership number and surname."
+                    ),
+                )
         else:
             _membership, created = services.forum_member_add(
                 forum=forum, person=member, actor=request.user
@@ -162,9 +183,14 @@ def forum_detail(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
                     _("%(name)s is already a member.") % {"name": member.full_name},
                 )
             return redirect("portal:forum", pk=forum.pk)
+    # Someone who told us "no contact at all" is listed without their details.
+    no_contact = ConsentState.objects.filter(
+        person=OuterRef("person"), channel=Channel.ANY, topic="", granted=False
+    )
     members = (
         ForumMembership.objects.filter(forum=forum)
         .select_related("person", "person__ward")
+        .annotate(no_contact=Exists(no_contact))
         .order_by("person__last_name", "person__first_name", "pk")
     )
     return _page(

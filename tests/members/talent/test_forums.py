@@ -115,7 +115,7 @@ def test_forum_officer_adds_a_member_by_email_and_number(client, forum_chair, fo
     assert response.status_code == 302
     assert women.memberships.filter(person=outsider).exists()
     number = eric.memberships.get().membership_number
-    client.post(url, {"identifier": number})
+    client.post(url, {"identifier": number, "last_name": "europa"})
     assert women.memberships.filter(person=eric).exists()
     assert AuditEntry.objects.filter(action="forummembership.create").count() == 2
 
