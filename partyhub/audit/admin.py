@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 
 from partyhub.admin_base import ReadOnlyAdmin
 from partyhub.audit.models import AuditEntry
@@ -21,3 +22,18 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_select_related = ("constituency",)
     date_hierarchy = "at"
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    def get_queryset(self, request):
+        """Beyond the officer's constituencies, entries about a kind of record the
+        officer may not view (a candidacy, for a treasurer) are not shown: the
+        entry names the record."""
+        queryset = super().get_queryset(request)
+        user = request.user
+        if user.is_superuser:
+            return queryset
+        hidden = [
+            ct.pk
+            for ct in ContentType.objects.all()
+            if not user.has_perm(f"{ct.app_label}.view_{ct.model}")
+        ]
+        return queryset.exclude(content_type_id__in=hidden)

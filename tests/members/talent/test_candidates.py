@@ -152,3 +152,22 @@ def test_standing_form_without_office_explains(client, member_a):
     assert response.status_code == 200
     assert "Choose the office you would like to stand for." in response.text
     assert not Candidate.objects.exists()
+
+
+def test_audit_log_hides_candidacies_from_officers_who_cannot_see_them(
+    client, clp_a, hopeful
+):
+    from partyhub.audit.services import audit_log
+
+    audit_log(actor=None, action="candidate.express_interest", obj=hopeful)
+    audit_log(actor=None, action="person.change", obj=hopeful.person)
+    url = reverse("admin:audit_auditentry_changelist")
+
+    client.force_login(factories.officer(clp_a, role="treasurer"))
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "person.change" in page.text
+    assert "candidate.express_interest" not in page.text
+
+    client.force_login(factories.officer(clp_a, role="chair"))
+    assert "candidate.express_interest" in client.get(url).text
