@@ -61,6 +61,36 @@ class InviteForm(forms.Form):
         return Person.objects.filter(pk__in=ids).order_by("pk")
 
 
+class EventAdminForm(forms.ModelForm):
+    """The event's admin form. Lowering the capacity below the places already
+    booked is refused (the admin page saves in one transaction, so the row lock
+    taken here holds until the save: no booking slips in between)."""
+
+    class Meta:
+        model = Event
+        fields = (
+            "kind", "title", "description", "starts", "ends", "venue", "address",
+            "accessibility", "constituencies", "audience", "capacity", "organiser",
+            "price", "concession_price",
+        )  # fmt: skip
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data.get("capacity")
+        if capacity is None or self.instance.pk is None:
+            return capacity
+        event = Event.objects.select_for_update().get(pk=self.instance.pk)
+        taken = event.places_taken()
+        if capacity < taken:
+            raise forms.ValidationError(
+                _(
+                    "%(taken)d places are booked already: the capacity cannot be "
+                    "less. Cancel bookings first to make it smaller."
+                ),
+                params={"taken": taken},
+            )
+        return capacity
+
+
 class WalkInForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)

@@ -8,6 +8,8 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete
+
         from events import roles, segments, services
         from members.portal.sections import PortalSection, register_section
         from partyhub.comms import reminders
@@ -50,6 +52,11 @@ class EventsConfig(AppConfig):
         )
         segments.register()
         roles.register()
+        post_delete.connect(
+            services.booking_deleted,
+            sender="events.Booking",
+            dispatch_uid="events.booking_deleted",
+        )
         register_section(
             PortalSection(
                 "events",

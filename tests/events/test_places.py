@@ -1,0 +1,260 @@
+"""Places are never more than the capacity on any path (portal, invitation link,
+walk-in, a change of capacity), every place that comes free goes to the waiting
+list, nobody new goes in front of it, and the reminders follow a moved event."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from events.models import Booking, Event, Invitation
+from events.services import (
+    REMINDER_DAY_BEFORE,
+    REMINDER_ON_THE_DAY,
+    EventsError,
+    rsvp_by_invitation,
+    rsvp_create,
+    walk_in_add,
+)
+from partyhub.comms.models import Reminder
+from tests import factories
+from tests.events.conftest import make_event, member
+from tests.events.test_admin import _event_form
+from tests.events.test_reminders import _tick
+
+YES, WAITING = Booking.Status.YES, Booking.Status.WAITING
+
+
+def _book(event, person, guests=0, answer="yes"):
+    return rsvp_create(
+        event=event, person=person, answer=answer, guests=guests,
+        source=Booking.Source.PORTAL, actor=None,
+    )  # fmt: skip
+
+
+def _status(booking):
+    booking.refresh_from_db()
+    return booking.status
+
+
+def test_fewer_guests_frees_places_for_the_waiting_list(clp_a):
+    event = make_event(clp_a, capacity=3)
+    person = member(clp_a)
+    _book(event, person, guests=2)
+    waiting = _book(event, member(clp_a))
+    assert waiting.status == WAITING
+    _book(event, person, guests=1)
+    assert _status(waiting) == YES
+    assert event.places_taken() == 3
+
+
+def test_asking_for_more_guests_when_full_keeps_the_place_one_has(clp_a):
+    event = make_event(clp_a, capacity=2)
+    person = member(clp_a)
+    mine = _book(event, person)
+    _book(event, member(clp_a))
+    waiting = _book(event, member(clp_a))
+    with pytest.raises(EventsError, match="no room for more guests"):
+        _book(event, person, guests=1)
+    mine.refresh_from_db()
+    assert (mine.status, mine.guests) == (YES, 0)
+    assert _status(waiting) == WAITING
+    # Answering yes again with no more guests is fine when full.
+    assert _book(event, person).status == YES
+
+
+def test_a_new_booking_does_not_go_in_front_of_the_waiting_list(clp_a):
+    event = make_event(clp_a, capacity=2)
+    first = _book(event, member(clp_a))
+    _book(event, member(clp_a))
+    big = _book(event, member(clp_a), guests=1)  # needs two places
+    from events.services import rsvp_cancel
+
+    rsvp_cancel(booking=first, actor=None)  # one place free, big needs two
+    assert _status(big) == WAITING
+    assert _book(event, member(clp_a)).status == WAITING
+    assert event.places_taken() == 1
+
+
+def test_too_many_guests_is_refused_in_the_portal(client, clp_a, member_a):
+    event = make_event(clp_a)
+    client.force_login(member_a)
+    response = client.post(
+        reverse("events:book", args=[event.pk]),
+        {"answer": "yes", "guests": "40000"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "at most 10 guests" in response.text
+    assert not Booking.objects.exists()
+
+
+@pytest.fixture
+def door_event(clp_a):
+    return make_event(clp_a, capacity=1, title="Small room")
+
+
+def _door(event):
+    return reverse("admin:events_event_door", args=[event.pk])
+
+
+def test_a_walk_in_does_not_go_past_the_capacity(client, officer_a, clp_a, door_event):
+    booked = factories.PersonFactory(constituency=clp_a, email="booked@example.org")
+    _book(door_event, booked)
+    client.force_login(officer_a)
+    response = client.post(
+        _door(door_event), {"first_name": "Wanda", "last_name": "Walkin"}
+    )
+    assert response.status_code == 200
+    assert "The event is full (1 places), so Wanda Walkin cannot be added" in (
+        response.text
+    )
+    assert Booking.objects.count() == 1
+    assert not Booking.objects.filter(person__first_name="Wanda").exists()
+    # The one who booked is still found and ticked as a walk-in.
+    response = client.post(
+        _door(door_event),
+        {"first_name": "B", "last_name": "B", "email": "booked@example.org"},
+    )
+    assert response.status_code == 302
+    assert Booking.objects.get().attended_at is not None
+
+
+def test_a_members_only_meeting_refuses_a_non_member_at_the_door(
+    client, officer_a, clp_a
+):
+    event = make_event(clp_a, audience=Event.Audience.MEMBERS)
+    supporter = factories.PersonFactory(constituency=clp_a, email="sup@example.org")
+    client.force_login(officer_a)
+    response = client.post(
+        _door(event), {"first_name": "S", "last_name": "S", "email": "sup@example.org"}
+    )
+    assert response.status_code == 200
+    assert "for party members only" in response.text
+    assert not Booking.objects.filter(person=supporter).exists()
+    response = client.post(_door(event), {"first_name": "New", "last_name": "Face"})
+    assert "for party members only" in response.text
+    assert not Booking.objects.exists()
+
+
+def test_the_capacity_cannot_be_lowered_below_the_places_booked(
+    client, officer_a, clp_a
+):
+    event = make_event(clp_a, capacity=5)
+    _book(event, member(clp_a), guests=2)
+    client.force_login(officer_a)
+    url = reverse("admin:events_event_change", args=[event.pk])
+    response = client.post(
+        url, _event_form(event, constituencies=[clp_a.pk], capacity="2")
+    )
+    assert response.status_code == 200
+    assert "3 places are booked already" in response.text
+    event.refresh_from_db()
+    assert event.capacity == 5
+    response = client.post(
+        url, _event_form(event, constituencies=[clp_a.pk], capacity="3")
+    )
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.capacity == 3
+
+
+def test_moving_the_event_moves_its_reminders_and_each_goes_once(
+    client, officer_a, clp_a, mailoutbox
+):
+    event = make_event(clp_a)
+    person = member(clp_a)
+    _book(event, person)
+    old_start = event.starts
+    new_start = old_start + datetime.timedelta(days=7)
+    client.force_login(officer_a)
+    data = _event_form(
+        event,
+        constituencies=[clp_a.pk],
+        starts_0=new_start.strftime("%Y-%m-%d"),
+        starts_1=new_start.strftime("%H:%M:%S"),
+        ends_0=(new_start + datetime.timedelta(hours=3)).strftime("%Y-%m-%d"),
+        ends_1=(new_start + datetime.timedelta(hours=3)).strftime("%H:%M:%S"),
+    )
+    response = client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+    assert response.status_code == 302
+    event.refresh_from_db()
+    pending = Reminder.objects.filter(status=Reminder.Status.PENDING)
+    assert sorted(pending.values_list("kind", "due_at")) == sorted(
+        [
+            (REMINDER_DAY_BEFORE, event.starts - datetime.timedelta(days=1)),
+            (REMINDER_ON_THE_DAY, event.starts - datetime.timedelta(hours=3)),
+        ]
+    )
+    # Nothing goes out at the old time; at the new time, once each.
+    _tick(now=old_start - datetime.timedelta(hours=1))
+    assert mailoutbox == []
+    _tick(now=event.starts - datetime.timedelta(hours=1))
+    _tick(now=event.starts - datetime.timedelta(hours=1))
+    assert sorted(m.subject.split(":")[0] for m in mailoutbox) == ["Today", "Tomorrow"]
+
+
+def test_erasing_a_person_with_a_place_promotes_the_waiting_list(
+    django_capture_on_commit_callbacks, clp_a
+):
+    event = make_event(clp_a, capacity=1)
+    leaving = member(clp_a)
+    _book(event, leaving)
+    waiting = _book(event, member(clp_a))
+    with django_capture_on_commit_callbacks(execute=True):
+        leaving.delete()
+    assert _status(waiting) == YES
+
+
+@pytest.mark.django_db(transaction=True)
+def test_invitation_link_and_walk_in_race_for_the_last_place(clp_a):
+    event = make_event(clp_a, capacity=1)
+    invited = factories.PersonFactory(constituency=clp_a)
+    invitation = Invitation.objects.create(event=event, person=invited)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def by_link():
+        try:
+            barrier.wait()
+            rsvp_by_invitation(invitation=invitation, answer="yes", guests=0)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def at_the_door():
+        try:
+            barrier.wait()
+            walk_in_add(event=event, first_name="W", last_name="W", email="",
+                        constituency_id=clp_a.pk, actor=None)  # fmt: skip
+        except EventsError:
+            pass  # the link won: the event is full
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=f) for f in (by_link, at_the_door)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert event.places_taken() == 1
+    assert Booking.objects.filter(status=YES).count() == 1
+
+
+def test_a_party_bigger_than_the_event_holds_nobody_up(clp_a):
+    event = make_event(clp_a, capacity=2)
+    first = _book(event, member(clp_a))
+    _book(event, member(clp_a))
+    huge = _book(event, member(clp_a), guests=4)  # five places: more than all
+    small = _book(event, member(clp_a))
+    from events.services import rsvp_cancel
+
+    rsvp_cancel(booking=first, actor=None)
+    assert (_status(huge), _status(small)) == (WAITING, YES)
+    assert _book(event, member(clp_a)).status == WAITING  # full again
