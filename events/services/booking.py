@@ -255,6 +255,8 @@ def rsvp_cancel(*, booking: Booking, actor: Any) -> list[Booking]:
         obj=booking,
         detail={"event": event.pk},
     )
+    if event.status != Event.Status.PUBLISHED or event.ends < timezone.now():
+        return []  # nobody is told "a place is yours" for a cancelled or past event
     return _promote_waiting(event, actor)
 
 

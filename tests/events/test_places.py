@@ -258,3 +258,22 @@ def test_a_party_bigger_than_the_event_holds_nobody_up(clp_a):
     rsvp_cancel(booking=first, actor=None)
     assert (_status(huge), _status(small)) == (WAITING, YES)
     assert _book(event, member(clp_a)).status == WAITING  # full again
+
+
+def test_cancelling_from_an_old_link_after_the_event_was_cancelled_promotes_nobody(
+    client, clp_a, mailoutbox
+):
+    from events.services import booking_cancel_url, event_cancel
+
+    event = make_event(clp_a, capacity=1)
+    booked = _book(event, member(clp_a))
+    waiting = _book(event, member(clp_a))
+    event_cancel(event=event, actor=None)
+    _tick()
+    mailoutbox.clear()
+    path = "/" + booking_cancel_url(booked).split("://", 1)[1].split("/", 1)[1]
+    assert client.post(path).status_code == 200
+    assert _status(booked) == Booking.Status.CANCELLED
+    assert _status(waiting) == WAITING
+    _tick()
+    assert mailoutbox == []
