@@ -28,6 +28,7 @@ from events.services import (
     feedback_target_from_token,
     invitation_from_token,
     person_from_feed_token,
+    personal_feed_reset,
     personal_feed_url,
     public_booking_allowance_take,
     rsvp_by_invitation,
@@ -242,6 +243,18 @@ def cancel(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     rsvp_cancel(booking=booking, actor=request.user)
     messages.success(request, _("Your booking is cancelled."))
     return redirect("events:mine")
+
+
+@require_POST
+@portal_view
+def feed_reset(request: HttpRequest, person: Person) -> HttpResponse:
+    personal_feed_reset(person=person, actor=request.user)
+    messages.success(
+        request,
+        _("Your calendar has a new address: the old one no longer works. Put the "
+          "new one in your calendar app."),
+    )  # fmt: skip
+    return redirect(reverse("events:mine") + "#my-feed")
 
 
 @require_http_methods(["GET", "POST"])

@@ -262,3 +262,27 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.event}: {self.rating}"
+
+
+class FeedKey(models.Model):
+    """The secret in a person's private calendar address. Asking for a new
+    address replaces it, and the old address stops working."""
+
+    person = models.OneToOneField(
+        "members.Person",
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="event_feed_key",
+    )
+    key = models.CharField(_("key"), max_length=64)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    scope_lookup = "person__constituency"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("calendar feed key")
+        verbose_name_plural = _("calendar feed keys")
+
+    def __str__(self) -> str:
+        return str(self.person)

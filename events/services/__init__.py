@@ -59,6 +59,7 @@ from events.services.invitations import (
     invitation_rsvp_url,
     invitations_send,
     person_from_feed_token,
+    personal_feed_reset,
     personal_feed_url,
     rsvp_by_invitation,
 )
@@ -106,6 +107,7 @@ __all__ = [
     "invitations_send",
     "organisations_invite",
     "person_from_feed_token",
+    "personal_feed_reset",
     "personal_feed_url",
     "public_booking_allowance_take",
     "rsvp_by_invitation",
