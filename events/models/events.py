@@ -107,6 +107,10 @@ class Event(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_over(self) -> bool:
+        return self.ends < timezone.now()
+
     def places_taken(self) -> int:
         """Confirmed places, guests included (callers lock the event row first)."""
         return self.bookings.filter(status=Booking.Status.YES).aggregate(

@@ -277,3 +277,26 @@ def test_cancelling_from_an_old_link_after_the_event_was_cancelled_promotes_nobo
     assert _status(waiting) == WAITING
     _tick()
     assert mailoutbox == []
+
+
+def test_pages_say_when_an_event_is_over_or_cancelled(client, clp_a, officer_a):
+    from events.services import booking_cancel_url, event_cancel
+
+    past = make_event(
+        clp_a,
+        audience=Event.Audience.PUBLIC,
+        starts=datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=3),
+    )
+    page = client.get(reverse("events:detail", args=[past.pk]))
+    assert "This event is over." in page.text
+    assert "Book my place" not in page.text
+    cancelled = make_event(clp_a)
+    booking = _book(cancelled, member(clp_a))
+    event_cancel(event=cancelled, actor=None)
+    path = "/" + booking_cancel_url(booking).split("://", 1)[1].split("/", 1)[1]
+    page = client.get(path)
+    assert "This event has been cancelled" in page.text
+    assert "Cancel my booking" not in page.text
+    client.force_login(officer_a)
+    empty = make_event(clp_a, title="Nobody yet")
+    assert "Nobody is booked yet." in client.get(_door(empty)).text
