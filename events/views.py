@@ -161,6 +161,10 @@ def my_feed(request: HttpRequest, token: str) -> HttpResponse:
     return _ical_response(_("My party events"), items)
 
 
+# Bookings that hold, or wait for, a place: "My events" lists these.
+ACTIVE_STATUSES = (Booking.Status.YES, Booking.Status.MAYBE, Booking.Status.WAITING)
+
+
 def _bookable_for(person: Person):
     audiences = [Event.Audience.PUBLIC, Event.Audience.MEMBERS_AND_SUPPORTERS]
     if person.memberships.in_good_standing().exists():
@@ -169,7 +173,12 @@ def _bookable_for(person: Person):
         Event.objects.published()
         .upcoming()
         .filter(constituencies=person.constituency_id, audience__in=audiences)
-        .exclude(bookings__person=person)
+        # An answer of no, or a cancelled booking, can change its mind.
+        .exclude(
+            pk__in=Booking.objects.filter(
+                person=person, status__in=ACTIVE_STATUSES
+            ).values("event_id")
+        )
         .order_by("starts")
     )
 
@@ -178,7 +187,7 @@ def _bookable_for(person: Person):
 def mine(request: HttpRequest, person: Person) -> HttpResponse:
     bookings = (
         Booking.objects.filter(person=person)
-        .exclude(status=Booking.Status.CANCELLED)
+        .filter(Q(status__in=ACTIVE_STATUSES) | Q(attended_at__isnull=False))
         .select_related("event")
         .order_by("event__starts")
     )

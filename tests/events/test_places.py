@@ -300,3 +300,46 @@ def test_pages_say_when_an_event_is_over_or_cancelled(client, clp_a, officer_a):
     client.force_login(officer_a)
     empty = make_event(clp_a, title="Nobody yet")
     assert "Nobody is booked yet." in client.get(_door(empty)).text
+
+
+def test_a_supporter_with_a_link_is_refused_a_members_only_event(client, clp_a):
+    """Invited while it was open to supporters; the event became members-only."""
+    from events.services import invitation_rsvp_url
+
+    event = make_event(clp_a, audience=Event.Audience.MEMBERS)
+    supporter = factories.PersonFactory(constituency=clp_a)
+    invitation = Invitation.objects.create(event=event, person=supporter)
+    url = invitation_rsvp_url(invitation)
+    path = "/" + url.split("://", 1)[1].split("/", 1)[1]
+    response = client.post(path, {"answer": "yes", "guests": "0"})
+    assert response.status_code == 200
+    assert "for party members only" in response.text
+    assert not Booking.objects.exists()
+
+
+def test_my_events_lets_a_member_change_their_mind(client, clp_a, member_a):
+    from events.services import rsvp_cancel
+
+    me = member_a.person
+    event = make_event(clp_a, title="Quiz night")
+    said_no = make_event(clp_a, title="Boat trip")
+    maybe = make_event(clp_a, title="Picnic")
+    rsvp_cancel(booking=_book(event, me), actor=None)
+    _book(said_no, me, answer="no")
+    _book(maybe, me, answer="maybe")
+    client.force_login(member_a)
+    page = client.get(reverse("events:mine")).text
+    bookable = page.split("Upcoming events you can book")[1]
+    assert "Quiz night" in bookable  # cancelled, then can come after all
+    assert "Boat trip" in bookable
+    assert "Picnic" not in bookable
+    response = client.post(
+        reverse("events:book", args=[event.pk]), {"answer": "yes"}, follow=True
+    )
+    assert "your answer is recorded" in response.text
+    assert Booking.objects.get(event=event, person=me).status == YES
+    # "Maybe" can become "I'm coming" from the list of bookings.
+    booked = client.get(reverse("events:mine")).text.split("Upcoming events")[0]
+    assert reverse("events:book", args=[maybe.pk]) in booked
+    client.post(reverse("events:book", args=[maybe.pk]), {"answer": "yes"})
+    assert Booking.objects.get(event=maybe, person=me).status == YES
