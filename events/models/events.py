@@ -157,6 +157,13 @@ class Booking(models.Model):
         related_name="bookings_hosted",
         help_text=_("A member who looks after this person at the event."),
     )
+    waiting_since = models.DateTimeField(
+        _("on the waiting list since"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The waiting list is first come, first served by this time."),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -98,16 +99,25 @@ def _queue_ahead(event: Event, booking: Booking | None) -> bool:
         return False
     # A party bigger than the whole event waits for more places (the organiser
     # may move to a bigger room); until then it holds nobody up.
-    waiting = event.bookings.filter(
-        status=Booking.Status.WAITING, guests__lt=event.capacity
-    )
+    waiting = _waiting_list(event).filter(guests__lt=event.capacity)
     if booking is None:
         return waiting.exists()
     if booking.status != Booking.Status.WAITING:
         return False
+    since = booking.waiting_since or booking.created
     return waiting.filter(
-        Q(created__lt=booking.created) | Q(created=booking.created, pk__lt=booking.pk)
+        Q(queued_at__lt=since) | Q(queued_at=since, pk__lt=booking.pk)
     ).exists()
+
+
+def _waiting_list(event: Event) -> Any:
+    """The event's waiting list in its order: first come, first served by when
+    each joined it (rows from before that was recorded: by when they booked)."""
+    return (
+        event.bookings.filter(status=Booking.Status.WAITING)
+        .annotate(queued_at=Coalesce("waiting_since", "created"))
+        .order_by("queued_at", "pk")
+    )
 
 
 def _promote_waiting(event: Event, actor: Any) -> list[Booking]:
@@ -115,9 +125,7 @@ def _promote_waiting(event: Event, actor: Any) -> list[Booking]:
     the next one fits (nobody jumps the queue with a smaller party)."""
     promoted = []
     taken = event.places_taken()
-    for booking in event.bookings.filter(status=Booking.Status.WAITING).order_by(
-        "created", "pk"
-    ):
+    for booking in _waiting_list(event):
         if event.capacity is not None and booking.places > event.capacity:
             continue  # bigger than the event: it holds nobody up behind it
         if not _fits(event, booking.places, taken):
@@ -205,14 +213,26 @@ def rsvp_create(
                 )
             status = Booking.Status.WAITING
             # Someone already on the waiting list keeps their place in the queue.
+    # Joining the waiting list (again) puts one at its end; staying on it keeps
+    # one's place in the queue.
+    joins_queue = status == Booking.Status.WAITING and (
+        booking is None or booking.status != Booking.Status.WAITING
+    )
     if booking is None:
         booking = Booking.objects.create(
-            event=event, person=person, status=status, guests=guests, source=source
+            event=event,
+            person=person,
+            status=status,
+            guests=guests,
+            source=source,
+            waiting_since=timezone.now() if joins_queue else None,
         )
     else:
+        if joins_queue:
+            booking.waiting_since = timezone.now()
         booking.status = status
         booking.guests = guests
-        booking.save(update_fields=["status", "guests", "updated"])
+        booking.save(update_fields=["status", "guests", "waiting_since", "updated"])
     booking.event = event
 
     if status == Booking.Status.YES:

@@ -343,3 +343,21 @@ def test_my_events_lets_a_member_change_their_mind(client, clp_a, member_a):
     assert reverse("events:book", args=[maybe.pk]) in booked
     client.post(reverse("events:book", args=[maybe.pk]), {"answer": "yes"})
     assert Booking.objects.get(event=maybe, person=me).status == YES
+
+
+def test_joining_the_waiting_list_later_puts_one_at_its_end(clp_a):
+    from events.services import rsvp_cancel
+
+    event = make_event(clp_a, capacity=1)
+    early = member(clp_a)
+    _book(event, early, answer="maybe")  # answered first, took no place
+    booked = _book(event, member(clp_a))
+    first_waiting = _book(event, member(clp_a))
+    late = _book(event, early)  # now wants a place: behind those waiting
+    assert (first_waiting.status, late.status) == (WAITING, WAITING)
+    rsvp_cancel(booking=booked, actor=None)
+    assert (_status(first_waiting), _status(late)) == (YES, WAITING)
+    # Asking again while waiting keeps one's place in the queue.
+    since = Booking.objects.get(pk=late.pk).waiting_since
+    _book(event, early)
+    assert Booking.objects.get(pk=late.pk).waiting_since == since
