@@ -62,15 +62,32 @@ def door_list(*, event: Event, user: Any, query: str = "") -> Any:
 
 @transaction.atomic
 def booking_attend(*, booking: Booking, attended: bool, actor: Any) -> Booking:
-    """Tick (or untick) somebody as here. Ticking twice keeps the first time."""
+    """Tick (or untick) somebody as here. Ticking twice keeps the first time.
+
+    Somebody who said maybe, or was waiting, takes a place when ticked — if one
+    is free: like a walk-in, they cannot take the event past its capacity."""
+    event = _lock(booking.event)
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    fields = ["attended_at", "updated"]
     if attended and booking.attended_at is None:
+        if booking.status != Booking.Status.YES:
+            if not _fits(event, booking.places, event.places_taken()):
+                raise EventsError(
+                    _(
+                        "The event is full (%(capacity)d places), so %(name)s "
+                        "cannot be ticked in. To let them in, first cancel the "
+                        "booking of somebody who has not come."
+                    )
+                    % {"capacity": event.capacity, "name": booking.person}
+                )
+            booking.status = Booking.Status.YES
+            fields.append("status")
         booking.attended_at = timezone.now()
     elif not attended:
         booking.attended_at = None
     else:
         return booking
-    booking.save(update_fields=["attended_at", "updated"])
+    booking.save(update_fields=fields)
     audit_log(
         actor=actor,
         action="event.attended" if attended else "event.attendance_removed",

@@ -361,3 +361,35 @@ def test_joining_the_waiting_list_later_puts_one_at_its_end(clp_a):
     since = Booking.objects.get(pk=late.pk).waiting_since
     _book(event, early)
     assert Booking.objects.get(pk=late.pk).waiting_since == since
+
+
+def test_ticking_a_maybe_or_waiting_person_takes_a_free_place_only(
+    client, officer_a, clp_a, door_event
+):
+    from events.services import rsvp_cancel
+
+    booked = _book(door_event, member(clp_a))
+    waiting = _book(door_event, member(clp_a))
+    client.force_login(officer_a)
+    url = reverse("admin:events_event_attend", args=[door_event.pk, waiting.pk])
+    response = client.post(url, {"attended": "1"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "The event is full (1 places)" in response.text
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.attended_at) == (WAITING, None)
+    # Without htmx the message comes with the reloaded page.
+    page = client.post(url, {"attended": "1"}, follow=True)
+    assert "cannot be ticked in" in page.text
+    rsvp_cancel(booking=booked, actor=None)  # promotes the waiting one
+    assert _status(waiting) == YES
+    maybe = _book(door_event, member(clp_a), answer="maybe")
+    url = reverse("admin:events_event_attend", args=[door_event.pk, maybe.pk])
+    client.post(url, {"attended": "1"})
+    maybe.refresh_from_db()
+    assert (maybe.status, maybe.attended_at) == (Booking.Status.MAYBE, None)
+    rsvp_cancel(booking=waiting, actor=None)  # a place comes free
+    client.post(url, {"attended": "1"})
+    maybe.refresh_from_db()
+    assert maybe.status == YES
+    assert maybe.attended_at is not None
+    assert door_event.places_taken() == 1
