@@ -393,3 +393,20 @@ def test_ticking_a_maybe_or_waiting_person_takes_a_free_place_only(
     assert maybe.status == YES
     assert maybe.attended_at is not None
     assert door_event.places_taken() == 1
+
+
+def test_the_place_is_yours_email_has_the_one_click_cancel(client, clp_a, mailoutbox):
+    import re
+
+    from events.services import rsvp_cancel
+
+    event = make_event(clp_a, capacity=1)
+    first = _book(event, member(clp_a))
+    waiting = _book(event, member(clp_a))
+    rsvp_cancel(booking=first, actor=None)
+    _tick()
+    (message,) = mailoutbox
+    link = re.search(r"https?://\S+?(/events/cancel/[^/\s)]+/)", message.body)
+    assert link, message.body
+    client.post(link.group(1))
+    assert _status(waiting) == Booking.Status.CANCELLED
