@@ -78,6 +78,8 @@ class EventAdminForm(forms.ModelForm):
         capacity = self.cleaned_data.get("capacity")
         if capacity is None or self.instance.pk is None:
             return capacity
+        if self.instance.capacity is not None and capacity >= self.instance.capacity:
+            return capacity  # unchanged or more: nothing to check
         event = Event.objects.select_for_update().get(pk=self.instance.pk)
         taken = event.places_taken()
         if capacity < taken:

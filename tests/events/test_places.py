@@ -410,3 +410,17 @@ def test_the_place_is_yours_email_has_the_one_click_cancel(client, clp_a, mailou
     assert link, message.body
     client.post(link.group(1))
     assert _status(waiting) == Booking.Status.CANCELLED
+
+
+def test_an_over_full_event_can_still_be_edited(client, officer_a, clp_a):
+    event = make_event(clp_a, capacity=1)
+    _book(event, member(clp_a))
+    _book(event, member(clp_a))  # waiting
+    Booking.objects.update(status=YES)  # over capacity from before this check
+    client.force_login(officer_a)
+    data = _event_form(event, constituencies=[clp_a.pk], capacity="1")
+    data["description"] = "Bring a plate."
+    response = client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.description == "Bring a plate."
