@@ -57,7 +57,16 @@ def _public_events():
 
 @require_http_methods(["GET", "POST"])
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_object_or_404(_public_events(), pk=pk)
+    # A cancelled event keeps its page, saying so, for those who have the link.
+    event = get_object_or_404(
+        Event.objects.filter(
+            audience=Event.Audience.PUBLIC,
+            status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED],
+        ),
+        pk=pk,
+    )
+    if event.status == Event.Status.CANCELLED:
+        return render(request, "events/event_detail.html", {"event": event})
     if request.method == "POST":
         if not public_booking_allowance_take(ip=_client_ip(request)):
             return render(request, "events/too_many.html", {"event": event}, status=429)

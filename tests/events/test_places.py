@@ -424,3 +424,22 @@ def test_an_over_full_event_can_still_be_edited(client, officer_a, clp_a):
     assert response.status_code == 302
     event.refresh_from_db()
     assert event.description == "Bring a plate."
+
+
+def test_a_cancelled_public_event_keeps_its_page_saying_so(client, clp_a):
+    from events.services import event_cancel
+
+    event = make_event(clp_a, title="Open meeting", audience=Event.Audience.PUBLIC)
+    event_cancel(event=event, actor=None)
+    page = client.get(reverse("events:detail", args=[event.pk]))
+    assert page.status_code == 200
+    assert "This event has been cancelled" in page.text
+    assert "Book my place" not in page.text
+    refused = client.post(
+        reverse("events:detail", args=[event.pk]),
+        {"first_name": "V", "last_name": "V", "email": "v@example.org", "guests": "0"},
+    )
+    assert "Book my place" not in refused.text
+    assert not Booking.objects.exists()
+    calendar = client.get(reverse("events:calendar", args=[clp_a.slug]))
+    assert "Open meeting" not in calendar.text
