@@ -208,7 +208,12 @@ def mine(request: HttpRequest, person: Person) -> HttpResponse:
             "person": person,
             "sections": sections(),
             "upcoming": [b for b in bookings if b.event.ends >= now],
-            "past": [b for b in bookings if b.event.ends < now],
+            "past": [
+                b
+                for b in bookings
+                if b.event.ends < now
+                and (b.attended_at or b.status == Booking.Status.YES)
+            ],
             "bookable": _bookable_for(person),
             "feed_url": personal_feed_url(person),
         },

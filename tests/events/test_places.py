@@ -7,6 +7,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.urls import reverse
 
 from events.models import Booking, Event, Invitation
@@ -343,6 +344,18 @@ def test_my_events_lets_a_member_change_their_mind(client, clp_a, member_a):
     assert reverse("events:book", args=[maybe.pk]) in booked
     client.post(reverse("events:book", args=[maybe.pk]), {"answer": "yes"})
     assert Booking.objects.get(event=maybe, person=me).status == YES
+    # Past events: those they came to or had a place at, not a "maybe".
+    went = make_event(clp_a, title="Went to this")
+    skipped = make_event(clp_a, title="Only maybe")
+    _book(went, me)
+    _book(skipped, me, answer="maybe")
+    Event.objects.filter(pk__in=[went.pk, skipped.pk]).update(
+        starts=F("starts") - datetime.timedelta(days=30),
+        ends=F("ends") - datetime.timedelta(days=30),
+    )
+    past = client.get(reverse("events:mine")).text.split("Past events")[1]
+    assert "Went to this" in past
+    assert "Only maybe" not in past
 
 
 def test_joining_the_waiting_list_later_puts_one_at_its_end(clp_a):
