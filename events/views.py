@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -167,7 +168,11 @@ def my_feed(request: HttpRequest, token: str) -> HttpResponse:
         )
         for b in bookings
     ]
-    return _ical_response(_("My party events"), items)
+    response = _ical_response(_("My party events"), items)
+    # One person's bookings: no shared cache keeps them, no search engine lists them.
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 # Bookings that hold, or wait for, a place: "My events" lists these.

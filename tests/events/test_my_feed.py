@@ -42,6 +42,8 @@ def test_feed_holds_my_bookings_only(client, clp_a, member_a):
     response = client.get(_path(feed_url))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
+    assert "private" in response["Cache-Control"]
+    assert response["X-Robots-Tag"] == "noindex"
     assert _summaries(response) == {
         "Barbecue": "CONFIRMED",
         "AGM": "TENTATIVE",
