@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from events.models import Booking, Event, Invitation
 from members.models import Person
@@ -73,6 +74,40 @@ class EventAdminForm(forms.ModelForm):
             "accessibility", "constituencies", "audience", "capacity", "organiser",
             "price", "concession_price",
         )  # fmt: skip
+
+    def clean_audience(self):
+        audience = self.cleaned_data.get("audience")
+        if (
+            self.instance.pk is None
+            or audience != Event.Audience.MEMBERS
+            or self.instance.audience == Event.Audience.MEMBERS
+        ):
+            return audience
+        from members.models import Membership
+
+        outsiders = (
+            Booking.objects.filter(
+                event=self.instance,
+                status__in=[Booking.Status.YES, Booking.Status.MAYBE,
+                            Booking.Status.WAITING],
+            )
+            .exclude(
+                person__in=Membership.objects.in_good_standing().values("person")
+            )
+            .count()
+        )  # fmt: skip
+        if outsiders:
+            raise forms.ValidationError(
+                ngettext(
+                    "%(n)d person booked is not a member: cancel their booking "
+                    "before making the event members-only.",
+                    "%(n)d people booked are not members: cancel their bookings "
+                    "before making the event members-only.",
+                    outsiders,
+                ),
+                params={"n": outsiders},
+            )
+        return audience
 
     def clean_capacity(self):
         capacity = self.cleaned_data.get("capacity")

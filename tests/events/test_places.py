@@ -456,3 +456,25 @@ def test_a_cancelled_public_event_keeps_its_page_saying_so(client, clp_a):
     assert not Booking.objects.exists()
     calendar = client.get(reverse("events:calendar", args=[clp_a.slug]))
     assert "Open meeting" not in calendar.text
+
+
+def test_an_event_with_supporters_booked_cannot_become_members_only(
+    client, officer_a, clp_a
+):
+    event = make_event(clp_a)
+    supporter = _book(event, factories.PersonFactory(constituency=clp_a))
+    _book(event, member(clp_a))
+    client.force_login(officer_a)
+    url = reverse("admin:events_event_change", args=[event.pk])
+    data = _event_form(event, constituencies=[clp_a.pk], audience="members")
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "1 person booked is not a member" in response.text
+    event.refresh_from_db()
+    assert event.audience == Event.Audience.MEMBERS_AND_SUPPORTERS
+    from events.services import rsvp_cancel
+
+    rsvp_cancel(booking=supporter, actor=None)
+    assert client.post(url, data).status_code == 302
+    event.refresh_from_db()
+    assert event.audience == Event.Audience.MEMBERS
