@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from events.models import Booking, Event, Invitation
 from members.models import Person
@@ -59,6 +60,72 @@ class InviteForm(forms.Form):
                 ).values_list("pk", flat=True)
             )
         return Person.objects.filter(pk__in=ids).order_by("pk")
+
+
+class EventAdminForm(forms.ModelForm):
+    """The event's admin form. Lowering the capacity below the places already
+    booked is refused (the admin page saves in one transaction, so the row lock
+    taken here holds until the save: no booking slips in between)."""
+
+    class Meta:
+        model = Event
+        fields = (
+            "kind", "title", "description", "starts", "ends", "venue", "address",
+            "accessibility", "constituencies", "audience", "capacity", "organiser",
+            "price", "concession_price",
+        )  # fmt: skip
+
+    def clean_audience(self):
+        audience = self.cleaned_data.get("audience")
+        if (
+            self.instance.pk is None
+            or audience != Event.Audience.MEMBERS
+            or self.instance.audience == Event.Audience.MEMBERS
+        ):
+            return audience
+        from members.models import Membership
+
+        outsiders = (
+            Booking.objects.filter(
+                event=self.instance,
+                status__in=[Booking.Status.YES, Booking.Status.MAYBE,
+                            Booking.Status.WAITING],
+            )
+            .exclude(
+                person__in=Membership.objects.in_good_standing().values("person")
+            )
+            .count()
+        )  # fmt: skip
+        if outsiders:
+            raise forms.ValidationError(
+                ngettext(
+                    "%(n)d person booked is not a member: cancel their booking "
+                    "before making the event members-only.",
+                    "%(n)d people booked are not members: cancel their bookings "
+                    "before making the event members-only.",
+                    outsiders,
+                ),
+                params={"n": outsiders},
+            )
+        return audience
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data.get("capacity")
+        if capacity is None or self.instance.pk is None:
+            return capacity
+        if self.instance.capacity is not None and capacity >= self.instance.capacity:
+            return capacity  # unchanged or more: nothing to check
+        event = Event.objects.select_for_update().get(pk=self.instance.pk)
+        taken = event.places_taken()
+        if capacity < taken:
+            raise forms.ValidationError(
+                _(
+                    "%(taken)d places are booked already: the capacity cannot be "
+                    "less. Cancel bookings first to make it smaller."
+                ),
+                params={"taken": taken},
+            )
+        return capacity
 
 
 class WalkInForm(forms.Form):

@@ -8,6 +8,8 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete
+
         from events import roles, segments, services
         from members.portal.sections import PortalSection, register_section
         from partyhub.comms import reminders
@@ -50,6 +52,11 @@ class EventsConfig(AppConfig):
         )
         segments.register()
         roles.register()
+        post_delete.connect(
+            services.booking_deleted,
+            sender="events.Booking",
+            dispatch_uid="events.booking_deleted",
+        )
         register_section(
             PortalSection(
                 "events",
@@ -160,16 +167,21 @@ def _place_subject(reminder) -> str:
 
 
 def _place_body(reminder) -> str:
+    from events import services
+
     event = _event_of(reminder)
     return str(
         _(
             "Hello %(name)s,\n\nA place has come free on **%(event)s**, %(when)s, and "
-            "it is yours: you were next on the waiting list."
+            "it is yours: you were next on the waiting list.\n\nIf you can no "
+            "longer come, please tell us so the next person can have it: "
+            "[I can't come any more](%(cancel_url)s)"
         )
         % {
             "name": reminder.person.first_name,
             "event": event.title,
             "when": _when(event),
+            "cancel_url": services.booking_cancel_url(reminder.about),
         }
     )
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("feed/<str:token>/events.ics", views.my_feed, name="my_feed"),
     path("mine/course/", views.my_course, name="my_course"),
     path("mine/", views.mine, name="mine"),
+    path("mine/feed/reset/", views.feed_reset, name="feed_reset"),
     path("mine/<int:pk>/book/", views.book, name="book"),
     path("mine/booking/<int:pk>/cancel/", views.cancel, name="cancel"),
 ]

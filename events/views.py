@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,6 +29,7 @@ from events.services import (
     feedback_target_from_token,
     invitation_from_token,
     person_from_feed_token,
+    personal_feed_reset,
     personal_feed_url,
     public_booking_allowance_take,
     rsvp_by_invitation,
@@ -56,7 +58,16 @@ def _public_events():
 
 @require_http_methods(["GET", "POST"])
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_object_or_404(_public_events(), pk=pk)
+    # A cancelled event keeps its page, saying so, for those who have the link.
+    event = get_object_or_404(
+        Event.objects.filter(
+            audience=Event.Audience.PUBLIC,
+            status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED],
+        ),
+        pk=pk,
+    )
+    if event.status == Event.Status.CANCELLED:
+        return render(request, "events/event_detail.html", {"event": event})
     if request.method == "POST":
         if not public_booking_allowance_take(ip=_client_ip(request)):
             return render(request, "events/too_many.html", {"event": event}, status=429)
@@ -157,7 +168,15 @@ def my_feed(request: HttpRequest, token: str) -> HttpResponse:
         )
         for b in bookings
     ]
-    return _ical_response(_("My party events"), items)
+    response = _ical_response(_("My party events"), items)
+    # One person's bookings: no shared cache keeps them, no search engine lists them.
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# Bookings that hold, or wait for, a place: "My events" lists these.
+ACTIVE_STATUSES = (Booking.Status.YES, Booking.Status.MAYBE, Booking.Status.WAITING)
 
 
 def _bookable_for(person: Person):
@@ -168,7 +187,12 @@ def _bookable_for(person: Person):
         Event.objects.published()
         .upcoming()
         .filter(constituencies=person.constituency_id, audience__in=audiences)
-        .exclude(bookings__person=person)
+        # An answer of no, or a cancelled booking, can change its mind.
+        .exclude(
+            pk__in=Booking.objects.filter(
+                person=person, status__in=ACTIVE_STATUSES
+            ).values("event_id")
+        )
         .order_by("starts")
     )
 
@@ -177,7 +201,7 @@ def _bookable_for(person: Person):
 def mine(request: HttpRequest, person: Person) -> HttpResponse:
     bookings = (
         Booking.objects.filter(person=person)
-        .exclude(status=Booking.Status.CANCELLED)
+        .filter(Q(status__in=ACTIVE_STATUSES) | Q(attended_at__isnull=False))
         .select_related("event")
         .order_by("event__starts")
     )
@@ -189,7 +213,12 @@ def mine(request: HttpRequest, person: Person) -> HttpResponse:
             "person": person,
             "sections": sections(),
             "upcoming": [b for b in bookings if b.event.ends >= now],
-            "past": [b for b in bookings if b.event.ends < now],
+            "past": [
+                b
+                for b in bookings
+                if b.event.ends < now
+                and (b.attended_at or b.status == Booking.Status.YES)
+            ],
             "bookable": _bookable_for(person),
             "feed_url": personal_feed_url(person),
         },
@@ -242,6 +271,18 @@ def cancel(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     rsvp_cancel(booking=booking, actor=request.user)
     messages.success(request, _("Your booking is cancelled."))
     return redirect("events:mine")
+
+
+@require_POST
+@portal_view
+def feed_reset(request: HttpRequest, person: Person) -> HttpResponse:
+    personal_feed_reset(person=person, actor=request.user)
+    messages.success(
+        request,
+        _("Your calendar has a new address: the old one no longer works. Put the "
+          "new one in your calendar app."),
+    )  # fmt: skip
+    return redirect(reverse("events:mine") + "#my-feed")
 
 
 @require_http_methods(["GET", "POST"])

@@ -19,6 +19,7 @@ from events import services
 from events.admin.pages import EventPagesMixin
 from events.admin_forms import (
     BookingAdminForm,
+    EventAdminForm,
 )
 from events.models import (
     Booking,
@@ -66,6 +67,7 @@ class BookingInline(ScopedAdminMixin, admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(EventPagesMixin, ScopedAdmin):
+    form = EventAdminForm
     list_display = (
         "title",
         "kind",
@@ -119,6 +121,9 @@ class EventAdmin(EventPagesMixin, ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if change and "starts" in form.changed_data:
+            # The reminders follow the event to its new day and time.
+            services.booking_reminders_reschedule(event=obj)
         if change and "capacity" in form.changed_data:
             # More places: the waiting list moves up at once, in order.
             promoted = services.waiting_list_promote(event=obj, actor=request.user)

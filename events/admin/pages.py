@@ -244,11 +244,11 @@ class EventPagesMixin:
             "can_tick": request.user.has_perm("events.change_booking"),
         }
 
-    def _door_list_response(self, request, event: Event, query: str):
+    def _door_list_response(self, request, event: Event, query: str, error=""):
         return TemplateResponse(
             request,
             "events/door.html#attendees",
-            self._door_list(request, event, query),
+            {**self._door_list(request, event, query), "error": error},
         )
 
     def attend_view(self, request, object_id: str, booking_id: int):
@@ -262,15 +262,21 @@ class EventPagesMixin:
         )
         if booking is None:
             raise Http404
-        services.booking_attend(
-            booking=booking,
-            attended=request.POST.get("attended") == "1",
-            actor=request.user,
-        )
+        error = ""
+        try:
+            services.booking_attend(
+                booking=booking,
+                attended=request.POST.get("attended") == "1",
+                actor=request.user,
+            )
+        except services.EventsError as exc:
+            error = _error_text(exc)
         if request.htmx:
             return self._door_list_response(
-                request, event, request.POST.get("q", "").strip()
+                request, event, request.POST.get("q", "").strip(), error=error
             )
+        if error:
+            messages.error(request, error)
         return HttpResponseRedirect(reverse("admin:events_event_door", args=[event.pk]))
 
     def badges_view(self, request, object_id: str):

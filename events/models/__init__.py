@@ -1,7 +1,14 @@
 """The events app's models, one module per area."""
 
 from events.models.academy import Course, Enrolment, Seminar
-from events.models.events import Booking, Event, EventQuerySet, Feedback, Invitation
+from events.models.events import (
+    Booking,
+    Event,
+    EventQuerySet,
+    Feedback,
+    FeedKey,
+    Invitation,
+)
 from events.models.planning import Consultation, OrganisationInvite, ProgrammeSlot
 
 __all__ = [
@@ -11,6 +18,7 @@ __all__ = [
     "Enrolment",
     "Event",
     "EventQuerySet",
+    "FeedKey",
     "Feedback",
     "Invitation",
     "OrganisationInvite",

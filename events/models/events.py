@@ -107,6 +107,10 @@ class Event(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_over(self) -> bool:
+        return self.ends < timezone.now()
+
     def places_taken(self) -> int:
         """Confirmed places, guests included (callers lock the event row first)."""
         return self.bookings.filter(status=Booking.Status.YES).aggregate(
@@ -152,6 +156,13 @@ class Booking(models.Model):
         on_delete=models.SET_NULL,
         related_name="bookings_hosted",
         help_text=_("A member who looks after this person at the event."),
+    )
+    waiting_since = models.DateTimeField(
+        _("on the waiting list since"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The waiting list is first come, first served by this time."),
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
@@ -262,3 +273,27 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.event}: {self.rating}"
+
+
+class FeedKey(models.Model):
+    """The secret in a person's private calendar address. Asking for a new
+    address replaces it, and the old address stops working."""
+
+    person = models.OneToOneField(
+        "members.Person",
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="event_feed_key",
+    )
+    key = models.CharField(_("key"), max_length=64)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    scope_lookup = "person__constituency"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("calendar feed key")
+        verbose_name_plural = _("calendar feed keys")
+
+    def __str__(self) -> str:
+        return str(self.person)

@@ -11,10 +11,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from events.models import Booking, Event
 from members.services import person_for_public_form
@@ -32,6 +34,8 @@ REMINDER_EVENT_CANCELLED = "events.event_cancelled"
 
 # Answers a person gives; "waiting" and "cancelled" are the system's.
 ANSWERS = (Booking.Status.YES, Booking.Status.NO, Booking.Status.MAYBE)
+# The portal offers up to ten guests; the public and invitation forms five.
+MAX_GUESTS = 10
 
 
 class EventsError(ValidationError):
@@ -86,14 +90,44 @@ def _fits(event: Event, places: int, taken: int) -> bool:
     return event.capacity is None or taken + places <= event.capacity
 
 
+def _queue_ahead(event: Event, booking: Booking | None) -> bool:
+    """Somebody is waiting for a place and was there before this booking (a new
+    booking, or one further down the waiting list)."""
+    if event.capacity is None or (
+        booking is not None and booking.status == Booking.Status.YES
+    ):
+        return False
+    # A party bigger than the whole event waits for more places (the organiser
+    # may move to a bigger room); until then it holds nobody up.
+    waiting = _waiting_list(event).filter(guests__lt=event.capacity)
+    if booking is None:
+        return waiting.exists()
+    if booking.status != Booking.Status.WAITING:
+        return False
+    since = booking.waiting_since or booking.created
+    return waiting.filter(
+        Q(queued_at__lt=since) | Q(queued_at=since, pk__lt=booking.pk)
+    ).exists()
+
+
+def _waiting_list(event: Event) -> Any:
+    """The event's waiting list in its order: first come, first served by when
+    each joined it (rows from before that was recorded: by when they booked)."""
+    return (
+        event.bookings.filter(status=Booking.Status.WAITING)
+        .annotate(queued_at=Coalesce("waiting_since", "created"))
+        .order_by("queued_at", "pk")
+    )
+
+
 def _promote_waiting(event: Event, actor: Any) -> list[Booking]:
     """First come, first served: promote from the head of the waiting list while
     the next one fits (nobody jumps the queue with a smaller party)."""
     promoted = []
     taken = event.places_taken()
-    for booking in event.bookings.filter(status=Booking.Status.WAITING).order_by(
-        "created", "pk"
-    ):
+    for booking in _waiting_list(event):
+        if event.capacity is not None and booking.places > event.capacity:
+            continue  # bigger than the event: it holds nobody up behind it
         if not _fits(event, booking.places, taken):
             break
         booking.status = Booking.Status.YES
@@ -134,6 +168,8 @@ def rsvp_create(
         raise EventsError(_("Please answer yes, no or maybe."))
     if guests < 0:
         raise EventsError(_("The number of guests cannot be negative."))
+    if guests > MAX_GUESTS:
+        raise EventsError(_("You can bring at most %(n)d guests.") % {"n": MAX_GUESTS})
     event = _lock(event)
     if event.status != Event.Status.PUBLISHED:
         raise EventsError(_("This event is not open for booking."))
@@ -143,20 +179,60 @@ def rsvp_create(
 
     booking = Booking.objects.filter(event=event, person=person).first()
     was_yes = booking is not None and booking.status == Booking.Status.YES
+    places_before = booking.places if was_yes else 0
     status = answer
     if answer == Booking.Status.YES:
-        taken = event.places_taken() - (booking.places if was_yes else 0)
-        if not _fits(event, 1 + guests, taken):
+        taken = event.places_taken() - places_before
+        if _queue_ahead(event, booking):
+            # A place left over because the head of the waiting list needs more
+            # than one is theirs to wait for: nobody new goes in front of them.
+            status = Booking.Status.WAITING
+        elif was_yes and 1 + guests <= places_before:
+            pass  # no more places than they hold already
+        elif not _fits(event, 1 + guests, taken):
+            if was_yes:
+                # Someone with a place who asks for more guests keeps the place
+                # they have rather than losing it to the waiting list.
+                free = max(0, event.capacity - taken - places_before)
+                if not free:
+                    raise EventsError(
+                        _(
+                            "The event is full: there is no room for more guests. "
+                            "Your booking is unchanged."
+                        )
+                    )
+                raise EventsError(
+                    ngettext(
+                        "There is room for %(free)d more guest only. Your booking "
+                        "is unchanged.",
+                        "There is room for %(free)d more guests only. Your booking "
+                        "is unchanged.",
+                        free,
+                    )
+                    % {"free": free}
+                )
             status = Booking.Status.WAITING
             # Someone already on the waiting list keeps their place in the queue.
+    # Joining the waiting list (again) puts one at its end; staying on it keeps
+    # one's place in the queue.
+    joins_queue = status == Booking.Status.WAITING and (
+        booking is None or booking.status != Booking.Status.WAITING
+    )
     if booking is None:
         booking = Booking.objects.create(
-            event=event, person=person, status=status, guests=guests, source=source
+            event=event,
+            person=person,
+            status=status,
+            guests=guests,
+            source=source,
+            waiting_since=timezone.now() if joins_queue else None,
         )
     else:
+        if joins_queue:
+            booking.waiting_since = timezone.now()
         booking.status = status
         booking.guests = guests
-        booking.save(update_fields=["status", "guests", "updated"])
+        booking.save(update_fields=["status", "guests", "waiting_since", "updated"])
     booking.event = event
 
     if status == Booking.Status.YES:
@@ -175,7 +251,8 @@ def rsvp_create(
             "source": source,
         },
     )
-    if was_yes and status != Booking.Status.YES:
+    if was_yes and (status != Booking.Status.YES or booking.places < places_before):
+        # A place (or a guest's place) came free: the waiting list moves up.
         _promote_waiting(event, actor)
     return booking
 
@@ -198,6 +275,8 @@ def rsvp_cancel(*, booking: Booking, actor: Any) -> list[Booking]:
         obj=booking,
         detail={"event": event.pk},
     )
+    if event.status != Event.Status.PUBLISHED or event.ends < timezone.now():
+        return []  # nobody is told "a place is yours" for a cancelled or past event
     return _promote_waiting(event, actor)
 
 
@@ -209,6 +288,39 @@ def waiting_list_promote(*, event: Event, actor: Any) -> list[Booking]:
     if event.status != Event.Status.PUBLISHED or event.ends < timezone.now():
         return []
     return _promote_waiting(event, actor)
+
+
+@transaction.atomic
+def booking_reminders_reschedule(*, event: Event) -> int:
+    """The event moved: cancel the reminders not yet sent for the old time and
+    schedule them for the new one (keys carry the start time, so each is still
+    sent once). Returns how many bookings were rescheduled."""
+    event = _lock(event)
+    bookings = list(
+        event.bookings.filter(status=Booking.Status.YES).select_related("person")
+    )
+    for booking in bookings:
+        booking.event = event
+        reminder_cancel(about=booking, kind=REMINDER_DAY_BEFORE)
+        reminder_cancel(about=booking, kind=REMINDER_ON_THE_DAY)
+        if event.status == Event.Status.PUBLISHED:
+            _schedule_day_before(booking)
+    return len(bookings)
+
+
+def booking_deleted(sender: Any, instance: Booking, **kwargs: Any) -> None:
+    """A booking with a place was deleted (its Person erased, say): once that is
+    committed, the waiting list moves up as it would on a cancellation."""
+    if instance.status != Booking.Status.YES:
+        return
+    event_id = instance.event_id
+
+    def promote() -> None:
+        event = Event.objects.filter(pk=event_id).first()
+        if event is not None:
+            waiting_list_promote(event=event, actor=None)
+
+    transaction.on_commit(promote)
 
 
 @transaction.atomic

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from events.models import Booking, Event
 from events.services.booking import (
     EventsError,
+    _check_audience,
+    _fits,
     _lock,
 )
 from members.services import person_for_public_form
@@ -60,15 +62,32 @@ def door_list(*, event: Event, user: Any, query: str = "") -> Any:
 
 @transaction.atomic
 def booking_attend(*, booking: Booking, attended: bool, actor: Any) -> Booking:
-    """Tick (or untick) somebody as here. Ticking twice keeps the first time."""
+    """Tick (or untick) somebody as here. Ticking twice keeps the first time.
+
+    Somebody who said maybe, or was waiting, takes a place when ticked — if one
+    is free: like a walk-in, they cannot take the event past its capacity."""
+    event = _lock(booking.event)
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    fields = ["attended_at", "updated"]
     if attended and booking.attended_at is None:
+        if booking.status != Booking.Status.YES:
+            if not _fits(event, booking.places, event.places_taken()):
+                raise EventsError(
+                    _(
+                        "The event is full (%(capacity)d places), so %(name)s "
+                        "cannot be ticked in. To let them in, first cancel the "
+                        "booking of somebody who has not come."
+                    )
+                    % {"capacity": event.capacity, "name": booking.person}
+                )
+            booking.status = Booking.Status.YES
+            fields.append("status")
         booking.attended_at = timezone.now()
     elif not attended:
         booking.attended_at = None
     else:
         return booking
-    booking.save(update_fields=["attended_at", "updated"])
+    booking.save(update_fields=fields)
     audit_log(
         actor=actor,
         action="event.attended" if attended else "event.attendance_removed",
@@ -90,8 +109,9 @@ def walk_in_add(
 ) -> Booking:
     """Somebody turned up without booking: find them by email in the event's
     constituencies (or make a new Person — never changing a known one's details,
-    never recording consent), and record them as booked and here. The door does
-    not turn people away, so capacity is not checked."""
+    never recording consent), and record them as booked and here. A walk-in
+    takes a free place: a full event or a members-only one for a non-member
+    refuses them, and nothing is changed."""
     from members.models import Person
 
     event = _lock(event)
@@ -115,7 +135,21 @@ def walk_in_add(
             last_name=last_name.strip(),
             constituency_id=constituency_id,
         )
+    # A members-only meeting stays members-only at the door too.
+    _check_audience(event, person)
     booking = Booking.objects.filter(event=event, person=person).first()
+    if booking is None or booking.status != Booking.Status.YES:
+        # The capacity is the venue's: a walk-in takes a place only if one is free.
+        places = booking.places if booking is not None else 1
+        if not _fits(event, places, event.places_taken()):
+            raise EventsError(
+                _(
+                    "The event is full (%(capacity)d places), so %(name)s cannot be "
+                    "added. To let them in, first cancel the booking of somebody "
+                    "who has not come."
+                )
+                % {"capacity": event.capacity, "name": person}
+            )
     now = timezone.now()
     if booking is None:
         booking = Booking.objects.create(

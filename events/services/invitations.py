@@ -3,6 +3,7 @@ calendar feed (another personal link)."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,16 +125,45 @@ FEED_PURPOSE = "events.my_feed"
 FEED_MAX_AGE = 60 * 60 * 24 * 365 * 10
 
 
+def _feed_key(person_id: int) -> str | None:
+    from events.models import FeedKey
+
+    return (
+        FeedKey.objects.filter(person_id=person_id)
+        .values_list("key", flat=True)
+        .first()
+    )
+
+
 def personal_feed_url(person: Any) -> str:
-    token = make_token(FEED_PURPOSE, person.pk)
+    """The person's private calendar address. Until they first ask for a new one
+    it carries no key (addresses given out before keys existed keep working)."""
+    key = _feed_key(person.pk)
+    extra = {"k": key} if key else {}
+    token = make_token(FEED_PURPOSE, person.pk, **extra)
     return settings.SITE_URL.rstrip("/") + reverse("events:my_feed", args=[token])
 
 
 def person_from_feed_token(token: str) -> Any:
+    """The person a calendar address names; LinkInvalid if it was altered or the
+    person has asked for a new address since."""
     from members.models import Person
 
     payload = read_token(token, FEED_PURPOSE, max_age=FEED_MAX_AGE)
     person = Person.objects.filter(pk=payload.get("p")).first()
-    if person is None:
+    if person is None or payload.get("k") != _feed_key(person.pk):
         raise LinkInvalid
     return person
+
+
+@transaction.atomic
+def personal_feed_reset(*, person: Any, actor: Any) -> str:
+    """A new private calendar address: every address given out before stops
+    working (the person shared it by mistake). Returns the new address."""
+    from events.models import FeedKey
+
+    FeedKey.objects.update_or_create(
+        person=person, defaults={"key": secrets.token_urlsafe(24)}
+    )
+    audit_log(actor=actor, action="event.feed_reset", obj=person)
+    return personal_feed_url(person)

@@ -1,5 +1,7 @@
 """A member's private calendar feed: their own bookings only, by a secret link."""
 
+import re
+
 import icalendar
 from django.urls import reverse
 
@@ -40,6 +42,8 @@ def test_feed_holds_my_bookings_only(client, clp_a, member_a):
     response = client.get(_path(feed_url))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
+    assert "private" in response["Cache-Control"]
+    assert response["X-Robots-Tag"] == "noindex"
     assert _summaries(response) == {
         "Barbecue": "CONFIRMED",
         "AGM": "TENTATIVE",
@@ -62,3 +66,32 @@ def test_bad_or_foreign_tokens_are_404(client, member_a):
     rsvp_token = make_token("events.rsvp", member_a.person.pk, i=1)
     assert client.get(reverse("events:my_feed", args=[rsvp_token])).status_code == 404
     assert Event.objects.count() == 0
+
+
+def test_a_new_calendar_address_stops_the_old_one(client, clp_a, member_a):
+    from partyhub.audit.models import AuditEntry
+
+    me = member_a.person
+    _book(make_event(clp_a, title="Barbecue"), me)
+    old = _path(personal_feed_url(me))  # given out before any reset
+    assert client.get(old).status_code == 200
+    client.force_login(member_a)
+    assert client.get(reverse("events:feed_reset")).status_code == 405
+    response = client.post(reverse("events:feed_reset"), follow=True)
+    assert "the old one no longer works" in response.text
+    shown = re.search(r'id="my-feed" value="([^"]+)"', response.text).group(1)
+    new = _path(shown)  # the page shows the new address
+    client.logout()
+    assert client.get(old).status_code == 404
+    assert _summaries(client.get(new)) == {"Barbecue": "CONFIRMED"}
+    assert AuditEntry.objects.filter(action="event.feed_reset").count() == 1
+    # Asking again retires that one too; another person's address is untouched.
+    from tests.events.conftest import member
+
+    someone = member(clp_a)
+    theirs = _path(personal_feed_url(someone))
+    client.force_login(member_a)
+    client.post(reverse("events:feed_reset"))
+    client.logout()
+    assert client.get(new).status_code == 404
+    assert client.get(theirs).status_code == 200

@@ -191,6 +191,8 @@ def test_public_page_cannot_change_a_known_persons_booking(client, clp_a, public
     )
     response = _rsvp(client, public_event, email=person.email.upper(), guests="3")
     assert response.status_code == 200
+    assert "We have your booking" not in response.text
+    assert "We already have an answer" in response.text
     booking = Booking.objects.get()
     assert (booking.status, booking.guests) == ("maybe", 0)
     person.refresh_from_db()
