@@ -14,6 +14,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
+from partyhub.pdf import font_for
+
 BADGE_W, BADGE_H = 90 * mm, 55 * mm
 COLUMNS, ROWS = 2, 4
 PER_PAGE = COLUMNS * ROWS
@@ -56,23 +58,27 @@ def badges_pdf(
         pdf.setDash()
         centre = x + BADGE_W / 2
         first = badge.first_name or badge.last_name
-        size = _fit(first, "Helvetica-Bold", 32, inner)
+        bold = font_for(first, bold=True)
+        size = _fit(first, bold, 32, inner)
         pdf.setFillGray(0)
-        pdf.setFont("Helvetica-Bold", size)
+        pdf.setFont(bold, size)
         pdf.drawCentredString(centre, y + BADGE_H - 22 * mm, first)
         if badge.first_name and badge.last_name:
-            last_size = _fit(badge.last_name, "Helvetica", 16, inner)
-            pdf.setFont("Helvetica", last_size)
+            regular = font_for(badge.last_name)
+            last_size = _fit(badge.last_name, regular, 16, inner)
+            pdf.setFont(regular, last_size)
             pdf.drawCentredString(centre, y + BADGE_H - 32 * mm, badge.last_name)
         if badge.new_member:
             pdf.setFillColorRGB(0.89, 0.0, 0.06)
             pdf.rect(x, y, BADGE_W, 10 * mm, stroke=0, fill=1)
             pdf.setFillGray(1)
-            pdf.setFont("Helvetica-Bold", 13)
-            pdf.drawCentredString(centre, y + 3.5 * mm, _("New member"))
+            marker = _("New member")
+            pdf.setFont(font_for(marker, bold=True), 13)
+            pdf.drawCentredString(centre, y + 3.5 * mm, marker)
     if not badges:
-        pdf.setFont("Helvetica", 12)
-        pdf.drawString(MARGIN_X, A4[1] - MARGIN_Y, _("Nobody is booked yet."))
+        empty = _("Nobody is booked yet.")
+        pdf.setFont(font_for(empty), 12)
+        pdf.drawString(MARGIN_X, A4[1] - MARGIN_Y, empty)
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

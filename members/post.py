@@ -10,26 +10,24 @@ entry per constituency.
 from __future__ import annotations
 
 import csv
-import functools
 import io
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import registerFont, stringWidth
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from members.models import Membership, Person
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Channel, ConsentState
 from partyhub.exports import csv_cell
+from partyhub.pdf import font_for
 
 POSTAL_STATUSES = (Membership.Status.CURRENT, Membership.Status.ARREARS)
 
@@ -109,14 +107,6 @@ SHEETS: dict[str, LabelSheet] = {
 }
 DEFAULT_SHEET = "L7160"
 FONT = "Helvetica"
-# Helvetica draws only Windows-1252 characters (a black box for "Ł" or "ś"); a
-# line with others is drawn in a Unicode font, when the system has one.
-UNICODE_FONT = "LabelSans"
-UNICODE_FONT_PATHS = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/TTF/DejaVuSans.ttf",
-)
 FONT_SIZE = 10
 LEADING = 12
 PADDING = 4 * mm
@@ -183,28 +173,6 @@ def _audit(
         audit_log(actor=actor, action=action, row_count=0, detail=detail)
 
 
-@functools.cache
-def _unicode_font() -> str | None:
-    configured = getattr(settings, "LABEL_FONT_PATH", "")
-    for path in (configured, *UNICODE_FONT_PATHS):
-        if not path:
-            continue
-        try:
-            registerFont(TTFont(UNICODE_FONT, path))
-        except (OSError, TTFError):
-            continue  # missing or unreadable: try the next
-        return UNICODE_FONT
-    return None
-
-
-def _font_for(text: str) -> str:
-    try:
-        text.encode("cp1252")
-    except UnicodeEncodeError:
-        return _unicode_font() or FONT
-    return FONT
-
-
 def _fit(text: str, width: float, font: str = FONT) -> str:
     while text and stringWidth(text, font, FONT_SIZE) > width:
         text = text[:-1]
@@ -231,7 +199,7 @@ def labels_pdf_render(people: Iterable[Person], sheet: LabelSheet) -> bytes:
         top = page_height - sheet.top - row * sheet.pitch_y
         y = top - PADDING - FONT_SIZE
         for line in address_lines(person)[: int((sheet.height - PADDING) // LEADING)]:
-            font = _font_for(line)
+            font = font_for(line)
             canvas.setFont(font, FONT_SIZE)
             canvas.drawString(x, y, _fit(line, sheet.width - 2 * PADDING, font))
             y -= LEADING

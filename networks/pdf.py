@@ -13,6 +13,8 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
+from partyhub.pdf import document_font
+
 
 def _paragraphs(text: str, style) -> list:
     # reportlab's Paragraph reads a small XML dialect: escape everything people wrote.
@@ -27,6 +29,11 @@ def submission_pdf_bytes(
     *, consultation: Any, sections: list, submission: Any | None
 ) -> bytes:
     styles = getSampleStyleSheet()
+    # Members' names and words in any alphabet: one Unicode font when there is one.
+    for name in ("BodyText", "Italic"):
+        styles[name].fontName = document_font()
+    for name in ("Title", "Heading2", "Heading3"):
+        styles[name].fontName = document_font(bold=True)
     body, small = styles["BodyText"], styles["Italic"]
     story: list = [
         Paragraph(escape(consultation.title), styles["Title"]),

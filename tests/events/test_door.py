@@ -256,3 +256,14 @@ def test_officer_pairs_a_new_member_with_a_host_on_the_event_page(
     booking.refresh_from_db()
     assert booking.host == veteran
     assert "Host: Victor Veteran" in client.get(door(event)).text
+
+
+def test_badges_draw_names_beyond_western_european_letters():
+    from partyhub import pdf as fonts
+
+    if fonts.unicode_font() is None:
+        pytest.skip("no Unicode font on this system")
+    content = badges_pdf([Badge("Łukasz", "Wiśniewski")], compress=False)
+    # Helvetica would fall back to a ZapfDingbats box for Ł and ś.
+    assert b"ZapfDingbats" not in content
+    assert b"DejaVuSans" in content

@@ -74,14 +74,13 @@ def test_placement_list_has_no_query_per_row(
 
 
 def test_labels_print_names_beyond_latin_1(clp_a):
-    import os
-
     import pytest
 
     from members import post
+    from partyhub import pdf
     from tests import factories
 
-    if not any(os.path.exists(p) for p in post.UNICODE_FONT_PATHS):
+    if pdf.unicode_font() is None:
         pytest.skip("no Unicode font on this system")
     person = factories.PersonFactory(
         constituency=clp_a,
