@@ -30,6 +30,7 @@ from campaigns.models import (
 from campaigns.services import (
     ROTA_WEEKS_AHEAD,
     campaign_progress,
+    session_reminders_follow,
     sessions_generate,
     team_invite,
 )
@@ -157,6 +158,16 @@ class TeamAdmin(ScopedAdmin):
             team=form.instance,
             until=today() + datetime.timedelta(weeks=ROTA_WEEKS_AHEAD),
         )
+        # A session cancelled or moved below: its sign-ups' reminders follow it.
+        changed = {
+            session.pk
+            for formset in formsets
+            if formset.model is Session
+            for session in formset.new_objects
+            + [obj for obj, _fields in formset.changed_objects]
+        }
+        for session in Session.objects.filter(pk__in=changed):
+            session_reminders_follow(session=session)
         if created:
             self.message_user(
                 request,
@@ -234,3 +245,9 @@ class SessionAdmin(ScopedAdmin):
     date_hierarchy = "starts"
     raw_id_fields = ("team",)
     inlines = [SignupInline, OutputInline]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # Cancelled: nobody is reminded to come; moved: reminded the day before
+        # the new time.
+        session_reminders_follow(session=form.instance)

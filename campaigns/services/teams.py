@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
@@ -30,6 +31,7 @@ from campaigns.models import (
 from campaigns.services.common import LONDON, CampaignsError
 from members.models import Person
 from partyhub.audit.services import audit_log
+from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import reminder_cancel, reminder_schedule
 from partyhub.links import make_token, read_token
 
@@ -286,17 +288,45 @@ def session_signup(*, session: Session, person: Person, actor: Any) -> SessionSi
     signup, _created = SessionSignup.objects.get_or_create(
         session=session, person=person
     )
-    due_at = session.starts - datetime.timedelta(days=1)
-    if due_at > timezone.now():
-        key = f"{REMINDER_SESSION_DAY_BEFORE}:{signup.pk}:{session.starts.isoformat()}"
-        reminder_schedule(
-            kind=REMINDER_SESSION_DAY_BEFORE,
-            person=person,
-            due_at=due_at,
-            about=signup,
-            key=key,
-        )
+    signup.session, signup.person = session, person
+    _day_before_reminder(signup)
     return signup
+
+
+def _day_before_reminder(signup: SessionSignup) -> None:
+    session = signup.session
+    due_at = session.starts - datetime.timedelta(days=1)
+    if session.status != Session.Status.PLANNED or due_at <= timezone.now():
+        return
+    key = f"{REMINDER_SESSION_DAY_BEFORE}:{signup.pk}:{session.starts.isoformat()}"
+    reminder = reminder_schedule(
+        kind=REMINDER_SESSION_DAY_BEFORE,
+        person=signup.person,
+        due_at=due_at,
+        about=signup,
+        key=key,
+    )
+    if reminder.status == Reminder.Status.CANCELLED:
+        # Cancelled, then planned again at the same time: the reminder is wanted.
+        Reminder.objects.filter(pk=reminder.pk).update(status=Reminder.Status.PENDING)
+
+
+@transaction.atomic
+def session_reminders_follow(*, session: Session) -> None:
+    """After an officer changes a session: a cancelled session sends nobody its
+    day-before reminder, and a moved one sends it the day before the new time."""
+    signups = list(session.signups.select_related("person", "session"))
+    pending = Reminder.objects.filter(
+        content_type=ContentType.objects.get_for_model(SessionSignup),
+        object_id__in=[str(signup.pk) for signup in signups],
+        kind=REMINDER_SESSION_DAY_BEFORE,
+        status=Reminder.Status.PENDING,
+    )
+    if session.status == Session.Status.PLANNED:
+        pending = pending.exclude(due_at=session.starts - datetime.timedelta(days=1))
+    pending.update(status=Reminder.Status.CANCELLED)
+    for signup in signups:
+        _day_before_reminder(signup)
 
 
 def _signups_drop(signups) -> None:

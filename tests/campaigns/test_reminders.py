@@ -4,6 +4,7 @@ sign-up (or leaving the team) cancels it."""
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Session
@@ -71,3 +72,71 @@ def test_leaving_the_team_cancels_the_reminder(team, session, member_a, mailoutb
     assert Reminder.objects.get().status == Reminder.Status.CANCELLED
     _tick(now=session.starts - datetime.timedelta(hours=12))
     assert mailoutbox == []
+
+
+def _session_form(session, **fields):
+    local = session.starts.astimezone(timezone.get_current_timezone())
+    local_end = session.ends.astimezone(timezone.get_current_timezone())
+    data = {
+        "team": str(session.team_id),
+        "starts_0": local.strftime("%Y-%m-%d"),
+        "starts_1": local.strftime("%H:%M:%S"),
+        "ends_0": local_end.strftime("%Y-%m-%d"),
+        "ends_1": local_end.strftime("%H:%M:%S"),
+        "meeting_point": session.meeting_point,
+        "status": session.status,
+        **fields,
+    }
+    for prefix in ("signups", "output"):
+        data |= {
+            f"{prefix}-TOTAL_FORMS": "0",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+    return data
+
+
+def test_officer_cancelling_the_session_stops_the_reminder(
+    client, officer_a, team, session, member_a, mailoutbox
+):
+    person = member_a.person
+    team_join(team=team, person=person, actor=member_a)
+    session_signup(session=session, person=person, actor=member_a)
+    client.force_login(officer_a)
+    url = reverse("admin:campaigns_session_change", args=[session.pk])
+    response = client.post(url, _session_form(session, status="cancelled"))
+    assert response.status_code == 302, response.text
+
+    _tick(now=session.starts - datetime.timedelta(hours=12))
+    assert mailoutbox == []
+    assert Reminder.objects.get().status == Reminder.Status.CANCELLED
+
+
+def test_officer_moving_the_session_moves_the_reminder(
+    client, officer_a, team, session, member_a, mailoutbox
+):
+    person = member_a.person
+    team_join(team=team, person=person, actor=member_a)
+    session_signup(session=session, person=person, actor=member_a)
+    client.force_login(officer_a)
+    moved = session.starts + datetime.timedelta(days=2)
+    local = moved.astimezone(timezone.get_current_timezone())
+    url = reverse("admin:campaigns_session_change", args=[session.pk])
+    form = _session_form(
+        session,
+        starts_0=local.strftime("%Y-%m-%d"),
+        starts_1=local.strftime("%H:%M:%S"),
+        ends_0=(local + datetime.timedelta(hours=1)).strftime("%Y-%m-%d"),
+        ends_1=(local + datetime.timedelta(hours=1)).strftime("%H:%M:%S"),
+    )
+    assert client.post(url, form).status_code == 302
+    # Saving again without a change keeps the one reminder.
+    assert client.post(url, form).status_code == 302
+
+    _tick(now=session.starts - datetime.timedelta(hours=12))
+    assert mailoutbox == []
+    _tick(now=moved - datetime.timedelta(hours=12))
+    _tick(now=moved - datetime.timedelta(hours=12))
+    assert len(mailoutbox) == 1
+    assert Reminder.objects.filter(status=Reminder.Status.PENDING).count() == 0
