@@ -9,14 +9,16 @@ officer's form never offered.
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from campaigns.models import (
     Campaign,
@@ -138,8 +140,22 @@ class SessionInline(admin.TabularInline):
         )
 
 
+class TeamForm(forms.ModelForm):
+    def clean_timezone(self) -> str:
+        # The rota is built in this zone: an unknown name would break every save
+        # and the nightly run.
+        name = self.cleaned_data["timezone"].strip()
+        if name not in zoneinfo.available_timezones():
+            raise forms.ValidationError(
+                gettext("“%(name)s” is not a time zone we know: try Europe/London.")
+                % {"name": name}
+            )
+        return name
+
+
 @admin.register(Team)
 class TeamAdmin(ScopedAdmin):
+    form = TeamForm
     list_display = ("name", "campaign", "weekday", "start_time", "meeting_point")
     list_select_related = ("campaign",)
     list_filter = ("weekday",)

@@ -68,3 +68,13 @@ def test_a_team_without_a_rota_gets_no_sessions(client, officer_a, clp_a):
     assert response.status_code == 302
     assert Team.objects.filter(name="By-election squad").exists()
     assert not Session.objects.exists()
+
+
+def test_an_unknown_time_zone_is_refused_next_to_the_field(client, officer_a, clp_a):
+    client.force_login(officer_a)
+    form = _team_form(clp_a, timezone="London")
+    response = client.post(reverse("admin:campaigns_team_add"), form)
+    assert response.status_code == 200
+    assert "is not a time zone we know" in response.text
+    assert not Team.objects.exists()
+    assert not Session.objects.exists()
