@@ -135,9 +135,17 @@ def calls_reserve(
     )
     wanted = max(0, count - len(held))
     if wanted:
+        # Someone on two open lists is not handed out while a caller on the other
+        # list holds them.
+        held_elsewhere = Exists(
+            CallListEntry.objects.filter(
+                person=OuterRef("person"), outcome="", reserved_until__gt=now
+            ).exclude(call_list=call_list)
+        )
         free = list(
             _open_entries(call_list)
             .filter(Q(reserved_until__isnull=True) | Q(reserved_until__lte=now))
+            .exclude(held_elsewhere)
             .order_by("pk")
             .select_for_update(skip_locked=True, of=("self",))[:wanted]
         )

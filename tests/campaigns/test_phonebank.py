@@ -92,6 +92,21 @@ def test_two_callers_reserving_in_turn_never_get_the_same_person(
     assert [e.pk for e in again] == [e.pk for e in first]
 
 
+def test_someone_on_two_lists_is_not_rung_from_both_at_once(
+    clp_a, call_list, segment, callers, officer_a
+):
+    _phone_people(clp_a, 4)
+    other = CallList.objects.create(
+        constituency=clp_a, name="Survey calls", segment=segment, status="open"
+    )
+    call_list_build(call_list=call_list, actor=officer_a)
+    call_list_build(call_list=other, actor=officer_a)
+    first = calls_reserve(call_list=call_list, caller=callers[0], count=3)
+    second = calls_reserve(call_list=other, caller=callers[1], count=3)
+    assert len(first) == 3 and len(second) == 1
+    assert not {e.person_id for e in first} & {e.person_id for e in second}
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_callers_at_the_same_moment_never_get_the_same_person(clp_a):
     segment = Segment.objects.create(constituency=clp_a, name="All", criteria={})
