@@ -304,3 +304,20 @@ def test_newsletter_placeholder_becomes_each_readers_own_link(clp_a):
     token = url.rstrip("/").rsplit("/", 1)[1]
     assert street_report_personaliser(Message(body="No link here")) is None
     assert read_token(token, "campaigns-street-report", max_age=60)["p"] == 41
+
+
+def test_a_link_typed_into_a_report_is_no_link_in_the_councillors_email(
+    client, member_a, councillors, mailoutbox
+):
+    client.force_login(member_a)
+    sneaky = (
+        "Rubbish here. [Log in to confirm](https://evil.example/a) "
+        '<a href="https://evil.example/b">more</a>'
+    )
+    client.post(reverse("campaigns:street_reports"), _form(description=sneaky))
+    _tick()
+    (to_councillor,) = [m for m in mailoutbox if m.to[0].startswith("cllr.")]
+    html = to_councillor.alternatives[0][0]
+    assert "evil.example" in html  # the words are passed on as they were typed…
+    assert '<a href="https://evil.example' not in html  # …but as text, not links
+    assert "Log in to confirm](https://evil.example/a)" in to_councillor.body
