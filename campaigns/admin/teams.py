@@ -30,10 +30,12 @@ from campaigns.models import (
     TeamMembership,
 )
 from campaigns.services import (
+    ROTA_FIELDS,
     ROTA_WEEKS_AHEAD,
     campaign_progress,
     session_reminders_follow,
     sessions_generate,
+    sessions_replan,
     team_invite,
 )
 from partyhub.admin_base import (
@@ -168,6 +170,23 @@ class TeamAdmin(ScopedAdmin):
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
+        watched = (*ROTA_FIELDS, "meeting_point")
+        if change and set(form.changed_data) & set(watched):
+            previous = Team(**{f: form.initial.get(f) for f in watched})
+            removed, cancelled = sessions_replan(
+                team=form.instance, previous=previous, actor=request.user
+            )
+            if removed or cancelled:
+                self.message_user(
+                    request,
+                    _(
+                        "The old rota's sessions still to come are gone: %(removed)s "
+                        "removed, %(cancelled)s cancelled because people had signed "
+                        "up (please tell them)."
+                    )
+                    % {"removed": removed, "cancelled": cancelled},
+                    messages.WARNING,
+                )
         # The rota's sessions now, not at the nightly run: members who join today
         # can sign up for this Saturday. Generating again adds only what is missing.
         created = sessions_generate(

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -95,6 +95,62 @@ def sessions_generate(
         if was_created:
             created.append(session)
     return created
+
+
+ROTA_FIELDS = ("weekday", "start_time", "every_weeks", "rota_starts", "timezone")
+
+
+def _rota_starts(team: Team, *, since: datetime.date, until: datetime.date) -> set:
+    if not team.has_rota:
+        return set()
+    zone = ZoneInfo(team.timezone)
+    return {
+        datetime.datetime.combine(day, team.start_time, tzinfo=zone)
+        for day in rota_dates(team=team, since=since, until=until)
+    }
+
+
+@transaction.atomic
+def sessions_replan(*, team: Team, previous: Team, actor: Any) -> tuple[int, int]:
+    """After a team's rota or meeting point changes: the sessions still to come on
+    the old rota go, so members see only the new rota's — deleted when nobody had
+    signed up, else cancelled (their reminders stop). One-off sessions stay; planned
+    sessions at the old meeting point move to the new one. Returns (removed,
+    cancelled)."""
+    from partyhub.scoping import today
+
+    upcoming = list(
+        Session.objects.filter(
+            team=team, starts__gt=timezone.now(), status=Session.Status.PLANNED
+        ).annotate(signed_up=Count("signups"))
+    )
+    if previous.meeting_point != team.meeting_point:
+        Session.objects.filter(
+            pk__in=[s.pk for s in upcoming], meeting_point=previous.meeting_point
+        ).update(meeting_point=team.meeting_point)
+    if not upcoming:
+        return 0, 0
+    until = max(s.starts for s in upcoming).date() + datetime.timedelta(days=1)
+    old = _rota_starts(previous, since=today(), until=until)
+    new = _rota_starts(team, since=today(), until=until)
+    stale = [s for s in upcoming if s.starts in old and s.starts not in new]
+    removed = [s for s in stale if not s.signed_up]
+    cancelled = [s for s in stale if s.signed_up]
+    Session.objects.filter(pk__in=[s.pk for s in removed]).delete()
+    for session in cancelled:
+        session.status = Session.Status.CANCELLED
+        session.save(update_fields=["status"])
+        session_reminders_follow(session=session)
+    if stale:
+        for cid in team.constituencies.values_list("pk", flat=True):
+            audit_log(
+                actor=actor,
+                action="team.rota_replan",
+                obj=team,
+                constituency_id=cid,
+                detail={"removed": len(removed), "cancelled": len(cancelled)},
+            )
+    return len(removed), len(cancelled)
 
 
 def sessions_generate_all(*, weeks: int = ROTA_WEEKS_AHEAD) -> int:
