@@ -320,6 +320,8 @@ def team_join(*, team: Team, person: Person, actor: Any) -> TeamMembership:
 @transaction.atomic
 def team_leave(*, team: Team, person: Person, actor: Any) -> None:
     deleted, _rows = TeamMembership.objects.filter(team=team, person=person).delete()
+    # Off the team means off its leads too: no more of its contact details.
+    team.leads.remove(person)
     # Sign-ups for sessions still to come go with the team.
     _signups_drop(
         SessionSignup.objects.filter(

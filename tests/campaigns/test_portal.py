@@ -93,6 +93,18 @@ def test_only_a_lead_sees_the_team_contact_details(
     assert "bob@example.org" not in mine
 
 
+def test_a_lead_who_leaves_the_team_no_longer_sees_its_contact_details(
+    client, team, lead, member_a
+):
+    team.members.add(member_a.person)
+    url = reverse("campaigns:team_contacts", args=[team.pk])
+    client.force_login(lead)
+    assert client.get(url).status_code == 200
+    client.post(reverse("campaigns:leave", args=[team.pk]))
+    assert client.get(url).status_code == 404
+    assert not team.leads.filter(pk=lead.person.pk).exists()
+
+
 def test_portal_home_lists_my_teams(client, member_a):
     client.force_login(member_a)
     page = client.get(reverse("portal:home"))
