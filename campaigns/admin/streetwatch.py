@@ -94,6 +94,13 @@ class StreetReportAdmin(ScopedAdmin):
     def has_add_permission(self, request):
         return False  # reports come from members and supporters
 
+    def save_model(self, request, obj, form, change):
+        # The ward says where the problem is: the report belongs to its
+        # constituency (the ward's councillors get it, that CLP's officers see it).
+        if "ward" in form.changed_data and obj.ward_id:
+            obj.constituency_id = obj.ward.constituency_id
+        super().save_model(request, obj, form, change)
+
     @admin.display(description=_("reported by"))
     def reporter_name(self, obj: StreetReport) -> str:
         return str(obj.reporter) if obj.reporter else "—"

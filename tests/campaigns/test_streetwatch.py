@@ -218,6 +218,36 @@ def test_unknown_postcode_waits_for_an_officer_to_place_it(
     ]
 
 
+def test_placing_a_report_in_a_ward_puts_it_in_that_wards_constituency(
+    client, member_a, clp_a, clp_b, councillors, wards, mailoutbox
+):
+    """An officer of two CLPs places a report the postcode could not: it belongs
+    to the ward's constituency, and goes to that ward's councillor only."""
+    officer = factories.officer(clp_a)
+    factories.OfficeFactory(person=officer.person, constituency=clp_b)
+    client.force_login(member_a)
+    client.post(reverse("campaigns:street_reports"), _form(postcode="B99 9ZZ"))
+    report = StreetReport.objects.get()
+    assert report.constituency == clp_a
+
+    client.force_login(officer)
+    url = reverse("admin:campaigns_streetreport_change", args=[report.pk])
+    response = client.post(
+        url, {"ward": wards["tilehurst"].pk, "action_taken": "", "_save": "1"}
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.ward, report.constituency) == (wards["tilehurst"], clp_b)
+    client.post(
+        reverse("admin:campaigns_streetreport_changelist"),
+        {"action": "forward", "_selected_action": [report.pk]},
+    )
+    _tick()
+    assert [m.to[0] for m in mailoutbox if m.to[0].startswith("cllr.")] == [
+        "cllr.tile@example.org"
+    ]
+
+
 def test_resolving_tells_the_reporter(
     client, member_a, officer_a, councillors, mailoutbox
 ):
