@@ -154,6 +154,50 @@ def test_two_callers_at_the_same_moment_never_get_the_same_person(clp_a):
     assert CallListEntry.objects.filter(reserved_by=caller_2).count() == 3
 
 
+@pytest.mark.django_db(transaction=True)
+def test_callers_on_two_lists_at_the_same_moment_never_get_the_same_person(clp_a):
+    segment = Segment.objects.create(constituency=clp_a, name="All", criteria={})
+    lists = [
+        CallList.objects.create(
+            constituency=clp_a, name=name, segment=segment, status="open"
+        )
+        for name in ("Library calls", "Survey calls")
+    ]
+    caller_1, caller_2 = factories.member_user(clp_a), factories.member_user(clp_a)
+    _phone_people(clp_a, 4)
+    for call_list in lists:
+        call_list_build(call_list=call_list, actor=None)
+
+    taken_1: list[int] = []
+    first_holds_locks = threading.Event()
+    second_done = threading.Event()
+
+    def first_caller():
+        try:
+            with transaction.atomic():
+                taken_1.extend(
+                    e.person_id
+                    for e in calls_reserve(call_list=lists[0], caller=caller_1, count=3)
+                )
+                first_holds_locks.set()
+                second_done.wait(timeout=10)
+        finally:
+            first_holds_locks.set()
+            connection.close()
+
+    thread = threading.Thread(target=first_caller)
+    thread.start()
+    assert first_holds_locks.wait(timeout=10)
+    taken_2 = [
+        e.person_id for e in calls_reserve(call_list=lists[1], caller=caller_2, count=3)
+    ]
+    second_done.set()
+    thread.join(timeout=10)
+
+    assert len(taken_1) == 3 and len(taken_2) == 1
+    assert not set(taken_1) & set(taken_2)
+
+
 def test_do_not_call_goes_to_the_ledger_and_off_future_lists(
     clp_a, call_list, callers, segment, officer_a
 ):
