@@ -1,7 +1,7 @@
 """Writes and workflows for campaigns, one module per workflow (the ~500-line
 rule); import them from here."""
 
-from campaigns.services.common import LONDON, CampaignsError
+from campaigns.services.common import LONDON, CampaignsError, reminders_about_cancel
 from campaigns.services.petitions import (
     CONSENT_WORDING,
     PAPER_MAX_ROWS,
@@ -132,6 +132,7 @@ __all__ = [
     "petition_ip_allowance_take",
     "petition_paper_signatures_add",
     "petition_sign",
+    "reminders_about_cancel",
     "rota_dates",
     "session_output_record",
     "session_reminders_follow",

@@ -28,7 +28,7 @@ from campaigns.models import (
     Team,
     TeamMembership,
 )
-from campaigns.services.common import LONDON, CampaignsError
+from campaigns.services.common import LONDON, CampaignsError, reminders_about_cancel
 from members.models import Person
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Reminder
@@ -319,7 +319,12 @@ def team_join(*, team: Team, person: Person, actor: Any) -> TeamMembership:
 
 @transaction.atomic
 def team_leave(*, team: Team, person: Person, actor: Any) -> None:
-    deleted, _rows = TeamMembership.objects.filter(team=team, person=person).delete()
+    memberships = TeamMembership.objects.filter(team=team, person=person)
+    # An invitation not yet sent goes with the membership.
+    reminders_about_cancel(
+        model=TeamMembership, pks=memberships.values_list("pk", flat=True)
+    )
+    deleted, _rows = memberships.delete()
     # Off the team means off its leads too: no more of its contact details.
     team.leads.remove(person)
     # Sign-ups for sessions still to come go with the team.

@@ -12,6 +12,7 @@ from campaigns.services import (
     REMINDER_SESSION_DAY_BEFORE,
     session_signup,
     session_signup_cancel,
+    team_invite,
     team_join,
     team_leave,
 )
@@ -140,3 +141,38 @@ def test_officer_moving_the_session_moves_the_reminder(
     _tick(now=moved - datetime.timedelta(hours=12))
     assert len(mailoutbox) == 1
     assert Reminder.objects.filter(status=Reminder.Status.PENDING).count() == 0
+
+
+@pytest.mark.parametrize("deleted", ["session", "team"])
+def test_deleting_a_signed_up_session_or_its_team_sends_nothing_and_breaks_nothing(
+    client, officer_a, team, session, member_a, mailoutbox, deleted
+):
+    """A reminder about a deleted sign-up could not be written and would stop the
+    sending of everyone else's mail: it is cancelled with the sign-up."""
+    person = member_a.person
+    team_join(team=team, person=person, actor=member_a)
+    session_signup(session=session, person=person, actor=member_a)
+    starts = session.starts
+    client.force_login(officer_a)
+    if deleted == "session":
+        url = reverse("admin:campaigns_session_delete", args=[session.pk])
+        assert client.post(url, {"post": "yes"}).status_code == 302
+    else:
+        response = client.post(
+            reverse("admin:campaigns_team_changelist"),
+            {"action": "delete_selected", "_selected_action": [team.pk], "post": "yes"},
+        )
+        assert response.status_code == 302
+    assert not Session.objects.exists()
+
+    _tick(now=starts - datetime.timedelta(hours=12))
+    assert mailoutbox == []
+    assert not Reminder.objects.filter(status=Reminder.Status.PENDING).exists()
+
+
+def test_leaving_before_the_invitation_goes_sends_nothing(team, member_a, mailoutbox):
+    person = member_a.person
+    team_invite(team=team, person=person, actor=None)
+    team_leave(team=team, person=person, actor=member_a)
+    _tick()
+    assert mailoutbox == []

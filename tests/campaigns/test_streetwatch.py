@@ -248,6 +248,27 @@ def test_placing_a_report_in_a_ward_puts_it_in_that_wards_constituency(
     ]
 
 
+def test_deleting_a_report_before_its_emails_go_sends_nothing_and_breaks_nothing(
+    client, member_a, officer_a, councillors, mailoutbox
+):
+    report = street_report_create(
+        reporter=member_a.person,
+        category="rubbish",
+        description="Bags",
+        location="Alley",
+        postcode="B8 1AA",
+    )
+    client.force_login(officer_a)
+    response = client.post(
+        reverse("admin:campaigns_streetreport_changelist"),
+        {"action": "delete_selected", "_selected_action": [report.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not StreetReport.objects.exists()
+    _tick()
+    assert mailoutbox == []
+
+
 def test_resolving_tells_the_reporter(
     client, member_a, officer_a, councillors, mailoutbox
 ):
