@@ -38,6 +38,7 @@ from campaigns.services import (
     sessions_generate,
     sessions_replan,
     team_invite,
+    team_leave,
 )
 from partyhub.admin_base import (
     ScopedAdmin,
@@ -250,7 +251,16 @@ class TeamAdmin(ScopedAdmin):
         if formset.model is Session:
             _sessions_reminders_cancel(_deleted_pks(formset))
         elif formset.model is TeamMembership:
-            reminders_about_cancel(model=TeamMembership, pks=_deleted_pks(formset))
+            # Taken off the team by an officer: as if they had left it (their
+            # sign-ups still to come and their reminders go too).
+            for deleted in formset.deleted_forms:
+                membership = deleted.instance
+                if membership.pk:
+                    team_leave(
+                        team=form.instance,
+                        person=membership.person,
+                        actor=request.user,
+                    )
         super().save_formset(request, form, formset, change)
 
     @admin.action(

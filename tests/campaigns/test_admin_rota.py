@@ -117,3 +117,31 @@ def test_moving_the_rota_replaces_the_old_sessions_still_to_come(
     second.refresh_from_db()
     assert second.status == Session.Status.CANCELLED
     assert not Reminder.objects.filter(status=Reminder.Status.PENDING).exists()
+
+
+def test_an_officer_taking_someone_off_a_team_drops_their_signups(
+    client, officer_a, clp_a
+):
+    client.force_login(officer_a)
+    client.post(reverse("admin:campaigns_team_add"), _team_form(clp_a))
+    team = Team.objects.get()
+    member = factories.PersonFactory(constituency=clp_a)
+    team.members.add(member)
+    session = Session.objects.filter(team=team).last()
+    session_signup(session=session, person=member, actor=None)
+    membership = team.teammembership_set.get()
+
+    form = _team_form(clp_a)
+    form |= {
+        "teammembership_set-TOTAL_FORMS": "1",
+        "teammembership_set-INITIAL_FORMS": "1",
+        "teammembership_set-0-id": str(membership.pk),
+        "teammembership_set-0-team": str(team.pk),
+        "teammembership_set-0-person": str(member.pk),
+        "teammembership_set-0-DELETE": "on",
+    }
+    url = reverse("admin:campaigns_team_change", args=[team.pk])
+    assert client.post(url, form).status_code == 302
+    assert not team.members.exists()
+    assert not session.signups.exists()
+    assert not Reminder.objects.filter(status=Reminder.Status.PENDING).exists()
