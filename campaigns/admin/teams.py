@@ -317,7 +317,9 @@ class SignupInline(ScopedInline):
 class OutputInline(admin.StackedInline):
     model = SessionOutput
     extra = 0
-    fields = ("leaflets", "doors", "calls", "posters", "contacts", "notes")
+    fields = ("leaflets", "doors", "calls", "posters", "contacts", "ward", "notes")
+    # Recorded by the lead; a shared team's ward may be another CLP's.
+    readonly_fields = ("ward",)
 
 
 @admin.register(Session)

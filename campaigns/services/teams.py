@@ -184,6 +184,7 @@ def session_output_record(
     posters: int = 0,
     contacts: int = 0,
     notes: str = "",
+    ward: Any = None,
 ) -> SessionOutput:
     """The lead records who came and what the session did. Recording again replaces
     the earlier figures (a correction), it never adds to them."""
@@ -206,6 +207,7 @@ def session_output_record(
             "posters": posters,
             "contacts": contacts,
             "notes": notes,
+            "ward": ward,
             "recorded_by": actor if getattr(actor, "is_authenticated", False) else None,
         },
     )
@@ -261,14 +263,14 @@ def target_progress(target: Target) -> Progress:
     done = 0
     field = _OUTPUT_FIELDS.get(target.measure)
     if field is not None:
-        done = (
-            SessionOutput.objects.filter(
-                session__team__campaign=campaign,
-                session__starts__gte=since,
-                session__starts__lt=until,
-            ).aggregate(total=Sum(field))["total"]
-            or 0
+        outputs = SessionOutput.objects.filter(
+            session__team__campaign=campaign,
+            session__starts__gte=since,
+            session__starts__lt=until,
         )
+        if target.ward_id:
+            outputs = outputs.filter(ward_id=target.ward_id)
+        done = outputs.aggregate(total=Sum(field))["total"] or 0
     elif target.measure == Measure.SIGNATURES:
         signatures = Signature.objects.filter(
             petition__campaign=campaign, created__gte=since, created__lt=until
