@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import CallOutcome, Question, StreetReport
 from campaigns.services import CONSENT_WORDING, CampaignsError, street_photo_clean
-from members.models import Person
+from members.models import Person, Ward
 from members.postcodes import PostcodeFormField
 from partyhub.comms.models import Channel
 
@@ -80,10 +80,20 @@ class SessionOutputForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    ward = forms.ModelChoiceField(
+        label=_("Ward"),
+        queryset=Ward.objects.none(),
+        required=False,
+        empty_label=_("Not one ward"),
+        help_text=_("Where the team worked, for the ward's targets."),
+    )
 
     def __init__(self, *args: Any, session: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         team = session.team
+        self.fields["ward"].queryset = Ward.objects.filter(
+            constituency__in=team.constituencies.all()
+        ).order_by("name")
         self.initial.setdefault(
             "attended", list(session.signups.values_list("person_id", flat=True))
         )

@@ -3,10 +3,20 @@ report to a ward councillor, and its progress to the person who reported it."""
 
 from __future__ import annotations
 
+import re
+
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from partyhub.comms import reminders
+
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def _as_typed(text: str) -> str:
+    """What a reporter typed, for the Markdown body: their words stay words — no
+    link (Markdown or HTML) in an email that the party sends to a councillor."""
+    return _TAG_START.sub("&lt;", text.replace("[", "\\["))
 
 
 def _councillor_subject(reminder) -> str:
@@ -31,7 +41,7 @@ def _councillor_body(reminder) -> str:
         % {"ward": report.ward.name if report.ward else report.postcode},
         "",
         f"**{_('Problem')}:** {report.get_category_display()}",
-        f"**{_('Where')}:** {report.location} ({report.postcode})",
+        f"**{_('Where')}:** {_as_typed(report.location)} ({report.postcode})",
     ]
     if report.latitude is not None and report.longitude is not None:
         lines.append(
@@ -42,7 +52,7 @@ def _councillor_body(reminder) -> str:
         f"**{_('Reported')}:** "
         + formats.date_format(report.created, "DATETIME_FORMAT")
     )
-    lines += ["", report.description, ""]
+    lines += ["", _as_typed(report.description), ""]
     if report.photo:
         lines += [
             _("Photo: %(url)s")

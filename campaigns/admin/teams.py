@@ -9,14 +9,16 @@ officer's form never offered.
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from campaigns.models import (
     Campaign,
@@ -28,16 +30,43 @@ from campaigns.models import (
     TeamMembership,
 )
 from campaigns.services import (
+    ROTA_FIELDS,
     ROTA_WEEKS_AHEAD,
     campaign_progress,
+    reminders_about_cancel,
+    session_reminders_follow,
     sessions_generate,
+    sessions_replan,
     team_invite,
+    team_leave,
 )
 from partyhub.admin_base import (
     ScopedAdmin,
     ScopedInline,
 )
 from partyhub.scoping import constituency_ids, today
+
+
+def _sessions_reminders_cancel(sessions) -> None:
+    """Sessions about to be deleted: their sign-ups' reminders go first."""
+    reminders_about_cancel(
+        model=SessionSignup,
+        pks=SessionSignup.objects.filter(session__in=sessions).values_list(
+            "pk", flat=True
+        ),
+    )
+
+
+def _teams_reminders_cancel(teams) -> None:
+    _sessions_reminders_cancel(Session.objects.filter(team__in=teams))
+    reminders_about_cancel(
+        model=TeamMembership,
+        pks=TeamMembership.objects.filter(team__in=teams).values_list("pk", flat=True),
+    )
+
+
+def _deleted_pks(formset) -> list:
+    return [form.instance.pk for form in formset.deleted_forms if form.instance.pk]
 
 
 class TargetInline(admin.TabularInline):
@@ -137,8 +166,22 @@ class SessionInline(admin.TabularInline):
         )
 
 
+class TeamForm(forms.ModelForm):
+    def clean_timezone(self) -> str:
+        # The rota is built in this zone: an unknown name would break every save
+        # and the nightly run.
+        name = self.cleaned_data["timezone"].strip()
+        if name not in zoneinfo.available_timezones():
+            raise forms.ValidationError(
+                gettext("“%(name)s” is not a time zone we know: try Europe/London.")
+                % {"name": name}
+            )
+        return name
+
+
 @admin.register(Team)
 class TeamAdmin(ScopedAdmin):
+    form = TeamForm
     list_display = ("name", "campaign", "weekday", "start_time", "meeting_point")
     list_select_related = ("campaign",)
     list_filter = ("weekday",)
@@ -151,12 +194,39 @@ class TeamAdmin(ScopedAdmin):
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
+        watched = (*ROTA_FIELDS, "meeting_point")
+        if change and set(form.changed_data) & set(watched):
+            previous = Team(**{f: form.initial.get(f) for f in watched})
+            removed, cancelled = sessions_replan(
+                team=form.instance, previous=previous, actor=request.user
+            )
+            if removed or cancelled:
+                self.message_user(
+                    request,
+                    _(
+                        "The old rota's sessions still to come are gone: %(removed)s "
+                        "removed, %(cancelled)s cancelled because people had signed "
+                        "up (please tell them)."
+                    )
+                    % {"removed": removed, "cancelled": cancelled},
+                    messages.WARNING,
+                )
         # The rota's sessions now, not at the nightly run: members who join today
         # can sign up for this Saturday. Generating again adds only what is missing.
         created = sessions_generate(
             team=form.instance,
             until=today() + datetime.timedelta(weeks=ROTA_WEEKS_AHEAD),
         )
+        # A session cancelled or moved below: its sign-ups' reminders follow it.
+        changed = {
+            session.pk
+            for formset in formsets
+            if formset.model is Session
+            for session in formset.new_objects
+            + [obj for obj, _fields in formset.changed_objects]
+        }
+        for session in Session.objects.filter(pk__in=changed):
+            session_reminders_follow(session=session)
         if created:
             self.message_user(
                 request,
@@ -168,6 +238,30 @@ class TeamAdmin(ScopedAdmin):
                 % {"n": len(created)},
                 messages.SUCCESS,
             )
+
+    def delete_model(self, request, obj) -> None:
+        _teams_reminders_cancel([obj.pk])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        _teams_reminders_cancel(queryset)
+        super().delete_queryset(request, queryset)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is Session:
+            _sessions_reminders_cancel(_deleted_pks(formset))
+        elif formset.model is TeamMembership:
+            # Taken off the team by an officer: as if they had left it (their
+            # sign-ups still to come and their reminders go too).
+            for deleted in formset.deleted_forms:
+                membership = deleted.instance
+                if membership.pk:
+                    team_leave(
+                        team=form.instance,
+                        person=membership.person,
+                        actor=request.user,
+                    )
+        super().save_formset(request, form, formset, change)
 
     @admin.action(
         description=_("Email team members their sign-up link (once each)"),
@@ -223,7 +317,9 @@ class SignupInline(ScopedInline):
 class OutputInline(admin.StackedInline):
     model = SessionOutput
     extra = 0
-    fields = ("leaflets", "doors", "calls", "posters", "contacts", "notes")
+    fields = ("leaflets", "doors", "calls", "posters", "contacts", "ward", "notes")
+    # Recorded by the lead; a shared team's ward may be another CLP's.
+    readonly_fields = ("ward",)
 
 
 @admin.register(Session)
@@ -234,3 +330,22 @@ class SessionAdmin(ScopedAdmin):
     date_hierarchy = "starts"
     raw_id_fields = ("team",)
     inlines = [SignupInline, OutputInline]
+
+    def delete_model(self, request, obj) -> None:
+        _sessions_reminders_cancel([obj.pk])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        _sessions_reminders_cancel(queryset)
+        super().delete_queryset(request, queryset)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is SessionSignup:
+            reminders_about_cancel(model=SessionSignup, pks=_deleted_pks(formset))
+        super().save_formset(request, form, formset, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # Cancelled: nobody is reminded to come; moved: reminded the day before
+        # the new time.
+        session_reminders_follow(session=form.instance)

@@ -239,6 +239,15 @@ class SessionOutput(models.Model):
     posters = models.PositiveIntegerField(_("posters up"), default=0)
     contacts = models.PositiveIntegerField(_("contacts"), default=0)
     notes = models.TextField(_("round or streets covered"), blank=True)
+    # Where the work was done, so a ward's targets count only that ward's work.
+    ward = models.ForeignKey(
+        "members.Ward",
+        verbose_name=_("ward"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

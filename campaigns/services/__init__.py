@@ -1,7 +1,7 @@
 """Writes and workflows for campaigns, one module per workflow (the ~500-line
 rule); import them from here."""
 
-from campaigns.services.common import LONDON, CampaignsError
+from campaigns.services.common import LONDON, CampaignsError, reminders_about_cancel
 from campaigns.services.petitions import (
     CONSENT_WORDING,
     PAPER_MAX_ROWS,
@@ -56,16 +56,19 @@ from campaigns.services.teams import (
     REMINDER_SESSION_DAY_BEFORE,
     REMINDER_TEAM_INVITE,
     ROTA_EPOCH,
+    ROTA_FIELDS,
     ROTA_WEEKS_AHEAD,
     Progress,
     campaign_progress,
     is_team_lead,
     rota_dates,
     session_output_record,
+    session_reminders_follow,
     session_signup,
     session_signup_cancel,
     sessions_generate,
     sessions_generate_all,
+    sessions_replan,
     signup_link_max_age,
     target_progress,
     team_invite,
@@ -116,6 +119,7 @@ __all__ = [
     "REMINDER_SESSION_DAY_BEFORE",
     "REMINDER_TEAM_INVITE",
     "ROTA_EPOCH",
+    "ROTA_FIELDS",
     "ROTA_WEEKS_AHEAD",
     "CampaignsError",
     "PaperReport",
@@ -128,12 +132,15 @@ __all__ = [
     "petition_ip_allowance_take",
     "petition_paper_signatures_add",
     "petition_sign",
+    "reminders_about_cancel",
     "rota_dates",
     "session_output_record",
+    "session_reminders_follow",
     "session_signup",
     "session_signup_cancel",
     "sessions_generate",
     "sessions_generate_all",
+    "sessions_replan",
     "signup_link_max_age",
     "target_progress",
     "team_invite",

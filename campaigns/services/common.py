@@ -11,3 +11,18 @@ LONDON = ZoneInfo("Europe/London")
 
 class CampaignsError(ValidationError):
     """A domain error a person can read: nothing was changed."""
+
+
+def reminders_about_cancel(*, model, pks) -> int:
+    """Cancel the reminders still to send about these rows, before the rows are
+    deleted: a reminder about a deleted row cannot be written, and would stop
+    the sending of everyone else's mail in its batch."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from partyhub.comms.models import Reminder
+
+    return Reminder.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id__in=[str(pk) for pk in pks],
+        status=Reminder.Status.PENDING,
+    ).update(status=Reminder.Status.CANCELLED)

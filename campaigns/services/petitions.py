@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -71,6 +71,9 @@ def petition_sign(*, petition: Petition, data: dict[str, Any]) -> Signature:
     """
     if petition.status != Petition.Status.OPEN:
         raise CampaignsError(_("This petition is not open for signatures."))
+    # A double tap on Sign sends the form twice at once: the second waits here for
+    # the first, then finds its Person instead of failing to create a second one.
+    _lock_address(data["email"])
     person = person_for_public_form(
         email=data["email"],
         constituency_ids=[petition.constituency_id],
@@ -109,6 +112,16 @@ def petition_sign(*, petition: Petition, data: dict[str, Any]) -> Signature:
     if created:
         audit_log(actor=None, action="petition.sign", obj=signature)
     return signature
+
+
+def _lock_address(email: str) -> None:
+    """Serialise public forms for one address until the transaction ends."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))",
+                [f"people:{email.strip().lower()}"],
+            )
 
 
 def _signer_ward_place(person: Person) -> None:

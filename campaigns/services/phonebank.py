@@ -135,12 +135,34 @@ def calls_reserve(
     )
     wanted = max(0, count - len(held))
     if wanted:
+        # Someone on two open lists is not handed out while a caller on the other
+        # list holds them.
+        held_elsewhere = Exists(
+            CallListEntry.objects.filter(
+                person=OuterRef("person"), outcome="", reserved_until__gt=now
+            ).exclude(call_list=call_list)
+        )
+        # A caller on another list may be taking the same people right now: the
+        # person is locked with the entry, so whoever locks them first has them
+        # and the other passes over them; the check is made again under the lock
+        # in case the other caller finished in between.
         free = list(
             _open_entries(call_list)
             .filter(Q(reserved_until__isnull=True) | Q(reserved_until__lte=now))
+            .exclude(held_elsewhere)
             .order_by("pk")
-            .select_for_update(skip_locked=True, of=("self",))[:wanted]
+            .select_related("person")
+            .select_for_update(skip_locked=True, no_key=True, of=("self", "person"))[
+                :wanted
+            ]
         )
+        if free:
+            still_free = set(
+                CallListEntry.objects.filter(pk__in=[entry.pk for entry in free])
+                .exclude(held_elsewhere)
+                .values_list("pk", flat=True)
+            )
+            free = [entry for entry in free if entry.pk in still_free]
         held.extend(free)
     ids = [entry.pk for entry in held]
     CallListEntry.objects.filter(pk__in=ids).update(

@@ -9,8 +9,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,9 +28,10 @@ from campaigns.models import (
     Team,
     TeamMembership,
 )
-from campaigns.services.common import LONDON, CampaignsError
+from campaigns.services.common import LONDON, CampaignsError, reminders_about_cancel
 from members.models import Person
 from partyhub.audit.services import audit_log
+from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import reminder_cancel, reminder_schedule
 from partyhub.links import make_token, read_token
 
@@ -95,6 +97,62 @@ def sessions_generate(
     return created
 
 
+ROTA_FIELDS = ("weekday", "start_time", "every_weeks", "rota_starts", "timezone")
+
+
+def _rota_starts(team: Team, *, since: datetime.date, until: datetime.date) -> set:
+    if not team.has_rota:
+        return set()
+    zone = ZoneInfo(team.timezone)
+    return {
+        datetime.datetime.combine(day, team.start_time, tzinfo=zone)
+        for day in rota_dates(team=team, since=since, until=until)
+    }
+
+
+@transaction.atomic
+def sessions_replan(*, team: Team, previous: Team, actor: Any) -> tuple[int, int]:
+    """After a team's rota or meeting point changes: the sessions still to come on
+    the old rota go, so members see only the new rota's — deleted when nobody had
+    signed up, else cancelled (their reminders stop). One-off sessions stay; planned
+    sessions at the old meeting point move to the new one. Returns (removed,
+    cancelled)."""
+    from partyhub.scoping import today
+
+    upcoming = list(
+        Session.objects.filter(
+            team=team, starts__gt=timezone.now(), status=Session.Status.PLANNED
+        ).annotate(signed_up=Count("signups"))
+    )
+    if previous.meeting_point != team.meeting_point:
+        Session.objects.filter(
+            pk__in=[s.pk for s in upcoming], meeting_point=previous.meeting_point
+        ).update(meeting_point=team.meeting_point)
+    if not upcoming:
+        return 0, 0
+    until = max(s.starts for s in upcoming).date() + datetime.timedelta(days=1)
+    old = _rota_starts(previous, since=today(), until=until)
+    new = _rota_starts(team, since=today(), until=until)
+    stale = [s for s in upcoming if s.starts in old and s.starts not in new]
+    removed = [s for s in stale if not s.signed_up]
+    cancelled = [s for s in stale if s.signed_up]
+    Session.objects.filter(pk__in=[s.pk for s in removed]).delete()
+    for session in cancelled:
+        session.status = Session.Status.CANCELLED
+        session.save(update_fields=["status"])
+        session_reminders_follow(session=session)
+    if stale:
+        for cid in team.constituencies.values_list("pk", flat=True):
+            audit_log(
+                actor=actor,
+                action="team.rota_replan",
+                obj=team,
+                constituency_id=cid,
+                detail={"removed": len(removed), "cancelled": len(cancelled)},
+            )
+    return len(removed), len(cancelled)
+
+
 def sessions_generate_all(*, weeks: int = ROTA_WEEKS_AHEAD) -> int:
     """The nightly run: every team with a rota gets its sessions `weeks` ahead."""
     from partyhub.scoping import today
@@ -126,6 +184,7 @@ def session_output_record(
     posters: int = 0,
     contacts: int = 0,
     notes: str = "",
+    ward: Any = None,
 ) -> SessionOutput:
     """The lead records who came and what the session did. Recording again replaces
     the earlier figures (a correction), it never adds to them."""
@@ -148,6 +207,7 @@ def session_output_record(
             "posters": posters,
             "contacts": contacts,
             "notes": notes,
+            "ward": ward,
             "recorded_by": actor if getattr(actor, "is_authenticated", False) else None,
         },
     )
@@ -203,14 +263,14 @@ def target_progress(target: Target) -> Progress:
     done = 0
     field = _OUTPUT_FIELDS.get(target.measure)
     if field is not None:
-        done = (
-            SessionOutput.objects.filter(
-                session__team__campaign=campaign,
-                session__starts__gte=since,
-                session__starts__lt=until,
-            ).aggregate(total=Sum(field))["total"]
-            or 0
+        outputs = SessionOutput.objects.filter(
+            session__team__campaign=campaign,
+            session__starts__gte=since,
+            session__starts__lt=until,
         )
+        if target.ward_id:
+            outputs = outputs.filter(ward_id=target.ward_id)
+        done = outputs.aggregate(total=Sum(field))["total"] or 0
     elif target.measure == Measure.SIGNATURES:
         signatures = Signature.objects.filter(
             petition__campaign=campaign, created__gte=since, created__lt=until
@@ -261,7 +321,14 @@ def team_join(*, team: Team, person: Person, actor: Any) -> TeamMembership:
 
 @transaction.atomic
 def team_leave(*, team: Team, person: Person, actor: Any) -> None:
-    deleted, _rows = TeamMembership.objects.filter(team=team, person=person).delete()
+    memberships = TeamMembership.objects.filter(team=team, person=person)
+    # An invitation not yet sent goes with the membership.
+    reminders_about_cancel(
+        model=TeamMembership, pks=memberships.values_list("pk", flat=True)
+    )
+    deleted, _rows = memberships.delete()
+    # Off the team means off its leads too: no more of its contact details.
+    team.leads.remove(person)
     # Sign-ups for sessions still to come go with the team.
     _signups_drop(
         SessionSignup.objects.filter(
@@ -286,17 +353,45 @@ def session_signup(*, session: Session, person: Person, actor: Any) -> SessionSi
     signup, _created = SessionSignup.objects.get_or_create(
         session=session, person=person
     )
-    due_at = session.starts - datetime.timedelta(days=1)
-    if due_at > timezone.now():
-        key = f"{REMINDER_SESSION_DAY_BEFORE}:{signup.pk}:{session.starts.isoformat()}"
-        reminder_schedule(
-            kind=REMINDER_SESSION_DAY_BEFORE,
-            person=person,
-            due_at=due_at,
-            about=signup,
-            key=key,
-        )
+    signup.session, signup.person = session, person
+    _day_before_reminder(signup)
     return signup
+
+
+def _day_before_reminder(signup: SessionSignup) -> None:
+    session = signup.session
+    due_at = session.starts - datetime.timedelta(days=1)
+    if session.status != Session.Status.PLANNED or due_at <= timezone.now():
+        return
+    key = f"{REMINDER_SESSION_DAY_BEFORE}:{signup.pk}:{session.starts.isoformat()}"
+    reminder = reminder_schedule(
+        kind=REMINDER_SESSION_DAY_BEFORE,
+        person=signup.person,
+        due_at=due_at,
+        about=signup,
+        key=key,
+    )
+    if reminder.status == Reminder.Status.CANCELLED:
+        # Cancelled, then planned again at the same time: the reminder is wanted.
+        Reminder.objects.filter(pk=reminder.pk).update(status=Reminder.Status.PENDING)
+
+
+@transaction.atomic
+def session_reminders_follow(*, session: Session) -> None:
+    """After an officer changes a session: a cancelled session sends nobody its
+    day-before reminder, and a moved one sends it the day before the new time."""
+    signups = list(session.signups.select_related("person", "session"))
+    pending = Reminder.objects.filter(
+        content_type=ContentType.objects.get_for_model(SessionSignup),
+        object_id__in=[str(signup.pk) for signup in signups],
+        kind=REMINDER_SESSION_DAY_BEFORE,
+        status=Reminder.Status.PENDING,
+    )
+    if session.status == Session.Status.PLANNED:
+        pending = pending.exclude(due_at=session.starts - datetime.timedelta(days=1))
+    pending.update(status=Reminder.Status.CANCELLED)
+    for signup in signups:
+        _day_before_reminder(signup)
 
 
 def _signups_drop(signups) -> None:

@@ -219,6 +219,7 @@ def session_record(request: HttpRequest, person: Person, pk: int) -> HttpRespons
             f: getattr(output, f)
             for f in ("leaflets", "doors", "calls", "posters", "contacts", "notes")
         }
+        initial["ward"] = output.ward_id
     if request.method == "POST":
         form = SessionOutputForm(request.POST, session=session)
         if form.is_valid():
@@ -234,6 +235,7 @@ def session_record(request: HttpRequest, person: Person, pk: int) -> HttpRespons
                     posters=data["posters"],
                     contacts=data["contacts"],
                     notes=data["notes"],
+                    ward=data["ward"],
                 )
             except CampaignsError as exc:
                 messages.error(request, " ".join(exc.messages))

@@ -92,6 +92,21 @@ def test_two_callers_reserving_in_turn_never_get_the_same_person(
     assert [e.pk for e in again] == [e.pk for e in first]
 
 
+def test_someone_on_two_lists_is_not_rung_from_both_at_once(
+    clp_a, call_list, segment, callers, officer_a
+):
+    _phone_people(clp_a, 4)
+    other = CallList.objects.create(
+        constituency=clp_a, name="Survey calls", segment=segment, status="open"
+    )
+    call_list_build(call_list=call_list, actor=officer_a)
+    call_list_build(call_list=other, actor=officer_a)
+    first = calls_reserve(call_list=call_list, caller=callers[0], count=3)
+    second = calls_reserve(call_list=other, caller=callers[1], count=3)
+    assert len(first) == 3 and len(second) == 1
+    assert not {e.person_id for e in first} & {e.person_id for e in second}
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_callers_at_the_same_moment_never_get_the_same_person(clp_a):
     segment = Segment.objects.create(constituency=clp_a, name="All", criteria={})
@@ -137,6 +152,50 @@ def test_two_callers_at_the_same_moment_never_get_the_same_person(clp_a):
     assert not set(taken_1) & set(taken_2)
     assert CallListEntry.objects.filter(reserved_by=caller_1).count() == 3
     assert CallListEntry.objects.filter(reserved_by=caller_2).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_callers_on_two_lists_at_the_same_moment_never_get_the_same_person(clp_a):
+    segment = Segment.objects.create(constituency=clp_a, name="All", criteria={})
+    lists = [
+        CallList.objects.create(
+            constituency=clp_a, name=name, segment=segment, status="open"
+        )
+        for name in ("Library calls", "Survey calls")
+    ]
+    caller_1, caller_2 = factories.member_user(clp_a), factories.member_user(clp_a)
+    _phone_people(clp_a, 4)
+    for call_list in lists:
+        call_list_build(call_list=call_list, actor=None)
+
+    taken_1: list[int] = []
+    first_holds_locks = threading.Event()
+    second_done = threading.Event()
+
+    def first_caller():
+        try:
+            with transaction.atomic():
+                taken_1.extend(
+                    e.person_id
+                    for e in calls_reserve(call_list=lists[0], caller=caller_1, count=3)
+                )
+                first_holds_locks.set()
+                second_done.wait(timeout=10)
+        finally:
+            first_holds_locks.set()
+            connection.close()
+
+    thread = threading.Thread(target=first_caller)
+    thread.start()
+    assert first_holds_locks.wait(timeout=10)
+    taken_2 = [
+        e.person_id for e in calls_reserve(call_list=lists[1], caller=caller_2, count=3)
+    ]
+    second_done.set()
+    thread.join(timeout=10)
+
+    assert len(taken_1) == 3 and len(taken_2) == 1
+    assert not set(taken_1) & set(taken_2)
 
 
 def test_do_not_call_goes_to_the_ledger_and_off_future_lists(

@@ -93,6 +93,18 @@ def test_only_a_lead_sees_the_team_contact_details(
     assert "bob@example.org" not in mine
 
 
+def test_a_lead_who_leaves_the_team_no_longer_sees_its_contact_details(
+    client, team, lead, member_a
+):
+    team.members.add(member_a.person)
+    url = reverse("campaigns:team_contacts", args=[team.pk])
+    client.force_login(lead)
+    assert client.get(url).status_code == 200
+    client.post(reverse("campaigns:leave", args=[team.pk]))
+    assert client.get(url).status_code == 404
+    assert not team.leads.filter(pk=lead.person.pk).exists()
+
+
 def test_portal_home_lists_my_teams(client, member_a):
     client.force_login(member_a)
     page = client.get(reverse("portal:home"))
@@ -140,6 +152,37 @@ def test_lead_records_300_leaflets_on_the_phone_page_and_target_moves(
     assert set(
         last_saturday.signups.filter(attended=True).values_list("person", flat=True)
     ) == {lead.person.pk, member_a.person.pk}
+
+
+def test_lead_records_the_ward_and_only_that_wards_target_moves(
+    client, campaign, team, lead, clp_a, last_saturday
+):
+    campaign.starts = timezone.localdate() - datetime.timedelta(days=30)
+    campaign.save()
+    here, there = (
+        factories.WardFactory(constituency=clp_a, name="Washwood Heath"),
+        factories.WardFactory(constituency=clp_a, name="Hodge Hill ward"),
+    )
+    by = timezone.localdate() + datetime.timedelta(days=60)
+    for ward in (None, here, there):
+        Target.objects.create(
+            campaign=campaign, measure=Measure.LEAFLETS, ward=ward, number=600, by=by
+        )
+    client.force_login(lead)
+    url = reverse("campaigns:record", args=[last_saturday.pk])
+    page = client.get(url)
+    assert "Washwood Heath" in page.text  # the lead chooses the ward worked
+    form = {
+        "leaflets": "300",
+        "doors": "0",
+        "calls": "0",
+        "posters": "0",
+        "contacts": "0",
+        "ward": str(here.pk),
+    }
+    assert client.post(url, form).status_code == 302
+    done = {p.target.ward: p.done for p in campaign_progress(campaign)}
+    assert done == {None: 300, here: 300, there: 0}
 
 
 def test_team_member_who_is_not_lead_cannot_record(

@@ -1,7 +1,9 @@
 import datetime
+import threading
+import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from campaigns.models import Measure, Session, Signature, Target
@@ -119,6 +121,37 @@ def test_petition_signers_are_not_duplicated(petition, clp_a):
 
     assert Person.objects.filter(email__iexact="ada@example.org").count() == 1
     assert list(Signature.objects.values_list("person", flat=True)) == [existing.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_tap_on_sign_makes_one_person_and_one_signature(petition):
+    """Two submissions of the same new address at the same moment: the second
+    waits for the first and finds its Person (before, it failed with a server
+    error on the unique email)."""
+    first_signed = threading.Event()
+    errors: list[Exception] = []
+
+    def first_tap():
+        try:
+            with transaction.atomic():
+                petition_sign(petition=petition, data=_signer())
+                first_signed.set()
+                time.sleep(0.5)  # still uncommitted while the second tap arrives
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            first_signed.set()
+            connection.close()
+
+    thread = threading.Thread(target=first_tap)
+    thread.start()
+    assert first_signed.wait(timeout=10)
+    petition_sign(petition=petition, data=_signer())
+    thread.join(timeout=10)
+
+    assert errors == []
+    assert Person.objects.filter(email__iexact="ada@example.org").count() == 1
+    assert Signature.objects.filter(petition=petition).count() == 1
 
 
 def test_same_email_in_another_constituency_is_a_different_person(petition, clp_b):

@@ -218,6 +218,57 @@ def test_unknown_postcode_waits_for_an_officer_to_place_it(
     ]
 
 
+def test_placing_a_report_in_a_ward_puts_it_in_that_wards_constituency(
+    client, member_a, clp_a, clp_b, councillors, wards, mailoutbox
+):
+    """An officer of two CLPs places a report the postcode could not: it belongs
+    to the ward's constituency, and goes to that ward's councillor only."""
+    officer = factories.officer(clp_a)
+    factories.OfficeFactory(person=officer.person, constituency=clp_b)
+    client.force_login(member_a)
+    client.post(reverse("campaigns:street_reports"), _form(postcode="B99 9ZZ"))
+    report = StreetReport.objects.get()
+    assert report.constituency == clp_a
+
+    client.force_login(officer)
+    url = reverse("admin:campaigns_streetreport_change", args=[report.pk])
+    response = client.post(
+        url, {"ward": wards["tilehurst"].pk, "action_taken": "", "_save": "1"}
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.ward, report.constituency) == (wards["tilehurst"], clp_b)
+    client.post(
+        reverse("admin:campaigns_streetreport_changelist"),
+        {"action": "forward", "_selected_action": [report.pk]},
+    )
+    _tick()
+    assert [m.to[0] for m in mailoutbox if m.to[0].startswith("cllr.")] == [
+        "cllr.tile@example.org"
+    ]
+
+
+def test_deleting_a_report_before_its_emails_go_sends_nothing_and_breaks_nothing(
+    client, member_a, officer_a, councillors, mailoutbox
+):
+    report = street_report_create(
+        reporter=member_a.person,
+        category="rubbish",
+        description="Bags",
+        location="Alley",
+        postcode="B8 1AA",
+    )
+    client.force_login(officer_a)
+    response = client.post(
+        reverse("admin:campaigns_streetreport_changelist"),
+        {"action": "delete_selected", "_selected_action": [report.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not StreetReport.objects.exists()
+    _tick()
+    assert mailoutbox == []
+
+
 def test_resolving_tells_the_reporter(
     client, member_a, officer_a, councillors, mailoutbox
 ):
@@ -304,3 +355,20 @@ def test_newsletter_placeholder_becomes_each_readers_own_link(clp_a):
     token = url.rstrip("/").rsplit("/", 1)[1]
     assert street_report_personaliser(Message(body="No link here")) is None
     assert read_token(token, "campaigns-street-report", max_age=60)["p"] == 41
+
+
+def test_a_link_typed_into_a_report_is_no_link_in_the_councillors_email(
+    client, member_a, councillors, mailoutbox
+):
+    client.force_login(member_a)
+    sneaky = (
+        "Rubbish here. [Log in to confirm](https://evil.example/a) "
+        '<a href="https://evil.example/b">more</a>'
+    )
+    client.post(reverse("campaigns:street_reports"), _form(description=sneaky))
+    _tick()
+    (to_councillor,) = [m for m in mailoutbox if m.to[0].startswith("cllr.")]
+    html = to_councillor.alternatives[0][0]
+    assert "evil.example" in html  # the words are passed on as they were typed…
+    assert '<a href="https://evil.example' not in html  # …but as text, not links
+    assert "Log in to confirm](https://evil.example/a)" in to_councillor.body

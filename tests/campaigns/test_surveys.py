@@ -139,7 +139,10 @@ def test_link_for_another_survey_or_expired_does_not_work(
     good = make_token("campaigns-survey", person.pk, s=survey.pk)
     settings.CAMPAIGNS_SURVEY_LINK_MAX_AGE_SECONDS = -1
     url = reverse("campaigns:survey_link", args=[survey.slug, good])
-    assert client.post(url, _post(survey)).status_code == 410
+    expired = client.post(url, _post(survey))
+    assert expired.status_code == 410
+    assert "This link has expired" in expired.text
+    assert "team lead" not in expired.text  # a survey link is not a team's
     assert not Response.objects.exists()
 
 
