@@ -257,7 +257,20 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
     open_ = False
     try:
         for delivery in deliveries:
-            rendered, needs_consent = _rendered_for(delivery, cache)
+            try:
+                rendered, needs_consent = _rendered_for(delivery, cache)
+            except Exception as exc:  # noqa: BLE001 - one bad row must not stop the batch
+                # E.g. a reminder about a record deleted since it was scheduled:
+                # it cannot be written, so it fails alone and the rest go out.
+                log.exception("Delivery %s could not be written", delivery.pk)
+                _transition(
+                    delivery.pk,
+                    Delivery.Status.QUEUED,
+                    status=Delivery.Status.FAILED,
+                    error=f"Could not be written: {type(exc).__name__}: {exc}"[:1000],
+                )
+                counts["failed"] += 1
+                continue
             consent_ok = (delivery.person_id, rendered.topic) in allowed
             if (
                 needs_consent and not consent_ok

@@ -121,3 +121,37 @@ def test_beat_schedule_is_in_the_database(db):
         "partyhub.comms.tasks.tick",
         "partyhub.comms.tasks.newsletter_check",
     } <= tasks
+
+
+def test_a_reminder_that_cannot_be_written_fails_alone(
+    clp_a, officer_a, mailoutbox, monkeypatch
+):
+    from partyhub.comms import reminders
+    from tests import factories
+
+    def about_title(reminder):
+        return reminder.about.title  # the record was deleted: about is None
+
+    monkeypatch.setitem(
+        reminders._KINDS,
+        "test.about_deleted",
+        reminders.ReminderKind(
+            kind="test.about_deleted",
+            subject=about_title,
+            body=about_title,
+            reason=lambda r: "test",
+            requires_consent=False,
+        ),
+    )
+    due = timezone.now() - datetime.timedelta(minutes=1)
+    broken = reminder_schedule(
+        kind="test.about_deleted", person=officer_a.person, due_at=due, key="b"
+    )
+    other = factories.PersonFactory(constituency=clp_a, email="fine@example.org")
+    fine = reminder_schedule(
+        kind="comms.newsletter_missing", person=other, due_at=due, about=clp_a
+    )
+    _send_all()
+    assert Delivery.objects.get(reminder=broken).status == Delivery.Status.FAILED
+    assert Delivery.objects.get(reminder=fine).status == Delivery.Status.SENT
+    assert [m.to for m in mailoutbox] == [["fine@example.org"]]
