@@ -72,10 +72,23 @@ def network_join_url(*, network_id: int, person_id: int) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("networks:join_link", args=[token])
 
 
-def may_join(network: Network, person: Person) -> bool:
+def is_eligible(network: Network, person: Person) -> bool:
+    """A party member, or a confirmed supporter where the network is open to them."""
     if is_party_member(person):
         return True
     return network.open_to_supporters and is_supporter(person)
+
+
+def spans_home_of(network: Network, person: Person) -> bool:
+    """Whether the network spans the person's home constituency."""
+    return (
+        person.constituency_id is not None
+        and network.constituencies.filter(pk=person.constituency_id).exists()
+    )
+
+
+def may_join(network: Network, person: Person) -> bool:
+    return is_eligible(network, person) and spans_home_of(network, person)
 
 
 def is_active_member(network: Network, person: Person) -> bool:
@@ -95,13 +108,19 @@ def may_take_part(network: Network, person: Person) -> bool:
 @transaction.atomic
 def network_join(*, network: Network, person: Person, actor: Any) -> NetworkMembership:
     """Join (or ask to join) a network; a left membership is taken up again."""
-    if not may_join(network, person):
+    if not is_eligible(network, person):
         if network.open_to_supporters:
             raise NetworkError(
                 _("Only party members and supporters' club members can join this.")
             )
         raise NetworkError(
             _("%(network)s is open to party members only.") % {"network": network}
+        )
+    if not spans_home_of(network, person):
+        # Every join path comes here: the portal's button, a signed link.
+        raise NetworkError(
+            _("%(network)s is not open to people in your constituency.")
+            % {"network": network}
         )
     status = (
         NetworkMembership.Status.PENDING
