@@ -48,8 +48,35 @@ from partyhub.admin_base import error_text as _error_text
 from partyhub.scoping import ScopedAdminMixin, constituency_ids
 
 
+class NetworkMembershipForm(forms.ModelForm):
+    """An officer adding someone to a network keeps the portal's rule: members,
+    and supporters only where the network is open to supporters."""
+
+    class Meta:
+        model = NetworkMembership
+        fields = ("network", "person", "status")
+
+    def clean(self):
+        data = super().clean()
+        network, person = data.get("network"), data.get("person")
+        changed = not self.instance.pk or {"network", "person"} & set(self.changed_data)
+        if network and person and changed:
+            if not services.is_eligible(network, person):
+                self.add_error(
+                    "person",
+                    _("%(name)s cannot join %(network)s: it is open to %(open_to)s.")
+                    % {
+                        "name": person.full_name,
+                        "network": network.name or _("this network"),
+                        "open_to": network.get_open_to_display().lower(),
+                    },
+                )
+        return data
+
+
 class NetworkMembershipInline(ScopedAdminMixin, admin.TabularInline):
     model = NetworkMembership
+    form = NetworkMembershipForm
     extra = 0
     fields = ("person", "status", "joined")
     readonly_fields = ("joined",)
@@ -108,6 +135,7 @@ class NetworkAdmin(ScopedAdmin):
 
 @admin.register(NetworkMembership)
 class NetworkMembershipAdmin(ScopedAdmin):
+    form = NetworkMembershipForm
     list_display = ("person", "network", "status", "joined")
     list_filter = ("status", "network")
     search_fields = ("person__first_name", "person__last_name", "network__name")

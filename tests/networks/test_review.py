@@ -56,3 +56,64 @@ def test_a_signed_link_joins_nobody_from_a_clp_the_network_does_not_span(
     assert not NetworkMembership.objects.exists()
     with pytest.raises(NetworkError):
         network_join(network=network, person=supporter, actor=None)
+
+
+def _inline_management(prefix, total, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def test_nobody_puts_a_supporter_in_a_members_only_network_from_the_admin(
+    client, superuser, officer_a, clp_a, governors, coordinator
+):
+    supporter = _supporter(clp_a, first_name="Sam", last_name="Supporter")
+    row = {"network": governors.pk, "status": "active", "digest": "none"}
+    # A regional organiser (superuser) may add rows...
+    client.force_login(superuser)
+    page = client.post(
+        reverse("admin:networks_networkmembership_add"),
+        {**row, "person": supporter.pk},
+    )
+    assert page.status_code == 200
+    assert "Sam Supporter cannot join School governors" in page.text
+    page = client.post(
+        reverse("admin:networks_network_change", args=[governors.pk]),
+        {
+            "name": "School governors",
+            "kind": "network",
+            "topic": "Education",
+            "description": "",
+            "constituencies": [clp_a.pk],
+            "coordinators": [coordinator.pk],
+            "open_to": "members",
+            "joining": "open",
+            **_inline_management("memberships", 1),
+            "memberships-0-person": supporter.pk,
+            "memberships-0-status": "active",
+            **_inline_management("reading_list", 0),
+            **_inline_management("meetings", 0),
+        },
+    )
+    assert page.status_code == 200
+    assert "Sam Supporter cannot join School governors" in page.text
+    assert not NetworkMembership.objects.filter(person=supporter).exists()
+    # ...and an officer may change a row's person: the same rule holds.
+    membership = network_join(network=governors, person=coordinator, actor=None)
+    client.force_login(officer_a)
+    url = reverse("admin:networks_networkmembership_change", args=[membership.pk])
+    page = client.post(url, {**row, "person": supporter.pk})
+    assert page.status_code == 200
+    assert "Sam Supporter cannot join School governors" in page.text
+    membership.refresh_from_db()
+    assert membership.person == coordinator
+    # Open to supporters: now they may be added.
+    governors.open_to = Network.OpenTo.MEMBERS_AND_SUPPORTERS
+    governors.save()
+    response = client.post(url, {**row, "person": supporter.pk})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    membership.refresh_from_db()
+    assert membership.person == supporter
