@@ -204,6 +204,7 @@ class ConsultationAdmin(ScopedAdmin):
 
     @admin.action(description=gettext_lazy("Record the submission as sent today"))
     def mark_submitted(self, request, queryset):
+        done = 0
         for consultation in queryset:
             try:
                 services.consultation_mark_submitted(
@@ -211,6 +212,14 @@ class ConsultationAdmin(ScopedAdmin):
                 )
             except services.NetworkError as exc:
                 self.message_user(request, _error_text(exc), messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                _("%(n)d submissions recorded as sent today.") % {"n": done},
+                messages.SUCCESS,
+            )
 
 
 class UnionBranchOfficerInline(ScopedInline):

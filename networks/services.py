@@ -186,6 +186,8 @@ def thread_create(
     *, network: Network, author: Person, title: str, body: str, actor: Any
 ) -> Thread:
     _require_taking_part(network, author)
+    if not body.strip():
+        raise NetworkError(_("Write something before posting."))
     thread = Thread.objects.create(network=network, title=title, author=author)
     Post.objects.create(thread=thread, author=author, body=body)
     audit_log(
@@ -299,11 +301,25 @@ def consultation_submission_export(*, consultation: Consultation, actor: Any) ->
 def consultation_mark_submitted(
     *, consultation: Consultation, actor: Any, at=None
 ) -> Consultation:
+    """Record the network's submission as sent, once: the date stays as recorded,
+    and the draft (made here if there was none) can no longer be changed."""
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.submitted_at is not None:
+        raise NetworkError(
+            _("%(title)s was already recorded as submitted on %(date)s.")
+            % {
+                "title": consultation.title,
+                "date": timezone.localdate(consultation.submitted_at),
+            }
+        )
     consultation.submitted_at = at or timezone.now()
     consultation.save(update_fields=["submitted_at"])
-    Submission.objects.filter(consultation=consultation).update(
-        status=Submission.Status.SUBMITTED,
-        submitted_on=timezone.localdate(consultation.submitted_at),
+    Submission.objects.update_or_create(
+        consultation=consultation,
+        defaults={
+            "status": Submission.Status.SUBMITTED,
+            "submitted_on": timezone.localdate(consultation.submitted_at),
+        },
     )
     audit_log(actor=actor, action="consultation.submit", obj=consultation)
     return consultation

@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from networks.models import Network, NetworkMembership
+from networks.models import Network, NetworkMembership, Submission, Thread
 from networks.services import NetworkError, network_join, network_join_url
+from partyhub.audit.models import AuditEntry
 from supporters.models import Supporter
 from tests import factories
 from tests.networks.conftest import path_of
@@ -117,3 +118,57 @@ def test_nobody_puts_a_supporter_in_a_members_only_network_from_the_admin(
     assert response.status_code == 302, response.context["adminform"].form.errors
     membership.refresh_from_db()
     assert membership.person == supporter
+
+
+def test_starting_a_discussion_with_nothing_to_say_saves_nothing(
+    client, member_a, governors
+):
+    network_join(network=governors, person=member_a.person, actor=member_a)
+    client.force_login(member_a)
+    page = client.post(
+        reverse("networks:detail", args=[governors.pk]),
+        {"title": "Empty", "body": "   "},
+        follow=True,
+    )
+    assert "Write something before posting." in page.text
+    assert not Thread.objects.exists()
+
+
+def test_a_submission_is_recorded_as_sent_once_and_then_locked(
+    client, officer_a, coordinator, governors, consultation
+):
+    url = reverse("admin:networks_consultation_changelist")
+    client.force_login(officer_a)
+    page = client.post(
+        url,
+        {"action": "mark_submitted", "_selected_action": [consultation.pk]},
+        follow=True,
+    )
+    assert "1 submissions recorded as sent today." in page.text
+    consultation.refresh_from_db()
+    first = consultation.submitted_at
+    submission = Submission.objects.get(consultation=consultation)
+    assert submission.status == Submission.Status.SUBMITTED
+    assert submission.submitted_on == timezone.localdate(first)
+    page = client.post(
+        url,
+        {"action": "mark_submitted", "_selected_action": [consultation.pk]},
+        follow=True,
+    )
+    assert "already recorded as submitted" in page.text
+    consultation.refresh_from_db()
+    assert consultation.submitted_at == first
+    assert AuditEntry.objects.filter(action="consultation.submit").count() == 1
+    # The co-ordinator's drafting page now shows it sent and saves nothing.
+    client.force_login(coordinator.user)
+    section = consultation.sections.first()
+    drafting = reverse("networks:submission", args=[consultation.pk])
+    assert "It can no longer be changed." in client.get(drafting).text
+    page = client.post(
+        drafting,
+        {"introduction": "Changed", f"section_{section.pk}": "x", "action": "save"},
+        follow=True,
+    )
+    assert "cannot be changed" in page.text
+    submission.refresh_from_db()
+    assert submission.introduction == ""
