@@ -470,10 +470,12 @@ def membership_digest_set(
     membership = NetworkMembership.objects.select_for_update().get(pk=membership.pk)
     if membership.digest == digest:
         return membership
+    was_off = membership.digest == NetworkMembership.Digest.NONE
     membership.digest = digest
     update = ["digest"]
-    if digest != NetworkMembership.Digest.NONE and membership.digest_sent_until is None:
-        # The first digest brings what is new from now on, not the whole archive.
+    if digest != NetworkMembership.Digest.NONE and was_off:
+        # The first digest (or the first after turning them off a while) brings
+        # what is new from now on, not the archive.
         membership.digest_sent_until = timezone.now()
         update.append("digest_sent_until")
     membership.save(update_fields=update)

@@ -4,8 +4,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from networks.models import Network, NetworkMembership, Submission, Thread
-from networks.services import NetworkError, network_join, network_join_url
+from networks.models import Network, NetworkMembership, Post, Submission, Thread
+from networks.services import (
+    NetworkError,
+    network_join,
+    network_join_url,
+    thread_create,
+)
 from partyhub.audit.models import AuditEntry
 from supporters.models import Supporter
 from tests import factories
@@ -172,3 +177,42 @@ def test_a_submission_is_recorded_as_sent_once_and_then_locked(
     assert "cannot be changed" in page.text
     submission.refresh_from_db()
     assert submission.introduction == ""
+
+
+def test_turning_the_digest_back_on_brings_only_what_is_new(
+    clp_a, governors, coordinator, mailoutbox
+):
+    import datetime
+
+    from networks.services import digests_schedule, membership_digest_set
+    from tests.networks.conftest import member, send_all_mail
+
+    reader = member(clp_a, first_name="Daisy")
+    membership = network_join(network=governors, person=reader, actor=None)
+    membership_digest_set(membership=membership, digest="daily", actor=None)
+    # Digests went out until an hour ago; then Daisy turned them off.
+    NetworkMembership.objects.update(
+        digest_sent_until=timezone.now() - datetime.timedelta(hours=1)
+    )
+    membership_digest_set(membership=membership, digest="none", actor=None)
+    thread_create(
+        network=governors,
+        author=coordinator,
+        title="While away",
+        body="Old news.",
+        actor=None,
+    )
+    Post.objects.update(created=timezone.now() - datetime.timedelta(minutes=5))
+    membership_digest_set(membership=membership, digest="daily", actor=None)
+    thread_create(
+        network=governors,
+        author=coordinator,
+        title="Back again",
+        body="Fresh news.",
+        actor=None,
+    )
+    assert digests_schedule() == 1
+    send_all_mail()
+    assert len(mailoutbox) == 1
+    assert "Fresh news." in mailoutbox[0].body
+    assert "Old news." not in mailoutbox[0].body
