@@ -216,3 +216,19 @@ def test_turning_the_digest_back_on_brings_only_what_is_new(
     assert len(mailoutbox) == 1
     assert "Fresh news." in mailoutbox[0].body
     assert "Old news." not in mailoutbox[0].body
+
+
+def test_members_read_the_summary_and_each_section_before_commenting(
+    client, member_a, governors, consultation
+):
+    consultation.summary = "The government proposes **academies** for all."
+    consultation.save()
+    section = consultation.sections.get(number=1)
+    section.text = 'Admissions move to trusts. <script>alert("x")</script>'
+    section.save()
+    network_join(network=governors, person=member_a.person, actor=member_a)
+    client.force_login(member_a)
+    page = client.get(reverse("networks:consultation", args=[consultation.pk]))
+    assert "<strong>academies</strong>" in page.text
+    assert "Admissions move to trusts." in page.text
+    assert '<script>alert("x")' not in page.text
