@@ -335,6 +335,11 @@ class SubmissionSectionInline(ScopedAdminMixin, admin.StackedInline):
     readonly_fields = ("section",)
     can_delete = False
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status == Submission.Status.SUBMITTED:
+            return ("section", "text")  # as sent: the record does not change
+        return super().get_readonly_fields(request, obj)
+
 
 @admin.register(Submission)
 class SubmissionAdmin(ScopedAdmin):
@@ -348,3 +353,8 @@ class SubmissionAdmin(ScopedAdmin):
 
     def has_add_permission(self, request):
         return False  # drafted from the comments in the co-ordinator's page
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status == Submission.Status.SUBMITTED:
+            return (*super().get_readonly_fields(request, obj), "introduction")
+        return super().get_readonly_fields(request, obj)

@@ -232,3 +232,40 @@ def test_members_read_the_summary_and_each_section_before_commenting(
     assert "<strong>academies</strong>" in page.text
     assert "Admissions move to trusts." in page.text
     assert '<script>alert("x")' not in page.text
+
+
+def test_a_sent_submission_cannot_be_rewritten_in_the_admin(
+    client, officer_a, coordinator, consultation
+):
+    from networks.services import submission_save
+
+    section = consultation.sections.get(number=1)
+    submission = submission_save(
+        consultation=consultation,
+        introduction="As sent.",
+        texts={section.pk: "Our answer."},
+        drafter=coordinator,
+        actor=None,
+        submit=True,
+    )
+    text = submission.texts.get()
+    client.force_login(officer_a)
+    url = reverse("admin:networks_submission_change", args=[submission.pk])
+    client.post(
+        url,
+        {
+            "introduction": "Rewritten later.",
+            "texts-TOTAL_FORMS": "1",
+            "texts-INITIAL_FORMS": "1",
+            "texts-MIN_NUM_FORMS": "0",
+            "texts-MAX_NUM_FORMS": "1000",
+            "texts-0-id": text.pk,
+            "texts-0-submission": submission.pk,
+            "texts-0-text": "A different answer.",
+        },
+    )
+    submission.refresh_from_db()
+    text.refresh_from_db()
+    assert submission.introduction == "As sent."
+    assert text.text == "Our answer."
+    assert "As sent." in client.get(url).text
