@@ -128,7 +128,7 @@ def network_detail(request: HttpRequest, person: Person, pk: int) -> HttpRespons
         reading_list=network.reading_list.all(),
         meetings=selectors.study_meetings(network),
         is_coordinator=is_coordinator,
-        may_manage=_may_manage(request, person, network),
+        may_manage=_may_manage(request, person, network, _INVITE),
         # A co-ordinator (not necessarily an officer) sees who asked to join: a
         # name and a CLP, no contact details.
         pending=network.memberships.filter(
@@ -234,14 +234,26 @@ def consultation_detail(request: HttpRequest, person: Person, pk: int) -> HttpRe
         sections=consultation.sections.prefetch_related("comments__person"),
         is_open=services.consultation_is_open(consultation),
         is_coordinator=services.is_coordinator(consultation.network, person),
-        may_manage=_may_manage(request, person, consultation.network),
+        may_manage=_may_manage(request, person, consultation.network, _DRAFT),
     )
 
 
-def _may_manage(request: HttpRequest, person: Person, network: Network) -> bool:
-    """A co-ordinator, or an officer of a CLP the network spans."""
+# What an officer (not a co-ordinator) needs beyond holding office in a CLP the
+# network spans: the permissions the network editors' roles have.
+_INVITE = "networks.change_network"
+_DRAFT = "networks.change_submission"
+_EXPORT = "networks.view_submission"
+
+
+def _may_manage(
+    request: HttpRequest, person: Person, network: Network, perm: str
+) -> bool:
+    """A co-ordinator, or an officer of a CLP the network spans whose role gives
+    `perm`."""
     if services.is_coordinator(network, person):
         return True
+    if not request.user.has_perm(perm):
+        return False
     ids = constituency_ids(request.user)
     if ids is None:
         return True
@@ -258,18 +270,18 @@ def _viewer_constituencies(request: HttpRequest, person: Person) -> frozenset | 
     return frozenset(ids) | own
 
 
-def _managed_consultation(request: HttpRequest, person: Person, pk: int):
+def _managed_consultation(request: HttpRequest, person: Person, pk: int, perm: str):
     consultation = get_object_or_404(
         Consultation.objects.select_related("network"), pk=pk
     )
-    if not _may_manage(request, person, consultation.network):
+    if not _may_manage(request, person, consultation.network, perm):
         raise PermissionDenied
     return consultation
 
 
 @portal_view
 def consultation_export(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    consultation = _managed_consultation(request, person, pk)
+    consultation = _managed_consultation(request, person, pk, _EXPORT)
     document = services.consultation_submission_export(
         consultation=consultation, actor=request.user
     )
@@ -282,7 +294,7 @@ def consultation_export(request: HttpRequest, person: Person, pk: int) -> HttpRe
 
 @portal_view
 def consultation_pdf(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    consultation = _managed_consultation(request, person, pk)
+    consultation = _managed_consultation(request, person, pk, _EXPORT)
     document = services.submission_pdf(consultation=consultation, actor=request.user)
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = (
@@ -295,7 +307,7 @@ def consultation_pdf(request: HttpRequest, person: Person, pk: int) -> HttpRespo
 def submission_edit(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     """The co-ordinator drafts the network's response, section by section, with
     the members' comments beside each box (pre-filled from them at first)."""
-    consultation = _managed_consultation(request, person, pk)
+    consultation = _managed_consultation(request, person, pk, _DRAFT)
     sections = list(
         consultation.sections.prefetch_related("comments__person").order_by(
             "number", "pk"
@@ -342,7 +354,7 @@ def submission_edit(request: HttpRequest, person: Person, pk: int) -> HttpRespon
 def network_invite(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     """People the register of interests suggests inviting; one button each."""
     network = get_object_or_404(Network, pk=pk)
-    if not _may_manage(request, person, network):
+    if not _may_manage(request, person, network, _INVITE):
         raise Http404
     suggestions = selectors.invite_suggestions(
         network, _viewer_constituencies(request, person)

@@ -269,3 +269,24 @@ def test_a_sent_submission_cannot_be_rewritten_in_the_admin(
     assert submission.introduction == "As sent."
     assert text.text == "Our answer."
     assert "As sent." in client.get(url).text
+
+
+def test_an_officer_whose_role_does_not_edit_networks_cannot_draft_or_invite(
+    client, clp_a, governors, consultation
+):
+    treasurer = factories.officer(clp_a, role="treasurer")
+    client.force_login(treasurer)
+    drafting = reverse("networks:submission", args=[consultation.pk])
+    assert client.get(drafting).status_code == 403
+    page = client.post(drafting, {"introduction": "x", "action": "submit"})
+    assert page.status_code == 403
+    assert not Submission.objects.exists()
+    invite = reverse("networks:invite", args=[governors.pk])
+    assert client.get(invite).status_code == 404
+    # Reading the collated comments is every officer's.
+    export = reverse("networks:consultation_export", args=[consultation.pk])
+    assert client.get(export).status_code == 200
+    secretary = factories.officer(clp_a, role="secretary")
+    client.force_login(secretary)
+    assert client.get(drafting).status_code == 200
+    assert client.get(invite).status_code == 200
