@@ -257,6 +257,23 @@ def visible_posts(thread: Thread):
     return thread.posts.filter(hidden_by_moderator=False).select_related("author")
 
 
+def visible_threads(threads):
+    """Threads members see: not those whose opening post a co-ordinator hid, as
+    the title was written with it."""
+    from django.db.models import OuterRef, Subquery
+
+    opening_hidden = Subquery(
+        Post.objects.filter(thread=OuterRef("pk"))
+        .order_by("created", "pk")
+        .values("hidden_by_moderator")[:1]
+    )
+    return threads.annotate(opening_hidden=opening_hidden).exclude(opening_hidden=True)
+
+
+def thread_is_visible(thread: Thread) -> bool:
+    return visible_threads(Thread.objects.filter(pk=thread.pk)).exists()
+
+
 def consultation_is_open(consultation: Consultation, today=None) -> bool:
     today = today or timezone.localdate()
     return consultation.submitted_at is None and consultation.deadline >= today
@@ -503,6 +520,9 @@ def digest_posts(digest: NetworkDigest):
             created__gt=digest.since,
             created__lte=digest.until,
             hidden_by_moderator=False,
+            thread__in=visible_threads(
+                Thread.objects.filter(network_id=membership.network_id)
+            ).values("pk"),
         )
         .exclude(author_id=membership.person_id)
         .select_related("thread", "author")

@@ -123,7 +123,11 @@ def network_detail(request: HttpRequest, person: Person, pk: int) -> HttpRespons
         "networks/detail.html",
         person,
         network=network,
-        threads=network.threads.select_related("author"),
+        threads=(
+            network.threads.all()
+            if is_coordinator
+            else services.visible_threads(network.threads.all())
+        ).select_related("author"),
         consultations=selectors.open_consultations(network),
         reading_list=network.reading_list.all(),
         meetings=selectors.study_meetings(network),
@@ -160,6 +164,9 @@ def thread_detail(
 ) -> HttpResponse:
     network = _network_for_member(person, pk)
     thread = get_object_or_404(Thread, pk=thread_pk, network=network)
+    is_coordinator = services.is_coordinator(network, person)
+    if not is_coordinator and not services.thread_is_visible(thread):
+        raise Http404  # a co-ordinator hid its opening post
     if request.method == "POST":
         try:
             services.post_create(
@@ -171,7 +178,6 @@ def thread_detail(
         except services.NetworkError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("networks:thread", pk=network.pk, thread_pk=thread.pk)
-    is_coordinator = services.is_coordinator(network, person)
     posts = (
         thread.posts.select_related("author")
         if is_coordinator

@@ -290,3 +290,52 @@ def test_an_officer_whose_role_does_not_edit_networks_cannot_draft_or_invite(
     client.force_login(secretary)
     assert client.get(drafting).status_code == 200
     assert client.get(invite).status_code == 200
+
+
+def test_hiding_a_threads_opening_post_hides_its_title_from_members(
+    client, clp_a, member_a, coordinator, governors, mailoutbox
+):
+    import datetime
+
+    from networks.services import (
+        digests_schedule,
+        membership_digest_set,
+        post_create,
+        post_hide,
+    )
+    from tests.networks.conftest import member, send_all_mail
+
+    reader = member(clp_a, first_name="Daisy")
+    reading = network_join(network=governors, person=reader, actor=None)
+    membership_digest_set(membership=reading, digest="daily", actor=None)
+    NetworkMembership.objects.update(
+        digest_sent_until=timezone.now() - datetime.timedelta(hours=1)
+    )
+    network_join(network=governors, person=member_a.person, actor=member_a)
+    rude = thread_create(
+        network=governors,
+        author=member_a.person,
+        title="A rude title",
+        body="Rude.",
+        actor=member_a,
+    )
+    post_create(thread=rude, author=coordinator, body="A reply.", actor=None)
+    thread_create(
+        network=governors, author=coordinator, title="Fine", body="ok", actor=None
+    )
+    post_hide(post=rude.posts.earliest("created"), moderator=coordinator, actor=None)
+    thread_url = reverse("networks:thread", args=[governors.pk, rude.pk])
+    client.force_login(member_a)
+    for url in (reverse("networks:detail", args=[governors.pk]), "/networks/"):
+        page = client.get(url)
+        assert "Fine" in page.text and "A rude title" not in page.text
+    assert client.get(thread_url).status_code == 404
+    assert client.post(thread_url, {"body": "me too"}).status_code == 404
+    client.force_login(coordinator.user)
+    assert "A rude title" in client.get(thread_url).text
+    digests_schedule()
+    send_all_mail()
+    assert len(mailoutbox) == 1
+    assert "Fine" in mailoutbox[0].body
+    assert "A rude title" not in mailoutbox[0].body
+    assert "A reply." not in mailoutbox[0].body
