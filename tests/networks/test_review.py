@@ -339,3 +339,20 @@ def test_hiding_a_threads_opening_post_hides_its_title_from_members(
     assert "Fine" in mailoutbox[0].body
     assert "A rude title" not in mailoutbox[0].body
     assert "A reply." not in mailoutbox[0].body
+
+
+def test_a_closed_consultation_says_so_instead_of_offering_a_comment_box(
+    client, member_a, governors, consultation
+):
+    import datetime
+
+    network_join(network=governors, person=member_a.person, actor=member_a)
+    client.force_login(member_a)
+    url = reverse("networks:consultation", args=[consultation.pk])
+    page = client.get(url)
+    assert "Your comment on this section" in page.text
+    consultation.deadline = timezone.localdate() - datetime.timedelta(days=1)
+    consultation.save()
+    page = client.get(url)
+    assert "This consultation closed for comments on" in page.text
+    assert "Your comment on this section" not in page.text
