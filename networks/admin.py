@@ -160,6 +160,9 @@ class PostInline(ScopedAdminMixin, admin.TabularInline):
     fields = ("author", "body", "created", "edited", "hidden_by_moderator")
     readonly_fields = ("author", "body", "created", "edited")
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
 
 @admin.register(Thread)
 class ThreadAdmin(ScopedAdmin):

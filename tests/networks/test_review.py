@@ -356,3 +356,36 @@ def test_a_closed_consultation_says_so_instead_of_offering_a_comment_box(
     page = client.get(url)
     assert "This consultation closed for comments on" in page.text
     assert "Your comment on this section" not in page.text
+
+
+def test_a_long_thread_takes_a_fixed_number_of_queries(
+    client, officer_a, member_a, coordinator, governors, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from networks.services import post_create
+
+    network_join(network=governors, person=member_a.person, actor=member_a)
+    thread = thread_create(
+        network=governors, author=coordinator, title="T", body="x", actor=None
+    )
+    pages = (
+        (member_a, reverse("networks:thread", args=[governors.pk, thread.pk])),
+        (officer_a, reverse("admin:networks_thread_change", args=[thread.pk])),
+    )
+    counts = []
+    for user, url in pages:
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as few:
+            assert client.get(url).status_code == 200
+        counts.append(len(few))
+    for i in range(5):
+        author = factories.PersonFactory(constituency=governors.constituencies.first())
+        factories.MembershipFactory(person=author)
+        network_join(network=governors, person=author, actor=None)
+        post_create(thread=thread, author=author, body=f"Reply {i}", actor=None)
+    for (user, url), count in zip(pages, counts, strict=True):
+        client.force_login(user)
+        with django_assert_max_num_queries(count):
+            assert "Reply 4" in client.get(url).text
