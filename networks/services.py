@@ -305,13 +305,33 @@ def consultation_submission_export(*, consultation: Consultation, actor: Any) ->
     context = _export_context(consultation)
     sections = context["sections"]
     document = render_to_string("networks/submission.doc.html", context)
-    audit_log(
-        actor=actor,
-        action="consultation.export",
-        obj=consultation,
-        row_count=sum(len(s.comments.all()) for s in sections),
-    )
+    _audit_export(actor=actor, consultation=consultation, sections=sections)
     return document.encode("utf-8")
+
+
+def _audit_export(
+    *, actor: Any, consultation: Consultation, sections: list, fmt: str = "doc"
+) -> None:
+    """One entry per constituency whose people's names the export carries (and
+    one for each CLP the network spans), so each CLP's officers can read that
+    their people's comments were exported, and how many."""
+    counts = dict.fromkeys(
+        consultation.network.constituencies.values_list("pk", flat=True), 0
+    )
+    for section in sections:
+        for comment in section.comments.all():
+            if comment.person is not None:
+                cid = comment.person.constituency_id
+                counts[cid] = counts.get(cid, 0) + 1
+    for cid, count in counts.items():
+        audit_log(
+            actor=actor,
+            action="consultation.export",
+            obj=consultation,
+            constituency_id=cid,
+            detail={"format": fmt},
+            row_count=count,
+        )
 
 
 @transaction.atomic
@@ -468,12 +488,8 @@ def submission_pdf(*, consultation: Consultation, actor: Any) -> bytes:
 
     context = _export_context(consultation)
     document = submission_pdf_bytes(**context)
-    audit_log(
-        actor=actor,
-        action="consultation.export",
-        obj=consultation,
-        detail={"format": "pdf"},
-        row_count=sum(len(s.comments.all()) for s in context["sections"]),
+    _audit_export(
+        actor=actor, consultation=consultation, sections=context["sections"], fmt="pdf"
     )
     return document
 

@@ -389,3 +389,29 @@ def test_a_long_thread_takes_a_fixed_number_of_queries(
         client.force_login(user)
         with django_assert_max_num_queries(count):
             assert "Reply 4" in client.get(url).text
+
+
+def test_each_clps_officers_can_read_that_the_submission_was_exported(
+    client, clp_a, clp_b, member_a, member_b, coordinator, governors, consultation
+):
+    from networks.services import comment_create
+
+    section = consultation.sections.first()
+    for user in (member_a, member_b):
+        network_join(network=governors, person=user.person, actor=user)
+        comment_create(section=section, person=user.person, body="x", actor=user)
+    comment_create(section=section, person=member_a.person, body="y", actor=member_a)
+    client.force_login(coordinator.user)
+    client.get(reverse("networks:consultation_export", args=[consultation.pk]))
+    client.get(reverse("networks:consultation_pdf", args=[consultation.pk]))
+    entries = AuditEntry.objects.filter(action="consultation.export")
+    assert sorted(
+        (e.constituency_id, e.row_count, e.detail["format"]) for e in entries
+    ) == sorted(
+        [
+            (clp_a.pk, 2, "doc"),
+            (clp_b.pk, 1, "doc"),
+            (clp_a.pk, 2, "pdf"),
+            (clp_b.pk, 1, "pdf"),
+        ]
+    )
