@@ -217,8 +217,11 @@ def consultation_detail(request: HttpRequest, person: Person, pk: int) -> HttpRe
     if consultation is None:
         raise Http404
     if request.method == "POST":
+        section_id = request.POST.get("section", "")
         section = get_object_or_404(
-            Section, pk=request.POST.get("section") or 0, consultation=consultation
+            Section,
+            pk=int(section_id) if section_id.isdigit() else 0,
+            consultation=consultation,
         )
         try:
             services.comment_create(

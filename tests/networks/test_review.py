@@ -415,3 +415,16 @@ def test_each_clps_officers_can_read_that_the_submission_was_exported(
             (clp_b.pk, 1, "pdf"),
         ]
     )
+
+
+def test_a_comment_for_a_garbled_section_answers_404_not_a_server_error(
+    client, member_a, governors, consultation
+):
+    from networks.models import Comment
+
+    network_join(network=governors, person=member_a.person, actor=member_a)
+    client.force_login(member_a)
+    url = reverse("networks:consultation", args=[consultation.pk])
+    for section in ("abc", "", "99999"):
+        assert client.post(url, {"section": section, "body": "x"}).status_code == 404
+    assert not Comment.objects.exists()
