@@ -428,3 +428,24 @@ def test_a_comment_for_a_garbled_section_answers_404_not_a_server_error(
     for section in ("abc", "", "99999"):
         assert client.post(url, {"section": section, "body": "x"}).status_code == 404
     assert not Comment.objects.exists()
+
+
+def test_an_organisations_ward_must_be_in_its_constituency(client, clp_a, clp_b):
+    from networks.models import CommunityOrganisation
+
+    officer = factories.officer(clp_a)
+    factories.OfficeFactory(person=officer.person, role="secretary", constituency=clp_b)
+    ward_b = factories.WardFactory(constituency=clp_b, name="Tilehurst")
+    client.force_login(officer)
+    page = client.post(
+        reverse("admin:networks_communityorganisation_add"),
+        {
+            "constituency": clp_a.pk,
+            "name": "Shard End Tenants",
+            "kind": "residents",
+            "ward": ward_b.pk,
+        },
+    )
+    assert page.status_code == 200
+    assert "Choose a ward in the organisation&#x27;s constituency." in page.text
+    assert not CommunityOrganisation.objects.exists()
