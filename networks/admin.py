@@ -146,11 +146,17 @@ class NetworkMembershipAdmin(ScopedAdmin):
     @admin.action(description=gettext_lazy("Approve the selected requests"))
     def approve(self, request, queryset):
         done = 0
-        for membership in queryset.filter(status=NetworkMembership.Status.PENDING):
-            services.network_membership_approve(
-                membership=membership, actor=request.user
-            )
-            done += 1
+        for membership in queryset.filter(
+            status=NetworkMembership.Status.PENDING
+        ).select_related("network", "person"):
+            try:
+                services.network_membership_approve(
+                    membership=membership, actor=request.user
+                )
+            except services.NetworkError as exc:
+                self.message_user(request, _error_text(exc), messages.ERROR)
+            else:
+                done += 1
         self.message_user(request, _("%(n)d requests approved.") % {"n": done})
 
 

@@ -170,6 +170,12 @@ def network_membership_approve(
 ) -> NetworkMembership:
     if membership.status != NetworkMembership.Status.PENDING:
         raise NetworkError(_("Only a request waiting for approval can be approved."))
+    if not is_eligible(membership.network, membership.person):
+        # The network closed to supporters (or they left the club) since asking.
+        raise NetworkError(
+            _("%(name)s can no longer join %(network)s.")
+            % {"name": membership.person.full_name, "network": membership.network}
+        )
     membership.status = NetworkMembership.Status.ACTIVE
     membership.save(update_fields=["status"])
     audit_log(actor=actor, action="networkmembership.approve", obj=membership)

@@ -449,3 +449,25 @@ def test_an_organisations_ward_must_be_in_its_constituency(client, clp_a, clp_b)
     assert page.status_code == 200
     assert "Choose a ward in the organisation&#x27;s constituency." in page.text
     assert not CommunityOrganisation.objects.exists()
+
+
+def test_a_supporters_request_is_not_approved_once_the_network_closes_to_them(
+    client, clp_a, officer_a, governors
+):
+    governors.open_to = Network.OpenTo.MEMBERS_AND_SUPPORTERS
+    governors.joining = Network.Joining.APPROVAL
+    governors.save()
+    supporter = _supporter(clp_a, first_name="Sam", last_name="Supporter")
+    request = network_join(network=governors, person=supporter, actor=None)
+    assert request.status == NetworkMembership.Status.PENDING
+    governors.open_to = Network.OpenTo.MEMBERS
+    governors.save()
+    client.force_login(officer_a)
+    page = client.post(
+        reverse("admin:networks_networkmembership_changelist"),
+        {"action": "approve", "_selected_action": [request.pk]},
+        follow=True,
+    )
+    assert "Sam Supporter can no longer join School governors." in page.text
+    request.refresh_from_db()
+    assert request.status == NetworkMembership.Status.PENDING
