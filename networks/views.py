@@ -436,11 +436,21 @@ def join_link(request: HttpRequest, token: str) -> HttpResponse:
     person = get_object_or_404(Person, pk=payload["p"])
     network = get_object_or_404(Network, pk=payload["n"])
     context = {"network": network, "person": person}
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "leave":
+        # A supporter has no login: the same link lets them leave again.
+        services.network_leave(network=network, person=person, actor=None)
+        context["left"] = True
+    elif request.method == "POST":
         try:
             context["membership"] = services.network_join(
                 network=network, person=person, actor=None
             )
         except services.NetworkError as exc:
             context["error"] = " ".join(exc.messages)
+    else:
+        context["current"] = (
+            network.memberships.filter(person=person)
+            .exclude(status=NetworkMembership.Status.LEFT)
+            .first()
+        )
     return render(request, "networks/join_link.html", context)

@@ -471,3 +471,31 @@ def test_a_supporters_request_is_not_approved_once_the_network_closes_to_them(
     assert "Sam Supporter can no longer join School governors." in page.text
     request.refresh_from_db()
     assert request.status == NetworkMembership.Status.PENDING
+
+
+def test_a_supporter_leaves_from_the_same_signed_link(client, clp_a):
+    network = Network.objects.create(
+        name="Community improvement", open_to=Network.OpenTo.MEMBERS_AND_SUPPORTERS
+    )
+    network.constituencies.add(clp_a)
+    supporter = _supporter(clp_a, first_name="Sam")
+    path = path_of(network_join_url(network_id=network.pk, person_id=supporter.pk))
+    client.post(path)
+    membership = NetworkMembership.objects.get(person=supporter)
+    assert membership.status == NetworkMembership.Status.ACTIVE
+    page = client.get(path)
+    assert "Sam, you are in this network." in page.text
+    assert "Join as Sam" not in page.text
+    page = client.post(path, {"action": "leave"})
+    assert "You have left the network." in page.text
+    membership.refresh_from_db()
+    assert membership.status == NetworkMembership.Status.LEFT
+    assert "Join as Sam" in client.get(path).text
+    # Another supporter's link leaves nobody else's membership.
+    other = _supporter(clp_a)
+    network_join(network=network, person=other, actor=None)
+    client.post(
+        path_of(network_join_url(network_id=network.pk, person_id=supporter.pk)),
+        {"action": "leave"},
+    )
+    assert NetworkMembership.objects.get(person=other).status == "active"
