@@ -200,6 +200,7 @@ def thread_create(
         actor=actor,
         action="thread.create",
         obj=thread,
+        constituency_id=author.constituency_id,
         detail={"network_id": network.pk},
     )
     return thread
@@ -211,7 +212,12 @@ def post_create(*, thread: Thread, author: Person, body: str, actor: Any) -> Pos
     if not body.strip():
         raise NetworkError(_("Write something before posting."))
     post = Post.objects.create(thread=thread, author=author, body=body)
-    audit_log(actor=actor, action="post.create", obj=post)
+    audit_log(
+        actor=actor,
+        action="post.create",
+        obj=post,
+        constituency_id=author.constituency_id,
+    )
     return post
 
 
@@ -242,7 +248,12 @@ def post_edit(*, post: Post, author: Person, body: str, actor: Any, now=None) ->
     post.body = body
     post.edited = now
     post.save(update_fields=["body", "edited"])
-    audit_log(actor=actor, action="post.edit", obj=post)
+    audit_log(
+        actor=actor,
+        action="post.edit",
+        obj=post,
+        constituency_id=author.constituency_id,
+    )
     return post
 
 
@@ -255,7 +266,13 @@ def post_hide(
         raise NetworkError(_("Only the network's co-ordinators can moderate posts."))
     post.hidden_by_moderator = hidden
     post.save(update_fields=["hidden_by_moderator"])
-    audit_log(actor=actor, action="post.hide" if hidden else "post.show", obj=post)
+    # Filed under the author's CLP, whose officers answer for its people.
+    audit_log(
+        actor=actor,
+        action="post.hide" if hidden else "post.show",
+        obj=post,
+        constituency_id=post.author.constituency_id if post.author else None,
+    )
     return post
 
 

@@ -499,3 +499,27 @@ def test_a_supporter_leaves_from_the_same_signed_link(client, clp_a):
         {"action": "leave"},
     )
     assert NetworkMembership.objects.get(person=other).status == "active"
+
+
+def test_discussion_and_moderation_are_audited_under_the_authors_clp(
+    clp_b, member_b, coordinator, governors
+):
+    from networks.services import post_create, post_edit, post_hide
+
+    network_join(network=governors, person=member_b.person, actor=member_b)
+    thread = thread_create(
+        network=governors, author=member_b.person, title="T", body="x", actor=member_b
+    )
+    post = post_create(thread=thread, author=member_b.person, body="y", actor=member_b)
+    post_edit(post=post, author=member_b.person, body="z", actor=member_b)
+    post_hide(post=post, moderator=coordinator, actor=coordinator.user)
+    entries = AuditEntry.objects.filter(
+        action__in=["thread.create", "post.create", "post.edit", "post.hide"]
+    )
+    assert sorted(e.action for e in entries) == [
+        "post.create",
+        "post.edit",
+        "post.hide",
+        "thread.create",
+    ]
+    assert {e.constituency_id for e in entries} == {clp_b.pk}
