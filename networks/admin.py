@@ -75,12 +75,21 @@ class NetworkMembershipForm(forms.ModelForm):
 
 
 class NetworkMembershipInline(ScopedAdminMixin, admin.TabularInline):
+    """The network's members from the officer's CLPs: status can change here;
+    people join in the portal (or are added under Network memberships). A
+    read-only name keeps a big network's page to a fixed number of queries."""
+
     model = NetworkMembership
     form = NetworkMembershipForm
     extra = 0
     fields = ("person", "status", "joined")
-    readonly_fields = ("joined",)
-    autocomplete_fields = ("person",)
+    readonly_fields = ("person", "joined")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person", "network")
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class ReadingItemInline(ScopedInline):
