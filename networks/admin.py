@@ -58,12 +58,23 @@ class NetworkMembershipForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        network, person = data.get("network"), data.get("person")
-        changed = not self.instance.pk or {"network", "person"} & set(self.changed_data)
+        instance = self.instance
+        network = data.get("network") or (
+            instance.network if instance.network_id else None
+        )
+        person = data.get("person") or (instance.person if instance.person_id else None)
+        changed = (
+            not instance.pk
+            or {"network", "person"} & set(self.changed_data)
+            or (
+                "status" in self.changed_data
+                and data.get("status") != NetworkMembership.Status.LEFT
+            )
+        )
         if network and person and changed:
             if not services.is_eligible(network, person):
                 self.add_error(
-                    "person",
+                    "person" if "person" in self.fields else None,
                     _("%(name)s cannot join %(network)s: it is open to %(open_to)s.")
                     % {
                         "name": person.full_name,

@@ -9,6 +9,7 @@ from networks.services import (
     NetworkError,
     network_join,
     network_join_url,
+    network_leave,
     thread_create,
 )
 from partyhub.audit.models import AuditEntry
@@ -545,3 +546,39 @@ def test_a_big_networks_admin_page_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(few)):
         page = client.get(url)
     assert page.text.count('name="memberships-') > 8 * 2
+
+
+def test_an_officer_cannot_make_a_supporter_active_in_a_members_only_network(
+    client, officer_a, clp_a, governors, coordinator
+):
+    governors.open_to = Network.OpenTo.MEMBERS_AND_SUPPORTERS
+    governors.save()
+    supporter = _supporter(clp_a, first_name="Sam", last_name="Supporter")
+    membership = network_join(network=governors, person=supporter, actor=None)
+    network_leave(network=governors, person=supporter, actor=None)
+    governors.open_to = Network.OpenTo.MEMBERS
+    governors.save()
+    client.force_login(officer_a)
+    page = client.post(
+        reverse("admin:networks_network_change", args=[governors.pk]),
+        {
+            "name": "School governors",
+            "kind": "network",
+            "topic": "Education",
+            "description": "",
+            "constituencies": [clp_a.pk],
+            "coordinators": [coordinator.pk],
+            "open_to": "members",
+            "joining": "open",
+            **_inline_management("memberships", 1, initial=1),
+            "memberships-0-id": membership.pk,
+            "memberships-0-network": governors.pk,
+            "memberships-0-status": "active",
+            **_inline_management("reading_list", 0),
+            **_inline_management("meetings", 0),
+        },
+    )
+    assert page.status_code == 200
+    assert "Sam Supporter cannot join School governors" in page.text
+    membership.refresh_from_db()
+    assert membership.status == NetworkMembership.Status.LEFT
