@@ -134,7 +134,9 @@ def network_join(*, network: Network, person: Person, actor: Any) -> NetworkMemb
         if membership.status != NetworkMembership.Status.LEFT:
             return membership  # already in, or already waiting: nothing to do
         membership.status = status
-        membership.save(update_fields=["status"])
+        # Back after leaving: a digest brings what is new from now on.
+        membership.digest_sent_until = timezone.now()
+        membership.save(update_fields=["status", "digest_sent_until"])
     audit_log(
         actor=actor,
         action="networkmembership.join",

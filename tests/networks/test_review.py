@@ -582,3 +582,31 @@ def test_an_officer_cannot_make_a_supporter_active_in_a_members_only_network(
     assert "Sam Supporter cannot join School governors" in page.text
     membership.refresh_from_db()
     assert membership.status == NetworkMembership.Status.LEFT
+
+
+def test_rejoining_brings_a_digest_of_only_what_is_new(
+    clp_a, governors, coordinator, mailoutbox
+):
+    import datetime
+
+    from networks.services import digests_schedule, membership_digest_set
+    from tests.networks.conftest import member, send_all_mail
+
+    reader = member(clp_a, first_name="Daisy")
+    membership = network_join(network=governors, person=reader, actor=None)
+    membership_digest_set(membership=membership, digest="daily", actor=None)
+    NetworkMembership.objects.update(
+        digest_sent_until=timezone.now() - datetime.timedelta(hours=1)
+    )
+    network_leave(network=governors, person=reader, actor=None)
+    thread_create(
+        network=governors, author=coordinator, title="Gone", body="Old.", actor=None
+    )
+    Post.objects.update(created=timezone.now() - datetime.timedelta(minutes=5))
+    network_join(network=governors, person=reader, actor=None)
+    thread_create(
+        network=governors, author=coordinator, title="Back", body="New.", actor=None
+    )
+    assert digests_schedule() == 1
+    send_all_mail()
+    assert "New." in mailoutbox[0].body and "Old." not in mailoutbox[0].body
