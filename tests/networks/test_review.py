@@ -610,3 +610,47 @@ def test_rejoining_brings_a_digest_of_only_what_is_new(
     assert digests_schedule() == 1
     send_all_mail()
     assert "New." in mailoutbox[0].body and "Old." not in mailoutbox[0].body
+
+
+def test_network_and_consultation_pages_take_a_fixed_number_of_queries(
+    client,
+    clp_a,
+    member_a,
+    coordinator,
+    governors,
+    consultation,
+    django_assert_max_num_queries,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from networks.services import comment_create
+
+    section = consultation.sections.first()
+
+    def activity(i):
+        person = factories.PersonFactory(constituency=clp_a)
+        factories.MembershipFactory(person=person)
+        network_join(network=governors, person=person, actor=None)
+        thread_create(
+            network=governors, author=person, title=f"T{i}", body="x", actor=None
+        )
+        comment_create(section=section, person=person, body=f"C{i}", actor=None)
+
+    network_join(network=governors, person=member_a.person, actor=member_a)
+    activity(0)
+    client.force_login(member_a)
+    pages = [
+        reverse("networks:detail", args=[governors.pk]),
+        reverse("networks:consultation", args=[consultation.pk]),
+    ]
+    counts = []
+    for url in pages:
+        with CaptureQueriesContext(connection) as few:
+            client.get(url)
+        counts.append(len(few))
+    for i in range(1, 6):
+        activity(i)
+    for url, count, last in zip(pages, counts, ("T5", "C5"), strict=True):
+        with django_assert_max_num_queries(count):
+            assert last in client.get(url).text
