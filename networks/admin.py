@@ -48,12 +48,59 @@ from partyhub.admin_base import error_text as _error_text
 from partyhub.scoping import ScopedAdminMixin, constituency_ids
 
 
+class NetworkMembershipForm(forms.ModelForm):
+    """An officer adding someone to a network keeps the portal's rule: members,
+    and supporters only where the network is open to supporters."""
+
+    class Meta:
+        model = NetworkMembership
+        fields = ("network", "person", "status")
+
+    def clean(self):
+        data = super().clean()
+        instance = self.instance
+        network = data.get("network") or (
+            instance.network if instance.network_id else None
+        )
+        person = data.get("person") or (instance.person if instance.person_id else None)
+        changed = (
+            not instance.pk
+            or {"network", "person"} & set(self.changed_data)
+            or (
+                "status" in self.changed_data
+                and data.get("status") != NetworkMembership.Status.LEFT
+            )
+        )
+        if network and person and changed:
+            if not services.is_eligible(network, person):
+                self.add_error(
+                    "person" if "person" in self.fields else None,
+                    _("%(name)s cannot join %(network)s: it is open to %(open_to)s.")
+                    % {
+                        "name": person.full_name,
+                        "network": network.name or _("this network"),
+                        "open_to": network.get_open_to_display().lower(),
+                    },
+                )
+        return data
+
+
 class NetworkMembershipInline(ScopedAdminMixin, admin.TabularInline):
+    """The network's members from the officer's CLPs: status can change here;
+    people join in the portal (or are added under Network memberships). A
+    read-only name keeps a big network's page to a fixed number of queries."""
+
     model = NetworkMembership
+    form = NetworkMembershipForm
     extra = 0
     fields = ("person", "status", "joined")
-    readonly_fields = ("joined",)
-    autocomplete_fields = ("person",)
+    readonly_fields = ("person", "joined")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person", "network")
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class ReadingItemInline(ScopedInline):
@@ -108,6 +155,7 @@ class NetworkAdmin(ScopedAdmin):
 
 @admin.register(NetworkMembership)
 class NetworkMembershipAdmin(ScopedAdmin):
+    form = NetworkMembershipForm
     list_display = ("person", "network", "status", "joined")
     list_filter = ("status", "network")
     search_fields = ("person__first_name", "person__last_name", "network__name")
@@ -118,11 +166,17 @@ class NetworkMembershipAdmin(ScopedAdmin):
     @admin.action(description=gettext_lazy("Approve the selected requests"))
     def approve(self, request, queryset):
         done = 0
-        for membership in queryset.filter(status=NetworkMembership.Status.PENDING):
-            services.network_membership_approve(
-                membership=membership, actor=request.user
-            )
-            done += 1
+        for membership in queryset.filter(
+            status=NetworkMembership.Status.PENDING
+        ).select_related("network", "person"):
+            try:
+                services.network_membership_approve(
+                    membership=membership, actor=request.user
+                )
+            except services.NetworkError as exc:
+                self.message_user(request, _error_text(exc), messages.ERROR)
+            else:
+                done += 1
         self.message_user(request, _("%(n)d requests approved.") % {"n": done})
 
 
@@ -131,6 +185,9 @@ class PostInline(ScopedAdminMixin, admin.TabularInline):
     extra = 0
     fields = ("author", "body", "created", "edited", "hidden_by_moderator")
     readonly_fields = ("author", "body", "created", "edited")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
 
 
 @admin.register(Thread)
@@ -176,6 +233,7 @@ class ConsultationAdmin(ScopedAdmin):
 
     @admin.action(description=gettext_lazy("Record the submission as sent today"))
     def mark_submitted(self, request, queryset):
+        done = 0
         for consultation in queryset:
             try:
                 services.consultation_mark_submitted(
@@ -183,6 +241,14 @@ class ConsultationAdmin(ScopedAdmin):
                 )
             except services.NetworkError as exc:
                 self.message_user(request, _error_text(exc), messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                _("%(n)d submissions recorded as sent today.") % {"n": done},
+                messages.SUCCESS,
+            )
 
 
 class UnionBranchOfficerInline(ScopedInline):
@@ -298,6 +364,11 @@ class SubmissionSectionInline(ScopedAdminMixin, admin.StackedInline):
     readonly_fields = ("section",)
     can_delete = False
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status == Submission.Status.SUBMITTED:
+            return ("section", "text")  # as sent: the record does not change
+        return super().get_readonly_fields(request, obj)
+
 
 @admin.register(Submission)
 class SubmissionAdmin(ScopedAdmin):
@@ -311,3 +382,8 @@ class SubmissionAdmin(ScopedAdmin):
 
     def has_add_permission(self, request):
         return False  # drafted from the comments in the co-ordinator's page
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status == Submission.Status.SUBMITTED:
+            return (*super().get_readonly_fields(request, obj), "introduction")
+        return super().get_readonly_fields(request, obj)

@@ -42,9 +42,9 @@ def memberships_joined(person: Person) -> list[NetworkMembership]:
             ),
             Prefetch(
                 "network__threads",
-                queryset=Thread.objects.select_related("author").order_by(
-                    "-created", "-pk"
-                )[:LATEST_THREADS],
+                queryset=services.visible_threads(Thread.objects.all())
+                .select_related("author")
+                .order_by("-created", "-pk")[:LATEST_THREADS],
                 to_attr="latest_threads",
             ),
         )

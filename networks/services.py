@@ -72,10 +72,23 @@ def network_join_url(*, network_id: int, person_id: int) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("networks:join_link", args=[token])
 
 
-def may_join(network: Network, person: Person) -> bool:
+def is_eligible(network: Network, person: Person) -> bool:
+    """A party member, or a confirmed supporter where the network is open to them."""
     if is_party_member(person):
         return True
     return network.open_to_supporters and is_supporter(person)
+
+
+def spans_home_of(network: Network, person: Person) -> bool:
+    """Whether the network spans the person's home constituency."""
+    return (
+        person.constituency_id is not None
+        and network.constituencies.filter(pk=person.constituency_id).exists()
+    )
+
+
+def may_join(network: Network, person: Person) -> bool:
+    return is_eligible(network, person) and spans_home_of(network, person)
 
 
 def is_active_member(network: Network, person: Person) -> bool:
@@ -95,13 +108,19 @@ def may_take_part(network: Network, person: Person) -> bool:
 @transaction.atomic
 def network_join(*, network: Network, person: Person, actor: Any) -> NetworkMembership:
     """Join (or ask to join) a network; a left membership is taken up again."""
-    if not may_join(network, person):
+    if not is_eligible(network, person):
         if network.open_to_supporters:
             raise NetworkError(
                 _("Only party members and supporters' club members can join this.")
             )
         raise NetworkError(
             _("%(network)s is open to party members only.") % {"network": network}
+        )
+    if not spans_home_of(network, person):
+        # Every join path comes here: the portal's button, a signed link.
+        raise NetworkError(
+            _("%(network)s is not open to people in your constituency.")
+            % {"network": network}
         )
     status = (
         NetworkMembership.Status.PENDING
@@ -115,7 +134,9 @@ def network_join(*, network: Network, person: Person, actor: Any) -> NetworkMemb
         if membership.status != NetworkMembership.Status.LEFT:
             return membership  # already in, or already waiting: nothing to do
         membership.status = status
-        membership.save(update_fields=["status"])
+        # Back after leaving: a digest brings what is new from now on.
+        membership.digest_sent_until = timezone.now()
+        membership.save(update_fields=["status", "digest_sent_until"])
     audit_log(
         actor=actor,
         action="networkmembership.join",
@@ -151,6 +172,12 @@ def network_membership_approve(
 ) -> NetworkMembership:
     if membership.status != NetworkMembership.Status.PENDING:
         raise NetworkError(_("Only a request waiting for approval can be approved."))
+    if not is_eligible(membership.network, membership.person):
+        # The network closed to supporters (or they left the club) since asking.
+        raise NetworkError(
+            _("%(name)s can no longer join %(network)s.")
+            % {"name": membership.person.full_name, "network": membership.network}
+        )
     membership.status = NetworkMembership.Status.ACTIVE
     membership.save(update_fields=["status"])
     audit_log(actor=actor, action="networkmembership.approve", obj=membership)
@@ -167,12 +194,15 @@ def thread_create(
     *, network: Network, author: Person, title: str, body: str, actor: Any
 ) -> Thread:
     _require_taking_part(network, author)
+    if not body.strip():
+        raise NetworkError(_("Write something before posting."))
     thread = Thread.objects.create(network=network, title=title, author=author)
     Post.objects.create(thread=thread, author=author, body=body)
     audit_log(
         actor=actor,
         action="thread.create",
         obj=thread,
+        constituency_id=author.constituency_id,
         detail={"network_id": network.pk},
     )
     return thread
@@ -184,7 +214,12 @@ def post_create(*, thread: Thread, author: Person, body: str, actor: Any) -> Pos
     if not body.strip():
         raise NetworkError(_("Write something before posting."))
     post = Post.objects.create(thread=thread, author=author, body=body)
-    audit_log(actor=actor, action="post.create", obj=post)
+    audit_log(
+        actor=actor,
+        action="post.create",
+        obj=post,
+        constituency_id=author.constituency_id,
+    )
     return post
 
 
@@ -215,7 +250,12 @@ def post_edit(*, post: Post, author: Person, body: str, actor: Any, now=None) ->
     post.body = body
     post.edited = now
     post.save(update_fields=["body", "edited"])
-    audit_log(actor=actor, action="post.edit", obj=post)
+    audit_log(
+        actor=actor,
+        action="post.edit",
+        obj=post,
+        constituency_id=author.constituency_id,
+    )
     return post
 
 
@@ -228,12 +268,35 @@ def post_hide(
         raise NetworkError(_("Only the network's co-ordinators can moderate posts."))
     post.hidden_by_moderator = hidden
     post.save(update_fields=["hidden_by_moderator"])
-    audit_log(actor=actor, action="post.hide" if hidden else "post.show", obj=post)
+    # Filed under the author's CLP, whose officers answer for its people.
+    audit_log(
+        actor=actor,
+        action="post.hide" if hidden else "post.show",
+        obj=post,
+        constituency_id=post.author.constituency_id if post.author else None,
+    )
     return post
 
 
 def visible_posts(thread: Thread):
     return thread.posts.filter(hidden_by_moderator=False).select_related("author")
+
+
+def visible_threads(threads):
+    """Threads members see: not those whose opening post a co-ordinator hid, as
+    the title was written with it."""
+    from django.db.models import OuterRef, Subquery
+
+    opening_hidden = Subquery(
+        Post.objects.filter(thread=OuterRef("pk"))
+        .order_by("created", "pk")
+        .values("hidden_by_moderator")[:1]
+    )
+    return threads.annotate(opening_hidden=opening_hidden).exclude(opening_hidden=True)
+
+
+def thread_is_visible(thread: Thread) -> bool:
+    return visible_threads(Thread.objects.filter(pk=thread.pk)).exists()
 
 
 def consultation_is_open(consultation: Consultation, today=None) -> bool:
@@ -267,24 +330,58 @@ def consultation_submission_export(*, consultation: Consultation, actor: Any) ->
     context = _export_context(consultation)
     sections = context["sections"]
     document = render_to_string("networks/submission.doc.html", context)
-    audit_log(
-        actor=actor,
-        action="consultation.export",
-        obj=consultation,
-        row_count=sum(len(s.comments.all()) for s in sections),
-    )
+    _audit_export(actor=actor, consultation=consultation, sections=sections)
     return document.encode("utf-8")
+
+
+def _audit_export(
+    *, actor: Any, consultation: Consultation, sections: list, fmt: str = "doc"
+) -> None:
+    """One entry per constituency whose people's names the export carries (and
+    one for each CLP the network spans), so each CLP's officers can read that
+    their people's comments were exported, and how many."""
+    counts = dict.fromkeys(
+        consultation.network.constituencies.values_list("pk", flat=True), 0
+    )
+    for section in sections:
+        for comment in section.comments.all():
+            if comment.person is not None:
+                cid = comment.person.constituency_id
+                counts[cid] = counts.get(cid, 0) + 1
+    for cid, count in counts.items():
+        audit_log(
+            actor=actor,
+            action="consultation.export",
+            obj=consultation,
+            constituency_id=cid,
+            detail={"format": fmt},
+            row_count=count,
+        )
 
 
 @transaction.atomic
 def consultation_mark_submitted(
     *, consultation: Consultation, actor: Any, at=None
 ) -> Consultation:
+    """Record the network's submission as sent, once: the date stays as recorded,
+    and the draft (made here if there was none) can no longer be changed."""
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.submitted_at is not None:
+        raise NetworkError(
+            _("%(title)s was already recorded as submitted on %(date)s.")
+            % {
+                "title": consultation.title,
+                "date": timezone.localdate(consultation.submitted_at),
+            }
+        )
     consultation.submitted_at = at or timezone.now()
     consultation.save(update_fields=["submitted_at"])
-    Submission.objects.filter(consultation=consultation).update(
-        status=Submission.Status.SUBMITTED,
-        submitted_on=timezone.localdate(consultation.submitted_at),
+    Submission.objects.update_or_create(
+        consultation=consultation,
+        defaults={
+            "status": Submission.Status.SUBMITTED,
+            "submitted_on": timezone.localdate(consultation.submitted_at),
+        },
     )
     audit_log(actor=actor, action="consultation.submit", obj=consultation)
     return consultation
@@ -416,12 +513,8 @@ def submission_pdf(*, consultation: Consultation, actor: Any) -> bytes:
 
     context = _export_context(consultation)
     document = submission_pdf_bytes(**context)
-    audit_log(
-        actor=actor,
-        action="consultation.export",
-        obj=consultation,
-        detail={"format": "pdf"},
-        row_count=sum(len(s.comments.all()) for s in context["sections"]),
+    _audit_export(
+        actor=actor, consultation=consultation, sections=context["sections"], fmt="pdf"
     )
     return document
 
@@ -435,10 +528,12 @@ def membership_digest_set(
     membership = NetworkMembership.objects.select_for_update().get(pk=membership.pk)
     if membership.digest == digest:
         return membership
+    was_off = membership.digest == NetworkMembership.Digest.NONE
     membership.digest = digest
     update = ["digest"]
-    if digest != NetworkMembership.Digest.NONE and membership.digest_sent_until is None:
-        # The first digest brings what is new from now on, not the whole archive.
+    if digest != NetworkMembership.Digest.NONE and was_off:
+        # The first digest (or the first after turning them off a while) brings
+        # what is new from now on, not the archive.
         membership.digest_sent_until = timezone.now()
         update.append("digest_sent_until")
     membership.save(update_fields=update)
@@ -466,6 +561,9 @@ def digest_posts(digest: NetworkDigest):
             created__gt=digest.since,
             created__lte=digest.until,
             hidden_by_moderator=False,
+            thread__in=visible_threads(
+                Thread.objects.filter(network_id=membership.network_id)
+            ).values("pk"),
         )
         .exclude(author_id=membership.person_id)
         .select_related("thread", "author")

@@ -123,12 +123,16 @@ def network_detail(request: HttpRequest, person: Person, pk: int) -> HttpRespons
         "networks/detail.html",
         person,
         network=network,
-        threads=network.threads.select_related("author"),
+        threads=(
+            network.threads.all()
+            if is_coordinator
+            else services.visible_threads(network.threads.all())
+        ).select_related("author"),
         consultations=selectors.open_consultations(network),
         reading_list=network.reading_list.all(),
         meetings=selectors.study_meetings(network),
         is_coordinator=is_coordinator,
-        may_manage=_may_manage(request, person, network),
+        may_manage=_may_manage(request, person, network, _INVITE),
         # A co-ordinator (not necessarily an officer) sees who asked to join: a
         # name and a CLP, no contact details.
         pending=network.memberships.filter(
@@ -160,6 +164,9 @@ def thread_detail(
 ) -> HttpResponse:
     network = _network_for_member(person, pk)
     thread = get_object_or_404(Thread, pk=thread_pk, network=network)
+    is_coordinator = services.is_coordinator(network, person)
+    if not is_coordinator and not services.thread_is_visible(thread):
+        raise Http404  # a co-ordinator hid its opening post
     if request.method == "POST":
         try:
             services.post_create(
@@ -171,7 +178,6 @@ def thread_detail(
         except services.NetworkError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("networks:thread", pk=network.pk, thread_pk=thread.pk)
-    is_coordinator = services.is_coordinator(network, person)
     posts = (
         thread.posts.select_related("author")
         if is_coordinator
@@ -211,8 +217,11 @@ def consultation_detail(request: HttpRequest, person: Person, pk: int) -> HttpRe
     if consultation is None:
         raise Http404
     if request.method == "POST":
+        section_id = request.POST.get("section", "")
         section = get_object_or_404(
-            Section, pk=request.POST.get("section") or 0, consultation=consultation
+            Section,
+            pk=int(section_id) if section_id.isdigit() else 0,
+            consultation=consultation,
         )
         try:
             services.comment_create(
@@ -234,14 +243,26 @@ def consultation_detail(request: HttpRequest, person: Person, pk: int) -> HttpRe
         sections=consultation.sections.prefetch_related("comments__person"),
         is_open=services.consultation_is_open(consultation),
         is_coordinator=services.is_coordinator(consultation.network, person),
-        may_manage=_may_manage(request, person, consultation.network),
+        may_manage=_may_manage(request, person, consultation.network, _DRAFT),
     )
 
 
-def _may_manage(request: HttpRequest, person: Person, network: Network) -> bool:
-    """A co-ordinator, or an officer of a CLP the network spans."""
+# What an officer (not a co-ordinator) needs beyond holding office in a CLP the
+# network spans: the permissions the network editors' roles have.
+_INVITE = "networks.change_network"
+_DRAFT = "networks.change_submission"
+_EXPORT = "networks.view_submission"
+
+
+def _may_manage(
+    request: HttpRequest, person: Person, network: Network, perm: str
+) -> bool:
+    """A co-ordinator, or an officer of a CLP the network spans whose role gives
+    `perm`."""
     if services.is_coordinator(network, person):
         return True
+    if not request.user.has_perm(perm):
+        return False
     ids = constituency_ids(request.user)
     if ids is None:
         return True
@@ -258,18 +279,18 @@ def _viewer_constituencies(request: HttpRequest, person: Person) -> frozenset | 
     return frozenset(ids) | own
 
 
-def _managed_consultation(request: HttpRequest, person: Person, pk: int):
+def _managed_consultation(request: HttpRequest, person: Person, pk: int, perm: str):
     consultation = get_object_or_404(
         Consultation.objects.select_related("network"), pk=pk
     )
-    if not _may_manage(request, person, consultation.network):
+    if not _may_manage(request, person, consultation.network, perm):
         raise PermissionDenied
     return consultation
 
 
 @portal_view
 def consultation_export(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    consultation = _managed_consultation(request, person, pk)
+    consultation = _managed_consultation(request, person, pk, _EXPORT)
     document = services.consultation_submission_export(
         consultation=consultation, actor=request.user
     )
@@ -282,7 +303,7 @@ def consultation_export(request: HttpRequest, person: Person, pk: int) -> HttpRe
 
 @portal_view
 def consultation_pdf(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    consultation = _managed_consultation(request, person, pk)
+    consultation = _managed_consultation(request, person, pk, _EXPORT)
     document = services.submission_pdf(consultation=consultation, actor=request.user)
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = (
@@ -295,7 +316,7 @@ def consultation_pdf(request: HttpRequest, person: Person, pk: int) -> HttpRespo
 def submission_edit(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     """The co-ordinator drafts the network's response, section by section, with
     the members' comments beside each box (pre-filled from them at first)."""
-    consultation = _managed_consultation(request, person, pk)
+    consultation = _managed_consultation(request, person, pk, _DRAFT)
     sections = list(
         consultation.sections.prefetch_related("comments__person").order_by(
             "number", "pk"
@@ -342,7 +363,7 @@ def submission_edit(request: HttpRequest, person: Person, pk: int) -> HttpRespon
 def network_invite(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     """People the register of interests suggests inviting; one button each."""
     network = get_object_or_404(Network, pk=pk)
-    if not _may_manage(request, person, network):
+    if not _may_manage(request, person, network, _INVITE):
         raise Http404
     suggestions = selectors.invite_suggestions(
         network, _viewer_constituencies(request, person)
@@ -415,11 +436,21 @@ def join_link(request: HttpRequest, token: str) -> HttpResponse:
     person = get_object_or_404(Person, pk=payload["p"])
     network = get_object_or_404(Network, pk=payload["n"])
     context = {"network": network, "person": person}
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "leave":
+        # A supporter has no login: the same link lets them leave again.
+        services.network_leave(network=network, person=person, actor=None)
+        context["left"] = True
+    elif request.method == "POST":
         try:
             context["membership"] = services.network_join(
                 network=network, person=person, actor=None
             )
         except services.NetworkError as exc:
             context["error"] = " ".join(exc.messages)
+    else:
+        context["current"] = (
+            network.memberships.filter(person=person)
+            .exclude(status=NetworkMembership.Status.LEFT)
+            .first()
+        )
     return render(request, "networks/join_link.html", context)

@@ -90,6 +90,18 @@ class CommunityOrganisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if (
+            self.ward_id
+            and self.constituency_id
+            and self.ward.constituency_id != self.constituency_id
+        ):
+            raise ValidationError(
+                {"ward": _("Choose a ward in the organisation's constituency.")}
+            )
+
 
 def _is_union_branch(organisation: CommunityOrganisation | None) -> bool:
     return (

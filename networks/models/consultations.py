@@ -42,6 +42,10 @@ class Consultation(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def summary_html(self) -> str:
+        return markdown_to_html(self.summary)
+
 
 class Section(models.Model):
     consultation = models.ForeignKey(
@@ -65,6 +69,10 @@ class Section(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
+
+    @property
+    def html(self) -> str:
+        return markdown_to_html(self.text)
 
 
 class Comment(models.Model):

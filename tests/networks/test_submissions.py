@@ -52,7 +52,8 @@ def test_coordinators_exported_submission_contains_both_clps_comments(
     word = client.get(reverse("networks:consultation_export", args=[consultation.pk]))
     assert "Admissions should stay local." in word.content.decode()
     assert "Funding must follow need." in word.content.decode()
-    assert AuditEntry.objects.filter(action="consultation.export").count() == 2
+    # Two exports, each logged for both CLPs the network spans.
+    assert AuditEntry.objects.filter(action="consultation.export").count() == 4
 
 
 def test_draft_is_saved_then_submitted_with_its_date_and_then_locked(
