@@ -28,6 +28,19 @@ class NetworksConfig(AppConfig):
                 reason=_digest_reason,
             )
         )
+        # Mailings to community organisations: the organisation's agreement to be
+        # mailed is checked when sending; its contact has no consent of their own.
+        from networks import mailings
+
+        reminders.register(
+            reminders.ReminderKind(
+                kind=mailings.REMINDER_ORG_MAILING,
+                subject=mailings.mailing_subject,
+                body=mailings.mailing_body,
+                reason=mailings.mailing_reason,
+                requires_consent=False,
+            )
+        )
         # A person's networks, posts and consultation comments in their data export.
         from partyhub.privacy import register_model_section
 
