@@ -439,7 +439,10 @@ class OrganisationMailingAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
     def get_fieldsets(self, request, obj=None):
         fields = ["constituency", "subject", "body", "kinds", "ward"]
         if obj is not None:
-            fields += ["sending", "created_by", "created", "sent_at", "sent_by"]
+            # The send button only for those who may send (or to say it was sent).
+            if obj.sent_at or self.has_change_permission(request, obj):
+                fields.append("sending")
+            fields += ["created_by", "created", "sent_at", "sent_by"]
         return ((None, {"fields": fields}),)
 
     def get_inlines(self, request, obj):

@@ -2,6 +2,8 @@
 get one, once; the rest are listed to contact by hand; a sent mailing is fixed."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members.models import Person
@@ -158,7 +160,43 @@ def test_an_officer_without_the_role_may_view_but_not_send(client, clp_a):
     mailing = _mailing(clp_a)
     treasurer = factories.officer(clp_a, role="treasurer")
     client.force_login(treasurer)
-    assert client.get(_change_url(mailing)).status_code == 200
+    page = client.get(_change_url(mailing))
+    assert page.status_code == 200 and "Summer fair" in page.text
+    assert _send_url(mailing) not in page.text
     assert client.post(_send_url(mailing)).status_code == 403
     mailing.refresh_from_db()
     assert mailing.sent_at is None
+
+
+def test_a_ward_of_another_clp_is_refused_next_to_the_field(client, clp_a, clp_b,
+                                                           officer_a):  # fmt: skip
+    other_ward = factories.WardFactory(constituency=clp_b)
+    client.force_login(officer_a)
+    response = client.post(
+        reverse("admin:networks_organisationmailing_add"),
+        {"constituency": clp_a.pk, "subject": "Fair", "body": "Come.",
+         "ward": other_ward.pk, "kinds": ["faith"]},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+    assert not OrganisationMailing.objects.exists()
+
+
+def test_who_got_it_list_does_not_grow_queries(
+    client, clp_a, officer_a, django_assert_max_num_queries
+):
+    def sent_mailing(n, kind):
+        for i in range(n):
+            _org(clp_a, f"Group {n}-{i}", email=f"g{n}-{i}@example.org", kind=kind)
+        mailing = _mailing(clp_a, kinds=[kind])
+        organisation_mailing_send(mailing=mailing, actor=None)
+        return mailing
+
+    small, big = sent_mailing(2, "faith"), sent_mailing(12, "residents")
+    client.force_login(officer_a)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(_change_url(small)).status_code == 200
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(_change_url(big))
+    assert all(f"Group 12-{i}" in page.text for i in range(12))
+    assert "Group 2-0" not in page.text
