@@ -87,6 +87,18 @@ class NetworksConfig(AppConfig):
             fields=[("branch", "branch.name"), "starts", "ends"],
             select_related=["branch"],
         )
+        # A contact of a community organisation sees the mailings sent to them.
+        register_model_section(
+            "organisation_mailings",
+            "networks.OrganisationMailingRecipient",
+            fields=[
+                ("organisation", "organisation.name"),
+                ("mailing", "mailing.subject"),
+                "status",
+                ("sent", "mailing.sent_at"),
+            ],
+            select_related=["organisation", "mailing"],
+        )
         register_section(
             PortalSection(
                 "networks",

@@ -200,3 +200,13 @@ def test_who_got_it_list_does_not_grow_queries(
         page = client.get(_change_url(big))
     assert all(f"Group 12-{i}" in page.text for i in range(12))
     assert "Group 2-0" not in page.text
+
+
+def test_the_contacts_data_export_lists_the_mailings_sent_to_them(clp_a):
+    from partyhub.privacy import export_data
+
+    _org(clp_a, "Tenants", email="rita@example.org")
+    organisation_mailing_send(mailing=_mailing(clp_a), actor=None)
+    data = export_data(Person.objects.get(email="rita@example.org"))
+    row = data["organisation_mailings"][0]
+    assert (row["organisation"], row["mailing"]) == ("Tenants", "Summer fair")
