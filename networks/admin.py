@@ -408,10 +408,15 @@ class OrganisationMailingForm(forms.ModelForm):
 class OrganisationMailingRecipientInline(ScopedAdminMixin, admin.TabularInline):
     model = OrganisationMailingRecipient
     extra = 0
-    fields = ("organisation", "person", "status", "reason")
+    fields = ("organisation", "person", "status", "reason", "phone")
     readonly_fields = fields
     can_delete = False
     verbose_name_plural = gettext_lazy("Who it went to")
+
+    @admin.display(description=gettext_lazy("contact phone"))
+    def phone(self, obj):
+        # For the organisations to contact by hand.
+        return obj.organisation.contact_phone or "—"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organisation", "person")

@@ -107,7 +107,10 @@ def test_officer_previews_and_sends_then_it_is_read_only(
     client, clp_a, officer_a, mailoutbox
 ):
     _org(clp_a, "Tenants", email="rita@example.org")
-    _org(clp_a, "Mosque", consent=False)
+    mosque = _org(clp_a, "Mosque", consent=False)
+    CommunityOrganisation.objects.filter(pk=mosque.pk).update(
+        contact_phone="0121 496 0000"
+    )
     client.force_login(officer_a)
     response = client.post(
         reverse("admin:networks_organisationmailing_add"),
@@ -127,6 +130,7 @@ def test_officer_previews_and_sends_then_it_is_read_only(
     assert [m.to for m in mailoutbox] == [["rita@example.org"]]
     page = client.get(_change_url(mailing)).text
     assert "Who it went to" in page and "Tenants" in page and "Mosque" in page
+    assert "0121 496 0000" in page and "has not agreed to be mailed" in page
     assert 'name="subject"' not in page  # read-only now
 
     client.post(_change_url(mailing), {"constituency": clp_a.pk,
