@@ -392,3 +392,20 @@ grant_to_roles(
 grant_to_roles(
     (Role.CHAIR, Role.SECRETARY), ["members.add_postcode", "members.change_postcode"]
 )
+
+
+# Mailings to community organisations (issue 9): every officer reads them; the
+# chair, secretary, campaign co-ordinator and union liaison officer write and send.
+grant_to_roles(
+    Role.values,
+    ["networks.view_organisationmailing", "networks.view_organisationmailingrecipient"],
+)
+grant_to_roles(
+    (
+        Role.CHAIR,
+        Role.SECRETARY,
+        Role.CAMPAIGN_COORDINATOR,
+        Role.TRADE_UNION_LIAISON,
+    ),
+    ["networks.add_organisationmailing", "networks.change_organisationmailing"],
+)

@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -27,6 +27,8 @@ from networks.models import (
     Network,
     NetworkInvitation,
     NetworkMembership,
+    OrganisationMailing,
+    OrganisationMailingRecipient,
     Post,
     ReadingItem,
     Section,
@@ -387,3 +389,152 @@ class SubmissionAdmin(ScopedAdmin):
         if obj is not None and obj.status == Submission.Status.SUBMITTED:
             return (*super().get_readonly_fields(request, obj), "introduction")
         return super().get_readonly_fields(request, obj)
+
+
+class OrganisationMailingForm(forms.ModelForm):
+    kinds = forms.MultipleChoiceField(
+        label=gettext_lazy("Only these kinds"),
+        choices=CommunityOrganisation.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Leave empty to mail every kind of organisation."),
+    )
+
+    class Meta:
+        model = OrganisationMailing
+        fields = ("constituency", "subject", "body", "kinds", "ward")
+
+
+class OrganisationMailingRecipientInline(ScopedAdminMixin, admin.TabularInline):
+    model = OrganisationMailingRecipient
+    extra = 0
+    fields = ("organisation", "person", "status", "reason", "phone")
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = gettext_lazy("Who it went to")
+
+    @admin.display(description=gettext_lazy("contact phone"))
+    def phone(self, obj):
+        # For the organisations to contact by hand.
+        return obj.organisation.contact_phone or "—"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation", "person")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OrganisationMailing)
+class OrganisationMailingAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
+    """A mailing is written, previewed (how many organisations it would email) and
+    sent once; a sent mailing is read-only and lists who got it."""
+
+    form = OrganisationMailingForm
+    list_display = ("subject", "constituency", "created", "sent_at", "sent_by")
+    list_filter = ("constituency",)
+    list_select_related = ("constituency", "sent_by")
+    search_fields = ("subject",)
+    readonly_fields = ("sending", "created_by", "created", "sent_at", "sent_by")
+    inlines = (OrganisationMailingRecipientInline,)
+
+    def get_fieldsets(self, request, obj=None):
+        fields = ["constituency", "subject", "body", "kinds", "ward"]
+        if obj is not None:
+            # The send button only for those who may send (or to say it was sent).
+            if obj.sent_at or self.has_change_permission(request, obj):
+                fields.append("sending")
+            fields += ["created_by", "created", "sent_at", "sent_by"]
+        return ((None, {"fields": fields}),)
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None and obj.sent_at else ()
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.sent_at is not None:
+            return False  # what was sent stays as it was sent
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.sent_at is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=gettext_lazy("Sending"))
+    def sending(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        if obj.sent_at:
+            return _("Sent. The list below shows who got it.")
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:networks_organisationmailing_send", args=[obj.pk]),
+            _("Send to organisations that agreed to be mailed…"),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/send/",
+                self.admin_site.admin_view(self.send_view),
+                name="networks_organisationmailing_send",
+            ),
+            *super().get_urls(),
+        ]
+
+    def send_view(self, request, object_id):
+        from networks import mailings
+
+        mailing = self.get_object(request, object_id)  # 404 outside the scope
+        if not self.has_change_permission(request, mailing):
+            if mailing.sent_at is not None:
+                self.message_user(
+                    request, _("This mailing has already been sent."), messages.ERROR
+                )
+                return HttpResponseRedirect(
+                    reverse(
+                        "admin:networks_organisationmailing_change", args=[mailing.pk]
+                    )
+                )
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                result = mailings.organisation_mailing_send(
+                    mailing=mailing, actor=request.user
+                )
+            except services.NetworkError as exc:
+                self.message_user(request, _error_text(exc), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "Sent: %(emailed)d organisations emailed, %(by_hand)d to "
+                        "contact by hand."
+                    )
+                    % {
+                        "emailed": result.emailed,
+                        "by_hand": result.to_contact_by_hand,
+                    },
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(
+                reverse("admin:networks_organisationmailing_change", args=[mailing.pk])
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Send “%(subject)s”") % {"subject": mailing.subject},
+            "mailing": mailing,
+            "preview": mailings.mailing_preview(mailing),
+        }
+        return TemplateResponse(
+            request, "admin/networks/organisationmailing/send.html", context
+        )

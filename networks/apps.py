@@ -28,6 +28,19 @@ class NetworksConfig(AppConfig):
                 reason=_digest_reason,
             )
         )
+        # Mailings to community organisations: the organisation's agreement to be
+        # mailed is checked when sending; its contact has no consent of their own.
+        from networks import mailings
+
+        reminders.register(
+            reminders.ReminderKind(
+                kind=mailings.REMINDER_ORG_MAILING,
+                subject=mailings.mailing_subject,
+                body=mailings.mailing_body,
+                reason=mailings.mailing_reason,
+                requires_consent=False,
+            )
+        )
         # A person's networks, posts and consultation comments in their data export.
         from partyhub.privacy import register_model_section
 
@@ -73,6 +86,18 @@ class NetworksConfig(AppConfig):
             "networks.UnionDelegate",
             fields=[("branch", "branch.name"), "starts", "ends"],
             select_related=["branch"],
+        )
+        # A contact of a community organisation sees the mailings sent to them.
+        register_model_section(
+            "organisation_mailings",
+            "networks.OrganisationMailingRecipient",
+            fields=[
+                ("organisation", "organisation.name"),
+                ("mailing", "mailing.subject"),
+                "status",
+                ("sent", "mailing.sent_at"),
+            ],
+            select_related=["organisation", "mailing"],
         )
         register_section(
             PortalSection(

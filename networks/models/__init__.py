@@ -19,6 +19,10 @@ from networks.models.consultations import (
     Submission,
     SubmissionSection,
 )
+from networks.models.mailings import (
+    OrganisationMailing,
+    OrganisationMailingRecipient,
+)
 from networks.models.networks import (
     Network,
     NetworkDigest,
@@ -38,6 +42,8 @@ __all__ = [
     "NetworkDigest",
     "NetworkInvitation",
     "NetworkMembership",
+    "OrganisationMailing",
+    "OrganisationMailingRecipient",
     "Post",
     "ReadingItem",
     "Section",
