@@ -18,16 +18,17 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.services.followup import _split_name
-from members.services import person_for_public_form
 from networks.models import (
     CommunityOrganisation,
     OrganisationMailing,
     OrganisationMailingRecipient,
 )
-from networks.services import NetworkError
+from networks.services import (
+    NetworkError,
+    contact_refuses_email,
+    organisation_contact_person,
+)
 from partyhub.audit.services import audit_log
-from partyhub.comms.consent import current_consents
 from partyhub.comms.reminders import reminder_schedule
 
 REMINDER_ORG_MAILING = "network_org_mailing"
@@ -92,15 +93,8 @@ def organisation_mailing_send(
             )  # fmt: skip
             by_hand += 1
             continue
-        first, last = _split_name(org.contact_name, org.name)
-        person = person_for_public_form(
-            email=org.contact_email,
-            constituency_ids=[org.constituency_id],
-            first_name=first,
-            last_name=last,
-        )
-        said = current_consents(person)
-        if said.get(("any", "")) is False or said.get(("email", "")) is False:
+        person = organisation_contact_person(org)
+        if contact_refuses_email(person):
             Recipient.objects.create(
                 mailing=mailing, organisation=org, person=person,
                 status=Recipient.Status.BY_HAND,

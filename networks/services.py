@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Membership, Person
+from members.services import person_for_public_form
 from networks.models import (
     Comment,
     Consultation,
@@ -29,7 +30,7 @@ from networks.models import (
     Thread,
 )
 from partyhub.audit.services import audit_log
-from partyhub.comms.consent import can_contact, contactable
+from partyhub.comms.consent import can_contact, contactable, current_consents
 from partyhub.comms.reminders import reminder_schedule
 from partyhub.links import make_token
 
@@ -614,3 +615,24 @@ def _digest_schedule_one(
         key=f"{REMINDER_DIGEST}:{membership.pk}:{period}",
     )
     return 1
+
+
+def organisation_contact_person(organisation: Any) -> Person:
+    """The Person behind a community organisation's contact details, found by
+    email in its constituency or added (never changing a known person, recording
+    no consent of their own: the organisation's agreement to be mailed is what
+    lets the party write). Call only for an organisation with a contact email."""
+    first, _sep, last = organisation.contact_name.strip().partition(" ")
+    return person_for_public_form(
+        email=organisation.contact_email,
+        constituency_ids=[organisation.constituency_id],
+        first_name=(first or organisation.name)[:100],
+        last_name=last[:100],
+    )
+
+
+def contact_refuses_email(person: Person) -> bool:
+    """The person told us no email, or no contact at all: their own word beats
+    their organisation's agreement."""
+    said = current_consents(person)
+    return said.get(("any", "")) is False or said.get(("email", "")) is False

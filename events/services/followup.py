@@ -19,7 +19,6 @@ from events.services.booking import (
     EventsError,
     _lock,
 )
-from members.services import person_for_public_form
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import reminder_schedule
@@ -118,11 +117,6 @@ class OrganisationInviteResult:
     already: int
 
 
-def _split_name(contact_name: str, fallback: str) -> tuple[str, str]:
-    first, _sep, last = contact_name.strip().partition(" ")
-    return (first or fallback)[:100], last[:100]
-
-
 @transaction.atomic
 def organisations_invite(
     *, event: Event, organisations: Any, actor: Any
@@ -133,7 +127,7 @@ def organisations_invite(
     changing a known one, recording no consent of their own); the others are
     listed for the officer to phone or write to."""
     from events.models import OrganisationInvite
-    from partyhub.comms.consent import current_consents
+    from networks.services import contact_refuses_email, organisation_contact_person
 
     event = _lock(event)
     if event.kind != Event.Kind.BIG_CONVERSATION:
@@ -153,15 +147,8 @@ def organisations_invite(
         if not (org.consent_to_mail and org.contact_email):
             by_hand += 1
             continue
-        first, last = _split_name(org.contact_name, org.name)
-        person = person_for_public_form(
-            email=org.contact_email,
-            constituency_ids=[org.constituency_id],
-            first_name=first,
-            last_name=last,
-        )
-        said = current_consents(person)
-        if said.get(("any", "")) is False or said.get(("email", "")) is False:
+        person = organisation_contact_person(org)
+        if contact_refuses_email(person):
             by_hand += 1  # the person asked us never to email them
             continue
         invitation, _new = Invitation.objects.get_or_create(
