@@ -73,7 +73,31 @@ class TargetInline(admin.TabularInline):
     model = Target
     extra = 0
     fields = ("measure", "ward", "number", "by")
+    # A raw id box: a shared campaign keeps the other constituency's ward targets,
+    # which the officer's own choices would not include; a new or changed ward
+    # must be one of the officer's own (checked below).
     raw_id_fields = ("ward",)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        allowed = constituency_ids(request.user)
+
+        class TargetForm(formset.form):
+            def clean_ward(self):
+                ward = self.cleaned_data.get("ward")
+                if (
+                    ward is not None
+                    and allowed is not None
+                    and "ward" in self.changed_data
+                    and ward.constituency_id not in allowed
+                ):
+                    raise forms.ValidationError(
+                        _("Choose a ward of a constituency you look after.")
+                    )
+                return ward
+
+        formset.form = TargetForm
+        return formset
 
 
 @admin.register(Campaign)

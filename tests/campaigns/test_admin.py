@@ -219,3 +219,59 @@ def test_hand_in_export_neutralises_spreadsheet_formulas(client, officer_a, peti
     )
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[1][1].startswith("'=HYPERLINK")
+
+
+def _campaign_form(campaign, targets, constituencies):
+    data = {
+        "name": campaign.name,
+        "description": "",
+        "starts": "2026-09-01",
+        "ends": "",
+        # The officer sees (and sends) their own; the others are kept.
+        "constituencies": [c.pk for c in constituencies],
+        "targets-TOTAL_FORMS": str(len(targets)),
+        "targets-INITIAL_FORMS": str(sum(1 for t in targets if "id" in t)),
+        "targets-MIN_NUM_FORMS": "0",
+        "targets-MAX_NUM_FORMS": "1000",
+    }
+    for n, target in enumerate(targets):
+        data |= {f"targets-{n}-{k}": v for k, v in target.items()}
+        data[f"targets-{n}-campaign"] = str(campaign.pk)
+    return data
+
+
+def test_target_ward_must_be_the_officers_own_and_others_are_kept(
+    client, officer_a, campaign, clp_a, clp_b
+):
+    ward_a = factories.WardFactory(constituency=clp_a)
+    ward_b = factories.WardFactory(constituency=clp_b)
+    theirs = Target.objects.create(
+        campaign=campaign, measure=Measure.LEAFLETS, ward=ward_b, number=500,
+        by=datetime.date(2026, 12, 31),
+    )  # fmt: skip
+    kept = {
+        "id": str(theirs.pk), "measure": Measure.LEAFLETS, "ward": str(ward_b.pk),
+        "number": "500", "by": "2026-12-31",
+    }  # fmt: skip
+    url = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
+    client.force_login(officer_a)
+
+    new = {"measure": Measure.DOORS, "number": "100", "by": "2026-12-31"}
+    refused = client.post(
+        url,
+        _campaign_form(campaign, [kept, {**new, "ward": str(ward_b.pk)}], [clp_a]),
+    )
+    assert refused.status_code == 200
+    assert "Choose a ward of a constituency you look after." in refused.text
+    assert Target.objects.count() == 1
+
+    saved = client.post(
+        url,
+        _campaign_form(campaign, [kept, {**new, "ward": str(ward_a.pk)}], [clp_a]),
+    )
+    assert saved.status_code == 302, (
+        saved.context["adminform"].form.errors,
+        [f.errors for f in saved.context["inline_admin_formsets"][0].formset],
+    )
+    assert set(Target.objects.values_list("ward", flat=True)) == {ward_a.pk, ward_b.pk}
+    assert set(campaign.constituencies.all()) == {clp_a, clp_b}
