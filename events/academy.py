@@ -8,11 +8,20 @@ eligibility reads.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +30,17 @@ from events.models import Booking, Course, Enrolment, Seminar
 from events.services import EventsError
 from partyhub.audit.services import audit_log
 from partyhub.scoping import current_offices
+
+# A seminar counts when the person was ticked in at the door on the day: from two
+# hours before it starts (people arrive early), not weeks ahead.
+DOOR_OPENS = datetime.timedelta(hours=2)
+
+
+def _attended() -> Q:
+    return Q(attended_at__isnull=False) & Q(
+        attended_at__gte=F("event__starts") - DOOR_OPENS
+    )
+
 
 POLITICAL_EDUCATION = "political_education"
 
@@ -43,8 +63,8 @@ def with_progress(enrolments: Any) -> Any:
                               "course"),
         seminars_attended=_count(
             Booking.objects.filter(
+                _attended(),
                 person=OuterRef("person"),
-                attended_at__isnull=False,
                 event__seminars__course=OuterRef("course"),
             ),
             "person",
@@ -61,8 +81,8 @@ class SeminarProgress:
 def course_progress(enrolment: Enrolment) -> list[SeminarProgress]:
     attended = set(
         Booking.objects.filter(
+            _attended(),
             person=enrolment.person_id,
-            attended_at__isnull=False,
             event__seminars__course=enrolment.course_id,
         ).values_list("event_id", flat=True)
     )

@@ -23,8 +23,11 @@ def course(clp_a):
         starts=datetime.date(2026, 9, 1), ends=datetime.date(2027, 6, 30),
     )  # fmt: skip
     for n in range(3):
+        # Monthly seminars already held.
+        starts = timezone.now() - datetime.timedelta(days=30 * (3 - n))
         Seminar.objects.create(
-            course=course, event=make_event(clp_a, title=f"Seminar {n + 1}")
+            course=course,
+            event=make_event(clp_a, title=f"Seminar {n + 1}", starts=starts),
         )
     return course
 
@@ -40,7 +43,7 @@ def _attend(course, person, *numbers):
             Booking.objects.update_or_create(
                 event=seminar.event, person=person,
                 defaults={"status": "yes", "source": "portal",
-                          "attended_at": timezone.now()},
+                          "attended_at": seminar.event.starts},
             )  # fmt: skip
 
 
@@ -154,3 +157,24 @@ def test_enrolments_and_feedback_are_in_the_persons_data_export(course, clp_a):
     assert [r["course"] for r in data["academy_enrolments"]] == ["Academy 2027"]
     assert [r["comment"] for r in data["event_feedback"]] == ["Useful"]
     assert export_data(member(clp_a))["academy_enrolments"] == []
+
+
+def test_a_tick_weeks_before_the_seminar_does_not_count(course, clp_a, pe_officer):
+    person = member(clp_a)
+    enrolment = Enrolment.objects.create(course=course, person=person)
+    _attend(course, person, 1, 2, 3)
+    early = course.seminars.get(event__title="Seminar 3").event
+    Booking.objects.filter(event=early, person=person).update(
+        attended_at=early.starts - datetime.timedelta(days=14)
+    )
+    portfolio_mark_complete(enrolment=enrolment, actor=pe_officer)
+    with pytest.raises(EventsError) as missing:
+        enrolment_graduate(enrolment=enrolment, actor=pe_officer)
+    assert "Seminar 3" in str(missing.value)
+    # Ticked in on the day (arriving an hour early is fine), it counts.
+    Booking.objects.filter(event=early, person=person).update(
+        attended_at=early.starts - datetime.timedelta(hours=1)
+    )
+    enrolment_graduate(enrolment=enrolment, actor=pe_officer)
+    person.refresh_from_db()
+    assert person.academy_graduated_on == timezone.localdate()
