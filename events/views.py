@@ -8,9 +8,7 @@ event answers 404 to a visitor.
 from __future__ import annotations
 
 import icalendar
-from allauth.account.adapter import get_adapter
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -41,15 +39,7 @@ from members.models import Constituency, Person
 from members.portal.sections import sections
 from members.portal.views import portal_view
 from partyhub.links import LinkExpired, LinkInvalid
-
-
-def _client_ip(request: HttpRequest) -> str:
-    """The visitor's address as allauth's rate limits see it (one setting tells
-    every limit how many proxies stand in front of the site)."""
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except PermissionDenied:
-        return ""
+from partyhub.ratelimit import client_ip
 
 
 def _public_events():
@@ -69,7 +59,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if event.status == Event.Status.CANCELLED:
         return render(request, "events/event_detail.html", {"event": event})
     if request.method == "POST":
-        if not public_booking_allowance_take(ip=_client_ip(request)):
+        if not public_booking_allowance_take(ip=client_ip(request)):
             return render(request, "events/too_many.html", {"event": event}, status=429)
         form = PublicRsvpForm(request.POST)
         if form.is_valid():

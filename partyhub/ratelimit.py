@@ -7,6 +7,20 @@ import hashlib
 import time
 
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The visitor's address as allauth's own rate limits see it, so one setting
+    (TRUSTED_PROXY_COUNT) tells every limit how many proxies stand in front of
+    the site. Empty when the address cannot be trusted."""
+    from allauth.account.adapter import get_adapter
+
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return ""
 
 
 def hourly_allowance_take(namespace: str, key: str, limit: int) -> bool:

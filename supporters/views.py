@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import logging
 
-from allauth.account.adapter import get_adapter
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,27 +16,18 @@ from django.views.decorators.http import require_http_methods
 from members.models import Constituency
 from partyhub.comms.rendering import UNSUBSCRIBE_PURPOSE
 from partyhub.links import LinkExpired, LinkInvalid, make_token
+from partyhub.ratelimit import client_ip
 from supporters import signup
 from supporters.forms import SignupForm
 
 log = logging.getLogger(__name__)
 
 
-def _client_ip(request: HttpRequest) -> str:
-    """The visitor's address as allauth's rate limits see it, so one setting
-    (ALLAUTH_TRUSTED_PROXY_COUNT or ALLAUTH_TRUSTED_CLIENT_IP_HEADER) tells both
-    how many proxies stand in front of the site."""
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except PermissionDenied:
-        return ""
-
-
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     constituency = get_object_or_404(Constituency, slug=slug) if slug else None
     if request.method == "POST":
-        if not signup.signup_ip_allowance_take(ip=_client_ip(request)):
+        if not signup.signup_ip_allowance_take(ip=client_ip(request)):
             return render(
                 request, "supporters/too_many.html", {"constituency": constituency},
                 status=429,

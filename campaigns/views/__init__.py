@@ -6,9 +6,7 @@ from __future__ import annotations
 import datetime
 import logging
 
-from allauth.account.adapter import get_adapter
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,6 +33,7 @@ from members.models import Person
 from members.portal.sections import sections
 from members.portal.views import portal_view
 from partyhub.links import LinkExpired, LinkInvalid
+from partyhub.ratelimit import client_ip
 
 log = logging.getLogger(__name__)
 
@@ -87,15 +86,6 @@ def petition_thanks(request: HttpRequest, slug: str) -> HttpResponse:
         "campaigns/petition_thanks.html",
         {"petition": petition, "check_email": request.GET.get("confirm") == "1"},
     )
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The visitor's address as allauth's rate limits see it (one proxy setting
-    for every limit in the site)."""
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except PermissionDenied:
-        return ""
 
 
 # --- "My teams" in the member portal ---------------------------------------------

@@ -16,9 +16,9 @@ from campaigns.services import (
     survey_person_from_token,
     survey_respond,
 )
-from campaigns.views import client_ip
 from members.models import Person
 from partyhub.links import LinkExpired, LinkInvalid
+from partyhub.ratelimit import client_ip
 
 _VISIBLE = (Survey.Status.OPEN, Survey.Status.CLOSED)
 

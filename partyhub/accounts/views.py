@@ -7,10 +7,8 @@ whoever's address it was; the lookup happens in a task.
 from __future__ import annotations
 
 from allauth.account import app_settings as account_settings
-from allauth.account.adapter import get_adapter
 from allauth.account.utils import perform_login
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,14 +18,7 @@ from django.views.decorators.http import require_http_methods
 from partyhub.accounts import services
 from partyhub.accounts.forms import ClaimForm, ClaimPasswordForm
 from partyhub.links import LinkExpired, LinkInvalid
-
-
-def _client_ip(request: HttpRequest) -> str:
-    # As allauth's own rate limits see the visitor (ALLAUTH_TRUSTED_PROXY_COUNT).
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except PermissionDenied:
-        return ""
+from partyhub.ratelimit import client_ip
 
 
 @require_http_methods(["GET", "POST"])
@@ -36,7 +27,7 @@ def claim(request: HttpRequest) -> HttpResponse:
         form = ClaimForm(request.POST)
         if form.is_valid():
             email = form.cleaned_data["email"]
-            if not services.claim_allowance_take(ip=_client_ip(request), email=email):
+            if not services.claim_allowance_take(ip=client_ip(request), email=email):
                 return render(request, "account/claim_too_many.html", status=429)
             services.account_claim_request(
                 email=email,
