@@ -8,14 +8,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from partyhub.comms.segments import ROLE, Criterion, register_criterion
+from partyhub.comms.segments import ROLE, Criterion, dump_ids, register_criterion
 from partyhub.scoping import constituency_ids
 
 TEAM_MEMBERS_KEY = "campaign_team_members"
-
-
-def _ids(values) -> list[int]:
-    return [int(getattr(v, "pk", v)) for v in values]
 
 
 def _field(user) -> forms.Field:
@@ -30,7 +26,7 @@ def _field(user) -> forms.Field:
 
 
 def _apply(value, constituency) -> Q:
-    return Q(campaign_teams__in=_ids(value))
+    return Q(campaign_teams__in=dump_ids(value))
 
 
 def register() -> None:
@@ -41,6 +37,6 @@ def register() -> None:
             kind=ROLE,
             field=_field,
             apply=_apply,
-            dump=_ids,
+            dump=dump_ids,
         )
     )

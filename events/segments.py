@@ -8,14 +8,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from partyhub.comms.segments import ROLE, Criterion, register_criterion
+from partyhub.comms.segments import ROLE, Criterion, dump_ids, register_criterion
 
 BOOKED_KEY = "events_booked"
 BOOKED_STATUSES = ("yes", "maybe", "waiting")
-
-
-def _ids(values) -> list[int]:
-    return [int(getattr(v, "pk", v)) for v in values]
 
 
 def _events_field(user) -> forms.Field:
@@ -37,9 +33,9 @@ def register() -> None:
             field=_events_field,
             # One filter() call: both conditions hold for the same booking.
             apply=lambda value, constituency: Q(
-                bookings__event__in=_ids(value),
+                bookings__event__in=dump_ids(value),
                 bookings__status__in=BOOKED_STATUSES,
             ),
-            dump=_ids,
+            dump=dump_ids,
         )
     )

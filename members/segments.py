@@ -7,11 +7,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Branch, Membership, Ward
-from partyhub.comms.segments import FILTER, ROLE, Criterion, register_criterion
-
-
-def _ids(values) -> list[int]:
-    return [int(getattr(v, "pk", v)) for v in values]
+from partyhub.comms.segments import (
+    FILTER,
+    ROLE,
+    Criterion,
+    dump_ids,
+    register_criterion,
+)
 
 
 def register() -> None:
@@ -55,7 +57,7 @@ def register() -> None:
                 required=False,
             ),
             apply=lambda value, constituency: Q(ward__in=value),
-            dump=_ids,
+            dump=dump_ids,
         )
     )
     register_criterion(
@@ -69,7 +71,7 @@ def register() -> None:
                 required=False,
             ),
             apply=lambda value, constituency: Q(memberships__branch__in=value),
-            dump=_ids,
+            dump=dump_ids,
         )
     )
     register_criterion(

@@ -9,14 +9,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from partyhub.comms.segments import ROLE, Criterion, register_criterion
+from partyhub.comms.segments import ROLE, Criterion, dump_ids, register_criterion
 from partyhub.scoping import constituency_ids
 
 NETWORK_MEMBERS_KEY = "network_members"
-
-
-def _ids(values) -> list[int]:
-    return [int(getattr(v, "pk", v)) for v in values]
 
 
 def _field(user) -> forms.Field:
@@ -32,7 +28,7 @@ def _field(user) -> forms.Field:
 
 def _apply(value, constituency) -> Q:
     return Q(
-        network_memberships__network__in=_ids(value),
+        network_memberships__network__in=dump_ids(value),
         network_memberships__status="active",
     )
 
@@ -45,6 +41,6 @@ def register() -> None:
             kind=ROLE,
             field=_field,
             apply=_apply,
-            dump=_ids,
+            dump=dump_ids,
         )
     )

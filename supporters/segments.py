@@ -12,16 +12,18 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from partyhub.comms.segments import FILTER, ROLE, Criterion, register_criterion
+from partyhub.comms.segments import (
+    FILTER,
+    ROLE,
+    Criterion,
+    dump_ids,
+    register_criterion,
+)
 from partyhub.scoping import constituency_ids
 
 CONFIRMED_KEY = "supporters_confirmed"
 OFFERS_KEY = "supporter_offers"
 JOINED_AFTER_KEY = "supporters_joined_after"
-
-
-def _ids(values) -> list[int]:
-    return [int(getattr(v, "pk", v)) for v in values]
 
 
 def _confirmed(constituency) -> Q:
@@ -58,9 +60,9 @@ def register() -> None:
             kind=ROLE,
             field=_offers_field,
             apply=lambda value, constituency: (
-                _confirmed(constituency) & Q(supporter__offers__in=_ids(value))
+                _confirmed(constituency) & Q(supporter__offers__in=dump_ids(value))
             ),
-            dump=_ids,
+            dump=dump_ids,
         )
     )
     register_criterion(

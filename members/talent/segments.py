@@ -5,11 +5,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Forum, Interest
-from partyhub.comms.segments import FILTER, ROLE, Criterion, register_criterion
-
-
-def _ids(values) -> list[int]:
-    return [int(getattr(v, "pk", v)) for v in values]
+from partyhub.comms.segments import (
+    FILTER,
+    ROLE,
+    Criterion,
+    dump_ids,
+    register_criterion,
+)
 
 
 def register() -> None:
@@ -24,7 +26,7 @@ def register() -> None:
                 required=False,
             ),
             apply=lambda value, constituency: Q(forum_memberships__forum__in=value),
-            dump=_ids,
+            dump=dump_ids,
         )
     )
     register_criterion(
@@ -38,6 +40,6 @@ def register() -> None:
                 required=False,
             ),
             apply=lambda value, constituency: Q(interests__interest__in=value),
-            dump=_ids,
+            dump=dump_ids,
         )
     )

@@ -36,6 +36,11 @@ class Criterion:
     load: Callable[[Any], Any] = lambda v: v
 
 
+def dump_ids(values: Any) -> list[int]:
+    """The `dump` of a criterion whose value is a set of records: their ids."""
+    return [int(getattr(v, "pk", v)) for v in values]
+
+
 _REGISTRY: dict[str, Criterion] = {}
 
 
