@@ -250,9 +250,9 @@ def link_sessions(request: HttpRequest, token: str) -> HttpResponse:
     try:
         membership = team_membership_from_token(token)
     except LinkExpired:
-        return _bad_link(request, expired=True)
+        return link_problem(request, expired=True)
     except (LinkInvalid, TeamMembership.DoesNotExist):
-        return _bad_link(request, expired=False)
+        return link_problem(request, expired=False)
     team, person = membership.team, membership.person
     upcoming = Session.objects.filter(
         team=team, starts__gt=timezone.now(), status=Session.Status.PLANNED
@@ -287,7 +287,8 @@ def link_sessions(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-def _bad_link(request: HttpRequest, *, expired: bool) -> HttpResponse:
+def link_problem(request: HttpRequest, *, expired: bool) -> HttpResponse:
+    """The page for a personal link that has expired (410) or was altered (400)."""
     return render(
         request,
         "campaigns/link_problem.html",

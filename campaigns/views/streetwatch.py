@@ -19,6 +19,7 @@ from campaigns.services import (
     street_report_for_photo_token,
     street_reporter_from_token,
 )
+from campaigns.views import link_problem
 from members.models import Person
 from members.portal.sections import sections
 from members.portal.views import portal_view
@@ -86,13 +87,9 @@ def street_report_link(request: HttpRequest, token: str) -> HttpResponse:
     try:
         person = street_reporter_from_token(token)
     except LinkExpired:
-        return render(
-            request, "campaigns/link_problem.html", {"expired": True}, status=410
-        )
+        return link_problem(request, expired=True)
     except (LinkInvalid, Person.DoesNotExist):
-        return render(
-            request, "campaigns/link_problem.html", {"expired": False}, status=400
-        )
+        return link_problem(request, expired=False)
     if request.method == "POST":
         form = StreetReportForm(request.POST, request.FILES)
         if form.is_valid() and _report(request, person, form):

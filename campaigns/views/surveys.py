@@ -16,6 +16,7 @@ from campaigns.services import (
     survey_person_from_token,
     survey_respond,
 )
+from campaigns.views import link_problem
 from members.models import Person
 from partyhub.links import LinkExpired, LinkInvalid
 from partyhub.ratelimit import client_ip
@@ -71,13 +72,9 @@ def survey_link(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     try:
         person = survey_person_from_token(survey=survey, token=token)
     except LinkExpired:
-        return render(
-            request, "campaigns/link_problem.html", {"expired": True}, status=410
-        )
+        return link_problem(request, expired=True)
     except (LinkInvalid, Person.DoesNotExist):
-        return render(
-            request, "campaigns/link_problem.html", {"expired": False}, status=400
-        )
+        return link_problem(request, expired=False)
     return _answer(request, survey, person)
 
 
