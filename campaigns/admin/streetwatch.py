@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import StreetReport
 from campaigns.services import (
     CampaignsError,
-    reminders_about_cancel,
     street_report_forward,
     street_report_resolve,
     street_reports_by_ward,
@@ -94,16 +93,6 @@ class StreetReportAdmin(ScopedAdmin):
 
     def has_add_permission(self, request):
         return False  # reports come from members and supporters
-
-    def delete_model(self, request, obj) -> None:
-        reminders_about_cancel(model=StreetReport, pks=[obj.pk])
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset) -> None:
-        reminders_about_cancel(
-            model=StreetReport, pks=queryset.values_list("pk", flat=True)
-        )
-        super().delete_queryset(request, queryset)
 
     def save_model(self, request, obj, form, change):
         # The ward says where the problem is: the report belongs to its

@@ -33,7 +33,6 @@ from campaigns.services import (
     ROTA_FIELDS,
     ROTA_WEEKS_AHEAD,
     campaign_progress,
-    reminders_about_cancel,
     session_reminders_follow,
     sessions_generate,
     sessions_replan,
@@ -45,28 +44,6 @@ from partyhub.admin_base import (
     ScopedInline,
 )
 from partyhub.scoping import constituency_ids, today
-
-
-def _sessions_reminders_cancel(sessions) -> None:
-    """Sessions about to be deleted: their sign-ups' reminders go first."""
-    reminders_about_cancel(
-        model=SessionSignup,
-        pks=SessionSignup.objects.filter(session__in=sessions).values_list(
-            "pk", flat=True
-        ),
-    )
-
-
-def _teams_reminders_cancel(teams) -> None:
-    _sessions_reminders_cancel(Session.objects.filter(team__in=teams))
-    reminders_about_cancel(
-        model=TeamMembership,
-        pks=TeamMembership.objects.filter(team__in=teams).values_list("pk", flat=True),
-    )
-
-
-def _deleted_pks(formset) -> list:
-    return [form.instance.pk for form in formset.deleted_forms if form.instance.pk]
 
 
 class TargetInline(admin.TabularInline):
@@ -263,18 +240,8 @@ class TeamAdmin(ScopedAdmin):
                 messages.SUCCESS,
             )
 
-    def delete_model(self, request, obj) -> None:
-        _teams_reminders_cancel([obj.pk])
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset) -> None:
-        _teams_reminders_cancel(queryset)
-        super().delete_queryset(request, queryset)
-
     def save_formset(self, request, form, formset, change) -> None:
-        if formset.model is Session:
-            _sessions_reminders_cancel(_deleted_pks(formset))
-        elif formset.model is TeamMembership:
+        if formset.model is TeamMembership:
             # Taken off the team by an officer: as if they had left it (their
             # sign-ups still to come and their reminders go too).
             for deleted in formset.deleted_forms:
@@ -354,19 +321,6 @@ class SessionAdmin(ScopedAdmin):
     date_hierarchy = "starts"
     raw_id_fields = ("team",)
     inlines = [SignupInline, OutputInline]
-
-    def delete_model(self, request, obj) -> None:
-        _sessions_reminders_cancel([obj.pk])
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset) -> None:
-        _sessions_reminders_cancel(queryset)
-        super().delete_queryset(request, queryset)
-
-    def save_formset(self, request, form, formset, change) -> None:
-        if formset.model is SessionSignup:
-            reminders_about_cancel(model=SessionSignup, pks=_deleted_pks(formset))
-        super().save_formset(request, form, formset, change)
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

@@ -26,6 +26,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -127,11 +128,41 @@ def message_dispatch(*, message_id: int) -> int:
     return created
 
 
+def _reminders_about_deleted_cancel(due) -> int:
+    """A reminder about a record deleted since it was scheduled (a session, a
+    sign-up, a report) has nothing left to say: cancel it rather than send it. One
+    query per kind of record, whichever app deleted it and however."""
+    by_type: dict[int, set[str]] = defaultdict(set)
+    for content_type_id, object_id in due.filter(
+        content_type__isnull=False
+    ).values_list("content_type_id", "object_id"):
+        by_type[content_type_id].add(object_id)
+    cancelled = 0
+    for content_type_id, object_ids in by_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:
+            gone = object_ids
+        else:
+            kept = {
+                str(pk)
+                for pk in model._base_manager.filter(pk__in=object_ids).values_list(
+                    "pk", flat=True
+                )
+            }
+            gone = object_ids - kept
+        if gone:
+            cancelled += due.filter(
+                content_type_id=content_type_id, object_id__in=gone
+            ).update(status=Reminder.Status.CANCELLED)
+    return cancelled
+
+
 def reminders_queue_due(*, now=None) -> int:
     """Give each due reminder its delivery row (once: the row is unique per reminder)."""
     now = now or timezone.now()
     queued = 0
     due = Reminder.objects.filter(status=Reminder.Status.PENDING, due_at__lte=now)
+    _reminders_about_deleted_cancel(due)
     for reminder in due.select_related("person").iterator():
         with transaction.atomic():
             if (

@@ -155,3 +155,38 @@ def test_a_reminder_that_cannot_be_written_fails_alone(
     assert Delivery.objects.get(reminder=broken).status == Delivery.Status.FAILED
     assert Delivery.objects.get(reminder=fine).status == Delivery.Status.SENT
     assert [m.to for m in mailoutbox] == [["fine@example.org"]]
+
+
+def test_a_reminder_about_a_deleted_record_is_cancelled_not_sent(
+    clp_a, officer_a, mailoutbox, monkeypatch
+):
+    from partyhub.comms import reminders
+    from tests import factories
+
+    monkeypatch.setitem(
+        reminders._KINDS,
+        "test.about_branch",
+        reminders.ReminderKind(
+            kind="test.about_branch",
+            subject=lambda r: f"About {r.about}",
+            body=lambda r: "Hello",
+            reason=lambda r: "test",
+            requires_consent=False,
+        ),
+    )
+    branch = factories.BranchFactory(constituency=clp_a)
+    kept = factories.BranchFactory(constituency=clp_a, name="Kept branch")
+    due = timezone.now() - datetime.timedelta(minutes=1)
+    gone = reminder_schedule(
+        kind="test.about_branch", person=officer_a.person, due_at=due, about=branch
+    )
+    stays = reminder_schedule(
+        kind="test.about_branch", person=officer_a.person, due_at=due, about=kept
+    )
+    branch.delete()
+    _send_all()
+    gone.refresh_from_db()
+    assert gone.status == Reminder.Status.CANCELLED
+    assert not Delivery.objects.filter(reminder=gone).exists()
+    assert Delivery.objects.get(reminder=stays).status == Delivery.Status.SENT
+    assert [m.subject for m in mailoutbox] == ["About Kept branch"]
