@@ -113,6 +113,8 @@ _CONSTITUENCY_COLUMN = re.compile(r"^(pcon|pcon\d{2}cd)$")
 # Kept rows are written in batches: a national deployment loading the whole-UK
 # file (~2.7 million rows) never holds them all in memory.
 _LOAD_BATCH = 2000
+# How many refused rows an upload's report and audit entry list by name.
+REFUSED_LISTED = 1000
 
 
 class PostcodeFileError(ValueError):
@@ -127,6 +129,10 @@ class PostcodeLoadReport:
     invalid: list[tuple[int, str]] = field(default_factory=list)
     people_placed: int = 0
     changed: int = 0  # of the rows loaded, those new or different from before
+    # An officer's upload: rows for another CLP's postcodes or wards, refused.
+    # (line, postcode, whose) for the first REFUSED_LISTED; refused_count has all.
+    refused: list[tuple[int, str, str]] = field(default_factory=list)
+    refused_count: int = 0
     # People re-placed because their postcode moved to another ward (a boundary
     # change): one PersonMove each.
     moves: list[PersonMove] = field(default_factory=list)
@@ -134,6 +140,11 @@ class PostcodeLoadReport:
     @property
     def people_moved(self) -> int:
         return len(self.moves)
+
+    def refuse(self, line: int, postcode: str, whose: str) -> None:
+        self.refused_count += 1
+        if len(self.refused) < REFUSED_LISTED:
+            self.refused.append((line, postcode, whose))
 
     def moves_by_ward(self) -> list[tuple[str, str, int]]:
         """(old ward, new ward, people) for the report's summary."""
@@ -211,7 +222,9 @@ def postcodes_load(
         constituencies = {
             c.ons_code: c for c in Constituency.objects.exclude(ons_code=None)
         }
+        names = dict(Constituency.objects.values_list("pk", "name"))
         batch: dict[str, tuple[int | None, int]] = {}
+        lines: dict[str, int] = {}
         for row in reader:
             width = len(row)
             if not width or not "".join(row).strip():
@@ -233,22 +246,32 @@ def postcodes_load(
                 if constituency is None:
                     constituency = ward.constituency
                 elif constituency.pk != ward.constituency_id:
-                    ward = None
-            if constituency is None or (
-                constituency_ids is not None and constituency.pk not in constituency_ids
-            ):
+                    if (
+                        constituency_ids is not None
+                        and ward.constituency_id not in constituency_ids
+                    ):
+                        # An officer's row naming another CLP's ward: refused.
+                        constituency = ward.constituency
+                    else:
+                        ward = None
+            if constituency is None:
                 report.skipped_other_areas += 1
                 continue
             raw = row[pc_col].strip() if pc_col < width else ""
+            if constituency_ids is not None and constituency.pk not in constituency_ids:
+                # Another CLP's row in an officer's upload: never loaded, listed.
+                report.refuse(reader.line_num, raw, constituency.name)
+                continue
             try:
                 postcode = normalise_postcode(raw)
             except ValidationError:
                 report.invalid.append((reader.line_num, raw))
                 continue
             batch[postcode] = (ward.pk if ward else None, constituency.pk)
+            lines[postcode] = reader.line_num
             if len(batch) >= _LOAD_BATCH:
-                _flush(batch, report)
-                batch = {}
+                _flush(batch, report, constituency_ids, lines, names)
+                batch, lines = {}, {}
     except csv.Error as exc:
         raise PostcodeFileError(
             gettext("Line %(line)d is not valid CSV: %(error)s.")
@@ -256,7 +279,7 @@ def postcodes_load(
         ) from None
     if report.rows == 0:
         raise PostcodeFileError(gettext("The file has a header but no rows."))
-    _flush(batch, report)
+    _flush(batch, report, constituency_ids, lines, names)
 
     audit_log(
         actor=actor,
@@ -272,6 +295,8 @@ def postcodes_load(
             "invalid": len(report.invalid),
             "people_placed": report.people_placed,
             "people_moved": report.people_moved,
+            "refused": report.refused_count,
+            "refused_rows": [list(r) for r in report.refused],
             "moves": [
                 [m.person_id, m.old_ward, m.new_ward] for m in report.moves[:1000]
             ],
@@ -281,8 +306,26 @@ def postcodes_load(
 
 
 def _flush(
-    batch: dict[str, tuple[int | None, int]], report: PostcodeLoadReport
+    batch: dict[str, tuple[int | None, int]],
+    report: PostcodeLoadReport,
+    constituency_ids: frozenset[int] | None = None,
+    lines: dict[str, int] | None = None,
+    names: dict[int, str] | None = None,
 ) -> None:
+    if constituency_ids is not None and batch:
+        # A postcode the lookup already places in another CLP is that CLP's: an
+        # officer's file cannot re-point it to one of their wards.
+        for postcode, constituency_id in (
+            Postcode.objects.filter(postcode__in=list(batch))
+            .exclude(constituency_id__in=constituency_ids)
+            .values_list("postcode", "constituency_id")
+        ):
+            del batch[postcode]
+            report.refuse(
+                (lines or {}).get(postcode, 0),
+                postcode,
+                (names or {}).get(constituency_id, ""),
+            )
     report.loaded += len(batch)
     moved: list[str] = []
     report.changed += _postcodes_save(batch, moved=moved)

@@ -357,7 +357,8 @@ def test_constituency_option_loads_only_that_constituency(
     output = _load(path, "--constituency", "reading-west")
 
     assert list(Postcode.objects.values_list("postcode", flat=True)) == ["RG30 1BR"]
-    assert _count(output, "skipped: not an area partyhub knows") == 1
+    assert _count(output, "refused: another constituency's") == 1
+    assert "line 2: 'B34 6AB' is Birmingham Hodge Hill's" in output
     entry = AuditEntry.objects.get(action="postcode.load")
     assert entry.constituency_id == reading_west[0].pk
 
@@ -424,3 +425,18 @@ def test_lookup_and_placement_accept_postcode_however_typed(hodge_hill):
     person = Person(first_name="Ann", last_name="Lee", postcode="B36 8BE")
     assert person_place(person=person)
     assert (person.constituency_id, person.ward_id) == (clp.pk, wards["Hodge Hill"].pk)
+
+
+def test_constituency_option_never_repoints_another_constituencys_postcode(
+    hodge_hill, reading_west, tmp_path
+):
+    clp, wards = hodge_hill
+    Postcode.objects.create(
+        postcode="RG30 1BR", ward=reading_west[1], constituency=reading_west[0]
+    )
+    path = _write(tmp_path, HEADER + _row("RG30 1BR", "E05011165", "E14000564"))
+
+    output = _load(path, "--constituency", "birmingham-hodge-hill")
+
+    assert Postcode.objects.get(postcode="RG30 1BR").constituency == reading_west[0]
+    assert _count(output, "refused: another constituency's") == 1

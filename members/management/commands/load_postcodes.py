@@ -100,6 +100,7 @@ class Command(BaseCommand):
             ("  of which new or changed", report.changed),
             ("skipped: not an area partyhub knows", report.skipped_other_areas),
             ("invalid postcodes", len(report.invalid)),
+            ("refused: another constituency's", report.refused_count),
             ("people placed in their ward", report.people_placed),
         ]
         for label, value in lines:
@@ -109,6 +110,17 @@ class Command(BaseCommand):
             for line_no, value in report.invalid[:_SHOW_INVALID]:
                 out.write(f"  line {line_no}: {value!r}")
             more = len(report.invalid) - _SHOW_INVALID
+            if more > 0:
+                out.write(f"  … and {more:,} more")
+        if report.refused:
+            out.write(
+                self.style.WARNING(
+                    "Refused (another constituency's postcode or ward; not loaded):"
+                )
+            )
+            for line_no, value, whose in report.refused[:_SHOW_INVALID]:
+                out.write(f"  line {line_no}: {value!r} is {whose}'s")
+            more = report.refused_count - min(len(report.refused), _SHOW_INVALID)
             if more > 0:
                 out.write(f"  … and {more:,} more")
         if report.loaded == 0:

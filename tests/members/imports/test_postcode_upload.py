@@ -150,3 +150,53 @@ def test_postcode_list_links_to_the_upload(client, clp_a, area_a):
     page = client.get(reverse("admin:members_postcode_changelist"))
     assert UPLOAD in page.text
     assert Membership.objects.count() == 0
+
+
+# --- an officer's upload touches only their own CLP's postcodes (issue 13.1) --------
+
+
+def test_upload_cannot_repoint_another_clps_postcode_to_own_ward(
+    client, clp_a, clp_b, area_a, area_b, officer_a
+):
+    # RG30 1AA is Reading West's; the file claims it for a Hodge Hill ward.
+    north = area_a["north"]
+    client.force_login(officer_a)
+    response = post(
+        client,
+        clp_a,
+        ons(
+            ("RG30 1AA", north.ons_code, clp_a.ons_code),
+            ("B8 4DD", north.ons_code, clp_a.ons_code),
+        ),
+    )
+    assert response.status_code == 200
+    row = Postcode.objects.get(postcode="RG30 1AA")
+    assert (row.constituency, row.ward) == (clp_b, area_b["west"])
+    assert Postcode.objects.get(postcode="B8 4DD").ward == north
+    assert "postcodes (refused)" in response.text
+    assert "RG30 1AA" in response.text and "Reading West" in response.text
+    entry = AuditEntry.objects.get(action="postcode.load")
+    assert entry.detail["refused"] == 1
+    assert entry.detail["refused_rows"][0][1:] == ["RG30 1AA", "Reading West"]
+
+
+def test_upload_refuses_and_lists_new_rows_for_another_clps_ward(
+    client, clp_a, clp_b, area_a, area_b, officer_a
+):
+    client.force_login(officer_a)
+    response = post(
+        client,
+        clp_a,
+        ons(
+            # Another CLP's ward under this CLP's code, and another CLP's row.
+            ("B8 5DD", area_b["west"].ons_code, clp_a.ons_code),
+            ("RG30 3DD", area_b["west"].ons_code, clp_b.ons_code),
+            ("B8 6EE", area_a["south"].ons_code, clp_a.ons_code),
+        ),
+    )
+    assert not Postcode.objects.filter(postcode__in=["B8 5DD", "RG30 3DD"]).exists()
+    assert Postcode.objects.get(postcode="B8 6EE").ward == area_a["south"]
+    assert "B8 5DD" in response.text and "RG30 3DD" in response.text
+    entry = AuditEntry.objects.get(action="postcode.load")
+    assert entry.detail["refused"] == 2
+    assert [r[1] for r in entry.detail["refused_rows"]] == ["B8 5DD", "RG30 3DD"]
