@@ -149,6 +149,12 @@ for _role in (Role.MEMBERSHIP_SECRETARY, Role.SECRETARY, Role.CHAIR):
         "members.view_erasurerequest",
         "members.change_erasurerequest",
     }
+# Transfers in from another CLP (issue 13.1): every officer sees them; the officers
+# who keep the membership list accept or decline.
+for _perms in ROLE_PERMISSIONS.values():
+    _perms.add("members.view_transfer")
+for _role in (Role.MEMBERSHIP_SECRETARY, Role.SECRETARY, Role.CHAIR):
+    ROLE_PERMISSIONS[_role].add("members.change_transfer")
 
 
 def grant_to_roles(roles: Iterable[str], permissions: Iterable[str]) -> None:

@@ -58,15 +58,34 @@ def postcode_lookup(postcode: str) -> Postcode | None:
     return Postcode.objects.select_related("ward").filter(postcode=postcode).first()
 
 
-def person_place(*, person: Person) -> bool:
-    """Set a person's constituency and ward from their postcode, when the lookup knows
-    it. Returns whether the person was placed. Does not save."""
+@dataclass
+class Placement:
+    """What the postcode lookup did to a person: placed them (truthy), or found
+    their postcode in another constituency (`elsewhere`, the lookup row): then
+    they keep their home CLP with no ward, and the caller asks for a transfer
+    (members.transfers.transfers_after_placement) once the person is saved."""
+
+    placed: bool
+    elsewhere: Postcode | None = None
+
+    def __bool__(self) -> bool:
+        return self.placed
+
+
+def person_place(*, person: Person) -> Placement:
+    """Set a person's ward (and, for someone with no constituency yet, their
+    constituency) from their postcode, when the lookup knows it. Never moves a
+    person to another CLP: that is a transfer, which the receiving CLP decides.
+    Does not save."""
     found = postcode_lookup(person.postcode)
     if found is None:
-        return False
+        return Placement(False)
+    if person.constituency_id not in (None, found.constituency_id):
+        person.ward_id = None
+        return Placement(False, elsewhere=found)
     person.constituency_id = found.constituency_id
     person.ward_id = found.ward_id
-    return True
+    return Placement(True)
 
 
 def person_for_public_form(

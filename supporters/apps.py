@@ -47,6 +47,22 @@ class SupportersConfig(AppConfig):
         from supporters import signup
 
         signup.register_leaving()
+        # A person another CLP accepted on transfer takes their supporter record.
+        from members.transfers import person_transferred
+
+        person_transferred.connect(
+            _supporter_follows_transfer, dispatch_uid="supporters.transfer"
+        )
+
+
+def _supporter_follows_transfer(sender, transfer, **kwargs) -> None:
+    from django.utils import timezone
+
+    from supporters.models import Supporter
+
+    Supporter.objects.filter(
+        person_id=transfer.person_id, constituency_id=transfer.from_constituency_id
+    ).update(constituency_id=transfer.to_constituency_id, updated=timezone.now())
 
 
 def _winner_subject(reminder) -> str:

@@ -23,8 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import Constituency, Membership, Person
+from members.models import Constituency, Membership, Person, Transfer
 from members.services import postcode_lookup
+from members.transfers import transfers_after_placement
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record, current_consents
 from partyhub.comms.models import Channel, Method
@@ -262,9 +263,19 @@ def supporter_confirm(
         for field in ("first_name", "last_name", "phone"):
             if not getattr(person, field) and data.get(field):
                 setattr(person, field, data[field])
-    if person.postcode != data["postcode"] or created:
+    elsewhere = None
+    postcode_changed = person.postcode != data["postcode"]
+    if postcode_changed or created:
         person.postcode = data["postcode"]
-        if found is not None:
+        if found is not None and person.constituency_id not in (
+            None,
+            found.constituency_id,
+        ):
+            # Known in another CLP: a signup never moves them there by itself
+            # (issue 13.1). They stay home with no ward; the new CLP decides.
+            person.ward_id = None
+            elsewhere = found
+        elif found is not None:
             person.constituency_id = found.constituency_id
             person.ward_id = found.ward_id
         else:
@@ -272,6 +283,13 @@ def supporter_confirm(
             if person.constituency_id is None:
                 person.constituency_id = constituency_id
     person.save()
+    if postcode_changed and not created:
+        transfers_after_placement(
+            person=person,
+            elsewhere=elsewhere,
+            source=Transfer.Source.SIGNUP,
+            actor=actor,
+        )
 
     supporter = Supporter.objects.filter(person=person).first()
     today = timezone.localdate()

@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
@@ -11,9 +11,11 @@ from members.models import (
     Office,
     Person,
     Postcode,
+    Transfer,
     Ward,
 )
 from members.services import membership_branches_follow, person_place
+from members.transfers import transfers_after_placement
 from partyhub.admin_base import ScopedAdmin, ScopedInline
 from partyhub.comms.models import ConsentState
 from partyhub.exports import ExportPermissionMixin, csv_export_action
@@ -212,11 +214,37 @@ class PersonAdmin(ExportPermissionMixin, ScopedAdmin):
             if change
             else None
         )
+        placement = None
         if "postcode" in form.changed_data or (obj.postcode and not obj.ward_id):
-            person_place(person=obj)
+            placement = person_place(person=obj)
         super().save_model(request, obj, form, change)
         if change:
             membership_branches_follow(moved=[(obj, old_ward_id)])
+        if placement is not None and (placement.elsewhere or change):
+            # The postcode is another CLP's: its officers decide whether to take
+            # the person; until then they stay here, with no ward.
+            transfer = transfers_after_placement(
+                person=obj,
+                elsewhere=placement.elsewhere,
+                source=Transfer.Source.ADMIN,
+                actor=request.user,
+            )
+            if transfer is not None:
+                self.message_user(
+                    request,
+                    _(
+                        "%(postcode)s is in %(clp)s. %(person)s stays in %(home)s, "
+                        "with no ward, until an officer of %(clp)s accepts the "
+                        "transfer."
+                    )
+                    % {
+                        "postcode": obj.postcode,
+                        "clp": transfer.to_constituency,
+                        "person": obj,
+                        "home": transfer.from_constituency,
+                    },
+                    messages.WARNING,
+                )
 
 
 @admin.register(Membership)
@@ -306,4 +334,11 @@ class ErasureRequestAdmin(ScopedAdmin):
 # Issue 6 (they extend PersonAdmin): the national list import and postcode upload;
 # the renewal desk, contact log and mentors; interests and skills, candidates,
 # forums; address labels and mail merge.
-from members.admin import desk, forums, imports, post, talent  # noqa: E402, F401
+from members.admin import (  # noqa: E402, F401
+    desk,
+    forums,
+    imports,
+    post,
+    talent,
+    transfers,
+)

@@ -19,6 +19,7 @@ from members.models.people import (
 )
 from members.models.privacy import ErasureRequest
 from members.models.talent import Interest, PersonInterest
+from members.models.transfers import Transfer
 
 __all__ = [
     "Availability",
@@ -40,6 +41,7 @@ __all__ = [
     "Person",
     "PersonInterest",
     "PersonQuerySet",
+    "Transfer",
     "Postcode",
     "Ward",
     # Talent: candidates and forums

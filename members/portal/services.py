@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import ErasureRequest, Membership, Person
+from members.models import ErasureRequest, Membership, Person, Transfer
 from members.services import membership_branches_follow, person_place
+from members.transfers import transfers_after_placement
 from partyhub import privacy
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record, current_consents
@@ -73,12 +74,22 @@ def person_update_own(*, person: Person, data: dict[str, Any], actor: Any) -> li
         return []
     update_fields = [*changed, "updated"]
     old_ward_id = person.ward_id
+    placement = None
     if "postcode" in changed:
-        if not person_place(person=person):
+        placement = person_place(person=person)
+        if not placement:
             person.ward_id = None
         update_fields += ["constituency", "ward"]
     person.save(update_fields=update_fields)
     membership_branches_follow(moved=[(person, old_ward_id)])
+    if placement is not None:
+        # A postcode in another CLP asks that CLP's officers to take them.
+        transfers_after_placement(
+            person=person,
+            elsewhere=placement.elsewhere,
+            source=Transfer.Source.PORTAL,
+            actor=actor,
+        )
     # Which fields, never their values: the audit log is read by officers.
     audit_log(
         actor=actor,

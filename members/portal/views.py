@@ -96,6 +96,22 @@ def details(request: HttpRequest, person: Person) -> HttpResponse:
         )
         if changed:
             messages.success(request, _("Your details are saved."))
+            moving = (
+                person.transfers.filter(status="pending")
+                .select_related("to_constituency", "from_constituency")
+                .first()
+                if "postcode" in changed
+                else None
+            )
+            if moving is not None:
+                messages.info(
+                    request,
+                    _(
+                        "Your new postcode is in %(new)s. We have asked %(new)s to "
+                        "welcome you; until they do, you stay a member of %(old)s."
+                    )
+                    % {"new": moving.to_constituency, "old": moving.from_constituency},
+                )
         else:
             messages.info(request, _("Nothing was changed."))
         return redirect("portal:details")
