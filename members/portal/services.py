@@ -352,6 +352,19 @@ def register_export_sections() -> None:
         "members.ErasureRequest",
         fields=["requested_at", "reason", "status", "handled_at"],
     )
+    privacy.register_model_section(
+        "transfers",
+        "members.Transfer",
+        fields=[
+            ("from", "from_constituency.name"),
+            ("to", "to_constituency.name"),
+            "postcode",
+            "status",
+            "requested",
+            "decided",
+        ],
+        select_related=["from_constituency", "to_constituency"],
+    )
     privacy.register_export_section(
         "audit",
         audit_rows,

@@ -214,3 +214,12 @@ def test_moving_back_home_withdraws_the_pending_transfer(alice, clp_a):
     transfer.refresh_from_db()
     assert transfer.status == Transfer.Status.WITHDRAWN
     assert alice.constituency == clp_a
+
+
+def test_a_transfer_is_in_the_persons_data_export(alice):
+    from partyhub.privacy import export_sections
+
+    _request_transfer(alice)
+    section = next(s for s in export_sections() if s.name == "transfers")
+    rows = section.rows(alice)
+    assert rows[0]["to"] == "Reading West" and rows[0]["postcode"] == "RG30 1AA"
