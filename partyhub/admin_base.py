@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 
-from partyhub.scoping import ScopedAdminMixin, constituency_ids
+from partyhub.scoping import ScopedAdminMixin
 
 __all__ = [
     "OwnConstituencyInitialMixin",
@@ -23,16 +24,23 @@ class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class ScopedInline(ScopedAdminMixin, admin.TabularInline):
     extra = 0
 
+    def __init__(self, parent_model, admin_site):
+        super().__init__(parent_model, admin_site)
+        # An inline over a many-to-many's own table (a team's leads) labels each
+        # row with the row's name: never "Team_leads object (1)".
+        if self.model._meta.auto_created and self.model.__str__ is models.Model.__str__:
+            self.model.__str__ = _link_row_str
+
+
+def _link_row_str(row: models.Model) -> str:
+    return " – ".join(
+        str(getattr(row, f.name)) for f in row._meta.fields if f.many_to_one
+    )
+
 
 class OwnConstituencyInitialMixin:
-    """An officer of one constituency finds it already chosen on a new record."""
-
-    def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
-        ids = constituency_ids(request.user)
-        if "constituency" not in initial and ids is not None and len(ids) == 1:
-            initial["constituency"] = next(iter(ids))
-        return initial
+    """Kept for the admins that name it: ScopedAdminMixin now starts every new
+    record in the officer's only constituency, for any constituency field."""
 
 
 class ReadOnlyAdmin(ScopedAdmin):

@@ -22,6 +22,7 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -154,6 +155,10 @@ class ScopedAdminMixin:
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
         queryset = super().get_queryset(request)
+        if not queryset.query.order_by:
+            # The autocomplete search pages through this queryset: a stable order
+            # that survives an admin's own annotations (GROUP BY drops the default).
+            queryset = queryset.order_by(*(self.model._meta.ordering or ("-pk",)))
         return scope_queryset(queryset, constituency_ids(request.user))
 
     def get_object(self, request, object_id, from_field=None):
@@ -172,19 +177,88 @@ class ScopedAdminMixin:
             related._default_manager.all(), constituency_ids(request.user)
         )
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    # --- related-object widgets (issue 13.4, 16.9, 16.10, 21.4) --------------------
+    # Every related record is chosen by search-as-you-type over the officer's own
+    # records (the related admin's scoped get_queryset answers the search), never
+    # by an id box (whose label was looked up unscoped) or a <select> of thousands.
+    # A posted id outside the scope is a form error, never a name.
+
+    def get_autocomplete_fields(self, request):
+        fields = list(super().get_autocomplete_fields(request))
+        for field in _relation_fields(self.model):
+            if field.name not in fields and autocompletes(
+                field.related_model, request.user, self.admin_site
+            ):
+                fields.append(field.name)
+        return fields
+
+    def _related_kwargs(self, request, db_field, kwargs) -> dict:
         if "queryset" not in kwargs:
             queryset = self._scoped_related_queryset(request, db_field)
             if queryset is not None:
                 kwargs["queryset"] = queryset
+        if _is_constituency(db_field.related_model):
+            ids = constituency_ids(request.user)
+            if ids is not None:
+                # An officer's record is always in one of their constituencies:
+                # one without any would vanish from their lists on saving.
+                if not db_field.many_to_many:
+                    kwargs.setdefault("required", True)
+        name = db_field.related_model._meta.verbose_name
+        mine = _("That %(thing)s is not one of yours: choose one from the list.") % {
+            "thing": name
+        }
+        kwargs["error_messages"] = {
+            "invalid_choice": mine,
+            "invalid_pk_value": mine,
+            **kwargs.get("error_messages", {}),
+        }
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = self._related_kwargs(request, db_field, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if "queryset" not in kwargs:
-            queryset = self._scoped_related_queryset(request, db_field)
-            if queryset is not None:
-                kwargs["queryset"] = queryset
+        kwargs = self._related_kwargs(request, db_field, kwargs)
+        if (
+            _is_constituency(db_field.related_model)
+            and "widget" not in kwargs
+            and constituency_ids(request.user) is not None
+        ):
+            # An officer picks among their own one or two: tick boxes, not the
+            # two-box mover.
+            from django import forms
+
+            kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        site, user = self.admin_site, request.user
+
+        class AutocompleteForm(form):
+            # Fields a form adds itself (a segment's criteria, say) get the same
+            # widgets as the model's own relations.
+            def __init__(self, *args, **kw):
+                super().__init__(*args, **kw)
+                autocomplete_form_fields(self, site, user)
+
+        AutocompleteForm.__name__ = form.__name__
+        AutocompleteForm.__qualname__ = form.__qualname__
+        return AutocompleteForm
+
+    def get_changeform_initial_data(self, request):
+        # A new record starts in the officer's only constituency (issue 16.9).
+        initial = super().get_changeform_initial_data(request)
+        ids = constituency_ids(request.user)
+        if ids is None or len(ids) != 1:
+            return initial
+        (only,) = ids
+        for field in _relation_fields(self.model):
+            if _is_constituency(field.related_model) and field.name not in initial:
+                initial[field.name] = [only] if field.many_to_many else only
+        return initial
 
     def get_list_filter(self, request):
         filters = []
@@ -271,3 +345,103 @@ class ScopedAdminMixin:
 
 def _label(obj: models.Model) -> str:
     return obj._meta.model_name
+
+
+# Related models whose choices stay few per constituency (or are party-wide
+# lists an officer picks from): a plain select or tick boxes is right for them.
+# Every other related model is chosen by autocomplete; tests walk every admin
+# form to hold that.
+SMALL_CHOICE_MODELS = frozenset(
+    {
+        "members.Interest",
+        "members.Mentor",
+        "supporters.HelpOffer",
+        "comms.Segment",
+        "events.Course",
+        "contenttypes.ContentType",
+        "auth.Group",
+        "auth.Permission",
+        # A login is linked to a person by the regional organiser only.
+        "accounts.User",
+    }
+)
+
+
+def _is_constituency(model: type[models.Model]) -> bool:
+    return model._meta.label == "members.Constituency"
+
+
+def _relation_fields(model: type[models.Model]) -> list:
+    return [
+        f
+        for f in model._meta.get_fields()
+        if (f.many_to_one or f.many_to_many or f.one_to_one)
+        and f.concrete
+        and not f.auto_created
+        and f.related_model is not None
+    ]
+
+
+def autocompletes(related: type[models.Model], user: AnyUser | None, site) -> bool:
+    """Whether a field pointing at `related` is chosen by autocomplete: yes unless
+    its choices are few (SMALL_CHOICE_MODELS; a constituency for an officer, who
+    has one or two), and its admin can answer a search."""
+    if related._meta.label in SMALL_CHOICE_MODELS:
+        return False
+    if _is_constituency(related) and constituency_ids(user) is not None:
+        return False
+    related_admin = site._registry.get(related)
+    return bool(related_admin is not None and related_admin.search_fields)
+
+
+def _stand_in_field(related: type[models.Model]) -> models.Field | None:
+    """A model field pointing at `related`, for an autocomplete widget on a form
+    field that has none of its own: the JSON view only needs it to find the
+    related admin, whose scoped queryset and search answer."""
+    candidates = sorted(
+        (
+            rel.field
+            for rel in related._meta.related_objects
+            if rel.field.concrete
+            and not rel.field.remote_field.limit_choices_to
+            and getattr(rel.field.remote_field, "field_name", None)
+            in (None, related._meta.pk.name)
+        ),
+        key=lambda f: (f.model._meta.label, f.name),
+    )
+    return candidates[0] if candidates else None
+
+
+def autocomplete_form_fields(form, site, user: AnyUser | None) -> None:
+    """Give every model-choice field of a form that is not autocomplete yet (and
+    is over a large table) the admin's autocomplete widget, keeping its queryset:
+    the labels of posted ids come from that scoped queryset only."""
+    from django import forms
+    from django.contrib.admin.widgets import (
+        AutocompleteMixin,
+        AutocompleteSelect,
+        AutocompleteSelectMultiple,
+        RelatedFieldWidgetWrapper,
+    )
+
+    for field in form.fields.values():
+        if not isinstance(field, forms.ModelChoiceField):
+            continue
+        widget = field.widget
+        if isinstance(widget, RelatedFieldWidgetWrapper):
+            widget = widget.widget
+        if isinstance(widget, AutocompleteMixin | forms.HiddenInput):
+            continue
+        related = field.queryset.model
+        if not autocompletes(related, user, site):
+            continue
+        stand_in = _stand_in_field(related)
+        if stand_in is None:
+            continue
+        multiple = isinstance(field, forms.ModelMultipleChoiceField)
+        cls = AutocompleteSelectMultiple if multiple else AutocompleteSelect
+        queryset = field.queryset
+        field.widget = cls(stand_in, site, attrs={"data-allow-clear": "true"})
+        field.widget.is_required = field.required
+        # Set after the widget: the queryset hands its choices to the widget.
+        field.queryset = queryset

@@ -36,7 +36,6 @@ class PetitionAdmin(ScopedAdmin):
     list_filter = ("status", "constituency")
     search_fields = ("title",)
     prepopulated_fields = {"slug": ("title",)}
-    raw_id_fields = ("campaign",)
     actions = ["export_for_hand_in"]
     readonly_fields = ("paper_entry",)
 

@@ -39,7 +39,6 @@ class CallListAdmin(ScopedAdmin):
     list_select_related = ("constituency",)
     list_filter = ("status", "constituency")
     search_fields = ("name",)
-    raw_id_fields = ("campaign",)
     readonly_fields = ("built_at", "progress")
     actions = ["build"]
     fieldsets = (

@@ -33,7 +33,6 @@ class SurveyAdmin(ScopedAdmin):
     list_filter = ("status", "access", "constituency")
     search_fields = ("title",)
     prepopulated_fields = {"slug": ("title",)}
-    raw_id_fields = ("campaign",)
     readonly_fields = ("results_link",)
     inlines = [QuestionInline]
 

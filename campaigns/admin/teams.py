@@ -13,7 +13,7 @@ import zoneinfo
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -46,14 +46,19 @@ from partyhub.admin_base import (
 from partyhub.scoping import constituency_ids, today
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(ScopedInline):
     model = Target
-    extra = 0
     fields = ("measure", "ward", "number", "by")
-    # A raw id box: a shared campaign keeps the other constituency's ward targets,
-    # which the officer's own choices would not include; a new or changed ward
-    # must be one of the officer's own (checked below).
-    raw_id_fields = ("ward",)
+    # A shared campaign's targets for another constituency's wards are that CLP's:
+    # not shown here (so never named), and kept on saving as the formset only
+    # touches the rows it shows. Wards are chosen by scoped autocomplete.
+
+    def get_queryset(self, request):
+        queryset = admin.TabularInline.get_queryset(self, request)
+        ids = constituency_ids(request.user)
+        if ids is None:
+            return queryset
+        return queryset.filter(Q(ward__isnull=True) | Q(ward__constituency__in=ids))
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -133,14 +138,12 @@ class MembershipInline(ScopedInline):
     model = TeamMembership
     fields = ("person", "joined")
     readonly_fields = ("joined",)
-    raw_id_fields = ("person",)
     verbose_name = _("team member")
     verbose_name_plural = _("team members (from your constituencies)")
 
 
 class LeadInline(ScopedInline):
     model = Team.leads.through
-    raw_id_fields = ("person",)
     verbose_name = _("lead")
     verbose_name_plural = _("leads (from your constituencies)")
 
@@ -188,7 +191,6 @@ class TeamAdmin(ScopedAdmin):
     list_filter = ("weekday",)
     search_fields = ("name", "area", "meeting_point")
     filter_horizontal = ("constituencies",)
-    raw_id_fields = ("campaign",)
     exclude = ("leads",)
     inlines = [LeadInline, MembershipInline, SessionInline]
     actions = ["send_signup_links"]
@@ -301,7 +303,6 @@ class TeamAdmin(ScopedAdmin):
 class SignupInline(ScopedInline):
     model = SessionSignup
     fields = ("person", "attended")
-    raw_id_fields = ("person",)
     verbose_name_plural = _("sign-ups (from your constituencies)")
 
 
@@ -319,7 +320,6 @@ class SessionAdmin(ScopedAdmin):
     list_select_related = ("team",)
     list_filter = ("status",)
     date_hierarchy = "starts"
-    raw_id_fields = ("team",)
     inlines = [SignupInline, OutputInline]
 
     def save_related(self, request, form, formsets, change) -> None:

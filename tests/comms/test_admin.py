@@ -155,7 +155,7 @@ def test_live_preview_refuses_other_constituency(client, officer_a, clp_b, b_rec
     client.force_login(officer_a)
     response = client.post(url("segment_preview_new"), _segment_data(clp_b))
     assert response.status_code == 200
-    assert "Select a valid choice" in response.text
+    assert "is not one of yours" in response.text
     assert "Bandicoot" not in response.text
 
 
@@ -378,7 +378,7 @@ def test_message_cannot_go_to_another_constituency_segment(
         url("message_add"), _message_data(clp_a, b_records["segment"])
     )
     assert response.status_code == 200
-    assert "Select a valid choice" in response.text
+    assert "is not one of yours" in response.text
     assert not Message.objects.filter(constituency=clp_a).exists()
 
 
@@ -732,7 +732,7 @@ def test_cannot_record_consent_for_another_constituency(client, officer_a, b_rec
     person = b_records["person"]
     client.force_login(officer_a)
     response = client.post(url("consentevent_add"), _consent_data(person, granted="no"))
-    assert "Select a valid choice" in response.text
+    assert "is not one of yours" in response.text
     assert ConsentEvent.objects.filter(person=person).count() == 1
 
 

@@ -182,7 +182,7 @@ def test_a_ward_of_another_clp_is_refused_next_to_the_field(client, clp_a, clp_b
          "ward": other_ward.pk, "kinds": ["faith"]},
     )  # fmt: skip
     assert response.status_code == 200
-    assert "Select a valid choice" in response.text
+    assert "is not one of yours" in response.text
     assert not OrganisationMailing.objects.exists()
 
 

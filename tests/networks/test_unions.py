@@ -148,7 +148,7 @@ def test_a_delegate_must_come_from_a_union_branch_and_end_after_starting(
         url, {"branch": church.pk, "person": person.pk, "starts": "2026-01-01"}
     )
     assert response.status_code == 200
-    assert "Select a valid choice" in response.text
+    assert "is not one of yours" in response.text
     response = client.post(
         url,
         {
