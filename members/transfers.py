@@ -183,16 +183,14 @@ def transfer_decline(*, transfer: Transfer, actor: Any) -> Transfer:
 
 def _audit(transfer: Transfer, action: str, actor: Any) -> None:
     # Both CLPs' officers read what happened to the person.
-    detail = {
-        "from": transfer.from_constituency_id,
-        "to": transfer.to_constituency_id,
-        "source": transfer.source,
-    }
-    audit_log(actor=actor, action=action, obj=transfer, detail=detail)
     audit_log(
         actor=actor,
         action=action,
         obj=transfer,
-        constituency_id=transfer.from_constituency_id,
-        detail=detail,
+        constituency_ids=[transfer.from_constituency_id, transfer.to_constituency_id],
+        detail={
+            "from": transfer.from_constituency_id,
+            "to": transfer.to_constituency_id,
+            "source": transfer.source,
+        },
     )

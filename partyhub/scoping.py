@@ -82,6 +82,14 @@ def scope_queryset(
             f"{queryset.model.__name__} has no scope_lookup; it cannot be scoped."
         )
     condition = {f"{lookup}__in": ids}
+    also = getattr(queryset.model, "scope_also_lookup", None)
+    if also is not None:
+        # A row with one constituency of its own and, when it concerns a shared
+        # record, the others it spans (an audit entry): either makes it visible.
+        inner = queryset.model._base_manager.filter(**{f"{also}__in": ids})
+        return queryset.filter(
+            models.Q(**condition) | models.Q(pk__in=inner.values("pk"))
+        )
     if getattr(queryset.model, "scope_spans_many", False):
         # A record in several constituencies (a network, a cross-CLP team): a
         # subquery keeps one row per record without .distinct(), which would stop
@@ -105,6 +113,27 @@ def constituency_id_of(obj: models.Model) -> int | None:
     if last == "pk":
         return target.pk
     return getattr(target, f"{last}_id", None)
+
+
+def constituency_ids_of(obj: models.Model) -> list[int]:
+    """Every constituency an object belongs to: one, or for a shared record (a
+    team, an event) all it spans, in id order."""
+    model = type(obj)
+    lookup = scope_lookup(model)
+    if lookup is None or obj.pk is None:
+        return []
+    if not getattr(model, "scope_spans_many", False):
+        cid = constituency_id_of(obj)
+        return [cid] if cid is not None else []
+    return sorted(
+        {
+            cid
+            for cid in model._base_manager.filter(pk=obj.pk).values_list(
+                lookup, flat=True
+            )
+            if cid is not None
+        }
+    )
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -304,6 +333,58 @@ class ScopedAdminMixin:
                 hidden[field.name] = pks
         return hidden
 
+    # --- deleting (issue 13.3) --------------------------------------------------
+    # A record shared with another CLP (a team, a campaign, an event, a network),
+    # or one holding another CLP's rows or people, is not the officer's alone to
+    # delete: they end their own CLP's part instead. The confirmation page lists
+    # the record itself and counts, never the people deleted with it.
+
+    def other_constituencies_held(self, request, objs) -> list[str]:
+        """Names of the other CLPs whose records deleting `objs` would delete."""
+        ids = constituency_ids(request.user)
+        if ids is None:
+            return []
+        return _other_constituencies_held(objs, ids)
+
+    def _shared_message(self, obj, others: list[str]) -> str:
+        return _(
+            "“%(obj)s” is shared with %(others)s: deleting it would delete their "
+            "records too, so it cannot be deleted here. To end your constituency's "
+            "part, remove your constituency from it on this page and save."
+        ) % {"obj": obj, "others": ", ".join(others)}
+
+    def delete_view(self, request, object_id, extra_context=None):
+        from django.contrib import messages
+        from django.contrib.admin.utils import unquote
+        from django.shortcuts import redirect
+
+        obj = self.get_object(request, unquote(object_id))
+        others = self.other_constituencies_held(request, [obj]) if obj else []
+        if others:
+            self.message_user(
+                request, self._shared_message(obj, others), messages.ERROR
+            )
+            opts = self.model._meta
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", obj.pk)
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        if constituency_ids(request.user) is None:
+            return deleted, model_count, perms_needed, protected
+        others = self.other_constituencies_held(request, objs)
+        if others:
+            # The bulk "delete selected" action refuses too, saying why.
+            perms_needed = {
+                *perms_needed,
+                _("records of %(others)s (remove your constituency instead)")
+                % {"others": ", ".join(others)},
+            }
+        # Name only what the officer chose to delete; the rest as counts.
+        return [str(obj) for obj in objs], model_count, perms_needed, protected
+
     # --- audit ------------------------------------------------------------------
     def log_addition(self, request, obj, message):
         self._audit(request, obj, "create", message)
@@ -445,3 +526,44 @@ def autocomplete_form_fields(form, site, user: AnyUser | None) -> None:
         field.widget.is_required = field.required
         # Set after the widget: the queryset hands its choices to the widget.
         field.queryset = queryset
+
+
+def _other_constituencies_held(objs, ids: frozenset[int]) -> list[str]:
+    from django.contrib.admin.utils import NestedObjects
+    from django.db import router
+
+    objs = [o for o in objs if o is not None]
+    if not objs:
+        return []
+    collector = NestedObjects(using=router.db_for_write(type(objs[0])))
+    collector.collect(objs)
+    found: set[int] = set()
+    for model, instances in collector.data.items():
+        pks = [o.pk for o in instances if o.pk is not None]
+        lookups = []
+        if scope_lookup(model) is not None:
+            lookups.append(scope_lookup(model))
+        # A row about a person of another CLP (their booking, their place in a
+        # team) is theirs too.
+        lookups += [
+            f"{f.name}__constituency"
+            for f in model._meta.fields
+            if f.many_to_one and f.related_model._meta.label == "members.Person"
+        ]
+        for start in range(0, len(pks), 1000):
+            chunk = pks[start : start + 1000]
+            for lookup in lookups:
+                found.update(
+                    model._base_manager.filter(pk__in=chunk)
+                    .exclude(**{f"{lookup}__isnull": True})
+                    .order_by()
+                    .values_list(lookup, flat=True)
+                    .distinct()
+                )
+    others = found - ids
+    if not others:
+        return []
+    constituency = apps.get_model("members", "Constituency")
+    return sorted(
+        constituency._base_manager.filter(pk__in=others).values_list("name", flat=True)
+    )

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_lazy as _
 
 from partyhub.admin_base import ReadOnlyAdmin
 from partyhub.audit.models import AuditEntry
@@ -15,19 +16,28 @@ class AuditEntryAdmin(ReadOnlyAdmin):
         "action",
         "object_repr",
         "row_count",
-        "constituency",
+        "where",
     )
     list_filter = ("action", "constituency")
     search_fields = ("actor_repr", "action", "object_repr")
     list_select_related = ("constituency",)
     date_hierarchy = "at"
-    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+    readonly_fields = [*(f.name for f in AuditEntry._meta.fields), "where"]
+    exclude = ("constituencies",)
+
+    @admin.display(description=_("constituencies"))
+    def where(self, obj: AuditEntry) -> str:
+        # A shared record's entry names every CLP it spans.
+        names = sorted(c.name for c in obj.constituencies.all())
+        if names:
+            return ", ".join(names)
+        return obj.constituency.name if obj.constituency_id else "—"
 
     def get_queryset(self, request):
         """Beyond the officer's constituencies, entries about a kind of record the
         officer may not view (a candidacy, for a treasurer) are not shown: the
         entry names the record."""
-        queryset = super().get_queryset(request)
+        queryset = super().get_queryset(request).prefetch_related("constituencies")
         user = request.user
         if user.is_superuser:
             return queryset

@@ -31,6 +31,15 @@ class AuditEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # A record several CLPs share (a team, a campaign, an event, a network): every
+    # CLP it spans, so each one's officers read its entries. Empty when the entry
+    # is about one constituency only (then `constituency` says which).
+    constituencies = models.ManyToManyField(
+        "members.Constituency",
+        verbose_name=_("constituencies"),
+        blank=True,
+        related_name="+",
+    )
     content_type = models.ForeignKey(
         ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -40,6 +49,7 @@ class AuditEntry(models.Model):
     detail = models.JSONField(_("detail"), default=dict, blank=True)
 
     scope_lookup = "constituency"
+    scope_also_lookup = "constituencies"
     objects = ScopedManager()
 
     class Meta:

@@ -1,10 +1,11 @@
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from partyhub.audit.models import AuditEntry
-from partyhub.scoping import constituency_id_of
+from partyhub.scoping import constituency_ids_of
 
 
 def audit_log(
@@ -13,19 +14,25 @@ def audit_log(
     action: str,
     obj: models.Model | None = None,
     constituency_id: int | None = None,
+    constituency_ids: Iterable[int] | None = None,
     row_count: int | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Record one thing somebody (or the system, actor=None) did.
 
     The constituency comes from the object when not given, so officers of that
-    constituency can read the entry and nobody else can.
+    constituency can read the entry and nobody else can. An entry about a record
+    several CLPs share (or given several `constituency_ids`, as a transfer between
+    two CLPs is) is readable by the officers of each.
     """
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    if constituency_id is None and obj is not None:
-        constituency_id = constituency_id_of(obj)
-    return AuditEntry.objects.create(
+    spans: list[int] = sorted(set(constituency_ids or ()))
+    if constituency_id is None and not spans and obj is not None:
+        spans = constituency_ids_of(obj)
+    if constituency_id is None and spans:
+        constituency_id = spans[0]
+    entry = AuditEntry.objects.create(
         actor=actor,
         actor_repr=str(actor) if actor is not None else "system",
         action=action,
@@ -38,3 +45,9 @@ def audit_log(
         row_count=row_count,
         detail=detail or {},
     )
+    every = set(spans)
+    if constituency_id is not None:
+        every.add(constituency_id)
+    if len(every) > 1:
+        entry.constituencies.set(every)
+    return entry
