@@ -13,6 +13,7 @@ class CampaignsConfig(AppConfig):
         from partyhub.comms import reminders
 
         segments.register()
+        services.register_petition_confirmation()
         register_section(
             PortalSection(
                 "teams",

@@ -14,9 +14,10 @@ from campaigns.services import CONSENT_WORDING, CampaignsError, street_photo_cle
 from members.models import Person, Ward
 from members.postcodes import PostcodeFormField
 from partyhub.comms.models import Channel
+from partyhub.forms import BotTrapMixin, SingleLineMixin
 
 
-class SignForm(forms.Form):
+class SignForm(BotTrapMixin, forms.Form):
     first_name = forms.CharField(
         label=_("First name"),
         max_length=100,
@@ -44,24 +45,15 @@ class SignForm(forms.Form):
     consent_post = forms.BooleanField(
         label=CONSENT_WORDING[Channel.POST], required=False
     )
-    # A honeypot people never see (moved off-screen by the .ph-hp class).
-    website = forms.CharField(
-        label=_("Leave this empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-
-    def looks_like_a_bot(self) -> bool:
-        return bool(self.data.get("website", "").strip())
 
     def consent_fields(self) -> list[forms.BoundField]:
         return [self["consent_email"], self["consent_post"]]
 
     def sign_data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "website"}
+        return self.without_bot_fields()
 
 
-class SessionOutputForm(forms.Form):
+class SessionOutputForm(SingleLineMixin, forms.Form):
     """What the lead fills in on their phone after a session."""
 
     attended = forms.ModelMultipleChoiceField(
@@ -108,7 +100,7 @@ class SessionOutputForm(forms.Form):
             self.fields[field].widget.attrs["inputmode"] = "numeric"
 
 
-class PaperSignaturesForm(forms.Form):
+class PaperSignaturesForm(SingleLineMixin, forms.Form):
     """Lines typed or pasted from the stall's paper forms."""
 
     lines = forms.CharField(
@@ -123,7 +115,7 @@ class PaperSignaturesForm(forms.Form):
     )
 
 
-class CallOutcomeForm(forms.Form):
+class CallOutcomeForm(SingleLineMixin, forms.Form):
     """What happened on one call, on the caller's phone."""
 
     outcome = forms.ChoiceField(
@@ -139,7 +131,7 @@ class CallOutcomeForm(forms.Form):
     )
 
 
-class StreetReportForm(forms.Form):
+class StreetReportForm(SingleLineMixin, forms.Form):
     """A problem in the street, from a phone: what, where, and a photo if they can."""
 
     category = forms.ChoiceField(
@@ -191,11 +183,10 @@ class StreetReportForm(forms.Form):
         if not upload:
             return None
         try:
-            street_photo_clean(upload)
+            # Decoded once, here; the service gets the small, clean copy.
+            return street_photo_clean(upload)
         except CampaignsError as exc:
             raise forms.ValidationError(exc.messages[0]) from exc
-        upload.seek(0)
-        return upload
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -206,7 +197,7 @@ class StreetReportForm(forms.Form):
         return data
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(SingleLineMixin, forms.Form):
     """A survey's questions as fields (q<id>), plus a postcode for the ward."""
 
     def __init__(self, *args: Any, survey: Any, ask_postcode: bool = True, **kwargs):

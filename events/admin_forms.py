@@ -12,9 +12,10 @@ from django.utils.translation import ngettext
 from events.models import Booking, Event, Invitation
 from members.models import Person
 from partyhub.comms.models import Segment
+from partyhub.forms import SingleLineMixin
 
 
-class InviteForm(forms.Form):
+class InviteForm(SingleLineMixin, forms.Form):
     segment = forms.ModelChoiceField(
         label=_("Everyone in a saved segment"),
         queryset=Segment.objects.none(),
@@ -62,7 +63,7 @@ class InviteForm(forms.Form):
         return Person.objects.filter(pk__in=ids).order_by("pk")
 
 
-class EventAdminForm(forms.ModelForm):
+class EventAdminForm(SingleLineMixin, forms.ModelForm):
     """The event's admin form. Lowering the capacity below the places already
     booked is refused (the admin page saves in one transaction, so the row lock
     taken here holds until the save: no booking slips in between)."""
@@ -128,7 +129,7 @@ class EventAdminForm(forms.ModelForm):
         return capacity
 
 
-class WalkInForm(forms.Form):
+class WalkInForm(SingleLineMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     email = forms.EmailField(
@@ -138,7 +139,7 @@ class WalkInForm(forms.Form):
     )
 
 
-class BookingAdminForm(forms.ModelForm):
+class BookingAdminForm(SingleLineMixin, forms.ModelForm):
     class Meta:
         model = Booking
         fields = ("attended_at", "host")
@@ -154,7 +155,7 @@ class BookingAdminForm(forms.ModelForm):
         return host
 
 
-class ProgrammeYearForm(forms.Form):
+class ProgrammeYearForm(SingleLineMixin, forms.Form):
     constituency = forms.ModelChoiceField(
         label=_("Constituency"), queryset=Person.objects.none(), required=False
     )
@@ -167,7 +168,7 @@ class ProgrammeYearForm(forms.Form):
         self.fields["constituency"].queryset = constituencies
 
 
-class HoursForm(forms.Form):
+class HoursForm(SingleLineMixin, forms.Form):
     starts = forms.DateField(
         label=_("From"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -184,7 +185,7 @@ class HoursForm(forms.Form):
         return data
 
 
-class OrganisationInviteForm(forms.Form):
+class OrganisationInviteForm(SingleLineMixin, forms.Form):
     organisations = forms.ModelMultipleChoiceField(
         label=_("Community organisations to invite"),
         queryset=Person.objects.none(),

@@ -16,6 +16,8 @@ class EventsConfig(AppConfig):
         from partyhub.comms.models import Topic
         from partyhub.privacy import register_model_section
 
+        services.register_booking_confirmation()
+
         # A person's bookings in their data export.
         register_model_section(
             "event_bookings",

@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from events.services import CONSENT_WORDING
 from members.postcodes import PostcodeFormField
+from partyhub.forms import BotTrapMixin, SingleLineMixin
 
 
-class PublicRsvpForm(forms.Form):
+class PublicRsvpForm(BotTrapMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     email = forms.EmailField(label=_("Email"))
@@ -35,7 +36,7 @@ class PublicRsvpForm(forms.Form):
         return data
 
 
-class InvitationRsvpForm(forms.Form):
+class InvitationRsvpForm(SingleLineMixin, forms.Form):
     answer = forms.ChoiceField(
         label=_("Are you coming?"),
         choices=[
@@ -50,7 +51,7 @@ class InvitationRsvpForm(forms.Form):
     )
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(SingleLineMixin, forms.Form):
     rating = forms.TypedChoiceField(
         label=_("How was it? (1 poor, 5 excellent)"),
         choices=[(n, str(n)) for n in range(1, 6)],

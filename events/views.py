@@ -38,7 +38,7 @@ from events.services import (
 from members.models import Constituency, Person
 from members.portal.sections import sections
 from members.portal.views import portal_view
-from partyhub.links import LinkExpired, LinkInvalid
+from partyhub.links import LinkExpired, LinkInvalid, link_problem_for
 from partyhub.ratelimit import client_ip
 
 
@@ -62,17 +62,19 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not public_booking_allowance_take(ip=client_ip(request)):
             return render(request, "events/too_many.html", {"event": event}, status=429)
         form = PublicRsvpForm(request.POST)
+        if form.looks_like_a_bot():
+            return render(request, "events/booked.html", {"event": event})
+        if form.is_valid() and not public_booking_allowance_take(
+            ip=client_ip(request), places=form.cleaned_data["guests"]
+        ):
+            return render(request, "events/too_many.html", {"event": event}, status=429)
         if form.is_valid():
             try:
-                result = rsvp_public(event=event, data=form.cleaned_data)
+                rsvp_public(event=event, data=form.without_bot_fields())
             except EventsError as exc:
                 form.add_error(None, " ".join(exc.messages))
             else:
-                return render(
-                    request,
-                    "events/booked.html",
-                    {"event": event, "result": result},
-                )
+                return render(request, "events/booked.html", {"event": event})
     else:
         form = PublicRsvpForm()
     return render(request, "events/event_detail.html", {"event": event, "form": form})
@@ -282,12 +284,7 @@ def cancel_link(request: HttpRequest, token: str) -> HttpResponse:
     try:
         booking = booking_from_cancel_token(token)
     except (LinkExpired, LinkInvalid) as exc:
-        return render(
-            request,
-            "events/link_problem.html",
-            {"expired": isinstance(exc, LinkExpired)},
-            status=410 if isinstance(exc, LinkExpired) else 400,
-        )
+        return _link_problem(request, exc)
     if request.method == "POST":
         rsvp_cancel(booking=booking, actor=None)
         booking.refresh_from_db()
@@ -295,12 +292,15 @@ def cancel_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _link_problem(request: HttpRequest, exc: Exception) -> HttpResponse:
-    expired = isinstance(exc, LinkExpired)
-    return render(
+    return link_problem_for(
         request,
-        "events/link_problem.html",
-        {"expired": expired},
-        status=410 if expired else 400,
+        exc,
+        what_next=_(
+            "To change your answer, use the link in a more recent email, or log in "
+            "to your account and open My events."
+        ),
+        next_url=reverse("events:mine"),
+        next_label=_("My events"),
     )
 
 

@@ -47,10 +47,11 @@ from partyhub.admin_base import (
     ScopedInline,
 )
 from partyhub.admin_base import error_text as _error_text
+from partyhub.forms import SingleLineMixin
 from partyhub.scoping import ScopedAdminMixin, constituency_ids
 
 
-class NetworkMembershipForm(forms.ModelForm):
+class NetworkMembershipForm(SingleLineMixin, forms.ModelForm):
     """An officer adding someone to a network keeps the portal's rule: members,
     and supporters only where the network is open to supporters."""
 
@@ -391,7 +392,7 @@ class SubmissionAdmin(ScopedAdmin):
         return super().get_readonly_fields(request, obj)
 
 
-class OrganisationMailingForm(forms.ModelForm):
+class OrganisationMailingForm(SingleLineMixin, forms.ModelForm):
     kinds = forms.MultipleChoiceField(
         label=gettext_lazy("Only these kinds"),
         choices=CommunityOrganisation.Kind.choices,

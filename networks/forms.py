@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from networks import services
+from partyhub.forms import SingleLineMixin
 
 
-class SubmissionForm(forms.Form):
+class SubmissionForm(SingleLineMixin, forms.Form):
     """The introduction, and one box per section of the consultation."""
 
     introduction = forms.CharField(

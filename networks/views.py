@@ -25,7 +25,7 @@ from networks.models import (
     Submission,
     Thread,
 )
-from partyhub.links import LinkExpired, LinkInvalid, read_token
+from partyhub.links import LinkExpired, LinkInvalid, link_problem_for, read_token
 from partyhub.scoping import constituency_ids
 
 
@@ -429,10 +429,15 @@ def join_link(request: HttpRequest, token: str) -> HttpResponse:
         payload = read_token(
             token, services.NETWORK_JOIN_PURPOSE, max_age=services.JOIN_LINK_MAX_AGE
         )
-    except LinkExpired:
-        return render(request, "networks/join_link.html", {"problem": "expired"})
-    except LinkInvalid as exc:
-        raise Http404 from exc
+    except (LinkExpired, LinkInvalid) as exc:
+        return link_problem_for(
+            request,
+            exc,
+            what_next=_(
+                "Ask the network's co-ordinator for a new invitation, or log in to "
+                "the member portal and join from My networks."
+            ),
+        )
     person = get_object_or_404(Person, pk=payload["p"])
     network = get_object_or_404(Network, pk=payload["n"])
     context = {"network": network, "person": person}

@@ -23,8 +23,11 @@ def client_ip(request: HttpRequest) -> str:
         return ""
 
 
-def hourly_allowance_take(namespace: str, key: str, limit: int) -> bool:
-    """Count one attempt for `key`; False once `limit` is passed this hour.
+def hourly_allowance_take(
+    namespace: str, key: str, limit: int, *, amount: int = 1
+) -> bool:
+    """Count `amount` attempts (one, or the places a booking takes) for `key`;
+    False once `limit` is passed this hour.
 
     A fixed one-hour window; the key is hashed so no address sits in the cache.
     add() then incr() is atomic in Redis.
@@ -34,8 +37,8 @@ def hourly_allowance_take(namespace: str, key: str, limit: int) -> bool:
     cache_key = f"{namespace}:{digest}:{window}"
     cache.add(cache_key, 0, timeout=3600)
     try:
-        count = cache.incr(cache_key)
+        count = cache.incr(cache_key, amount)
     except ValueError:  # expired between add() and incr()
-        cache.add(cache_key, 1, timeout=3600)
-        count = 1
+        cache.add(cache_key, amount, timeout=3600)
+        count = amount
     return count <= limit

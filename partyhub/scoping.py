@@ -182,6 +182,15 @@ class ScopedAdminMixin:
     Admin writes go to the audit log as well as Django's LogEntry.
     """
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # One-line text refuses line breaks here as on every other form
+        # (partyhub.forms): names end up in the text part of emails.
+        from partyhub.forms import single_line_field
+
+        return single_line_field(
+            super().formfield_for_dbfield(db_field, request, **kwargs)
+        )
+
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
         queryset = super().get_queryset(request)
         if not queryset.query.order_by:

@@ -18,9 +18,29 @@ env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
 
+
+def _local_secret_key(path: Path) -> str:
+    """A key of this checkout's own, made on first run and kept in var/ (ignored by
+    git): a key written in the source would sign every developer's links alike."""
+    import secrets
+
+    try:
+        key = path.read_text().strip()
+    except FileNotFoundError:
+        key = ""
+    if len(key) < 50:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        path.write_text(key + "\n")
+        path.chmod(0o600)
+    return key
+
+
 # No default key outside DEBUG: a deployment that forgets it must not start.
 if DEBUG:
-    SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-" + "x" * 40)
+    SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key(
+        VAR_DIR / "secret_key"
+    )
 else:
     SECRET_KEY = env.str("SECRET_KEY")
 
@@ -179,6 +199,8 @@ SUPPORTERS_SIGNUPS_PER_IP_PER_HOUR = env.int(
 )
 # Posts sooner than this after the form was served are treated as bots.
 SUPPORTERS_MIN_FILL_SECONDS = env.int("SUPPORTERS_MIN_FILL_SECONDS", default=3)
+# A public form's "served at" stamp (single use) is accepted for this long.
+BOT_TRAP_MAX_AGE_SECONDS = env.int("BOT_TRAP_MAX_AGE_SECONDS", default=60 * 60 * 24)
 # At most one confirmation email per address in this window.
 SUPPORTERS_CONFIRMATION_INTERVAL_SECONDS = env.int(
     "SUPPORTERS_CONFIRMATION_INTERVAL_SECONDS", default=60 * 60

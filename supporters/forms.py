@@ -1,28 +1,24 @@
 """The public supporters' club signup form.
 
 Consent is asked per channel with unticked boxes; the label a person sees is the
-exact wording stored in the consent ledger when they confirm. Two quiet bot traps
-(a honeypot and a signed "form served at" time) never show an error: a bot gets
+exact wording stored in the consent ledger when they confirm. The quiet bot traps
+(partyhub.forms.BotTrapMixin) never show an error: a bot gets
 the same "check your email" page as everyone else.
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django import forms
-from django.conf import settings
-from django.core import signing
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Constituency
 from members.postcodes import PostcodeFormField
 from partyhub.comms.models import Channel
+from partyhub.forms import BotTrapMixin, started_token
 from supporters.models import HelpOffer
-
-STARTED_SALT = "supporters.signup.started"
 
 # The wording shown next to each box is what the ledger records (report 3.2: the
 # newsletter, invitations and gentle requests for help are what supporters get).
@@ -42,10 +38,6 @@ def consent_field(channel: str) -> str:
     return f"consent_{channel}"
 
 
-def started_token(now: float | None = None) -> str:
-    return signing.dumps(now if now is not None else time.time(), salt=STARTED_SALT)
-
-
 def offers_for(constituency: Constituency | None):
     """Active offers: the party-wide ones plus the constituency's own."""
     where = Q(constituency__isnull=True)
@@ -54,7 +46,7 @@ def offers_for(constituency: Constituency | None):
     return HelpOffer.objects.filter(where, active=True).order_by("order", "label")
 
 
-class SignupForm(forms.Form):
+class SignupForm(BotTrapMixin, forms.Form):
     first_name = forms.CharField(
         label=_("First name"),
         max_length=100,
@@ -99,39 +91,11 @@ class SignupForm(forms.Form):
     consent_post = forms.BooleanField(
         label=CONSENT_WORDING[Channel.POST], required=False
     )
-    # Bot traps. "website" is a name form-filling bots cannot resist; people never
-    # see it (moved off-screen by CSS, hidden from screen readers).
-    website = forms.CharField(
-        label=_("Leave this empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-    started = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, constituency: Constituency | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.constituency = constituency
         self.fields["offers"].queryset = offers_for(constituency)
-        # Shown again with errors, a bound form keeps its original start time.
-        if not self.is_bound:
-            self.initial["started"] = started_token()
-
-    def _started_at(self) -> float | None:
-        try:
-            return float(signing.loads(self.data.get("started", ""), salt=STARTED_SALT))
-        except (signing.BadSignature, TypeError, ValueError):
-            return None
-
-    def looks_like_a_bot(self) -> bool:
-        """A filled honeypot, or a missing, forged or too recent start time."""
-        if not self.is_bound:
-            return False
-        if self.data.get("website", "").strip():
-            return True
-        started = self._started_at()
-        if started is None:
-            return True
-        return time.time() - started < settings.SUPPORTERS_MIN_FILL_SECONDS
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -166,3 +130,6 @@ class SignupForm(forms.Form):
             },
             "form_constituency": self.constituency.pk if self.constituency else None,
         }
+
+
+__all__ = ["CONSENT_WORDING", "SignupForm", "started_token"]

@@ -59,13 +59,27 @@ class HelpOffer(models.Model):
 
 
 class SignupRequest(models.Model):
-    """A signup waiting for its email to be confirmed (double opt-in).
+    """Anything a public form asks in the name of an email address, waiting for
+    that address to be confirmed (double opt-in): joining the supporters' club, a
+    petition signature, a booking from a public event page.
 
     What was typed is kept here, not on the Person, until the confirmation link
     proves the address belongs to whoever typed it: an unconfirmed form can never
-    change an existing record. Purged after 30 days.
+    change an existing record (names, postcode, consent, bookings) nor create a
+    Person. Purged after 30 days.
     """
 
+    class Kind(models.TextChoices):
+        SUPPORTER = "supporter", _("Join the supporters' club")
+        PETITION = "petition", _("Petition signature")
+        BOOKING = "booking", _("Event booking")
+
+    kind = models.CharField(
+        _("asking for"), max_length=20, choices=Kind.choices, default=Kind.SUPPORTER
+    )
+    # The petition or event asked about; with the kind, what the one-email-an-hour
+    # rule counts per address (a person may book two events in an hour).
+    about_id = models.PositiveIntegerField(default=0)
     email = models.EmailField(_("email"), db_index=True)
     data = models.JSONField(_("what was submitted"))
     constituency = models.ForeignKey(

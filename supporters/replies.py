@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from partyhub.links import LinkExpired, LinkInvalid, read_token
+from partyhub.links import LinkExpired, LinkInvalid, link_problem_for, read_token
 from supporters.models import Ask, AskReply
 from supporters.services import ASK_REPLY_PURPOSE, ask_reply_record
 
@@ -42,13 +42,7 @@ def reply(request: HttpRequest, token: str) -> HttpResponse:
     try:
         ask, person, answer = _read(token)
     except (LinkExpired, LinkInvalid) as exc:
-        expired = isinstance(exc, LinkExpired)
-        return render(
-            request,
-            "comms/link_problem.html",
-            {"expired": expired},
-            status=410 if expired else 400,
-        )
+        return link_problem_for(request, exc)
     label = AskReply.Answer(answer).label
     context = {"ask": ask, "person": person, "answer": answer, "label": label}
     if request.method == "POST":

@@ -9,6 +9,7 @@ the pages say reveals whether an address was already known.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import formataddr
@@ -66,11 +67,20 @@ def _lock_address(email: str) -> None:
             )
 
 
-def _recently_mailed(email: str, *, now=None, exclude_pk: int | None = None) -> bool:
+def _recently_mailed(
+    email: str,
+    *,
+    kind: str = SignupRequest.Kind.SUPPORTER,
+    about_id: int = 0,
+    now=None,
+    exclude_pk: int | None = None,
+) -> bool:
     since = (now or timezone.now()) - timedelta(
         seconds=settings.SUPPORTERS_CONFIRMATION_INTERVAL_SECONDS
     )
-    sent = SignupRequest.objects.filter(email=email, confirmation_sent_at__gte=since)
+    sent = SignupRequest.objects.filter(
+        email=email, kind=kind, about_id=about_id, confirmation_sent_at__gte=since
+    )
     if exclude_pk is not None:
         sent = sent.exclude(pk=exclude_pk)
     return sent.exists()
@@ -86,22 +96,77 @@ def supporter_signup(
     places the person in, else the form's (None on the national form). At most one
     confirmation email per address per hour: later requests are stored, not mailed.
     """
+    return pending_request_create(
+        kind=SignupRequest.Kind.SUPPORTER, data=data, constituency=constituency
+    )
+
+
+@transaction.atomic
+def pending_request_create(
+    *,
+    kind: str,
+    data: dict[str, Any],
+    constituency: Constituency | None,
+    about_id: int = 0,
+) -> SignupRequest:
+    """Hold what a public form asked for (`kind`, registered with
+    register_pending) until the address confirms it; mail the link after commit.
+
+    Changes no Person. At most one confirmation email per address, kind and
+    petition or event an hour: later requests are stored, not mailed.
+    """
     from supporters import tasks
 
-    found = postcode_lookup(data["postcode"])
+    found = postcode_lookup(data.get("postcode") or "")
     request = SignupRequest.objects.create(
-        email=data["email"].lower(),
+        kind=kind,
+        about_id=about_id,
+        email=data["email"].strip().lower(),
         data=data,
         constituency_id=found.constituency_id
         if found
         else getattr(constituency, "pk", None),
     )
     # A cheap early "no" for floods; the task decides for certain under a lock.
-    if not _recently_mailed(request.email):
+    if not _recently_mailed(request.email, kind=kind, about_id=about_id):
         # Broker down: the visitor still gets the normal page, and the ten-minute
         # sweep (signup_confirmations_send_missed) sends it.
         enqueue_on_commit(tasks.send_confirmation, request.pk)
     return request
+
+
+# --- other kinds of pending request --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PendingKind:
+    """How a kind of pending request is mailed and confirmed.
+
+    `asked(request)` is the sentence for the email and the confirm page ("sign the
+    petition “Save the library”"); `confirm(request)` does what was asked, under
+    the address's lock, and returns the template and context of the page to show.
+    """
+
+    subject: Any
+    asked: Callable[[SignupRequest], str]
+    confirm: Callable[[SignupRequest], tuple[str, dict[str, Any]]]
+
+
+_PENDING: dict[str, PendingKind] = {}
+
+
+def register_pending(kind: str, pending: PendingKind) -> None:
+    """Call from an AppConfig.ready(): petitions and public bookings register theirs."""
+    _PENDING[kind] = pending
+
+
+def pending_kind(kind: str) -> PendingKind | None:
+    return _PENDING.get(kind)
+
+
+def lock_address(email: str) -> None:
+    """Serialise the confirmation of one address until the transaction ends."""
+    _lock_address(email.strip().lower())
 
 
 def confirm_url(signup_request: SignupRequest) -> str:
@@ -126,7 +191,12 @@ def signup_confirmation_send(*, signup_request_id: int) -> bool:
         if request is None or request.confirmation_sent_at is not None:
             return False
         _lock_address(request.email)
-        if _recently_mailed(request.email, exclude_pk=request.pk):
+        if _recently_mailed(
+            request.email,
+            kind=request.kind,
+            about_id=request.about_id,
+            exclude_pk=request.pk,
+        ):
             return False
         claimed = SignupRequest.objects.filter(
             pk=request.pk, confirmation_sent_at__isnull=True
@@ -153,16 +223,21 @@ def _confirmation_email(request: SignupRequest) -> EmailMultiAlternatives:
         "confirm_url": confirm_url(request),
         "days": max(1, settings.SUPPORTERS_CONFIRM_MAX_AGE_SECONDS // 86400),
     }
+    subject = _("Please confirm you want to join the supporters' club")
+    template = "supporters/email/confirm"
+    pending = pending_kind(request.kind)
+    if pending is not None:
+        subject = str(pending.subject)
+        template = "supporters/email/confirm_pending"
+        context["asked"] = pending.asked(request)
     email = EmailMultiAlternatives(
-        subject=_("Please confirm you want to join the supporters' club"),
-        body=render_to_string("supporters/email/confirm.txt", context),
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
         from_email=formataddr((str(sender), settings.COMMS_FROM_ADDRESS)),
         to=[request.data.get("email") or request.email],
         reply_to=[clp.contact_email] if clp and clp.contact_email else [],
     )
-    email.attach_alternative(
-        render_to_string("supporters/email/confirm.html", context), "text/html"
-    )
+    email.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     return email
 
 
@@ -360,6 +435,8 @@ def signup_confirmations_send_missed(*, now=None) -> int:
     interval = timedelta(seconds=settings.SUPPORTERS_CONFIRMATION_INTERVAL_SECONDS)
     mailed_since = SignupRequest.objects.filter(
         email=OuterRef("email"),
+        kind=OuterRef("kind"),
+        about_id=OuterRef("about_id"),
         confirmation_sent_at__gte=OuterRef("created") - interval,
     )
     missed = (
@@ -374,11 +451,12 @@ def signup_confirmations_send_missed(*, now=None) -> int:
         .order_by("-created")
     )
     sent = 0
-    seen: set[str] = set()
+    seen: set[tuple[str, str, int]] = set()
     for request in missed:
-        if request.email in seen:
+        key = (request.email, request.kind, request.about_id)
+        if key in seen:
             continue  # the newest request of an address is the one to confirm
-        seen.add(request.email)
+        seen.add(key)
         sent += signup_confirmation_send(signup_request_id=request.pk)
     return sent
 
@@ -481,7 +559,12 @@ def register_leaving() -> None:
 __all__ = [
     "LinkExpired",
     "LinkInvalid",
+    "PendingKind",
     "SignupGone",
+    "lock_address",
+    "pending_kind",
+    "pending_request_create",
+    "register_pending",
     "register_leaving",
     "signup_confirmation_send",
     "signup_ip_allowance_take",

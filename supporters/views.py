@@ -11,11 +11,12 @@ import logging
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from members.models import Constituency
 from partyhub.comms.rendering import UNSUBSCRIBE_PURPOSE
-from partyhub.links import LinkExpired, LinkInvalid, make_token
+from partyhub.links import LinkExpired, LinkInvalid, link_problem, make_token
 from partyhub.ratelimit import client_ip
 from supporters import signup
 from supporters.forms import SignupForm
@@ -50,12 +51,18 @@ def check_email(request: HttpRequest) -> HttpResponse:
     return render(request, "supporters/check_email.html")
 
 
-def _bad_link(request: HttpRequest, *, expired: bool) -> HttpResponse:
-    return render(
+def _bad_link(request: HttpRequest, problem: str) -> HttpResponse:
+    return link_problem(
         request,
-        "supporters/link_problem.html",
-        {"expired": expired},
-        status=410 if expired else 400,
+        problem,
+        what_next=_(
+            "Confirmation links work for a week. If you still want to, fill in the "
+            "form again and we will send you a new link."
+        )
+        if problem in ("expired", "gone")
+        else None,
+        next_url=reverse("supporters:join") if problem != "invalid" else None,
+        next_label=_("Join the supporters' club"),
     )
 
 
@@ -65,10 +72,28 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     the POST confirms."""
     try:
         signup_request = signup.signup_request_from_token(token)
-    except (LinkExpired, signup.SignupGone):
-        return _bad_link(request, expired=True)
+    except LinkExpired:
+        return _bad_link(request, "expired")
+    except signup.SignupGone:
+        return _bad_link(request, "gone")
     except LinkInvalid:
-        return _bad_link(request, expired=False)
+        return _bad_link(request, "invalid")
+    pending = signup.pending_kind(signup_request.kind)
+    if pending is not None:
+        if request.method == "GET":
+            return render(
+                request,
+                "supporters/confirm_pending.html",
+                {
+                    "asked": pending.asked(signup_request),
+                    "first_name": signup_request.data.get("first_name", ""),
+                },
+            )
+        try:
+            template, context = pending.confirm(signup_request)
+        except signup.SignupGone:
+            return _bad_link(request, "gone")
+        return render(request, template, context)
     if request.method == "GET":
         return render(
             request,
@@ -81,7 +106,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         result = signup.supporter_confirm(signup_request=signup_request, actor=None)
     except signup.SignupGone:
-        return _bad_link(request, expired=True)
+        return _bad_link(request, "gone")
     supporter = result.supporter
     preferences_token = make_token(
         UNSUBSCRIBE_PURPOSE, supporter.person_id, t="", c=supporter.constituency_id

@@ -43,6 +43,7 @@ from partyhub.admin_base import (
     ScopedAdmin,
     ScopedInline,
 )
+from partyhub.forms import SingleLineMixin
 from partyhub.scoping import constituency_ids, today
 
 
@@ -170,7 +171,7 @@ class SessionInline(admin.TabularInline):
         )
 
 
-class TeamForm(forms.ModelForm):
+class TeamForm(SingleLineMixin, forms.ModelForm):
     def clean_timezone(self) -> str:
         # The rota is built in this zone: an unknown name would break every save
         # and the nightly run.

@@ -13,6 +13,8 @@ from campaigns.services.petitions import (
     petition_ip_allowance_take,
     petition_paper_signatures_add,
     petition_sign,
+    petition_signature_confirm,
+    register_petition_confirmation,
 )
 from campaigns.services.phonebank import (
     CALLS_RESERVED_AT_ONCE,
@@ -132,6 +134,8 @@ __all__ = [
     "petition_ip_allowance_take",
     "petition_paper_signatures_add",
     "petition_sign",
+    "petition_signature_confirm",
+    "register_petition_confirmation",
     "reminders_about_cancel",
     "rota_dates",
     "session_output_record",

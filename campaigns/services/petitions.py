@@ -11,7 +11,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,8 +29,15 @@ from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record
 from partyhub.comms.models import Channel, Method
 from partyhub.ratelimit import hourly_allowance_take
-from supporters.models import Supporter
-from supporters.signup import supporter_signup
+from supporters.models import SignupRequest, Supporter
+from supporters.signup import (
+    PendingKind,
+    SignupGone,
+    lock_address,
+    pending_request_create,
+    register_pending,
+    supporter_confirm,
+)
 
 # --- petitions ------------------------------------------------------------------
 
@@ -59,69 +68,123 @@ def petition_ip_allowance_take(*, ip: str) -> bool:
 
 
 @transaction.atomic
-def petition_sign(*, petition: Petition, data: dict[str, Any]) -> Signature:
-    """A signature from the public page. The signer becomes a Person in the
-    petition's constituency — the same Person when the email is already known
-    there — and the signature counts at once.
-
-    Keeping in touch by email needs the address proved first: a ticked email box
-    starts the supporters' club double opt-in (supporters.signup), so the signer
-    becomes a supporter, with email consent, only when they confirm the link mailed
-    to them. A ticked post box is recorded now, as it needs no address proved.
-    """
+def petition_sign(*, petition: Petition, data: dict[str, Any]) -> SignupRequest:
+    """A signature from the public page, held until the signer confirms the link
+    mailed to them: a form anyone can fill in with anyone's address must not put a
+    name on a petition, create a Person, or record consent (a ticked post box, a
+    ticked email box) in that address's name. Nothing here says whether the address
+    is known. The signature counts once confirmed (petition_signature_confirm)."""
     if petition.status != Petition.Status.OPEN:
         raise CampaignsError(_("This petition is not open for signatures."))
-    # A double tap on Sign sends the form twice at once: the second waits here for
-    # the first, then finds its Person instead of failing to create a second one.
-    _lock_address(data["email"])
-    person = person_for_public_form(
-        email=data["email"],
-        constituency_ids=[petition.constituency_id],
-        first_name=data["first_name"],
-        last_name=data["last_name"],
-        postcode=data.get("postcode", ""),
+    consents = {
+        str(channel): str(CONSENT_WORDING[channel])
+        for channel in (Channel.EMAIL, Channel.POST)
+        if data.get(f"consent_{channel}")
+    }
+    return pending_request_create(
+        kind=SignupRequest.Kind.PETITION,
+        about_id=petition.pk,
+        data={
+            "first_name": data["first_name"].strip(),
+            "last_name": data["last_name"].strip(),
+            "email": data["email"].strip(),
+            "postcode": data.get("postcode", ""),
+            "phone": "",
+            "offers": [],
+            "consents": consents,
+            "form_constituency": petition.constituency_id,
+            "source": Supporter.Source.PETITION.value,
+            "petition": petition.pk,
+        },
+        constituency=petition.constituency,
     )
-    _signer_ward_place(person)
-    signature, created = Signature.objects.get_or_create(
-        petition=petition, person=person
-    )
-    if data.get(f"consent_{Channel.POST}"):
-        consent_record(
-            person=person,
-            channel=Channel.POST,
-            granted=True,
-            method=Method.PETITION,
-            wording=str(CONSENT_WORDING[Channel.POST]),
-        )
-    if data.get(f"consent_{Channel.EMAIL}"):
-        supporter_signup(
-            data={
-                "first_name": data["first_name"].strip(),
-                "last_name": data["last_name"].strip(),
-                "email": data["email"].strip(),
-                "postcode": data.get("postcode", ""),
-                "phone": "",
-                "offers": [],
-                "consents": {Channel.EMAIL.value: str(CONSENT_WORDING[Channel.EMAIL])},
-                "form_constituency": petition.constituency_id,
-                "source": Supporter.Source.PETITION.value,
-                "petition": petition.pk,
-            },
-            constituency=petition.constituency,
-        )
-    if created:
-        audit_log(actor=None, action="petition.sign", obj=signature)
-    return signature
 
 
-def _lock_address(email: str) -> None:
-    """Serialise public forms for one address until the transaction ends."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(%s))",
-                [f"people:{email.strip().lower()}"],
+def _petition_asked(request: SignupRequest) -> str:
+    petition = Petition.objects.filter(pk=request.about_id).first()
+    title = petition.title if petition else _("a petition")
+    return _("sign the petition “%(title)s”") % {"title": title}
+
+
+@transaction.atomic
+def petition_signature_confirm(
+    request: SignupRequest,
+) -> tuple[str, dict[str, Any]]:
+    """The signer proved their address: sign, and keep in touch as they asked
+    (the email box makes them a supporter, as the supporters' club signup does).
+    Idempotent: a second press finds the signature made by the first."""
+    lock_address(request.email)
+    request = SignupRequest.objects.select_for_update().get(pk=request.pk)
+    petition = Petition.objects.filter(pk=request.about_id).first()
+    if petition is None:
+        raise SignupGone
+    data = request.data
+    context: dict[str, Any] = {
+        "heading": _("Thank you for signing"),
+        "back_url": reverse("campaigns:petition", args=[petition.slug]),
+        "back_label": _("Back to the petition"),
+    }
+    if request.confirmed_at is None and petition.status != Petition.Status.OPEN:
+        context["heading"] = _("This petition has closed")
+        context["lines"] = [
+            _("It closed before you confirmed, so your name could not be added.")
+        ]
+        return "supporters/pending_done.html", context
+    consents = data.get("consents") or {}
+    if request.confirmed_at is None:
+        if Channel.EMAIL in consents:
+            # Joins the supporters' club and records every box ticked, with the
+            # petition as the method; marks the request confirmed.
+            person = supporter_confirm(signup_request=request).supporter.person
+        else:
+            person = person_for_public_form(
+                email=data["email"],
+                constituency_ids=[petition.constituency_id],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                postcode=data.get("postcode", ""),
             )
+            for channel, wording in consents.items():
+                consent_record(
+                    person=person,
+                    channel=channel,
+                    granted=True,
+                    method=Method.PETITION,
+                    wording=wording,
+                )
+            request.confirmed_at = timezone.now()
+            request.save(update_fields=["confirmed_at"])
+        _signer_ward_place(person)
+        signature, created = Signature.objects.get_or_create(
+            petition=petition, person=person
+        )
+        if created:
+            audit_log(
+                actor=None,
+                action="petition.sign",
+                obj=signature,
+                detail={"signup_request": request.pk},
+            )
+    context["lines"] = [
+        _("Your name is on “%(title)s”.") % {"title": petition.title},
+    ]
+    if Channel.EMAIL in consents:
+        context["lines"].append(
+            _("You are in the supporters' club: we will keep you informed by email.")
+        )
+    return "supporters/pending_done.html", context
+
+
+def register_petition_confirmation() -> None:
+    """Call from CampaignsConfig.ready()."""
+    register_pending(
+        SignupRequest.Kind.PETITION,
+        PendingKind(
+            subject=gettext_lazy("Please confirm your signature"),
+            asked=_petition_asked,
+            confirm=petition_signature_confirm,
+        ),
+    )
 
 
 def _signer_ward_place(person: Person) -> None:

@@ -6,6 +6,7 @@ is forwarded and when it is resolved."""
 from __future__ import annotations
 
 import io
+import warnings
 from decimal import Decimal
 from typing import Any
 
@@ -36,6 +37,9 @@ STREET_PHOTO_LINK_MAX_AGE_SECONDS = 60 * 60 * 24 * 90
 STREET_REPORTS_PER_PERSON_PER_HOUR = 10
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
 PHOTO_MAX_SIDE = 2000
+# Well below Pillow's own bomb limit (~89 MP); a phone's camera makes 12 to 50 MP,
+# and a decoded 40 MP photo is about 120 MB in memory.
+PHOTO_MAX_PIXELS = 40_000_000
 PHOTO_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 
 
@@ -49,21 +53,40 @@ def _setting(name: str, default: int) -> int:
 def street_photo_clean(upload: Any) -> ContentFile:
     """A photo fit to keep: JPEG, PNG or WebP, not too large, turned upright and
     saved again without its metadata — a phone's photo carries the GPS position
-    of wherever it was taken, often the reporter's home."""
-    if upload.size > _setting("STREET_PHOTO_MAX_BYTES", PHOTO_MAX_BYTES):
+    of wherever it was taken, often the reporter's home.
+
+    The size in pixels is read from the file's header (Pillow's open() decodes
+    nothing) and checked before anything is decoded: a small file can claim a
+    huge picture (a 419 KB PNG of 12,000 × 12,000 took 11 s and 1.2 GB)."""
+    max_bytes = _setting("STREET_PHOTO_MAX_BYTES", PHOTO_MAX_BYTES)
+    max_pixels = _setting("STREET_PHOTO_MAX_PIXELS", PHOTO_MAX_PIXELS)
+    if upload.size > max_bytes:
         raise CampaignsError(
-            _("The photo is too large: at most %(mb)s MB.")
-            % {"mb": _setting("STREET_PHOTO_MAX_BYTES", PHOTO_MAX_BYTES) // 2**20}
+            _("The photo is too large: at most %(mb)s MB.") % {"mb": max_bytes // 2**20}
         )
+    too_many_pixels = CampaignsError(
+        _(
+            "The photo has too many pixels: at most %(mp)s megapixels. Send a "
+            "smaller copy (phones offer one when sharing)."
+        )
+        % {"mp": max_pixels // 1_000_000}
+    )
     try:
         upload.seek(0)
-        image = Image.open(upload)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(upload)
         image_format = image.format
         if image_format not in PHOTO_FORMATS:
             raise CampaignsError(_("Send a JPEG, PNG or WebP photo."))
+        width, height = image.size
+        if width * height > max_pixels:
+            raise too_many_pixels
         image.load()
     except CampaignsError:
         raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise too_many_pixels from exc
     except Exception as exc:  # Pillow raises many kinds for a file it cannot read
         raise CampaignsError(_("That file is not a photo we can read.")) from exc
     image = ImageOps.exif_transpose(image)

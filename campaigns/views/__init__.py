@@ -33,6 +33,7 @@ from members.models import Person
 from members.portal.sections import sections
 from members.portal.views import portal_view
 from partyhub.links import LinkExpired, LinkInvalid
+from partyhub.links import link_problem as shared_link_problem
 from partyhub.ratelimit import client_ip
 
 log = logging.getLogger(__name__)
@@ -61,10 +62,7 @@ def petition(request: HttpRequest, slug: str) -> HttpResponse:
             except CampaignsError as exc:
                 messages.error(request, exc.messages[0])
             else:
-                thanks = reverse("campaigns:petition_thanks", args=[petition.slug])
-                if form.cleaned_data.get("consent_email"):
-                    thanks += "?confirm=1"
-                return redirect(thanks)
+                return redirect("campaigns:petition_thanks", slug=petition.slug)
     else:
         form = SignForm()
     return render(
@@ -81,11 +79,7 @@ def petition(request: HttpRequest, slug: str) -> HttpResponse:
 
 def petition_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     petition = get_object_or_404(Petition, slug=slug, status__in=_PUBLIC)
-    return render(
-        request,
-        "campaigns/petition_thanks.html",
-        {"petition": petition, "check_email": request.GET.get("confirm") == "1"},
-    )
+    return render(request, "campaigns/petition_thanks.html", {"petition": petition})
 
 
 # --- "My teams" in the member portal ---------------------------------------------
@@ -288,10 +282,15 @@ def link_sessions(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def link_problem(request: HttpRequest, *, expired: bool) -> HttpResponse:
-    """The page for a personal link that has expired (410) or was altered (400)."""
-    return render(
+    """The shared page (partyhub.links.link_problem) for a campaigns link that has
+    expired (410) or was altered (400)."""
+    return shared_link_problem(
         request,
-        "campaigns/link_problem.html",
-        {"expired": expired},
-        status=410 if expired else 400,
+        "expired" if expired else "invalid",
+        what_next=_(
+            "Ask the local party for a new link, or log in to the member portal if "
+            "you have an account."
+        ),
+        next_url=reverse("portal:home"),
+        next_label=_("Log in to the member portal"),
     )

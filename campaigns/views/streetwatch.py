@@ -24,16 +24,30 @@ from members.models import Person
 from members.portal.sections import sections
 from members.portal.views import portal_view
 from partyhub.links import LinkExpired, LinkInvalid
+from partyhub.links import link_problem as shared_link_problem
+
+
+def _posted_form(request: HttpRequest, person: Person) -> StreetReportForm:
+    """The posted form, validated, or (this hour's allowance used up) with the
+    typed text only and a message.
+
+    The allowance is counted before the form is validated, because validating
+    decodes the photo: a flood of uploads is turned away before any decoding."""
+    if street_report_allowance_take(person=person):
+        form = StreetReportForm(request.POST, request.FILES)
+        form.allowed = form.is_valid()
+        return form
+    messages.error(
+        request, _("You have sent a lot of reports this hour: please try later.")
+    )
+    form = StreetReportForm(request.POST)  # the photo is not read
+    form.allowed = False
+    return form
 
 
 def _report(request: HttpRequest, person: Person, form: StreetReportForm) -> bool:
     """Create the report from a valid form; False (with the error on the form or
     in a message) if it was not made."""
-    if not street_report_allowance_take(person=person):
-        messages.error(
-            request, _("You have sent a lot of reports this hour: please try later.")
-        )
-        return False
     data = form.cleaned_data
     try:
         street_report_create(
@@ -65,8 +79,8 @@ def _my_reports(person: Person):
 @portal_view
 def street_reports(request: HttpRequest, person: Person) -> HttpResponse:
     if request.method == "POST":
-        form = StreetReportForm(request.POST, request.FILES)
-        if form.is_valid() and _report(request, person, form):
+        form = _posted_form(request, person)
+        if form.allowed and _report(request, person, form):
             return redirect("campaigns:street_reports")
     else:
         form = StreetReportForm()
@@ -91,8 +105,8 @@ def street_report_link(request: HttpRequest, token: str) -> HttpResponse:
     except (LinkInvalid, Person.DoesNotExist):
         return link_problem(request, expired=False)
     if request.method == "POST":
-        form = StreetReportForm(request.POST, request.FILES)
-        if form.is_valid() and _report(request, person, form):
+        form = _posted_form(request, person)
+        if form.allowed and _report(request, person, form):
             return redirect("campaigns:street_report_link", token=token)
     else:
         form = StreetReportForm()
@@ -107,7 +121,13 @@ def street_report_link(request: HttpRequest, token: str) -> HttpResponse:
 def street_photo(request: HttpRequest, token: str) -> HttpResponse:
     try:
         report = street_report_for_photo_token(token)
-    except (LinkExpired, LinkInvalid, StreetReport.DoesNotExist) as exc:
+    except LinkExpired:
+        return shared_link_problem(
+            request,
+            "expired",
+            what_next=_("Ask the local party to send you the report's photo again."),
+        )
+    except (LinkInvalid, StreetReport.DoesNotExist) as exc:
         raise Http404 from exc
     return street_photo_response(report)
 

@@ -5,7 +5,6 @@ the last place at once."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -25,7 +24,15 @@ from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import reminder_cancel, reminder_schedule
 from partyhub.links import LinkInvalid, make_token, read_token
 from partyhub.ratelimit import hourly_allowance_take
-from supporters.signup import supporter_signup
+from supporters.models import SignupRequest, Supporter
+from supporters.signup import (
+    PendingKind,
+    SignupGone,
+    lock_address,
+    pending_request_create,
+    register_pending,
+    supporter_confirm,
+)
 
 REMINDER_DAY_BEFORE = "events.day_before"
 REMINDER_ON_THE_DAY = "events.on_the_day"
@@ -371,81 +378,162 @@ CONSENT_WORDING = {
     ),
 }
 
+# Places (a booking and its guests), not posts: one address must not be able to
+# take most of an event in a few requests by bringing five guests each time.
 PUBLIC_BOOKINGS_PER_IP_PER_HOUR = 20
 
 
-def public_booking_allowance_take(*, ip: str) -> bool:
-    """Count a public booking POST from `ip`; False once the hour's allowance is
-    used (settings.EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR overrides the default)."""
+def public_booking_allowance_take(*, ip: str, places: int = 1) -> bool:
+    """Count `places` from `ip` (each post counts one; a valid booking then adds
+    its guests); False once the hour's allowance is used
+    (settings.EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR overrides the default)."""
     limit = getattr(
         settings,
         "EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR",
         PUBLIC_BOOKINGS_PER_IP_PER_HOUR,
     )
-    return hourly_allowance_take("events:public-booking-ip", ip, limit)
-
-
-@dataclass(frozen=True)
-class PublicRsvp:
-    booking: Booking
-    created: bool
-    # A confirmation email is on its way for the marketing consent ticked.
-    consent_pending: bool = False
+    return hourly_allowance_take("events:public-booking-ip", ip, limit, amount=places)
 
 
 @transaction.atomic
-def rsvp_public(*, event: Event, data: dict[str, Any]) -> PublicRsvp:
-    """A booking from the public event page, by name and email.
-
-    The visitor becomes a Person in the event's constituency — the same Person
-    when the email is already known there. An unverified address never changes
-    an existing booking or record: a visitor cannot cancel or alter somebody
-    else's booking by typing their email. Consent is recorded only for the
-    boxes ticked, with the wording shown."""
+def rsvp_public(*, event: Event, data: dict[str, Any]) -> SignupRequest:
+    """A booking from the public event page, by name and email, held until the
+    address confirms it (rsvp_public_confirm): a form anyone can fill in with
+    anyone's address must not create a Person, change a known person's booking or
+    record consent in their name. The page says the same whether or not the
+    address is known. No place is held until the booking is confirmed."""
     if event.audience != Event.Audience.PUBLIC:
         raise EventsError(_("This event is not open to the public."))
-    # Lock first: a double click's second request waits here, then finds the
-    # Person the first one created (one Person, one booking).
-    event = _lock(event)
-    person = person_for_public_form(
-        email=data["email"],
-        constituency_ids=list(
-            event.constituencies.order_by("pk").values_list("pk", flat=True)
-        ),
-        first_name=data["first_name"],
-        last_name=data["last_name"],
-    )
-    booking = Booking.objects.filter(event=event, person=person).first()
-    created = booking is None
-    if created:
-        booking = rsvp_create(
-            event=event,
-            person=person,
-            answer=Booking.Status.YES,
-            guests=data.get("guests") or 0,
-            source=Booking.Source.PUBLIC,
-            actor=None,
-        )
+    if event.status != Event.Status.PUBLISHED or event.ends < timezone.now():
+        raise EventsError(_("This event is not open for booking."))
+    constituency = event.constituencies.order_by("pk").first()
     consents = {
         channel: str(wording)
         for channel, wording in CONSENT_WORDING.items()
         if data.get(f"consent_{channel}")
     }
-    if consents:
-        supporter_signup(
-            data={
-                "first_name": data["first_name"].strip(),
-                "last_name": data["last_name"].strip(),
-                "email": data["email"].strip(),
-                "postcode": data.get("postcode") or "",
-                "phone": "",
-                "offers": [],
-                "consents": consents,
-                "form_constituency": person.constituency_id,
-            },
-            constituency=person.constituency,
-        )
-    return PublicRsvp(booking=booking, created=created, consent_pending=bool(consents))
+    return pending_request_create(
+        kind=SignupRequest.Kind.BOOKING,
+        about_id=event.pk,
+        data={
+            "first_name": data["first_name"].strip(),
+            "last_name": data["last_name"].strip(),
+            "email": data["email"].strip(),
+            "postcode": data.get("postcode") or "",
+            "phone": "",
+            "offers": [],
+            "guests": data.get("guests") or 0,
+            "consents": consents,
+            "form_constituency": getattr(constituency, "pk", None),
+            "source": Supporter.Source.EVENT.value,
+            "event": event.pk,
+        },
+        constituency=constituency,
+    )
+
+
+def _booking_asked(request: SignupRequest) -> str:
+    event = Event.objects.filter(pk=request.about_id).first()
+    title = event.title if event else _("an event")
+    return _("book a place at “%(title)s”") % {"title": title}
+
+
+@transaction.atomic
+def rsvp_public_confirm(request: SignupRequest) -> tuple[str, dict[str, Any]]:
+    """The visitor proved their address: book them (or put them on the waiting
+    list), and keep in touch by email if they asked. A booking the person already
+    had stands as it was. Idempotent: a second press shows the same booking."""
+    lock_address(request.email)
+    request = SignupRequest.objects.select_for_update().get(pk=request.pk)
+    event = Event.objects.filter(pk=request.about_id).first()
+    if event is None:
+        raise SignupGone
+    data = request.data
+    constituency_ids = list(
+        event.constituencies.order_by("pk").values_list("pk", flat=True)
+    )
+    context: dict[str, Any] = {
+        "heading": _("Thank you"),
+        "back_url": reverse("events:detail", args=[event.pk]),
+        "back_label": _("Back to the event"),
+    }
+    created = False
+    if request.confirmed_at is None:
+        if "email" in (data.get("consents") or {}):
+            person = supporter_confirm(signup_request=request).supporter.person
+        else:
+            person = person_for_public_form(
+                email=data["email"],
+                constituency_ids=constituency_ids,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+            )
+            request.confirmed_at = timezone.now()
+            request.save(update_fields=["confirmed_at"])
+        booking = Booking.objects.filter(event=event, person=person).first()
+        if booking is None:
+            try:
+                booking = rsvp_create(
+                    event=event,
+                    person=person,
+                    answer=Booking.Status.YES,
+                    guests=int(data.get("guests") or 0),
+                    source=Booking.Source.PUBLIC,
+                    actor=None,
+                )
+            except EventsError as exc:
+                context["heading"] = _("We could not book you a place")
+                context["lines"] = [" ".join(exc.messages)]
+                return "supporters/pending_done.html", context
+            created = True
+    else:
+        booking = Booking.objects.filter(
+            event=event, person__email__iexact=request.email
+        ).first()
+    title = event.title
+    if booking is None:
+        lines = [_("There is no booking for “%(title)s” now.") % {"title": title}]
+    elif not created and booking.source != Booking.Source.PUBLIC:
+        lines = [
+            _(
+                "We already have an answer about “%(title)s” from you, and it stands "
+                "as it was. To change it, use the link in the emails we sent you, "
+                "or log in to your account."
+            )
+            % {"title": title}
+        ]
+    elif booking.status == Booking.Status.WAITING:
+        lines = [
+            _(
+                "“%(title)s” is full, so you are on the waiting list. If a place "
+                "comes free it is yours, and we will email you."
+            )
+            % {"title": title}
+        ]
+    elif booking.status == Booking.Status.YES:
+        lines = [
+            _(
+                "We have your booking for “%(title)s”. We will email you a reminder "
+                "the day before."
+            )
+            % {"title": title}
+        ]
+    else:
+        lines = [_("Your answer about “%(title)s” stands.") % {"title": title}]
+    context["lines"] = lines
+    return "supporters/pending_done.html", context
+
+
+def register_booking_confirmation() -> None:
+    """Call from EventsConfig.ready()."""
+    register_pending(
+        SignupRequest.Kind.BOOKING,
+        PendingKind(
+            subject=gettext_lazy("Please confirm your booking"),
+            asked=_booking_asked,
+            confirm=rsvp_public_confirm,
+        ),
+    )
 
 
 CANCEL_PURPOSE = "events.cancel"

@@ -30,13 +30,14 @@ from members.services import (
     read_text_upload,
 )
 from partyhub.admin_base import ReadOnlyAdmin
+from partyhub.forms import SingleLineMixin
 from partyhub.scoping import get_scoped_object_or_404
 
 POSTCODE_UPLOAD_MAX_BYTES = 50 * 1024 * 1024
 _DEMO_FILES = {"national_export": False, "national_export_changes": True}
 
 
-class _ConstituencyFileForm(forms.Form):
+class _ConstituencyFileForm(SingleLineMixin, forms.Form):
     file = forms.FileField(label=gettext_lazy("CSV file"))
     constituency = forms.ModelChoiceField(
         label=gettext_lazy("Constituency"), queryset=Constituency.objects.none()

@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from members import post
 from members.admin import PersonAdmin
+from partyhub.forms import SingleLineMixin
 
 
-class LabelSheetForm(forms.Form):
+class LabelSheetForm(SingleLineMixin, forms.Form):
     sheet = forms.ChoiceField(
         label=_("Label sheet"),
         choices=[(s.code, s.label) for s in post.SHEETS.values()],

@@ -19,6 +19,7 @@ from members.models import (
 from members.selectors import candidates_with_eligibility, person_eligibility
 from partyhub.admin_base import ScopedAdmin, ScopedInline
 from partyhub.exports import ExportPermissionMixin, csv_export_action
+from partyhub.forms import SingleLineMixin
 from partyhub.scoping import constituency_ids
 
 
@@ -121,7 +122,7 @@ class PersonInterestAdmin(ExportPermissionMixin, ScopedAdmin):
         super().save_model(request, obj, form, change)
 
 
-class _OfficerAddedForm(forms.ModelForm):
+class _OfficerAddedForm(SingleLineMixin, forms.ModelForm):
     def save(self, commit=True):
         if self.instance._state.adding:
             self.instance.source = PersonInterest.Source.OFFICER

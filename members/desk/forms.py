@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from members.desk.services import DESK_TEMPLATES
 from members.models import ContactLog, Membership, Mentor, Mentorship
+from partyhub.forms import SingleLineMixin
 
 
-class ContactForm(forms.Form):
+class ContactForm(SingleLineMixin, forms.Form):
     how = forms.ChoiceField(label=_("How"), choices=ContactLog.How.choices)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ContactLog.Outcome.choices)
     note = forms.CharField(
@@ -20,7 +21,7 @@ class ContactForm(forms.Form):
     )
 
 
-class DeskEmailForm(forms.Form):
+class DeskEmailForm(SingleLineMixin, forms.Form):
     template = forms.ChoiceField(
         label=_("Email"),
         choices=[(key, t.label) for key, t in DESK_TEMPLATES.items()],
@@ -31,7 +32,7 @@ class DeskEmailForm(forms.Form):
     )
 
 
-class AssignMentorForm(forms.Form):
+class AssignMentorForm(SingleLineMixin, forms.Form):
     mentor = forms.ModelChoiceField(label=_("Mentor"), queryset=Mentor.objects.none())
 
     def __init__(self, *args, mentors=None, **kwargs):
@@ -40,7 +41,7 @@ class AssignMentorForm(forms.Form):
             self.fields["mentor"].queryset = mentors
 
 
-class MentorAdminForm(forms.ModelForm):
+class MentorAdminForm(SingleLineMixin, forms.ModelForm):
     class Meta:
         model = Mentor
         fields = ("person", "constituency", "branch", "capacity", "active")
@@ -69,7 +70,7 @@ class MentorAdminForm(forms.ModelForm):
         return data
 
 
-class MentorshipAdminForm(forms.ModelForm):
+class MentorshipAdminForm(SingleLineMixin, forms.ModelForm):
     class Meta:
         model = Mentorship
         fields = ("mentor",)

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Availability, Person
 from partyhub.comms.models import Channel, Topic
+from partyhub.forms import SingleLineMixin
 
 
-class DetailsForm(forms.ModelForm):
+class DetailsForm(SingleLineMixin, forms.ModelForm):
     availability = forms.MultipleChoiceField(
         label=_("When I can help"),
         choices=Availability.choices,
@@ -86,7 +87,7 @@ def topic_field(topic: str) -> str:
     return f"topic_{topic}"
 
 
-class ContactForm(forms.Form):
+class ContactForm(SingleLineMixin, forms.Form):
     """One checkbox per channel and per topic of email; the label shown is the
     wording the consent ledger keeps."""
 
@@ -141,7 +142,7 @@ class ContactForm(forms.Form):
         return wanted
 
 
-class ErasureForm(forms.Form):
+class ErasureForm(SingleLineMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why (optional)"),
         required=False,

@@ -27,7 +27,7 @@ from members.portal import services
 from members.portal.forms import ContactForm, DetailsForm, ErasureForm
 from members.portal.sections import sections
 from partyhub.comms.consent import current_consents
-from partyhub.links import LinkExpired, LinkInvalid, read_token
+from partyhub.links import LinkExpired, LinkInvalid, link_problem, read_token
 
 
 def _own_person(request: HttpRequest) -> Person | None:
@@ -168,6 +168,16 @@ def data_download(request: HttpRequest, person: Person) -> HttpResponse:
     return response
 
 
+def _export_gone(request: HttpRequest, problem: str) -> HttpResponse:
+    return link_problem(
+        request,
+        problem,
+        what_next=_("Download links work for a week: ask for a new download."),
+        next_url=reverse("portal:data"),
+        next_label=_("My data"),
+    )
+
+
 @portal_view
 def data_file(request: HttpRequest, person: Person, token: str) -> HttpResponse:
     """A background export, from the emailed link: only for the person it was made
@@ -176,13 +186,15 @@ def data_file(request: HttpRequest, person: Person, token: str) -> HttpResponse:
         payload = read_token(
             token, services.EXPORT_LINK_PURPOSE, max_age=services.EXPORT_LINK_MAX_AGE
         )
-    except (LinkExpired, LinkInvalid) as exc:
+    except LinkInvalid as exc:
         raise Http404 from exc
+    except LinkExpired:
+        return _export_gone(request, "expired")
     if payload.get("p") != person.pk:
         raise Http404
     path = services.export_path_for(str(payload.get("f", "")))
     if path is None:
-        raise Http404
+        return _export_gone(request, "gone")
     response = FileResponse(path.open("rb"), as_attachment=True, filename="my-data.zip")
     response["Cache-Control"] = "no-store"
     return response

@@ -6,9 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Candidate, Interest, Person
+from partyhub.forms import SingleLineMixin
 
 
-class InterestAddForm(forms.Form):
+class InterestAddForm(SingleLineMixin, forms.Form):
     interest = forms.ModelChoiceField(
         label=_("Interest or skill"),
         queryset=Interest.objects.none(),
@@ -30,7 +31,7 @@ class InterestAddForm(forms.Form):
         self.fields["interest"].queryset = Interest.objects.filter(active=True)
 
 
-class StandingForm(forms.Form):
+class StandingForm(SingleLineMixin, forms.Form):
     office_sought = forms.ChoiceField(
         label=_("I would like to stand as"),
         choices=[("", _("Choose…")), *Candidate.Office.choices],
@@ -46,7 +47,7 @@ class StandingForm(forms.Form):
     )
 
 
-class ForumMemberAddForm(forms.Form):
+class ForumMemberAddForm(SingleLineMixin, forms.Form):
     identifier = forms.CharField(
         label=_("Email address or membership number"),
         max_length=254,

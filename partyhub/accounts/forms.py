@@ -4,8 +4,10 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from partyhub.forms import SingleLineMixin
 
-class ClaimForm(forms.Form):
+
+class ClaimForm(SingleLineMixin, forms.Form):
     email = forms.EmailField(
         label=_("Email address"),
         help_text=_("The address your local party has for you."),
@@ -22,7 +24,7 @@ class ClaimForm(forms.Form):
     )
 
 
-class ClaimPasswordForm(forms.Form):
+class ClaimPasswordForm(SingleLineMixin, forms.Form):
     password1 = forms.CharField(
         label=_("Choose a password"),
         strip=False,

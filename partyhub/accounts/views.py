@@ -11,13 +11,14 @@ from allauth.account.utils import perform_login
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from partyhub.accounts import services
 from partyhub.accounts.forms import ClaimForm, ClaimPasswordForm
-from partyhub.links import LinkExpired, LinkInvalid
+from partyhub.links import LinkExpired, LinkInvalid, link_problem
 from partyhub.ratelimit import client_ip
 
 
@@ -44,9 +45,27 @@ def claim_sent(request: HttpRequest) -> HttpResponse:
 
 
 def _bad_link(request: HttpRequest, problem: str) -> HttpResponse:
-    status = {"expired": 410, "used": 410}.get(problem, 400)
-    return render(
-        request, "account/claim_link_problem.html", {"problem": problem}, status=status
+    if problem == "used":
+        return link_problem(
+            request,
+            "used",
+            what_next=_(
+                "The account for this address is already set up. Log in, or reset "
+                "your password if you have forgotten it."
+            ),
+            next_url=reverse("account_login"),
+            next_label=_("Log in"),
+            more_links=[(reverse("account_reset_password"), _("Reset your password"))],
+        )
+    return link_problem(
+        request,
+        problem,
+        what_next=_(
+            "Links to set up an account work for 24 hours. Ask for a new link and "
+            "use it within a day."
+        ),
+        next_url=reverse("accounts:claim"),
+        next_label=_("Send me a new link"),
     )
 
 

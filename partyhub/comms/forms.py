@@ -21,6 +21,7 @@ from partyhub.comms.models import (
     Segment,
 )
 from partyhub.comms.segments import ROLE, Criterion, criteria, get_criterion
+from partyhub.forms import SingleLineMixin
 
 # Officers schedule in UK time, whatever the server's TIME_ZONE says.
 LONDON = ZoneInfo("Europe/London")
@@ -51,7 +52,7 @@ def _is_empty(value: Any) -> bool:
     return value in (None, "", [], (), False)
 
 
-class SegmentForm(forms.ModelForm):
+class SegmentForm(SingleLineMixin, forms.ModelForm):
     """A segment's name and constituency, plus one field per registered criterion.
 
     The criteria fields come from the apps (partyhub.comms.segments) and are scoped
@@ -204,7 +205,7 @@ def criteria_by_kind() -> tuple[list[str], list[str]]:
     return roles, filters
 
 
-class MessageForm(forms.ModelForm):
+class MessageForm(SingleLineMixin, forms.ModelForm):
     class Meta:
         model = Message
         fields = (
@@ -272,7 +273,7 @@ class MessageForm(forms.ModelForm):
             )
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(SingleLineMixin, forms.Form):
     send_at = forms.DateTimeField(
         label=_("Send at (UK time)"),
         input_formats=[
@@ -303,7 +304,7 @@ class ScheduleForm(forms.Form):
         return send_at
 
 
-class ConsentRecordForm(forms.ModelForm):
+class ConsentRecordForm(SingleLineMixin, forms.ModelForm):
     """What an officer heard a person say, e.g. on the phone. Saved through
     consent_record, never straight into the ledger."""
 

@@ -20,9 +20,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from partyhub.comms.consent import consent_record, current_consents
 from partyhub.comms.models import Channel, Method, Topic
 from partyhub.comms.rendering import UNSUBSCRIBE_PURPOSE
-from partyhub.links import LinkExpired, LinkInvalid, read_token
+from partyhub.forms import SingleLineMixin
+from partyhub.links import LinkExpired, LinkInvalid, link_problem_for, read_token
 
 WORDING_ONE_CLICK = "One-click unsubscribe from the email's List-Unsubscribe header."
+# The channels a link in an email may stop but never start (see PreferencesForm).
+LINK_CANNOT_GRANT = (Channel.PHONE, Channel.TEXT, Channel.POST)
 
 
 def _person_from(token: str):
@@ -37,16 +40,17 @@ def _person_from(token: str):
 
 
 def _bad_link(request: HttpRequest, exc: Exception) -> HttpResponse:
-    expired = isinstance(exc, LinkExpired)
-    return render(
+    return link_problem_for(
         request,
-        "comms/link_problem.html",
-        {"expired": expired},
-        status=410 if expired else 400,
+        exc,
+        what_next=_(
+            "Use the link in a more recent email from us, or contact your local "
+            "party and we will change how we contact you."
+        ),
     )
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(SingleLineMixin, forms.Form):
     CHOICES = [
         ("topic", gettext_lazy("Stop this kind of email only")),
         ("email", gettext_lazy("Stop all email from the party")),
@@ -66,8 +70,25 @@ class PreferencesForm(forms.Form):
     text = forms.BooleanField(label=gettext_lazy("Text messages"), required=False)
     post = forms.BooleanField(label=gettext_lazy("Post"), required=False)
 
-    def __init__(self, *args: Any, extra: list[ExtraChoice] = (), **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        extra: list[ExtraChoice] = (),
+        granted: dict[str, bool] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
+        # A link in an email proves the email address only: from it a person may
+        # stop anything, but start again only email. Phone, text and post they
+        # have stopped come back through the portal or a fresh confirmation.
+        for channel in LINK_CANNOT_GRANT:
+            if not (granted or {}).get(channel, False):
+                field = self.fields[channel]
+                field.disabled = True
+                field.help_text = gettext_lazy(
+                    "Off. To turn it on again, log in to the member portal or ask "
+                    "your local party."
+                )
         self.fields["choice"].choices = [
             *self.CHOICES,
             *((choice.key, choice.label) for choice in extra),
@@ -134,6 +155,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         request.POST or None,
         initial={"choice": "email", **initial},
         extra=list(extra.values()),
+        granted=initial,
     )
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["choice"] in extra:
@@ -176,6 +198,8 @@ def _apply(person, topic: str, data: dict) -> str:
     current = current_consents(person)
     for channel in (Channel.EMAIL, Channel.PHONE, Channel.TEXT, Channel.POST):
         wanted = bool(data.get(channel))
+        if wanted and channel in LINK_CANNOT_GRANT:
+            wanted = current.get((channel, ""), False)  # withdraw only
         if current.get((channel, ""), False) != wanted:
             consent_record(
                 channel=channel,

@@ -20,6 +20,7 @@ from partyhub.admin_base import (
     ScopedAdmin,
 )
 from partyhub.admin_base import error_text as _error_text
+from partyhub.forms import SingleLineMixin
 from partyhub.scoping import ScopedAdminMixin
 from supporters.admin.base import AskOfferListFilter, OffersMixin
 from supporters.models import (
@@ -34,7 +35,7 @@ from supporters.services import (
 )
 
 
-class AskForm(forms.ModelForm):
+class AskForm(SingleLineMixin, forms.ModelForm):
     class Meta:
         model = Ask
         fields = ("constituency", "offer", "wards", "subject", "body")

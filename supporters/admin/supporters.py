@@ -24,6 +24,7 @@ from partyhub.admin_base import (
 )
 from partyhub.admin_base import error_text as _error_text
 from partyhub.exports import ExportPermissionMixin, csv_export_action
+from partyhub.forms import SingleLineMixin
 from partyhub.scoping import constituency_ids
 from supporters.admin.base import OfferListFilter, OffersMixin, offer_slugs
 from supporters.models import (
@@ -254,7 +255,7 @@ class SupporterAdmin(
         return data, key
 
 
-class SupporterImportForm(forms.Form):
+class SupporterImportForm(SingleLineMixin, forms.Form):
     file = forms.FileField(
         label=gettext_lazy("CSV file"),
         required=False,
@@ -333,16 +334,18 @@ class SignupRequestAdmin(ReadOnlyAdmin):
 
     list_display = (
         "email",
+        "kind",
         "constituency",
         "created",
         "confirmation_sent_at",
         "confirmed_at",
     )
-    list_filter = (("confirmed_at", admin.EmptyFieldListFilter), "created")
+    list_filter = ("kind", ("confirmed_at", admin.EmptyFieldListFilter), "created")
     search_fields = ("email",)
     list_select_related = ("constituency",)
     readonly_fields = (
         "email",
+        "kind",
         "constituency",
         "data",
         "created",

@@ -268,7 +268,7 @@ def test_expired_link_changes_nothing(client, alice):
 
 def test_tampered_link_changes_nothing(client, alice):
     token = services.make_token("account-claim", alice.pk, e="alice@example.org")
-    for bad in (token[:-2] + "xx", "nonsense", token.replace(":", ":0", 1)):
+    for bad in (token[:-2] + "xx", "nonsense", token[:-10]):
         link = reverse("accounts:claim_link", args=[bad])
         response = client.post(
             link, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}

@@ -13,6 +13,8 @@ from events.services import invitations_send
 from members.models import Person
 from partyhub.comms import sending
 from partyhub.comms.consent import consent_record
+from supporters.models import SignupRequest
+from supporters.signup import signup_confirmation_send
 from tests import factories
 from tests.browser.helpers import log_in
 from tests.events.conftest import make_event
@@ -30,7 +32,8 @@ def _no_sideways_scroll(page):
     )
 
 
-def test_event_journey(phone_page, new_page, console, clp_a):
+def test_event_journey(phone_page, new_page, console, clp_a, settings):
+    settings.SUPPORTERS_MIN_FILL_SECONDS = 0  # the test types faster than a person
     officer = factories.officer(clp_a, role="social_secretary")
     member_user = factories.member_user(clp_a)
     member = member_user.person
@@ -97,8 +100,19 @@ def test_event_journey(phone_page, new_page, console, clp_a):
     visitor_page.get_by_label("Last name").fill("Visitor")
     visitor_page.get_by_label("Email", exact=True).fill("vera@example.org")
     visitor_page.get_by_role("button", name="Book my place").click()
-    expect(visitor_page.get_by_role("heading", name="Thank you")).to_be_visible()
+    expect(
+        visitor_page.get_by_role("heading", name="One more step: check your email")
+    ).to_be_visible()
     console.assert_no_csp_violations()
+    # The place is theirs once they confirm from the email.
+    request = SignupRequest.objects.get(email="vera@example.org")
+    signup_confirmation_send(signup_request_id=request.pk)
+    link = re.search(r"https?://\S+(/supporters/confirm/\S+/)", mail.outbox[-1].body)
+    visitor_page.goto(link.group(1))
+    visitor_page.get_by_role("button", name="Confirm").click()
+    expect(visitor_page.get_by_role("status")).to_contain_text(
+        "We have your booking for “Open meeting”"
+    )
 
     assert event.places_taken() == 3  # the member, the supporter and a guest
     booking = Booking.objects.get(event=event, person=member)

@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns.models import Campaign, Measure, Petition, Session, Target, Team
-from campaigns.services import petition_sign, session_output_record, sessions_generate
+from campaigns.services import session_output_record, sessions_generate
 from partyhub.audit.models import AuditEntry
 from tests import factories
+from tests.pending import sign_confirmed
 
 
 @pytest.fixture
@@ -142,7 +143,7 @@ def test_campaign_of_other_clp_only_is_404(client, officer_b, clp_a):
 
 def _sign(petition, n):
     for i in range(n):
-        petition_sign(
+        sign_confirmed(
             petition=petition,
             data={
                 "first_name": f"Signer{i}",
@@ -203,7 +204,7 @@ def test_hand_in_export_is_names_and_postcodes_and_audited(
 
 
 def test_hand_in_export_neutralises_spreadsheet_formulas(client, officer_a, petition):
-    petition_sign(
+    sign_confirmed(
         petition=petition,
         data={
             "first_name": '=HYPERLINK("http://evil.example")',

@@ -5,10 +5,11 @@ import pytest
 from django.urls import reverse
 
 from campaigns.models import Signature
-from campaigns.services import petition_paper_signatures_add, petition_sign
+from campaigns.services import petition_paper_signatures_add
 from members.models import Person
 from partyhub.audit.models import AuditEntry
 from partyhub.comms.models import Channel, ConsentEvent, Method
+from tests.pending import sign_confirmed
 
 LINES = """name,postcode,email,email box,post box
 Ada Lovelace, b8 1aa, ada@example.org, y,
@@ -77,7 +78,7 @@ def test_ticked_email_box_without_an_address_is_an_error(officer_a, petition):
 
 
 def test_no_duplicates_in_the_batch_or_with_online_signers(officer_a, petition):
-    petition_sign(
+    sign_confirmed(
         petition=petition,
         data={
             "first_name": "Ada",

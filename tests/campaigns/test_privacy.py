@@ -5,15 +5,16 @@ import datetime
 from django.utils import timezone
 
 from campaigns.models import Session
-from campaigns.services import petition_sign, session_signup, team_join
+from campaigns.services import session_signup, team_join
 from partyhub.privacy import export_data
+from tests.pending import sign_confirmed
 
 
 def test_data_export_has_signatures_teams_and_sessions(petition, team, member_a):
     person = member_a.person
     person.email = "ada@example.org"
     person.save()
-    petition_sign(
+    sign_confirmed(
         petition=petition,
         data={
             "first_name": "Ada",

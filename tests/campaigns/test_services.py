@@ -19,9 +19,8 @@ from campaigns.services import (
 from members.models import Person
 from partyhub.audit.models import AuditEntry
 from partyhub.comms.models import Channel, ConsentEvent, Method
-from supporters.models import SignupRequest
-from supporters.signup import supporter_confirm
 from tests import factories
+from tests.pending import confirm_pending, sign_confirmed
 
 
 @pytest.fixture
@@ -116,8 +115,8 @@ def _signer(**extra):
 def test_petition_signers_are_not_duplicated(petition, clp_a):
     existing = factories.PersonFactory(constituency=clp_a, email="Ada@Example.org")
 
-    petition_sign(petition=petition, data=_signer(email="ADA@example.ORG"))
-    petition_sign(petition=petition, data=_signer())
+    sign_confirmed(petition=petition, data=_signer(email="ADA@example.ORG"))
+    sign_confirmed(petition=petition, data=_signer())
 
     assert Person.objects.filter(email__iexact="ada@example.org").count() == 1
     assert list(Signature.objects.values_list("person", flat=True)) == [existing.pk]
@@ -134,7 +133,7 @@ def test_a_double_tap_on_sign_makes_one_person_and_one_signature(petition):
     def first_tap():
         try:
             with transaction.atomic():
-                petition_sign(petition=petition, data=_signer())
+                sign_confirmed(petition=petition, data=_signer())
                 first_signed.set()
                 time.sleep(0.5)  # still uncommitted while the second tap arrives
         except Exception as exc:  # pragma: no cover - reported below
@@ -146,7 +145,7 @@ def test_a_double_tap_on_sign_makes_one_person_and_one_signature(petition):
     thread = threading.Thread(target=first_tap)
     thread.start()
     assert first_signed.wait(timeout=10)
-    petition_sign(petition=petition, data=_signer())
+    sign_confirmed(petition=petition, data=_signer())
     thread.join(timeout=10)
 
     assert errors == []
@@ -156,13 +155,13 @@ def test_a_double_tap_on_sign_makes_one_person_and_one_signature(petition):
 
 def test_same_email_in_another_constituency_is_a_different_person(petition, clp_b):
     other = factories.PersonFactory(constituency=clp_b, email="ada@example.org")
-    signature = petition_sign(petition=petition, data=_signer())
+    signature = sign_confirmed(petition=petition, data=_signer())
     assert signature.person != other
     assert signature.person.constituency == petition.constituency
 
 
 def test_consent_only_for_ticked_boxes_with_exact_wording(petition):
-    signature = petition_sign(
+    signature = sign_confirmed(
         petition=petition, data=_signer(consent_email=False, consent_post=True)
     )
     events = ConsentEvent.objects.filter(person=signature.person)
@@ -171,22 +170,24 @@ def test_consent_only_for_ticked_boxes_with_exact_wording(petition):
     ]
 
 
-def test_ticked_email_waits_for_confirmation_with_the_exact_wording(petition):
-    signature = petition_sign(
+def test_ticked_boxes_wait_for_confirmation_with_the_exact_wording(petition):
+    request = petition_sign(
         petition=petition, data=_signer(consent_email=True, consent_post=False)
     )
-    assert not ConsentEvent.objects.filter(person=signature.person).exists()
-    request = SignupRequest.objects.get(email="ada@example.org")
+    assert not ConsentEvent.objects.exists()
+    assert not Person.objects.filter(email="ada@example.org").exists()
     assert request.data["consents"] == {"email": str(CONSENT_WORDING[Channel.EMAIL])}
-    supporter_confirm(signup_request=request)
-    events = ConsentEvent.objects.filter(person=signature.person)
+    confirm_pending(request)
+    person = Person.objects.get(email="ada@example.org")
+    events = ConsentEvent.objects.filter(person=person)
     assert [(e.channel, e.granted, e.method, e.wording) for e in events] == [
         (Channel.EMAIL, True, Method.PETITION, CONSENT_WORDING[Channel.EMAIL])
     ]
+    assert Signature.objects.filter(person=person).exists()
 
 
 def test_no_boxes_ticked_records_no_consent(petition):
-    signature = petition_sign(petition=petition, data=_signer())
+    signature = sign_confirmed(petition=petition, data=_signer())
     assert not ConsentEvent.objects.filter(person=signature.person).exists()
 
 
@@ -205,13 +206,13 @@ def test_signatures_move_the_signature_target(campaign, petition):
         number=4,
         by=datetime.date(2099, 1, 1),
     )
-    petition_sign(petition=petition, data=_signer())
-    petition_sign(petition=petition, data=_signer(email="bo@example.org"))
+    sign_confirmed(petition=petition, data=_signer())
+    sign_confirmed(petition=petition, data=_signer(email="bo@example.org"))
     assert campaign_progress(campaign)[0].percent == 50
 
 
 def test_export_has_names_and_postcodes_only_and_is_audited(petition, officer_a):
-    petition_sign(petition=petition, data=_signer(consent_email=True))
+    sign_confirmed(petition=petition, data=_signer(consent_email=True))
     rows = petition_export(petition=petition, actor=officer_a)
     assert rows == [("Ada Lovelace", "B8 1AA")]
     entry = AuditEntry.objects.get(action="petition.export")

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from campaigns.models import Measure, Target
+from campaigns.models import Measure, Signature, Target
 from campaigns.services import (
     petition_paper_signatures_add,
     petition_sign,
@@ -14,6 +14,7 @@ from campaigns.services import (
 )
 from members.models import Person, Postcode
 from tests import factories
+from tests.pending import confirm_pending
 
 
 @pytest.fixture
@@ -26,7 +27,8 @@ def wards(clp_a, clp_b):
 
 
 def _sign(petition, email, postcode):
-    return petition_sign(
+    """Sign online and confirm from the email: the signature counts then."""
+    request = petition_sign(
         petition=petition,
         data={
             "first_name": "Ada",
@@ -35,6 +37,8 @@ def _sign(petition, email, postcode):
             "postcode": postcode,
         },
     )
+    confirm_pending(request)
+    return Signature.objects.get(petition=petition, person__email__iexact=email)
 
 
 def test_online_signer_counts_towards_their_wards_target(petition, wards):

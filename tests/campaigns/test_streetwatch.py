@@ -372,3 +372,67 @@ def test_a_link_typed_into_a_report_is_no_link_in_the_councillors_email(
     assert "evil.example" in html  # the words are passed on as they were typed…
     assert '<a href="https://evil.example' not in html  # …but as text, not links
     assert "Log in to confirm](https://evil.example/a)" in to_councillor.body
+
+
+def _png_claiming(width: int, height: int) -> SimpleUploadedFile:
+    """A tiny PNG whose header claims width × height pixels: what a decompression
+    bomb looks like before it is decoded (its data here is a few zero bytes)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    data = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 1024))
+        + chunk(b"IEND", b"")
+    )
+    return SimpleUploadedFile("bomb.png", data, "image/png")
+
+
+@pytest.mark.parametrize("side", [7_000, 12_000, 40_000])
+def test_a_photo_claiming_too_many_pixels_is_refused_before_decoding(
+    client, member_a, wards, side, monkeypatch
+):
+    """7,000² is under Pillow's own limit, 12,000² sets off its warning and
+    40,000² its error: each is a clear message next to the field, never a 500,
+    and nothing is decoded."""
+    from PIL import ImageFile
+
+    def no_decoding(self):
+        raise AssertionError("decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+    client.force_login(member_a)
+    response = client.post(
+        reverse("campaigns:street_reports"), _form(photo=_png_claiming(side, side))
+    )
+    assert response.status_code == 200
+    assert "too many pixels: at most 40 megapixels" in response.text
+    assert not StreetReport.objects.exists()
+
+
+def test_the_hourly_allowance_is_counted_before_any_photo_is_read(
+    client, member_a, wards, settings, monkeypatch
+):
+    from campaigns import forms as campaign_forms
+
+    settings.CAMPAIGNS_STREET_REPORTS_PER_PERSON_PER_HOUR = 1
+    client.force_login(member_a)
+    client.post(reverse("campaigns:street_reports"), _form())
+    assert StreetReport.objects.count() == 1
+
+    def no_reading(upload):
+        raise AssertionError("the photo was read")
+
+    monkeypatch.setattr(campaign_forms, "street_photo_clean", no_reading)
+    response = client.post(
+        reverse("campaigns:street_reports"), _form(photo=_png()), follow=True
+    )
+    assert response.status_code == 200
+    assert "a lot of reports this hour" in response.text
+    assert StreetReport.objects.count() == 1

@@ -1,5 +1,7 @@
 """Unsubscribe and preferences from a signed link, with no account."""
 
+import re
+
 import pytest
 from django.core import signing
 from django.urls import reverse
@@ -53,16 +55,37 @@ def test_page_stop_everything(client, member_factory):
     assert not can_contact(person, channel=Channel.POST)
 
 
-def test_page_change_channels(client, member_factory):
+def test_page_change_channels_may_withdraw_any_and_grant_only_email(
+    client, member_factory
+):
+    """A year-long link in an email proves the email address, nothing more: it may
+    stop phone, text and post, but start again only email."""
+    from partyhub.comms.consent import consent_record
+
     person = member_factory(consent=True)
-    client.post(
-        reverse("comms:unsubscribe", args=[_token(person)]),
-        {"choice": "channels", "post": "on", "text": "on"},
-    )
+    consent_record(person=person, channel=Channel.PHONE, granted=True, method="portal")
+    url = reverse("comms:unsubscribe", args=[_token(person)])
+    client.post(url, {"choice": "channels", "post": "on", "text": "on"})
     state = current_consents(person)
     assert state[(Channel.EMAIL, "")] is False
-    assert state[(Channel.POST, "")] is True
-    assert state[(Channel.TEXT, "")] is True
+    assert state[(Channel.PHONE, "")] is False  # withdrawn: unticked
+    assert state.get((Channel.POST, ""), False) is False  # not granted
+    assert state.get((Channel.TEXT, ""), False) is False
+    page = client.get(url)
+    post_box = re.search(r'<input[^>]*name="post"[^>]*>', page.text).group(0)
+    assert "disabled" in post_box
+    assert "log in to the member portal" in page.text
+    client.post(url, {"choice": "channels", "email": "on", "phone": "on"})
+    state = current_consents(person)
+    assert state[(Channel.EMAIL, "")] is True  # the channel the link came through
+    assert state[(Channel.PHONE, "")] is False
+    assert (
+        not ConsentEvent.objects.filter(
+            person=person, granted=True, channel__in=["phone", "text", "post"]
+        )
+        .exclude(method="portal")
+        .exists()
+    )
 
 
 def test_one_click_post_unsubscribes_without_csrf(member_factory):

@@ -1,13 +1,21 @@
 """Public event page, the constituency calendar and its iCalendar feed, and
 "My events" in the portal."""
 
+import re
+import time
+
 import icalendar
 import pytest
 from django.urls import reverse
 
 from events.models import Booking, Event
+from members.models import Person
+from partyhub.forms import started_token
+from supporters.models import SignupRequest
+from supporters.signup import signup_confirmation_send
 from tests import factories
 from tests.events.conftest import make_event, member
+from tests.pending import confirm_link, confirm_pending
 
 
 @pytest.fixture
@@ -132,17 +140,50 @@ def _rsvp(client, event, **extra):
         "last_name": "Visitor",
         "email": "vera@example.org",
         "guests": "0",
+        "website": "",
+        "started": started_token(time.time() - 10),
         **extra,
     }
     return client.post(reverse("events:detail", args=[event.pk]), data)
 
 
-def test_visitor_books_on_public_page_without_consent(client, clp_a, public_event):
+def _main(response):
+    """The page's main content, without the CSRF token that differs each time."""
+    return re.sub(
+        r'name="csrfmiddlewaretoken" value="[^"]*"',
+        "",
+        response.text.split('id="content"')[-1],
+    )
+
+
+def _confirm_last(email="vera@example.org"):
+    """Press Confirm in the email sent to `email` (its newest request)."""
+    request = SignupRequest.objects.filter(email=email).order_by("-pk").first()
+    return confirm_pending(request)
+
+
+def test_visitor_books_on_public_page_once_the_address_is_confirmed(
+    client, clp_a, public_event, mailoutbox, django_capture_on_commit_callbacks
+):
     from partyhub.comms.models import ConsentEvent
 
-    response = _rsvp(client, public_event)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = _rsvp(client, public_event)
+    assert len(queued) == 1  # the confirmation email, queued after commit
+    signup_confirmation_send(signup_request_id=SignupRequest.objects.get().pk)
     assert response.status_code == 200
-    assert "Thank you" in response.text
+    assert "check your email" in response.text
+    # No Person and no booking (no place held) until the address is confirmed.
+    assert not Booking.objects.exists()
+    assert not Person.objects.filter(email="vera@example.org").exists()
+    assert [m.to for m in mailoutbox] == [["vera@example.org"]]
+    assert "book a place at “Meet your MP”" in mailoutbox[0].body
+    link = confirm_link(mailoutbox[0])
+    assert client.get(link).status_code == 200
+    assert not Booking.objects.exists()  # a mail scanner opening it books nobody
+    done = client.post(link)
+    assert "We have your booking for “Meet your MP”" in done.text
+    client.post(link)  # twice: one booking
     booking = Booking.objects.get()
     assert booking.source == Booking.Source.PUBLIC
     assert booking.status == Booking.Status.YES
@@ -151,32 +192,35 @@ def test_visitor_books_on_public_page_without_consent(client, clp_a, public_even
     assert not ConsentEvent.objects.exists()  # unticked: nothing recorded
 
 
-def test_ticking_consent_starts_the_double_opt_in_and_records_nothing_yet(
+def test_ticking_consent_is_recorded_only_when_the_booking_is_confirmed(
     client, clp_a, public_event, mailoutbox, django_capture_on_commit_callbacks
 ):
     from partyhub.comms.models import ConsentEvent
-    from supporters.models import SignupRequest, Supporter
-    from supporters.signup import signup_confirmation_send
+    from supporters.models import Supporter
 
-    with django_capture_on_commit_callbacks(execute=False) as queued:
+    with django_capture_on_commit_callbacks(execute=False):
         response = _rsvp(client, public_event, consent_email="on", postcode="b8 1aa")
-    assert len(queued) == 1  # the confirmation email, queued after commit
-    assert "sent you an email with a link to confirm" in response.text
-    assert Booking.objects.get().status == Booking.Status.YES
-    # Nothing on any mailing list until the address is confirmed.
+    signup_confirmation_send(signup_request_id=SignupRequest.objects.get().pk)
+    assert "check your email" in response.text
+    assert not Booking.objects.exists()
     assert not ConsentEvent.objects.exists()
     assert not Supporter.objects.exists()
     request = SignupRequest.objects.get()
     assert request.email == "vera@example.org"
     assert request.data["postcode"] == "B8 1AA"
     assert "email me about other events" in request.data["consents"]["email"]
-    signup_confirmation_send(signup_request_id=request.pk)
     assert [m.to for m in mailoutbox] == [["vera@example.org"]]
+    _confirm_last()
+    booking = Booking.objects.get()
+    assert booking.status == Booking.Status.YES
+    assert Supporter.objects.get(person=booking.person).source == "event"
+    assert [
+        (e.channel, e.granted)
+        for e in ConsentEvent.objects.filter(person=booking.person)
+    ] == [("email", True)]
 
 
 def test_ticking_consent_without_a_postcode_asks_for_it(client, public_event):
-    from supporters.models import SignupRequest
-
     response = _rsvp(client, public_event, consent_email="on")
     assert response.status_code == 200
     assert "Give your postcode, or untick the box" in response.text
@@ -191,19 +235,41 @@ def test_public_page_cannot_change_a_known_persons_booking(client, clp_a, public
     )
     response = _rsvp(client, public_event, email=person.email.upper(), guests="3")
     assert response.status_code == 200
-    assert "We have your booking" not in response.text
-    assert "We already have an answer" in response.text
+    assert "check your email" in response.text
     booking = Booking.objects.get()
     assert (booking.status, booking.guests) == ("maybe", 0)
     person.refresh_from_db()
     assert person.first_name != "Vera"
+    # Confirmed by the person themselves, their answer still stands as it was.
+    _, context = _confirm_last(person.email.lower())
+    assert "it stands as it was" in context["lines"][0]
+    booking.refresh_from_db()
+    assert (booking.status, booking.guests) == ("maybe", 0)
+
+
+def test_unconfirmed_booking_takes_no_place_from_a_known_person(
+    client, clp_a, public_event
+):
+    """Typing a member's address books nothing in their name and changes nothing
+    about them; the page is the same as for an unknown address."""
+    person = member(clp_a)
+    known = _rsvp(client, public_event, email=person.email, first_name="Mallory")
+    unknown = _rsvp(client, public_event, email="stranger@example.org")
+    assert not Booking.objects.exists()
+    person.refresh_from_db()
+    assert person.first_name != "Mallory"
+    assert not Person.objects.filter(email="stranger@example.org").exists()
+    assert known.status_code == unknown.status_code == 200
+    assert _main(known) == _main(unknown)
 
 
 def test_public_page_full_event_puts_visitor_on_waiting_list(client, clp_a,
                                                             public_event):  # fmt: skip
     _rsvp(client, public_event)
-    response = _rsvp(client, public_event, email="second@example.org")
-    assert "waiting list" in response.text
+    _rsvp(client, public_event, email="second@example.org")
+    _confirm_last()
+    _, context = _confirm_last("second@example.org")
+    assert "waiting list" in context["lines"][0]
     assert Booking.objects.filter(status="waiting").count() == 1
 
 
@@ -211,14 +277,32 @@ def test_public_page_shows_form_errors(client, public_event):
     response = _rsvp(client, public_event, email="not-an-email")
     assert response.status_code == 200
     assert "Please check the form" in response.text
-    assert not Booking.objects.exists()
+    assert not SignupRequest.objects.exists()
 
 
 def test_public_double_submit_makes_one_person_and_one_booking(client, public_event):
     _rsvp(client, public_event)
     _rsvp(client, public_event)
+    for request in SignupRequest.objects.all():
+        confirm_pending(request)
     assert Booking.objects.count() == 1
     assert Booking.objects.get().person.email == "vera@example.org"
+
+
+def test_public_form_bot_traps_store_nothing(client, public_event):
+    """The honeypot, a too-fast post and a replayed form are answered like a
+    person and store nothing."""
+    filled = _rsvp(client, public_event, website="http://spam.example")
+    fast = _rsvp(client, public_event, started=started_token())
+    assert filled.status_code == fast.status_code == 200
+    assert "check your email" in filled.text
+    assert not SignupRequest.objects.exists()
+    once = started_token(time.time() - 10)
+    _rsvp(client, public_event, started=once)
+    _rsvp(client, public_event, started=once, email="replay@example.org")
+    assert list(SignupRequest.objects.values_list("email", flat=True)) == [
+        "vera@example.org"
+    ]
 
 
 def test_bookings_are_in_the_persons_data_export(clp_a, public_event):

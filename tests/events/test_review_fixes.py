@@ -1,11 +1,15 @@
 """Raising capacity moves the waiting list up; the public booking form has a
 per-IP hourly allowance."""
 
+import time
+
 import pytest
 from django.urls import reverse
 
 from events.models import Booking, Event
 from events.services import rsvp_create, waiting_list_promote
+from partyhub.forms import started_token
+from supporters.models import SignupRequest
 from tests.events.conftest import make_event, member
 from tests.events.test_admin import _event_form
 
@@ -72,12 +76,13 @@ def test_public_booking_form_has_an_hourly_allowance_per_ip(
     settings.EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR = 2
     url = reverse("events:detail", args=[public_event.pk])
 
-    def post(n):
+    def post(n, ip="203.0.113.9", guests="0"):
         return client.post(
             url,
-            {"first_name": "Vera", "last_name": "V", "guests": "0",
-             "email": f"v{n}@example.org"},
-            REMOTE_ADDR="203.0.113.9",
+            {"first_name": "Vera", "last_name": "V", "guests": guests,
+             "email": f"v{n}@example.org", "website": "",
+             "started": started_token(time.time() - 10)},
+            REMOTE_ADDR=ip,
         )  # fmt: skip
 
     assert post(1).status_code == 200
@@ -85,13 +90,27 @@ def test_public_booking_form_has_an_hourly_allowance_per_ip(
     refused = post(3)
     assert refused.status_code == 429
     assert "Please try again later" in refused.text
-    assert Booking.objects.count() == 2
+    assert SignupRequest.objects.count() == 2
     # Another address is not held back.
-    other = client.post(
-        url,
-        {"first_name": "W", "last_name": "W", "guests": "0",
-         "email": "w@example.org"},
-        REMOTE_ADDR="198.51.100.7",
-    )  # fmt: skip
-    assert other.status_code == 200
-    assert Booking.objects.count() == 3
+    assert post(4, ip="198.51.100.7").status_code == 200
+    assert SignupRequest.objects.count() == 3
+
+
+def test_guests_count_towards_the_per_ip_allowance(client, settings, public_event):
+    """One address cannot take most of an event by bringing five guests a time:
+    the allowance counts places, not posts."""
+    settings.EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR = 20
+    url = reverse("events:detail", args=[public_event.pk])
+    statuses = [
+        client.post(
+            url,
+            {"first_name": "Bot", "last_name": "B", "guests": "5",
+             "email": f"b{n}@example.org", "website": "",
+             "started": started_token(time.time() - 10)},
+            REMOTE_ADDR="203.0.113.50",
+        ).status_code
+        for n in range(16)
+    ]  # fmt: skip
+    assert statuses.count(200) == 3  # 3 × 6 places; the fourth would pass 20
+    places = sum(1 + r.data["guests"] for r in SignupRequest.objects.all())
+    assert places <= 20

@@ -598,7 +598,9 @@ def test_expired_join_link_says_so_and_joins_nobody(client, clp_a, monkeypatch):
     path = "/" + url.split("://", 1)[1].split("/", 1)[1]
     monkeypatch.setattr(services, "JOIN_LINK_MAX_AGE", -1)
     page = client.post(path)
-    assert "This invitation has expired" in page.text
+    assert page.status_code == 410
+    assert "This link has expired" in page.text
+    assert "Ask the network's co-ordinator for a new invitation" in page.text
     assert not NetworkMembership.objects.exists()
 
 

@@ -482,6 +482,33 @@ def test_too_fast_or_forged_timestamp_is_quietly_dropped(
     assert mailoutbox == []
 
 
+def test_a_form_time_can_be_posted_once_only(sign_up, places, mailoutbox):
+    """A bot that fetched the form once cannot post its time stamp over and over
+    to mail confirmation links to a list of third parties."""
+    once = started_token(time.time() - 10)
+    statuses = [
+        sign_up(email=f"victim{n}@example.org", started=once).status_code
+        for n in range(5)
+    ]
+    assert statuses == [302] * 5  # every post looks the same to the bot
+    assert list(SignupRequest.objects.values_list("email", flat=True)) == [
+        "victim0@example.org"
+    ]
+    assert [m.to for m in mailoutbox] == [["victim0@example.org"]]
+
+
+def test_a_form_shown_again_with_errors_can_still_be_sent(client, places):
+    """The person who mistyped is not taken for a bot on the second try: the page
+    with the errors carries a fresh one-use stamp with the original time."""
+    url = reverse("supporters:join_constituency", args=["hodge-hill"])
+    first = client.post(url, form_data(email="not-an-address"))
+    assert first.status_code == 200
+    stamp = re.search(r'name="started" value="([^"]+)"', first.text).group(1)
+    again = client.post(url, form_data(started=stamp))
+    assert again.status_code == 302
+    assert SignupRequest.objects.filter(email="ada@example.org").exists()
+
+
 def test_one_confirmation_email_per_address_per_hour(sign_up, places, mailoutbox):
     sign_up()
     second = sign_up(email="Ada@Example.org")

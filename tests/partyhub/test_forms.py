@@ -1,0 +1,95 @@
+"""One-line fields refuse line breaks and control characters on every kind of
+form: public, portal and admin (names are printed into the text part of emails,
+where a line break would start a line of the sender's choosing)."""
+
+import time
+
+import pytest
+from django.contrib import admin
+from django.test import RequestFactory
+from django.urls import reverse
+
+from members.models import Person
+from partyhub.forms import started_token
+from supporters.models import SignupRequest
+from supporters.signup import signup_confirmation_send
+from tests import factories
+
+INJECTED = [
+    "Ada\r\nClick https://phish.example/ to keep your membership",
+    "Ada\nP.S. https://phish.example/",
+    "Ada\u2028https://phish.example/",
+    "Ada\x00",
+    "Ada\u202eelpmaxe.hsihp",  # a right-to-left override
+]
+
+
+@pytest.fixture
+def places(clp_a):
+    from members.models import Postcode
+
+    ward = factories.WardFactory(constituency=clp_a)
+    Postcode.objects.create(postcode="B8 1AA", ward=ward, constituency=clp_a)
+
+
+def _signup(client, first_name):
+    return client.post(
+        reverse("supporters:join"),
+        {
+            "first_name": first_name,
+            "last_name": "Lovelace",
+            "email": "ada@example.org",
+            "postcode": "B8 1AA",
+            "consent_email": "on",
+            "website": "",
+            "started": started_token(time.time() - 10),
+        },
+    )
+
+
+@pytest.mark.parametrize("name", INJECTED)
+def test_public_form_refuses_a_name_with_a_line_break(client, places, name):
+    response = _signup(client, name)
+    assert response.status_code == 200
+    assert "without line breaks" in response.text
+    assert not SignupRequest.objects.exists()
+
+
+def test_confirmation_email_text_has_no_line_the_visitor_wrote(
+    client, places, mailoutbox
+):
+    assert _signup(client, "Ada").status_code == 302
+    signup_confirmation_send(signup_request_id=SignupRequest.objects.get().pk)
+    lines = mailoutbox[0].body.splitlines()
+    assert lines[0] == "Hello Ada,"
+    assert not any("phish" in line for line in lines)
+
+
+@pytest.mark.parametrize("name", INJECTED[:2])
+def test_portal_details_refuse_a_name_with_a_line_break(client, member_a, name):
+    client.force_login(member_a)
+    before = Person.objects.get(pk=member_a.person.pk).first_name
+    response = client.post(
+        reverse("portal:details"),
+        {"first_name": name, "last_name": "Lovelace", "postcode": "B8 1AA"},
+    )
+    assert response.status_code == 200
+    assert "without line breaks" in response.text
+    assert Person.objects.get(pk=member_a.person.pk).first_name == before
+
+
+@pytest.mark.parametrize("name", INJECTED[:2])
+def test_admin_person_form_refuses_a_name_with_a_line_break(officer_a, name):
+    model_admin = admin.site._registry[Person]
+    request = RequestFactory().get("/")
+    request.user = officer_a
+    form_class = model_admin.get_form(request, obj=None)
+    form = form_class(data={"first_name": name, "last_name": "Lovelace"})
+    assert not form.is_valid()
+    assert "without line breaks" in " ".join(form.errors["first_name"])
+    # A multi-line field (notes) is not one-line text, and keeps its line breaks.
+    assert not any(
+        "without line breaks" in " ".join(errors)
+        for field, errors in form.errors.items()
+        if field != "first_name"
+    )
