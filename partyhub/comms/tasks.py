@@ -30,9 +30,12 @@ def dispatch_message(message_id: int) -> int:
 @app.task(acks_late=True, bind=True)
 def send_pending(self) -> int:
     """Claim and send batches for up to a time budget, then hand over to a fresh task."""
-    # The claim names this task run, so the worker's parent can free it at once
-    # if this process dies (see release_after_worker_lost).
+    # The claim names this task, so what a dead process held is freed at once:
+    # the broker redelivers the task (acks_late, reject on worker lost) and the
+    # new run frees its predecessor's batch first; where the task is not
+    # redelivered, the worker's parent does it (release_after_worker_lost).
     worker = self.request.id or f"pid-{os.getpid()}"
+    sending.deliveries_release(worker=worker)
     deadline = time.monotonic() + settings.COMMS_SEND_TASK_SECONDS
     sent = 0
     while time.monotonic() < deadline:
@@ -44,11 +47,15 @@ def send_pending(self) -> int:
     return sent
 
 
-@task_failure.connect(sender=send_pending)
-def release_after_worker_lost(task_id=None, exception=None, **_kwargs) -> None:
+@task_failure.connect
+def release_after_worker_lost(
+    sender=None, task_id=None, exception=None, **_kwargs
+) -> None:
     """A pool process died mid-send (killed, out of memory): its parent, still
     alive, frees the batch now instead of waiting for the lease, and starts a
     sender for it. Its interrupted delivery goes again with the same Message-ID."""
+    if getattr(sender, "name", None) != send_pending.name:
+        return
     if not isinstance(exception, WorkerLostError):
         return
     released = sending.deliveries_release(worker=task_id or "")

@@ -13,15 +13,14 @@ import nh3
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from partyhub.admin_base import (
@@ -33,24 +32,14 @@ from partyhub.comms.forms import LONDON, MessageForm, ScheduleForm
 from partyhub.comms.models import Delivery, Message
 from partyhub.comms.rendering import ALLOWED_TAGS
 from partyhub.comms.segments import SegmentPreview, segment_preview
+from partyhub.comms.selectors import delivery_count, sending_pause
 from partyhub.comms.sending import render_message
-from partyhub.comms.services import message_cancel, message_schedule, message_test_send
-
-
-def _delivery_count(status: str) -> Coalesce:
-    # A correlated subquery per listed row, not a join and GROUP BY over every
-    # delivery: the database counts only the page's messages, off the
-    # (message, status) index.
-    return Coalesce(
-        Subquery(
-            Delivery.objects.filter(message=OuterRef("pk"), status=status)
-            .order_by()
-            .values("message")
-            .annotate(n=Count("pk"))
-            .values("n")
-        ),
-        0,
-    )
+from partyhub.comms.services import (
+    message_cancel,
+    message_retry_failed,
+    message_schedule,
+    message_test_send,
+)
 
 
 @admin.register(Message)
@@ -121,8 +110,8 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                sent_count=_delivery_count(Delivery.Status.SENT),
-                failed_count=_delivery_count(Delivery.Status.FAILED),
+                sent_count=delivery_count(Delivery.Status.SENT),
+                failed_count=delivery_count(Delivery.Status.FAILED),
             )
         )
 
@@ -192,8 +181,28 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
     ):
         if obj is not None:
             info = self.opts.app_label, self.opts.model_name
+            counts = dict(
+                obj.deliveries.filter(
+                    status__in=[Delivery.Status.QUEUED, Delivery.Status.FAILED]
+                )
+                .order_by()
+                .values("status")
+                .annotate(n=Count("pk"))
+                .values_list("status", "n")
+            )
             context.update(
                 {
+                    "pause": sending_pause()
+                    if obj.status == Message.Status.PAUSED
+                    else None,
+                    "waiting_count": counts.get(Delivery.Status.QUEUED, 0),
+                    "failed_count": counts.get(Delivery.Status.FAILED, 0),
+                    "can_retry": obj.status
+                    in (
+                        Message.Status.SENDING,
+                        Message.Status.PAUSED,
+                        Message.Status.SENT,
+                    ),
                     "can_send": self._can_send(request),
                     "is_draft": obj.status == Message.Status.DRAFT,
                     "can_cancel": obj.status
@@ -202,7 +211,13 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
                         name: reverse(
                             f"admin:{info[0]}_{info[1]}_{name}", args=[obj.pk]
                         )
-                        for name in ("preview", "test_send", "send_now", "schedule")
+                        for name in (
+                            "preview",
+                            "test_send",
+                            "send_now",
+                            "schedule",
+                            "retry_failed",
+                        )
                     }
                     | {
                         "cancel": reverse(
@@ -224,6 +239,7 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
             ("send_now", require_POST(self.send_now_view)),
             ("schedule", self.schedule_view),
             ("cancel", require_POST(self.cancel_view)),
+            ("retry_failed", require_POST(self.retry_failed_view)),
         ]
         return [
             *(
@@ -407,6 +423,25 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
                 request,
                 _("“%(subject)s” is cancelled and will not be sent.")
                 % {"subject": message.subject},
+                messages.SUCCESS,
+            )
+        return self._back(message)
+
+    def retry_failed_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        message = self._message(request, object_id, act=True)
+        try:
+            retried = message_retry_failed(message=message, actor=request.user)
+        except ValidationError as exc:
+            self.message_user(request, error_text(exc), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d failed delivery is queued to be sent again.",
+                    "%(n)d failed deliveries are queued to be sent again.",
+                    retried,
+                )
+                % {"n": retried},
                 messages.SUCCESS,
             )
         return self._back(message)
