@@ -28,7 +28,14 @@ from partyhub.comms.models import (
 from tests import factories
 from tests.comms.conftest import grant_email
 
-MESSAGE_VIEWS = ["preview", "test_send", "send_now", "schedule", "cancel"]
+MESSAGE_VIEWS = [
+    "preview",
+    "test_send",
+    "send_now",
+    "schedule",
+    "cancel",
+    "retry_failed",
+]
 
 
 def url(name, *args):
