@@ -465,9 +465,35 @@ def test_test_send_mails_only_the_officer(
 def test_buttons_refuse_get(client, officer_a, make_message, mailoutbox):
     message = make_message()
     client.force_login(officer_a)
-    for view in ("test_send", "send_now", "cancel"):
+    for view in ("test_send", "retry_failed"):
         assert client.get(url(f"message_{view}", message.pk)).status_code == 405
+    # Send now and cancel answer a GET with their confirm page, and do nothing.
+    for view in ("send_now", "cancel"):
+        assert client.get(url(f"message_{view}", message.pk)).status_code == 200
     assert mailoutbox == []
+    message.refresh_from_db()
+    assert message.status == Message.Status.DRAFT
+    assert not AuditEntry.objects.filter(action__startswith="message.").exists()
+
+
+def test_send_now_is_confirmed_in_the_page_with_the_count(
+    client, officer_a, officer_b, make_message, member_factory
+):
+    member_factory(consent=True)
+    member_factory(consent=True)
+    member_factory(consent=False)
+    message = make_message()
+    client.force_login(officer_a)
+    page = client.get(url("message_change", message.pk)).text
+    assert "data-confirm" not in page
+    assert url("message_send_now", message.pk) in page
+    confirm = client.get(url("message_send_now", message.pk)).text
+    assert "Send “Quiz night on Friday” to 2 people now?" in confirm
+    assert "Send to 2 people now" in confirm
+    cancel = client.get(url("message_cancel", message.pk)).text
+    assert "Cancel “Quiz night on Friday”?" in cancel
+    client.force_login(officer_b)
+    assert client.get(url("message_send_now", message.pk)).status_code == 404
     message.refresh_from_db()
     assert message.status == Message.Status.DRAFT
 

@@ -236,9 +236,9 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         views = [
             ("preview", require_GET(self.preview_view)),
             ("test_send", require_POST(self.test_send_view)),
-            ("send_now", require_POST(self.send_now_view)),
+            ("send_now", self.send_now_view),
             ("schedule", self.schedule_view),
-            ("cancel", require_POST(self.cancel_view)),
+            ("cancel", self.cancel_view),
             ("retry_failed", require_POST(self.retry_failed_view)),
         ]
         return [
@@ -350,8 +350,58 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
             )
         return self._back(message)
 
+    def _confirm(
+        self,
+        request: HttpRequest,
+        message: Message,
+        *,
+        title: str,
+        question: str,
+        explanation: str,
+        button: str,
+        button_class: str = "default",
+    ) -> HttpResponse:
+        context = self._context(request, message, title)
+        context.update(
+            {
+                "question": question,
+                "explanation": explanation,
+                "button": button,
+                "button_class": button_class,
+            }
+        )
+        return TemplateResponse(request, "admin/comms/message/confirm.html", context)
+
     def send_now_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         message = self._message(request, object_id, act=True)
+        if request.method == "GET":
+            recipients = self._recipients(message)
+            if message.status != Message.Status.DRAFT or recipients is None:
+                return self._back(message)
+            return self._confirm(
+                request,
+                message,
+                title=_("Send now"),
+                question=ngettext(
+                    "Send “%(subject)s” to %(n)d person now?",
+                    "Send “%(subject)s” to %(n)d people now?",
+                    recipients.emailable,
+                )
+                % {"subject": message.subject, "n": recipients.emailable},
+                explanation=_(
+                    "Everyone in the segment who can be emailed about this topic "
+                    "when their turn comes gets it once; the others are counted on "
+                    "the message's page. Once started, sending cannot be stopped."
+                ),
+                button=ngettext(
+                    "Send to %(n)d person now",
+                    "Send to %(n)d people now",
+                    recipients.emailable,
+                )
+                % {"n": recipients.emailable},
+            )
+        if request.method != "POST":
+            return HttpResponse(status=405)
         try:
             message_schedule(message=message, actor=request.user)
         except ValidationError as exc:
@@ -414,6 +464,23 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
 
     def cancel_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         message = self._message(request, object_id, act=True)
+        if request.method == "GET":
+            if message.status not in (Message.Status.DRAFT, Message.Status.SCHEDULED):
+                return self._back(message)
+            return self._confirm(
+                request,
+                message,
+                title=_("Cancel message"),
+                question=_("Cancel “%(subject)s”?") % {"subject": message.subject},
+                explanation=_(
+                    "It will not be sent, and cannot be sent again. To send "
+                    "something like it later, write a new message."
+                ),
+                button=_("Cancel the message"),
+                button_class="comms-danger",
+            )
+        if request.method != "POST":
+            return HttpResponse(status=405)
         try:
             message_cancel(message=message, actor=request.user)
         except ValidationError as exc:
