@@ -68,6 +68,9 @@ INTERRUPTED = (
     "Interrupted while handing to the mail server (the worker stopped); sent again "
     "with the same Message-ID, so it may arrive twice."
 )
+NO_CONSENT = "No consent for email at send time."
+NO_EMAIL = "No email address."
+BOUNCED = "Address bounced."
 MAY_HAVE_GONE = (
     " The mail server may have accepted it before the error, so it may have arrived."
 )
@@ -125,9 +128,18 @@ def message_dispatch(*, message_id: int) -> int:
         people = segment_people(
             constituency=message.constituency,
             criteria_values=message.segment.criteria if message.segment_id else {},
-        ).exclude(email="")
+        )
+        # Everyone in the segment gets a row, so the message's summary accounts
+        # for each of them: those without an address are skipped from the start.
         rows = (
             Delivery(message=message, person_id=pid, to_email=email)
+            if email
+            else Delivery(
+                message=message,
+                person_id=pid,
+                status=Delivery.Status.SKIPPED,
+                error=NO_EMAIL,
+            )
             for pid, email in people.values_list("pk", "email").iterator(
                 chunk_size=5000
             )
@@ -202,7 +214,7 @@ def reminders_queue_due(*, now=None) -> int:
                 status=Delivery.Status.QUEUED
                 if reminder.person.email
                 else Delivery.Status.SKIPPED,
-                error="" if reminder.person.email else "No email address.",
+                error="" if reminder.person.email else NO_EMAIL,
             )
             queued += 1
     return queued
@@ -471,9 +483,7 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
                     delivery.pk,
                     Delivery.Status.QUEUED,
                     status=Delivery.Status.SKIPPED,
-                    error="No consent for email at send time."
-                    if not consent_ok
-                    else "Address bounced.",
+                    error=NO_CONSENT if not consent_ok else BOUNCED,
                 )
                 counts["skipped"] += 1
                 continue

@@ -514,6 +514,7 @@ def test_send_now_schedules_and_workers_deliver(
     officer_a,
     make_message,
     three_members,
+    member_factory,
     mailoutbox,
     django_capture_on_commit_callbacks,
 ):
@@ -529,15 +530,20 @@ def test_send_now_schedules_and_workers_deliver(
         action="message.schedule", actor=officer_a, object_id=str(message.pk)
     ).exists()
 
-    assert sending.message_dispatch(message_id=message.pk) == 3
+    # A member the party has no email address for is in the segment too.
+    member_factory(consent=True, email="")
+    assert sending.message_dispatch(message_id=message.pk) == 4
     _send_all()
     sending.messages_finish()
     assert sorted(m.to[0] for m in mailoutbox) == sorted(
         p.email for p in three_members[:2]
     )
 
+    # The summary accounts for everyone in the segment.
     page = client.get(url("message_change", message.pk)).text
-    assert "Sent: 2" in page and "Skipped: no consent: 1" in page
+    assert "4 people in the segment when it was sent:" in page
+    assert "sent: 2 · waiting: 0 · not sent: no consent to email: 1" in page
+    assert "not sent: no email address: 1" in page and "failed: 0" in page
     assert 'name="_save"' not in page  # no longer editable
     listing = client.get(url("message_changelist")).text
     assert re.search(r'field-sent_count">2<', listing)

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -33,7 +33,7 @@ from partyhub.comms.models import Delivery, Message
 from partyhub.comms.rendering import ALLOWED_TAGS
 from partyhub.comms.segments import SegmentPreview, segment_preview
 from partyhub.comms.selectors import delivery_count, sending_pause
-from partyhub.comms.sending import render_message
+from partyhub.comms.sending import BOUNCED, NO_EMAIL, render_message
 from partyhub.comms.services import (
     message_cancel,
     message_retry_failed,
@@ -164,16 +164,38 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
     def progress(self, obj: Message) -> str:
         if obj.pk is None or obj.dispatched_at is None:
             return _("Not sent yet.")
-        counts = dict(
+        counts: dict[str, int] = {}
+        rows = (
             obj.deliveries.order_by()
-            .values("status")
+            .values("status", "error")
             .annotate(n=Count("pk"))
-            .values_list("status", "n")
+            .values_list("status", "error", "n")
         )
-        return format_html_join(
-            " · ",
-            "{}: {}",
-            ((label, counts.get(value, 0)) for value, label in Delivery.Status.choices),
+        for status, error, n in rows:
+            if status == Delivery.Status.SKIPPED:
+                key = {NO_EMAIL: "no_email", BOUNCED: "bounced"}.get(error, "consent")
+            elif status in (Delivery.Status.QUEUED, Delivery.Status.SENDING):
+                key = "waiting"
+            else:
+                key = status
+            counts[key] = counts.get(key, 0) + n
+        parts = [
+            (_("sent"), counts.get(Delivery.Status.SENT, 0)),
+            (_("waiting"), counts.get("waiting", 0)),
+            (_("not sent: no consent to email"), counts.get("consent", 0)),
+            (_("not sent: no email address"), counts.get("no_email", 0)),
+            (_("not sent: address bounced before"), counts.get("bounced", 0)),
+            (_("failed"), counts.get(Delivery.Status.FAILED, 0)),
+        ]
+        return format_html(
+            "{} {}",
+            ngettext(
+                "%(n)d person in the segment when it was sent:",
+                "%(n)d people in the segment when it was sent:",
+                sum(counts.values()),
+            )
+            % {"n": sum(counts.values())},
+            format_html_join(" · ", "{}: {}", parts),
         )
 
     def render_change_form(
