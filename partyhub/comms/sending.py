@@ -525,6 +525,15 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
                 counts[_record_failure(delivery, exc)] += 1
                 _reset_connection(connection)
                 open_ = False
+                if _is_outage(exc):
+                    # The server went away mid-batch: this row spent one attempt,
+                    # the rest wait for the server without spending theirs.
+                    circuit_open(error=exc)
+                    rest = [d.pk for d, _r, _n in written[position + 1 :]]
+                    counts["paused"] += Delivery.objects.filter(
+                        pk__in=rest, status=Delivery.Status.QUEUED
+                    ).update(claimed_at=None, claimed_by="")
+                    break
                 continue
             _transition(
                 delivery.pk,
@@ -620,7 +629,8 @@ def messages_finish() -> int:
     )
     return (
         Message.objects.filter(
-            status=Message.Status.SENDING, dispatched_at__isnull=False
+            status__in=[Message.Status.SENDING, Message.Status.PAUSED],
+            dispatched_at__isnull=False,
         )
         .exclude(Exists(open_work))
         .update(status=Message.Status.SENT, finished_at=timezone.now())

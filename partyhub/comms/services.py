@@ -92,7 +92,7 @@ def message_retry_failed(*, message: Message, actor: Any) -> int:
     Consent and bounces are checked again when they go: an address that bounced
     is skipped, not mailed. Each goes with its own Message-ID, as the first time.
     """
-    from partyhub.comms.models import Delivery
+    from partyhub.comms.models import Delivery, SmtpCircuit
 
     message = Message.objects.select_for_update().get(pk=message.pk)
     if message.status not in (
@@ -113,6 +113,11 @@ def message_retry_failed(*, message: Message, actor: Any) -> int:
     )
     if not retried:
         raise MessageStateError(_("No delivery of this message has failed."))
+    # An officer retrying believes the mail server is back: try it now rather
+    # than at the paused circuit's next backoff.
+    SmtpCircuit.objects.filter(pk=1, opened_at__isnull=False).update(
+        retry_at=timezone.now()
+    )
     if message.status == Message.Status.SENT:
         message.status = Message.Status.SENDING
         message.finished_at = None

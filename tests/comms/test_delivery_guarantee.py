@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from partyhub.audit.models import AuditEntry
 from partyhub.comms import sending
-from partyhub.comms.models import Delivery, Message, Reminder, Segment
+from partyhub.comms.models import Delivery, Message, Reminder, Segment, SmtpCircuit
 from partyhub.comms.selectors import messages_needing_attention
 from tests import factories
 from tests.comms.conftest import grant_email
@@ -127,7 +127,9 @@ def test_failure_after_the_data_says_it_may_have_arrived(
 
     monkeypatch.setattr(EmailBackend, "send_messages", dropped)
     for _ in range(sending.MAX_ATTEMPTS):
+        # Each try finds the server gone and pauses; the next is due at once.
         Delivery.objects.update(not_before=None)
+        SmtpCircuit.objects.update(retry_at=timezone.now())
         _send_all()
     delivery = Delivery.objects.get(message=message)
     assert delivery.status == Delivery.Status.FAILED
@@ -162,8 +164,10 @@ def failed_message(member_factory, dispatched, monkeypatch):
         raise ConnectionResetError("reset by peer")
 
     monkeypatch.setattr(EmailBackend, "send_messages", down_for_good)
-    for _ in range(sending.MAX_ATTEMPTS):
+    # Each try spends one row's attempt and pauses the rest; the next is due at once.
+    for _ in range(2 * sending.MAX_ATTEMPTS):
         Delivery.objects.update(not_before=None)
+        SmtpCircuit.objects.update(retry_at=timezone.now())
         _send_all()
     monkeypatch.undo()
     sending.messages_finish()
