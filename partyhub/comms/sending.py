@@ -333,7 +333,9 @@ def deliveries_release(*, worker: str) -> dict[str, int]:
     if not worker:
         return {"freed": 0, "interrupted": 0}
     now = timezone.now()
-    mine = Delivery.objects.filter(claimed_by=worker[:64])
+    # Through the (status, claimed_at) index: only claimed rows are looked at,
+    # never the table's history.
+    mine = Delivery.objects.filter(claimed_at__isnull=False, claimed_by=worker[:64])
     interrupted = mine.filter(status=Delivery.Status.SENDING).update(
         status=Delivery.Status.QUEUED,
         claimed_at=None,
