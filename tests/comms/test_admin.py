@@ -494,6 +494,7 @@ def test_send_now_is_confirmed_in_the_page_with_the_count(
     assert "Cancel “Quiz night on Friday”?" in cancel
     client.force_login(officer_b)
     assert client.get(url("message_send_now", message.pk)).status_code == 404
+    assert client.get(url("message_progress", message.pk)).status_code == 404
     message.refresh_from_db()
     assert message.status == Message.Status.DRAFT
 
@@ -526,6 +527,9 @@ def test_send_now_schedules_and_workers_deliver(
     assert len(callbacks) == 1  # the dispatch task, enqueued after commit
     message.refresh_from_db()
     assert message.status == Message.Status.SCHEDULED
+    # Its progress refreshes itself while it goes out (htmx, no reload).
+    progress_url = url("message_progress", message.pk)
+    assert f'hx-get="{progress_url}"' in response.text
     assert AuditEntry.objects.filter(
         action="message.schedule", actor=officer_a, object_id=str(message.pk)
     ).exists()
@@ -544,6 +548,9 @@ def test_send_now_schedules_and_workers_deliver(
     assert "4 people in the segment when it was sent:" in page
     assert "sent: 2 · waiting: 0 · not sent: no consent to email: 1" in page
     assert "not sent: no email address: 1" in page and "failed: 0" in page
+    progress = client.get(progress_url).text
+    assert "Sent" in progress and "sent: 2 · waiting: 0" in progress
+    assert "hx-get" not in progress  # finished: it stops asking
     assert 'name="_save"' not in page  # no longer editable
     listing = client.get(url("message_changelist")).text
     assert re.search(r'field-sent_count">2<', listing)

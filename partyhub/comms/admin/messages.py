@@ -15,6 +15,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -162,6 +163,27 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
 
     @admin.display(description=gettext_lazy("progress"))
     def progress(self, obj: Message) -> str:
+        return render_to_string(
+            "admin/comms/message/_progress.html", self._progress_context(obj)
+        )
+
+    def _progress_context(self, obj: Message) -> dict:
+        polling = obj.status in (
+            Message.Status.SCHEDULED,
+            Message.Status.SENDING,
+            Message.Status.PAUSED,
+        )
+        return {
+            "message": obj,
+            "summary": self._summary(obj),
+            "polling": polling,
+            "url": reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_progress",
+                args=[obj.pk],
+            ),
+        }
+
+    def _summary(self, obj: Message) -> str:
         if obj.pk is None or obj.dispatched_at is None:
             return _("Not sent yet.")
         counts: dict[str, int] = {}
@@ -196,6 +218,14 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
             )
             % {"n": sum(counts.values())},
             format_html_join(" · ", "{}: {}", parts),
+        )
+
+    def progress_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        message = self._message(request, object_id, act=False)
+        return TemplateResponse(
+            request,
+            "admin/comms/message/_progress.html",
+            self._progress_context(message),
         )
 
     def render_change_form(
@@ -257,6 +287,7 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         wrap = self.admin_site.admin_view
         views = [
             ("preview", require_GET(self.preview_view)),
+            ("progress", require_GET(self.progress_view)),
             ("test_send", require_POST(self.test_send_view)),
             ("send_now", self.send_now_view),
             ("schedule", self.schedule_view),
@@ -432,8 +463,8 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
             self.message_user(
                 request,
                 _(
-                    "“%(subject)s” is being sent now. This page shows its progress; "
-                    "reload it to see more."
+                    "“%(subject)s” is being sent now. This page shows its "
+                    "progress as it goes."
                 )
                 % {"subject": message.subject},
                 messages.SUCCESS,
