@@ -246,3 +246,32 @@ def test_messages_needing_attention_is_scoped(
     # Once retried and sent, nothing is left to look at.
     Delivery.objects.filter(message=message).update(status="sent")
     assert list(messages_needing_attention(officer_a)) == []
+
+
+def test_worker_lost_signal_frees_the_batch_and_starts_a_sender(
+    member_factory, dispatched, monkeypatch
+):
+    from billiard.exceptions import WorkerLostError
+
+    from partyhub.comms import tasks
+
+    for _ in range(2):
+        member_factory(consent=True)
+    dispatched()
+    ids = sending.deliveries_claim(worker="task-9")
+    Delivery.objects.filter(pk=ids[0]).update(status="sending")
+    started = []
+    monkeypatch.setattr(tasks.send_pending, "delay", lambda: started.append(1))
+    # Another task failing for another reason leaves the claims alone.
+    tasks.release_after_worker_lost(
+        sender=tasks.send_pending, task_id="task-9", exception=ValueError("x")
+    )
+    assert Delivery.objects.filter(claimed_by="task-9").count() == 2
+    tasks.release_after_worker_lost(
+        sender=tasks.send_pending,
+        task_id="task-9",
+        exception=WorkerLostError("signal 9"),
+    )
+    assert not Delivery.objects.filter(claimed_by="task-9").exists()
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"queued"}
+    assert started == [1]
