@@ -174,11 +174,20 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="partyhub <noreply@localhost>"
 )
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Seconds to wait for the mail server to connect, greet or answer any one command
+# (smtplib applies it to the connect and to every read and write): a hung server
+# then counts as down instead of holding a worker for the length of the hang.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # --- Communications -------------------------------------------------------------
 COMMS_FROM_ADDRESS = env.str("COMMS_FROM_ADDRESS", default="noreply@partyhub.localhost")
-# A worker's claim on a batch of deliveries: freed by the beat tick after this long.
-COMMS_CLAIM_LEASE_SECONDS = env.int("COMMS_CLAIM_LEASE_SECONDS", default=600)
+# A worker's claim on a batch of deliveries. A live worker renews it every quarter
+# of this while it sends; the beat tick frees a claim that was not renewed in time
+# (a worker whose parent died with it). Keep it well above EMAIL_TIMEOUT.
+COMMS_CLAIM_LEASE_SECONDS = env.int("COMMS_CLAIM_LEASE_SECONDS", default=60)
+# While the mail server is unreachable, sending is paused and retried with backoff
+# from 30 seconds up to this interval, for as long as the outage lasts.
+COMMS_SMTP_RETRY_MAX_SECONDS = env.int("COMMS_SMTP_RETRY_MAX_SECONDS", default=1800)
 COMMS_SEND_TASK_SECONDS = env.int("COMMS_SEND_TASK_SECONDS", default=50)
 COMMS_SEND_PARALLELISM = env.int("COMMS_SEND_PARALLELISM", default=2)
 # Unsubscribe and preference links in emails keep working this long.

@@ -20,9 +20,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # local SMTP sink instead.
 if "EMAIL_URL" not in os.environ:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# Fault injection for the exactly-once tests: a worker process exits hard (as if
-# killed) after handing this many messages to the mail server. Never set outside tests.
-COMMS_TEST_CRASH_AFTER_SENT = int(os.environ.get("PARTYHUB_TEST_CRASH_AFTER_SENT", "0"))
 SECURE_SSL_REDIRECT = False
 STORAGES["staticfiles"]["BACKEND"] = (
     "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -196,9 +196,14 @@ def start_worker(
     queue: str | None = None,
     redis_url: str | None = None,
     env: dict[str, Any] | None = None,
+    faults: dict[str, Any] | None = None,
     extra_args: list[str] | None = None,
 ) -> LiveWorker:
-    """Start a worker subprocess (not waiting for it). Prefer `live_celery_worker`."""
+    """Start a worker subprocess (not waiting for it). Prefer `live_celery_worker`.
+
+    `faults` turns on fault injection in the worker (see tests/faults.py), e.g.
+    {"PARTYHUB_FAULT_EXIT_AFTER_SENT": 90}; production code has no such hook.
+    """
     queue = queue or f"partyhub-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     redis_url = redis_url or worker_redis_url()
     nodename = f"{queue}@localhost"
@@ -214,6 +219,7 @@ def start_worker(
         "CELERY_QUEUE": queue,
         "PYTHONUNBUFFERED": "1",
         **{key: str(value) for key, value in (env or {}).items()},
+        **{key: str(value) for key, value in (faults or {}).items()},
     }
     command = [
         sys.executable, "-m", "celery", "-A", "partyhub", "worker",
@@ -221,6 +227,7 @@ def start_worker(
         "-Q", queue, "-n", nodename,
         # Nothing else to talk to: start and stop faster.
         "--without-gossip", "--without-mingle", "--without-heartbeat",
+        *(["--include", "tests.faults"] if faults else []),
         *(extra_args or []),
     ]  # fmt: skip
     with log_path.open("ab") as log:

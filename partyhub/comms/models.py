@@ -194,6 +194,9 @@ class Message(models.Model):
         DRAFT = "draft", _("Draft")
         SCHEDULED = "scheduled", _("Scheduled")
         SENDING = "sending", _("Sending")
+        # The mail server cannot be reached: nothing is lost, the rows stay queued
+        # and sending resumes by itself when the server answers (see SmtpCircuit).
+        PAUSED = "paused", _("Paused: mail server unreachable")
         SENT = "sent", _("Sent")
         CANCELLED = "cancelled", _("Cancelled")
 
@@ -354,8 +357,11 @@ class Delivery(models.Model):
         max_length=10, choices=Status.choices, default=Status.QUEUED
     )
     # A worker's batch claim: queued rows with a claim belong to that worker until
-    # the lease runs out; the beat tick frees stale claims.
+    # the lease runs out. A live worker renews the lease while it sends (a
+    # heartbeat); when a worker dies its parent frees the claims of the task it ran
+    # (`claimed_by`), and the beat tick frees any whose lease ran out.
     claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=64, blank=True)
     not_before = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -394,3 +400,30 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to_email} ({self.get_status_display()})"
+
+
+class SmtpCircuit(models.Model):
+    """The circuit breaker in front of the mail server: one row.
+
+    When the server cannot be reached, sending stops (`opened_at` set), the rows
+    stay queued without spending their attempts and messages show as paused; a
+    single probe is allowed at `retry_at`, backing off to every half hour, for as
+    long as the outage lasts. The first connection that works closes it.
+    """
+
+    opened_at = models.DateTimeField(null=True, blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("mail server status")
+        verbose_name_plural = _("mail server status")
+
+    def __str__(self) -> str:
+        return "open" if self.opened_at else "closed"
+
+    @classmethod
+    def current(cls) -> SmtpCircuit:
+        return cls.objects.get_or_create(pk=1)[0]

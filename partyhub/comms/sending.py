@@ -1,25 +1,35 @@
-"""Sending, exactly once.
+"""Sending: every recipient at least once, a duplicate only after a crash.
 
 The database is the source of truth, not the broker:
 - dispatching a message writes one Delivery per (message, person) in one
   transaction, under a unique constraint;
-- a worker claims a batch of queued deliveries (SELECT … FOR UPDATE SKIP LOCKED)
-  and marks each one `sending` with a compare-and-set just before handing it to
-  SMTP, then `sent`; consent is checked again for every batch;
-- the beat tick frees claims whose worker died (the rows were never attempted) and
-  resumes work whose tasks were lost (a Redis restart), so nobody is lost.
+- a worker claims a batch of queued deliveries (SELECT … FOR UPDATE SKIP LOCKED),
+  renews its claim while it works (a heartbeat), and marks each one `sending` with
+  a compare-and-set just before handing it to SMTP, then `sent`; consent is
+  checked again for every batch;
+- a dead worker's batch is freed at once by its parent (the worker-lost signal,
+  partyhub.comms.tasks), or by the beat tick when its lease was not renewed; the
+  tick also resumes work whose tasks were lost (a Redis restart).
 
-The one delivery a worker held at the instant it was killed is `sending`: SMTP may
-or may not have accepted it. It is marked failed with that reason rather than sent
-again, because mailing nobody twice is the promise (see the issue note).
+The guarantee (README, "Sending mail"): a delivery a worker held at the instant
+it died is `sending`, and SMTP may or may not have accepted it. It goes back to
+the queue and is sent again with the same Message-ID (a receiving server may
+drop the copy), because one duplicate per crash is better than a silent loss.
+Rejections by the server fail for good; a failure that may have been delivered
+says so.
+
+When the mail server cannot be reached at all, a circuit breaker (SmtpCircuit)
+pauses sending instead of spending every row's attempts: rows stay queued, the
+messages show "paused", and one probe at a time retries with backoff until the
+server answers.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import smtplib
 import socket
+import time
 from collections import defaultdict
 from datetime import timedelta
 from typing import Any
@@ -35,7 +45,14 @@ from django.utils.translation import gettext as _
 
 from partyhub.comms import reminders as reminder_kinds
 from partyhub.comms.consent import contactable
-from partyhub.comms.models import BouncedAddress, Channel, Delivery, Message, Reminder
+from partyhub.comms.models import (
+    BouncedAddress,
+    Channel,
+    Delivery,
+    Message,
+    Reminder,
+    SmtpCircuit,
+)
 from partyhub.comms.rendering import (
     Rendered,
     message_id_for,
@@ -48,7 +65,14 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 100
 MAX_ATTEMPTS = 5
 INTERRUPTED = (
-    "Interrupted while handing to the mail server; not sent again to avoid a duplicate."
+    "Interrupted while handing to the mail server (the worker stopped); sent again "
+    "with the same Message-ID, so it may arrive twice."
+)
+NO_CONSENT = "No consent for email at send time."
+NO_EMAIL = "No email address."
+BOUNCED = "Address bounced."
+MAY_HAVE_GONE = (
+    " The mail server may have accepted it before the error, so it may have arrived."
 )
 
 
@@ -104,9 +128,18 @@ def message_dispatch(*, message_id: int) -> int:
         people = segment_people(
             constituency=message.constituency,
             criteria_values=message.segment.criteria if message.segment_id else {},
-        ).exclude(email="")
+        )
+        # Everyone in the segment gets a row, so the message's summary accounts
+        # for each of them: those without an address are skipped from the start.
         rows = (
             Delivery(message=message, person_id=pid, to_email=email)
+            if email
+            else Delivery(
+                message=message,
+                person_id=pid,
+                status=Delivery.Status.SKIPPED,
+                error=NO_EMAIL,
+            )
             for pid, email in people.values_list("pk", "email").iterator(
                 chunk_size=5000
             )
@@ -122,7 +155,9 @@ def message_dispatch(*, message_id: int) -> int:
         if batch:
             Delivery.objects.bulk_create(batch, ignore_conflicts=True)
             created += len(batch)
-        message.status = Message.Status.SENDING
+        message.status = (
+            Message.Status.PAUSED if sending_paused() else Message.Status.SENDING
+        )
         message.dispatched_at = timezone.now()
         message.save(update_fields=["status", "dispatched_at", "updated"])
     return created
@@ -179,18 +214,103 @@ def reminders_queue_due(*, now=None) -> int:
                 status=Delivery.Status.QUEUED
                 if reminder.person.email
                 else Delivery.Status.SKIPPED,
-                error="" if reminder.person.email else "No email address.",
+                error="" if reminder.person.email else NO_EMAIL,
             )
             queued += 1
     return queued
 
 
+# --- the circuit breaker ------------------------------------------------------------
+
+
+def _backoff(failures: int) -> timedelta:
+    seconds = min(30 * 2 ** max(failures - 1, 0), settings.COMMS_SMTP_RETRY_MAX_SECONDS)
+    return timedelta(seconds=seconds)
+
+
+def sending_paused() -> SmtpCircuit | None:
+    """The open circuit while the mail server is known to be unreachable, else None."""
+    return SmtpCircuit.objects.filter(pk=1, opened_at__isnull=False).first()
+
+
+def _may_send(now) -> bool:
+    """Whether this worker may send now: the circuit is closed, or it is time for a
+    probe and this worker won it (one probe at a time, compare-and-set)."""
+    circuit = sending_paused()
+    if circuit is None:
+        return True
+    if circuit.retry_at and circuit.retry_at > now:
+        return False
+    return (
+        SmtpCircuit.objects.filter(pk=1, retry_at=circuit.retry_at).update(
+            retry_at=now + lease()
+        )
+        == 1
+    )
+
+
+def circuit_open(*, error: Exception) -> None:
+    """The mail server could not be reached: pause sending, back off."""
+    now = timezone.now()
+    reason = f"{type(error).__name__}: {error}"[:1000]
+    with transaction.atomic():
+        circuit = SmtpCircuit.objects.select_for_update().get_or_create(pk=1)[0]
+        circuit.failures += 1
+        if circuit.opened_at is None:
+            circuit.opened_at = now
+            log.warning("Mail server unreachable, sending paused: %s", reason)
+        circuit.retry_at = now + _backoff(circuit.failures)
+        circuit.last_error = reason
+        circuit.save()
+        waiting = Delivery.objects.filter(
+            message=OuterRef("pk"), status=Delivery.Status.QUEUED
+        )
+        Message.objects.filter(status=Message.Status.SENDING).filter(
+            Exists(waiting)
+        ).update(status=Message.Status.PAUSED, updated=now)
+
+
+def circuit_close() -> None:
+    """The mail server answered: resume every paused message."""
+    with transaction.atomic():
+        if (
+            SmtpCircuit.objects.filter(pk=1, opened_at__isnull=False).update(
+                opened_at=None, retry_at=None, failures=0
+            )
+            == 0
+        ):
+            return
+        Message.objects.filter(status=Message.Status.PAUSED).update(
+            status=Message.Status.SENDING, updated=timezone.now()
+        )
+    log.warning("Mail server reachable again, sending resumed")
+
+
+def _is_outage(exc: Exception) -> bool:
+    """The server itself is unreachable or refusing service (not this recipient)."""
+    if isinstance(
+        exc,
+        smtplib.SMTPServerDisconnected
+        | smtplib.SMTPConnectError
+        | smtplib.SMTPHeloError
+        | smtplib.SMTPAuthenticationError,
+    ):
+        return True
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code == 421  # "service not available, closing channel"
+    if isinstance(exc, smtplib.SMTPException):
+        return False
+    return isinstance(exc, OSError)  # refused, reset, timed out, no such host
+
+
 # --- claiming and sending -----------------------------------------------------------
 
 
-def deliveries_claim(*, limit: int = BATCH_SIZE) -> list[int]:
-    """Claim up to `limit` queued deliveries for this worker."""
+def deliveries_claim(*, limit: int = BATCH_SIZE, worker: str = "") -> list[int]:
+    """Claim up to `limit` queued deliveries for this worker (none while paused)."""
     now = timezone.now()
+    if not _may_send(now):
+        return []
     with transaction.atomic():
         ids = list(
             Delivery.objects.select_for_update(skip_locked=True)
@@ -200,8 +320,33 @@ def deliveries_claim(*, limit: int = BATCH_SIZE) -> list[int]:
             .values_list("pk", flat=True)[:limit]
         )
         if ids:
-            Delivery.objects.filter(pk__in=ids).update(claimed_at=now)
+            Delivery.objects.filter(pk__in=ids).update(
+                claimed_at=now, claimed_by=worker[:64]
+            )
     return ids
+
+
+def deliveries_release(*, worker: str) -> dict[str, int]:
+    """Free what a worker that is known to be gone held: its claimed rows go back
+    to the queue, and the one it was handing to SMTP is sent again (same
+    Message-ID). Called by the worker's parent when the child died."""
+    if not worker:
+        return {"freed": 0, "interrupted": 0}
+    now = timezone.now()
+    # Through the (status, claimed_at) index: only claimed rows are looked at,
+    # never the table's history.
+    mine = Delivery.objects.filter(claimed_at__isnull=False, claimed_by=worker[:64])
+    interrupted = mine.filter(status=Delivery.Status.SENDING).update(
+        status=Delivery.Status.QUEUED,
+        claimed_at=None,
+        claimed_by="",
+        error=INTERRUPTED,
+        updated=now,
+    )
+    freed = mine.filter(status=Delivery.Status.QUEUED).update(
+        claimed_at=None, claimed_by="", updated=now
+    )
+    return {"freed": freed, "interrupted": interrupted}
 
 
 def _transition(pk: int, old: str, **changes: Any) -> bool:
@@ -219,7 +364,13 @@ def _rendered_for(delivery: Delivery, cache: dict) -> tuple[Rendered, bool]:
             cache[key] = render_message(message)
         return cache[key], True
     reminder = delivery.reminder
-    kind = reminder_kinds.get(reminder.kind)
+    try:
+        kind = reminder_kinds.get(reminder.kind)
+    except KeyError:
+        raise CannotWrite(
+            f"The reminder kind “{reminder.kind}” is not known to this version of "
+            "partyhub (renamed or removed in an update), so it cannot be written."
+        ) from None
     constituency = reminder.person.constituency
     rendered = render(
         subject=kind.subject(reminder),
@@ -231,17 +382,16 @@ def _rendered_for(delivery: Delivery, cache: dict) -> tuple[Rendered, bool]:
     return rendered, kind.requires_consent
 
 
-def _allowed_people(deliveries: list[Delivery]) -> set[tuple[int, str]]:
+class CannotWrite(Exception):
+    """A delivery that cannot be written; its text is the reason an officer reads."""
+
+
+def _allowed_people(wanted: list[tuple[int, str]]) -> set[tuple[int, str]]:
     """(person id, topic) pairs whose consent stands right now, in one query a topic."""
     person_model = apps.get_model("members", "Person")
     by_topic: dict[str, set[int]] = defaultdict(set)
-    for d in deliveries:
-        topic = (
-            d.message.topic
-            if d.message_id
-            else reminder_kinds.get(d.reminder.kind).topic
-        )
-        by_topic[topic].add(d.person_id)
+    for person_id, topic in wanted:
+        by_topic[topic].add(person_id)
     allowed: set[tuple[int, str]] = set()
     for topic, ids in by_topic.items():
         ok = contactable(
@@ -262,8 +412,29 @@ def _is_permanent(exc: Exception) -> bool:
     return False
 
 
+def _fail_unwritable(delivery: Delivery, exc: Exception) -> None:
+    if isinstance(exc, CannotWrite):
+        reason = str(exc)
+        log.error("Delivery %s could not be written: %s", delivery.pk, reason)
+    else:
+        log.exception("Delivery %s could not be written", delivery.pk)
+        reason = f"Could not be written: {type(exc).__name__}: {exc}"
+    _transition(
+        delivery.pk,
+        Delivery.Status.QUEUED,
+        status=Delivery.Status.FAILED,
+        error=reason[:1000],
+        claimed_by="",
+    )
+
+
 def deliveries_send(*, ids: list[int]) -> dict[str, int]:
-    """Send claimed deliveries over one SMTP connection, recording each result."""
+    """Send claimed deliveries over one SMTP connection, recording each result.
+
+    Whatever goes wrong with one row (it cannot be written, the server refuses
+    the address) is recorded on that row and the rest of the batch goes on; an
+    unreachable server pauses sending and hands the rest of the batch back.
+    """
     counts: dict[str, int] = defaultdict(int)
     deliveries = list(
         Delivery.objects.filter(pk__in=ids, status=Delivery.Status.QUEUED)
@@ -277,31 +448,35 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
     )
     if not deliveries:
         return counts
-    allowed = _allowed_people(deliveries)
+    cache: dict = {}
+    written: list[tuple[Delivery, Rendered, bool]] = []
+    for delivery in deliveries:
+        try:
+            rendered, needs_consent = _rendered_for(delivery, cache)
+        except Exception as exc:  # noqa: BLE001 - one bad row must not stop the batch
+            _fail_unwritable(delivery, exc)
+            counts["failed"] += 1
+            continue
+        written.append((delivery, rendered, needs_consent))
+    allowed = _allowed_people([(d.person_id, r.topic) for d, r, _n in written])
     bounced = set(
         BouncedAddress.objects.filter(
             email__in=[d.to_email.lower() for d in deliveries]
         ).values_list("email", flat=True)
     )
-    cache: dict = {}
     connection = get_connection()
     open_ = False
+    heartbeat_every = lease().total_seconds() / 4
+    last_beat = time.monotonic()
     try:
-        for delivery in deliveries:
-            try:
-                rendered, needs_consent = _rendered_for(delivery, cache)
-            except Exception as exc:  # noqa: BLE001 - one bad row must not stop the batch
-                # E.g. a reminder about a record deleted since it was scheduled:
-                # it cannot be written, so it fails alone and the rest go out.
-                log.exception("Delivery %s could not be written", delivery.pk)
-                _transition(
-                    delivery.pk,
-                    Delivery.Status.QUEUED,
-                    status=Delivery.Status.FAILED,
-                    error=f"Could not be written: {type(exc).__name__}: {exc}"[:1000],
-                )
-                counts["failed"] += 1
-                continue
+        for position, (delivery, rendered, needs_consent) in enumerate(written):
+            if time.monotonic() - last_beat > heartbeat_every:
+                # The heartbeat: this worker is alive, its claim stands.
+                Delivery.objects.filter(
+                    pk__in=ids,
+                    status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING],
+                ).update(claimed_at=timezone.now())
+                last_beat = time.monotonic()
             consent_ok = (delivery.person_id, rendered.topic) in allowed
             if (
                 needs_consent and not consent_ok
@@ -310,12 +485,35 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
                     delivery.pk,
                     Delivery.Status.QUEUED,
                     status=Delivery.Status.SKIPPED,
-                    error="No consent for email at send time."
-                    if not consent_ok
-                    else "Address bounced.",
+                    error=NO_CONSENT if not consent_ok else BOUNCED,
                 )
                 counts["skipped"] += 1
                 continue
+            try:
+                email = rendered.for_person(
+                    person_id=delivery.person_id,
+                    to=delivery.to_email,
+                    message_id=message_id_for(delivery.pk),
+                )
+            except Exception as exc:  # noqa: BLE001 - contained to its row
+                _fail_unwritable(delivery, exc)
+                counts["failed"] += 1
+                continue
+            if not open_:
+                try:
+                    # One connection for the whole batch (send_messages alone
+                    # would open and close one per message).
+                    connection.open()
+                except Exception as exc:  # noqa: BLE001 - the server is unreachable
+                    _reset_connection(connection)
+                    circuit_open(error=exc)
+                    rest = [d.pk for d, _r, _n in written[position:]]
+                    counts["paused"] += Delivery.objects.filter(
+                        pk__in=rest, status=Delivery.Status.QUEUED
+                    ).update(claimed_at=None, claimed_by="")
+                    break
+                open_ = True
+                circuit_close()
             if not _transition(
                 delivery.pk,
                 Delivery.Status.QUEUED,
@@ -323,22 +521,21 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
                 attempts=delivery.attempts + 1,
             ):
                 continue  # somebody else has it
-            email = rendered.for_person(
-                person_id=delivery.person_id,
-                to=delivery.to_email,
-                message_id=message_id_for(delivery.pk),
-            )
             try:
-                if not open_:
-                    # One connection for the whole batch (send_messages alone would
-                    # open and close one per message).
-                    connection.open()
-                    open_ = True
                 connection.send_messages([email])
             except Exception as exc:  # noqa: BLE001 - every failure is recorded
                 counts[_record_failure(delivery, exc)] += 1
                 _reset_connection(connection)
                 open_ = False
+                if _is_outage(exc):
+                    # The server went away mid-batch: this row spent one attempt,
+                    # the rest wait for the server without spending theirs.
+                    circuit_open(error=exc)
+                    rest = [d.pk for d, _r, _n in written[position + 1 :]]
+                    counts["paused"] += Delivery.objects.filter(
+                        pk__in=rest, status=Delivery.Status.QUEUED
+                    ).update(claimed_at=None, claimed_by="")
+                    break
                 continue
             _transition(
                 delivery.pk,
@@ -348,37 +545,25 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
                 error="",
             )
             counts["sent"] += 1
-            _maybe_crash_for_test()
     finally:
-        try:
-            connection.close()
-        except Exception:  # noqa: BLE001, S110 - a broken connection is already gone
-            pass
+        _reset_connection(connection)
     return dict(counts)
-
-
-_sent_in_process = 0
-
-
-def _maybe_crash_for_test() -> None:
-    """Test-only fault injection: die like a killed worker (no cleanup, no ack)."""
-    global _sent_in_process
-    limit = getattr(settings, "COMMS_TEST_CRASH_AFTER_SENT", 0)
-    if limit:
-        _sent_in_process += 1
-        if _sent_in_process >= limit:
-            os._exit(137)
 
 
 def _reset_connection(connection) -> None:
     try:
         connection.close()
-    except Exception:  # noqa: BLE001, S110
+    except Exception:  # noqa: BLE001, S110 - a broken connection is already gone
         pass
 
 
 def _record_failure(delivery: Delivery, exc: Exception) -> str:
-    reason = f"{type(exc).__name__}: {exc}"[:1000]
+    reason = f"{type(exc).__name__}: {exc}"[:900]
+    # A refusal is an answer: the server did not take it. Anything else (the
+    # connection dropped, a timeout) may have come after the server accepted it.
+    refused = isinstance(
+        exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused
+    )
     attempts = delivery.attempts + 1
     if _is_permanent(exc):
         BouncedAddress.objects.get_or_create(
@@ -393,21 +578,23 @@ def _record_failure(delivery: Delivery, exc: Exception) -> str:
         return "failed"
     transient = isinstance(exc, smtplib.SMTPException | socket.error | TimeoutError)
     if transient and attempts < MAX_ATTEMPTS:
-        # Back off 1, 2, 4, 8 minutes; the claim is released for any worker.
+        # Back off 1, 2, 4, 8 minutes; the claim is released for any worker. Sent
+        # again with the same Message-ID, so a copy the server did take is dropped.
         _transition(
             delivery.pk,
             Delivery.Status.SENDING,
             status=Delivery.Status.QUEUED,
             claimed_at=None,
+            claimed_by="",
             not_before=timezone.now() + timedelta(minutes=2 ** (attempts - 1)),
-            error=reason,
+            error=reason if refused else reason + MAY_HAVE_GONE,
         )
         return "retry"
     _transition(
         delivery.pk,
         Delivery.Status.SENDING,
         status=Delivery.Status.FAILED,
-        error=reason,
+        error=reason if refused else reason + MAY_HAVE_GONE,
     )
     return "failed"
 
@@ -416,15 +603,23 @@ def _record_failure(delivery: Delivery, exc: Exception) -> str:
 
 
 def deliveries_recover(*, now=None) -> dict[str, int]:
-    """Free claims whose worker is gone and close out interrupted sends."""
+    """Free claims whose lease was not renewed (their worker is gone), and queue
+    again, with the same Message-ID, what such a worker was handing to SMTP."""
     now = now or timezone.now()
     stale = now - lease()
     freed = Delivery.objects.filter(
         status=Delivery.Status.QUEUED, claimed_at__lt=stale
-    ).update(claimed_at=None, updated=now)
+    ).update(claimed_at=None, claimed_by="", updated=now)
     interrupted = Delivery.objects.filter(
-        status=Delivery.Status.SENDING, updated__lt=stale
-    ).update(status=Delivery.Status.FAILED, error=INTERRUPTED, updated=now)
+        Q(claimed_at__lt=stale) | Q(claimed_at__isnull=True, updated__lt=stale),
+        status=Delivery.Status.SENDING,
+    ).update(
+        status=Delivery.Status.QUEUED,
+        claimed_at=None,
+        claimed_by="",
+        error=INTERRUPTED,
+        updated=now,
+    )
     return {"freed": freed, "interrupted": interrupted}
 
 
@@ -436,7 +631,8 @@ def messages_finish() -> int:
     )
     return (
         Message.objects.filter(
-            status=Message.Status.SENDING, dispatched_at__isnull=False
+            status__in=[Message.Status.SENDING, Message.Status.PAUSED],
+            dispatched_at__isnull=False,
         )
         .exclude(Exists(open_work))
         .update(status=Message.Status.SENT, finished_at=timezone.now())
@@ -445,6 +641,9 @@ def messages_finish() -> int:
 
 def pending_work_exists() -> bool:
     now = timezone.now()
+    circuit = sending_paused()
+    if circuit is not None and circuit.retry_at and circuit.retry_at > now:
+        return False  # paused: the tick after retry_at starts the probe
     return (
         Delivery.objects.filter(status=Delivery.Status.QUEUED, claimed_at__isnull=True)
         .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))

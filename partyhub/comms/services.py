@@ -83,3 +83,49 @@ def message_test_send(*, message: Message, actor: Any) -> str:
     email.send()
     audit_log(actor=actor, action="message.test_send", obj=message)
     return to
+
+
+@transaction.atomic
+def message_retry_failed(*, message: Message, actor: Any) -> int:
+    """Queue the message's failed deliveries again (one click on its page).
+
+    Consent and bounces are checked again when they go: an address that bounced
+    is skipped, not mailed. Each goes with its own Message-ID, as the first time.
+    """
+    from partyhub.comms.models import Delivery, SmtpCircuit
+
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if message.status not in (
+        Message.Status.SENDING,
+        Message.Status.PAUSED,
+        Message.Status.SENT,
+    ):
+        raise MessageStateError(_("Only a message that was sent can be retried."))
+    retried = Delivery.objects.filter(
+        message=message, status=Delivery.Status.FAILED
+    ).update(
+        status=Delivery.Status.QUEUED,
+        attempts=0,
+        claimed_at=None,
+        claimed_by="",
+        not_before=None,
+        updated=timezone.now(),
+    )
+    if not retried:
+        raise MessageStateError(_("No delivery of this message has failed."))
+    # An officer retrying believes the mail server is back: try it now rather
+    # than at the paused circuit's next backoff.
+    SmtpCircuit.objects.filter(pk=1, opened_at__isnull=False).update(
+        retry_at=timezone.now()
+    )
+    if message.status == Message.Status.SENT:
+        message.status = Message.Status.SENDING
+        message.finished_at = None
+        message.save(update_fields=["status", "finished_at", "updated"])
+    audit_log(
+        actor=actor, action="message.retry_failed", obj=message, row_count=retried
+    )
+    from partyhub.comms.tasks import send_pending
+
+    enqueue_on_commit(send_pending)
+    return retried

@@ -5,12 +5,18 @@ Every task may run twice or be interrupted: the Delivery rows make that harmless
 
 from __future__ import annotations
 
+import logging
+import os
 import time
 
+from billiard.exceptions import WorkerLostError
+from celery.signals import task_failure
 from django.conf import settings
 
 from partyhub.celery import app
 from partyhub.comms import sending
+
+log = logging.getLogger(__name__)
 
 
 @app.task(acks_late=True)
@@ -21,18 +27,40 @@ def dispatch_message(message_id: int) -> int:
     return created
 
 
-@app.task(acks_late=True)
-def send_pending() -> int:
+@app.task(acks_late=True, bind=True)
+def send_pending(self) -> int:
     """Claim and send batches for up to a time budget, then hand over to a fresh task."""
+    # The claim names this task, so what a dead process held is freed at once:
+    # the broker redelivers the task (acks_late, reject on worker lost) and the
+    # new run frees its predecessor's batch first; where the task is not
+    # redelivered, the worker's parent does it (release_after_worker_lost).
+    worker = self.request.id or f"pid-{os.getpid()}"
+    sending.deliveries_release(worker=worker)
     deadline = time.monotonic() + settings.COMMS_SEND_TASK_SECONDS
     sent = 0
     while time.monotonic() < deadline:
-        ids = sending.deliveries_claim()
+        ids = sending.deliveries_claim(worker=worker)
         if not ids:
             return sent
         sent += sending.deliveries_send(ids=ids).get("sent", 0)
     send_pending.delay()
     return sent
+
+
+@task_failure.connect
+def release_after_worker_lost(
+    sender=None, task_id=None, exception=None, **_kwargs
+) -> None:
+    """A pool process died mid-send (killed, out of memory): its parent, still
+    alive, frees the batch now instead of waiting for the lease, and starts a
+    sender for it. Its interrupted delivery goes again with the same Message-ID."""
+    if getattr(sender, "name", None) != send_pending.name:
+        return
+    if not isinstance(exception, WorkerLostError):
+        return
+    released = sending.deliveries_release(worker=task_id or "")
+    log.warning("Send task %s lost its worker; released %s", task_id, released)
+    send_pending.delay()
 
 
 def kick_senders() -> None:

@@ -28,7 +28,14 @@ from partyhub.comms.models import (
 from tests import factories
 from tests.comms.conftest import grant_email
 
-MESSAGE_VIEWS = ["preview", "test_send", "send_now", "schedule", "cancel"]
+MESSAGE_VIEWS = [
+    "preview",
+    "test_send",
+    "send_now",
+    "schedule",
+    "cancel",
+    "retry_failed",
+]
 
 
 def url(name, *args):
@@ -458,9 +465,36 @@ def test_test_send_mails_only_the_officer(
 def test_buttons_refuse_get(client, officer_a, make_message, mailoutbox):
     message = make_message()
     client.force_login(officer_a)
-    for view in ("test_send", "send_now", "cancel"):
+    for view in ("test_send", "retry_failed"):
         assert client.get(url(f"message_{view}", message.pk)).status_code == 405
+    # Send now and cancel answer a GET with their confirm page, and do nothing.
+    for view in ("send_now", "cancel"):
+        assert client.get(url(f"message_{view}", message.pk)).status_code == 200
     assert mailoutbox == []
+    message.refresh_from_db()
+    assert message.status == Message.Status.DRAFT
+    assert not AuditEntry.objects.filter(action__startswith="message.").exists()
+
+
+def test_send_now_is_confirmed_in_the_page_with_the_count(
+    client, officer_a, officer_b, make_message, member_factory
+):
+    member_factory(consent=True)
+    member_factory(consent=True)
+    member_factory(consent=False)
+    message = make_message()
+    client.force_login(officer_a)
+    page = client.get(url("message_change", message.pk)).text
+    assert "data-confirm" not in page
+    assert url("message_send_now", message.pk) in page
+    confirm = client.get(url("message_send_now", message.pk)).text
+    assert "Send “Quiz night on Friday” to 2 people now?" in confirm
+    assert "Send to 2 people now" in confirm
+    cancel = client.get(url("message_cancel", message.pk)).text
+    assert "Cancel “Quiz night on Friday”?" in cancel
+    client.force_login(officer_b)
+    assert client.get(url("message_send_now", message.pk)).status_code == 404
+    assert client.get(url("message_progress", message.pk)).status_code == 404
     message.refresh_from_db()
     assert message.status == Message.Status.DRAFT
 
@@ -481,6 +515,7 @@ def test_send_now_schedules_and_workers_deliver(
     officer_a,
     make_message,
     three_members,
+    member_factory,
     mailoutbox,
     django_capture_on_commit_callbacks,
 ):
@@ -492,19 +527,30 @@ def test_send_now_schedules_and_workers_deliver(
     assert len(callbacks) == 1  # the dispatch task, enqueued after commit
     message.refresh_from_db()
     assert message.status == Message.Status.SCHEDULED
+    # Its progress refreshes itself while it goes out (htmx, no reload).
+    progress_url = url("message_progress", message.pk)
+    assert f'hx-get="{progress_url}"' in response.text
     assert AuditEntry.objects.filter(
         action="message.schedule", actor=officer_a, object_id=str(message.pk)
     ).exists()
 
-    assert sending.message_dispatch(message_id=message.pk) == 3
+    # A member the party has no email address for is in the segment too.
+    member_factory(consent=True, email="")
+    assert sending.message_dispatch(message_id=message.pk) == 4
     _send_all()
     sending.messages_finish()
     assert sorted(m.to[0] for m in mailoutbox) == sorted(
         p.email for p in three_members[:2]
     )
 
+    # The summary accounts for everyone in the segment.
     page = client.get(url("message_change", message.pk)).text
-    assert "Sent: 2" in page and "Skipped: no consent: 1" in page
+    assert "4 people in the segment when it was sent:" in page
+    assert "sent: 2 · waiting: 0 · not sent: no consent to email: 1" in page
+    assert "not sent: no email address: 1" in page and "failed: 0" in page
+    progress = client.get(progress_url).text
+    assert "Sent" in progress and "sent: 2 · waiting: 0" in progress
+    assert "hx-get" not in progress  # finished: it stops asking
     assert 'name="_save"' not in page  # no longer editable
     listing = client.get(url("message_changelist")).text
     assert re.search(r'field-sent_count">2<', listing)

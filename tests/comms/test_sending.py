@@ -4,11 +4,20 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from members.models import Membership
 from partyhub.comms import sending, tasks
 from partyhub.comms.consent import consent_record
-from partyhub.comms.models import Channel, Delivery, Message, Method, Segment, Topic
+from partyhub.comms.models import (
+    Channel,
+    Delivery,
+    Message,
+    Method,
+    Segment,
+    SmtpCircuit,
+    Topic,
+)
 from partyhub.comms.services import message_schedule
 from tests.comms.conftest import grant_email
 
@@ -253,10 +262,18 @@ def test_transient_failure_is_retried_later(
     delivery = Delivery.objects.get(message=message)
     assert delivery.status == Delivery.Status.QUEUED
     assert delivery.not_before is not None and delivery.attempts == 1
+    # The server went away: sending pauses until the next try.
+    message.refresh_from_db()
+    assert message.status == Message.Status.PAUSED
+    assert sending.deliveries_claim() == []
     monkeypatch.setattr(EmailBackend, "send_messages", original)
     Delivery.objects.update(not_before=None)
+    SmtpCircuit.objects.update(retry_at=timezone.now())
     _send_all()
     assert len(mailoutbox) == 1
+    sending.messages_finish()
+    message.refresh_from_db()
+    assert message.status == Message.Status.SENT
 
 
 def test_import_never_overwrites_local_consent(member_factory):

@@ -84,7 +84,8 @@ def test_killed_worker_resumes_and_mails_everyone_exactly_once(message, sink, tm
     worker_a = start_worker(
         log_dir=tmp_path,
         queue=queue,
-        env={**mail, "PARTYHUB_TEST_CRASH_AFTER_SENT": 90},
+        env=mail,
+        faults={"PARTYHUB_FAULT_EXIT_AFTER_SENT": 90},
     )
     try:
         worker_a.wait_ready()

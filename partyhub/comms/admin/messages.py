@@ -13,15 +13,15 @@ import nh3
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from partyhub.admin_base import (
@@ -33,24 +33,14 @@ from partyhub.comms.forms import LONDON, MessageForm, ScheduleForm
 from partyhub.comms.models import Delivery, Message
 from partyhub.comms.rendering import ALLOWED_TAGS
 from partyhub.comms.segments import SegmentPreview, segment_preview
-from partyhub.comms.sending import render_message
-from partyhub.comms.services import message_cancel, message_schedule, message_test_send
-
-
-def _delivery_count(status: str) -> Coalesce:
-    # A correlated subquery per listed row, not a join and GROUP BY over every
-    # delivery: the database counts only the page's messages, off the
-    # (message, status) index.
-    return Coalesce(
-        Subquery(
-            Delivery.objects.filter(message=OuterRef("pk"), status=status)
-            .order_by()
-            .values("message")
-            .annotate(n=Count("pk"))
-            .values("n")
-        ),
-        0,
-    )
+from partyhub.comms.selectors import delivery_count, sending_pause
+from partyhub.comms.sending import BOUNCED, NO_EMAIL, render_message
+from partyhub.comms.services import (
+    message_cancel,
+    message_retry_failed,
+    message_schedule,
+    message_test_send,
+)
 
 
 @admin.register(Message)
@@ -121,8 +111,8 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                sent_count=_delivery_count(Delivery.Status.SENT),
-                failed_count=_delivery_count(Delivery.Status.FAILED),
+                sent_count=delivery_count(Delivery.Status.SENT),
+                failed_count=delivery_count(Delivery.Status.FAILED),
             )
         )
 
@@ -173,18 +163,69 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
 
     @admin.display(description=gettext_lazy("progress"))
     def progress(self, obj: Message) -> str:
+        return render_to_string(
+            "admin/comms/message/_progress.html", self._progress_context(obj)
+        )
+
+    def _progress_context(self, obj: Message) -> dict:
+        polling = obj.status in (
+            Message.Status.SCHEDULED,
+            Message.Status.SENDING,
+            Message.Status.PAUSED,
+        )
+        return {
+            "message": obj,
+            "summary": self._summary(obj),
+            "polling": polling,
+            "url": reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_progress",
+                args=[obj.pk],
+            ),
+        }
+
+    def _summary(self, obj: Message) -> str:
         if obj.pk is None or obj.dispatched_at is None:
             return _("Not sent yet.")
-        counts = dict(
+        counts: dict[str, int] = {}
+        rows = (
             obj.deliveries.order_by()
-            .values("status")
+            .values("status", "error")
             .annotate(n=Count("pk"))
-            .values_list("status", "n")
+            .values_list("status", "error", "n")
         )
-        return format_html_join(
-            " · ",
-            "{}: {}",
-            ((label, counts.get(value, 0)) for value, label in Delivery.Status.choices),
+        for status, error, n in rows:
+            if status == Delivery.Status.SKIPPED:
+                key = {NO_EMAIL: "no_email", BOUNCED: "bounced"}.get(error, "consent")
+            elif status in (Delivery.Status.QUEUED, Delivery.Status.SENDING):
+                key = "waiting"
+            else:
+                key = status
+            counts[key] = counts.get(key, 0) + n
+        parts = [
+            (_("sent"), counts.get(Delivery.Status.SENT, 0)),
+            (_("waiting"), counts.get("waiting", 0)),
+            (_("not sent: no consent to email"), counts.get("consent", 0)),
+            (_("not sent: no email address"), counts.get("no_email", 0)),
+            (_("not sent: address bounced before"), counts.get("bounced", 0)),
+            (_("failed"), counts.get(Delivery.Status.FAILED, 0)),
+        ]
+        return format_html(
+            "{} {}",
+            ngettext(
+                "%(n)d person in the segment when it was sent:",
+                "%(n)d people in the segment when it was sent:",
+                sum(counts.values()),
+            )
+            % {"n": sum(counts.values())},
+            format_html_join(" · ", "{}: {}", parts),
+        )
+
+    def progress_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        message = self._message(request, object_id, act=False)
+        return TemplateResponse(
+            request,
+            "admin/comms/message/_progress.html",
+            self._progress_context(message),
         )
 
     def render_change_form(
@@ -192,8 +233,28 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
     ):
         if obj is not None:
             info = self.opts.app_label, self.opts.model_name
+            counts = dict(
+                obj.deliveries.filter(
+                    status__in=[Delivery.Status.QUEUED, Delivery.Status.FAILED]
+                )
+                .order_by()
+                .values("status")
+                .annotate(n=Count("pk"))
+                .values_list("status", "n")
+            )
             context.update(
                 {
+                    "pause": sending_pause()
+                    if obj.status == Message.Status.PAUSED
+                    else None,
+                    "waiting_count": counts.get(Delivery.Status.QUEUED, 0),
+                    "failed_count": counts.get(Delivery.Status.FAILED, 0),
+                    "can_retry": obj.status
+                    in (
+                        Message.Status.SENDING,
+                        Message.Status.PAUSED,
+                        Message.Status.SENT,
+                    ),
                     "can_send": self._can_send(request),
                     "is_draft": obj.status == Message.Status.DRAFT,
                     "can_cancel": obj.status
@@ -202,7 +263,13 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
                         name: reverse(
                             f"admin:{info[0]}_{info[1]}_{name}", args=[obj.pk]
                         )
-                        for name in ("preview", "test_send", "send_now", "schedule")
+                        for name in (
+                            "preview",
+                            "test_send",
+                            "send_now",
+                            "schedule",
+                            "retry_failed",
+                        )
                     }
                     | {
                         "cancel": reverse(
@@ -220,10 +287,12 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         wrap = self.admin_site.admin_view
         views = [
             ("preview", require_GET(self.preview_view)),
+            ("progress", require_GET(self.progress_view)),
             ("test_send", require_POST(self.test_send_view)),
-            ("send_now", require_POST(self.send_now_view)),
+            ("send_now", self.send_now_view),
             ("schedule", self.schedule_view),
-            ("cancel", require_POST(self.cancel_view)),
+            ("cancel", self.cancel_view),
+            ("retry_failed", require_POST(self.retry_failed_view)),
         ]
         return [
             *(
@@ -334,8 +403,58 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
             )
         return self._back(message)
 
+    def _confirm(
+        self,
+        request: HttpRequest,
+        message: Message,
+        *,
+        title: str,
+        question: str,
+        explanation: str,
+        button: str,
+        button_class: str = "default",
+    ) -> HttpResponse:
+        context = self._context(request, message, title)
+        context.update(
+            {
+                "question": question,
+                "explanation": explanation,
+                "button": button,
+                "button_class": button_class,
+            }
+        )
+        return TemplateResponse(request, "admin/comms/message/confirm.html", context)
+
     def send_now_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         message = self._message(request, object_id, act=True)
+        if request.method == "GET":
+            recipients = self._recipients(message)
+            if message.status != Message.Status.DRAFT or recipients is None:
+                return self._back(message)
+            return self._confirm(
+                request,
+                message,
+                title=_("Send now"),
+                question=ngettext(
+                    "Send “%(subject)s” to %(n)d person now?",
+                    "Send “%(subject)s” to %(n)d people now?",
+                    recipients.emailable,
+                )
+                % {"subject": message.subject, "n": recipients.emailable},
+                explanation=_(
+                    "Everyone in the segment who can be emailed about this topic "
+                    "when their turn comes gets it once; the others are counted on "
+                    "the message's page. Once started, sending cannot be stopped."
+                ),
+                button=ngettext(
+                    "Send to %(n)d person now",
+                    "Send to %(n)d people now",
+                    recipients.emailable,
+                )
+                % {"n": recipients.emailable},
+            )
+        if request.method != "POST":
+            return HttpResponse(status=405)
         try:
             message_schedule(message=message, actor=request.user)
         except ValidationError as exc:
@@ -344,8 +463,8 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
             self.message_user(
                 request,
                 _(
-                    "“%(subject)s” is being sent now. This page shows its progress; "
-                    "reload it to see more."
+                    "“%(subject)s” is being sent now. This page shows its "
+                    "progress as it goes."
                 )
                 % {"subject": message.subject},
                 messages.SUCCESS,
@@ -398,6 +517,23 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
 
     def cancel_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         message = self._message(request, object_id, act=True)
+        if request.method == "GET":
+            if message.status not in (Message.Status.DRAFT, Message.Status.SCHEDULED):
+                return self._back(message)
+            return self._confirm(
+                request,
+                message,
+                title=_("Cancel message"),
+                question=_("Cancel “%(subject)s”?") % {"subject": message.subject},
+                explanation=_(
+                    "It will not be sent, and cannot be sent again. To send "
+                    "something like it later, write a new message."
+                ),
+                button=_("Cancel the message"),
+                button_class="comms-danger",
+            )
+        if request.method != "POST":
+            return HttpResponse(status=405)
         try:
             message_cancel(message=message, actor=request.user)
         except ValidationError as exc:
@@ -407,6 +543,25 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
                 request,
                 _("“%(subject)s” is cancelled and will not be sent.")
                 % {"subject": message.subject},
+                messages.SUCCESS,
+            )
+        return self._back(message)
+
+    def retry_failed_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        message = self._message(request, object_id, act=True)
+        try:
+            retried = message_retry_failed(message=message, actor=request.user)
+        except ValidationError as exc:
+            self.message_user(request, error_text(exc), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d failed delivery is queued to be sent again.",
+                    "%(n)d failed deliveries are queued to be sent again.",
+                    retried,
+                )
+                % {"n": retried},
                 messages.SUCCESS,
             )
         return self._back(message)
