@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "campaigns",
     "events",
     "networks",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
