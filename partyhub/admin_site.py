@@ -62,6 +62,18 @@ class PartyAdminSite(admin.AdminSite):
 
         return update_wrapper(guarded, inner)
 
+    def index(self, request: HttpRequest, extra_context=None):
+        # The officers' home page (dashboard/) instead of Django's list of models;
+        # that list, grouped by task, is one click away at admin:apps.
+        from dashboard.views import home
+
+        return home(self, request, extra_context)
+
+    def get_urls(self):
+        from dashboard.admin_urls import urls
+
+        return [*urls(self), *super().get_urls()]
+
     def login(self, request: HttpRequest, extra_context=None):
         # One way in for everyone: the account login (allauth), with its rate
         # limits and, for officers, two-factor authentication.

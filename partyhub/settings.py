@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "campaigns",
     "events",
     "networks",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("partyhub.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("me/", include("members.portal.urls")),
+    path("me/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("clp/", include("members.urls")),

@@ -10,7 +10,9 @@ The lists, relative to today:
 - lapsed: lapsed in the last 90 days;
 - keep in touch: lapsed or resigned more than 90 days ago, and nobody has logged
   a contact with them in the last 12 months (the once-a-year call);
-- needs a mentor: joined or rejoined in the last 30 days, current, no mentor.
+- needs a mentor: joined or rejoined in the last 30 days, current, no mentor;
+- not contacted: joined in the last 30 days, current, and no contact logged since;
+- newly in arrears: fell into arrears in the last 30 days.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ DESK_LISTS: dict[str, object] = {
     "lapsed": _("Lapsed (last 90 days)"),
     "keep_in_touch": _("Former members to keep in touch with"),
     "no_mentor": _("New members without a mentor"),
+    "uncontacted": _("New members nobody has contacted yet"),
+    "new_arrears": _("Newly in arrears (last 30 days)"),
 }
 
 
@@ -68,6 +72,12 @@ def desk_conditions(today: datetime.date | None = None) -> dict[str, Q]:
     )
     recent = today - days(days=RECENT_DAYS)
     new_since = today - days(days=SOON_DAYS)
+    # A welcome call or any other contact logged since they joined.
+    contacted_since_joining = Exists(
+        ContactLog.objects.filter(
+            person=OuterRef("person"), at__date__gte=OuterRef("joined")
+        )
+    )
     return {
         "new": Q(joined__gte=new_since, joined__lte=today),
         "rejoiners": Q(rejoined_on__gte=recent, rejoined_on__lte=today),
@@ -88,6 +98,11 @@ def desk_conditions(today: datetime.date | None = None) -> dict[str, Q]:
         "no_mentor": Q(status=Status.CURRENT)
         & (Q(joined__gte=new_since) | Q(rejoined_on__gte=new_since))
         & ~Q(mentored),
+        "uncontacted": Q(
+            status=Status.CURRENT, joined__gte=new_since, joined__lte=today
+        )
+        & ~Q(contacted_since_joining),
+        "new_arrears": Q(status=Status.ARREARS, status_since__gte=new_since),
     }
 
 

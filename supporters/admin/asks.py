@@ -27,6 +27,7 @@ from supporters.models import (
     Ask,
     AskReply,
 )
+from supporters.selectors import asks_with_replies_to_act_on
 from supporters.services import (
     ask_counts,
     ask_print_list,
@@ -72,11 +73,26 @@ class AskReplyInline(ScopedAdminMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("person", "recorded_by")
 
 
+class AskRepliesListFilter(admin.SimpleListFilter):
+    """Asks somebody said yes to lately: the officers' home page links here."""
+
+    title = gettext_lazy("replies")
+    parameter_name = "replies"
+
+    def lookups(self, request, model_admin):
+        return [("act_on", gettext_lazy("Offers of help in the last 30 days"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "act_on":
+            return queryset.filter(asks_with_replies_to_act_on())
+        return queryset
+
+
 @admin.register(Ask)
 class AskAdmin(OffersMixin, OwnConstituencyInitialMixin, ScopedAdmin):
     form = AskForm
     list_display = ("subject", "offer", "constituency", "sent", "yes_count", "created")
-    list_filter = ("constituency", AskOfferListFilter)
+    list_filter = ("constituency", AskOfferListFilter, AskRepliesListFilter)
     search_fields = ("subject",)
     list_select_related = ("offer", "constituency", "message")
     filter_horizontal = ("wards",)

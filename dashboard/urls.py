@@ -1,0 +1,9 @@
+from django.urls import path
+
+from dashboard import portal
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("digest/", portal.digest, name="digest"),
+]
