@@ -19,6 +19,7 @@ from networks.forms import SubmissionForm
 from networks.models import (
     Consultation,
     Network,
+    NetworkCoordinator,
     NetworkMembership,
     Post,
     Section,
@@ -26,7 +27,7 @@ from networks.models import (
     Thread,
 )
 from partyhub.links import LinkExpired, LinkInvalid, read_token
-from partyhub.scoping import constituency_ids
+from partyhub.scoping import constituency_ids, contact_constituencies
 
 
 def _page(request: HttpRequest, template: str, person: Person, **context):
@@ -269,14 +270,18 @@ def _may_manage(
     return bool(ids) and network.constituencies.filter(pk__in=ids).exists()
 
 
-def _viewer_constituencies(request: HttpRequest, person: Person) -> frozenset | None:
-    """Whose details the viewer may see: their officer scope, and a co-ordinator's
-    own CLP."""
+def _viewer_constituencies(
+    request: HttpRequest, person: Person, network: Network
+) -> frozenset | None:
+    """Whose details the viewer may see: their officer scope, and for a
+    co-ordinator the CLPs whose officers appointed them."""
     ids = constituency_ids(request.user)
     if ids is None:
         return None
-    own = {person.constituency_id} if person.constituency_id else set()
-    return frozenset(ids) | own
+    appointed = contact_constituencies(
+        NetworkCoordinator.objects.filter(network=network, person=person)
+    )
+    return frozenset(ids) | appointed
 
 
 def _managed_consultation(request: HttpRequest, person: Person, pk: int, perm: str):
@@ -366,7 +371,7 @@ def network_invite(request: HttpRequest, person: Person, pk: int) -> HttpRespons
     if not _may_manage(request, person, network, _INVITE):
         raise Http404
     suggestions = selectors.invite_suggestions(
-        network, _viewer_constituencies(request, person)
+        network, _viewer_constituencies(request, person, network)
     )
     if request.method == "POST":
         chosen = next(
