@@ -8,8 +8,13 @@ import pytest
 from django.urls import reverse
 
 from campaigns.models import Team, TeamLead
-from members.models import Forum, ForumMembership, ForumOfficer, Interest
-from members.models import PersonInterest
+from members.models import (
+    Forum,
+    ForumMembership,
+    ForumOfficer,
+    Interest,
+    PersonInterest,
+)
 from networks.models import Network, NetworkCoordinator
 from partyhub.scoping import appointing_constituency
 from tests import factories
