@@ -26,6 +26,7 @@ from networks.models import (
     Submission,
     Thread,
 )
+from partyhub.admin_site import officer_powers, officer_two_factor_required
 from partyhub.links import LinkExpired, LinkInvalid, read_token
 from partyhub.scoping import constituency_ids, contact_constituencies
 
@@ -262,7 +263,7 @@ def _may_manage(
     `perm`."""
     if services.is_coordinator(network, person):
         return True
-    if not request.user.has_perm(perm):
+    if not officer_powers(request.user) or not request.user.has_perm(perm):
         return False
     ids = constituency_ids(request.user)
     if ids is None:
@@ -273,9 +274,11 @@ def _may_manage(
 def _viewer_constituencies(
     request: HttpRequest, person: Person, network: Network
 ) -> frozenset | None:
-    """Whose details the viewer may see: their officer scope, and for a
-    co-ordinator the CLPs whose officers appointed them."""
-    ids = constituency_ids(request.user)
+    """Whose details the viewer may see: their officer scope (with two-factor),
+    and for a co-ordinator the CLPs whose officers appointed them."""
+    ids = (
+        constituency_ids(request.user) if officer_powers(request.user) else frozenset()
+    )
     if ids is None:
         return None
     appointed = contact_constituencies(
@@ -294,6 +297,7 @@ def _managed_consultation(request: HttpRequest, person: Person, pk: int, perm: s
 
 
 @portal_view
+@officer_two_factor_required
 def consultation_export(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     consultation = _managed_consultation(request, person, pk, _EXPORT)
     document = services.consultation_submission_export(
@@ -307,6 +311,7 @@ def consultation_export(request: HttpRequest, person: Person, pk: int) -> HttpRe
 
 
 @portal_view
+@officer_two_factor_required
 def consultation_pdf(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     consultation = _managed_consultation(request, person, pk, _EXPORT)
     document = services.submission_pdf(consultation=consultation, actor=request.user)
@@ -318,6 +323,7 @@ def consultation_pdf(request: HttpRequest, person: Person, pk: int) -> HttpRespo
 
 
 @portal_view
+@officer_two_factor_required
 def submission_edit(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     """The co-ordinator drafts the network's response, section by section, with
     the members' comments beside each box (pre-filled from them at first)."""
@@ -365,6 +371,7 @@ def submission_edit(request: HttpRequest, person: Person, pk: int) -> HttpRespon
 
 
 @portal_view
+@officer_two_factor_required
 def network_invite(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     """People the register of interests suggests inviting; one button each."""
     network = get_object_or_404(Network, pk=pk)
