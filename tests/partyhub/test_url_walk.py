@@ -119,7 +119,7 @@ def _build() -> dict:
 
     clp_a = factories.ConstituencyFactory(name="Walk A", slug=WALK_SLUG)
     clp_b = factories.ConstituencyFactory(name="Walk B", slug="walk-b")
-    ward = factories.WardFactory(constituency=clp_a, name="Tamsin's Ward")
+    ward = factories.WardFactory(constituency=clp_a, name="Tamarisk Ward")
     target = factories.PersonFactory(
         pk=WALK_PK, constituency=clp_a, ward=ward, first_name="Tamsin",
         last_name="Target", email=EMAIL, phone=PHONE, mobile=MOBILE,
@@ -219,7 +219,7 @@ def _get(client: Client, url: str):
 def _leaks(text: str) -> list[str]:
     return [
         found
-        for found in (EMAIL, PHONE, MOBILE, PHONE.replace(" ", ""), "Tamsin's Ward")
+        for found in (EMAIL, PHONE, MOBILE, PHONE.replace(" ", ""), "Tamarisk Ward")
         if found in text
     ]
 
