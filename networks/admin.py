@@ -25,6 +25,7 @@ from networks.models import (
     CommunityOrganisation,
     Consultation,
     Network,
+    NetworkCoordinator,
     NetworkInvitation,
     NetworkMembership,
     OrganisationMailing,
@@ -41,6 +42,7 @@ from networks.models import (
     UnionDelegate,
 )
 from partyhub.admin_base import (
+    AppointmentInline,
     OwnConstituencyInitialMixin,
     ReadOnlyAdmin,
     ScopedAdmin,
@@ -106,6 +108,16 @@ class NetworkMembershipInline(ScopedAdminMixin, admin.TabularInline):
         return False
 
 
+class CoordinatorInline(AppointmentInline):
+    """Co-ordinators from the officer's CLPs; each records who appointed them and
+    for which constituency (whose people's details they may see)."""
+
+    model = NetworkCoordinator
+    fields = ("person", "appointed_for")
+    autocomplete_fields = ("person",)
+    verbose_name_plural = gettext_lazy("co-ordinators (from your constituencies)")
+
+
 class ReadingItemInline(ScopedInline):
     model = ReadingItem
     extra = 0
@@ -129,14 +141,18 @@ class NetworkAdmin(ScopedAdmin):
     list_display = ("name", "kind", "topic", "open_to", "joining")
     list_filter = ("kind", "open_to", "joining", "constituencies")
     search_fields = ("name", "topic")
-    autocomplete_fields = ("coordinators",)
     filter_horizontal = ("constituencies", "interests")
-    inlines = (NetworkMembershipInline, ReadingItemInline, StudyMeetingInline)
+    inlines = (
+        CoordinatorInline,
+        NetworkMembershipInline,
+        ReadingItemInline,
+        StudyMeetingInline,
+    )
     fieldsets = (
         (None, {"fields": ("name", "kind", "topic", "description")}),
         (
             gettext_lazy("Who it is for"),
-            {"fields": ("constituencies", "coordinators", "open_to", "joining")},
+            {"fields": ("constituencies", "open_to", "joining")},
         ),
         (
             gettext_lazy("Suggesting people to invite"),

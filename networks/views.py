@@ -19,14 +19,16 @@ from networks.forms import SubmissionForm
 from networks.models import (
     Consultation,
     Network,
+    NetworkCoordinator,
     NetworkMembership,
     Post,
     Section,
     Submission,
     Thread,
 )
+from partyhub.admin_site import officer_powers, officer_two_factor_required
 from partyhub.links import LinkExpired, LinkInvalid, link_problem_for, read_token
-from partyhub.scoping import constituency_ids
+from partyhub.scoping import constituency_ids, contact_constituencies
 
 
 def _page(request: HttpRequest, template: str, person: Person, **context):
@@ -261,7 +263,7 @@ def _may_manage(
     `perm`."""
     if services.is_coordinator(network, person):
         return True
-    if not request.user.has_perm(perm):
+    if not officer_powers(request.user) or not request.user.has_perm(perm):
         return False
     ids = constituency_ids(request.user)
     if ids is None:
@@ -269,14 +271,20 @@ def _may_manage(
     return bool(ids) and network.constituencies.filter(pk__in=ids).exists()
 
 
-def _viewer_constituencies(request: HttpRequest, person: Person) -> frozenset | None:
-    """Whose details the viewer may see: their officer scope, and a co-ordinator's
-    own CLP."""
-    ids = constituency_ids(request.user)
+def _viewer_constituencies(
+    request: HttpRequest, person: Person, network: Network
+) -> frozenset | None:
+    """Whose details the viewer may see: their officer scope (with two-factor),
+    and for a co-ordinator the CLPs whose officers appointed them."""
+    ids = (
+        constituency_ids(request.user) if officer_powers(request.user) else frozenset()
+    )
     if ids is None:
         return None
-    own = {person.constituency_id} if person.constituency_id else set()
-    return frozenset(ids) | own
+    appointed = contact_constituencies(
+        NetworkCoordinator.objects.filter(network=network, person=person)
+    )
+    return frozenset(ids) | appointed
 
 
 def _managed_consultation(request: HttpRequest, person: Person, pk: int, perm: str):
@@ -289,6 +297,7 @@ def _managed_consultation(request: HttpRequest, person: Person, pk: int, perm: s
 
 
 @portal_view
+@officer_two_factor_required
 def consultation_export(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     consultation = _managed_consultation(request, person, pk, _EXPORT)
     document = services.consultation_submission_export(
@@ -302,6 +311,7 @@ def consultation_export(request: HttpRequest, person: Person, pk: int) -> HttpRe
 
 
 @portal_view
+@officer_two_factor_required
 def consultation_pdf(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     consultation = _managed_consultation(request, person, pk, _EXPORT)
     document = services.submission_pdf(consultation=consultation, actor=request.user)
@@ -313,6 +323,7 @@ def consultation_pdf(request: HttpRequest, person: Person, pk: int) -> HttpRespo
 
 
 @portal_view
+@officer_two_factor_required
 def submission_edit(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     """The co-ordinator drafts the network's response, section by section, with
     the members' comments beside each box (pre-filled from them at first)."""
@@ -360,13 +371,14 @@ def submission_edit(request: HttpRequest, person: Person, pk: int) -> HttpRespon
 
 
 @portal_view
+@officer_two_factor_required
 def network_invite(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     """People the register of interests suggests inviting; one button each."""
     network = get_object_or_404(Network, pk=pk)
     if not _may_manage(request, person, network, _INVITE):
         raise Http404
     suggestions = selectors.invite_suggestions(
-        network, _viewer_constituencies(request, person)
+        network, _viewer_constituencies(request, person, network)
     )
     if request.method == "POST":
         chosen = next(

@@ -6,9 +6,11 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from partyhub.scoping import ScopedAdminMixin
+from partyhub.scoping import ScopedAdminMixin, stamp_appointment
 
 __all__ = [
+    "AppointmentAdmin",
+    "AppointmentInline",
     "OwnConstituencyInitialMixin",
     "ReadOnlyAdmin",
     "ScopedAdmin",
@@ -36,6 +38,50 @@ def _link_row_str(row: models.Model) -> str:
     return " – ".join(
         str(getattr(row, f.name)) for f in row._meta.fields if f.many_to_one
     )
+
+
+def _spans(parent) -> list[int]:
+    return list(parent.constituencies.values_list("pk", flat=True))
+
+
+class AppointmentInline(ScopedInline):
+    """Role rows (forum officers, team leads, network co-ordinators) on their
+    forum, team or network: a new row, or one given to another person, records
+    who appointed the holder and for which constituency."""
+
+    readonly_fields = ("appointed_for",)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        actor = request.user
+
+        class StampingFormSet(formset):
+            def save_new(self, form, commit=True):
+                setattr(form.instance, self.fk.name, self.instance)
+                stamp_appointment(
+                    form.instance, actor=actor, spans=_spans(self.instance)
+                )
+                return super().save_new(form, commit=commit)
+
+            def save_existing(self, form, obj, commit=True):
+                if "person" in form.changed_data:
+                    stamp_appointment(obj, actor=actor, spans=_spans(self.instance))
+                return super().save_existing(form, obj, commit=commit)
+
+        return StampingFormSet
+
+
+class AppointmentAdmin(ScopedAdmin):
+    """A role row's own admin page: `appointment_parent` names its forum, team or
+    network field."""
+
+    appointment_parent = ""
+
+    def save_model(self, request, obj, form, change):
+        if not change or {"person", self.appointment_parent} & set(form.changed_data):
+            parent = getattr(obj, self.appointment_parent)
+            stamp_appointment(obj, actor=request.user, spans=_spans(parent))
+        super().save_model(request, obj, form, change)
 
 
 class OwnConstituencyInitialMixin:

@@ -1,9 +1,10 @@
-from functools import update_wrapper
+from collections.abc import Callable
+from functools import update_wrapper, wraps
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,42 @@ def has_two_factor(user) -> bool:
     ).exists()
 
 
+def needs_two_factor_setup(user) -> bool:
+    """An officer (or regional organiser) who has not set up two-factor yet."""
+    return is_officer(user) and not has_two_factor(user)
+
+
+def two_factor_setup_redirect(request: HttpRequest) -> HttpResponseRedirect:
+    messages.warning(request, TWO_FACTOR_NEEDED)
+    response = HttpResponseRedirect(reverse("mfa_activate_totp"))
+    add_never_cache_headers(response)
+    return response
+
+
+def officer_powers(user) -> bool:
+    """Whether an office may be used on this request: officers are officers
+    everywhere, so outside the admin too an office unlocks nothing until
+    two-factor is set up."""
+    return is_officer(user) and has_two_factor(user)
+
+
+def officer_two_factor_required(
+    view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponse]:
+    """For every page outside /admin/ that an office unlocks (network invitations,
+    consultation exports and drafts …): an officer without two-factor is sent to set
+    it up, exactly as the admin sends them, before the page runs."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if needs_two_factor_setup(request.user):
+            return two_factor_setup_redirect(request)
+        return view(request, *args, **kwargs)
+
+    guarded.officer_two_factor_required = True  # type: ignore[attr-defined]
+    return guarded
+
+
 class PartyAdminSite(admin.AdminSite):
     """The officers' admin. Officers reach it through an office they hold today
     (never a hand-set is_staff); superusers are regional organisers. Either way it
@@ -40,13 +77,10 @@ class PartyAdminSite(admin.AdminSite):
         return is_officer(request.user)
 
     def needs_two_factor_setup(self, request: HttpRequest) -> bool:
-        return self.has_permission(request) and not has_two_factor(request.user)
+        return needs_two_factor_setup(request.user)
 
     def two_factor_setup_redirect(self, request: HttpRequest) -> HttpResponseRedirect:
-        messages.warning(request, TWO_FACTOR_NEEDED)
-        response = HttpResponseRedirect(reverse("mfa_activate_totp"))
-        add_never_cache_headers(response)
-        return response
+        return two_factor_setup_redirect(request)
 
     def admin_view(self, view, cacheable=False):
         inner = super().admin_view(view, cacheable)

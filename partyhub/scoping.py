@@ -576,3 +576,69 @@ def _other_constituencies_held(objs, ids: frozenset[int]) -> list[str]:
     return sorted(
         constituency._base_manager.filter(pk__in=others).values_list("name", flat=True)
     )
+
+
+# --- contact details in shared roles ---------------------------------------------
+# A forum officer, team lead or network co-ordinator sees the contact details
+# (email, phone, ward) of a person only when officers of that person's own CLP
+# appointed them. On a forum or team shared by two CLPs, an officer of one who
+# appoints themselves sees the other CLP's people by name only. The role rows
+# record `appointed_by` and `appointed_for` (members.models.Appointed).
+
+
+def appointing_constituency(
+    actor: AnyUser | None,
+    *,
+    spans: Any,
+    holder_constituency_id: int | None,
+) -> int | None:
+    """The constituency an appointment is made for: one the actor is an officer of
+    and the object spans — the holder's own when it is one of those, else the only
+    one. None when the actor acts for none of them, or it is ambiguous."""
+    spans = frozenset(spans)
+    ids = constituency_ids(actor)
+    allowed = spans if ids is None else spans & ids
+    if holder_constituency_id in allowed:
+        return holder_constituency_id
+    if len(allowed) == 1:
+        return next(iter(allowed))
+    return None
+
+
+def stamp_appointment(row: models.Model, *, actor: AnyUser | None, spans: Any) -> None:
+    """Record on a new (or re-assigned) role row who appointed the holder and for
+    which constituency. The caller saves the row."""
+    person = row.person
+    row.appointed_by = actor if actor is not None and actor.is_authenticated else None
+    row.appointed_for_id = appointing_constituency(
+        actor, spans=spans, holder_constituency_id=person.constituency_id
+    )
+
+
+def contact_constituencies(role_rows: models.QuerySet) -> frozenset[int]:
+    """The constituencies whose people's contact details the holder of these role
+    rows (one person's rows on one forum, team or network) may see."""
+    return frozenset(
+        role_rows.exclude(appointed_for=None).values_list("appointed_for", flat=True)
+    )
+
+
+def may_see_contact(person: models.Model, constituencies: frozenset[int]) -> bool:
+    return (
+        person.constituency_id is not None and person.constituency_id in constituencies
+    )
+
+
+def with_contact_visible(
+    queryset: models.QuerySet, constituencies: frozenset[int], *, person_path: str = ""
+) -> models.QuerySet:
+    """Annotate `contact_visible` on every row in one query (no per-row lookup):
+    True where the row's person belongs to one of `constituencies`."""
+    lookup = f"{person_path}__constituency__in" if person_path else "constituency__in"
+    return queryset.annotate(
+        contact_visible=models.Case(
+            models.When(models.Q(**{lookup: list(constituencies)}), then=True),
+            default=False,
+            output_field=models.BooleanField(),
+        )
+    )

@@ -27,6 +27,7 @@ from campaigns.models import (
     SessionSignup,
     Target,
     Team,
+    TeamLead,
     TeamMembership,
 )
 from campaigns.services import (
@@ -40,6 +41,7 @@ from campaigns.services import (
     team_leave,
 )
 from partyhub.admin_base import (
+    AppointmentInline,
     ScopedAdmin,
     ScopedInline,
 )
@@ -143,8 +145,10 @@ class MembershipInline(ScopedInline):
     verbose_name_plural = _("team members (from your constituencies)")
 
 
-class LeadInline(ScopedInline):
-    model = Team.leads.through
+class LeadInline(AppointmentInline):
+    model = TeamLead
+    fields = ("person", "appointed_for")
+    autocomplete_fields = ("person",)
     verbose_name = _("lead")
     verbose_name_plural = _("leads (from your constituencies)")
 

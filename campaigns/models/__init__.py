@@ -10,6 +10,7 @@ from campaigns.models.campaigns import (
     Signature,
     Target,
     Team,
+    TeamLead,
     TeamMembership,
     Weekday,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "Signature",
     "Target",
     "Team",
+    "TeamLead",
     "TeamMembership",
     "Weekday",
 ]

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from members.models.appointments import Appointed
 from partyhub.scoping import ScopedManager
 
 
@@ -106,7 +107,11 @@ class Team(models.Model):
         related_name="teams",
     )
     leads = models.ManyToManyField(
-        "members.Person", verbose_name=_("leads"), blank=True, related_name="+"
+        "members.Person",
+        verbose_name=_("leads"),
+        through="TeamLead",
+        blank=True,
+        related_name="+",
     )
     members = models.ManyToManyField(
         "members.Person",
@@ -167,6 +172,26 @@ class TeamMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} in {self.team}"
+
+
+class TeamLead(Appointed):
+    """A team's lead, with who appointed them for which constituency: a lead sees
+    the contact details of that constituency's team members only."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE)
+    person = models.ForeignKey("members.Person", on_delete=models.CASCADE)
+
+    scope_lookup = "person__constituency"
+
+    class Meta:
+        # The table Django made for the plain many-to-many field, kept as it was.
+        db_table = "campaigns_team_leads"
+        unique_together = (("team", "person"),)
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+
+    def __str__(self) -> str:
+        return f"{self.person} leads {self.team}"
 
 
 class Session(models.Model):

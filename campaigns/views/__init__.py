@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns.forms import SessionOutputForm, SignForm
-from campaigns.models import Petition, Session, SessionSignup, Team, TeamMembership
+from campaigns.models import (
+    Petition,
+    Session,
+    SessionSignup,
+    Team,
+    TeamLead,
+    TeamMembership,
+)
 from campaigns.services import (
     CampaignsError,
     petition_ip_allowance_take,
@@ -35,6 +42,7 @@ from members.portal.views import portal_view
 from partyhub.links import LinkExpired, LinkInvalid
 from partyhub.links import link_problem as shared_link_problem
 from partyhub.ratelimit import client_ip
+from partyhub.scoping import contact_constituencies, with_contact_visible
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +189,12 @@ def signup(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
 def team_contacts(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     """The team's contact details, for its leads only: anyone else gets 404."""
     team = get_object_or_404(Team, pk=pk, leads=person)
-    members = team.members.order_by("first_name", "last_name")
+    # Contact details only of the people whose own CLP's officers appointed this
+    # lead; on a team shared with another CLP, its people by name only.
+    visible = contact_constituencies(TeamLead.objects.filter(team=team, person=person))
+    members = with_contact_visible(
+        team.members.order_by("first_name", "last_name"), visible
+    )
     return render(
         request,
         "campaigns/team_contacts.html",

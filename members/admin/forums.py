@@ -13,13 +13,18 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Forum, ForumMembership, ForumOfficer
-from partyhub.admin_base import ScopedAdmin, ScopedInline
+from partyhub.admin_base import (
+    AppointmentAdmin,
+    AppointmentInline,
+    ScopedAdmin,
+    ScopedInline,
+)
 from partyhub.scoping import constituency_ids
 
 
-class ForumOfficerInline(ScopedInline):
+class ForumOfficerInline(AppointmentInline):
     model = ForumOfficer
-    fields = ("person", "role", "starts", "ends")
+    fields = ("person", "role", "starts", "ends", "appointed_for")
     autocomplete_fields = ("person",)
 
 
@@ -78,8 +83,10 @@ class ForumMembershipAdmin(ScopedAdmin):
 
 
 @admin.register(ForumOfficer)
-class ForumOfficerAdmin(ScopedAdmin):
-    list_display = ("person", "role", "forum", "starts", "ends")
+class ForumOfficerAdmin(AppointmentAdmin):
+    appointment_parent = "forum"
+    list_display = ("person", "role", "forum", "starts", "ends", "appointed_for")
+    readonly_fields = ("appointed_for",)
     list_filter = ("forum", "role")
     search_fields = ("person__first_name", "person__last_name")
     list_select_related = ("person", "forum")

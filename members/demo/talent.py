@@ -105,8 +105,12 @@ def seed_talent(
             # see the "My forums" page a forum officer gets.
             forum, role = ((women, "chair"), (european, "secretary"))[number % 2]
             ForumMembership.objects.get_or_create(forum=forum, person=login)
+            # Appointed by their own CLP: they see its people's details only.
             ForumOfficer.objects.get_or_create(
-                forum=forum, person=login, role=role, defaults={"starts": agm}
+                forum=forum,
+                person=login,
+                role=role,
+                defaults={"starts": agm, "appointed_for": constituency},
             )
         _candidates(constituency, own, agm)
 

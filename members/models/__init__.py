@@ -4,9 +4,15 @@ Everyone the party knows is one Person; membership, offices and elected roles ar
 records attached to that Person, never copies of them.
 """
 
+from members.models.appointments import Appointed
 from members.models.candidates import Candidate, ShadowingPlacement
 from members.models.desk import ContactLog, DeskMembership, Mentor, Mentorship
-from members.models.forums import Forum, ForumMembership, ForumOfficer
+from members.models.forums import (
+    Forum,
+    ForumInvitation,
+    ForumMembership,
+    ForumOfficer,
+)
 from members.models.imports import ImportRun, MembershipImportState
 from members.models.offices import ElectedRepresentative, Office, OfficeQuerySet
 from members.models.organisation import Branch, Constituency, Postcode, Ward
@@ -22,6 +28,7 @@ from members.models.talent import Interest, PersonInterest
 from members.models.transfers import Transfer
 
 __all__ = [
+    "Appointed",
     "Availability",
     "Branch",
     "Constituency",
@@ -47,6 +54,7 @@ __all__ = [
     # Talent: candidates and forums
     "Candidate",
     "Forum",
+    "ForumInvitation",
     "ForumMembership",
     "ForumOfficer",
     "ShadowingPlacement",

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.models.appointments import Appointed
 from members.models.organisation import Constituency
 from members.models.people import Person
 from partyhub.scoping import ScopedManager, ScopedQuerySet
@@ -93,7 +94,7 @@ class ForumOfficerQuerySet(ScopedQuerySet):
         return self.filter(Q(ends__isnull=True) | Q(ends__gt=day), starts__lte=day)
 
 
-class ForumOfficer(models.Model):
+class ForumOfficer(Appointed):
     class Role(models.TextChoices):
         CHAIR = "chair", _("Chair")
         SECRETARY = "secretary", _("Secretary")
@@ -141,3 +142,46 @@ class ForumOfficer(models.Model):
     def clean(self) -> None:
         if self.ends and self.starts and self.ends < self.starts:
             raise ValidationError({"ends": _("An office cannot end before it starts.")})
+
+
+class ForumInvitation(models.Model):
+    """A forum officer's invitation: the person joins only when they accept the
+    signed link emailed to them (adding someone is never done for them)."""
+
+    forum = models.ForeignKey(
+        Forum,
+        verbose_name=_("forum"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="forum_invitations",
+    )
+    invited_by = models.ForeignKey(
+        Person,
+        verbose_name=_("invited by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created = models.DateTimeField(_("invited"), auto_now_add=True)
+    accepted = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    scope_lookup = "person__constituency"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("forum invitation")
+        verbose_name_plural = _("forum invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["forum", "person"], name="forum_invitation_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.forum}"

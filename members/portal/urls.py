@@ -21,6 +21,7 @@ urlpatterns = [
     path("standing/", talent_views.standing, name="standing"),
     path("forums/", talent_views.forums, name="forums"),
     path("forums/<int:pk>/", talent_views.forum_detail, name="forum"),
+    path("forums/join/<str:token>/", talent_views.forum_join, name="forum_join"),
     path(
         "forums/<int:pk>/members/<int:member_pk>/remove/",
         talent_views.forum_member_remove,

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 
 from members.models import (
     Candidate,
     Forum,
+    ForumInvitation,
     ForumMembership,
     Interest,
     Membership,
@@ -17,6 +21,13 @@ from members.models import (
     PersonInterest,
 )
 from partyhub.audit.services import audit_log
+from partyhub.comms.reminders import reminder_schedule
+from partyhub.links import make_token
+
+REMINDER_FORUM_INVITATION = "forum_invitation"
+FORUM_JOIN_PURPOSE = "forum_join"
+# An invitation stays good for a month, as a network's does.
+FORUM_JOIN_LINK_MAX_AGE = 30 * 24 * 3600
 
 
 class NotFound(Exception):
@@ -120,6 +131,61 @@ def forum_member_find(*, forum: Forum, identifier: str, last_name: str = "") -> 
     if len(found) != 1:
         raise NotFound
     return found.pop()
+
+
+def forum_join_url(*, invitation: ForumInvitation) -> str:
+    token = make_token(FORUM_JOIN_PURPOSE, invitation.person_id, i=invitation.pk)
+    return settings.SITE_URL.rstrip("/") + reverse("portal:forum_join", args=[token])
+
+
+@transaction.atomic
+def forum_member_invite(
+    *, forum: Forum, identifier: str, last_name: str, inviter: Person, actor: Any
+) -> ForumInvitation | None:
+    """Email a signed invitation to the member the forum officer named, if there is
+    one. The officer's page says the same whether or not anyone matched, so it
+    tells them nothing about who is a member; nobody joins until they accept."""
+    try:
+        person = forum_member_find(
+            forum=forum, identifier=identifier, last_name=last_name
+        )
+    except NotFound:
+        return None
+    if forum.memberships.filter(person=person).exists():
+        return None
+    invitation, created = ForumInvitation.objects.get_or_create(
+        forum=forum, person=person, defaults={"invited_by": inviter}
+    )
+    if not created:
+        return invitation
+    reminder_schedule(
+        kind=REMINDER_FORUM_INVITATION,
+        person=person,
+        due_at=timezone.now(),
+        about=invitation,
+        key=f"{REMINDER_FORUM_INVITATION}:{forum.pk}:{person.pk}",
+    )
+    audit_log(
+        actor=actor,
+        action="foruminvitation.create",
+        obj=invitation,
+        detail={"forum": forum.name},
+    )
+    return invitation
+
+
+@transaction.atomic
+def forum_invitation_accept(
+    *, invitation: ForumInvitation, actor: Any
+) -> tuple[ForumMembership, bool]:
+    """The invited person says yes: they join the forum."""
+    invitation = ForumInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted is None:
+        invitation.accepted = timezone.now()
+        invitation.save(update_fields=["accepted"])
+    return forum_member_add(
+        forum=invitation.forum, person=invitation.person, actor=actor
+    )
 
 
 @transaction.atomic

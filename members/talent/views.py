@@ -10,13 +10,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members.models import (
     Candidate,
     Forum,
+    ForumInvitation,
     ForumMembership,
     ForumOfficer,
     Person,
@@ -26,11 +28,18 @@ from members.portal.views import _page, portal_view
 from members.talent import services
 from members.talent.forms import ForumMemberAddForm, InterestAddForm, StandingForm
 from partyhub.comms.models import Channel, ConsentState
+from partyhub.links import LinkExpired, LinkInvalid, read_token
 from partyhub.ratelimit import hourly_allowance_take
+from partyhub.scoping import contact_constituencies, with_contact_visible
 
 # Adding a forum member is a look-up in the CLP's list: enough for a busy evening,
 # too few to try membership numbers one after another.
 FORUM_LOOKUPS_PER_HOUR = 60
+
+FORUM_INVITED = _lazy(
+    "If that is a party member living in one of this forum's constituencies, "
+    "we have emailed them an invitation. They join the forum when they accept it."
+)
 
 
 @portal_view
@@ -122,14 +131,13 @@ def forums(request: HttpRequest, person: Person) -> HttpResponse:
     )
 
 
+def _forum_offices(person: Person, pk: int):
+    return ForumOfficer.objects.current().filter(person=person, forum_id=pk)
+
+
 def _forum_for_officer(person: Person, pk: int) -> Forum:
     """The forum, if `person` is one of its officers today; 404 otherwise."""
-    office = (
-        ForumOfficer.objects.current()
-        .filter(person=person, forum_id=pk)
-        .select_related("forum")
-        .first()
-    )
+    office = _forum_offices(person, pk).select_related("forum").first()
     if office is None:
         raise Http404
     return office.forum
@@ -141,57 +149,42 @@ def forum_detail(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     forum = _forum_for_officer(person, pk)
     form = ForumMemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            if not hourly_allowance_take(
-                "forum_member_find", str(request.user.pk), FORUM_LOOKUPS_PER_HOUR
-            ):
-                form.add_error(
-                    "identifier",
-                    _(
-                        "You have looked up a lot of people this hour: please try "
-                        "again later."
-                    ),
-                )
-                raise services.NotFound
-            member = services.forum_member_find(
+        if not hourly_allowance_take(
+            "forum_member_find", str(request.user.pk), FORUM_LOOKUPS_PER_HOUR
+        ):
+            form.add_error(
+                "identifier",
+                _(
+                    "You have looked up a lot of people this hour: please try "
+                    "again later."
+                ),
+            )
+        else:
+            services.forum_member_invite(
                 forum=forum,
                 identifier=form.cleaned_data["identifier"],
                 last_name=form.cleaned_data["last_name"],
+                inviter=person,
+                actor=request.user,
             )
-        except services.NotFound:
-            if not form.errors:
-                form.add_error(
-                    "identifier",
-                    _(
-                        "No party member in this forum's constituencies has that "
-                        "email address, or that membership number and surname."
-                    ),
-                )
-        else:
-            _membership, created = services.forum_member_add(
-                forum=forum, person=member, actor=request.user
-            )
-            if created:
-                messages.success(
-                    request,
-                    _("%(name)s is now a member of the forum.")
-                    % {"name": member.full_name},
-                )
-            else:
-                messages.info(
-                    request,
-                    _("%(name)s is already a member.") % {"name": member.full_name},
-                )
+            # The same answer whoever was named: the page must not tell a forum
+            # officer whether an address or number belongs to a party member.
+            messages.info(request, FORUM_INVITED)
             return redirect("portal:forum", pk=forum.pk)
     # Someone who told us "no contact at all" is listed without their details.
     no_contact = ConsentState.objects.filter(
         person=OuterRef("person"), channel=Channel.ANY, topic="", granted=False
     )
-    members = (
+    # Contact details only of the people whose own CLP's officers appointed this
+    # forum officer; everyone else in a shared forum by name only.
+    visible = contact_constituencies(_forum_offices(person, forum.pk))
+    members = with_contact_visible(
         ForumMembership.objects.filter(forum=forum)
         .select_related("person", "person__ward")
         .annotate(no_contact=Exists(no_contact))
-        .order_by("person__last_name", "person__first_name", "pk")
+        .order_by("person__last_name", "person__first_name", "pk"),
+        visible,
+        person_path="person",
     )
     return _page(
         request, "portal/forum.html", person, forum=forum, form=form, members=members
@@ -216,3 +209,38 @@ def forum_member_remove(
         % {"name": membership.person.full_name},
     )
     return redirect("portal:forum", pk=forum.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def forum_join(request: HttpRequest, token: str) -> HttpResponse:
+    """Accept a forum officer's invitation from the emailed link. A GET only shows
+    the button, so a mail scanner following links joins nobody."""
+    try:
+        payload = read_token(
+            token, services.FORUM_JOIN_PURPOSE, max_age=services.FORUM_JOIN_LINK_MAX_AGE
+        )
+    except LinkExpired:
+        return render(
+            request, "portal/forum_join.html", {"problem": "expired"}, status=410
+        )
+    except LinkInvalid:
+        return render(
+            request, "portal/forum_join.html", {"problem": "invalid"}, status=400
+        )
+    invitation = get_object_or_404(
+        ForumInvitation.objects.select_related("forum", "person"),
+        pk=payload.get("i"),
+        person_id=payload.get("p"),
+    )
+    context = {"invitation": invitation, "forum": invitation.forum}
+    if request.method == "POST":
+        services.forum_invitation_accept(
+            invitation=invitation,
+            actor=request.user if request.user.is_authenticated else None,
+        )
+        context["joined"] = True
+    else:
+        context["already"] = invitation.forum.memberships.filter(
+            person=invitation.person
+        ).exists()
+    return render(request, "portal/forum_join.html", context)

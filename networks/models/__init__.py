@@ -25,6 +25,7 @@ from networks.models.mailings import (
 )
 from networks.models.networks import (
     Network,
+    NetworkCoordinator,
     NetworkDigest,
     NetworkInvitation,
     NetworkMembership,
@@ -39,6 +40,7 @@ __all__ = [
     "CommunityOrganisation",
     "Consultation",
     "Network",
+    "NetworkCoordinator",
     "NetworkDigest",
     "NetworkInvitation",
     "NetworkMembership",

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from members.models.appointments import Appointed
 from partyhub.comms.rendering import markdown_to_html
 from partyhub.scoping import ScopedManager
 
@@ -38,6 +39,7 @@ class Network(models.Model):
     coordinators = models.ManyToManyField(
         "members.Person",
         verbose_name=_("co-ordinators"),
+        through="NetworkCoordinator",
         blank=True,
         related_name="coordinated_networks",
     )
@@ -75,6 +77,25 @@ class Network(models.Model):
     @property
     def open_to_supporters(self) -> bool:
         return self.open_to == self.OpenTo.MEMBERS_AND_SUPPORTERS
+
+
+class NetworkCoordinator(Appointed):
+    """A network's co-ordinator, with who appointed them for which constituency."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE)
+    person = models.ForeignKey("members.Person", on_delete=models.CASCADE)
+
+    scope_lookup = "person__constituency"
+
+    class Meta:
+        # The table Django made for the plain many-to-many field, kept as it was.
+        db_table = "networks_network_coordinators"
+        unique_together = (("network", "person"),)
+        verbose_name = _("co-ordinator")
+        verbose_name_plural = _("co-ordinators")
+
+    def __str__(self) -> str:
+        return f"{self.person} co-ordinates {self.network}"
 
 
 class NetworkMembership(models.Model):

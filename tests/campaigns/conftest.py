@@ -33,7 +33,7 @@ def team(campaign, clp_a, clp_b):
 @pytest.fixture
 def lead(clp_a, team):
     user = factories.member_user(clp_a)
-    team.leads.add(user.person)
+    team.leads.add(user.person, through_defaults={"appointed_for": clp_a})
     team.members.add(user.person)
     return user
 

@@ -75,7 +75,7 @@ def test_only_a_lead_sees_the_team_contact_details(
     client, clp_a, clp_b, team, lead, member_a
 ):
     colleague = factories.PersonFactory(
-        constituency=clp_b, email="bob@example.org", mobile="07700 900123"
+        constituency=clp_a, email="bob@example.org", mobile="07700 900123"
     )
     team.members.add(member_a.person, colleague)
     url = reverse("campaigns:team_contacts", args=[team.pk])

@@ -37,7 +37,7 @@ def governors(clp_a, clp_b, coordinator):
         open_to=Network.OpenTo.MEMBERS,
     )
     network.constituencies.add(clp_a, clp_b)
-    network.coordinators.add(coordinator)
+    network.coordinators.add(coordinator, through_defaults={"appointed_for": clp_a})
     return network
 
 

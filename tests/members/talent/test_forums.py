@@ -12,6 +12,7 @@ from members.models import Forum, ForumMembership, ForumOfficer
 from partyhub.audit.models import AuditEntry
 from tests import factories
 from tests.members.talent.conftest import member
+from tests.networks.conftest import grant_email, send_all_mail
 
 
 @pytest.fixture
@@ -48,6 +49,7 @@ def forum_chair(clp_a, forums):
         person=user.person,
         role="chair",
         starts=timezone.localdate() - datetime.timedelta(days=10),
+        appointed_for=clp_a,
     )
     return user
 
@@ -107,40 +109,84 @@ def test_ended_forum_office_closes_the_page(client, forum_chair, forums):
     assert client.get(reverse("portal:forum", args=[women.pk])).status_code == 404
 
 
-def test_forum_officer_adds_a_member_by_email_and_number(client, forum_chair, forums):
+def _link_path(body: str) -> str:
+    import re
+
+    url = re.search(r"https?://\S+/me/forums/join/[^/\s)]+/", body).group(0)
+    return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+def test_forum_officer_invites_and_the_member_joins_only_on_accepting(
+    client, forum_chair, forums, mailoutbox
+):
     women, europe, wendy, outsider, eric, bruno = forums
+    grant_email(outsider)
+    grant_email(eric)
     client.force_login(forum_chair)
     url = reverse("portal:forum", args=[women.pk])
     response = client.post(url, {"identifier": outsider.email.upper()})
     assert response.status_code == 302
-    assert women.memberships.filter(person=outsider).exists()
     number = eric.memberships.get().membership_number
     client.post(url, {"identifier": number, "last_name": "europa"})
-    assert women.memberships.filter(person=eric).exists()
-    assert AuditEntry.objects.filter(action="forummembership.create").count() == 2
+    # Invited, not enrolled.
+    assert not women.memberships.filter(person__in=[outsider, eric]).exists()
+    assert set(women.invitations.values_list("person", flat=True)) == {
+        outsider.pk,
+        eric.pk,
+    }
+    send_all_mail()
+    send_all_mail()  # idempotent: one invitation each
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([outsider.email, eric.email])
+    mail = next(m for m in mailoutbox if m.to == [outsider.email])
+    link = _link_path(mail.body)
+    client.logout()
+    page = client.get(link)  # a mail scanner's GET joins nobody
+    assert page.status_code == 200 and "Join as Olive" in page.text
+    assert not women.memberships.filter(person=outsider).exists()
+    page = client.post(link)
+    assert page.status_code == 200 and "you are now a member" in page.text
+    assert women.memberships.filter(person=outsider).exists()
+    assert not women.memberships.filter(person=eric).exists()
+    assert AuditEntry.objects.filter(action="foruminvitation.create").count() == 2
+    assert AuditEntry.objects.filter(action="forummembership.create").count() == 1
+    # A link altered or made for someone else does nothing.
+    assert client.post(link[:-3] + "xx/").status_code == 400
 
 
-@pytest.mark.parametrize("which", ["unknown", "other_clp", "blank", "not_member"])
-def test_forum_officer_cannot_add_outside_the_forum(
-    client, forum_chair, forums, clp_a, which
+@pytest.mark.parametrize(
+    "which", ["member", "unknown", "other_clp", "not_member", "number"]
+)
+def test_forum_invite_answers_the_same_whoever_is_named(
+    client, forum_chair, forums, clp_a, which, mailoutbox
 ):
+    """The page never tells a forum officer whether an address is a member's."""
     women, europe, wendy, outsider, eric, bruno = forums
     not_member = factories.PersonFactory(constituency=clp_a)  # no membership
-    identifier = {
-        "unknown": "nobody@example.org",
-        "other_clp": bruno.email,  # Reading West: not in this forum's CLPs
-        "blank": "",
-        "not_member": not_member.email,
+    data = {
+        "member": {"identifier": outsider.email},
+        "unknown": {"identifier": "nobody@example.org"},
+        "other_clp": {"identifier": bruno.email},  # not in this forum's CLPs
+        "not_member": {"identifier": not_member.email},
+        "number": {"identifier": "99999", "last_name": "Nobody"},
     }[which]
     before = ForumMembership.objects.count()
     client.force_login(forum_chair)
-    response = client.post(
-        reverse("portal:forum", args=[women.pk]), {"identifier": identifier}
-    )
+    response = client.post(reverse("portal:forum", args=[women.pk]), data, follow=True)
     assert response.status_code == 200
-    assert "invalid-feedback" in response.text or "is-invalid" in response.text
+    assert "we have emailed them an invitation" in response.text
+    assert "is-invalid" not in response.text
+    assert "Berkshire" not in response.text and "Outsider" not in response.text
     assert ForumMembership.objects.count() == before
-    assert "Berkshire" not in response.text
+    invited = set(women.invitations.values_list("person", flat=True))
+    assert invited == ({outsider.pk} if which == "member" else set())
+
+
+def test_forum_invite_needs_an_identifier(client, forum_chair, forums):
+    women = forums[0]
+    client.force_login(forum_chair)
+    response = client.post(reverse("portal:forum", args=[women.pk]), {"identifier": ""})
+    assert response.status_code == 200 and "is-invalid" in response.text
+    assert not women.invitations.exists()
 
 
 def test_forum_officer_removes_a_member(client, forum_chair, forums):
