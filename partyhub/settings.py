@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "partyhub.accounts",
     "partyhub.audit",
     "partyhub.comms",
+    "partyhub.personal_data",
     "members",
     "supporters",
     "campaigns",

@@ -23,7 +23,6 @@ from members.models.people import (
     Person,
     PersonQuerySet,
 )
-from members.models.privacy import ErasureRequest
 from members.models.talent import Interest, PersonInterest
 from members.models.transfers import Transfer
 
@@ -35,7 +34,6 @@ __all__ = [
     "ContactLog",
     "DeskMembership",
     "ElectedRepresentative",
-    "ErasureRequest",
     "ImportRun",
     "Interest",
     "Membership",

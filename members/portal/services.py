@@ -11,10 +11,9 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import ErasureRequest, Membership, Person, Transfer
+from members.models import Membership, Person, Transfer
 from members.services import membership_branches_follow, person_place
 from members.transfers import transfers_after_placement
 from partyhub import privacy
@@ -22,6 +21,8 @@ from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record, current_consents
 from partyhub.comms.models import Channel, Method
 from partyhub.links import make_token
+from partyhub.personal_data.models import DataRequest
+from partyhub.personal_data.services import data_request_create, data_request_handle
 
 # The fields a member may change themselves (email is their login: the account
 # pages change it, with re-verification).
@@ -229,144 +230,23 @@ def export_path_for(name: str) -> Path | None:
 # --- erasure ----------------------------------------------------------------------------
 
 
-@transaction.atomic
-def erasure_request_create(
-    *, person: Person, reason: str, actor: Any
-) -> ErasureRequest:
-    # A double submit (or asking twice) is one request: the open one stands.
-    existing = person.erasure_requests.filter(status=ErasureRequest.Status.OPEN).first()
-    if existing is not None:
-        return existing
-    constituency_id = person.constituency_id
-    if constituency_id is None:
-        membership = person.memberships.order_by("-joined").first()
-        constituency_id = membership.constituency_id if membership else None
-    request = ErasureRequest.objects.create(
-        person=person, constituency_id=constituency_id, reason=reason.strip()
-    )
-    audit_log(actor=actor, action="person.erasure_requested", obj=request)
-    return request
-
-
-@transaction.atomic
-def erasure_request_handle(
-    *, request: ErasureRequest, status: str, actor: Any
-) -> ErasureRequest:
-    request.status = status
-    request.handled_by = actor if status != ErasureRequest.Status.OPEN else None
-    request.handled_at = (
-        timezone.now() if status != ErasureRequest.Status.OPEN else None
-    )
-    request.save(update_fields=["status", "handled_by", "handled_at"])
-    audit_log(
+def erasure_request_create(*, person: Person, reason: str, actor: Any) -> DataRequest:
+    """An erasure request from the portal: logged with its deadline, the person
+    told it arrived, the officers responsible told to review it."""
+    return data_request_create(
+        person=person,
+        kind=DataRequest.Kind.ERASURE,
+        reason=reason,
         actor=actor,
-        action="person.erasure_handled",
-        obj=request,
-        detail={"status": status},
+        received_how=DataRequest.Received.PORTAL,
     )
-    return request
 
 
-# --- the members app's sections of the export ----------------------------------------
+def erasure_request_handle(
+    *, request: DataRequest, status: str, actor: Any
+) -> DataRequest:
+    return data_request_handle(request=request, status=status, actor=actor)
 
 
-def person_rows(person: Person) -> list[dict[str, Any]]:
-    return [
-        {
-            "first_name": person.first_name,
-            "last_name": person.last_name,
-            "email": person.email,
-            "phone": person.phone,
-            "mobile": person.mobile,
-            "address_line_1": person.address_line_1,
-            "address_line_2": person.address_line_2,
-            "town": person.town,
-            "postcode": person.postcode,
-            "constituency": str(person.constituency or ""),
-            "ward": str(person.ward or ""),
-            "accessibility_needs": person.accessibility_needs,
-            "availability": person.availability,
-            "login_email": person.user.email if person.user_id else "",
-            "created": person.created,
-            "updated": person.updated,
-        }
-    ]
-
-
-def audit_rows(person: Person) -> list[dict[str, Any]]:
-    """What the audit log says was done to the person's records."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from partyhub.audit.models import AuditEntry
-
-    about = AuditEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Person), object_id=str(person.pk)
-    ) | AuditEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(ErasureRequest),
-        object_id__in=[
-            str(pk) for pk in person.erasure_requests.values_list("pk", flat=True)
-        ],
-    )
-    label = privacy.who("actor")
-    return [
-        {
-            "when": entry.at,
-            "what": entry.action,
-            "who": label(entry, person) or _("the system"),
-            "rows": entry.row_count,
-            "fields": ", ".join((entry.detail or {}).get("fields", [])),
-        }
-        for entry in about.order_by("at", "pk")
-    ]
-
-
-def register_export_sections() -> None:
-    privacy.register_export_section("person", person_rows)
-    privacy.register_model_section(
-        "memberships",
-        "members.Membership",
-        fields=[
-            "membership_number",
-            ("constituency", "constituency.name"),
-            ("branch", "branch.name"),
-            "status",
-            "joined",
-            "trade_union",
-        ],
-        select_related=["constituency", "branch"],
-    )
-    privacy.register_model_section(
-        "offices",
-        "members.Office",
-        fields=[
-            "role",
-            ("constituency", "constituency.name"),
-            ("branch", "branch.name"),
-            "starts",
-            "ends",
-        ],
-        select_related=["constituency", "branch"],
-    )
-    privacy.register_model_section(
-        "erasure_requests",
-        "members.ErasureRequest",
-        fields=["requested_at", "reason", "status", "handled_at"],
-    )
-    privacy.register_model_section(
-        "transfers",
-        "members.Transfer",
-        fields=[
-            ("from", "from_constituency.name"),
-            ("to", "to_constituency.name"),
-            "postcode",
-            "status",
-            "requested",
-            "decided",
-        ],
-        select_related=["from_constituency", "to_constituency"],
-    )
-    privacy.register_export_section(
-        "audit",
-        audit_rows,
-        count=lambda person: 0,
-    )
+def erasure_requests_of(person: Person):
+    return person.data_requests.filter(kind=DataRequest.Kind.ERASURE)
