@@ -24,7 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.desk.selectors import desk_conditions
-from members.models import ErasureRequest, Membership
+from members.models import Membership
+from partyhub.personal_data.models import DataRequest
 from partyhub.scoping import constituency_ids, current_offices
 
 # What each role works on first; the rest of the page follows in its usual order.
@@ -106,17 +107,12 @@ DESK_TODOS = (
 
 
 def open_data_requests(constituencies: frozenset[int] | None) -> QuerySet:
-    """Open requests people made about their data, oldest first.
+    """Open subject access and erasure requests, the soonest due first: the
+    privacy register's own selector, so the home and the digest count what its
+    list shows."""
+    from partyhub.personal_data.selectors import open_data_requests as requests
 
-    The one place the home page and the digest read data requests from: when the
-    privacy register's `partyhub.personal_data.selectors.open_data_requests` lands,
-    this becomes a re-export of it.
-    """
-    return (
-        ErasureRequest.objects.for_constituency_ids(constituencies)
-        .filter(status=ErasureRequest.Status.OPEN)
-        .order_by("requested_at")
-    )
+    return requests(constituencies)
 
 
 def _desk_todos(ids) -> list[Todo]:
@@ -141,11 +137,8 @@ def _desk_todos(ids) -> list[Todo]:
 
 
 def _privacy_todos(ids) -> list[Todo]:
-    first = open_data_requests(ids).aggregate(n=Count("pk"), first=Min("requested_at"))
-    due = (
-        (first["first"] + datetime.timedelta(days=30)).date()
-        if first["first"]
-        else None
+    first = open_data_requests(ids).aggregate(
+        n=Count("pk"), due=Min(Coalesce("extended_to", "deadline"))
     )
     return [
         Todo(
@@ -153,8 +146,10 @@ def _privacy_todos(ids) -> list[Todo]:
             topic="privacy",
             label=_("Open requests about personal data"),
             count=first["n"],
-            url=_changelist_url("members_erasurerequest", {"status__exact": "open"}),
-            due=due,
+            url=_changelist_url(
+                "personal_data_datarequest", {"status__in": "open,approved"}
+            ),
+            due=first["due"],
         )
     ]
 
@@ -239,7 +234,7 @@ def _todo_models():
 
     return {
         "desk": "members.DeskMembership",
-        "privacy": ErasureRequest,
+        "privacy": DataRequest,
         "unconfirmed_signups": SignupRequest,
         "ask_replies": Ask,
         "join_requests": NetworkMembership,
