@@ -52,6 +52,18 @@ def register_all() -> None:
         describe=_("Campaign teams the person leads"),
     )
     register(
+        "campaigns.TeamLead",
+        person_field="person",
+        user_fields=("appointed_by",),
+        export=[("team", "team.name"), ("appointed_for", "appointed_for.name")],
+        section="team_lead_appointments",
+        select_related=("team", "appointed_for"),
+        erase=DELETE,
+        repoint=Repoint(prefer=("earliest", "id")),
+        retention_category="campaigning",
+        describe=_("Appointments as a team lead"),
+    )
+    register(
         "campaigns.SessionSignup",
         person_field="person",
         export=[("team", "session.team.name"), ("starts", "session.starts"), "attended"],

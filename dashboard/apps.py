@@ -8,10 +8,16 @@ class DashboardConfig(AppConfig):
 
     def ready(self) -> None:
         from dashboard import digest
-        from partyhub.privacy import register_model_section
+        from partyhub.personal_data import DELETE, register
 
         digest.register_kind()
         # Whether an officer asked for the weekly digest is in their data export.
-        register_model_section(
-            "officer_digest", "dashboard.DigestSubscription", fields=["created"]
+        register(
+            "dashboard.DigestSubscription",
+            person_field="person",
+            export=["created"],
+            section="officer_digest",
+            erase=DELETE,
+            retention_category="membership",
+            describe=_("The officers' weekly digest asked for"),
         )

@@ -61,6 +61,18 @@ def register_all() -> None:
         describe=_("Networks the person coordinates"),
     )
     register(
+        "networks.NetworkCoordinator",
+        person_field="person",
+        user_fields=("appointed_by",),
+        export=[("network", "network.name"), ("appointed_for", "appointed_for.name")],
+        section="network_coordinator_appointments",
+        select_related=("network", "appointed_for"),
+        erase=DELETE,
+        repoint=Repoint(prefer=("earliest", "id")),
+        retention_category="networks",
+        describe=_("Appointments as a network co-ordinator"),
+    )
+    register(
         "networks.Thread",
         person_field="author",
         export=["title", "created"],

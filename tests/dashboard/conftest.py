@@ -5,8 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from members.models import ErasureRequest, Membership
+from members.models import Membership
 from networks.models import Network, NetworkMembership
+from partyhub.personal_data.models import DataRequest
 from supporters.models import Ask, AskReply, HelpOffer, SignupRequest
 from tests import factories
 
@@ -38,7 +39,9 @@ def fill(clp, scale: int = 1, network=None) -> None:
         member(clp, "Settled")
         member(clp, "Gone", status=Status.LAPSED, status_since=days_ago(40))
         person = member(clp, "Eraseme")
-        ErasureRequest.objects.create(person=person, constituency=clp)
+        DataRequest.objects.create(
+            person=person, constituency=clp, kind=DataRequest.Kind.ERASURE
+        )
         SignupRequest.objects.create(
             email=f"s{n}-{clp.slug}@example.org", data={}, constituency=clp
         )
