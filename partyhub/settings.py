@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "partyhub.accounts",
     "partyhub.audit",
     "partyhub.comms",
+    "partyhub.dataprotection",
     "members",
     "supporters",
     "campaigns",

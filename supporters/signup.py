@@ -28,6 +28,7 @@ from members.services import postcode_lookup
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record, current_consents
 from partyhub.comms.models import Channel, Method
+from partyhub.dataprotection.templatetags.privacy import privacy_url
 from partyhub.links import LinkExpired, LinkInvalid, make_token, read_token
 from partyhub.queueing import enqueue_on_commit
 from partyhub.ratelimit import hourly_allowance_take
@@ -151,6 +152,7 @@ def _confirmation_email(request: SignupRequest) -> EmailMultiAlternatives:
         "contact_email": clp.contact_email if clp else "",
         "confirm_url": confirm_url(request),
         "days": max(1, settings.SUPPORTERS_CONFIRM_MAX_AGE_SECONDS // 86400),
+        "privacy_url": privacy_url(clp, absolute=True),
     }
     email = EmailMultiAlternatives(
         subject=_("Please confirm you want to join the supporters' club"),
