@@ -43,31 +43,10 @@ class CampaignsConfig(AppConfig):
                 order=46,
             )
         )
-        # What campaigning holds about a person, in their data export.
-        from partyhub.privacy import register_model_section
+        # What campaigning holds about people (partyhub.personal_data).
+        from campaigns import personal_data
 
-        register_model_section(
-            "petition_signatures",
-            "campaigns.Signature",
-            fields=[("petition", "petition.title"), "created"],
-            select_related=["petition"],
-        )
-        register_model_section(
-            "campaign_teams",
-            "campaigns.TeamMembership",
-            fields=[("team", "team.name"), "joined"],
-            select_related=["team"],
-        )
-        register_model_section(
-            "campaign_sessions",
-            "campaigns.SessionSignup",
-            fields=[
-                ("team", "session.team.name"),
-                ("starts", "session.starts"),
-                "attended",
-            ],
-            select_related=["session__team"],
-        )
+        personal_data.register_all()
         reminders.register(
             reminders.ReminderKind(
                 kind=services.REMINDER_SESSION_DAY_BEFORE,
@@ -84,30 +63,6 @@ class CampaignsConfig(AppConfig):
         streetwatch_mail.register()
         register_personaliser(services.street_report_personaliser)
         register_personaliser(services.survey_personaliser)
-        register_model_section(
-            "street_reports",
-            "campaigns.StreetReport",
-            fields=["category", "location", "description", "status", "created"],
-            person_field="reporter",
-        )
-        register_model_section(
-            "phone_bank_calls",
-            "campaigns.CallListEntry",
-            fields=[
-                ("call_list", "call_list.name"),
-                "phone",
-                "outcome",
-                "notes",
-                "called_at",
-            ],
-            select_related=["call_list"],
-        )
-        register_model_section(
-            "survey_responses",
-            "campaigns.Response",
-            fields=[("survey", "survey.title"), "created"],
-            select_related=["survey"],
-        )
         reminders.register(
             reminders.ReminderKind(
                 kind=services.REMINDER_TEAM_INVITE,

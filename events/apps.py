@@ -10,46 +10,13 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete
 
-        from events import roles, segments, services
+        # What events hold about people (partyhub.personal_data).
+        from events import personal_data, roles, segments, services
         from members.portal.sections import PortalSection, register_section
         from partyhub.comms import reminders
         from partyhub.comms.models import Topic
-        from partyhub.privacy import register_model_section
 
-        # A person's bookings in their data export.
-        register_model_section(
-            "event_bookings",
-            "events.Booking",
-            fields=[
-                ("event", "event.title"),
-                ("event_starts", "event.starts"),
-                "status", "guests", "source", "created", "attended_at",
-            ],
-            select_related=["event"],
-        )  # fmt: skip
-        register_model_section(
-            "event_invitations",
-            "events.Invitation",
-            fields=[("event", "event.title"), "created"],
-            select_related=["event"],
-        )
-        register_model_section(
-            "event_feedback",
-            "events.Feedback",
-            fields=[("event", "event.title"), "rating", "comment", "created"],
-            select_related=["event"],
-        )
-        register_model_section(
-            "academy_enrolments",
-            "events.Enrolment",
-            fields=[
-                ("course", "course.title"),
-                "portfolio_complete",
-                "graduated_on",
-                "created",
-            ],
-            select_related=["course"],
-        )
+        personal_data.register_all()
         segments.register()
         roles.register()
         post_delete.connect(

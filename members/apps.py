@@ -11,11 +11,11 @@ class MembersConfig(AppConfig):
         from members import segments
 
         segments.register()
-        # The person's own record, memberships, offices and audit trail in their
-        # data export (partyhub.privacy).
-        from members.portal.services import register_export_sections
+        # What the app holds about people, in the register of personal data
+        # (export, erasure, merge: partyhub.personal_data).
+        from members import personal_data
 
-        register_export_sections()
+        personal_data.register_all()
         # Interests, candidates, forums: roles' permissions and portal sections.
         from members.talent.apps import talent_ready
 

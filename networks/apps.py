@@ -41,64 +41,10 @@ class NetworksConfig(AppConfig):
                 requires_consent=False,
             )
         )
-        # A person's networks, posts and consultation comments in their data export.
-        from partyhub.privacy import register_model_section
+        # What networks hold about people (partyhub.personal_data).
+        from networks import personal_data
 
-        register_model_section(
-            "network_memberships",
-            "networks.NetworkMembership",
-            fields=[("network", "network.name"), "status", "joined"],
-            select_related=["network"],
-        )
-        register_model_section(
-            "network_posts",
-            "networks.Post",
-            person_field="author",
-            fields=[("thread", "thread.title"), "body", "created", "edited"],
-            select_related=["thread"],
-        )
-        register_model_section(
-            "consultation_comments",
-            "networks.Comment",
-            fields=[
-                ("consultation", "section.consultation.title"),
-                ("section", "section.title"),
-                "body",
-                "created",
-            ],
-            select_related=["section__consultation"],
-        )
-        register_model_section(
-            "network_invitations",
-            "networks.NetworkInvitation",
-            fields=[("network", "network.name"), "created"],
-            select_related=["network"],
-        )
-        # Union membership is special category data: a person sees what we record.
-        register_model_section(
-            "union_roles",
-            "networks.UnionActivist",
-            fields=["union", "role", ("branch", "branch.name"), "notes"],
-            select_related=["branch"],
-        )
-        register_model_section(
-            "union_delegations",
-            "networks.UnionDelegate",
-            fields=[("branch", "branch.name"), "starts", "ends"],
-            select_related=["branch"],
-        )
-        # A contact of a community organisation sees the mailings sent to them.
-        register_model_section(
-            "organisation_mailings",
-            "networks.OrganisationMailingRecipient",
-            fields=[
-                ("organisation", "organisation.name"),
-                ("mailing", "mailing.subject"),
-                "status",
-                ("sent", "mailing.sent_at"),
-            ],
-            select_related=["organisation", "mailing"],
-        )
+        personal_data.register_all()
         register_section(
             PortalSection(
                 "networks",

@@ -1,10 +1,15 @@
-"""A person's data export: the sections each app contributes, and the zip.
+"""A person's data export, built from the register of personal data.
 
-UK GDPR gives a person everything held about them on request. The machinery does
-not know the apps: each app registers its sections from `AppConfig.ready()`:
+UK GDPR gives a person everything held about them on request. What is held, and
+how each model's rows are exported, erased and merged, is registered by each app
+from `AppConfig.ready()` in `partyhub.personal_data` (see its `registry`): the
+export is complete by construction. The functions here are the export's building
+blocks (kept under their old names):
 
-    register_export_section("memberships", membership_rows)            # fn(person)
     register_model_section("supporter", "supporters.Supporter", fields=[...])
+
+registers a model for export with the register's defaults (its rows deleted on
+erasure); prefer `partyhub.personal_data.register`, which says how to erase too.
 
 A section returns a list of flat dicts (one per row). It must hold only that
 person's data: other people appear as "an officer" or "you", never by name (see
@@ -23,15 +28,26 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from partyhub.exports import csv_cell
+from partyhub.personal_data import registry
+from partyhub.personal_data.core import who
+from partyhub.personal_data.registry import Column, Row
 
-Row = dict[str, Any]
 RowsFn = Callable[[Any], list[Row]]
 CountFn = Callable[[Any], int]
+
+__all__ = [
+    "ExportSection",
+    "export_data",
+    "export_row_count",
+    "export_sections",
+    "export_zip",
+    "register_export_section",
+    "register_model_section",
+    "who",
+]
 
 
 @dataclass(frozen=True)
@@ -43,44 +59,26 @@ class ExportSection:
     count: CountFn | None = None
 
 
-_SECTIONS: dict[str, ExportSection] = {}
+# Sections that are not one model's rows (rare: prefer a register entry).
+_EXTRA: dict[str, ExportSection] = {}
 
 
 def register_export_section(
     name: str, fn: RowsFn, *, count: CountFn | None = None
 ) -> None:
-    """Add (or replace) a section of every person's data export."""
-    _SECTIONS[name] = ExportSection(name, fn, count)
+    """Add (or replace) a section of every person's data export that no register
+    entry provides."""
+    _EXTRA[name] = ExportSection(name, fn, count)
 
 
 def export_sections() -> list[ExportSection]:
-    return list(_SECTIONS.values())
-
-
-def who(field: str) -> Callable[[Any, Any], str]:
-    """A column naming who did something without naming anybody else."""
-
-    def label(obj: Any, person: Any) -> str:
-        user_id = getattr(obj, f"{field}_id", None)
-        if user_id is None:
-            return ""
-        if person.user_id is not None and user_id == person.user_id:
-            return _("you")
-        return _("an officer")
-
-    return label
-
-
-Column = str | tuple[str, str | Callable[[Any, Any], Any]]
-
-
-def _resolve(obj: Any, path: str) -> Any:
-    for part in path.split("."):
-        if obj is None:
-            return None
-        display = getattr(obj, f"get_{part}_display", None)
-        obj = display() if callable(display) else getattr(obj, part, None)
-    return obj
+    """Every exported register entry, then any extra section."""
+    sections = [
+        ExportSection(entry.section, entry.export_rows, entry.count)
+        for entry in sorted(registry.registered_models(), key=lambda e: e.order)
+        if entry.exported
+    ]
+    return sections + list(_EXTRA.values())
 
 
 def register_model_section(
@@ -91,29 +89,17 @@ def register_model_section(
     person_field: str = "person",
     select_related: Sequence[str] = (),
 ) -> None:
-    """Register a section made of one model's rows about the person.
-
-    `fields`: attribute paths ("ask.subject"; a choice shows its label), or
-    (column, path) pairs, or (column, fn(obj, person)) for anything else.
+    """Register a model for export (and, by the register's default, deletion on
+    erasure). `fields`: attribute paths ("ask.subject"; a choice shows its label),
+    or (column, path) pairs, or (column, fn(obj, person)) for anything else.
     """
-
-    def queryset(person: Any):
-        model_class = apps.get_model(model)
-        return model_class._base_manager.filter(**{person_field: person}).order_by("pk")
-
-    def rows(person: Any) -> list[Row]:
-        result = []
-        for obj in queryset(person).select_related(*select_related):
-            row: Row = {}
-            for column in fields:
-                key, how = (column, column) if isinstance(column, str) else column
-                row[key.replace(".", "_")] = (
-                    how(obj, person) if callable(how) else _resolve(obj, how)
-                )
-            result.append(row)
-        return result
-
-    register_export_section(name, rows, count=lambda person: queryset(person).count())
+    registry.register(
+        model,
+        person_field=person_field,
+        export=fields,
+        section=name,
+        select_related=select_related,
+    )
 
 
 # --- building the export ------------------------------------------------------------
@@ -173,38 +159,10 @@ def export_zip(person: Any) -> bytes:
     return buffer.getvalue()
 
 
-# --- communications' own sections (comms registers them from its ready()) ------------
-
-
-def _delivery_subject(delivery: Any, person: Any) -> str:
-    if delivery.message_id:
-        return delivery.message.subject
-    return delivery.reminder.kind if delivery.reminder_id else ""
+# --- communications' own entries (comms registers them from its ready()) -----------
 
 
 def register_comms_sections() -> None:
-    register_model_section(
-        "consents",
-        "comms.ConsentEvent",
-        fields=[
-            "at",
-            "channel",
-            "topic",
-            ("granted", "granted"),
-            ("how", "method"),
-            ("wording_shown", "wording"),
-            ("recorded_by", who("recorded_by")),
-        ],
-    )
-    register_model_section(
-        "deliveries",
-        "comms.Delivery",
-        fields=[
-            ("subject", _delivery_subject),
-            ("sent_to", "to_email"),
-            "status",
-            "sent_at",
-            "created",
-        ],
-        select_related=["message", "reminder"],
-    )
+    from partyhub.comms.personal_data import register_all
+
+    register_all()

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "partyhub.accounts",
     "partyhub.audit",
     "partyhub.comms",
+    "partyhub.personal_data",
     "partyhub.dataprotection",
     "members",
     "supporters",

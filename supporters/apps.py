@@ -12,24 +12,10 @@ class SupportersConfig(AppConfig):
         from supporters import segments, services
 
         segments.register()
-        # The supporter record and ask replies in a person's data export.
-        from partyhub.privacy import register_model_section
+        # What the supporters' club holds about people (partyhub.personal_data).
+        from supporters import personal_data
 
-        register_model_section(
-            "supporter",
-            "supporters.Supporter",
-            fields=[
-                "status", "source", "joined", "left",
-                ("constituency", "constituency.name"),
-                ("help_offered", lambda s, p: [o.label for o in s.offers.all()]),
-            ],
-        )  # fmt: skip
-        register_model_section(
-            "ask_replies",
-            "supporters.AskReply",
-            fields=[("ask", "ask.subject"), "answer", "at"],
-            select_related=["ask"],
-        )
+        personal_data.register_all()
         # An ask's email carries each recipient's own yes / no / done links.
         register_personaliser(services.ask_personaliser)
         reminders.register(

@@ -16,15 +16,6 @@ from partyhub.comms import reminders
 
 
 def register() -> None:
-    from partyhub.privacy import register_model_section
-
-    # Contacts logged with a person are part of what we hold about them.
-    register_model_section(
-        "contacts",
-        "members.ContactLog",
-        fields=["at", "how", "outcome", "note", ("by", "by_person.full_name")],
-        select_related=["by_person"],
-    )
     for kind, subject, body, reason, consent in (
         (services.WELCOME, _welcome_subject, _welcome_body, _member_reason, False),
         (services.ARREARS, _arrears_subject, _arrears_body, _member_reason, False),

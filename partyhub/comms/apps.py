@@ -8,10 +8,9 @@ class CommsConfig(AppConfig):
     verbose_name = _("Communications")
 
     def ready(self) -> None:
-        from partyhub import privacy
-        from partyhub.comms import reminders
+        from partyhub.comms import personal_data, reminders
 
-        privacy.register_comms_sections()
+        personal_data.register_all()
 
         reminders.register(
             reminders.ReminderKind(

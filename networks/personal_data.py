@@ -1,0 +1,179 @@
+"""What networks hold about a person (partyhub.personal_data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from partyhub.personal_data import DELETE, KEEP, Anonymise, Repoint, register
+
+REMOVED = "[removed at the author's request]"
+
+
+def _branch_officers(person: Any):
+    from networks.models import UnionBranchOfficer
+
+    if not person.email:
+        return UnionBranchOfficer.objects.none()
+    return UnionBranchOfficer.objects.filter(email__iexact=person.email)
+
+
+def _organisations(person: Any):
+    from networks.models import CommunityOrganisation
+
+    qs = CommunityOrganisation.objects.filter(owner=person)
+    if person.email:
+        qs = qs | CommunityOrganisation.objects.filter(
+            contact_email__iexact=person.email
+        )
+    return qs
+
+
+def _organisations_erase(qs, person: Any) -> int:
+    n = qs.filter(owner=person).update(owner=None)
+    if person.email:
+        n += qs.filter(contact_email__iexact=person.email).update(
+            contact_name="", contact_email="", contact_phone=""
+        )
+    return n
+
+
+def register_all() -> None:
+    register(
+        "networks.NetworkMembership",
+        person_field="person",
+        export=[("network", "network.name"), "status", "joined"],
+        section="network_memberships",
+        select_related=("network",),
+        erase=DELETE,
+        repoint=Repoint(prefer=("earliest", "joined")),
+        retention_category="networks",
+        describe=_("Policy networks"),
+    )
+    register(
+        "networks.Network",
+        m2m_fields=("coordinators",),
+        export=["name"],
+        section="networks_coordinated",
+        erase=KEEP(_("The network stays; the person is removed as coordinator")),
+        retention_category="networks",
+        describe=_("Networks the person coordinates"),
+    )
+    register(
+        "networks.Thread",
+        person_field="author",
+        export=["title", "created"],
+        section="network_threads",
+        erase=Anonymise({"author": None}),
+        retention_category="networks",
+        describe=_("Discussion threads started"),
+    )
+    register(
+        "networks.Post",
+        person_field="author",
+        export=[("thread", "thread.title"), "body", "created", "edited"],
+        section="network_posts",
+        select_related=("thread",),
+        erase=Anonymise({"author": None, "body": REMOVED}),
+        retention_category="networks",
+        describe=_("Posts in network discussions"),
+    )
+    register(
+        "networks.Comment",
+        person_field="person",
+        export=[
+            ("consultation", "section.consultation.title"),
+            ("section", "section.title"),
+            "body",
+            "created",
+        ],
+        section="consultation_comments",
+        select_related=("section__consultation",),
+        erase=Anonymise({"person": None, "body": REMOVED}),
+        retention_category="networks",
+        describe=_("Comments on consultations"),
+    )
+    register(
+        "networks.Submission",
+        person_field="drafted_by",
+        export=[("consultation", "consultation.title"), "status"],
+        section="submissions_drafted",
+        erase=Anonymise({"drafted_by": None}),
+        retention_category="networks",
+        describe=_("Consultation submissions drafted"),
+    )
+    register(
+        "networks.NetworkInvitation",
+        person_fields=("person", "invited_by"),
+        export=[("network", "network.name"), "created"],
+        section="network_invitations",
+        select_related=("network",),
+        erase=DELETE,
+        repoint=Repoint(prefer=("earliest", "created")),
+        retention_category="networks",
+        describe=_("Invitations to networks"),
+    )
+    # Union membership is special category data: a person sees what we record.
+    register(
+        "networks.UnionActivist",
+        person_field="person",
+        export=["union", "role", ("branch", "branch.name"), ("officers_notes", "notes")],
+        section="union_roles",
+        select_related=("branch",),
+        erase=DELETE,
+        retention_category="unions",
+        describe=_("Trade union roles (special category data)"),
+    )  # fmt: skip
+    register(
+        "networks.UnionDelegate",
+        person_field="person",
+        export=[("branch", "branch.name"), "starts", "ends"],
+        section="union_delegations",
+        select_related=("branch",),
+        erase=DELETE,
+        retention_category="unions",
+        describe=_("Union delegations"),
+    )
+    register(
+        "networks.UnionBranchOfficer",
+        rows=_branch_officers,
+        export=["name", "role", "email", "phone"],
+        section="union_branch_contacts",
+        erase=DELETE,
+        retention_category="unions",
+        describe=_("Contacts at union branches"),
+    )
+    register(
+        "networks.CommunityOrganisation",
+        person_field="owner",
+        rows=_organisations,
+        export=["name", "contact_name", "contact_email", "contact_phone"],
+        section="community_organisations",
+        erase=_organisations_erase,
+        retention_category="networks",
+        describe=_("Community organisations looked after, or whose contact is you"),
+    )
+    # A contact of a community organisation sees the mailings sent to them.
+    register(
+        "networks.OrganisationMailingRecipient",
+        person_field="person",
+        export=[
+            ("organisation", "organisation.name"),
+            ("mailing", "mailing.subject"),
+            "status",
+            ("sent", "mailing.sent_at"),
+        ],
+        section="organisation_mailings",
+        select_related=("organisation", "mailing"),
+        erase=Anonymise({"person": None}),
+        retention_category="networks",
+        describe=_("Mailings to organisations the person is the contact of"),
+    )
+    register(
+        "networks.OrganisationMailing",
+        user_fields=("created_by", "sent_by"),
+        erase=KEEP(_("Who sent it; the login itself is closed and anonymised")),
+        retention_category="officers_work",
+        describe=_("Mailings an officer sent"),
+    )

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PersonalDataConfig(AppConfig):
+    name = "partyhub.personal_data"
+    label = "personal_data"
+    verbose_name = _("Personal data")
+
+    def ready(self) -> None:
+        from partyhub.personal_data import core
+
+        core.register_core()

@@ -1,0 +1,63 @@
+"""What the supporters' club holds about a person (partyhub.personal_data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from partyhub.personal_data import DELETE, KEEP, Repoint, register
+
+
+def _signup_requests(person: Any):
+    from supporters.models import SignupRequest
+
+    if not person.email:
+        return SignupRequest.objects.none()
+    return SignupRequest.objects.filter(email__iexact=person.email)
+
+
+def register_all() -> None:
+    register(
+        "supporters.Supporter",
+        person_field="person",
+        export=[
+            "status", "source", "joined", "left",
+            ("constituency", "constituency.name"),
+            ("help_offered", lambda s, p: [o.label for o in s.offers.all()]),
+        ],
+        section="supporter",
+        erase=DELETE,
+        repoint=Repoint(prefer=("earliest", "joined")),
+        retention_category="supporters",
+        describe=_("Supporters' club membership and the help offered"),
+    )  # fmt: skip
+    register(
+        "supporters.AskReply",
+        person_field="person",
+        user_fields=("recorded_by",),
+        export=[("ask", "ask.subject"), "answer", "at"],
+        section="ask_replies",
+        select_related=("ask",),
+        erase=DELETE,
+        repoint=Repoint(prefer=("latest", "at")),
+        retention_category="supporters",
+        describe=_("Replies to the club's asks"),
+    )
+    register(
+        "supporters.SignupRequest",
+        rows=_signup_requests,
+        export=["email", "created", "confirmed_at"],
+        section="signup_requests",
+        erase=DELETE,
+        retention_category="unconfirmed_signups",
+        describe=_("Signups waiting for (or past) email confirmation"),
+    )
+    for label in ("supporters.Ask", "supporters.PrizeDraw"):
+        register(
+            label,
+            user_fields=("created_by",) if label.endswith("Ask") else ("drawn_by",),
+            erase=KEEP(_("Who prepared it; the login itself is closed and anonymised")),
+            retention_category="officers_work",
+            describe=_("Asks and prize draws an officer prepared"),
+        )
