@@ -28,7 +28,7 @@ register_category(
     order=40,
 )
 register_category(
-    "petition_signers",
+    "petitions",
     label=_("Petition signers who did not join"),
     default_days=2 * 365,
     counted_from=_("after the petition closed"),
@@ -95,7 +95,7 @@ register_rule(
     apply=_blank_call_notes,
 )
 register_rule(
-    "petition_signers",
+    "petitions",
     "members.Person",
     candidates=_petition_signers,
     apply=person_erase_for_retention,
@@ -138,6 +138,6 @@ register_purpose(
         "campaigns.SessionSignup",
         "campaigns.StreetReport",
     ),
-    retention=("petition_signers", "call_notes"),
+    retention=("petitions", "call_notes"),
     order=30,
 )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from partyhub.dataprotection.erasure import (
     has_personal_details,
     person_erase_for_retention,
+    person_keep_name_only,
 )
 from partyhub.dataprotection.notice import register_purpose
 from partyhub.dataprotection.retention import (
@@ -20,7 +21,7 @@ from partyhub.dataprotection.retention import (
 )
 
 register_category(
-    "former_members",
+    "membership",
     label=_("Former members' contact details"),
     default_days=6 * 365,
     counted_from=_("after their membership lapsed or they resigned"),
@@ -31,8 +32,12 @@ register_category(
     order=30,
 )
 
-# Kept for a former member who agreed to stay on record by name.
-KEEP_NAME = ("name", "memberships")
+# Kept, with the name, for a former member who agreed to stay on record.
+KEEP_WITH_NAME = (
+    "members.Membership",
+    "members.Office",
+    "dataprotection.KeepAsFormerMember",
+)
 
 
 def _former_members(constituency, cutoff):
@@ -58,8 +63,10 @@ def _former_members(constituency, cutoff):
 
 def _erase_former_member(person, reason: str) -> None:
     agreement = apps.get_model("dataprotection", "KeepAsFormerMember")
-    kept = agreement._base_manager.filter(person=person).exists()
-    person_erase_for_retention(person, reason, keep=KEEP_NAME if kept else ())
+    if agreement._base_manager.filter(person=person).exists():
+        person_keep_name_only(person, reason, kept=KEEP_WITH_NAME)
+    else:
+        person_erase_for_retention(person, reason)
 
 
 def _contact_notes(constituency, cutoff):
@@ -75,7 +82,7 @@ def _blank_contact_note(row, reason: str) -> None:
 
 
 register_rule(
-    "former_members",
+    "membership",
     "members.Person",
     candidates=_former_members,
     apply=_erase_former_member,
@@ -117,7 +124,7 @@ register_purpose(
         "members.ContactLog",
         "members.Office",
     ),
-    retention=("former_members", "call_notes"),
+    retention=("membership", "call_notes"),
     kept=_("While you are a member"),
     order=10,
 )

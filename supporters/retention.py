@@ -27,7 +27,7 @@ register_category(
     order=10,
 )
 register_category(
-    "inactive_supporters",
+    "supporters",
     label=_("Supporters with no activity or consent"),
     default_days=3 * 365,
     counted_from=_(
@@ -71,7 +71,7 @@ register_rule(
     apply=_delete,
 )
 register_rule(
-    "inactive_supporters",
+    "supporters",
     "members.Person",
     candidates=_inactive_supporters,
     apply=person_erase_for_retention,
@@ -97,6 +97,6 @@ register_purpose(
         "Data Protection Act 2018, schedule 1 paragraph 22 (political parties)"
     ),
     models=("supporters.Supporter", "supporters.SignupRequest", "supporters.AskReply"),
-    retention=("unconfirmed_signups", "inactive_supporters"),
+    retention=("unconfirmed_signups", "supporters"),
     order=20,
 )

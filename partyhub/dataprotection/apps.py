@@ -14,9 +14,10 @@ class DataProtectionConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        from partyhub.dataprotection import roles
+        from partyhub.dataprotection import personal_data, roles
 
         roles.register()
+        personal_data.register_all()
         # Each app says in its own `retention.py` what counts as a person's
         # activity and what its kinds of data are kept for; nothing here names them.
         autodiscover_modules("retention")

@@ -1,10 +1,10 @@
-"""People removed by the retention schedule go through the personal data register's
-erasure, like a person who asked: the same fields blanked, rows deleted, aggregates
-kept and suppression entry written."""
+"""People removed by the retention schedule go through the register of personal
+data (`partyhub.personal_data.erase_person`), like a person who asked: the same
+fields blanked, rows deleted and aggregates kept. No suppression entry is written:
+someone whose details lapsed may sign up again."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q
@@ -24,9 +24,19 @@ def has_personal_details() -> Q:
     )
 
 
-def person_erase_for_retention(
-    person: Any, reason: str, *, keep: Iterable[str] = ()
-) -> None:
+def person_erase_for_retention(person: Any, reason: str) -> None:
     from partyhub.personal_data import erase_person
 
-    erase_person(person, reason=reason, keep=tuple(keep))
+    erase_person(person, reason=reason)
+
+
+def person_keep_name_only(person: Any, reason: str, *, kept: tuple[str, ...]) -> None:
+    """Erase everything but the name and the `kept` models' rows (a former member
+    who agreed to stay on record by name)."""
+    from partyhub.personal_data import erase_person
+
+    first, last = person.first_name, person.last_name
+    erase_person(person, reason=reason, keep={label: reason for label in kept})
+    type(person)._base_manager.filter(pk=person.pk).update(
+        first_name=first, last_name=last
+    )

@@ -16,7 +16,6 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -108,16 +107,6 @@ RIGHTS = (
 )
 
 
-def _model_names(labels: tuple[str, ...]) -> list[str]:
-    names = []
-    for label in labels:
-        try:
-            names.append(str(apps.get_model(label)._meta.verbose_name_plural))
-        except LookupError:
-            continue
-    return names
-
-
 def retention_table(constituency: Any) -> list[dict[str, str]]:
     return [
         {
@@ -144,93 +133,86 @@ def notice_context(constituency: Any) -> dict[str, Any]:
 # --- officers' documents ------------------------------------------------------------
 
 
-def _registered_models() -> list[str]:
-    """Every model the personal data register knows, as "app_label.Model"."""
-    try:
-        from partyhub.personal_data import registered_models
-    except ImportError:  # the register is not there: fall back to the purposes
-        return sorted({m for p in purposes() for m in p.models})
-    labels = []
-    for entry in registered_models():
-        model = getattr(entry, "model", entry)
-        if isinstance(model, str):
-            labels.append(model)
-        else:
-            labels.append(model._meta.label)
-    return sorted(set(labels))
+def _erase_text(entry: Any) -> str:
+    action = entry.erase
+    kind = getattr(action, "kind", "")
+    if kind == "delete":
+        return _("Deleted")
+    if kind == "anonymise":
+        return _("Anonymised (the row is kept for counts)")
+    if kind == "keep":
+        return _("Kept: %(why)s") % {"why": action.reason}
+    return _("Erased (personal fields blanked)")
 
 
-def ropa_csv(constituency: Any) -> str:
-    """The record of processing activities (UK GDPR art. 30) as a CSV: one row per
-    purpose, then one row per registered model no purpose names yet."""
+def _purpose_for(label: str) -> Purpose | None:
+    app_label = label.split(".")[0]
+    by_model = [p for p in purposes() if label in p.models]
+    by_app = [
+        p for p in purposes() if any(m.split(".")[0] == app_label for m in p.models)
+    ]
+    found = by_model or by_app
+    return found[0] if found else None
+
+
+def ropa_rows(constituency: Any) -> list[dict[str, str]]:
+    """The record of processing activities (UK GDPR art. 30): one row per model in
+    the register of personal data, with its purpose, basis and how long it is kept
+    under this CLP's schedule."""
+    from partyhub.personal_data import registered_models
+
     periods = {row.category.key: row for row in schedule(constituency)}
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            _("Controller"),
-            _("Processing"),
-            _("Purpose"),
-            _("Whose data"),
-            _("Kinds of data"),
-            _("Records"),
-            _("Lawful basis (UK GDPR art. 6)"),
-            _("Special category condition (art. 9, DPA 2018 sch. 1)"),
-            _("How long it is kept"),
-            _("Recipients"),
-            _("Transfers outside the UK"),
-            _("Security"),
-        ]
-    )
-    covered: set[str] = set()
     security = _(
         "Officers see only their own constituency; two-factor login for officers; "
         "every export audited; encrypted connections."
     )
-    for purpose in purposes():
-        covered.update(purpose.models)
-        kept = [str(purpose.kept)] if purpose.kept else []
-        kept += [
-            f"{periods[key].category.label}: {periods[key].period} "
-            f"{periods[key].category.counted_from}"
-            for key in purpose.retention
-            if key in periods
-        ]
-        writer.writerow(
-            [
-                str(constituency),
-                str(purpose.title),
-                str(purpose.why),
-                str(purpose.people),
-                str(purpose.data),
-                "; ".join(_model_names(purpose.models)),
-                str(purpose.basis),
-                str(purpose.special),
-                "; ".join(kept),
-                _("Officers of the constituency; the Labour Party nationally"),
-                _("None"),
-                security,
-            ]
+    rows = []
+    for entry in sorted(registered_models(), key=lambda e: e.label):
+        purpose = _purpose_for(entry.label)
+        period = periods.get(entry.retention_category)
+        if period is not None:
+            kept = (
+                f"{period.category.label}: {period.period} "
+                f"{period.category.counted_from}, then {period.category.then}"
+            )
+        elif purpose is not None and purpose.kept:
+            kept = str(purpose.kept)
+        else:
+            kept = _("While the person's record is kept; removed with it")
+        rows.append(
+            {
+                _("Controller"): str(constituency),
+                _("Record"): str(entry.describe),
+                _("Model"): entry.label,
+                _("Processing"): str(purpose.title) if purpose else "",
+                _("Purpose"): str(purpose.why) if purpose else "",
+                _("Whose data"): str(purpose.people) if purpose else "",
+                _("Lawful basis (UK GDPR art. 6)"): str(purpose.basis)
+                if purpose
+                else _("Legitimate interests (art. 6(1)(f))"),
+                _("Special category condition (art. 9, DPA 2018 sch. 1)"): str(
+                    purpose.special
+                )
+                if purpose
+                else "",
+                _("Retention category"): entry.retention_category,
+                _("How long it is kept"): kept,
+                _("On erasure"): _erase_text(entry),
+                _("Recipients"): _("Officers of the constituency"),
+                _("Transfers outside the UK"): _("None"),
+                _("Security"): security,
+            }
         )
-    for label in _registered_models():
-        if label in covered:
-            continue
-        writer.writerow(
-            [
-                str(constituency),
-                _model_names((label,))[0] if _model_names((label,)) else label,
-                _("Running the party's activities"),
-                _("Members, supporters and contacts"),
-                "",
-                label,
-                _("Legitimate interests"),
-                "",
-                "",
-                _("Officers of the constituency"),
-                _("None"),
-                security,
-            ]
-        )
+    return rows
+
+
+def ropa_csv(constituency: Any) -> str:
+    rows = ropa_rows(constituency)
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
     return out.getvalue()
 
 
