@@ -171,10 +171,12 @@ def ropa_rows(constituency: Any) -> list[dict[str, str]]:
         purpose = _purpose_for(entry.label)
         period = periods.get(entry.retention_category)
         if period is not None:
-            kept = (
-                f"{period.category.label}: {period.period} "
-                f"{period.category.counted_from}, then {period.category.then}"
-            )
+            kept = _("%(kind)s: %(period)s %(from)s; then %(then)s") % {
+                "kind": period.category.label,
+                "period": period.period,
+                "from": period.category.counted_from,
+                "then": period.category.then,
+            }
         elif purpose is not None and purpose.kept:
             kept = str(purpose.kept)
         else:
