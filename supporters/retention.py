@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +22,7 @@ from partyhub.dataprotection.retention import (
 register_category(
     "unconfirmed_signups",
     label=_("Supporters' club signups never confirmed"),
-    default_days=30,
+    default_days=settings.SUPPORTERS_UNCONFIRMED_RETENTION_DAYS,
     counted_from=_("after the form was sent"),
     then=_("the signup is deleted"),
     order=10,

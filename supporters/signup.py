@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
-from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -371,13 +371,24 @@ def signup_confirmations_send_missed(*, now=None) -> int:
 
 
 def signup_requests_purge(*, now=None) -> int:
-    """Delete signups never confirmed within the retention period; returns how many."""
-    cutoff = (now or timezone.now()) - timedelta(
-        days=settings.SUPPORTERS_UNCONFIRMED_RETENTION_DAYS
-    )
+    """Delete signups never confirmed within the retention period; returns how many.
+
+    The period is the CLP's own where its retention schedule changed it (the
+    nightly retention run applies the same schedule; whichever runs first wins).
+    """
+    from partyhub.dataprotection.retention import own_periods
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.SUPPORTERS_UNCONFIRMED_RETENTION_DAYS)
+    own = own_periods("unconfirmed_signups")
+    due = Q(created__lt=cutoff) & ~Q(constituency_id__in=list(own))
+    for constituency_id, days in own.items():
+        due |= Q(
+            constituency_id=constituency_id, created__lt=now - timedelta(days=days)
+        )
     with transaction.atomic():
         deleted, _by_model = SignupRequest.objects.filter(
-            confirmed_at__isnull=True, created__lt=cutoff
+            due, confirmed_at__isnull=True
         ).delete()
         log.info("Purged %d unconfirmed supporter signups", deleted)
         if deleted:

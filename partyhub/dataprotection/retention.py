@@ -148,6 +148,15 @@ def schedule(constituency: Any) -> list[ScheduleRow]:
     ]
 
 
+def own_periods(category: str) -> dict[int, int]:
+    """{constituency id: days} for the CLPs that changed `category`'s period."""
+    return dict(
+        RetentionPeriod.objects.filter(category=category).values_list(
+            "constituency_id", "days"
+        )
+    )
+
+
 @transaction.atomic
 def retention_schedule_update(
     *, constituency: Any, days: dict[str, int], actor: Any

@@ -337,3 +337,27 @@ def test_consent_counts_as_activity(clp_a):
         at=_ago(YEAR),
     )  # fmt: skip
     assert _due(retention_preview(constituency=clp_a, as_of=timezone.now())) == set()
+
+
+def test_the_supporters_purge_follows_the_clps_own_period(clp_a, clp_b):
+    from supporters import tasks as supporter_tasks
+
+    RetentionPeriod.objects.create(
+        constituency=clp_a, category="unconfirmed_signups", days=60
+    )
+    kept = _signup(clp_a, "a@example.org", 40 * DAY)
+    gone_a = _signup(clp_a, "b@example.org", 61 * DAY)
+    gone_b = _signup(clp_b, "c@example.org", 40 * DAY)
+    assert supporter_tasks.purge_unconfirmed() == 2
+    assert list(SignupRequest.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert not SignupRequest.objects.filter(pk__in=[gone_a.pk, gone_b.pk]).exists()
+
+
+def test_retention_runs_nightly_from_beat(db):
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(
+        task="partyhub.dataprotection.tasks.retention_nightly"
+    )
+    assert task.enabled and task.crontab is not None
+    assert (task.crontab.hour, task.crontab.minute) == ("3", "45")
