@@ -290,14 +290,3 @@ def register_all() -> None:
         retention_category="imports",
         describe=_("The national list's last values for each membership"),
     )
-    register(
-        "members.ErasureRequest",
-        person_field="person",
-        user_fields=("handled_by",),
-        export=["requested_at", "reason", "status", "handled_at"],
-        section="erasure_requests",
-        # The request stays to show what was done; the words go.
-        erase=Anonymise({"reason": "", "notes": ""}),
-        retention_category="requests",
-        describe=_("Requests about the person's data"),
-    )

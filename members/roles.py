@@ -142,12 +142,17 @@ for _role, _perms in ROLE_PERMISSIONS.items():
         _perms |= set(_RECORD_CONSENT)
 
 
-# Erasure requests (portal, "my data") go to the membership secretary; the chair
-# and secretary cover.
+# Requests about people's data (a copy, erasure) go to the secretary and the
+# membership secretary; the chair covers. The same officers merge duplicates.
 for _role in (Role.MEMBERSHIP_SECRETARY, Role.SECRETARY, Role.CHAIR):
     ROLE_PERMISSIONS[_role] |= {
-        "members.view_erasurerequest",
-        "members.change_erasurerequest",
+        "personal_data.view_datarequest",
+        "personal_data.add_datarequest",
+        "personal_data.change_datarequest",
+        "personal_data.view_mergerecord",
+        "personal_data.add_mergerecord",
+        "personal_data.view_suppression",
+        "personal_data.delete_suppression",
     }
 
 

@@ -6,7 +6,6 @@ from members.models import (
     Branch,
     Constituency,
     ElectedRepresentative,
-    ErasureRequest,
     Membership,
     Office,
     Person,
@@ -259,49 +258,6 @@ class ElectedRepresentativeAdmin(ScopedAdmin):
     list_select_related = ("person", "constituency")
     autocomplete_fields = ("person",)
     filter_horizontal = ("wards",)
-
-
-@admin.register(ErasureRequest)
-class ErasureRequestAdmin(ScopedAdmin):
-    """Requests members made from the portal, for the membership secretary.
-
-    Marking one done or refused records who handled it and when (audited).
-    """
-
-    list_display = ("person", "requested_at", "status", "constituency", "handled_at")
-    list_filter = ("status", "constituency")
-    search_fields = ("person__first_name", "person__last_name", "person__email")
-    list_select_related = ("person", "constituency")
-    date_hierarchy = "requested_at"
-    fields = (
-        "person",
-        "constituency",
-        "requested_at",
-        "reason",
-        "status",
-        "notes",
-        "handled_by",
-        "handled_at",
-    )
-    readonly_fields = (
-        "person",
-        "constituency",
-        "requested_at",
-        "reason",
-        "handled_by",
-        "handled_at",
-    )
-
-    def has_add_permission(self, request):
-        return False  # members ask from the portal
-
-    def save_model(self, request, obj: ErasureRequest, form, change: bool) -> None:
-        from members.portal.services import erasure_request_handle
-
-        if "status" in form.changed_data:
-            erasure_request_handle(request=obj, status=obj.status, actor=request.user)
-        if "notes" in form.changed_data:
-            obj.save(update_fields=["notes"])
 
 
 # Issue 6 (they extend PersonAdmin): the national list import and postcode upload;

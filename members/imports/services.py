@@ -56,6 +56,11 @@ from members.models import (
 )
 from members.signals import members_fell_into_arrears, members_joined
 from partyhub.audit.services import audit_log
+from partyhub.personal_data.models import (
+    email_hash,
+    membership_number_hash,
+    suppressed_hashes,
+)
 
 __all__ = [
     "ImportApplyError",
@@ -150,6 +155,9 @@ class _Row:
 class _Plan:
     rows: list[_Row] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
+    # Rows of people erased at their request: not imported, for an officer to
+    # decide (partyhub.personal_data). Line and number only, never the name.
+    held: list[tuple[int, str]] = field(default_factory=list)
     total: int = 0
     # Names to show for the ids of ward and branch changes.
     labels: dict[str, dict[int, str]] = field(default_factory=dict)
@@ -170,6 +178,7 @@ class _Plan:
             "lapsed": len(self.flagged("lapsed")),
             "rejoined": len(self.flagged("rejoined")),
             "errors": len(self.errors),
+            "held": len(self.held),
         }
 
     def report(self) -> dict[str, Any]:
@@ -202,6 +211,10 @@ class _Plan:
             "lapsed": [brief(r) for r in self.flagged("lapsed")[:REPORT_LIMIT]],
             "rejoined": [brief(r) for r in self.flagged("rejoined")[:REPORT_LIMIT]],
             "errors": [list(e) for e in self.errors[:REPORT_LIMIT]],
+            "held": [
+                {"line": line, "number": number}
+                for line, number in self.held[:REPORT_LIMIT]
+            ],
         }
 
 
@@ -319,7 +332,11 @@ def _plan_batch(
             postcode__in=postcodes
         ).values_list("postcode", "constituency_id", "ward_id")
     }
+    held = _erased_in(batch, context.constituency.pk)
     for line, values in batch:
+        if line in held:
+            plan.held.append((line, values["membership_number"]))
+            continue
         try:
             row = _plan_row(
                 line, values, columns, context, existing, people_by_email, lookup
@@ -332,6 +349,18 @@ def _plan_batch(
 
 class _RowError(ValueError):
     pass
+
+
+def _erased_in(batch: list[tuple[int, dict[str, Any]]], constituency_id: int) -> set:
+    """Lines of people erased at their request (by email or membership number): a
+    national list must not bring them back unasked."""
+    keys: dict[int, list[str]] = {
+        line: [membership_number_hash(values["membership_number"])]
+        + ([email_hash(values["email"])] if values.get("email") else [])
+        for line, values in batch
+    }
+    found = suppressed_hashes([h for hs in keys.values() for h in hs], constituency_id)
+    return {line for line, hashes in keys.items() if found.intersection(hashes)}
 
 
 def _plan_row(

@@ -17,7 +17,6 @@ from members.models.people import (
     Person,
     PersonQuerySet,
 )
-from members.models.privacy import ErasureRequest
 from members.models.talent import Interest, PersonInterest
 
 __all__ = [
@@ -27,7 +26,6 @@ __all__ = [
     "ContactLog",
     "DeskMembership",
     "ElectedRepresentative",
-    "ErasureRequest",
     "ImportRun",
     "Interest",
     "Membership",

@@ -92,6 +92,9 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
     )
+    # Set when the person was erased at their request: the row stays, nameless, so
+    # counts of bookings and signatures stay right (partyhub.personal_data).
+    erased_at = models.DateTimeField(_("erased on"), null=True, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 

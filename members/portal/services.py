@@ -11,16 +11,17 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import ErasureRequest, Membership, Person
+from members.models import Membership, Person
 from members.services import membership_branches_follow, person_place
 from partyhub import privacy
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record, current_consents
 from partyhub.comms.models import Channel, Method
 from partyhub.links import make_token
+from partyhub.personal_data.models import DataRequest
+from partyhub.personal_data.services import data_request_create, data_request_handle
 
 # The fields a member may change themselves (email is their login: the account
 # pages change it, with re-verification).
@@ -218,39 +219,23 @@ def export_path_for(name: str) -> Path | None:
 # --- erasure ----------------------------------------------------------------------------
 
 
-@transaction.atomic
-def erasure_request_create(
-    *, person: Person, reason: str, actor: Any
-) -> ErasureRequest:
-    # A double submit (or asking twice) is one request: the open one stands.
-    existing = person.erasure_requests.filter(status=ErasureRequest.Status.OPEN).first()
-    if existing is not None:
-        return existing
-    constituency_id = person.constituency_id
-    if constituency_id is None:
-        membership = person.memberships.order_by("-joined").first()
-        constituency_id = membership.constituency_id if membership else None
-    request = ErasureRequest.objects.create(
-        person=person, constituency_id=constituency_id, reason=reason.strip()
-    )
-    audit_log(actor=actor, action="person.erasure_requested", obj=request)
-    return request
-
-
-@transaction.atomic
-def erasure_request_handle(
-    *, request: ErasureRequest, status: str, actor: Any
-) -> ErasureRequest:
-    request.status = status
-    request.handled_by = actor if status != ErasureRequest.Status.OPEN else None
-    request.handled_at = (
-        timezone.now() if status != ErasureRequest.Status.OPEN else None
-    )
-    request.save(update_fields=["status", "handled_by", "handled_at"])
-    audit_log(
+def erasure_request_create(*, person: Person, reason: str, actor: Any) -> DataRequest:
+    """An erasure request from the portal: logged with its deadline, the person
+    told it arrived, the officers responsible told to review it."""
+    return data_request_create(
+        person=person,
+        kind=DataRequest.Kind.ERASURE,
+        reason=reason,
         actor=actor,
-        action="person.erasure_handled",
-        obj=request,
-        detail={"status": status},
+        received_how=DataRequest.Received.PORTAL,
     )
-    return request
+
+
+def erasure_request_handle(
+    *, request: DataRequest, status: str, actor: Any
+) -> DataRequest:
+    return data_request_handle(request=request, status=status, actor=actor)
+
+
+def erasure_requests_of(person: Person):
+    return person.data_requests.filter(kind=DataRequest.Kind.ERASURE)

@@ -127,7 +127,7 @@ def data(request: HttpRequest, person: Person) -> HttpResponse:
         person,
         large=services.data_export_is_large(person),
         erasure_form=ErasureForm(),
-        erasure_requests=person.erasure_requests.all(),
+        erasure_requests=services.erasure_requests_of(person),
     )
 
 
@@ -183,7 +183,7 @@ def erasure(request: HttpRequest, person: Person) -> HttpResponse:
             person,
             large=services.data_export_is_large(person),
             erasure_form=form,
-            erasure_requests=person.erasure_requests.all(),
+            erasure_requests=services.erasure_requests_of(person),
         )
     erasure_request = services.erasure_request_create(
         person=person, reason=form.cleaned_data["reason"], actor=request.user
@@ -194,7 +194,7 @@ def erasure(request: HttpRequest, person: Person) -> HttpResponse:
 
 @portal_view
 def erasure_detail(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    erasure_request = get_object_or_404(person.erasure_requests, pk=pk)
+    erasure_request = get_object_or_404(services.erasure_requests_of(person), pk=pk)
     return _page(
         request, "portal/erasure_detail.html", person, erasure_request=erasure_request
     )

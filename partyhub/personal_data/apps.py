@@ -8,6 +8,8 @@ class PersonalDataConfig(AppConfig):
     verbose_name = _("Personal data")
 
     def ready(self) -> None:
-        from partyhub.personal_data import core
+        from partyhub.personal_data import core, mail
 
         core.register_core()
+        core.register_own()
+        mail.register()

@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy
 from partyhub.personal_data.registry import (
     DELETE,
     STAYS,
+    Anonymise,
+    Repoint,
     Row,
     register,
     registered_models,
@@ -98,6 +100,19 @@ def _audit_erase(qs: models.QuerySet, person: Any) -> int:
     return n
 
 
+def _trail_repoint(label: str):
+    """Entries about the merged-away record now tell the survivor's history."""
+
+    def repoint(source: Any, target: Any, log: list[Row]) -> int:
+        model = apps.get_model(label)
+        person_ct = ContentType.objects.get_for_model(type(source))
+        return model._base_manager.filter(
+            content_type=person_ct, object_id=str(source.pk)
+        ).update(object_id=str(target.pk))
+
+    return repoint
+
+
 def _logentry_rows(person: Any) -> models.QuerySet:
     log_model = apps.get_model("admin", "LogEntry")
     return log_model._base_manager.filter(about_q(person))
@@ -154,6 +169,7 @@ def register_core() -> None:
         export=_audit_export,
         section="audit",
         erase=_audit_erase,
+        repoint=_trail_repoint("audit.AuditEntry"),
         retention_category="audit",
         describe=gettext_lazy("What was done to the person's records, and by whom"),
         order=AUDIT_ORDER,
@@ -165,6 +181,7 @@ def register_core() -> None:
         export=[("when", "action_time"), ("record", "object_repr")],
         section="admin_history",
         erase=_logentry_erase,
+        repoint=_trail_repoint("admin.LogEntry"),
         retention_category="audit",
         describe=gettext_lazy("The admin's history of changes to the records"),
         order=AUDIT_ORDER,
@@ -222,4 +239,36 @@ def register_core() -> None:
         retention_category="login",
         describe=gettext_lazy("Signed-in sessions of the login"),
         order=LOGIN_ORDER - 1,
+    )
+
+
+def register_own() -> None:
+    """The requests and merge records: about a person too."""
+    register(
+        "personal_data.DataRequest",
+        person_field="person",
+        user_fields=("handled_by",),
+        export=[
+            ("what", "kind"),
+            "received_on",
+            "due_by",
+            "status",
+            "completed_at",
+        ],
+        section="data_requests",
+        # The request stays, to show what was done; the words go.
+        erase=Anonymise({"reason": "", "notes": "", "extension_reason": ""}),
+        repoint=Repoint(),
+        retention_category="requests",
+        describe=gettext_lazy("Requests about the person's data"),
+    )
+    register(
+        "personal_data.MergeRecord",
+        person_field="survivor",
+        user_fields=("actor",),
+        export=["at", ("records_merged", lambda r, p: 1)],
+        section="merges",
+        erase=Anonymise({"merged": {}, "chosen": [], "conflicts": []}),
+        retention_category="requests",
+        describe=gettext_lazy("Merges of duplicate records of the person"),
     )

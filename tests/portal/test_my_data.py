@@ -9,13 +9,14 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from members.models import ErasureRequest
 from members.portal import services
 from partyhub.audit.models import AuditEntry
 from partyhub.comms import sending
 from partyhub.comms.consent import consent_record
 from partyhub.comms.models import Channel, Delivery, Message, Method, Segment
 from partyhub.comms.services import message_schedule
+from partyhub.personal_data.models import DataRequest
+from partyhub.personal_data.services import DataRequestError
 from supporters.models import Ask, AskReply, HelpOffer, Supporter
 from tests import factories
 from tests.comms.conftest import grant_email
@@ -180,19 +181,19 @@ def test_a_large_export_is_built_in_the_background_and_emailed(
 def test_asking_for_erasure_creates_an_audited_request(client, member_a):
     client.force_login(member_a)
     response = client.post(reverse("portal:erasure"), {"reason": "Moving abroad"})
-    request = ErasureRequest.objects.get()
+    request = DataRequest.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("portal:erasure_detail", args=[request.pk])
     assert request.person == member_a.person
     assert request.constituency == member_a.person.constituency
-    assert request.status == ErasureRequest.Status.OPEN
+    assert request.status == DataRequest.Status.OPEN
     assert request.reason == "Moving abroad"
     entry = AuditEntry.objects.get(action="person.erasure_requested")
     assert entry.actor == member_a
     assert entry.constituency_id == member_a.person.constituency_id
     page = client.get(response["Location"]).content.decode()
     client.post(reverse("portal:erasure"), {"reason": "Moving abroad"})
-    assert ErasureRequest.objects.count() == 1
+    assert DataRequest.objects.count() == 1
     assert "one month" in client.get(reverse("portal:data")).content.decode()
     assert "Moving abroad" in page
 
@@ -206,8 +207,8 @@ def test_officer_of_the_clp_sees_the_request_and_another_clps_gets_404(
     request = services.erasure_request_create(
         person=member_a.person, reason="", actor=member_a
     )
-    changelist = reverse("admin:members_erasurerequest_changelist")
-    change = reverse("admin:members_erasurerequest_change", args=[request.pk])
+    changelist = reverse("admin:personal_data_datarequest_changelist")
+    change = reverse("admin:personal_data_datarequest_change", args=[request.pk])
     client.force_login(officer_a)
     page = client.get(changelist)
     assert page.status_code == 200
@@ -221,19 +222,31 @@ def test_officer_of_the_clp_sees_the_request_and_another_clps_gets_404(
     assert client.get(change).status_code == 404
 
 
-def test_an_officer_marks_the_request_done_and_it_is_audited(
-    client, member_a, officer_a
-):
+def test_an_erasure_cannot_be_marked_done_by_hand(client, member_a, officer_a):
+    """The fault of issue 14: "done" ticked while nothing was erased."""
+    request = services.erasure_request_create(
+        person=member_a.person, reason="", actor=member_a
+    )
+    with pytest.raises(DataRequestError):
+        services.erasure_request_handle(
+            request=request, status=DataRequest.Status.DONE, actor=officer_a
+        )
+    request.refresh_from_db()
+    assert request.status == DataRequest.Status.OPEN
+
+
+def test_an_officer_refuses_the_request_and_it_is_audited(client, member_a, officer_a):
     request = services.erasure_request_create(
         person=member_a.person, reason="", actor=member_a
     )
     services.erasure_request_handle(
-        request=request, status=ErasureRequest.Status.DONE, actor=officer_a
+        request=request, status=DataRequest.Status.REFUSED, actor=officer_a
     )
     request.refresh_from_db()
     assert request.handled_by == officer_a
     assert request.handled_at is not None
-    assert AuditEntry.objects.filter(action="person.erasure_handled").count() == 1
+    entry = AuditEntry.objects.get(action="person.data_request_handled")
+    assert entry.detail == {"status": "refused"}
 
 
 def test_expired_export_files_are_deleted_and_fresh_ones_kept(settings, tmp_path, db):

@@ -4,7 +4,8 @@ Person, and for another member's objects."""
 import pytest
 from django.urls import reverse
 
-from members.models import ErasureRequest, Membership
+from members.models import Membership
+from partyhub.personal_data.models import DataRequest
 from tests import factories
 
 PAGES = [
@@ -85,11 +86,15 @@ def test_each_page_shows_only_my_own_record(client, member_a, member_b):
 
 
 def test_another_members_erasure_request_is_404(client, member_a, member_b):
-    theirs = ErasureRequest.objects.create(
-        person=member_b.person, constituency=member_b.person.constituency
+    theirs = DataRequest.objects.create(
+        kind="erasure",
+        person=member_b.person,
+        constituency=member_b.person.constituency,
     )
-    mine = ErasureRequest.objects.create(
-        person=member_a.person, constituency=member_a.person.constituency
+    mine = DataRequest.objects.create(
+        kind="erasure",
+        person=member_a.person,
+        constituency=member_a.person.constituency,
     )
     client.force_login(member_a)
     url = "portal:erasure_detail"
