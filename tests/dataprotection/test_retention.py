@@ -361,3 +361,32 @@ def test_retention_runs_nightly_from_beat(db):
     )
     assert task.enabled and task.crontab is not None
     assert (task.crontab.hour, task.crontab.minute) == ("3", "45")
+
+
+def test_admin_pages_show_runs_and_links_for_the_officers_clps_only(
+    client, clp_a, clp_b, officer_a
+):
+    _supporter(clp_a, created_ago=4 * YEAR)
+    retention_run(constituency=clp_a)
+    retention_run(constituency=clp_b)
+    client.force_login(officer_a)
+    page = client.get(reverse("admin:dataprotection_retentionrun_changelist"))
+    assert page.status_code == 200
+    assert reverse("admin:dataprotection_schedule", args=[clp_a.pk]) in page.text
+    assert reverse("admin:dataprotection_schedule", args=[clp_b.pk]) not in page.text
+    run_a = RetentionRun.objects.get(constituency=clp_a)
+    run_b = RetentionRun.objects.get(constituency=clp_b)
+    detail = client.get(
+        reverse("admin:dataprotection_retentionrun_change", args=[run_a.pk])
+    )
+    assert detail.status_code == 200
+    assert "Supporters with no activity or consent: 1" in detail.text
+    other = client.get(
+        reverse("admin:dataprotection_retentionrun_change", args=[run_b.pk])
+    )
+    assert other.status_code in (302, 404)
+    assert client.get(reverse("admin:dataprotection_tpsupload_add")).status_code == 200
+    assert (
+        client.get(reverse("admin:dataprotection_keepasformermember_add")).status_code
+        == 200
+    )
