@@ -18,6 +18,7 @@ class DataProtectionConfig(AppConfig):
 
         roles.register()
         personal_data.register_all()
+        personal_data.register_purposes()
         # Each app says in its own `retention.py` what counts as a person's
         # activity and what its kinds of data are kept for; nothing here names them.
         autodiscover_modules("retention")

@@ -89,7 +89,7 @@ class RetentionRun(models.Model):
 
     class Meta:
         verbose_name = _("retention run")
-        verbose_name_plural = _("retention runs")
+        verbose_name_plural = _("retention: schedule, preview and runs")
         ordering = ("-run_on", "-pk")
         constraints = [
             models.UniqueConstraint(

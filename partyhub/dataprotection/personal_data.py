@@ -35,3 +35,22 @@ def register_all() -> None:
             retention_category="officers_work",
             describe=_("Retention schedule changes and TPS uploads an officer made"),
         )
+
+
+def register_purposes() -> None:
+    from partyhub.dataprotection.notice import register_purpose
+
+    register_purpose(
+        "tps",
+        title=_("Numbers we must not ring"),
+        why=_(
+            "To leave numbers on the Telephone Preference Service out of phone "
+            "banking and phone lists, unless you told us you are happy to be called."
+        ),
+        data=_("Telephone numbers on the TPS list, as the TPS supplies them"),
+        people=_("Anyone whose number is on the TPS"),
+        basis=_("Legal obligation (art. 6(1)(c); PECR regulation 21)"),
+        models=("dataprotection.TpsUpload",),
+        kept=_("Until the next list is uploaded, which replaces it"),
+        order=70,
+    )
