@@ -190,6 +190,7 @@ def register_all() -> None:
     )
     register(
         "members.ShadowingPlacement",
+        person_field="with_person",  # moved by a merge
         rows=lambda person: (
             ShadowingPlacement.objects.filter(candidate__person=person)
             | ShadowingPlacement.objects.filter(with_person=person)

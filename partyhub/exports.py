@@ -30,9 +30,14 @@ def csv_export_action(
     columns: Sequence[Column],
     name: str = "export_csv",
     description: str | None = None,
+    tps_person: Callable[[Any], Any] | None = None,
 ) -> Callable:
     """Build an admin action that exports the selected rows as CSV. The ModelAdmin
     names the permission it needs in `export_permission` (see ExportPermissionMixin).
+
+    An export with phone numbers names the row's Person in `tps_person`: a number on
+    the CLP's Telephone Preference Service list is left out (unless the person said
+    yes to calls) and a last column says why.
 
     The queryset an action receives is already scoped to the officer's
     constituencies; the audit log gets one entry per constituency exported, so each
@@ -56,11 +61,15 @@ def csv_export_action(
                 detail={"columns": [heading for heading, _ in columns]},
             )
         writer = csv.writer(_Echo())
+        headings = [heading for heading, _ in columns]
+        values = [[getter(obj) for _, getter in columns] for obj in rows]
+        if tps_person is not None:
+            headings, values = _without_tps(rows, headings, values, tps_person)
 
         def stream():
-            yield writer.writerow([heading for heading, _ in columns])
-            for obj in rows:
-                yield writer.writerow([csv_cell(getter(obj)) for _, getter in columns])
+            yield writer.writerow(headings)
+            for row in values:
+                yield writer.writerow([csv_cell(v) for v in row])
 
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response = StreamingHttpResponse(
@@ -71,6 +80,36 @@ def csv_export_action(
 
     action.__name__ = name
     return action
+
+
+PHONE_COLUMNS = ("phone", "mobile")
+
+
+def _without_tps(
+    rows: list[Any],
+    headings: list[str],
+    values: list[list[Any]],
+    tps_person: Callable[[Any], Any],
+) -> tuple[list[str], list[list[Any]]]:
+    from partyhub.dataprotection.tps import TpsCheck
+
+    phones = [i for i, heading in enumerate(headings) if heading in PHONE_COLUMNS]
+    people = [tps_person(obj) for obj in rows]
+    clps = [constituency_id_of(obj) for obj in rows]
+    check = TpsCheck(
+        (clp, getattr(person, "pk", None), str(row[i] or ""))
+        for clp, person, row in zip(clps, people, values, strict=True)
+        for i in phones
+    )
+    note = str(_("on the TPS list: not to be called"))
+    for clp, person, row in zip(clps, people, values, strict=True):
+        listed = False
+        for i in phones:
+            if check.blocked(clp, getattr(person, "pk", None), str(row[i] or "")):
+                row[i] = ""
+                listed = True
+        row.append(note if listed else "")
+    return [*headings, "tps"], values
 
 
 def csv_cell(value: Any) -> str:

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "partyhub.audit",
     "partyhub.comms",
     "partyhub.personal_data",
+    "partyhub.dataprotection",
     "members",
     "supporters",
     "campaigns",

@@ -19,4 +19,5 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("networks/", include("networks.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("privacy/", include("partyhub.dataprotection.urls")),
 ]

@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
-from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +30,7 @@ from members.transfers import transfers_after_placement
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record, current_consents
 from partyhub.comms.models import Channel, Method
+from partyhub.dataprotection.templatetags.privacy import privacy_url
 from partyhub.links import LinkExpired, LinkInvalid, make_token, read_token
 from partyhub.queueing import enqueue_on_commit
 from partyhub.ratelimit import hourly_allowance_take
@@ -222,6 +223,7 @@ def _confirmation_email(request: SignupRequest) -> EmailMultiAlternatives:
         "contact_email": clp.contact_email if clp else "",
         "confirm_url": confirm_url(request),
         "days": max(1, settings.SUPPORTERS_CONFIRM_MAX_AGE_SECONDS // 86400),
+        "privacy_url": privacy_url(clp, absolute=True),
     }
     subject = _("Please confirm you want to join the supporters' club")
     template = "supporters/email/confirm"
@@ -465,13 +467,24 @@ def signup_confirmations_send_missed(*, now=None) -> int:
 
 
 def signup_requests_purge(*, now=None) -> int:
-    """Delete signups never confirmed within the retention period; returns how many."""
-    cutoff = (now or timezone.now()) - timedelta(
-        days=settings.SUPPORTERS_UNCONFIRMED_RETENTION_DAYS
-    )
+    """Delete signups never confirmed within the retention period; returns how many.
+
+    The period is the CLP's own where its retention schedule changed it (the
+    nightly retention run applies the same schedule; whichever runs first wins).
+    """
+    from partyhub.dataprotection.retention import own_periods
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.SUPPORTERS_UNCONFIRMED_RETENTION_DAYS)
+    own = own_periods("unconfirmed_signups")
+    due = Q(created__lt=cutoff) & ~Q(constituency_id__in=list(own))
+    for constituency_id, days in own.items():
+        due |= Q(
+            constituency_id=constituency_id, created__lt=now - timedelta(days=days)
+        )
     with transaction.atomic():
         deleted, _by_model = SignupRequest.objects.filter(
-            confirmed_at__isnull=True, created__lt=cutoff
+            due, confirmed_at__isnull=True
         ).delete()
         log.info("Purged %d unconfirmed supporter signups", deleted)
         if deleted:

@@ -313,6 +313,16 @@ class Petition(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
+    closed_on = models.DateField(
+        _("closed on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When it stopped taking signatures. Signers who did not join are removed "
+            "a set time after this (the retention schedule); left blank, the date of "
+            "the last signature counts."
+        ),
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     scope_lookup = "constituency"

@@ -25,6 +25,7 @@ from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record
 from partyhub.comms.models import Channel, ConsentState, Method
 from partyhub.comms.segments import segment_people
+from partyhub.dataprotection.tps import TpsCheck
 
 CALLS_RESERVED_AT_ONCE = 5
 
@@ -64,12 +65,29 @@ def call_list_build(*, call_list: CallList, actor: Any) -> int:
             criteria_values=call_list.segment.criteria,
         )
     ).exclude(pk__in=call_list.entries.values("person_id"))
-    entries = [
-        CallListEntry(call_list=call_list, person_id=pk, phone=mobile or phone)
-        for pk, phone, mobile in people.order_by("last_name", "first_name", "pk")
-        .values_list("pk", "phone", "mobile")
-        .iterator()
-    ]
+    found = list(
+        people.order_by("last_name", "first_name", "pk").values_list(
+            "pk", "phone", "mobile"
+        )
+    )
+    clp = call_list.constituency_id
+    # The TPS: a number on the CLP's list is not rung unless the person said yes to
+    # calls; their other number may be free to ring.
+    tps = TpsCheck(
+        (clp, pk, number) for pk, phone, mobile in found for number in (mobile, phone)
+    )
+    entries = []
+    tps_skipped = 0
+    for pk, phone, mobile in found:
+        number = next(
+            (n for n in (mobile, phone) if n and not tps.blocked(clp, pk, n)), ""
+        )
+        if number:
+            entries.append(
+                CallListEntry(call_list=call_list, person_id=pk, phone=number)
+            )
+        else:
+            tps_skipped += 1
     CallListEntry.objects.bulk_create(entries, ignore_conflicts=True)
     call_list.built_at = timezone.now()
     call_list.save(update_fields=["built_at"])
@@ -78,7 +96,7 @@ def call_list_build(*, call_list: CallList, actor: Any) -> int:
         action="call_list.build",
         obj=call_list,
         row_count=len(entries),
-        detail={"segment": call_list.segment_id},
+        detail={"segment": call_list.segment_id, "tps_skipped": tps_skipped},
     )
     return len(entries)
 
@@ -164,6 +182,7 @@ def calls_reserve(
             )
             free = [entry for entry in free if entry.pk in still_free]
         held.extend(free)
+    held = _without_tps(call_list, held)
     ids = [entry.pk for entry in held]
     CallListEntry.objects.filter(pk__in=ids).update(
         reserved_by=caller, reserved_until=until
@@ -171,6 +190,19 @@ def calls_reserve(
     return list(
         CallListEntry.objects.filter(pk__in=ids).select_related("person").order_by("pk")
     )
+
+
+def _without_tps(
+    call_list: CallList, entries: list[CallListEntry]
+) -> list[CallListEntry]:
+    """Entries whose number went on the TPS list after the list was built are taken
+    off it rather than handed out (unless the person said yes to calls)."""
+    clp = call_list.constituency_id
+    tps = TpsCheck((clp, e.person_id, e.phone) for e in entries)
+    blocked = [e.pk for e in entries if tps.blocked(clp, e.person_id, e.phone)]
+    if blocked:
+        CallListEntry.objects.filter(pk__in=blocked, outcome="").delete()
+    return [e for e in entries if e.pk not in blocked]
 
 
 @transaction.atomic

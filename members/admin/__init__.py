@@ -138,6 +138,7 @@ class PersonAdmin(ExportPermissionMixin, ScopedAdmin):
                 ("membership_status", _membership_statuses),
             ],
             description=_("Export selected people to CSV"),
+            tps_person=lambda p: p,
         )
     ]
     list_display = (

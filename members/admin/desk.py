@@ -328,6 +328,7 @@ class DeskAdmin(ExportPermissionMixin, ScopedAdmin):
             ],
             name="export_for_phoning",
             description=_("Export selected for phoning (CSV)"),
+            tps_person=lambda m: m.person,
         ),
     ]
 

@@ -100,6 +100,7 @@ class PersonInterestAdmin(ExportPermissionMixin, ScopedAdmin):
                 ("detail", lambda h: h.detail),
             ],
             description=_("Export selected to CSV"),
+            tps_person=lambda h: h.person,
         )
     ]
 

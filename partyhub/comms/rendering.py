@@ -119,6 +119,12 @@ def personal_links_for(message: Any) -> Callable[[int], dict[str, str]] | None:
     return combined
 
 
+def privacy_url(constituency: Any, *, absolute: bool = False) -> str:
+    from partyhub.dataprotection.templatetags.privacy import privacy_url as url
+
+    return url(constituency, absolute=absolute)
+
+
 def render(
     *,
     subject: str,
@@ -140,6 +146,7 @@ def render(
         "reason": reason,
         "unsubscribe_url": _UNSUB,
         "preferences_url": _PREFS,
+        "privacy_url": privacy_url(constituency, absolute=True),
     }
     reply = reply_to or (constituency.contact_email if constituency else "")
     return Rendered(

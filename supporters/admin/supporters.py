@@ -63,6 +63,7 @@ class SupporterAdmin(
                 ("left", lambda s: s.left),
             ],
             description=gettext_lazy("Export selected supporters to CSV"),
+            tps_person=lambda s: s.person,
         )
     ]
     list_display = (

@@ -24,6 +24,7 @@ from partyhub.comms.models import (
     ConsentState,
     Method,
 )
+from partyhub.personal_data.models import email_hash, suppressed_hashes
 from supporters.models import HelpOffer, Supporter
 from supporters.services.common import SupportersError, help_offers_for
 
@@ -151,6 +152,8 @@ def _plan(
             constituency=constituency, email_lower__in=emails - {""}
         )
     }
+    # People erased at their own request: an officer decides, not the list.
+    erased = suppressed_hashes([email_hash(e) for e in emails - {""}], constituency.pk)
     seen: dict[str, int] = {}
     for line, raw in rows:
         if not any(raw.values()):
@@ -164,6 +167,14 @@ def _plan(
         if email in seen:
             problems.append(_("the same email is on line %(n)s") % {"n": seen[email]})
         seen.setdefault(email, line)
+        if email and email_hash(email) in erased:
+            problems.append(
+                _(
+                    "this person was erased at their own request: remove the row, "
+                    "or ask them first and then remove their entry under Personal "
+                    "data → Erased addresses"
+                )
+            )
         first, last = raw.get("first_name", ""), raw.get("last_name", "")
         if not first or not last:
             problems.append(_("first and last name are needed"))

@@ -212,3 +212,25 @@ def test_the_national_file_does_not_bring_them_back(
     assert not Person.objects.filter(last_name=NAME[1]).exists()
     page = client.get(reverse("admin:members_importrun_preview", args=[run.pk]))
     assert "erased at their own request" in page.content.decode()
+
+
+def test_a_supporters_list_does_not_bring_them_back(
+    client, clp_a, officer_a, zebedee, django_capture_on_commit_callbacks
+):
+    from supporters.services import supporters_import
+
+    request = _erase(
+        client, officer_a, zebedee, capture=django_capture_on_commit_callbacks
+    )
+    services.erasure_carry_out(request_id=request.pk)
+    people = Person.objects.count()
+    report = supporters_import(
+        file=f"First Name,Last name,Email\n{NAME[0]},{NAME[1]},{EMAIL.upper()}\n".encode(),
+        constituency=clp_a,
+        actor=officer_a,
+        dry_run=False,
+    )
+    assert not report.applied
+    assert [line for line, _problem in report.errors] == [2]
+    assert "erased at their own request" in report.errors[0][1]
+    assert Person.objects.count() == people

@@ -65,3 +65,30 @@ def test_registered_fields_exist():
         for name in (*entry.person_fields, *entry.user_fields, *entry.m2m_fields):
             model._meta.get_field(name)
         assert entry.describe, entry.label
+
+
+def test_every_link_to_a_person_or_login_is_named_in_its_entry():
+    """Erasure and merge follow the fields an entry names: a ForeignKey to Person
+    (or to the login) left out would be cascaded away by a merge."""
+    person = apps.get_model("members", "Person")
+    user = get_user_model()
+    unnamed = []
+    for entry in registered_models():
+        if callable(entry.repoint):
+            continue
+        named = {*entry.person_fields, *entry.m2m_fields, *entry.user_fields}
+        for field in entry.model._meta.get_fields():
+            if (
+                (field.concrete or field.many_to_many)
+                and field.is_relation
+                and not field.auto_created
+                and field.related_model in (person, user)
+                and field.name not in named
+                # A many-to-many through a model of its own: that model's entry.
+                and not (
+                    field.many_to_many
+                    and not field.remote_field.through._meta.auto_created
+                )
+            ):
+                unnamed.append(f"{entry.label}.{field.name}")
+    assert unnamed == []

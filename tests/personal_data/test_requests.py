@@ -172,3 +172,38 @@ def test_a_member_without_an_office_cannot_reach_the_requests(client, clp_a, zeb
     client.force_login(factories.member_user(clp_a))
     url = reverse("admin:personal_data_datarequest_change", args=[request.pk])
     assert client.get(url).status_code in (302, 403)
+
+
+def test_a_portal_erasure_request_is_confirmed_to_the_member_and_told_to_officers(
+    client, clp_a, clp_b, member_a, officer_a, officer_b, mailoutbox
+):
+    """Issue 16, item 6: the member hears it arrived; the officers responsible of
+    their constituency (and nobody else) are told to act."""
+    from tests.networks.conftest import grant_email
+
+    membership_secretary = factories.officer(clp_a, role="membership_secretary")
+    treasurer = factories.officer(clp_a, role="treasurer")
+    grant_email(member_a.person)
+    client.force_login(member_a)
+    client.post(reverse("portal:erasure"), {"reason": ""})
+    send_all_mail()
+    to = sorted(address for m in mailoutbox for address in m.to)
+    assert to == sorted([member_a.email, officer_a.email, membership_secretary.email])
+    assert treasurer.email not in to and officer_b.email not in to
+    mine = next(m for m in mailoutbox if m.to == [member_a.email])
+    assert "We have your request" in mine.subject
+    due = DataRequest.objects.get().deadline.strftime("%d/%m/%Y")
+    assert due in mine.body
+
+
+def test_an_officer_cannot_log_a_request_for_another_clps_person(
+    client, officer_b, zebedee
+):
+    client.force_login(officer_b)
+    page = client.post(
+        reverse("admin:personal_data_datarequest_add"),
+        {"kind": "erasure", "person": zebedee.pk, "received_on": "2026-01-05",
+         "received_how": "email"},
+    )  # fmt: skip
+    assert page.status_code == 200
+    assert not DataRequest.objects.exists()
