@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from members.models import Membership
 from members.postcodes import normalise_postcode
 from members.services import PostcodeFileError, read_text_upload
+from partyhub.csvrows import NumberedReader
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -260,7 +261,7 @@ def read_export(data: bytes) -> ParsedFile:
     parsed = ParsedFile()
     # strict: an unbalanced quote is an error to show, not a row swallowing the
     # rest of the file.
-    reader = csv.reader(text, strict=True)
+    reader = NumberedReader(csv.reader(text, strict=True))
     try:
         header = next((row for row in reader if "".join(row).strip()), None)
         if header is None:
@@ -287,7 +288,7 @@ def read_export(data: bytes) -> ParsedFile:
         for row in reader:
             if not "".join(row).strip():
                 continue
-            line = reader.line_num
+            line = reader.row_start
             raw = {
                 name: row[index].strip() if index < len(row) else ""
                 for index, name in mapping.items()
@@ -309,7 +310,7 @@ def read_export(data: bytes) -> ParsedFile:
     except csv.Error as exc:
         raise ImportFileError(
             _("Line %(line)d is not valid CSV: %(error)s.")
-            % {"line": reader.line_num, "error": exc}
+            % {"line": reader.row_start, "error": exc}
         ) from None
     if not parsed.rows and not parsed.errors:
         raise ImportFileError(_("The file has a header but no rows."))
