@@ -145,6 +145,12 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CACHES = {
     "default": env.cache_url("CACHE_URL", default=REDIS_URL or "locmemcache://partyhub")
 }
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # A hung Redis must not hold a web worker: give up after a second, and the page
+    # falls back (partyhub.ratelimit) or says "try again in a minute" (503).
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 1, "socket_timeout": 1}
+    )
 
 # --- Email ------------------------------------------------------------------------
 # Console in development; SMTP (smtp://, smtp+tls://) or an ESP in production.

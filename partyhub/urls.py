@@ -19,3 +19,5 @@ urlpatterns = [
     path("networks/", include("networks.urls")),
     path("campaigns/", include("campaigns.urls")),
 ]
+
+handler500 = "partyhub.views.server_error"
