@@ -71,6 +71,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so its process_exception runs first: a GET cut off from the database
+    # runs once more on a new connection.
+    "partyhub.middleware.RetryDroppedConnectionMiddleware",
 ]
 
 ROOT_URLCONF = "partyhub.urls"
