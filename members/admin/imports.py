@@ -320,7 +320,9 @@ class PostcodeUploadAdmin(PostcodeAdmin):
             if form.is_valid():
                 constituency = form.cleaned_data["constituency"]
                 try:
-                    with read_text_upload(form.cleaned_data["file"].read()) as text:
+                    # Read through the stored upload, not copied into memory.
+                    upload = form.cleaned_data["file"]
+                    with read_text_upload(upload.file) as text:
                         report = postcodes_load(
                             file=text,
                             actor=request.user,
