@@ -43,3 +43,10 @@ def import_apply(run_id: int, actor_id: int | None) -> None:
 
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     membership_import_apply_queued(run_id=run_id, actor=actor)
+
+
+@app.task(acks_late=True)
+def imports_requeue() -> int:
+    from members.imports.services import membership_imports_requeue
+
+    return membership_imports_requeue()

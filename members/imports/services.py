@@ -73,6 +73,7 @@ __all__ = [
     "membership_import_check",
     "membership_import_preview",
     "membership_import_upload",
+    "membership_imports_requeue",
     "stored_file_path",
 ]
 
@@ -774,11 +775,38 @@ def membership_import_apply_queued(*, run_id: int, actor: Any) -> ImportRun | No
             run=run, actor=actor, progress=_progress_recorder(run.pk)
         )
     except ImportApplyError as exc:
-        ImportRun.objects.filter(pk=run.pk).update(
-            apply_requested_at=None, problem=str(exc)
-        )
+        # A run another task applied meanwhile keeps its result.
+        ImportRun.objects.filter(pk=run.pk).exclude(
+            status=ImportRun.Status.APPLIED
+        ).update(apply_requested_at=None, problem=str(exc))
     run.refresh_from_db()
     return run
+
+
+STALLED_AFTER = datetime.timedelta(minutes=15)
+
+
+def membership_imports_requeue(*, now: datetime.datetime | None = None) -> int:
+    """Queue again the checks and applies waiting longer than STALLED_AFTER: their
+    task never reached a worker (the broker was down) or the worker was lost. Both
+    tasks are idempotent, so one still running does no harm. Returns how many."""
+    from members import tasks
+
+    cutoff = (now or timezone.now()) - STALLED_AFTER
+    checks = ImportRun.objects.filter(
+        status=ImportRun.Status.CHECKING, created__lt=cutoff
+    ).values_list("pk", flat=True)
+    applies = ImportRun.objects.filter(
+        status=ImportRun.Status.PREVIEW, apply_requested_at__lt=cutoff
+    ).values_list("pk", "actor_id")
+    queued = 0
+    for pk in checks:
+        tasks.import_check.delay(pk)
+        queued += 1
+    for pk, actor_id in applies:
+        tasks.import_apply.delay(pk, actor_id)
+        queued += 1
+    return queued
 
 
 def membership_import_apply(

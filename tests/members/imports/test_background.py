@@ -2,12 +2,15 @@
 stores the file and returns at once; tasks check and apply it, and the run's page
 shows progress (htmx polling) until they are done."""
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from members import tasks
-from members.imports.services import stored_file_path
+from members.imports.services import membership_imports_requeue, stored_file_path
 from members.models import ImportRun, Membership
 from partyhub.audit.models import AuditEntry
 from partyhub.celery import app
@@ -136,3 +139,27 @@ def test_officer_b_cannot_poll_or_apply_a_run_of_a(
     assert client.post(apply).status_code == 404
     run.refresh_from_db()
     assert run.apply_requested_at is None
+
+
+def test_checks_and_applies_lost_with_the_broker_are_queued_again(
+    client, clp_a, area_a, officer_a, django_capture_on_commit_callbacks
+):
+    client.force_login(officer_a)
+    with django_capture_on_commit_callbacks():  # the broker was down: never queued
+        _upload(client, clp_a, csv_bytes(row()))
+    run = ImportRun.objects.get()
+    now = timezone.now()
+    assert membership_imports_requeue(now=now) == 0  # not stalled yet
+    later = now + datetime.timedelta(minutes=16)
+    assert membership_imports_requeue(now=later) == 1
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.PREVIEW
+
+    with django_capture_on_commit_callbacks():
+        client.post(reverse("admin:members_importrun_apply", args=[run.pk]))
+    later = timezone.now() + datetime.timedelta(minutes=16)
+    assert membership_imports_requeue(now=later) == 1
+    assert membership_imports_requeue(now=later) == 0
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.APPLIED
+    assert Membership.objects.count() == 1
