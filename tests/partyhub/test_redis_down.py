@@ -201,3 +201,41 @@ def test_login_says_try_again_in_a_minute_while_redis_is_down(
     assert response["Retry-After"] == "60"
     assert "Please try again in a minute" in response.text
     assert "Server Error" not in response.text
+
+
+def test_a_hung_redis_does_not_hold_the_signup_form(visitor, clp_a, places):
+    """Redis accepts the connection and never answers: the form gives up after
+    the cache's one-second timeout and carries on."""
+    import socket
+
+    from tests.faults import free_port
+
+    with socket.socket() as hung:
+        hung.bind(("127.0.0.1", free_port()))
+        hung.listen(8)  # the kernel completes connections nobody ever serves
+        port = hung.getsockname()[1]
+        caches = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": f"redis://127.0.0.1:{port}/0",
+                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            }
+        }
+        with override_settings(CACHES=caches):
+            response = visitor.post(
+                reverse("supporters:join_constituency", args=[clp_a.slug]),
+                {"first_name": "Ada", "last_name": "Lovelace",
+                 "email": "ada@example.org", "postcode": "b81aa",
+                 "consent_email": "on", "website": "",
+                 "started": started_token(time.time() - 10)},
+            )  # fmt: skip
+    assert response.status_code == 302
+    assert SignupRequest.objects.filter(email="ada@example.org").exists()
+
+
+def test_production_cache_settings_give_up_after_a_second():
+    from django.conf import settings
+
+    options = settings.CACHES["default"].get("OPTIONS", {})
+    assert options.get("socket_connect_timeout") == 1
+    assert options.get("socket_timeout") == 1
