@@ -20,6 +20,7 @@ from members.models import Constituency, Person, Postcode, Ward
 from members.postcodes import normalise_postcode
 from members.roles import ROLE_PERMISSIONS, group_name
 from partyhub.audit.services import audit_log
+from partyhub.csvrows import NumberedReader
 
 
 def office_groups_sync(*, using: str = "default") -> None:
@@ -224,7 +225,8 @@ def postcodes_load(
     and the postcode gets no ward; a constituency code partyhub does not know (a
     new edition's codes, say) defers to the ward's constituency.
     """
-    reader = csv.reader(file)
+    # strict: a stray quote is an error to show, not a cell swallowing the file.
+    reader = NumberedReader(csv.reader(file, strict=True))
     report = PostcodeLoadReport()
     try:
         header = next((row for row in reader if "".join(row).strip()), None)
@@ -284,7 +286,7 @@ def postcodes_load(
             try:
                 postcode = normalise_postcode(raw)
             except ValidationError:
-                report.invalid.append((reader.line_num, raw))
+                report.invalid.append((reader.row_start, raw))
                 continue
             batch[postcode] = (ward.pk if ward else None, constituency.pk)
             lines[postcode] = reader.line_num
@@ -294,7 +296,7 @@ def postcodes_load(
     except csv.Error as exc:
         raise PostcodeFileError(
             gettext("Line %(line)d is not valid CSV: %(error)s.")
-            % {"line": reader.line_num, "error": exc}
+            % {"line": reader.row_start, "error": exc}
         ) from None
     if report.rows == 0:
         raise PostcodeFileError(gettext("The file has a header but no rows."))

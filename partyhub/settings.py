@@ -94,6 +94,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so its process_exception runs first: a GET cut off from the database
+    # runs once more on a new connection.
+    "partyhub.middleware.RetryDroppedConnectionMiddleware",
 ]
 
 ROOT_URLCONF = "partyhub.urls"
@@ -168,6 +171,12 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CACHES = {
     "default": env.cache_url("CACHE_URL", default=REDIS_URL or "locmemcache://partyhub")
 }
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # A hung Redis must not hold a web worker: give up after a second, and the page
+    # falls back (partyhub.ratelimit) or says "try again in a minute" (503).
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 1, "socket_timeout": 1}
+    )
 
 # --- Email ------------------------------------------------------------------------
 # Console in development; SMTP (smtp://, smtp+tls://) or an ESP in production.

@@ -21,3 +21,5 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("privacy/", include("partyhub.dataprotection.urls")),
 ]
+
+handler500 = "partyhub.views.server_error"

@@ -28,6 +28,7 @@ from members.services import person_for_public_form, postcode_lookup
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record
 from partyhub.comms.models import Channel, Method
+from partyhub.csvrows import NumberedReader
 from partyhub.ratelimit import hourly_allowance_take
 from supporters.models import SignupRequest, Supporter
 from supporters.signup import (
@@ -281,10 +282,11 @@ def paper_signatures_read(text: str) -> PaperReport:
     (ticked: y, yes, x or 1) — without changing anything."""
     report = PaperReport()
     seen: dict[Any, int] = {}
-    lines = list(csv.reader(io.StringIO(text.strip())))
-    if lines and lines[0] and lines[0][0].strip().lower() == "name":
-        lines[0] = []  # a header row copied from the spreadsheet
-    for number, cells in enumerate(lines, start=1):
+    reader = NumberedReader(csv.reader(io.StringIO(text.strip())))
+    lines = [(reader.row_start, cells) for cells in reader]
+    if lines and lines[0][1] and lines[0][1][0].strip().lower() == "name":
+        lines[0] = (lines[0][0], [])  # a header row copied from the spreadsheet
+    for number, cells in lines:
         if not any(c.strip() for c in cells):
             continue
         row = _paper_row(number, cells)

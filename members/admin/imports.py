@@ -16,12 +16,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from members.admin import PostcodeAdmin
-from members.imports.reading import max_bytes
+from members.imports.reading import check_upload_start, max_bytes
 from members.imports.services import (
-    ImportApplyError,
     ImportFileError,
-    membership_import_apply,
-    membership_import_preview,
+    import_progress,
+    membership_import_apply_request,
+    membership_import_upload,
 )
 from members.models import Constituency, ImportRun, Postcode
 from members.services import (
@@ -198,17 +198,19 @@ class ImportRunAdmin(ReadOnlyAdmin):
             if form.is_valid():
                 upload = form.cleaned_data["file"]
                 try:
-                    run = membership_import_preview(
-                        data=upload.read(),
-                        file_name=upload.name,
-                        constituency=form.cleaned_data["constituency"],
-                        actor=request.user,
-                    )
+                    check_upload_start(upload)
                 except ImportFileError as exc:
                     form.add_error(
                         "file", _("%(error)s Nothing was changed.") % {"error": exc}
                     )
                 else:
+                    # Stored as it streams in; a task reads it row by row.
+                    run = membership_import_upload(
+                        upload=upload,
+                        file_name=upload.name,
+                        constituency=form.cleaned_data["constituency"],
+                        actor=request.user,
+                    )
                     return HttpResponseRedirect(
                         reverse("admin:members_importrun_preview", args=[run.pk])
                     )
@@ -236,17 +238,34 @@ class ImportRunAdmin(ReadOnlyAdmin):
         return response
 
     def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The run's page. While a task checks or applies the file it shows the
+        rows read so far; htmx polls the status part every two seconds and reloads
+        the page when the task is done (no script of our own: strict CSP)."""
         if not self._can_import(request):
             raise PermissionDenied
         run = get_scoped_object_or_404(
             ImportRun.objects.select_related("constituency"), request.user, pk=pk
         )
+        working = run.status == ImportRun.Status.CHECKING or (
+            run.status == ImportRun.Status.PREVIEW and run.apply_requested_at
+        )
+        if getattr(request, "htmx", False):
+            if not working:
+                return HttpResponse(headers={"HX-Refresh": "true"})
+            return TemplateResponse(
+                request,
+                "admin/members/imports/_progress.html",
+                {"run": run, "progress": import_progress(run)},
+            )
         context = self._page(
             request,
             _("Preview of %(file)s") % {"file": run.file_name},
             run=run,
-            report=_report_html(run),
+            working=working,
+            progress=import_progress(run) if working else None,
+            report=_report_html(run) if not working else "",
             can_apply=run.status == ImportRun.Status.PREVIEW
+            and not working
             and run.count("errors") == 0,
         )
         return TemplateResponse(request, "admin/members/imports/preview.html", context)
@@ -257,25 +276,14 @@ class ImportRunAdmin(ReadOnlyAdmin):
         run = get_scoped_object_or_404(
             ImportRun.objects.select_related("constituency"), request.user, pk=pk
         )
-        try:
-            membership_import_apply(run=run, actor=request.user)
-        except ImportApplyError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-            return HttpResponseRedirect(
-                reverse("admin:members_importrun_preview", args=[run.pk])
+        if not membership_import_apply_request(run=run, actor=request.user):
+            self.message_user(
+                request,
+                _("This import has already been applied or is being applied."),
+                messages.ERROR,
             )
-        self.message_user(
-            request,
-            _("Imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.")
-            % {
-                "new": run.count("new"),
-                "changed": run.count("changed"),
-                "unchanged": run.count("unchanged"),
-            },
-            messages.SUCCESS,
-        )
         return HttpResponseRedirect(
-            reverse("admin:members_importrun_change", args=[run.pk])
+            reverse("admin:members_importrun_preview", args=[run.pk])
         )
 
 
@@ -313,7 +321,9 @@ class PostcodeUploadAdmin(PostcodeAdmin):
             if form.is_valid():
                 constituency = form.cleaned_data["constituency"]
                 try:
-                    with read_text_upload(form.cleaned_data["file"].read()) as text:
+                    # Read through the stored upload, not copied into memory.
+                    upload = form.cleaned_data["file"]
+                    with read_text_upload(upload.file) as text:
                         report = postcodes_load(
                             file=text,
                             actor=request.user,

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,8 +24,10 @@ from django.utils.translation import gettext as _
 from members.models import Membership
 from members.postcodes import normalise_postcode
 from members.services import PostcodeFileError, read_text_upload
+from partyhub.csvrows import NumberedReader
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+_PROGRESS_EVERY = 5000
 
 # field -> the header names it goes by (compared after _header_key()).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -241,53 +245,116 @@ def _clean_row(raw: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
     return values, problems
 
 
-def read_export(data: bytes) -> ParsedFile:
-    """Parse the export. ImportFileError for a file that cannot be imported at all;
-    row problems are collected with their line numbers (as a spreadsheet shows
-    them)."""
+def _check_size_and_text(data: bytes | IO[bytes]) -> IO[str]:
     limit = max_bytes()
-    if len(data) > limit:
+    if isinstance(data, bytes | bytearray):
+        size = len(data)
+        empty = not data.strip()
+    else:
+        size = data.seek(0, io.SEEK_END)
+        data.seek(0)
+        head = data.read(64 * 1024)
+        empty = not head.strip() and (size <= len(head) or not data.read().strip())
+        data.seek(0)
+    if size > limit:
         raise ImportFileError(
             _("The file is too large (the limit is %(mb)s MB).")
             % {"mb": limit // (1024 * 1024)}
         )
-    if not data.strip():
+    if empty:
         raise ImportFileError(_("The file is empty."))
     try:
-        text = read_text_upload(data)
+        return read_text_upload(data)
     except PostcodeFileError as exc:
         raise ImportFileError(str(exc)) from exc
+
+
+def _read_header(reader: Any) -> dict[int, str]:
+    """The header row's column mapping; ImportFileError when required columns are
+    missing."""
+    header = next((row for row in reader if "".join(row).strip()), None)
+    if header is None:
+        raise ImportFileError(_("The file is empty."))
+    mapping = map_headers(header)
+    missing = [name for name in REQUIRED if name not in mapping.values()]
+    if missing:
+        found = ", ".join(h.strip()[:30] for h in header[:12])
+        raise ImportFileError(
+            _(
+                "Required columns are missing: %(missing)s. The first line "
+                "has: %(found)s. Is this the national membership export, "
+                "saved as CSV?"
+            )
+            % {
+                "missing": ", ".join(
+                    HEADER_ALIASES[name][0].capitalize() for name in missing
+                ),
+                "found": found or _("nothing"),
+            }
+        )
+    return mapping
+
+
+def check_upload_start(upload: Any) -> None:
+    """The checks an upload page can make at once from the file's first 64 KB
+    (size, empty, binary, a header with the required columns); ImportFileError
+    with the reason. The rest is read later, row by row, by the check task."""
+    limit = max_bytes()
+    if upload.size > limit:
+        raise ImportFileError(
+            _("The file is too large (the limit is %(mb)s MB).")
+            % {"mb": limit // (1024 * 1024)}
+        )
+    upload.seek(0)
+    head = upload.read(64 * 1024)
+    upload.seek(0)
+    if not head.strip() and upload.size <= len(head):
+        raise ImportFileError(_("The file is empty."))
+    # Cut at the last line break, so no character or cell is cut in half.
+    if upload.size > len(head) and b"\n" in head:
+        head = head[: head.rindex(b"\n") + 1]
+    try:
+        text = read_text_upload(head)
+    except PostcodeFileError as exc:
+        raise ImportFileError(str(exc)) from exc
+    reader = NumberedReader(csv.reader(text, strict=True))
+    try:
+        _read_header(reader)
+    except csv.Error as exc:
+        raise ImportFileError(
+            _("Line %(line)d is not valid CSV: %(error)s.")
+            % {"line": reader.row_start, "error": exc}
+        ) from None
+
+
+def read_export(
+    data: bytes | IO[bytes], *, progress: Callable[[int], None] | None = None
+) -> ParsedFile:
+    """Parse the export. ImportFileError for a file that cannot be imported at all;
+    row problems are collected with their line numbers (as a spreadsheet shows
+    them).
+
+    `data` is the file's bytes, or a binary file (the stored upload), which is read
+    row by row and never held whole in memory. `progress` is told the number of
+    rows read every few thousand rows."""
+    # Closing the text stream closes a file passed in: the caller is done with it.
+    with _check_size_and_text(data) as text:
+        return _parse(text, progress)
+
+
+def _parse(text: IO[str], progress: Callable[[int], None] | None) -> ParsedFile:
     parsed = ParsedFile()
     # strict: an unbalanced quote is an error to show, not a row swallowing the
     # rest of the file.
-    reader = csv.reader(text, strict=True)
+    reader = NumberedReader(csv.reader(text, strict=True))
     try:
-        header = next((row for row in reader if "".join(row).strip()), None)
-        if header is None:
-            raise ImportFileError(_("The file is empty."))
-        mapping = map_headers(header)
-        missing = [name for name in REQUIRED if name not in mapping.values()]
-        if missing:
-            found = ", ".join(h.strip()[:30] for h in header[:12])
-            raise ImportFileError(
-                _(
-                    "Required columns are missing: %(missing)s. The first line "
-                    "has: %(found)s. Is this the national membership export, "
-                    "saved as CSV?"
-                )
-                % {
-                    "missing": ", ".join(
-                        HEADER_ALIASES[name][0].capitalize() for name in missing
-                    ),
-                    "found": found or _("nothing"),
-                }
-            )
+        mapping = _read_header(reader)
         parsed.columns = [mapping[i] for i in sorted(mapping)]
         seen: dict[str, int] = {}
         for row in reader:
             if not "".join(row).strip():
                 continue
-            line = reader.line_num
+            line = reader.row_start
             raw = {
                 name: row[index].strip() if index < len(row) else ""
                 for index, name in mapping.items()
@@ -306,10 +373,14 @@ def read_export(data: bytes) -> ParsedFile:
                 parsed.errors.append((line, "; ".join(problems)))
             else:
                 parsed.rows.append((line, values))
+            if progress is not None:
+                count = len(parsed.rows) + len(parsed.errors)
+                if count % _PROGRESS_EVERY == 0:
+                    progress(count)
     except csv.Error as exc:
         raise ImportFileError(
             _("Line %(line)d is not valid CSV: %(error)s.")
-            % {"line": reader.line_num, "error": exc}
+            % {"line": reader.row_start, "error": exc}
         ) from None
     if not parsed.rows and not parsed.errors:
         raise ImportFileError(_("The file has a header but no rows."))

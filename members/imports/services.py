@@ -25,18 +25,22 @@ bulk_update in batches. django-import-export would load and save row by row.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import hashlib
+import os
 import tempfile
 import time
-from collections.abc import Iterable
+import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
@@ -61,12 +65,20 @@ from partyhub.personal_data.models import (
     membership_number_hash,
     suppressed_hashes,
 )
+from partyhub.queueing import enqueue_on_commit
+from partyhub.ratelimit import CACHE_UNAVAILABLE
 
 __all__ = [
     "ImportApplyError",
     "ImportFileError",
+    "import_progress",
     "membership_import_apply",
+    "membership_import_apply_queued",
+    "membership_import_apply_request",
+    "membership_import_check",
     "membership_import_preview",
+    "membership_import_upload",
+    "membership_imports_requeue",
     "stored_file_path",
 ]
 
@@ -126,6 +138,7 @@ def _known(values: tuple) -> _Known:
 
 
 _KEEP_SECONDS = 24 * 3600
+_CHUNK = 1024 * 1024
 # The run's report keeps at most this many entries per category (the counts are
 # always complete): enough to check a weekly file line by line.
 REPORT_LIMIT = 20_000
@@ -596,8 +609,15 @@ def _forget_old_files() -> None:
             continue  # another process removed it
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def _sha256(data: bytes | IO[bytes]) -> str:
+    if isinstance(data, bytes):
+        return hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256()
+    data.seek(0)
+    while chunk := data.read(_CHUNK):
+        digest.update(chunk)
+    data.seek(0)
+    return digest.hexdigest()
 
 
 def membership_import_preview(
@@ -639,21 +659,220 @@ def membership_import_preview(
     return run
 
 
+# --- in the background: the upload is stored, then checked and applied by tasks ----
+#
+# A national export is up to 20 MB; read whole in a web worker it took a gigabyte
+# and half a minute (issue 20). The upload is copied to MEMBER_IMPORT_DIR in chunks
+# (hashed on the way) and the run waits in "checking"; a task reads the stored file
+# row by row and turns the run into a preview. Apply is a task too. The pages poll
+# the run (and the rows read so far, kept in the cache) until it is done.
+
+
+def _progress_key(run_id: int) -> str:
+    return f"members:import-progress:{run_id}"
+
+
+def _progress_recorder(run_id: int) -> Callable[[int], None]:
+    def record(rows: int) -> None:
+        with contextlib.suppress(*CACHE_UNAVAILABLE):
+            cache.set(_progress_key(run_id), rows, timeout=3600)
+
+    return record
+
+
+def import_progress(run: ImportRun) -> int | None:
+    """Rows read so far by the task working on `run` (None when not known)."""
+    try:
+        return cache.get(_progress_key(run.pk))
+    except CACHE_UNAVAILABLE:
+        return None
+
+
+def membership_import_upload(
+    *, upload: Any, file_name: str, constituency: Constituency, actor: Any
+) -> ImportRun:
+    """Store an uploaded file without reading it into memory and queue its check.
+
+    `upload` is a Django UploadedFile (or any object with chunks()). Returns the run,
+    "being checked"; membership_import_check makes it a preview."""
+    _forget_old_files()
+    partial = _upload_dir() / f"upload-{uuid.uuid4().hex}.part"
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with partial.open("wb") as out:
+            partial.chmod(0o600)
+            for chunk in upload.chunks(_CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+        with transaction.atomic():
+            run = ImportRun.objects.create(
+                constituency=constituency,
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                actor_repr=str(actor) if actor is not None else "system",
+                file_name=(file_name or "upload.csv")[:255],
+                file_sha256=digest.hexdigest(),
+                file_size=size,
+                status=ImportRun.Status.CHECKING,
+            )
+            os.replace(partial, stored_file_path(run))
+            from members import tasks
+
+            enqueue_on_commit(tasks.import_check, run.pk)
+    finally:
+        partial.unlink(missing_ok=True)
+    return run
+
+
+def membership_import_check(*, run_id: int) -> ImportRun | None:
+    """Read a stored upload row by row and work out what applying it would change
+    (the task's work). Idempotent: a run no longer "being checked" is left alone.
+    A file that cannot be imported at all fails the run with the reason."""
+    run = (
+        ImportRun.objects.select_related("constituency", "actor")
+        .filter(pk=run_id, status=ImportRun.Status.CHECKING)
+        .first()
+    )
+    if run is None:
+        return None
+    actor = run.actor
+    path = stored_file_path(run)
+    try:
+        if not path.exists():
+            raise ImportFileError(
+                _("The uploaded file is no longer on the server: upload it again.")
+            )
+        with path.open("rb") as source:
+            parsed = read_export(source, progress=_progress_recorder(run.pk))
+        plan = _plan(parsed, run.constituency)
+    except ImportFileError as exc:
+        problem = _("%(error)s Nothing was changed.") % {"error": exc}
+        if ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.CHECKING).update(
+            status=ImportRun.Status.FAILED, problem=problem
+        ):
+            path.unlink(missing_ok=True)
+            audit_log(
+                actor=actor,
+                action="membership.import_failed",
+                obj=run,
+                detail={"file": run.file_name, "problem": str(exc)},
+            )
+        return run
+    counts, report = plan.counts(), plan.report()
+    if ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.CHECKING).update(
+        status=ImportRun.Status.PREVIEW, counts=counts, report=report
+    ):
+        audit_log(
+            actor=actor,
+            action="membership.import_preview",
+            obj=run,
+            row_count=plan.total,
+            detail={"file": run.file_name, "sha256": run.file_sha256, **counts},
+        )
+    run.refresh_from_db()
+    return run
+
+
+def membership_import_apply_request(*, run: ImportRun, actor: Any) -> bool:
+    """Queue the apply of a previewed run; False if it is already queued, applied
+    or not a preview. The compare-and-set stops a double click queueing it twice."""
+    queued = ImportRun.objects.filter(
+        pk=run.pk, status=ImportRun.Status.PREVIEW, apply_requested_at=None
+    ).update(apply_requested_at=timezone.now(), problem="")
+    if queued:
+        from members import tasks
+
+        enqueue_on_commit(tasks.import_apply, run.pk, getattr(actor, "pk", None))
+    return queued == 1
+
+
+def membership_import_apply_queued(*, run_id: int, actor: Any) -> ImportRun | None:
+    """The apply task's work: apply a run whose apply was requested. Idempotent:
+    an applied (or failed) run is left alone; when it cannot be applied the reason
+    is kept on the run for its page and Apply can be pressed again."""
+    run = (
+        ImportRun.objects.select_related("constituency")
+        .filter(pk=run_id, status=ImportRun.Status.PREVIEW)
+        .exclude(apply_requested_at=None)
+        .first()
+    )
+    if run is None:
+        return None
+    try:
+        membership_import_apply(
+            run=run, actor=actor, progress=_progress_recorder(run.pk)
+        )
+    except ImportApplyError as exc:
+        # A run another task applied meanwhile keeps its result.
+        ImportRun.objects.filter(pk=run.pk).exclude(
+            status=ImportRun.Status.APPLIED
+        ).update(apply_requested_at=None, problem=str(exc))
+    run.refresh_from_db()
+    return run
+
+
+STALLED_AFTER = datetime.timedelta(minutes=15)
+
+
+def membership_imports_requeue(*, now: datetime.datetime | None = None) -> int:
+    """Queue again the checks and applies waiting longer than STALLED_AFTER: their
+    task never reached a worker (the broker was down) or the worker was lost. Both
+    tasks are idempotent, so one still running does no harm. Returns how many."""
+    from members import tasks
+
+    cutoff = (now or timezone.now()) - STALLED_AFTER
+    checks = ImportRun.objects.filter(
+        status=ImportRun.Status.CHECKING, created__lt=cutoff
+    ).values_list("pk", flat=True)
+    applies = ImportRun.objects.filter(
+        status=ImportRun.Status.PREVIEW, apply_requested_at__lt=cutoff
+    ).values_list("pk", "actor_id")
+    queued = 0
+    for pk in checks:
+        tasks.import_check.delay(pk)
+        queued += 1
+    for pk, actor_id in applies:
+        tasks.import_apply.delay(pk, actor_id)
+        queued += 1
+    return queued
+
+
 def membership_import_apply(
-    *, run: ImportRun, actor: Any, data: bytes | None = None
+    *,
+    run: ImportRun,
+    actor: Any,
+    data: bytes | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportRun:
     """Apply a previewed run: every row or none, in one transaction. The file is
     the previewed one (checked by its hash) and is read again against the data as
     it is now. ImportApplyError when it cannot be applied; nothing changes then,
     and a run with row errors is marked failed."""
+    source: bytes | IO[bytes]
     if data is None:
         path = stored_file_path(run)
         if not path.exists():
             raise ImportApplyError(
                 _("The previewed file is no longer on the server: upload it again.")
             )
-        data = path.read_bytes()
-    if _sha256(data) != run.file_sha256:
+        source = path.open("rb")
+    else:
+        source = data
+    with contextlib.ExitStack() as stack:
+        if not isinstance(source, bytes):
+            stack.enter_context(source)
+        return _apply(run=run, actor=actor, source=source, progress=progress)
+
+
+def _apply(
+    *,
+    run: ImportRun,
+    actor: Any,
+    source: bytes | IO[bytes],
+    progress: Callable[[int], None] | None,
+) -> ImportRun:
+    if _sha256(source) != run.file_sha256:
         raise ImportApplyError(
             _(
                 "The file is not the one that was previewed (it has changed): "
@@ -672,7 +891,7 @@ def membership_import_apply(
                 raise ImportApplyError(
                     _("This import has already been applied or is not a preview.")
                 )
-            plan = _plan(read_export(data), run.constituency)
+            plan = _plan(read_export(source, progress=progress), run.constituency)
             if plan.errors:
                 raise _PlanHasErrors(plan)
             _write(plan, run)

@@ -16,6 +16,7 @@ class ImportRun(models.Model):
     """One upload of the national export: previewed, then applied (or not)."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("Being checked")
         PREVIEW = "preview", _("Previewed (dry run)")
         APPLYING = "applying", _("Being applied")
         APPLIED = "applied", _("Applied")
@@ -49,6 +50,12 @@ class ImportRun(models.Model):
     counts = models.JSONField(_("counts"), default=dict)
     # The categories' lists (see members.imports.services.ImportPlan.report()).
     report = models.JSONField(_("report"), default=dict)
+    # Set when an officer pressed Apply and the task has it; cleared if it failed.
+    apply_requested_at = models.DateTimeField(
+        _("apply requested"), null=True, blank=True
+    )
+    # Why the file could not be checked or applied, as the officer is told.
+    problem = models.TextField(_("problem"), blank=True)
 
     scope_lookup = "constituency"
     objects = ScopedManager()

@@ -24,6 +24,7 @@ from partyhub.comms.models import (
     ConsentState,
     Method,
 )
+from partyhub.csvrows import NumberedReader
 from partyhub.personal_data.models import email_hash, suppressed_hashes
 from supporters.models import HelpOffer, Supporter
 from supporters.services.common import SupportersError, help_offers_for
@@ -101,7 +102,9 @@ def _read_rows(file: Any) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     except PostcodeFileError as exc:
         raise SupportersError(str(exc)) from exc
     try:
-        reader = csv.reader(text)
+        # strict: an unbalanced quote is an error to show, not a cell swallowing
+        # the rest of the file.
+        reader = NumberedReader(csv.reader(text, strict=True))
         header = next(reader, None)
         if not header or not any(h.strip() for h in header):
             raise SupportersError(_("The file has no header row."))
@@ -123,10 +126,11 @@ def _read_rows(file: Any) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
                     % {"n": IMPORT_MAX_ROWS}
                 )
             row = dict(zip(keys, (v.strip() for v in values), strict=False))
-            rows.append((reader.line_num, row))
+            rows.append((reader.row_start, row))
     except csv.Error as exc:
         raise SupportersError(
-            _("The file could not be read as CSV: %(error)s") % {"error": exc}
+            _("Line %(line)d is not valid CSV: %(error)s.")
+            % {"line": reader.row_start, "error": exc}
         ) from exc
     return keys, rows
 

@@ -45,10 +45,15 @@ JOINER = f"{NEW_JOINER['first_name']} {NEW_JOINER['last_name']}"
 
 @pytest.fixture
 def hodge_hill(settings, transactional_db):
-    """The demo, with the demo export files offered on the import page (DEBUG)."""
+    """The demo, with the demo export files offered on the import page (DEBUG).
+    The import's check and apply tasks run as each request commits (no worker)."""
+    from partyhub.celery import app
+
     settings.DEBUG = True
     seed_demo()
-    return Constituency.objects.get(slug="birmingham-hodge-hill")
+    app.conf.task_always_eager = True
+    yield Constituency.objects.get(slug="birmingham-hodge-hill")
+    app.conf.task_always_eager = False
 
 
 def _log_in_secretary(page, lands_on: str) -> None:
@@ -118,8 +123,8 @@ def test_secretary_imports_the_demo_export_then_a_week_of_changes(
     expect(_count(page, "new")).to_have_text("0")
     expect(_count(page, "errors")).to_have_text("0")
     page.get_by_role("button", name="Apply this import").click()
-    expect(page).to_have_url(re.compile(r"/admin/members/importrun/\d+/change/$"))
-    expect(page.locator(".messagelist")).to_contain_text("Imported: 0 new")
+    expect(page).to_have_url(re.compile(r"/admin/members/importrun/\d+/preview/$"))
+    expect(page.locator(".member-import-done")).to_contain_text("Imported: 0 new")
     assert ImportRun.objects.get().status == ImportRun.Status.APPLIED
 
     # A week later: the changes file.
@@ -203,8 +208,8 @@ def test_secretary_imports_the_demo_export_then_a_week_of_changes(
 
     mail.outbox.clear()
     page.get_by_role("button", name="Apply this import").click()
-    expect(page).to_have_url(re.compile(r"/admin/members/importrun/\d+/change/$"))
-    expect(page.locator(".messagelist")).to_have_text(
+    expect(page).to_have_url(re.compile(r"/admin/members/importrun/\d+/preview/$"))
+    expect(page.locator(".member-import-done")).to_have_text(
         f"Imported: 1 new, 2 changed, {len(week) - 3} unchanged."
     )
     # The run's report says the same as the preview, now as applied.

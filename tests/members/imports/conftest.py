@@ -70,3 +70,25 @@ def area_b(clp_b):
 @pytest.fixture
 def membership_secretary_a(clp_a):
     return factories.officer(clp_a, role="membership_secretary")
+
+
+@pytest.fixture
+def tasks_run_on_commit(client, django_capture_on_commit_callbacks, monkeypatch):
+    """Each client.post runs the tasks it queued (the import's check and apply)
+    when its transaction commits, as a worker would pick them up."""
+    from partyhub.celery import app
+
+    app.conf.task_always_eager = True
+    monkeypatch.setattr(
+        client, "post", _running_tasks(client.post, django_capture_on_commit_callbacks)
+    )
+    yield
+    app.conf.task_always_eager = False
+
+
+def _running_tasks(post, capture):
+    def post_and_run(*args, **kwargs):
+        with capture(execute=True):
+            return post(*args, **kwargs)
+
+    return post_and_run

@@ -1,5 +1,6 @@
 """The import pages in the admin: upload, preview, apply; runs scoped to the CLP."""
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -9,6 +10,11 @@ from tests import factories
 from tests.members.imports.conftest import csv_bytes, row
 
 UPLOAD = reverse("admin:members_importrun_upload")
+
+
+@pytest.fixture(autouse=True)
+def _tasks(tasks_run_on_commit):
+    pass
 
 
 def upload(client, clp, data, name="export.csv"):
