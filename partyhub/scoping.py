@@ -359,7 +359,8 @@ class ScopedAdminMixin:
         from django.shortcuts import redirect
 
         obj = self.get_object(request, unquote(object_id))
-        others = self.other_constituencies_held(request, [obj]) if obj else []
+        allowed = obj is not None and self.has_delete_permission(request, obj)
+        others = self.other_constituencies_held(request, [obj]) if allowed else []
         if others:
             self.message_user(
                 request, self._shared_message(obj, others), messages.ERROR
