@@ -368,7 +368,8 @@ class ScopedAdminMixin:
         from django.shortcuts import redirect
 
         obj = self.get_object(request, unquote(object_id))
-        others = self.other_constituencies_held(request, [obj]) if obj else []
+        allowed = obj is not None and self.has_delete_permission(request, obj)
+        others = self.other_constituencies_held(request, [obj]) if allowed else []
         if others:
             self.message_user(
                 request, self._shared_message(obj, others), messages.ERROR
@@ -406,18 +407,20 @@ class ScopedAdminMixin:
     def log_deletions(self, request, queryset):
         from partyhub.audit.services import audit_log
 
-        per_constituency: dict[int | None, int] = {}
+        # Keyed by every constituency a row spans: a shared record's entries are
+        # read by each CLP's officers, never left with no constituency.
+        per_constituency: dict[tuple[int, ...], int] = {}
         for obj in queryset:
             audit_log(actor=request.user, action=f"{_label(obj)}.delete", obj=obj)
-            cid = constituency_id_of(obj)
-            per_constituency[cid] = per_constituency.get(cid, 0) + 1
+            key = tuple(constituency_ids_of(obj))
+            per_constituency[key] = per_constituency.get(key, 0) + 1
         if len(queryset) > 1:
             # A bulk action: one entry per constituency with its row count.
-            for cid, count in per_constituency.items():
+            for key, count in per_constituency.items():
                 audit_log(
                     actor=request.user,
                     action=f"{queryset.model._meta.model_name}.bulk_delete",
-                    constituency_id=cid,
+                    constituency_ids=key,
                     row_count=count,
                 )
         return super().log_deletions(request, queryset)

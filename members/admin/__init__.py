@@ -208,6 +208,30 @@ class PersonAdmin(ExportPermissionMixin, ScopedAdmin):
     def membership_status(self, obj: Person) -> str:
         return ", ".join(m.get_status_display() for m in obj.memberships.all()) or "—"
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET" and str(object_id).isdigit():
+            # Their own CLP's officers learn why the person has no ward.
+            pending = (
+                Transfer.objects.filter(
+                    person__in=self.get_queryset(request).filter(pk=object_id),
+                    status=Transfer.Status.PENDING,
+                )
+                .select_related("to_constituency")
+                .first()
+            )
+            if pending is not None:
+                self.message_user(
+                    request,
+                    _(
+                        "Their postcode %(postcode)s is in %(clp)s: a transfer waits "
+                        "for an officer of %(clp)s to accept it. Until then they "
+                        "stay here, with no ward."
+                    )
+                    % {"postcode": pending.postcode, "clp": pending.to_constituency},
+                    messages.INFO,
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj: Person, form, change: bool) -> None:
         old_ward_id = (
             Person.objects.filter(pk=obj.pk).values_list("ward_id", flat=True).first()

@@ -95,3 +95,38 @@ def test_member_without_office_does_not_get_the_admin(page, console, clp_a):
     expect(page.locator("#result_list")).to_have_count(0)
     expect(page.get_by_role("link", name="People")).to_have_count(0)
     console.assert_no_csp_violations()
+
+
+def test_officer_chooses_a_team_by_typing_and_never_sees_another_clps(
+    page, console, cast, clp_a, clp_b
+):
+    """Issue 13.4 / 16.10: related records are chosen by search-as-you-type over
+    the officer's own records; no id box, no pop-up."""
+    import datetime
+
+    from campaigns.models import Team
+
+    for name, clp in (("Alum Rock canvass", clp_a), ("Reading canvass", clp_b)):
+        team = Team.objects.create(
+            name=name,
+            weekday=5,
+            start_time=datetime.time(10, 0),
+            duration_minutes=60,
+            meeting_point="The clock tower",
+        )
+        team.constituencies.set([clp])
+    page.goto("/admin/campaigns/session/add/")
+    log_in(page, cast)
+    expect(page).to_have_url(re.compile(r"/admin/campaigns/session/add/"))
+    expect(page.locator("input.vForeignKeyRawIdAdminField")).to_have_count(0)
+    page.locator(".field-team .select2-selection").click()
+    search = page.locator(".select2-search__field")
+    search.fill("canvass")
+    options = page.locator(".select2-results__option")
+    expect(options.filter(has_text="Alum Rock canvass")).to_have_count(1)
+    expect(page.locator(".select2-results")).not_to_contain_text("Reading")
+    options.filter(has_text="Alum Rock canvass").click()
+    expect(page.locator(".field-team .select2-selection")).to_contain_text(
+        "Alum Rock canvass"
+    )
+    console.assert_no_csp_violations()

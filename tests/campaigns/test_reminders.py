@@ -153,6 +153,8 @@ def test_deleting_a_signed_up_session_or_its_team_sends_nothing_and_breaks_nothi
     team_join(team=team, person=person, actor=member_a)
     session_signup(session=session, person=person, actor=member_a)
     starts = session.starts
+    # Only a team of CLP A alone is CLP A's to delete (a shared one is refused).
+    team.constituencies.set([person.constituency])
     client.force_login(officer_a)
     if deleted == "session":
         url = reverse("admin:campaigns_session_delete", args=[session.pk])

@@ -882,3 +882,21 @@ def test_new_records_start_in_the_officers_constituency(client, officer_a, clp_a
     for page in (url("segment_add"), url("message_add")):
         text = client.get(page).text
         assert re.search(rf'<option value="{clp_a.pk}" selected>', text), page
+
+
+def test_a_reminder_names_what_it_is_about_not_a_bare_id(client, officer_a, clp_a):
+    person = factories.PersonFactory(constituency=clp_a)
+    message = Message.objects.create(
+        constituency=clp_a, subject="Autumn news", body="B"
+    )
+    reminder = Reminder.objects.create(
+        key="a-reminder",
+        kind="comms.newsletter_missing",
+        person=person,
+        due_at=timezone.now(),
+        about=message,
+    )
+    client.force_login(officer_a)
+    page = client.get(url("reminder_change", reminder.pk)).text
+    assert "Autumn news" in page
+    assert "Object id" not in page and "Content type" not in page

@@ -231,3 +231,12 @@ def test_a_transfer_is_in_the_persons_data_export(alice):
     section = next(s for s in export_sections() if s.name == "transfers")
     rows = section.rows(alice)
     assert rows[0]["to"] == "Reading West" and rows[0]["postcode"] == "RG30 1AA"
+
+
+def test_the_home_clp_sees_the_waiting_transfer_on_the_persons_page(
+    client, officer_a, alice
+):
+    _request_transfer(alice)
+    client.force_login(officer_a)
+    page = client.get(reverse("admin:members_person_change", args=[alice.pk]))
+    assert "a transfer waits for an officer of Reading West to accept it" in page.text

@@ -175,3 +175,26 @@ def test_a_new_record_starts_in_the_officers_only_constituency(
     assert "selectfilter" not in response.text
     response = client.get(reverse("admin:members_ward_add"))
     assert response.context["adminform"].form.initial["constituency"] == clp_a.pk
+
+
+def test_every_add_page_renders_with_its_widgets(client, superuser, clp_a):
+    """The autocomplete widgets (including those on fields a form adds itself,
+    such as a segment's criteria) render on every admin add page."""
+    client.force_login(superuser)
+    broken = []
+    for model, model_admin in _admins():
+        opts = model._meta
+        request = RequestFactory().get("/admin/")
+        request.user = superuser
+        if not model_admin.has_add_permission(request):
+            continue
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+        response = client.get(url)
+        if response.status_code != 200:
+            broken.append(f"{url}: {response.status_code}")
+        elif " object (" in response.text:
+            broken.append(f"{url}: a label reads '… object (n)'")
+    assert broken == []
+    page = client.get(reverse("admin:comms_segment_add")).text
+    assert 'name="criterion_wards"' in page
+    assert "admin-autocomplete" in page

@@ -117,3 +117,23 @@ def test_audit_entries_of_a_shared_record_reach_every_clp_it_spans(
     assert "Hodge Hill, Reading West" in page.text
     outsider = factories.officer(factories.ConstituencyFactory(name="Yardley"))
     assert not AuditEntry.objects.in_constituencies(outsider).filter(pk=entry.pk)
+
+
+def test_deleting_shared_teams_is_audited_for_every_clp_they_spanned(
+    client, superuser, clp_a, clp_b, officer_a, officer_b
+):
+    teams = [_team(clp_a, clp_b, name=n) for n in ("Saturday team", "Sunday team")]
+    client.force_login(superuser)
+    client.post(
+        reverse("admin:campaigns_team_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [t.pk for t in teams],
+            "post": "yes",
+        },
+    )
+    assert not Team.objects.exists()
+    for officer in (officer_a, officer_b):
+        seen = AuditEntry.objects.in_constituencies(officer)
+        assert seen.filter(action="team.delete").count() == 2
+        assert seen.get(action="team.bulk_delete").row_count == 2

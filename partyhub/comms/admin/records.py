@@ -101,7 +101,16 @@ class ReminderAdmin(ReadOnlyAdmin):
     search_fields = ("kind", "person__first_name", "person__last_name")
     list_select_related = ("person", "delivery")
     show_full_result_count = False
-    fields = ("kind", "person", "content_type", "object_id", "due_at", "status")
+    fields = ("kind", "person", "about_record", "due_at", "status")
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("about"))
+    def about_record(self, obj: Reminder) -> str:
+        # The record's name, never a bare type and id (issue 16.10).
+        about = obj.about
+        if about is None:
+            return "—"
+        return f"{about._meta.verbose_name.capitalize()}: {about}"
 
     @admin.display(description=gettext_lazy("delivery"))
     def delivery_status(self, obj: Reminder) -> str:
