@@ -168,16 +168,18 @@ def test_lead_sets_up_a_saturday_team_and_records_a_session_on_a_phone(
     desk.get_by_label("Meeting point:").fill("The clock tower")
     desk.get_by_text("Add another Lead").click()
     with desk.expect_popup() as popup_info:
-        desk.locator("#lookup_id_Team_leads-0-person").click()
+        desk.locator("#lookup_id_teamlead_set-0-person").click()
     popup = popup_info.value
     popup.locator("#searchbar").fill("Lead")
     popup.locator("#searchbar").press("Enter")
     popup.get_by_role("link", name=re.compile("Lena")).click()
-    expect(desk.locator("#id_Team_leads-0-person")).to_have_value(str(lead.person.pk))
+    expect(desk.locator("#id_teamlead_set-0-person")).to_have_value(str(lead.person.pk))
     desk.get_by_role("button", name="Save and continue editing").click()
     expect(desk.locator(".messagelist")).to_contain_text("was added successfully")
     team = Team.objects.get(name="Saturday team")
     assert list(team.leads.all()) == [lead.person]
+    # Appointed by an officer of A: the lead sees A's people's contact details.
+    assert team.teamlead_set.get().appointed_for == clp_a
     assert list(team.constituencies.all()) == [clp_a]
 
     # The rota's sessions are there at once, not after the nightly run.
