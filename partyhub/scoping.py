@@ -626,12 +626,6 @@ def contact_constituencies(role_rows: models.QuerySet) -> frozenset[int]:
     )
 
 
-def may_see_contact(person: models.Model, constituencies: frozenset[int]) -> bool:
-    return (
-        person.constituency_id is not None and person.constituency_id in constituencies
-    )
-
-
 def with_contact_visible(
     queryset: models.QuerySet, constituencies: frozenset[int], *, person_path: str = ""
 ) -> models.QuerySet:

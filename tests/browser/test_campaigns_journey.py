@@ -165,12 +165,14 @@ def test_lead_sets_up_a_saturday_team_and_records_a_session_on_a_phone(
     desk.get_by_label("Starts at:").fill("10:00")
     desk.get_by_label("Meeting point:").fill("The clock tower")
     desk.get_by_text("Add another Lead").click()
-    _choose(desk, "#Team_leads-0 .field-person", "Lena", "Lena")
-    expect(desk.locator("#id_Team_leads-0-person")).to_have_value(str(lead.person.pk))
+    _choose(desk, "#teamlead_set-0 .field-person", "Lena", "Lena")
+    expect(desk.locator("#id_teamlead_set-0-person")).to_have_value(str(lead.person.pk))
     desk.get_by_role("button", name="Save and continue editing").click()
     expect(desk.locator(".messagelist")).to_contain_text("was added successfully")
     team = Team.objects.get(name="Saturday team")
     assert list(team.leads.all()) == [lead.person]
+    # Appointed by an officer of A: the lead sees A's people's contact details.
+    assert team.teamlead_set.get().appointed_for == clp_a
     assert list(team.constituencies.all()) == [clp_a]
 
     # The rota's sessions are there at once, not after the nightly run.

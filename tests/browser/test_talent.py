@@ -1,5 +1,5 @@
 """A member on a phone who chairs the Women's Forum tells the party they speak
-Welsh, then keeps the forum's members: adds one by email, removes another."""
+Welsh, then keeps the forum's members: invites one by email, removes another."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def test_forum_chair_adds_a_skill_and_keeps_the_forum(phone_page, console, clp_a
         person=user.person,
         role="chair",
         starts=timezone.localdate() - datetime.timedelta(days=5),
+        appointed_for=clp_a,
     )
     leaving = factories.MembershipFactory(
         person=factories.PersonFactory(
@@ -58,15 +59,15 @@ def test_forum_chair_adds_a_skill_and_keeps_the_forum(phone_page, console, clp_a
         "Hodge Hill Women's Forum"
     )
     expect(page.get_by_role("listitem").filter(has_text="Lena Leaving")).to_be_visible()
-    page.get_by_label("Email address or membership number").fill("nobody@example.org")
-    page.get_by_role("button", name="Add to the forum").click()
-    expect(page.get_by_text("No party member in this forum")).to_be_visible()
-    page.get_by_label("Email address or membership number").fill(joining.email)
-    page.get_by_role("button", name="Add to the forum").click()
-    expect(page.get_by_role("alert")).to_contain_text("Jo Joining is now a member")
+    # The same answer for a stranger and a member: Jo is invited, not enrolled.
+    for email in ("nobody@example.org", joining.email):
+        page.get_by_label("Email address or membership number").fill(email)
+        page.get_by_role("button", name="Send an invitation").click()
+        expect(page.get_by_role("alert")).to_contain_text(
+            "we have emailed them an invitation"
+        )
+    assert list(forum.invitations.values_list("person", flat=True)) == [joining.pk]
     page.get_by_role("button", name="Remove Lena Leaving").click()
     expect(page.get_by_role("alert")).to_contain_text("no longer a member")
-    assert set(forum.memberships.values_list("person__last_name", flat=True)) == {
-        "Joining"
-    }
+    assert not forum.memberships.exists()
     console.assert_no_csp_violations()

@@ -88,7 +88,7 @@ def test_saving_a_shared_team_keeps_the_other_clp_and_its_people(
         "timezone": "Europe/London",
     }
     for prefix, count in (
-        ("Team_leads", 0),
+        ("teamlead_set", 0),
         ("teammembership_set", 1),
         ("sessions", 0),
     ):

@@ -29,7 +29,7 @@ def _team_form(clp, **fields):
         "timezone": "Europe/London",
         **fields,
     }
-    for prefix in ("Team_leads", "teammembership_set", "sessions"):
+    for prefix in ("teamlead_set", "teammembership_set", "sessions"):
         data |= {
             f"{prefix}-TOTAL_FORMS": "0",
             f"{prefix}-INITIAL_FORMS": "0",

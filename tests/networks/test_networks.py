@@ -365,9 +365,11 @@ def test_officer_saving_shared_network_keeps_the_other_clp(
             "topic": "Education",
             "description": "",
             "constituencies": [clp_a.pk],
-            "coordinators": [coordinator.pk],
             "open_to": "members",
             "joining": "open",
+            # Co-ordinators are their own inline: none submitted, none changed.
+            "networkcoordinator_set-TOTAL_FORMS": "0",
+            "networkcoordinator_set-INITIAL_FORMS": "0",
             "memberships-TOTAL_FORMS": "0",
             "memberships-INITIAL_FORMS": "0",
             "memberships-MIN_NUM_FORMS": "0",

@@ -95,9 +95,10 @@ def test_nobody_puts_a_supporter_in_a_members_only_network_from_the_admin(
             "topic": "Education",
             "description": "",
             "constituencies": [clp_a.pk],
-            "coordinators": [coordinator.pk],
             "open_to": "members",
             "joining": "open",
+            # Co-ordinators are their own inline: none submitted, none changed.
+            **_inline_management("networkcoordinator_set", 0),
             **_inline_management("memberships", 1),
             "memberships-0-person": supporter.pk,
             "memberships-0-status": "active",
@@ -567,9 +568,10 @@ def test_an_officer_cannot_make_a_supporter_active_in_a_members_only_network(
             "topic": "Education",
             "description": "",
             "constituencies": [clp_a.pk],
-            "coordinators": [coordinator.pk],
             "open_to": "members",
             "joining": "open",
+            # Co-ordinators are their own inline: none submitted, none changed.
+            **_inline_management("networkcoordinator_set", 0),
             **_inline_management("memberships", 1, initial=1),
             "memberships-0-id": membership.pk,
             "memberships-0-network": governors.pk,

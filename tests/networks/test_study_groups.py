@@ -84,6 +84,8 @@ def _network_form(group, clp, **extra):
         "constituencies": [clp.pk],
         "open_to": "members",
         "joining": "open",
+        "networkcoordinator_set-TOTAL_FORMS": "0",
+        "networkcoordinator_set-INITIAL_FORMS": "0",
         "memberships-TOTAL_FORMS": "0",
         "memberships-INITIAL_FORMS": "0",
         "memberships-MIN_NUM_FORMS": "0",
