@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from campaigns.forms import SurveyForm
+from campaigns.forms import PublicSurveyForm, SurveyForm
 from campaigns.models import Survey
 from campaigns.services import (
     CampaignsError,
@@ -26,13 +26,17 @@ _VISIBLE = (Survey.Status.OPEN, Survey.Status.CLOSED)
 
 def _answer(request: HttpRequest, survey: Survey, person: Person | None):
     already = survey_already_answered(survey=survey, person=person)
-    form = SurveyForm(request.POST or None, survey=survey, ask_postcode=person is None)
+    # The public page gets the bot traps; a personal link is its own proof.
+    form_class = PublicSurveyForm if person is None else SurveyForm
+    form = form_class(request.POST or None, survey=survey, ask_postcode=person is None)
     if request.method == "POST" and survey.status == Survey.Status.OPEN and not already:
         if not survey_ip_allowance_take(ip=client_ip(request)):
             return render(
                 request, "campaigns/survey.html",
                 {"survey": survey, "form": form, "too_many": True}, status=429,
             )  # fmt: skip
+        if person is None and form.looks_like_a_bot():
+            return redirect("campaigns:survey_thanks", slug=survey.slug)
         if form.is_valid():
             try:
                 survey_respond(
