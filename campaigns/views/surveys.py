@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from campaigns.forms import PublicSurveyForm, SurveyForm
@@ -19,6 +20,7 @@ from campaigns.services import (
 from campaigns.views import link_problem
 from members.models import Person
 from partyhub.links import LinkExpired, LinkInvalid
+from partyhub.links import link_problem as shared_link_problem
 from partyhub.ratelimit import client_ip
 
 _VISIBLE = (Survey.Status.OPEN, Survey.Status.CLOSED)
@@ -79,6 +81,13 @@ def survey_link(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         return link_problem(request, expired=True)
     except (LinkInvalid, Person.DoesNotExist):
         return link_problem(request, expired=False)
+    if survey_already_answered(survey=survey, person=person):
+        # A personal link answers once: used, it is gone (410), and says so.
+        return shared_link_problem(
+            request,
+            "used",
+            what_next=_("You have already answered this survey. Thank you!"),
+        )
     return _answer(request, survey, person)
 
 

@@ -129,7 +129,10 @@ def test_personal_link_ties_the_response_to_its_person_once(
     saved = Response.objects.get()
     assert saved.person == person and saved.ward == wards["hodge"]
     again = client.post(path, _post(survey), follow=True)
+    assert again.status_code == 410  # a used personal link is gone
+    assert "This link has been used" in again.text
     assert "already answered" in again.text
+    assert client.get(path).status_code == 410
     assert Response.objects.count() == 1
 
 
