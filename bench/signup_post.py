@@ -10,7 +10,8 @@ is the web request itself.
 Load is open-loop at a fixed rate: each of N client threads has its own schedule
 and latency is measured from when a request was due, not when it was sent, so a
 slow server cannot hide its queueing (no coordinated omission). Each client first
-GETs the form once for its CSRF cookie, token and signed form time.
+GETs the form once for its CSRF cookie and token; the form's time stamp is single
+use, so each POST carries a fresh one made with the server's key.
 
     .venv/bin/python bench/signup_post.py --rate 60 --seconds 25
 
@@ -42,7 +43,20 @@ REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 STATIC_ROOT = str(Path(tempfile.gettempdir()) / "partyhub-bench-static")
 FORM_PATH = "/supporters/join/bench-central/"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-STARTED = re.compile(r'name="started" value="([^"]+)"')
+SECRET_KEY = "bench-only-" + "b" * 50
+
+
+def started_stamp() -> str:
+    """A fresh single-use "form served at" stamp (partyhub.forms.started_token),
+    made here with the bench server's key: a stamp from the form works once."""
+    import secrets
+
+    from django.core import signing
+
+    signer = signing.TimestampSigner(
+        key=SECRET_KEY, salt="partyhub.forms.started", fallback_keys=[]
+    )
+    return signer.sign_object({"t": time.time() - 10, "n": secrets.token_urlsafe(12)})
 
 
 def free_port() -> int:
@@ -106,7 +120,6 @@ class Client(threading.Thread):
             return
         csrf_cookie = re.search(r"csrftoken=([^;]+)", cookie).group(1)
         token = TOKEN.search(body.decode()).group(1)
-        started = STARTED.search(body.decode()).group(1)
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
             "Cookie": f"csrftoken={csrf_cookie}",
@@ -119,7 +132,7 @@ class Client(threading.Thread):
             form = urllib.parse.urlencode(
                 {
                     "csrfmiddlewaretoken": token,
-                    "started": started,
+                    "started": started_stamp(),
                     "first_name": "Bench",
                     "last_name": f"Client{self.n}",
                     "email": f"c{self.n}-{i}@bench.example.org",
@@ -156,7 +169,7 @@ def main() -> None:
         **os.environ,
         "DEBUG": "0",
         "DJANGO_SETTINGS_MODULE": "partyhub.settings",
-        "SECRET_KEY": "bench-only-" + "b" * 50,
+        "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": f"{PG}/{DB}",

@@ -243,3 +243,7 @@ class SurveyForm(SingleLineMixin, forms.Form):
             for name, value in self.cleaned_data.items()
             if name.startswith("q")
         }
+
+
+class PublicSurveyForm(BotTrapMixin, SurveyForm):
+    """The survey on its public page: the public forms' bot traps as well."""

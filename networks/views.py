@@ -441,7 +441,9 @@ def join_link(request: HttpRequest, token: str) -> HttpResponse:
         payload = read_token(
             token, services.NETWORK_JOIN_PURPOSE, max_age=services.JOIN_LINK_MAX_AGE
         )
-    except (LinkExpired, LinkInvalid) as exc:
+    except LinkInvalid as exc:
+        raise Http404 from exc
+    except LinkExpired as exc:
         return link_problem_for(
             request,
             exc,

@@ -235,6 +235,12 @@ SUPPORTERS_UNCONFIRMED_RETENTION_DAYS = env.int(
     "SUPPORTERS_UNCONFIRMED_RETENTION_DAYS", default=30
 )
 
+# --- Campaigns ---------------------------------------------------------------------
+# Street-watch photos with more pixels than this are refused before decoding.
+CAMPAIGNS_STREET_PHOTO_MAX_PIXELS = env.int(
+    "CAMPAIGNS_STREET_PHOTO_MAX_PIXELS", default=40_000_000
+)
+
 # --- Accounts ----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

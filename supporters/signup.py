@@ -118,7 +118,13 @@ def pending_request_create(
     """
     from supporters import tasks
 
-    found = postcode_lookup(data.get("postcode") or "")
+    # A signup belongs to the local party of its postcode; a signature or a
+    # booking to the party whose petition or event it is (it sends the email).
+    found = (
+        postcode_lookup(data.get("postcode") or "")
+        if kind == SignupRequest.Kind.SUPPORTER
+        else None
+    )
     request = SignupRequest.objects.create(
         kind=kind,
         about_id=about_id,

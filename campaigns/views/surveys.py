@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from campaigns.forms import SurveyForm
+from campaigns.forms import PublicSurveyForm, SurveyForm
 from campaigns.models import Survey
 from campaigns.services import (
     CampaignsError,
@@ -19,6 +20,7 @@ from campaigns.services import (
 from campaigns.views import link_problem
 from members.models import Person
 from partyhub.links import LinkExpired, LinkInvalid
+from partyhub.links import link_problem as shared_link_problem
 from partyhub.ratelimit import client_ip
 
 _VISIBLE = (Survey.Status.OPEN, Survey.Status.CLOSED)
@@ -26,13 +28,17 @@ _VISIBLE = (Survey.Status.OPEN, Survey.Status.CLOSED)
 
 def _answer(request: HttpRequest, survey: Survey, person: Person | None):
     already = survey_already_answered(survey=survey, person=person)
-    form = SurveyForm(request.POST or None, survey=survey, ask_postcode=person is None)
+    # The public page gets the bot traps; a personal link is its own proof.
+    form_class = PublicSurveyForm if person is None else SurveyForm
+    form = form_class(request.POST or None, survey=survey, ask_postcode=person is None)
     if request.method == "POST" and survey.status == Survey.Status.OPEN and not already:
         if not survey_ip_allowance_take(ip=client_ip(request)):
             return render(
                 request, "campaigns/survey.html",
                 {"survey": survey, "form": form, "too_many": True}, status=429,
             )  # fmt: skip
+        if person is None and form.looks_like_a_bot():
+            return redirect("campaigns:survey_thanks", slug=survey.slug)
         if form.is_valid():
             try:
                 survey_respond(
@@ -75,6 +81,13 @@ def survey_link(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         return link_problem(request, expired=True)
     except (LinkInvalid, Person.DoesNotExist):
         return link_problem(request, expired=False)
+    if survey_already_answered(survey=survey, person=person):
+        # A personal link answers once: used, it is gone (410), and says so.
+        return shared_link_problem(
+            request,
+            "used",
+            what_next=_("You have already answered this survey. Thank you!"),
+        )
     return _answer(request, survey, person)
 
 

@@ -4,10 +4,10 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from partyhub.forms import SingleLineMixin
+from partyhub.forms import BotTrapMixin, SingleLineMixin
 
 
-class ClaimForm(SingleLineMixin, forms.Form):
+class ClaimForm(BotTrapMixin, forms.Form):
     email = forms.EmailField(
         label=_("Email address"),
         help_text=_("The address your local party has for you."),

@@ -26,6 +26,8 @@ from partyhub.ratelimit import client_ip
 def claim(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ClaimForm(request.POST)
+        if form.looks_like_a_bot():
+            return redirect("accounts:claim_sent")  # as for a person; nothing sent
         if form.is_valid():
             email = form.cleaned_data["email"]
             if not services.claim_allowance_take(ip=client_ip(request), email=email):

@@ -14,6 +14,7 @@ from members.models import Person
 from partyhub.accounts import services, tasks
 from partyhub.accounts.models import User
 from partyhub.audit.models import AuditEntry
+from partyhub.forms import started_token
 from tests import factories
 
 NEW_PASSWORD = "a-long-new-password-for-me"
@@ -39,9 +40,15 @@ def alice(clp_a):
     ).person
 
 
-def _claim(client, email, number=""):
+def _claim(client, email, number="", started=None):
     return client.post(
-        reverse("accounts:claim"), {"email": email, "membership_number": number}
+        reverse("accounts:claim"),
+        {
+            "email": email,
+            "membership_number": number,
+            "website": "",
+            "started": started or started_token(time.time() - 10),
+        },
     )
 
 
@@ -312,3 +319,26 @@ def test_claim_task_runs_twice_sends_once(alice, mailoutbox):
     assert tasks.send_claim_email("req-1", "alice@example.org") == "link"
     assert tasks.send_claim_email("req-1", "alice@example.org") == "sent-before"
     assert len(mailoutbox) == 1
+
+
+def test_claim_form_has_the_bot_traps(
+    client, alice, django_capture_on_commit_callbacks
+):
+    """The public claim form mails a known member: a bot replaying one form's
+    stamp, posting at once or filling the honeypot gets the same page, and nothing
+    is queued for it."""
+    once = started_token(time.time() - 10)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        responses = [
+            _claim(client, "alice@example.org", started=once),
+            _claim(client, "alice@example.org", started=once),
+            _claim(client, "bob@example.org", started=started_token()),
+            client.post(
+                reverse("accounts:claim"),
+                {"email": "carol@example.org", "website": "x",
+                 "started": started_token(time.time() - 10)},
+            ),
+        ]  # fmt: skip
+    assert {r.status_code for r in responses} == {302}
+    assert {r["Location"] for r in responses} == {reverse("accounts:claim_sent")}
+    assert len(queued) == 1  # only the first, genuine post

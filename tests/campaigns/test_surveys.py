@@ -4,6 +4,7 @@ filterable by ward, scoped; responses move a survey-responses target."""
 
 import datetime
 import re
+import time
 
 import pytest
 from django.db import connection
@@ -17,6 +18,7 @@ from campaigns.services import (
     target_progress,
 )
 from members.models import Postcode
+from partyhub.forms import started_token
 from partyhub.links import make_token
 from tests import factories
 
@@ -72,6 +74,8 @@ def _post(survey, **extra):
         f"q{_q(survey, 2).pk}": ["Library", "Park"],
         f"q{_q(survey, 3).pk}": "2",
         f"q{_q(survey, 4).pk}": "More buses please",
+        "website": "",
+        "started": started_token(time.time() - 10),
         **extra,
     }
 
@@ -125,7 +129,10 @@ def test_personal_link_ties_the_response_to_its_person_once(
     saved = Response.objects.get()
     assert saved.person == person and saved.ward == wards["hodge"]
     again = client.post(path, _post(survey), follow=True)
+    assert again.status_code == 410  # a used personal link is gone
+    assert "This link has been used" in again.text
     assert "already answered" in again.text
+    assert client.get(path).status_code == 410
     assert Response.objects.count() == 1
 
 
@@ -240,3 +247,15 @@ def test_newsletter_placeholder_becomes_each_readers_survey_link(survey):
     url = links(7)["%%SURVEY:our-streets-2026%%"]
     assert f"/campaigns/surveys/{survey.slug}/you/" in url
     assert survey_personaliser(Message(body="%%SURVEY:no-such-survey%%")) is None
+
+
+def test_public_survey_has_the_bot_traps_and_a_stamp_works_once(client, survey):
+    url = reverse("campaigns:survey", args=[survey.slug])
+    assert 'name="started"' in client.get(url).text
+    bot = client.post(url, _post(survey, website="http://spam.example"))
+    assert bot.status_code == 302
+    assert not Response.objects.exists()
+    once = started_token(time.time() - 10)
+    client.post(url, _post(survey, started=once))
+    client.post(url, _post(survey, started=once))
+    assert Response.objects.count() == 1

@@ -602,7 +602,7 @@ def test_expired_join_link_says_so_and_joins_nobody(client, clp_a, monkeypatch):
     page = client.post(path)
     assert page.status_code == 410
     assert "This link has expired" in page.text
-    assert "Ask the network's co-ordinator for a new invitation" in page.text
+    assert "Ask the network&#x27;s co-ordinator for a new invitation" in page.text
     assert not NetworkMembership.objects.exists()
 
 

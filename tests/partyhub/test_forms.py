@@ -93,3 +93,37 @@ def test_admin_person_form_refuses_a_name_with_a_line_break(officer_a, name):
         for field, errors in form.errors.items()
         if field != "first_name"
     )
+
+
+def _project_forms():
+    from django import forms
+    from django.urls import get_resolver
+
+    assert get_resolver().url_patterns  # imports every view module and its forms
+    apps = ("members", "supporters", "campaigns", "events", "networks", "partyhub")
+    seen, stack = set(), [forms.BaseForm]
+    while stack:
+        cls = stack.pop()
+        for sub in cls.__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                stack.append(sub)
+    return sorted(
+        (c for c in seen if c.__module__.split(".")[0] in apps),
+        key=lambda c: f"{c.__module__}.{c.__qualname__}",
+    )
+
+
+def test_every_form_of_the_project_refuses_line_breaks_in_one_line_fields():
+    """A new form cannot forget it: every form class in the project's own code is
+    a SingleLineMixin (admin forms Django builds get it from ScopedAdminMixin)."""
+    from partyhub.forms import SingleLineMixin
+
+    forms_found = _project_forms()
+    assert len(forms_found) > 30
+    missing = [
+        f"{c.__module__}.{c.__qualname__}"
+        for c in forms_found
+        if not issubclass(c, SingleLineMixin)
+    ]
+    assert missing == []
