@@ -234,3 +234,17 @@ def test_a_supporters_list_does_not_bring_them_back(
     assert [line for line, _problem in report.errors] == [2]
     assert "erased at their own request" in report.errors[0][1]
     assert Person.objects.count() == people
+
+
+def test_the_daily_sweep_carries_out_an_erasure_whose_task_was_lost(
+    client, officer_a, zebedee, django_capture_on_commit_callbacks
+):
+    from partyhub.personal_data.tasks import erasures_sweep
+
+    request = _erase(
+        client, officer_a, zebedee, capture=django_capture_on_commit_callbacks
+    )  # the enqueued task is dropped: captured, never run
+    assert erasures_sweep.apply().get() == 1
+    assert erasures_sweep.apply().get() == 0
+    request.refresh_from_db()
+    assert request.status == DataRequest.Status.DONE
