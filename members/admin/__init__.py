@@ -161,12 +161,15 @@ class PersonAdmin(ExportPermissionMixin, ScopedAdmin):
     )
     list_select_related = ("constituency", "ward")
     autocomplete_fields = ("ward",)
-    readonly_fields = ("created", "updated")
+    readonly_fields = ("created", "updated", "telephone_preference")
     inlines = (MembershipInline, OfficeInline, ConsentStateInline)
     list_per_page = 50
     fieldsets = (
         (None, {"fields": ("first_name", "last_name")}),
-        (_("Contact"), {"fields": ("email", "phone", "mobile")}),
+        (
+            _("Contact"),
+            {"fields": ("email", "phone", "mobile", "telephone_preference")},
+        ),
         (
             _("Address"),
             {"fields": ("address_line_1", "address_line_2", "town", "postcode")},
@@ -192,6 +195,21 @@ class PersonAdmin(ExportPermissionMixin, ScopedAdmin):
                 )
             )
         )
+
+    @admin.display(description=_("Telephone Preference Service"))
+    def telephone_preference(self, obj: Person) -> str:
+        from partyhub.dataprotection.tps import TpsCheck
+
+        numbers = [n for n in (obj.phone, obj.mobile) if n]
+        if obj.pk is None or not numbers:
+            return "—"
+        check = TpsCheck((obj.constituency_id, obj.pk, n) for n in numbers)
+        listed = [n for n in numbers if check.blocked(obj.constituency_id, obj.pk, n)]
+        if not listed:
+            return _("Not on the CLP's TPS list, or they said yes to calls.")
+        return _("On the TPS list, do not ring: %(numbers)s") % {
+            "numbers": ", ".join(listed)
+        }
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partyhub.dataprotection.retention import schedule
+from partyhub.exports import csv_cell
 
 
 @dataclass(frozen=True)
@@ -214,7 +215,7 @@ def ropa_csv(constituency: Any) -> str:
     if rows:
         writer = csv.DictWriter(out, fieldnames=list(rows[0]))
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
     return out.getvalue()
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from partyhub.audit.services import audit_log
@@ -131,6 +131,25 @@ def _call_lists_prune(constituency: Any) -> int:
     return len(blocked)
 
 
+def _insert_numbers(constituency_id: int, numbers: list[str]) -> None:
+    if connection.vendor == "postgresql":
+        # One statement for the whole list: an area's file has hundreds of
+        # thousands of numbers, and the officer is waiting on the page.
+        table = TpsNumber._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (constituency_id, number) "  # noqa: S608
+                "SELECT %s, unnest(%s::varchar[])",
+                [constituency_id, numbers],
+            )
+        return
+    for start in range(0, len(numbers), _BATCH):
+        TpsNumber.objects.bulk_create(
+            TpsNumber(constituency_id=constituency_id, number=n)
+            for n in numbers[start : start + _BATCH]
+        )
+
+
 @transaction.atomic
 def tps_list_upload(
     *, constituency: Any, data: bytes, file_name: str, actor: Any
@@ -146,11 +165,7 @@ def tps_list_upload(
     type(constituency).objects.select_for_update().get(pk=constituency.pk)
     TpsNumber.objects.filter(constituency=constituency).delete()
     numbers = sorted(parsed.numbers)
-    for start in range(0, len(numbers), _BATCH):
-        TpsNumber.objects.bulk_create(
-            TpsNumber(constituency=constituency, number=n)
-            for n in numbers[start : start + _BATCH]
-        )
+    _insert_numbers(constituency.pk, numbers)
     upload = TpsUpload.objects.create(
         constituency=constituency,
         file_name=file_name[:200],

@@ -47,6 +47,8 @@ def test_forms_that_collect_data_link_to_the_clps_notice(client, clp_a):
     )
     petition = client.get(reverse("campaigns:petition", args=["library"]))
     assert notice in petition.text
+    home = client.get(reverse("members:constituency", args=[clp_a.slug]))
+    assert notice in home.text
     claim = client.get(reverse("accounts:claim"))
     assert reverse("privacy:index") in claim.text
 

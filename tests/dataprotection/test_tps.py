@@ -245,3 +245,16 @@ def test_tps_upload_is_closed_to_others(client, clp_a, member_a):
     client.force_login(no_2fa)
     response = client.get(url)
     assert response.status_code == 302 and "upload" not in response.url
+
+
+def test_person_page_says_when_a_number_is_on_the_tps(client, clp_a, officer_a):
+    person = _phoned_person(clp_a, "0121 496 0001", mobile="07700 900002")
+    TpsNumber.objects.create(constituency=clp_a, number="+441214960001")
+    client.force_login(officer_a)
+    page = client.get(reverse("admin:members_person_change", args=[person.pk]))
+    assert "On the TPS list, do not ring: 0121 496 0001" in page.text
+    consent_record(
+        person=person, channel=Channel.PHONE, granted=True, method=Method.OFFICER
+    )
+    page = client.get(reverse("admin:members_person_change", args=[person.pk]))
+    assert "On the TPS list, do not ring" not in page.text
