@@ -333,7 +333,8 @@ class Delivery(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
-        SKIPPED = "skipped", _("Skipped: no consent")
+        # Not sent, and why is its `error`: no consent, no address, bounced before.
+        SKIPPED = "skipped", _("Not sent")
 
     message = models.ForeignKey(
         Message,

@@ -17,6 +17,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from partyhub.comms.circuit import sending_paused
 from partyhub.comms.models import Delivery, Message, SmtpCircuit
 
 if TYPE_CHECKING:
@@ -72,4 +73,4 @@ def messages_needing_attention(user: AnyUser | None) -> QuerySet[Message]:
 
 def sending_pause() -> SmtpCircuit | None:
     """The mail server outage under way (since, last error, next try), or None."""
-    return SmtpCircuit.objects.filter(pk=1, opened_at__isnull=False).first()
+    return sending_paused()

@@ -18,7 +18,7 @@ drop the copy), because one duplicate per crash is better than a silent loss.
 Rejections by the server fail for good; a failure that may have been delivered
 says so.
 
-When the mail server cannot be reached at all, a circuit breaker (SmtpCircuit)
+When the mail server cannot be reached at all, a circuit breaker (circuit.py)
 pauses sending instead of spending every row's attempts: rows stay queued, the
 messages show "paused", and one probe at a time retries with backoff until the
 server answers.
@@ -44,6 +44,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partyhub.comms import reminders as reminder_kinds
+from partyhub.comms.circuit import (
+    circuit_close,
+    circuit_open,
+    is_outage,
+    may_send,
+    sending_paused,
+)
 from partyhub.comms.consent import contactable
 from partyhub.comms.models import (
     BouncedAddress,
@@ -51,7 +58,6 @@ from partyhub.comms.models import (
     Delivery,
     Message,
     Reminder,
-    SmtpCircuit,
 )
 from partyhub.comms.rendering import (
     Rendered,
@@ -220,96 +226,13 @@ def reminders_queue_due(*, now=None) -> int:
     return queued
 
 
-# --- the circuit breaker ------------------------------------------------------------
-
-
-def _backoff(failures: int) -> timedelta:
-    seconds = min(30 * 2 ** max(failures - 1, 0), settings.COMMS_SMTP_RETRY_MAX_SECONDS)
-    return timedelta(seconds=seconds)
-
-
-def sending_paused() -> SmtpCircuit | None:
-    """The open circuit while the mail server is known to be unreachable, else None."""
-    return SmtpCircuit.objects.filter(pk=1, opened_at__isnull=False).first()
-
-
-def _may_send(now) -> bool:
-    """Whether this worker may send now: the circuit is closed, or it is time for a
-    probe and this worker won it (one probe at a time, compare-and-set)."""
-    circuit = sending_paused()
-    if circuit is None:
-        return True
-    if circuit.retry_at and circuit.retry_at > now:
-        return False
-    return (
-        SmtpCircuit.objects.filter(pk=1, retry_at=circuit.retry_at).update(
-            retry_at=now + lease()
-        )
-        == 1
-    )
-
-
-def circuit_open(*, error: Exception) -> None:
-    """The mail server could not be reached: pause sending, back off."""
-    now = timezone.now()
-    reason = f"{type(error).__name__}: {error}"[:1000]
-    with transaction.atomic():
-        circuit = SmtpCircuit.objects.select_for_update().get_or_create(pk=1)[0]
-        circuit.failures += 1
-        if circuit.opened_at is None:
-            circuit.opened_at = now
-            log.warning("Mail server unreachable, sending paused: %s", reason)
-        circuit.retry_at = now + _backoff(circuit.failures)
-        circuit.last_error = reason
-        circuit.save()
-        waiting = Delivery.objects.filter(
-            message=OuterRef("pk"), status=Delivery.Status.QUEUED
-        )
-        Message.objects.filter(status=Message.Status.SENDING).filter(
-            Exists(waiting)
-        ).update(status=Message.Status.PAUSED, updated=now)
-
-
-def circuit_close() -> None:
-    """The mail server answered: resume every paused message."""
-    with transaction.atomic():
-        if (
-            SmtpCircuit.objects.filter(pk=1, opened_at__isnull=False).update(
-                opened_at=None, retry_at=None, failures=0
-            )
-            == 0
-        ):
-            return
-        Message.objects.filter(status=Message.Status.PAUSED).update(
-            status=Message.Status.SENDING, updated=timezone.now()
-        )
-    log.warning("Mail server reachable again, sending resumed")
-
-
-def _is_outage(exc: Exception) -> bool:
-    """The server itself is unreachable or refusing service (not this recipient)."""
-    if isinstance(
-        exc,
-        smtplib.SMTPServerDisconnected
-        | smtplib.SMTPConnectError
-        | smtplib.SMTPHeloError
-        | smtplib.SMTPAuthenticationError,
-    ):
-        return True
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return exc.smtp_code == 421  # "service not available, closing channel"
-    if isinstance(exc, smtplib.SMTPException):
-        return False
-    return isinstance(exc, OSError)  # refused, reset, timed out, no such host
-
-
 # --- claiming and sending -----------------------------------------------------------
 
 
 def deliveries_claim(*, limit: int = BATCH_SIZE, worker: str = "") -> list[int]:
     """Claim up to `limit` queued deliveries for this worker (none while paused)."""
     now = timezone.now()
-    if not _may_send(now):
+    if not may_send(now):
         return []
     with transaction.atomic():
         ids = list(
@@ -527,7 +450,7 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
                 counts[_record_failure(delivery, exc)] += 1
                 _reset_connection(connection)
                 open_ = False
-                if _is_outage(exc):
+                if is_outage(exc):
                     # The server went away mid-batch: this row spent one attempt,
                     # the rest wait for the server without spending theirs.
                     circuit_open(error=exc)

@@ -275,3 +275,20 @@ def test_worker_lost_signal_frees_the_batch_and_starts_a_sender(
     assert not Delivery.objects.filter(claimed_by="task-9").exists()
     assert set(Delivery.objects.values_list("status", flat=True)) == {"queued"}
     assert started == [1]
+
+
+def test_redelivered_send_task_frees_what_its_dead_run_held(
+    member_factory, dispatched, mailoutbox
+):
+    from partyhub.comms import tasks
+
+    for _ in range(3):
+        member_factory(consent=True)
+    dispatched()
+    ids = sending.deliveries_claim(worker="task-7")
+    Delivery.objects.filter(pk=ids[0]).update(status="sending")  # killed mid-SMTP
+    # The broker hands the same task (same id) to a live process.
+    result = tasks.send_pending.apply(task_id="task-7")
+    assert result.get() == 3
+    assert len(mailoutbox) == 3
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
