@@ -163,3 +163,21 @@ def test_checks_and_applies_lost_with_the_broker_are_queued_again(
     run.refresh_from_db()
     assert run.status == ImportRun.Status.APPLIED
     assert Membership.objects.count() == 1
+
+
+def test_a_large_file_is_checked_from_its_start_in_the_request(
+    client, clp_a, area_a, officer_a, django_capture_on_commit_callbacks
+):
+    client.force_login(officer_a)
+    rows = [row(f"L{n:07d}", email="") for n in range(1, 2000)]  # ~130 KB
+    wrong = csv_bytes(*rows, header="Name,Email\n")
+    response = _upload(client, clp_a, wrong)
+    assert response.status_code == 200
+    assert "Required columns are missing" in response.text
+    assert not ImportRun.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(client, clp_a, csv_bytes(*rows))
+    run = ImportRun.objects.get()
+    assert response.status_code == 302
+    assert (run.status, run.counts["new"]) == (ImportRun.Status.PREVIEW, 1999)
