@@ -4,6 +4,7 @@ charts, the app list by task, and the query count as the data grows."""
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -67,8 +68,7 @@ def test_membership_secretary_sees_the_desk_first_social_secretary_events(
     assert todos[0].topic == "desk"
     client.force_login(factories.officer(clp_a, role="social_secretary"))
     response = client.get(HOME)
-    charts = [c.key for c in response.context["charts"]]
-    assert charts[0] == "activity"  # the events' chart leads
+    assert response.context["chart_keys"][0] == "activity"  # the events' chart leads
 
 
 def test_superuser_counts_cover_every_constituency(client, party, superuser):
@@ -153,10 +153,12 @@ def test_query_count_is_flat_as_the_data_grows(client, clp_a, clp_b, network):
     fill(clp_a, scale=1, network=network)
     client.force_login(user)
     client.get(HOME)  # warm caches (content types, permissions)
+    cache.clear()  # the charts are cached: count their queries too
     with CaptureQueriesContext(connection) as small:
         assert client.get(HOME).status_code == 200
     fill(clp_a, scale=10, network=network)
     make_event(clp_a, title="More")
+    cache.clear()
     with CaptureQueriesContext(connection) as large:
         assert client.get(HOME).status_code == 200
     assert len(large) == len(small)
