@@ -100,10 +100,15 @@ def test_coming_up_shows_places_and_the_door_on_the_day(client, clp_a, clp_b):
     make_event(clp_b, title="Reading social", capacity=10)
     person = factories.PersonFactory(constituency=clp_a)
     today_event.bookings.create(person=person, status="yes", source="officer", guests=1)
+    today_event.bookings.create(
+        person=factories.PersonFactory(constituency=clp_a),
+        status="waiting",
+        source="officer",
+    )
     client.force_login(factories.officer(clp_a, role="social_secretary"))
     response = client.get(HOME)
     assert "Quiz night" in response.text
-    assert "2 of 40 places taken" in response.text
+    assert "2 of 40 places taken, 1 on the waiting list" in response.text
     assert reverse("admin:events_event_door", args=[today_event.pk]) in response.text
     assert "Reading social" not in response.text
 
