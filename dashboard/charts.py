@@ -318,15 +318,36 @@ def retention_by_quarter(ids, today: datetime.date) -> Chart:
 
 def supporters_by_month(ids, today: datetime.date) -> Chart:
     """New supporters each month (unconfirmed signups not counted) and how many of
-    them have since become members (as the supporters' conversion report counts)."""
-    from supporters.services.conversion import conversion_stats
+    them have since become members, counted as the supporters' conversion report
+    counts them (a membership begun on or after the day they became a supporter)."""
+    from django.db.models import Exists, F, OuterRef
+    from django.db.models.functions import TruncDate
+
+    from supporters.models import Supporter
 
     months = month_starts(today, MONTHS_OF_SUPPORTERS)
-    stats = conversion_stats(constituency_ids=ids)
-    by_label = {row.label: row for row in stats.by_month}
-    labels = [_month_label(m) for m in months]
-    new = [by_label[m].supporters if m in by_label else 0 for m in labels]
-    converted = [by_label[m].converted if m in by_label else 0 for m in labels]
+    became_member = Exists(
+        Membership.objects.filter(
+            person_id=OuterRef("person_id"), joined__gte=OuterRef("since")
+        )
+    )
+    rows = (
+        Supporter.objects.for_constituency_ids(ids)
+        .exclude(status=Supporter.Status.PENDING)
+        .annotate(since=Coalesce(F("joined"), TruncDate("created")))
+        .filter(since__gte=months[0], since__lte=today)
+        .annotate(converted=became_member, month=TruncMonth("since"))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("pk"), c=Count("pk", filter=Q(converted=True)))
+    )
+    new_by: dict[datetime.date, int] = {}
+    converted_by: dict[datetime.date, int] = {}
+    for row in rows:
+        new_by[row["month"]] = row["n"]
+        converted_by[row["month"]] = row["c"]
+    new = [new_by.get(m, 0) for m in months]
+    converted = [converted_by.get(m, 0) for m in months]
     return Chart(
         key="supporters",
         title=_("Supporters by month"),
@@ -334,7 +355,7 @@ def supporters_by_month(ids, today: datetime.date) -> Chart:
             "Supporters who joined the club each month, and how many of them have "
             "since joined the party."
         ),
-        labels=labels,
+        labels=[_month_label(m) for m in months],
         series=[
             Series(_("New supporters"), new),
             Series(_("Became members"), converted),
@@ -417,11 +438,9 @@ def messages_by_month(ids, today: datetime.date) -> Chart:
     rows = (
         Delivery.objects.for_constituency_ids(ids)
         .order_by()
-        .filter(
-            status__in=[Delivery.Status.SENT, Delivery.Status.FAILED],
-        )
+        .filter(status__in=[Delivery.Status.SENT, Delivery.Status.FAILED])
+        .filter(Q(sent_at__gte=since) | Q(sent_at__isnull=True, updated__gte=since))
         .annotate(at=Coalesce("sent_at", "updated"))
-        .filter(at__gte=since)
         .annotate(month=TruncMonth("at"))
         .values("month")
         .annotate(
@@ -457,5 +476,20 @@ CHARTS: dict[str, tuple[str, Callable[[Any, datetime.date], Chart]]] = {
 }
 
 
+CACHE_SECONDS = 600
+
+
 def chart(key: str, ids, today: datetime.date | None = None) -> Chart:
-    return CHARTS[key][1](ids, today or timezone.localdate())
+    """A chart's figures, kept for ten minutes per set of constituencies: they are
+    trends over months and years, and the home page is opened often. (The to-do
+    counts are never cached: they must match the lists they link to.)"""
+    from django.core.cache import cache
+
+    today = today or timezone.localdate()
+    scope = "all" if ids is None else "-".join(str(i) for i in sorted(ids))
+    cache_key = f"dashboard:chart:{key}:{scope}:{today.isoformat()}"
+    found = cache.get(cache_key)
+    if found is None:
+        found = CHARTS[key][1](ids, today)
+        cache.set(cache_key, found, CACHE_SECONDS)
+    return found

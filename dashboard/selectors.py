@@ -278,6 +278,7 @@ class ComingEvent:
     event: Any
     taken: int
     door_url: str | None
+    waiting: int = 0
 
 
 @dataclass
@@ -309,7 +310,10 @@ def coming_up(request: HttpRequest, *, limit: int = 5) -> ComingUp:
                     filter=Q(bookings__status=Booking.Status.YES),
                 ),
                 0,
-            )
+            ),
+            _waiting=Count(
+                "bookings", filter=Q(bookings__status=Booking.Status.WAITING)
+            ),
         )
         .order_by("starts", "pk")[:limit]
     )
@@ -322,7 +326,9 @@ def coming_up(request: HttpRequest, *, limit: int = 5) -> ComingUp:
             except NoReverseMatch:
                 door = None
         coming_events.append(
-            ComingEvent(event=event, taken=event._taken, door_url=door)
+            ComingEvent(
+                event=event, taken=event._taken, door_url=door, waiting=event._waiting
+            )
         )
     sessions = list(
         Session.objects.for_constituency_ids(ids)

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from partyhub.scoping import is_officer
@@ -95,6 +96,25 @@ class PartyAdminSite(admin.AdminSite):
             return inner(request, *args, **kwargs)
 
         return update_wrapper(guarded, inner)
+
+    def each_context(self, request: HttpRequest) -> dict:
+        # Django's own, except that the list of apps is built only when a page
+        # shows it: the home page does not, and building it (every model's
+        # permissions and names) costs more than the home page's queries.
+        script_name = request.META["SCRIPT_NAME"]
+        site_url = (
+            script_name if self.site_url == "/" and script_name else self.site_url
+        )
+        return {
+            "site_title": self.site_title,
+            "site_header": self.site_header,
+            "site_url": site_url,
+            "has_permission": self.has_permission(request),
+            "available_apps": SimpleLazyObject(lambda: self.get_app_list(request)),
+            "is_popup": False,
+            "is_nav_sidebar_enabled": self.enable_nav_sidebar,
+            "log_entries": self.get_log_entries(request),
+        }
 
     def index(self, request: HttpRequest, extra_context=None):
         # The officers' home page (dashboard/) instead of Django's list of models;

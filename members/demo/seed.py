@@ -11,6 +11,8 @@ demo.
 from __future__ import annotations
 
 import datetime
+import importlib
+import importlib.util
 import random
 import unicodedata
 from collections import Counter
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import encrypt
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -34,6 +37,7 @@ from members.demo.data import (
     ConstituencySpec,
     WardSpec,
 )
+from members.demo.history import seed_history
 from members.demo.postcodes import POSTCODE_FILE, ward_postcodes
 from members.demo.talent import seed_talent
 from members.desk.demo import seed_desk
@@ -660,6 +664,20 @@ def _save_offices(
         representative.wards.set(wards)
 
 
+def _seed_apps(constituencies: list[Constituency], today: datetime.date) -> None:
+    """Each app that has a `demo` module with `seed_demo_app()` fills itself in
+    (events, teams, petitions, networks…), in INSTALLED_APPS order: members knows
+    none of them by name."""
+    for config in apps.get_app_configs():
+        name = f"{config.name}.demo"
+        if config.name == "members" or importlib.util.find_spec(name) is None:
+            continue
+        module = importlib.import_module(name)
+        seed = getattr(module, "seed_demo_app", None)
+        if seed is not None:
+            seed(constituencies=constituencies, today=today)
+
+
 @transaction.atomic
 def seed_demo() -> DemoSummary:
     """Build (or put back) the demo: two constituencies with their wards, branches,
@@ -696,6 +714,8 @@ def seed_demo() -> DemoSummary:
         today=today,
     )
     seed_desk(constituencies=list(constituencies.values()))
+    seed_history(constituencies=list(constituencies.values()), today=today)
+    _seed_apps(list(constituencies.values()), today)
 
     ids = [c.pk for c in constituencies.values()]
     demo_people = [people[s.key] for s in cast.people]
