@@ -47,13 +47,13 @@ def build(members: int, rng: random.Random) -> None:
     from members.models import (
         Branch,
         Constituency,
-        ErasureRequest,
         Membership,
         Office,
         Person,
         Ward,
     )
     from partyhub.comms.models import Delivery, Message
+    from partyhub.personal_data.models import DataRequest
     from supporters.models import SignupRequest, Supporter
 
     today = timezone.localdate()
@@ -127,7 +127,9 @@ def build(members: int, rng: random.Random) -> None:
             )
         for n in range(20):
             person = Person.objects.filter(constituency=clp).order_by("?").first()
-            ErasureRequest.objects.create(person=person, constituency=clp)
+            DataRequest.objects.create(
+                person=person, constituency=clp, kind=DataRequest.Kind.ERASURE
+            )
             SignupRequest.objects.create(
                 email=f"wait{n}@{slug}.example.org", data={}, constituency=clp
             )

@@ -210,19 +210,16 @@ def _network_todos(ids) -> list[Todo]:
 
 
 def _message_todos(user) -> list[Todo]:
-    try:
-        from partyhub.comms.selectors import messages_needing_attention
-    except ImportError:  # the comms faults work (issue 20) adds it
-        return []
-    found = messages_needing_attention(user)
-    count = found.count() if hasattr(found, "count") else len(found)
+    from partyhub.comms.selectors import messages_needing_attention
+
+    count = messages_needing_attention(user).order_by().count()
     return [
         Todo(
             key="messages_attention",
             topic="messages",
             label=_("Messages needing attention"),
             count=count,
-            url=_changelist_url("comms_message", {}),
+            url=_changelist_url("comms_message", {"attention": "yes"}),
         )
     ]
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime
 import zlib
 
-from members.models import Constituency, ErasureRequest, Membership, Person
+from members.models import Constituency, Membership, Person
+from partyhub.personal_data.models import DataRequest
 
 Status = Membership.Status
 TWO_YEARS = 730
@@ -48,8 +49,9 @@ def seed_history(*, constituencies: list[Constituency], today: datetime.date) ->
             .first()
         )
         if person is not None:
-            ErasureRequest.objects.get_or_create(
+            DataRequest.objects.get_or_create(
                 person=person,
                 constituency=constituency,
+                kind=DataRequest.Kind.ERASURE,
                 defaults={"reason": "I moved away and no longer want to be contacted."},
             )

@@ -33,7 +33,11 @@ from partyhub.comms.forms import LONDON, MessageForm, ScheduleForm
 from partyhub.comms.models import Delivery, Message
 from partyhub.comms.rendering import ALLOWED_TAGS
 from partyhub.comms.segments import SegmentPreview, segment_preview
-from partyhub.comms.selectors import delivery_count, sending_pause
+from partyhub.comms.selectors import (
+    delivery_count,
+    messages_needing_attention,
+    sending_pause,
+)
 from partyhub.comms.sending import BOUNCED, NO_EMAIL, render_message
 from partyhub.comms.services import (
     message_cancel,
@@ -41,6 +45,23 @@ from partyhub.comms.services import (
     message_schedule,
     message_test_send,
 )
+
+
+class NeedsAttentionFilter(admin.SimpleListFilter):
+    """The messages the officers' home counts as needing attention."""
+
+    title = gettext_lazy("needs attention")
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [("yes", gettext_lazy("Paused, or with failed deliveries"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(
+                pk__in=messages_needing_attention(request.user).values("pk")
+            )
+        return queryset
 
 
 @admin.register(Message)
@@ -55,7 +76,7 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         "sent_count",
         "failed_count",
     )
-    list_filter = ("status", "kind", "constituency")
+    list_filter = (NeedsAttentionFilter, "status", "kind", "constituency")
     search_fields = ("subject", "quarter")
     list_select_related = ("constituency",)
     readonly_fields = (
