@@ -6,6 +6,7 @@ a line of the attacker's choosing), and the quiet bot traps of the public forms.
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 import unicodedata
 from typing import Any
@@ -134,9 +135,7 @@ class BotTrapMixin(SingleLineMixin):
         served_at, nonce = started
         if time.time() - served_at < settings.SUPPORTERS_MIN_FILL_SECONDS:
             return True
-        if not cache.add(
-            f"partyhub:form-nonce:{nonce}", 1, timeout=settings.BOT_TRAP_MAX_AGE_SECONDS
-        ):
+        if not _nonce_take(nonce):
             return True  # replayed
         # If the form comes back with errors, the person posts it again: that post
         # needs a nonce of its own, with the time the form was first served.
@@ -148,3 +147,26 @@ class BotTrapMixin(SingleLineMixin):
     def without_bot_fields(self) -> dict[str, Any]:
         cleaned = self.cleaned_data  # type: ignore[attr-defined]
         return {k: v for k, v in cleaned.items() if k not in self.bot_fields}
+
+
+_local_nonces: dict[str, float] = {}
+_local_nonces_lock = threading.Lock()
+
+
+def _nonce_take(nonce: str) -> bool:
+    """Use a form's nonce once: in the shared cache, or, while the cache is
+    unreachable, in this process (stricter than nothing; a form never fails)."""
+    from partyhub.ratelimit import CACHE_UNAVAILABLE
+
+    key = f"partyhub:form-nonce:{nonce}"
+    try:
+        return bool(cache.add(key, 1, timeout=settings.BOT_TRAP_MAX_AGE_SECONDS))
+    except CACHE_UNAVAILABLE:
+        now = time.time()
+        with _local_nonces_lock:
+            for stale in [k for k, t in _local_nonces.items() if t < now]:
+                del _local_nonces[stale]
+            if key in _local_nonces:
+                return False
+            _local_nonces[key] = now + settings.BOT_TRAP_MAX_AGE_SECONDS
+            return True

@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partyhub.dataprotection.retention import ScheduleRow, period_text
+from partyhub.forms import SingleLineMixin
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(SingleLineMixin, forms.Form):
     """One number of days per kind of data."""
 
     def __init__(self, *args, rows: list[ScheduleRow], **kwargs) -> None:
@@ -33,7 +34,7 @@ class ScheduleForm(forms.Form):
             )
 
 
-class TpsUploadForm(forms.Form):
+class TpsUploadForm(SingleLineMixin, forms.Form):
     constituency = forms.ModelChoiceField(
         label=_("Constituency"), queryset=None, empty_label=None
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partyhub.admin_base import ReadOnlyAdmin, ScopedAdmin
+from partyhub.forms import SingleLineMixin
 from partyhub.personal_data import duplicates, services
 from partyhub.personal_data.models import (
     DataRequest,
@@ -26,7 +27,7 @@ from partyhub.personal_data.models import (
 from partyhub.scoping import get_scoped_object_or_404
 
 
-class DataRequestForm(forms.ModelForm):
+class DataRequestForm(SingleLineMixin, forms.ModelForm):
     class Meta:
         model = DataRequest
         fields = (
