@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from partyhub.personal_data import DELETE, KEEP, Anonymise, Repoint, register
+from partyhub.personal_data.timeline import NO_TIMELINE, m2m_ids, timeline_of
 
 OFFICERS_WORK = _("Who prepared it; the login itself is closed and anonymised")
 
@@ -15,6 +16,13 @@ def _answers(person: Any):
     from campaigns.models import Answer
 
     return Answer.objects.filter(response__person=person)
+
+
+def _session_moments(s: Any):
+    session = s.session
+    yield s.created, _("Signed up for a %s session") % session.team.name
+    if session.status == "done":
+        yield session.starts, _("Did a %s session") % session.team.name
 
 
 def register_all() -> None:
@@ -30,6 +38,13 @@ def register_all() -> None:
         repoint=Repoint(prefer=("earliest", "created")),
         retention_category="petitions",
         describe=_("Petition signatures"),
+        timeline=timeline_of(
+            "campaigns.Signature",
+            kind="petitions",
+            moments=lambda s: [(s.created, _("Signed “%s”") % s.petition.title)],
+            constituencies="petition.constituency_id",
+            select_related=("petition",),
+        ),
     )
     register(
         "campaigns.TeamMembership",
@@ -41,6 +56,14 @@ def register_all() -> None:
         repoint=Repoint(prefer=("earliest", "joined")),
         retention_category="campaigning",
         describe=_("Campaign teams"),
+        timeline=timeline_of(
+            "campaigns.TeamMembership",
+            kind="teams",
+            moments=lambda m: [(m.joined, _("Joined the %s team") % m.team.name)],
+            constituencies=m2m_ids("team.constituencies"),
+            select_related=("team",),
+            prefetch=("team__constituencies",),
+        ),
     )
     register(
         "campaigns.Team",
@@ -50,6 +73,7 @@ def register_all() -> None:
         erase=KEEP(_("The team stays; the person is removed from its leads")),
         retention_category="campaigning",
         describe=_("Campaign teams the person leads"),
+        timeline=NO_TIMELINE(_("Team leads keep no date; the summary shows them")),
     )
     register(
         "campaigns.TeamLead",
@@ -62,6 +86,7 @@ def register_all() -> None:
         repoint=Repoint(prefer=("earliest", "id")),
         retention_category="campaigning",
         describe=_("Appointments as a team lead"),
+        timeline=NO_TIMELINE(_("No date is kept; the summary shows current leads")),
     )
     register(
         "campaigns.SessionSignup",
@@ -73,6 +98,14 @@ def register_all() -> None:
         repoint=Repoint(prefer=("earliest", "created")),
         retention_category="campaigning",
         describe=_("Campaign sessions signed up for"),
+        timeline=timeline_of(
+            "campaigns.SessionSignup",
+            kind="teams",
+            moments=_session_moments,
+            constituencies=m2m_ids("session.team.constituencies"),
+            select_related=("session__team",),
+            prefetch=("session__team__constituencies",),
+        ),
     )  # fmt: skip
     register(
         "campaigns.CallListEntry",
@@ -86,6 +119,16 @@ def register_all() -> None:
         erase=Anonymise({"phone": "", "notes": ""}),
         retention_category="call_notes",
         describe=_("Phone bank calls and the callers' notes"),
+        timeline=timeline_of(
+            "campaigns.CallListEntry",
+            kind="contacts",
+            moments=lambda e: [
+                (e.called_at, _("Phoned: %s") % e.get_outcome_display())
+            ],
+            constituencies="call_list.constituency_id",
+            select_related=("call_list",),
+            officers_only=True,
+        ),
     )  # fmt: skip
     register(
         "campaigns.StreetReport",
@@ -98,6 +141,15 @@ def register_all() -> None:
         erase=Anonymise({"reporter": None, "description": "", "action_taken": ""}),
         retention_category="campaigning",
         describe=_("Street problems reported"),
+        timeline=timeline_of(
+            "campaigns.StreetReport",
+            kind="reports",
+            moments=lambda r: [
+                (r.created, _("Reported: %s") % r.get_category_display()),
+                (r.resolved_at, _("Their report was resolved")),
+            ],
+            constituencies="constituency_id",
+        ),
     )
     register(
         "campaigns.Response",
@@ -110,6 +162,13 @@ def register_all() -> None:
         repoint=Repoint(prefer=("earliest", "created")),
         retention_category="campaigning",
         describe=_("Survey responses"),
+        timeline=timeline_of(
+            "campaigns.Response",
+            kind="surveys",
+            moments=lambda r: [(r.created, _("Answered “%s”") % r.survey.title)],
+            constituencies="survey.constituency_id",
+            select_related=("survey",),
+        ),
     )
     register(
         "campaigns.Answer",
@@ -120,6 +179,7 @@ def register_all() -> None:
         erase=KEEP(_("Survey results; the response is no longer linked to the person")),
         retention_category="campaigning",
         describe=_("Answers to surveys"),
+        timeline=NO_TIMELINE(_("The survey response is the entry")),
     )
     register(
         "campaigns.CaseStudy",
@@ -129,6 +189,7 @@ def register_all() -> None:
         erase=KEEP(OFFICERS_WORK),
         retention_category="campaigning",
         describe=_("Case studies an officer wrote up"),
+        timeline=NO_TIMELINE(_("An officer's work, not the person's history")),
     )
     for label, fields in (
         ("campaigns.SessionOutput", ("recorded_by",)),
@@ -140,4 +201,5 @@ def register_all() -> None:
             erase=KEEP(OFFICERS_WORK),
             retention_category="officers_work",
             describe=_("Campaign records an officer kept"),
+            timeline=NO_TIMELINE(_("An officer's work, not the person's history")),
         )
