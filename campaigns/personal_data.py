@@ -7,7 +7,12 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from partyhub.personal_data import DELETE, KEEP, Anonymise, Repoint, register
-from partyhub.personal_data.timeline import NO_TIMELINE, m2m_ids, timeline_of
+from partyhub.personal_data.timeline import (
+    NO_TIMELINE,
+    m2m_ids,
+    register_roles,
+    timeline_of,
+)
 
 OFFICERS_WORK = _("Who prepared it; the login itself is closed and anonymised")
 
@@ -22,7 +27,23 @@ def _session_moments(s: Any):
     session = s.session
     yield s.created, _("Signed up for a %s session") % session.team.name
     if session.status == "done":
-        yield session.starts, _("Did a %s session") % session.team.name
+        yield (
+            session.starts,
+            _("Did a %s session") % session.team.name,
+            "",
+            "session_done",
+        )
+
+
+def _roles_now(person: Any) -> list[tuple[Any, list[str]]]:
+    from campaigns.models import Team, TeamMembership
+
+    teams = [
+        m.team.name
+        for m in TeamMembership.objects.filter(person=person).select_related("team")
+    ]
+    leads = [t.name for t in Team.objects.filter(leads=person)]
+    return [(_("Teams"), teams), (_("Team lead of"), leads)]
 
 
 def register_all() -> None:
@@ -203,3 +224,4 @@ def register_all() -> None:
             describe=_("Campaign records an officer kept"),
             timeline=NO_TIMELINE(_("An officer's work, not the person's history")),
         )
+    register_roles(_roles_now, order=20)

@@ -23,7 +23,7 @@ def _booking_moments(b: Any):
     )
     if b.attended_at:
         host = _(" (hosted by %s)") % b.host if b.host_id else ""
-        yield b.attended_at, _("Came to “%s”") % title + host
+        yield b.attended_at, _("Came to “%s”") % title + host, "", "attended"
     elif b.status == "yes" and b.event.starts < timezone.now():
         yield b.event.starts, _("Did not come to “%s”") % title
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partyhub.personal_data import DELETE, KEEP, STAYS, Anonymise, Repoint, register
 from partyhub.personal_data.core import AUDIT_ORDER, PERSON_ORDER, who
-from partyhub.personal_data.timeline import NO_TIMELINE, timeline_of
+from partyhub.personal_data.timeline import NO_TIMELINE, register_roles, timeline_of
 
 
 def person_rows(person: Any) -> list[dict[str, Any]]:
@@ -152,7 +152,7 @@ def _contact_moments(log: Any):
         "outcome": log.get_outcome_display(),
     }
     detail = " — ".join(part for part in (by and _("by %s") % by, log.note) if part)
-    yield log.at, title, detail
+    yield log.at, title, detail, "contact"
 
 
 def _mentorship_moments(m: Any):
@@ -161,6 +161,45 @@ def _mentorship_moments(m: Any):
         yield m.assigned_at, _("Mentor assigned: %s") % mentor
     if m.first_contact_at:
         yield m.first_contact_at, _("Mentor made first contact"), mentor
+
+
+def _roles_now(person: Any) -> list[tuple[Any, list[str]]]:
+    from django.db.models import Q
+
+    from members.models import ForumMembership, ForumOfficer, Mentorship, Office
+
+    offices = [
+        f"{o.get_role_display()}, {o.constituency.name}"
+        for o in Office.objects.current()
+        .filter(person=person)
+        .select_related("constituency")
+    ]
+    offices += [
+        f"{o.get_role_display()}, {o.forum.name}"
+        for o in ForumOfficer.objects.current()
+        .filter(person=person)
+        .select_related("forum")
+    ]
+    forums = [
+        f.forum.name
+        for f in ForumMembership.objects.filter(person=person).select_related("forum")
+    ]
+    mentoring = []
+    for m in Mentorship.objects.filter(
+        Q(mentee=person) | Q(mentor__person=person),
+        status=Mentorship.Status.ACTIVE,
+    ).select_related("mentee", "mentor__person"):
+        if m.mentee_id == person.pk:
+            mentoring.append(
+                _("Mentored by %s") % (m.mentor.person if m.mentor_id else "—")
+            )
+        else:
+            mentoring.append(_("Mentor to %s") % m.mentee)
+    return [
+        (_("Offices"), offices),
+        (_("Forums"), forums),
+        (_("Mentoring"), mentoring),
+    ]
 
 
 def register_all() -> None:
@@ -486,3 +525,4 @@ def register_all() -> None:
         describe=_("The national list's last values for each membership"),
         timeline=NO_TIMELINE(_("The national file's last values, not an event")),
     )
+    register_roles(_roles_now, order=10)

@@ -7,7 +7,12 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from partyhub.personal_data import DELETE, KEEP, Anonymise, Repoint, register
-from partyhub.personal_data.timeline import NO_TIMELINE, m2m_ids, timeline_of
+from partyhub.personal_data.timeline import (
+    NO_TIMELINE,
+    m2m_ids,
+    register_roles,
+    timeline_of,
+)
 
 REMOVED = "[removed at the author's request]"
 
@@ -38,6 +43,19 @@ def _organisations_erase(qs, person: Any) -> int:
             contact_name="", contact_email="", contact_phone=""
         )
     return n
+
+
+def _roles_now(person: Any) -> list[tuple[Any, list[str]]]:
+    from networks.models import Network, NetworkMembership
+
+    networks = [
+        m.network.name
+        for m in NetworkMembership.objects.filter(
+            person=person, status=NetworkMembership.Status.ACTIVE
+        ).select_related("network")
+    ]
+    coordinates = [n.name for n in Network.objects.filter(coordinators=person)]
+    return [(_("Networks"), networks), (_("Co-ordinator of"), coordinates)]
 
 
 def register_all() -> None:
@@ -284,3 +302,4 @@ def register_all() -> None:
         describe=_("Mailings an officer sent"),
         timeline=NO_TIMELINE(_("An officer's work, not the person's history")),
     )
+    register_roles(_roles_now, order=30)

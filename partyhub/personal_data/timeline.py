@@ -60,6 +60,8 @@ class TimelineEntry:
     constituency_ids: frozenset[int] = frozenset()
     # Officers' notes: never shown to the person in the portal.
     officers_only: bool = False
+    # What the summary counts: "attended", "session_done", "contact".
+    tag: str = ""
 
     @property
     def kind_label(self) -> str:
@@ -86,7 +88,8 @@ def as_moment(value: Any) -> datetime.datetime | None:
     return timezone.make_aware(datetime.datetime.combine(value, datetime.time()))
 
 
-Moment = tuple[Any, str] | tuple[Any, str, str]
+# (when, title), (when, title, detail) or (when, title, detail, tag)
+Moment = tuple[Any, ...]
 
 
 def timeline_of(
@@ -134,9 +137,10 @@ def timeline_of(
                         when=when,
                         kind=kind,
                         title=str(moment[1]),
-                        detail=str(moment[2]) if len(moment) > 2 else "",
+                        detail=str(moment[2] or "") if len(moment) > 2 else "",
                         constituency_ids=ids,
                         officers_only=officers_only,
+                        tag=moment[3] if len(moment) > 3 else "",
                     )
                 )
         return result
@@ -198,7 +202,10 @@ def person_timeline(
             and not (item.constituency_ids & constituency_ids)
         ):
             item = TimelineEntry(
-                when=item.when, kind="other", title=str(OTHER_CONSTITUENCY)
+                when=item.when,
+                kind="other",
+                title=str(OTHER_CONSTITUENCY),
+                constituency_ids=item.constituency_ids,
             )
         if wanted is not None and item.kind not in wanted:
             continue
@@ -213,3 +220,24 @@ def kind_counts(items: Iterable[TimelineEntry]) -> list[tuple[str, str, int]]:
     for item in items:
         counts[item.kind] = counts.get(item.kind, 0) + 1
     return [(k, str(label), counts[k]) for k, label in KINDS.items() if k in counts]
+
+
+# --- roles now: what the summary at the top of a person's page lists ---------------
+
+RolesFn = Callable[[Any], list[tuple[str, list[str]]]]
+_ROLES: list[tuple[int, RolesFn]] = []
+
+
+def register_roles(fn: RolesFn, *, order: int = 50) -> None:
+    """An app's part of "roles now": fn(person) -> [(heading, [names])], in a
+    fixed number of queries."""
+    if fn not in [f for _o, f in _ROLES]:
+        _ROLES.append((order, fn))
+        _ROLES.sort(key=lambda pair: pair[0])
+
+
+def person_roles(person: Any) -> list[tuple[str, list[str]]]:
+    result = []
+    for _order, fn in _ROLES:
+        result.extend((str(h), names) for h, names in fn(person) if names)
+    return result
