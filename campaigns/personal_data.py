@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from partyhub.personal_data import DELETE, KEEP, Anonymise, Repoint, register
 from partyhub.personal_data.timeline import (
     NO_TIMELINE,
+    gettext,
+    label_of,
     m2m_ids,
     register_roles,
     timeline_of,
@@ -25,11 +27,11 @@ def _answers(person: Any):
 
 def _session_moments(s: Any):
     session = s.session
-    yield s.created, _("Signed up for a %s session") % session.team.name
+    yield s.created, gettext("Signed up for a %s session") % session.team.name
     if session.status == "done":
         yield (
             session.starts,
-            _("Did a %s session") % session.team.name,
+            gettext("Did a %s session") % session.team.name,
             "",
             "session_done",
         )
@@ -43,7 +45,7 @@ def _roles_now(person: Any) -> list[tuple[Any, list[str]]]:
         for m in TeamMembership.objects.filter(person=person).select_related("team")
     ]
     leads = [t.name for t in Team.objects.filter(leads=person)]
-    return [(_("Teams"), teams), (_("Team lead of"), leads)]
+    return [(gettext("Teams"), teams), (gettext("Team lead of"), leads)]
 
 
 def register_all() -> None:
@@ -62,7 +64,7 @@ def register_all() -> None:
         timeline=timeline_of(
             "campaigns.Signature",
             kind="petitions",
-            moments=lambda s: [(s.created, _("Signed “%s”") % s.petition.title)],
+            moments=lambda s: [(s.created, gettext("Signed “%s”") % s.petition.title)],
             constituencies="petition.constituency_id",
             select_related=("petition",),
         ),
@@ -80,7 +82,7 @@ def register_all() -> None:
         timeline=timeline_of(
             "campaigns.TeamMembership",
             kind="teams",
-            moments=lambda m: [(m.joined, _("Joined the %s team") % m.team.name)],
+            moments=lambda m: [(m.joined, gettext("Joined the %s team") % m.team.name)],
             constituencies=m2m_ids("team.constituencies"),
             select_related=("team",),
             prefetch=("team__constituencies",),
@@ -144,7 +146,7 @@ def register_all() -> None:
             "campaigns.CallListEntry",
             kind="contacts",
             moments=lambda e: [
-                (e.called_at, _("Phoned: %s") % e.get_outcome_display())
+                (e.called_at, gettext("Phoned: %s") % label_of(e, "outcome"))
             ],
             constituencies="call_list.constituency_id",
             select_related=("call_list",),
@@ -166,8 +168,8 @@ def register_all() -> None:
             "campaigns.StreetReport",
             kind="reports",
             moments=lambda r: [
-                (r.created, _("Reported: %s") % r.get_category_display()),
-                (r.resolved_at, _("Their report was resolved")),
+                (r.created, gettext("Reported: %s") % label_of(r, "category")),
+                (r.resolved_at, gettext("Their report was resolved")),
             ],
             constituencies="constituency_id",
         ),
@@ -186,7 +188,7 @@ def register_all() -> None:
         timeline=timeline_of(
             "campaigns.Response",
             kind="surveys",
-            moments=lambda r: [(r.created, _("Answered “%s”") % r.survey.title)],
+            moments=lambda r: [(r.created, gettext("Answered “%s”") % r.survey.title)],
             constituencies="survey.constituency_id",
             select_related=("survey",),
         ),

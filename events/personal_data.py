@@ -8,24 +8,30 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partyhub.personal_data import DELETE, KEEP, STAYS, Anonymise, Repoint, register
-from partyhub.personal_data.timeline import NO_TIMELINE, m2m_ids, timeline_of
+from partyhub.personal_data.timeline import (
+    NO_TIMELINE,
+    gettext,
+    label_of,
+    m2m_ids,
+    timeline_of,
+)
 
 
 def _booking_moments(b: Any):
     title = b.event.title
     yield (
         b.created,
-        _("Booked on “%(event)s”: %(status)s")
+        gettext("Booked on “%(event)s”: %(status)s")
         % {
             "event": title,
-            "status": b.get_status_display(),
+            "status": label_of(b, "status"),
         },
     )
     if b.attended_at:
-        host = _(" (hosted by %s)") % b.host if b.host_id else ""
-        yield b.attended_at, _("Came to “%s”") % title + host, "", "attended"
+        host = gettext(" (hosted by %s)") % b.host if b.host_id else ""
+        yield b.attended_at, gettext("Came to “%s”") % title + host, "", "attended"
     elif b.status == "yes" and b.event.starts < timezone.now():
-        yield b.event.starts, _("Did not come to “%s”") % title
+        yield b.event.starts, gettext("Did not come to “%s”") % title
 
 
 def register_all() -> None:
@@ -68,7 +74,7 @@ def register_all() -> None:
         timeline=timeline_of(
             "events.Invitation",
             kind="events",
-            moments=lambda i: [(i.created, _("Invited to “%s”") % i.event.title)],
+            moments=lambda i: [(i.created, gettext("Invited to “%s”") % i.event.title)],
             constituencies=m2m_ids("event.constituencies"),
             select_related=("event",),
             prefetch=("event__constituencies",),
@@ -88,7 +94,9 @@ def register_all() -> None:
         timeline=timeline_of(
             "events.Feedback",
             kind="events",
-            moments=lambda f: [(f.created, _("Gave feedback on “%s”") % f.event.title)],
+            moments=lambda f: [
+                (f.created, gettext("Gave feedback on “%s”") % f.event.title)
+            ],
             constituencies=m2m_ids("event.constituencies"),
             select_related=("event",),
             prefetch=("event__constituencies",),
@@ -123,8 +131,8 @@ def register_all() -> None:
             "events.Enrolment",
             kind="academy",
             moments=lambda e: [
-                (e.created, _("Enrolled on “%s”") % e.course.title),
-                (e.graduated_on, _("Graduated from “%s”") % e.course.title),
+                (e.created, gettext("Enrolled on “%s”") % e.course.title),
+                (e.graduated_on, gettext("Graduated from “%s”") % e.course.title),
             ],
             constituencies="course.constituency_id",
             select_related=("course",),
@@ -141,7 +149,7 @@ def register_all() -> None:
         timeline=timeline_of(
             "events.Event",
             kind="events",
-            moments=lambda e: [(e.starts, _("Organised “%s”") % e.title)],
+            moments=lambda e: [(e.starts, gettext("Organised “%s”") % e.title)],
             constituencies=m2m_ids("constituencies"),
             prefetch=("constituencies",),
         ),
@@ -157,7 +165,7 @@ def register_all() -> None:
         timeline=timeline_of(
             "events.Course",
             kind="academy",
-            moments=lambda c: [(c.starts, _("Ran the course “%s”") % c.title)],
+            moments=lambda c: [(c.starts, gettext("Ran the course “%s”") % c.title)],
             constituencies="constituency_id",
         ),
     )

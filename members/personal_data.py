@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from partyhub.personal_data import DELETE, KEEP, STAYS, Anonymise, Repoint, register
 from partyhub.personal_data.core import AUDIT_ORDER, PERSON_ORDER, who
-from partyhub.personal_data.timeline import NO_TIMELINE, register_roles, timeline_of
+from partyhub.personal_data.timeline import (
+    NO_TIMELINE,
+    gettext,
+    label_of,
+    register_roles,
+    timeline_of,
+)
 
 
 def person_rows(person: Any) -> list[dict[str, Any]]:
@@ -115,16 +121,16 @@ def _import_runs_erase(qs: QuerySet, person: Any) -> int:
 
 
 def _membership_moments(m: Any):
-    yield m.joined, _("Joined the party"), _constituency_name(m)
+    yield m.joined, gettext("Joined the party"), _constituency_name(m)
     if m.rejoined_on:
-        yield m.rejoined_on, _("Rejoined the party"), _constituency_name(m)
+        yield m.rejoined_on, gettext("Rejoined the party"), _constituency_name(m)
     if m.status_since and m.status != m.Status.CURRENT:
         changes = {
-            m.Status.ARREARS: _("Fell into arrears"),
-            m.Status.LAPSED: _("Membership lapsed"),
-            m.Status.RESIGNED: _("Resigned from the party"),
+            m.Status.ARREARS: gettext("Fell into arrears"),
+            m.Status.LAPSED: gettext("Membership lapsed"),
+            m.Status.RESIGNED: gettext("Resigned from the party"),
         }
-        yield m.status_since, changes.get(m.status, m.get_status_display())
+        yield m.status_since, changes.get(m.status, label_of(m, "status"))
 
 
 def _constituency_name(obj: Any) -> str:
@@ -147,20 +153,22 @@ def _contact_moments(log: Any):
         by = log.by_user.get_full_name() or log.by_user.email
     elif log.by_person_id:
         by = str(log.by_person)
-    title = _("%(how)s: %(outcome)s") % {
-        "how": log.get_how_display(),
-        "outcome": log.get_outcome_display(),
+    title = gettext("%(how)s: %(outcome)s") % {
+        "how": label_of(log, "how"),
+        "outcome": label_of(log, "outcome"),
     }
-    detail = " — ".join(part for part in (by and _("by %s") % by, log.note) if part)
+    detail = " — ".join(
+        part for part in (by and gettext("by %s") % by, log.note) if part
+    )
     yield log.at, title, detail, "contact"
 
 
 def _mentorship_moments(m: Any):
     mentor = str(m.mentor.person) if m.mentor_id else ""
     if m.assigned_at:
-        yield m.assigned_at, _("Mentor assigned: %s") % mentor
+        yield m.assigned_at, gettext("Mentor assigned: %s") % mentor
     if m.first_contact_at:
-        yield m.first_contact_at, _("Mentor made first contact"), mentor
+        yield m.first_contact_at, gettext("Mentor made first contact"), mentor
 
 
 def _roles_now(person: Any) -> list[tuple[Any, list[str]]]:
@@ -169,13 +177,13 @@ def _roles_now(person: Any) -> list[tuple[Any, list[str]]]:
     from members.models import ForumMembership, ForumOfficer, Mentorship, Office
 
     offices = [
-        f"{o.get_role_display()}, {o.constituency.name}"
+        f"{label_of(o, 'role')}, {o.constituency.name}"
         for o in Office.objects.current()
         .filter(person=person)
         .select_related("constituency")
     ]
     offices += [
-        f"{o.get_role_display()}, {o.forum.name}"
+        f"{label_of(o, 'role')}, {o.forum.name}"
         for o in ForumOfficer.objects.current()
         .filter(person=person)
         .select_related("forum")
@@ -191,14 +199,14 @@ def _roles_now(person: Any) -> list[tuple[Any, list[str]]]:
     ).select_related("mentee", "mentor__person"):
         if m.mentee_id == person.pk:
             mentoring.append(
-                _("Mentored by %s") % (m.mentor.person if m.mentor_id else "—")
+                gettext("Mentored by %s") % (m.mentor.person if m.mentor_id else "—")
             )
         else:
-            mentoring.append(_("Mentor to %s") % m.mentee)
+            mentoring.append(gettext("Mentor to %s") % m.mentee)
     return [
-        (_("Offices"), offices),
-        (_("Forums"), forums),
-        (_("Mentoring"), mentoring),
+        (gettext("Offices"), offices),
+        (gettext("Forums"), forums),
+        (gettext("Mentoring"), mentoring),
     ]
 
 
@@ -219,7 +227,7 @@ def register_all() -> None:
         timeline=timeline_of(
             "members.Person",
             kind="membership",
-            moments=lambda p: [(p.created, _("Record created"))],
+            moments=lambda p: [(p.created, gettext("Record created"))],
         ),
     )
     register(
@@ -267,7 +275,7 @@ def register_all() -> None:
             moments=_span(
                 _("Became %(what)s"),
                 _("Stood down as %(what)s"),
-                lambda o: o.get_role_display(),
+                lambda o: label_of(o, "role"),
             ),
         ),
     )
@@ -286,7 +294,7 @@ def register_all() -> None:
             moments=_span(
                 _("Elected: %(what)s"),
                 _("No longer %(what)s"),
-                lambda o: o.get_role_display(),
+                lambda o: label_of(o, "role"),
             ),
         ),
     )
@@ -309,7 +317,7 @@ def register_all() -> None:
             "members.Candidate",
             kind="roles",
             moments=lambda c: [
-                (c.created, _("Candidate: %s") % c.get_office_sought_display())
+                (c.created, gettext("Candidate: %s") % label_of(c, "office_sought"))
             ],
             constituencies="constituency_id",
             officers_only=True,
@@ -342,7 +350,7 @@ def register_all() -> None:
             moments=_span(
                 _("Shadowing placement with %(what)s began"),
                 _("Shadowing placement with %(what)s ended"),
-                lambda s: s.representative.get_role_display(),
+                lambda s: label_of(s.representative, "role"),
             ),
             select_related=("representative",),
         ),
@@ -376,7 +384,7 @@ def register_all() -> None:
         timeline=timeline_of(
             "members.Mentor",
             kind="mentoring",
-            moments=lambda m: [(m.created, _("Volunteered as a mentor"))],
+            moments=lambda m: [(m.created, gettext("Volunteered as a mentor"))],
         ),
     )
     register(
@@ -407,7 +415,7 @@ def register_all() -> None:
         timeline=timeline_of(
             "members.ForumMembership",
             kind="networks",
-            moments=lambda f: [(f.joined, _("Joined the %s") % f.forum.name)],
+            moments=lambda f: [(f.joined, gettext("Joined the %s") % f.forum.name)],
             select_related=("forum",),
         ),
     )
@@ -427,7 +435,7 @@ def register_all() -> None:
             moments=_span(
                 _("Became %(what)s"),
                 _("Stood down as %(what)s"),
-                lambda o: f"{o.get_role_display()}, {o.forum.name}",
+                lambda o: f"{label_of(o, 'role')}, {o.forum.name}",
             ),
             select_related=("forum",),
         ),
@@ -446,8 +454,11 @@ def register_all() -> None:
             "members.ForumInvitation",
             kind="networks",
             moments=lambda i: [
-                (i.created, _("Invited to the %s") % i.forum.name),
-                (i.accepted, _("Accepted the invitation to the %s") % i.forum.name),
+                (i.created, gettext("Invited to the %s") % i.forum.name),
+                (
+                    i.accepted,
+                    gettext("Accepted the invitation to the %s") % i.forum.name,
+                ),
             ],
             select_related=("forum",),
         ),
@@ -476,10 +487,10 @@ def register_all() -> None:
             moments=lambda t: [
                 (
                     t.requested,
-                    _("Move asked for: %(from)s to %(to)s")
+                    gettext("Move asked for: %(from)s to %(to)s")
                     % {"from": t.from_constituency, "to": t.to_constituency},
                 ),
-                (t.decided, _("Move %s") % t.get_status_display().lower()),
+                (t.decided, gettext("Move %s") % label_of(t, "status").lower()),
             ],
             select_related=("from_constituency", "to_constituency"),
         ),
@@ -498,7 +509,7 @@ def register_all() -> None:
             "members.PersonInterest",
             kind="other",
             moments=lambda i: [
-                (i.created, _("Interest or skill: %s") % i.interest.name)
+                (i.created, gettext("Interest or skill: %s") % i.interest.name)
             ],
             select_related=("interest",),
         ),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from partyhub.personal_data import DELETE, KEEP, Anonymise, Repoint, register
 from partyhub.personal_data.timeline import (
     NO_TIMELINE,
+    gettext,
     m2m_ids,
     register_roles,
     timeline_of,
@@ -55,7 +56,7 @@ def _roles_now(person: Any) -> list[tuple[Any, list[str]]]:
         ).select_related("network")
     ]
     coordinates = [n.name for n in Network.objects.filter(coordinators=person)]
-    return [(_("Networks"), networks), (_("Co-ordinator of"), coordinates)]
+    return [(gettext("Networks"), networks), (gettext("Co-ordinator of"), coordinates)]
 
 
 def register_all() -> None:
@@ -72,7 +73,9 @@ def register_all() -> None:
         timeline=timeline_of(
             "networks.NetworkMembership",
             kind="networks",
-            moments=lambda m: [(m.joined, _("Joined the %s network") % m.network.name)],
+            moments=lambda m: [
+                (m.joined, gettext("Joined the %s network") % m.network.name)
+            ],
             constituencies=m2m_ids("network.constituencies"),
             select_related=("network",),
             prefetch=("network__constituencies",),
@@ -115,7 +118,7 @@ def register_all() -> None:
             moments=lambda t: [
                 (
                     t.created,
-                    _("Started “%(title)s” in %(network)s")
+                    gettext("Started “%(title)s” in %(network)s")
                     % {"title": t.title, "network": t.network.name},
                 )
             ],
@@ -139,7 +142,7 @@ def register_all() -> None:
             moments=lambda p: [
                 (
                     p.created,
-                    _("Posted in “%(title)s” (%(network)s)")
+                    gettext("Posted in “%(title)s” (%(network)s)")
                     % {"title": p.thread.title, "network": p.thread.network.name},
                 )
             ],
@@ -168,7 +171,7 @@ def register_all() -> None:
             moments=lambda c: [
                 (
                     c.created,
-                    _("Commented on “%s”") % c.section.consultation.title,
+                    gettext("Commented on “%s”") % c.section.consultation.title,
                 )
             ],
             constituencies=m2m_ids("section.consultation.network.constituencies"),
@@ -188,7 +191,10 @@ def register_all() -> None:
             "networks.Submission",
             kind="networks",
             moments=lambda s: [
-                (s.submitted_on, _("Submission sent: “%s”") % s.consultation.title)
+                (
+                    s.submitted_on,
+                    gettext("Submission sent: “%s”") % s.consultation.title,
+                )
             ],
             constituencies=m2m_ids("consultation.network.constituencies"),
             select_related=("consultation__network",),
@@ -209,7 +215,7 @@ def register_all() -> None:
             "networks.NetworkInvitation",
             kind="networks",
             moments=lambda i: [
-                (i.created, _("Invited to the %s network") % i.network.name)
+                (i.created, gettext("Invited to the %s network") % i.network.name)
             ],
             constituencies=m2m_ids("network.constituencies"),
             select_related=("network",),
@@ -241,8 +247,8 @@ def register_all() -> None:
             "networks.UnionDelegate",
             kind="roles",
             moments=lambda d: [
-                (d.starts, _("Delegate to %s") % d.branch.name),
-                (d.ends, _("No longer a delegate to %s") % d.branch.name),
+                (d.starts, gettext("Delegate to %s") % d.branch.name),
+                (d.ends, gettext("No longer a delegate to %s") % d.branch.name),
             ],
             constituencies="branch.constituency_id",
             select_related=("branch",),
@@ -288,7 +294,7 @@ def register_all() -> None:
             "networks.OrganisationMailingRecipient",
             kind="messages",
             moments=lambda r: [
-                (r.mailing.sent_at, _("Received “%s”") % r.mailing.subject)
+                (r.mailing.sent_at, gettext("Received “%s”") % r.mailing.subject)
             ],
             constituencies="mailing.constituency_id",
             select_related=("mailing",),

@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from partyhub.personal_data import DELETE, KEEP, Repoint, register
-from partyhub.personal_data.timeline import NO_TIMELINE, timeline_of
+from partyhub.personal_data.timeline import NO_TIMELINE, gettext, label_of, timeline_of
 
 
 def _signup_requests(person: Any):
@@ -20,9 +20,13 @@ def _signup_requests(person: Any):
 
 def _supporter_moments(s: Any):
     offers = ", ".join(o.label for o in s.offers.all())
-    yield s.joined, _("Signed up as a supporter"), offers and _("Offered: %s") % offers
+    yield (
+        s.joined,
+        gettext("Signed up as a supporter"),
+        offers and gettext("Offered: %s") % offers,
+    )
     if s.left:
-        yield s.left, _("Left the supporters' club")
+        yield s.left, gettext("Left the supporters' club")
 
 
 def register_all() -> None:
@@ -64,8 +68,8 @@ def register_all() -> None:
             moments=lambda r: [
                 (
                     r.at,
-                    _("Answered “%(ask)s”: %(answer)s")
-                    % {"ask": r.ask.subject, "answer": r.get_answer_display()},
+                    gettext("Answered “%(ask)s”: %(answer)s")
+                    % {"ask": r.ask.subject, "answer": label_of(r, "answer")},
                 )
             ],
             constituencies="ask.constituency_id",
@@ -85,8 +89,11 @@ def register_all() -> None:
             kind="supporter",
             rows=_signup_requests,
             moments=lambda r: [
-                (r.created, _("Signed up on the website (%s)") % r.get_kind_display()),
-                (r.confirmed_at, _("Confirmed their email address")),
+                (
+                    r.created,
+                    gettext("Signed up on the website (%s)") % label_of(r, "kind"),
+                ),
+                (r.confirmed_at, gettext("Confirmed their email address")),
             ],
             constituencies="constituency_id",
         ),

@@ -9,37 +9,37 @@ from django.utils.translation import gettext_lazy as _
 
 from partyhub.personal_data import DELETE, KEEP, Repoint, register
 from partyhub.personal_data.core import who
-from partyhub.personal_data.timeline import NO_TIMELINE, timeline_of
+from partyhub.personal_data.timeline import NO_TIMELINE, gettext, label_of, timeline_of
 
 
 def _consent_moments(event: Any):
-    what = event.get_channel_display()
+    what = label_of(event, "channel")
     if event.topic:
-        what = f"{what} ({event.get_topic_display()})"
+        what = f"{what} ({label_of(event, 'topic')})"
     if event.granted:
-        title = _("Agreed to be contacted by %(what)s") % {"what": what}
+        title = gettext("Agreed to be contacted by %(what)s") % {"what": what}
     else:
-        title = _("Withdrew consent to be contacted by %(what)s") % {"what": what}
-    yield event.at, title, event.get_method_display()
+        title = gettext("Withdrew consent to be contacted by %(what)s") % {"what": what}
+    yield event.at, title, label_of(event, "method")
 
 
 def _delivery_moments(delivery: Any):
-    subject = _delivery_subject(delivery, None) or _("a message")
+    subject = _delivery_subject(delivery, None) or gettext("a message")
     if delivery.status == "sent":
         yield (
             delivery.sent_at or delivery.created,
-            _("Received “%(subject)s”") % {"subject": subject},
+            gettext("Received “%(subject)s”") % {"subject": subject},
         )
     elif delivery.status == "failed":
         yield (
             delivery.updated,
-            _("“%(subject)s” could not be delivered") % {"subject": subject},
+            gettext("“%(subject)s” could not be delivered") % {"subject": subject},
             delivery.error[:200],
         )
     elif delivery.status == "skipped":
         yield (
             delivery.updated,
-            _("Not sent “%(subject)s”: no consent") % {"subject": subject},
+            gettext("Not sent “%(subject)s”: no consent") % {"subject": subject},
         )
 
 
@@ -143,7 +143,9 @@ def register_all() -> None:
             "comms.BouncedAddress",
             kind="messages",
             rows=_bounced_rows,
-            moments=lambda b: [(b.at, _("Mail to their address bounced"), b.reason)],
+            moments=lambda b: [
+                (b.at, gettext("Mail to their address bounced"), b.reason)
+            ],
         ),
     )
     for label in ("comms.Segment", "comms.Message"):

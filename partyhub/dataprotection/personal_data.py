@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from partyhub.personal_data import DELETE, KEEP, Repoint, register
-from partyhub.personal_data.timeline import NO_TIMELINE, timeline_of
+from partyhub.personal_data.timeline import NO_TIMELINE, gettext, timeline_of
 
 
 def register_all() -> None:
@@ -24,7 +24,7 @@ def register_all() -> None:
             "dataprotection.KeepAsFormerMember",
             kind="data",
             moments=lambda k: [
-                (k.agreed_on, _("Agreed to be kept on record as a former member"))
+                (k.agreed_on, gettext("Agreed to be kept on record as a former member"))
             ],
         ),
     )

@@ -27,7 +27,7 @@ from partyhub.personal_data.registry import (
     register,
     registered_models,
 )
-from partyhub.personal_data.timeline import NO_TIMELINE, timeline_of
+from partyhub.personal_data.timeline import NO_TIMELINE, gettext, label_of, timeline_of
 
 # What the audit trail and the admin history keep where a name was.
 ERASED = "[erased]"
@@ -274,8 +274,8 @@ def register_own() -> None:
             "personal_data.DataRequest",
             kind="data",
             moments=lambda r: [
-                (r.received_on, gettext_lazy("Asked: %s") % r.get_kind_display()),
-                (r.completed_at, gettext_lazy("Request completed")),
+                (r.received_on, gettext("Asked: %s") % label_of(r, "kind")),
+                (r.completed_at, gettext("Request completed")),
             ],
         ),
     )
@@ -291,9 +291,7 @@ def register_own() -> None:
         timeline=timeline_of(
             "personal_data.MergeRecord",
             kind="data",
-            moments=lambda r: [
-                (r.at, gettext_lazy("A duplicate record was merged in"))
-            ],
+            moments=lambda r: [(r.at, gettext("A duplicate record was merged in"))],
             officers_only=True,
         ),
     )

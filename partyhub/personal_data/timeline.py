@@ -18,12 +18,15 @@ constituency", with its date and nothing else.
 from __future__ import annotations
 
 import datetime
+import functools
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _gettext
 
 from partyhub.personal_data.registry import entry_for, registered_models
 
@@ -148,12 +151,53 @@ def timeline_of(
     return timeline
 
 
+@functools.cache
+def _choices(model: type, name: str) -> dict[Any, Any]:
+    return dict(model._meta.get_field(name).flatchoices)
+
+
+# Translations remembered per language, for the length of a timeline's build: a
+# title is translated once per page, not once for each of thousands of rows (a
+# lookup walks every catalogue, and asking for the language is not free either).
+_TABLES: dict[str | None, dict[Any, str]] = {}
+_state = threading.local()
+
+
+def _table() -> dict[Any, str]:
+    table = getattr(_state, "table", None)
+    if table is None:
+        table = _TABLES.setdefault(get_language(), {})
+    return table
+
+
+def gettext(message: str) -> str:
+    """`gettext` for timeline titles (see `_TABLES`)."""
+    table = _table()
+    found = table.get(message)
+    if found is None:
+        found = table[message] = _gettext(message)
+    return found
+
+
+def label_of(obj: Any, name: str) -> str:
+    """`obj.get_<name>_display()` without rebuilding the choices for every row."""
+    value = getattr(obj, name)
+    key = (type(obj), name, value)
+    table = _table()
+    found = table.get(key)
+    if found is None:
+        found = table[key] = str(_choices(type(obj), name).get(value, value))
+    return found
+
+
 def m2m_ids(path: str) -> Callable[[Any], list[int]]:
     """Constituency ids of a prefetched many-to-many ("event.constituencies")."""
 
     def ids(obj: Any) -> list[int]:
         manager = _resolve(obj, path)
-        return [] if manager is None else [c.pk for c in manager.all()]
+        # get_queryset() hands back the prefetched rows without cloning a
+        # queryset for every row (.all() would).
+        return [] if manager is None else [c.pk for c in manager.get_queryset()]
 
     return ids
 
@@ -169,9 +213,13 @@ def _resolve(obj: Any, path: str) -> Any:
 def person_entries(person: Any) -> list[TimelineEntry]:
     """Every entry of the person's history, unscoped and unsorted."""
     result: list[TimelineEntry] = []
-    for entry in registered_models():
-        if callable(entry.timeline):
-            result.extend(entry.timeline(person))
+    _state.table = _TABLES.setdefault(get_language(), {})
+    try:
+        for entry in registered_models():
+            if callable(entry.timeline):
+                result.extend(entry.timeline(person))
+    finally:
+        _state.table = None
     return result
 
 
