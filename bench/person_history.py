@@ -34,6 +34,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--entries", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the database of the last run"
+    )
     args = parser.parse_args()
 
     env = {
@@ -44,7 +47,9 @@ def main() -> None:
         "LOG_LEVEL": "WARNING",
     }
     os.environ.update(env)
-    for sql in (f"DROP DATABASE IF EXISTS {DB}", f"CREATE DATABASE {DB}"):
+    for sql in (
+        () if args.reuse else (f"DROP DATABASE IF EXISTS {DB}", f"CREATE DATABASE {DB}")
+    ):
         subprocess.run(["psql", PG + "/postgres", "-qc", sql], check=True)
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
@@ -53,19 +58,19 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-    from django.urls import reverse
     from django.utils import timezone
 
     from campaigns.models import Petition, Signature
     from events.models import Booking, Event
     from members.models import ContactLog
     from partyhub.comms.models import ConsentEvent, Delivery, Message
-    from partyhub.personal_data.timeline import person_entries
     from tests import factories
 
+    if args.reuse:
+        person = ContactLog.objects.latest("pk").person
+        officer = ContactLog.objects.latest("pk").by_user
+        measure(officer, person, args.runs)
+        return
     clp = factories.ConstituencyFactory(name="Bench Central", slug="bench-central")
     officer = factories.officer(clp)
     person = factories.PersonFactory(constituency=clp)
@@ -119,19 +124,31 @@ def main() -> None:
                      method="portal", wording="Can we email you?")
         for i in range(n)
     )  # fmt: skip
+    measure(officer, person, args.runs)
+
+
+def measure(officer, person, runs: int) -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from partyhub.personal_data.timeline import person_entries
+
     entries = len(person_entries(person))
 
     client = Client()
     client.force_login(officer)
     url = reverse("admin:members_person_change", args=[person.pk])
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    assert b"Page 1 of" in response.content
     times = []
-    for _run in range(args.runs + 1):
-        with CaptureQueriesContext(connection) as ctx:
-            t0 = time.perf_counter()
-            response = client.get(url)
-            times.append(time.perf_counter() - t0)
-        assert response.status_code == 200, response.status_code
-        assert b"Page 1 of" in response.content
+    for _run in range(runs + 1):
+        t0 = time.perf_counter()
+        client.get(url)
+        times.append(time.perf_counter() - t0)
     first, rest = times[0], sorted(times[1:])
     p95 = rest[max(0, int(len(rest) * 0.95) - 1)]
     load = os.getloadavg()[0]

@@ -67,6 +67,7 @@ def register_all() -> None:
             moments=lambda s: [(s.created, gettext("Signed “%s”") % s.petition.title)],
             constituencies="petition.constituency_id",
             select_related=("petition",),
+            only=("created", "petition__title", "petition__constituency"),
         ),
     )
     register(

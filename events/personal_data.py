@@ -58,6 +58,7 @@ def register_all() -> None:
             constituencies=m2m_ids("event.constituencies"),
             select_related=("event", "host"),
             prefetch=("event__constituencies",),
+            only=("created", "status", "attended_at", "event__title", "event__starts", "host__first_name", "host__last_name"),
         ),
     )  # fmt: skip
     register(

@@ -83,7 +83,10 @@ def register_all() -> None:
         retention_category="consent",
         describe=_("Consent history: every grant and withdrawal, with its wording"),
         timeline=timeline_of(
-            "comms.ConsentEvent", kind="consent", moments=_consent_moments
+            "comms.ConsentEvent",
+            kind="consent",
+            moments=_consent_moments,
+            only=("at", "channel", "topic", "granted", "method"),
         ),
     )
     register(
@@ -119,6 +122,16 @@ def register_all() -> None:
             moments=_delivery_moments,
             constituencies=_message_constituency,
             select_related=("message", "reminder"),
+            only=(
+                "status",
+                "sent_at",
+                "created",
+                "updated",
+                "error",
+                "message__subject",
+                "message__constituency",
+                "reminder__kind",
+            ),
         ),
     )
     register(
