@@ -4,6 +4,7 @@ register of personal data, scoped to the officer's constituencies."""
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -118,3 +119,16 @@ def test_page_queries_do_not_grow_with_the_history(client, clp_a, officer_a):
     ten = _count(client, person)
     _sign(person, clp_a, 190, start=10)
     assert _count(client, person) == ten
+
+
+def test_quick_actions_open_existing_pages(client, clp_a, officer_a):
+    person = factories.PersonFactory(constituency=clp_a)
+    factories.MembershipFactory(person=person, constituency=clp_a)
+    client.force_login(officer_a)
+    page = _page(client, person).content.decode()
+    block = page[page.index("Quick actions") :]
+    block = block[: block.index("</ul>")]
+    links = re.findall(r'href="([^"]+)"', block)
+    assert len(links) >= 2
+    for link in links:
+        assert client.get(link.replace("&amp;", "&")).status_code == 200, link
