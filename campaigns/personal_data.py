@@ -7,6 +7,14 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from partyhub.personal_data import DELETE, KEEP, Anonymise, Repoint, register
+from partyhub.personal_data.timeline import (
+    NO_TIMELINE,
+    gettext,
+    label_of,
+    m2m_ids,
+    register_roles,
+    timeline_of,
+)
 
 OFFICERS_WORK = _("Who prepared it; the login itself is closed and anonymised")
 
@@ -15,6 +23,29 @@ def _answers(person: Any):
     from campaigns.models import Answer
 
     return Answer.objects.filter(response__person=person)
+
+
+def _session_moments(s: Any):
+    session = s.session
+    yield s.created, gettext("Signed up for a %s session") % session.team.name
+    if session.status == "done":
+        yield (
+            session.starts,
+            gettext("Did a %s session") % session.team.name,
+            "",
+            "session_done",
+        )
+
+
+def _roles_now(person: Any) -> list[tuple[Any, list[str]]]:
+    from campaigns.models import Team, TeamMembership
+
+    teams = [
+        m.team.name
+        for m in TeamMembership.objects.filter(person=person).select_related("team")
+    ]
+    leads = [t.name for t in Team.objects.filter(leads=person)]
+    return [(gettext("Teams"), teams), (gettext("Team lead of"), leads)]
 
 
 def register_all() -> None:
@@ -30,6 +61,14 @@ def register_all() -> None:
         repoint=Repoint(prefer=("earliest", "created")),
         retention_category="petitions",
         describe=_("Petition signatures"),
+        timeline=timeline_of(
+            "campaigns.Signature",
+            kind="petitions",
+            moments=lambda s: [(s.created, gettext("Signed “%s”") % s.petition.title)],
+            constituencies="petition.constituency_id",
+            select_related=("petition",),
+            only=("created", "petition__title", "petition__constituency"),
+        ),
     )
     register(
         "campaigns.TeamMembership",
@@ -41,6 +80,14 @@ def register_all() -> None:
         repoint=Repoint(prefer=("earliest", "joined")),
         retention_category="campaigning",
         describe=_("Campaign teams"),
+        timeline=timeline_of(
+            "campaigns.TeamMembership",
+            kind="teams",
+            moments=lambda m: [(m.joined, gettext("Joined the %s team") % m.team.name)],
+            constituencies=m2m_ids("team.constituencies"),
+            select_related=("team",),
+            prefetch=("team__constituencies",),
+        ),
     )
     register(
         "campaigns.Team",
@@ -50,6 +97,7 @@ def register_all() -> None:
         erase=KEEP(_("The team stays; the person is removed from its leads")),
         retention_category="campaigning",
         describe=_("Campaign teams the person leads"),
+        timeline=NO_TIMELINE(_("Team leads keep no date; the summary shows them")),
     )
     register(
         "campaigns.TeamLead",
@@ -62,6 +110,7 @@ def register_all() -> None:
         repoint=Repoint(prefer=("earliest", "id")),
         retention_category="campaigning",
         describe=_("Appointments as a team lead"),
+        timeline=NO_TIMELINE(_("No date is kept; the summary shows current leads")),
     )
     register(
         "campaigns.SessionSignup",
@@ -73,6 +122,14 @@ def register_all() -> None:
         repoint=Repoint(prefer=("earliest", "created")),
         retention_category="campaigning",
         describe=_("Campaign sessions signed up for"),
+        timeline=timeline_of(
+            "campaigns.SessionSignup",
+            kind="teams",
+            moments=_session_moments,
+            constituencies=m2m_ids("session.team.constituencies"),
+            select_related=("session__team",),
+            prefetch=("session__team__constituencies",),
+        ),
     )  # fmt: skip
     register(
         "campaigns.CallListEntry",
@@ -86,6 +143,16 @@ def register_all() -> None:
         erase=Anonymise({"phone": "", "notes": ""}),
         retention_category="call_notes",
         describe=_("Phone bank calls and the callers' notes"),
+        timeline=timeline_of(
+            "campaigns.CallListEntry",
+            kind="contacts",
+            moments=lambda e: [
+                (e.called_at, gettext("Phoned: %s") % label_of(e, "outcome"))
+            ],
+            constituencies="call_list.constituency_id",
+            select_related=("call_list",),
+            officers_only=True,
+        ),
     )  # fmt: skip
     register(
         "campaigns.StreetReport",
@@ -98,6 +165,15 @@ def register_all() -> None:
         erase=Anonymise({"reporter": None, "description": "", "action_taken": ""}),
         retention_category="campaigning",
         describe=_("Street problems reported"),
+        timeline=timeline_of(
+            "campaigns.StreetReport",
+            kind="reports",
+            moments=lambda r: [
+                (r.created, gettext("Reported: %s") % label_of(r, "category")),
+                (r.resolved_at, gettext("Their report was resolved")),
+            ],
+            constituencies="constituency_id",
+        ),
     )
     register(
         "campaigns.Response",
@@ -110,6 +186,13 @@ def register_all() -> None:
         repoint=Repoint(prefer=("earliest", "created")),
         retention_category="campaigning",
         describe=_("Survey responses"),
+        timeline=timeline_of(
+            "campaigns.Response",
+            kind="surveys",
+            moments=lambda r: [(r.created, gettext("Answered “%s”") % r.survey.title)],
+            constituencies="survey.constituency_id",
+            select_related=("survey",),
+        ),
     )
     register(
         "campaigns.Answer",
@@ -120,6 +203,7 @@ def register_all() -> None:
         erase=KEEP(_("Survey results; the response is no longer linked to the person")),
         retention_category="campaigning",
         describe=_("Answers to surveys"),
+        timeline=NO_TIMELINE(_("The survey response is the entry")),
     )
     register(
         "campaigns.CaseStudy",
@@ -129,6 +213,7 @@ def register_all() -> None:
         erase=KEEP(OFFICERS_WORK),
         retention_category="campaigning",
         describe=_("Case studies an officer wrote up"),
+        timeline=NO_TIMELINE(_("An officer's work, not the person's history")),
     )
     for label, fields in (
         ("campaigns.SessionOutput", ("recorded_by",)),
@@ -140,4 +225,6 @@ def register_all() -> None:
             erase=KEEP(OFFICERS_WORK),
             retention_category="officers_work",
             describe=_("Campaign records an officer kept"),
+            timeline=NO_TIMELINE(_("An officer's work, not the person's history")),
         )
+    register_roles(_roles_now, order=20)

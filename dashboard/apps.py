@@ -9,6 +9,7 @@ class DashboardConfig(AppConfig):
     def ready(self) -> None:
         from dashboard import digest
         from partyhub.personal_data import DELETE, register
+        from partyhub.personal_data.timeline import NO_TIMELINE
 
         digest.register_kind()
         # Whether an officer asked for the weekly digest is in their data export.
@@ -20,4 +21,5 @@ class DashboardConfig(AppConfig):
             erase=DELETE,
             retention_category="membership",
             describe=_("The officers' weekly digest asked for"),
+            timeline=NO_TIMELINE(_("A setting for officers, not something done")),
         )

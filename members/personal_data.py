@@ -11,6 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from partyhub.personal_data import DELETE, KEEP, STAYS, Anonymise, Repoint, register
 from partyhub.personal_data.core import AUDIT_ORDER, PERSON_ORDER, who
+from partyhub.personal_data.timeline import (
+    NO_TIMELINE,
+    gettext,
+    label_of,
+    register_roles,
+    timeline_of,
+)
 
 
 def person_rows(person: Any) -> list[dict[str, Any]]:
@@ -113,6 +120,96 @@ def _import_runs_erase(qs: QuerySet, person: Any) -> int:
     return n
 
 
+def _membership_moments(m: Any):
+    yield m.joined, gettext("Joined the party"), _constituency_name(m)
+    if m.rejoined_on:
+        yield m.rejoined_on, gettext("Rejoined the party"), _constituency_name(m)
+    if m.status_since and m.status != m.Status.CURRENT:
+        changes = {
+            m.Status.ARREARS: gettext("Fell into arrears"),
+            m.Status.LAPSED: gettext("Membership lapsed"),
+            m.Status.RESIGNED: gettext("Resigned from the party"),
+        }
+        yield m.status_since, changes.get(m.status, label_of(m, "status"))
+
+
+def _constituency_name(obj: Any) -> str:
+    return obj.constituency.name if obj.constituency_id else ""
+
+
+def _span(start_title: Any, end_title: Any, name: Any):
+    def moments(obj: Any):
+        what = name(obj)
+        yield obj.starts, start_title % {"what": what}
+        if getattr(obj, "ends", None):
+            yield obj.ends, end_title % {"what": what}
+
+    return moments
+
+
+def _contact_moments(log: Any):
+    by = ""
+    if log.by_user_id:
+        by = log.by_user.get_full_name() or log.by_user.email
+    elif log.by_person_id:
+        by = str(log.by_person)
+    title = gettext("%(how)s: %(outcome)s") % {
+        "how": label_of(log, "how"),
+        "outcome": label_of(log, "outcome"),
+    }
+    detail = " — ".join(
+        part for part in (by and gettext("by %s") % by, log.note) if part
+    )
+    yield log.at, title, detail, "contact"
+
+
+def _mentorship_moments(m: Any):
+    mentor = str(m.mentor.person) if m.mentor_id else ""
+    if m.assigned_at:
+        yield m.assigned_at, gettext("Mentor assigned: %s") % mentor
+    if m.first_contact_at:
+        yield m.first_contact_at, gettext("Mentor made first contact"), mentor
+
+
+def _roles_now(person: Any) -> list[tuple[Any, list[str]]]:
+    from django.db.models import Q
+
+    from members.models import ForumMembership, ForumOfficer, Mentorship, Office
+
+    offices = [
+        f"{label_of(o, 'role')}, {o.constituency.name}"
+        for o in Office.objects.current()
+        .filter(person=person)
+        .select_related("constituency")
+    ]
+    offices += [
+        f"{label_of(o, 'role')}, {o.forum.name}"
+        for o in ForumOfficer.objects.current()
+        .filter(person=person)
+        .select_related("forum")
+    ]
+    forums = [
+        f.forum.name
+        for f in ForumMembership.objects.filter(person=person).select_related("forum")
+    ]
+    mentoring = []
+    for m in Mentorship.objects.filter(
+        Q(mentee=person) | Q(mentor__person=person),
+        status=Mentorship.Status.ACTIVE,
+    ).select_related("mentee", "mentor__person"):
+        if m.mentee_id == person.pk:
+            mentoring.append(
+                gettext("Mentored by %s") % (m.mentor.person if m.mentor_id else "—")
+            )
+        else:
+            mentoring.append(gettext("Mentor to %s") % m.mentee)
+    return [
+        (gettext("Offices"), offices),
+        (gettext("Forums"), forums),
+        (gettext("Mentoring"), mentoring),
+    ]
+
+
 def register_all() -> None:
     from members.models import MembershipImportState, Person, ShadowingPlacement
 
@@ -127,6 +224,11 @@ def register_all() -> None:
         retention_category="contact_details",
         describe=_("Name, contact details, address, officers' notes"),
         order=PERSON_ORDER,
+        timeline=timeline_of(
+            "members.Person",
+            kind="membership",
+            moments=lambda p: [(p.created, gettext("Record created"))],
+        ),
     )
     register(
         "members.Membership",
@@ -145,6 +247,12 @@ def register_all() -> None:
         erase=DELETE,
         retention_category="membership",
         describe=_("Memberships"),
+        timeline=timeline_of(
+            "members.Membership",
+            kind="membership",
+            moments=_membership_moments,
+            select_related=("constituency",),
+        ),
     )
     register(
         "members.Office",
@@ -161,6 +269,15 @@ def register_all() -> None:
         erase=DELETE,
         retention_category="membership",
         describe=_("Party offices held"),
+        timeline=timeline_of(
+            "members.Office",
+            kind="roles",
+            moments=_span(
+                _("Became %(what)s"),
+                _("Stood down as %(what)s"),
+                lambda o: label_of(o, "role"),
+            ),
+        ),
     )
     register(
         "members.ElectedRepresentative",
@@ -171,6 +288,15 @@ def register_all() -> None:
         erase=KEEP(_("A public record of who held elected office")),
         retention_category="membership",
         describe=_("Elected roles (councillor, MP)"),
+        timeline=timeline_of(
+            "members.ElectedRepresentative",
+            kind="roles",
+            moments=_span(
+                _("Elected: %(what)s"),
+                _("No longer %(what)s"),
+                lambda o: label_of(o, "role"),
+            ),
+        ),
     )
     register(
         "members.Candidate",
@@ -187,6 +313,15 @@ def register_all() -> None:
         erase=DELETE,
         retention_category="candidates",
         describe=_("Candidacies and officers' notes on them"),
+        timeline=timeline_of(
+            "members.Candidate",
+            kind="roles",
+            moments=lambda c: [
+                (c.created, gettext("Candidate: %s") % label_of(c, "office_sought"))
+            ],
+            constituencies="constituency_id",
+            officers_only=True,
+        ),
     )
     register(
         "members.ShadowingPlacement",
@@ -209,6 +344,16 @@ def register_all() -> None:
         ),
         retention_category="candidates",
         describe=_("Shadowing placements"),
+        timeline=timeline_of(
+            "members.ShadowingPlacement",
+            kind="roles",
+            moments=_span(
+                _("Shadowing placement with %(what)s began"),
+                _("Shadowing placement with %(what)s ended"),
+                lambda s: label_of(s.representative, "role"),
+            ),
+            select_related=("representative",),
+        ),
     )
     register(
         "members.ContactLog",
@@ -219,6 +364,14 @@ def register_all() -> None:
         erase=DELETE,
         retention_category="call_notes",
         describe=_("The renewal desk's log of calls and notes"),
+        timeline=timeline_of(
+            "members.ContactLog",
+            kind="contacts",
+            moments=_contact_moments,
+            select_related=("by_user", "by_person"),
+            officers_only=True,
+            only=("at", "how", "outcome", "note", "by_user__first_name", "by_user__last_name", "by_user__email", "by_person__first_name", "by_person__last_name"),
+        ),
     )  # fmt: skip
     register(
         "members.Mentor",
@@ -229,6 +382,11 @@ def register_all() -> None:
         erase=DELETE,
         retention_category="membership",
         describe=_("Volunteering as a mentor"),
+        timeline=timeline_of(
+            "members.Mentor",
+            kind="mentoring",
+            moments=lambda m: [(m.created, gettext("Volunteered as a mentor"))],
+        ),
     )
     register(
         "members.Mentorship",
@@ -239,6 +397,12 @@ def register_all() -> None:
         repoint=Repoint(prefer=("earliest", "started_at")),
         retention_category="membership",
         describe=_("Mentoring received as a new member"),
+        timeline=timeline_of(
+            "members.Mentorship",
+            kind="mentoring",
+            moments=_mentorship_moments,
+            select_related=("mentor__person",),
+        ),
     )
     register(
         "members.ForumMembership",
@@ -249,6 +413,12 @@ def register_all() -> None:
         erase=DELETE,
         retention_category="membership",
         describe=_("Forums"),
+        timeline=timeline_of(
+            "members.ForumMembership",
+            kind="networks",
+            moments=lambda f: [(f.joined, gettext("Joined the %s") % f.forum.name)],
+            select_related=("forum",),
+        ),
     )
     register(
         "members.ForumOfficer",
@@ -260,6 +430,16 @@ def register_all() -> None:
         erase=DELETE,
         retention_category="membership",
         describe=_("Forum offices"),
+        timeline=timeline_of(
+            "members.ForumOfficer",
+            kind="roles",
+            moments=_span(
+                _("Became %(what)s"),
+                _("Stood down as %(what)s"),
+                lambda o: f"{label_of(o, 'role')}, {o.forum.name}",
+            ),
+            select_related=("forum",),
+        ),
     )
     register(
         "members.ForumInvitation",
@@ -271,6 +451,18 @@ def register_all() -> None:
         repoint=Repoint(prefer=("earliest", "created")),
         retention_category="membership",
         describe=_("Invitations to join a forum"),
+        timeline=timeline_of(
+            "members.ForumInvitation",
+            kind="networks",
+            moments=lambda i: [
+                (i.created, gettext("Invited to the %s") % i.forum.name),
+                (
+                    i.accepted,
+                    gettext("Accepted the invitation to the %s") % i.forum.name,
+                ),
+            ],
+            select_related=("forum",),
+        ),
     )
     register(
         "members.Transfer",
@@ -290,6 +482,19 @@ def register_all() -> None:
         repoint=Repoint(prefer=("earliest", "requested")),
         retention_category="membership",
         describe=_("Moves between constituencies"),
+        timeline=timeline_of(
+            "members.Transfer",
+            kind="membership",
+            moments=lambda t: [
+                (
+                    t.requested,
+                    gettext("Move asked for: %(from)s to %(to)s")
+                    % {"from": t.from_constituency, "to": t.to_constituency},
+                ),
+                (t.decided, gettext("Move %s") % label_of(t, "status").lower()),
+            ],
+            select_related=("from_constituency", "to_constituency"),
+        ),
     )
     register(
         "members.PersonInterest",
@@ -301,6 +506,14 @@ def register_all() -> None:
         repoint=Repoint(prefer=("earliest", "created")),
         retention_category="contact_details",
         describe=_("Interests and skills"),
+        timeline=timeline_of(
+            "members.PersonInterest",
+            kind="other",
+            moments=lambda i: [
+                (i.created, gettext("Interest or skill: %s") % i.interest.name)
+            ],
+            select_related=("interest",),
+        ),
     )
     register(
         "members.ImportRun",
@@ -310,6 +523,7 @@ def register_all() -> None:
         retention_category="imports",
         describe=_("Reports of the national list's imports naming the person"),
         order=AUDIT_ORDER + 1,  # before the memberships (found by their numbers) go
+        timeline=NO_TIMELINE(_("An import report: the memberships tell the story")),
     )
     register(
         "members.MembershipImportState",
@@ -321,4 +535,6 @@ def register_all() -> None:
         erase=Anonymise({"values": {}}),
         retention_category="imports",
         describe=_("The national list's last values for each membership"),
+        timeline=NO_TIMELINE(_("The national file's last values, not an event")),
     )
+    register_roles(_roles_now, order=10)

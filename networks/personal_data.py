@@ -7,6 +7,13 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from partyhub.personal_data import DELETE, KEEP, Anonymise, Repoint, register
+from partyhub.personal_data.timeline import (
+    NO_TIMELINE,
+    gettext,
+    m2m_ids,
+    register_roles,
+    timeline_of,
+)
 
 REMOVED = "[removed at the author's request]"
 
@@ -39,6 +46,19 @@ def _organisations_erase(qs, person: Any) -> int:
     return n
 
 
+def _roles_now(person: Any) -> list[tuple[Any, list[str]]]:
+    from networks.models import Network, NetworkMembership
+
+    networks = [
+        m.network.name
+        for m in NetworkMembership.objects.filter(
+            person=person, status=NetworkMembership.Status.ACTIVE
+        ).select_related("network")
+    ]
+    coordinates = [n.name for n in Network.objects.filter(coordinators=person)]
+    return [(gettext("Networks"), networks), (gettext("Co-ordinator of"), coordinates)]
+
+
 def register_all() -> None:
     register(
         "networks.NetworkMembership",
@@ -50,6 +70,16 @@ def register_all() -> None:
         repoint=Repoint(prefer=("earliest", "joined")),
         retention_category="networks",
         describe=_("Policy networks"),
+        timeline=timeline_of(
+            "networks.NetworkMembership",
+            kind="networks",
+            moments=lambda m: [
+                (m.joined, gettext("Joined the %s network") % m.network.name)
+            ],
+            constituencies=m2m_ids("network.constituencies"),
+            select_related=("network",),
+            prefetch=("network__constituencies",),
+        ),
     )
     register(
         "networks.Network",
@@ -59,6 +89,7 @@ def register_all() -> None:
         erase=KEEP(_("The network stays; the person is removed as coordinator")),
         retention_category="networks",
         describe=_("Networks the person coordinates"),
+        timeline=NO_TIMELINE(_("Co-ordinators keep no date; the summary shows them")),
     )
     register(
         "networks.NetworkCoordinator",
@@ -71,6 +102,7 @@ def register_all() -> None:
         repoint=Repoint(prefer=("earliest", "id")),
         retention_category="networks",
         describe=_("Appointments as a network co-ordinator"),
+        timeline=NO_TIMELINE(_("No date is kept; the summary shows co-ordinators")),
     )
     register(
         "networks.Thread",
@@ -80,6 +112,20 @@ def register_all() -> None:
         erase=Anonymise({"author": None}),
         retention_category="networks",
         describe=_("Discussion threads started"),
+        timeline=timeline_of(
+            "networks.Thread",
+            kind="networks",
+            moments=lambda t: [
+                (
+                    t.created,
+                    gettext("Started “%(title)s” in %(network)s")
+                    % {"title": t.title, "network": t.network.name},
+                )
+            ],
+            constituencies=m2m_ids("network.constituencies"),
+            select_related=("network",),
+            prefetch=("network__constituencies",),
+        ),
     )
     register(
         "networks.Post",
@@ -90,6 +136,20 @@ def register_all() -> None:
         erase=Anonymise({"author": None, "body": REMOVED}),
         retention_category="networks",
         describe=_("Posts in network discussions"),
+        timeline=timeline_of(
+            "networks.Post",
+            kind="networks",
+            moments=lambda p: [
+                (
+                    p.created,
+                    gettext("Posted in “%(title)s” (%(network)s)")
+                    % {"title": p.thread.title, "network": p.thread.network.name},
+                )
+            ],
+            constituencies=m2m_ids("thread.network.constituencies"),
+            select_related=("thread__network",),
+            prefetch=("thread__network__constituencies",),
+        ),
     )
     register(
         "networks.Comment",
@@ -105,6 +165,19 @@ def register_all() -> None:
         erase=Anonymise({"person": None, "body": REMOVED}),
         retention_category="networks",
         describe=_("Comments on consultations"),
+        timeline=timeline_of(
+            "networks.Comment",
+            kind="networks",
+            moments=lambda c: [
+                (
+                    c.created,
+                    gettext("Commented on “%s”") % c.section.consultation.title,
+                )
+            ],
+            constituencies=m2m_ids("section.consultation.network.constituencies"),
+            select_related=("section__consultation__network",),
+            prefetch=("section__consultation__network__constituencies",),
+        ),
     )
     register(
         "networks.Submission",
@@ -114,6 +187,19 @@ def register_all() -> None:
         erase=Anonymise({"drafted_by": None}),
         retention_category="networks",
         describe=_("Consultation submissions drafted"),
+        timeline=timeline_of(
+            "networks.Submission",
+            kind="networks",
+            moments=lambda s: [
+                (
+                    s.submitted_on,
+                    gettext("Submission sent: “%s”") % s.consultation.title,
+                )
+            ],
+            constituencies=m2m_ids("consultation.network.constituencies"),
+            select_related=("consultation__network",),
+            prefetch=("consultation__network__constituencies",),
+        ),
     )
     register(
         "networks.NetworkInvitation",
@@ -125,6 +211,16 @@ def register_all() -> None:
         repoint=Repoint(prefer=("earliest", "created")),
         retention_category="networks",
         describe=_("Invitations to networks"),
+        timeline=timeline_of(
+            "networks.NetworkInvitation",
+            kind="networks",
+            moments=lambda i: [
+                (i.created, gettext("Invited to the %s network") % i.network.name)
+            ],
+            constituencies=m2m_ids("network.constituencies"),
+            select_related=("network",),
+            prefetch=("network__constituencies",),
+        ),
     )
     # Union membership is special category data: a person sees what we record.
     register(
@@ -136,6 +232,7 @@ def register_all() -> None:
         erase=DELETE,
         retention_category="unions",
         describe=_("Trade union roles (special category data)"),
+        timeline=NO_TIMELINE(_("No date is kept (special category data)")),
     )  # fmt: skip
     register(
         "networks.UnionDelegate",
@@ -146,6 +243,16 @@ def register_all() -> None:
         erase=DELETE,
         retention_category="unions",
         describe=_("Union delegations"),
+        timeline=timeline_of(
+            "networks.UnionDelegate",
+            kind="roles",
+            moments=lambda d: [
+                (d.starts, gettext("Delegate to %s") % d.branch.name),
+                (d.ends, gettext("No longer a delegate to %s") % d.branch.name),
+            ],
+            constituencies="branch.constituency_id",
+            select_related=("branch",),
+        ),
     )
     register(
         "networks.UnionBranchOfficer",
@@ -155,6 +262,7 @@ def register_all() -> None:
         erase=DELETE,
         retention_category="unions",
         describe=_("Contacts at union branches"),
+        timeline=NO_TIMELINE(_("A contact's details, not a dated activity")),
     )
     register(
         "networks.CommunityOrganisation",
@@ -165,6 +273,7 @@ def register_all() -> None:
         erase=_organisations_erase,
         retention_category="networks",
         describe=_("Community organisations looked after, or whose contact is you"),
+        timeline=NO_TIMELINE(_("An organisation looked after, not a dated activity")),
     )
     # A contact of a community organisation sees the mailings sent to them.
     register(
@@ -181,6 +290,15 @@ def register_all() -> None:
         erase=Anonymise({"person": None}),
         retention_category="networks",
         describe=_("Mailings to organisations the person is the contact of"),
+        timeline=timeline_of(
+            "networks.OrganisationMailingRecipient",
+            kind="messages",
+            moments=lambda r: [
+                (r.mailing.sent_at, gettext("Received “%s”") % r.mailing.subject)
+            ],
+            constituencies="mailing.constituency_id",
+            select_related=("mailing",),
+        ),
     )
     register(
         "networks.OrganisationMailing",
@@ -188,4 +306,6 @@ def register_all() -> None:
         erase=KEEP(_("Who sent it; the login itself is closed and anonymised")),
         retention_category="officers_work",
         describe=_("Mailings an officer sent"),
+        timeline=NO_TIMELINE(_("An officer's work, not the person's history")),
     )
+    register_roles(_roles_now, order=30)

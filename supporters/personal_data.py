@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from partyhub.personal_data import DELETE, KEEP, Repoint, register
+from partyhub.personal_data.timeline import NO_TIMELINE, gettext, label_of, timeline_of
 
 
 def _signup_requests(person: Any):
@@ -15,6 +16,17 @@ def _signup_requests(person: Any):
     if not person.email:
         return SignupRequest.objects.none()
     return SignupRequest.objects.filter(email__iexact=person.email)
+
+
+def _supporter_moments(s: Any):
+    offers = ", ".join(o.label for o in s.offers.all())
+    yield (
+        s.joined,
+        gettext("Signed up as a supporter"),
+        offers and gettext("Offered: %s") % offers,
+    )
+    if s.left:
+        yield s.left, gettext("Left the supporters' club")
 
 
 def register_all() -> None:
@@ -31,6 +43,13 @@ def register_all() -> None:
         repoint=Repoint(prefer=("earliest", "joined")),
         retention_category="supporters",
         describe=_("Supporters' club membership and the help offered"),
+        timeline=timeline_of(
+            "supporters.Supporter",
+            kind="supporter",
+            moments=_supporter_moments,
+            constituencies="constituency_id",
+            prefetch=("offers",),
+        ),
     )  # fmt: skip
     register(
         "supporters.AskReply",
@@ -43,6 +62,19 @@ def register_all() -> None:
         repoint=Repoint(prefer=("latest", "at")),
         retention_category="supporters",
         describe=_("Replies to the club's asks"),
+        timeline=timeline_of(
+            "supporters.AskReply",
+            kind="supporter",
+            moments=lambda r: [
+                (
+                    r.at,
+                    gettext("Answered “%(ask)s”: %(answer)s")
+                    % {"ask": r.ask.subject, "answer": label_of(r, "answer")},
+                )
+            ],
+            constituencies="ask.constituency_id",
+            select_related=("ask",),
+        ),
     )
     register(
         "supporters.SignupRequest",
@@ -52,6 +84,19 @@ def register_all() -> None:
         erase=DELETE,
         retention_category="unconfirmed_signups",
         describe=_("Signups waiting for (or past) email confirmation"),
+        timeline=timeline_of(
+            "supporters.SignupRequest",
+            kind="supporter",
+            rows=_signup_requests,
+            moments=lambda r: [
+                (
+                    r.created,
+                    gettext("Signed up on the website (%s)") % label_of(r, "kind"),
+                ),
+                (r.confirmed_at, gettext("Confirmed their email address")),
+            ],
+            constituencies="constituency_id",
+        ),
     )
     for label in ("supporters.Ask", "supporters.PrizeDraw"):
         register(
@@ -60,4 +105,5 @@ def register_all() -> None:
             erase=KEEP(_("Who prepared it; the login itself is closed and anonymised")),
             retention_category="officers_work",
             describe=_("Asks and prize draws an officer prepared"),
+            timeline=NO_TIMELINE(_("An officer's work, not the person's history")),
         )

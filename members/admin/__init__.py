@@ -336,6 +336,7 @@ class ElectedRepresentativeAdmin(ScopedAdmin):
 from members.admin import (  # noqa: E402, F401
     desk,
     forums,
+    history,
     imports,
     post,
     talent,

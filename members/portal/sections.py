@@ -57,6 +57,13 @@ for _section in (
         order=30,
     ),
     PortalSection(
+        "history",
+        _("My history"),
+        "portal:history",
+        _("Events, teams, petitions, surveys, networks and the emails we sent you."),
+        order=85,
+    ),
+    PortalSection(
         "data",
         _("My data"),
         "portal:data",

@@ -27,6 +27,7 @@ urlpatterns = [
         talent_views.forum_member_remove,
         name="forum_member_remove",
     ),
+    path("history/", views.history, name="history"),
     path("data/", views.data, name="data"),
     path("data/download/", views.data_download, name="data_download"),
     path("data/file/<str:token>/", views.data_file, name="data_file"),

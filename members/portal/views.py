@@ -136,6 +136,26 @@ def contact(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @portal_view
+def history(request: HttpRequest, person: Person) -> HttpResponse:
+    """What the person and the party have done together, without officers' notes."""
+    from members.history import person_history, person_summary
+
+    found = person_history(
+        person,
+        own=True,
+        kind=request.GET.get("history_kind", ""),
+        page=request.GET.get("history_page", 1),
+    )
+    return _page(
+        request,
+        "portal/history.html",
+        person,
+        history=found,
+        summary=person_summary(person, found.items),
+    )
+
+
+@portal_view
 def data(request: HttpRequest, person: Person) -> HttpResponse:
     return _page(
         request,

@@ -9,6 +9,44 @@ from django.utils.translation import gettext_lazy as _
 
 from partyhub.personal_data import DELETE, KEEP, Repoint, register
 from partyhub.personal_data.core import who
+from partyhub.personal_data.timeline import NO_TIMELINE, gettext, label_of, timeline_of
+
+
+def _consent_moments(event: Any):
+    what = label_of(event, "channel")
+    if event.topic:
+        what = f"{what} ({label_of(event, 'topic')})"
+    if event.granted:
+        title = gettext("Agreed to be contacted by %(what)s") % {"what": what}
+    else:
+        title = gettext("Withdrew consent to be contacted by %(what)s") % {"what": what}
+    yield event.at, title, label_of(event, "method")
+
+
+def _delivery_moments(delivery: Any):
+    subject = _delivery_subject(delivery, None) or gettext("a message")
+    if delivery.status == "sent":
+        yield (
+            delivery.sent_at or delivery.created,
+            gettext("Received “%(subject)s”") % {"subject": subject},
+        )
+    elif delivery.status == "failed":
+        yield (
+            delivery.updated,
+            gettext("“%(subject)s” could not be delivered") % {"subject": subject},
+            delivery.error[:200],
+        )
+    elif delivery.status == "skipped":
+        yield (
+            delivery.updated,
+            gettext("Not sent “%(subject)s”: no consent") % {"subject": subject},
+        )
+
+
+def _message_constituency(delivery: Any):
+    if delivery.message_id and delivery.message.constituency_id:
+        return [delivery.message.constituency_id]
+    return []
 
 
 def _delivery_subject(delivery: Any, person: Any) -> str:
@@ -44,6 +82,12 @@ def register_all() -> None:
         erase=DELETE,
         retention_category="consent",
         describe=_("Consent history: every grant and withdrawal, with its wording"),
+        timeline=timeline_of(
+            "comms.ConsentEvent",
+            kind="consent",
+            moments=_consent_moments,
+            only=("at", "channel", "topic", "granted", "method"),
+        ),
     )
     register(
         "comms.ConsentState",
@@ -54,6 +98,7 @@ def register_all() -> None:
         repoint=Repoint(prefer=("latest", "at")),
         retention_category="consent",
         describe=_("Current consents"),
+        timeline=NO_TIMELINE(_("The consent history (ConsentEvent) tells each change")),
     )
     register(
         "comms.Delivery",
@@ -71,6 +116,23 @@ def register_all() -> None:
         repoint=Repoint(prefer=("earliest", "created")),
         retention_category="deliveries",
         describe=_("Emails sent to the person"),
+        timeline=timeline_of(
+            "comms.Delivery",
+            kind="messages",
+            moments=_delivery_moments,
+            constituencies=_message_constituency,
+            select_related=("message", "reminder"),
+            only=(
+                "status",
+                "sent_at",
+                "created",
+                "updated",
+                "error",
+                "message__subject",
+                "message__constituency",
+                "reminder__kind",
+            ),
+        ),
     )
     register(
         "comms.Reminder",
@@ -80,6 +142,7 @@ def register_all() -> None:
         erase=DELETE,
         retention_category="deliveries",
         describe=_("Reminders due to be sent to the person"),
+        timeline=NO_TIMELINE(_("A reminder sent shows as its delivery")),
     )
     register(
         "comms.BouncedAddress",
@@ -89,6 +152,14 @@ def register_all() -> None:
         erase=DELETE,
         retention_category="deliveries",
         describe=_("Addresses whose mail bounced"),
+        timeline=timeline_of(
+            "comms.BouncedAddress",
+            kind="messages",
+            rows=_bounced_rows,
+            moments=lambda b: [
+                (b.at, gettext("Mail to their address bounced"), b.reason)
+            ],
+        ),
     )
     for label in ("comms.Segment", "comms.Message"):
         register(
@@ -97,4 +168,5 @@ def register_all() -> None:
             erase=KEEP(_("Who prepared it; the login itself is closed and anonymised")),
             retention_category="officers_work",
             describe=_("Segments and messages an officer prepared"),
+            timeline=NO_TIMELINE(_("An officer's work, not the person's history")),
         )

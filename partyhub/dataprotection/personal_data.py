@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from partyhub.personal_data import DELETE, KEEP, Repoint, register
+from partyhub.personal_data.timeline import NO_TIMELINE, gettext, timeline_of
 
 
 def register_all() -> None:
@@ -19,6 +20,13 @@ def register_all() -> None:
         repoint=Repoint(prefer=("earliest", "agreed_on")),
         retention_category="membership",
         describe=_("Agreement to be kept on record, by name, as a former member"),
+        timeline=timeline_of(
+            "dataprotection.KeepAsFormerMember",
+            kind="data",
+            moments=lambda k: [
+                (k.agreed_on, gettext("Agreed to be kept on record as a former member"))
+            ],
+        ),
     )
     for label, field in (
         ("dataprotection.RetentionPeriod", "updated_by"),
@@ -34,6 +42,7 @@ def register_all() -> None:
             ),
             retention_category="officers_work",
             describe=_("Retention schedule changes and TPS uploads an officer made"),
+            timeline=NO_TIMELINE(_("An officer's work, not the person's history")),
         )
 
 

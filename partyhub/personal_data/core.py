@@ -27,12 +27,14 @@ from partyhub.personal_data.registry import (
     register,
     registered_models,
 )
+from partyhub.personal_data.timeline import NO_TIMELINE, gettext, label_of, timeline_of
 
 # What the audit trail and the admin history keep where a name was.
 ERASED = "[erased]"
 AUDIT_ORDER = -100
 LOGIN_ORDER = 90
 PERSON_ORDER = 100
+_LOGIN = gettext_lazy("Login secrets and sessions: nothing done together")
 TRAIL_LABELS = {"audit.AuditEntry", "admin.LogEntry", "sessions.Session"}
 
 
@@ -173,6 +175,7 @@ def register_core() -> None:
         retention_category="audit",
         describe=gettext_lazy("What was done to the person's records, and by whom"),
         order=AUDIT_ORDER,
+        timeline=NO_TIMELINE(gettext_lazy("Changes to records, not things done")),
     )
     register(
         "admin.LogEntry",
@@ -185,6 +188,7 @@ def register_core() -> None:
         retention_category="audit",
         describe=gettext_lazy("The admin's history of changes to the records"),
         order=AUDIT_ORDER,
+        timeline=NO_TIMELINE(gettext_lazy("The admin's own history of edits")),
     )
     register(
         "accounts.User",
@@ -195,6 +199,7 @@ def register_core() -> None:
         retention_category="login",
         describe=gettext_lazy("The login"),
         order=LOGIN_ORDER,
+        timeline=NO_TIMELINE(_LOGIN),
     )
     register(
         "account.EmailAddress",
@@ -207,6 +212,7 @@ def register_core() -> None:
         retention_category="login",
         describe=gettext_lazy("The login's email addresses"),
         order=LOGIN_ORDER - 1,
+        timeline=NO_TIMELINE(_LOGIN),
     )
     register(
         "account.EmailConfirmation",
@@ -218,6 +224,7 @@ def register_core() -> None:
         retention_category="login",
         describe=gettext_lazy("Email confirmations sent for the login"),
         order=LOGIN_ORDER - 2,
+        timeline=NO_TIMELINE(_LOGIN),
     )
     register(
         "mfa.Authenticator",
@@ -230,6 +237,7 @@ def register_core() -> None:
         retention_category="login",
         describe=gettext_lazy("Two-factor devices of the login"),
         order=LOGIN_ORDER - 1,
+        timeline=NO_TIMELINE(_LOGIN),
     )
     register(
         "sessions.Session",
@@ -239,6 +247,7 @@ def register_core() -> None:
         retention_category="login",
         describe=gettext_lazy("Signed-in sessions of the login"),
         order=LOGIN_ORDER - 1,
+        timeline=NO_TIMELINE(_LOGIN),
     )
 
 
@@ -261,6 +270,14 @@ def register_own() -> None:
         repoint=Repoint(),
         retention_category="requests",
         describe=gettext_lazy("Requests about the person's data"),
+        timeline=timeline_of(
+            "personal_data.DataRequest",
+            kind="data",
+            moments=lambda r: [
+                (r.received_on, gettext("Asked: %s") % label_of(r, "kind")),
+                (r.completed_at, gettext("Request completed")),
+            ],
+        ),
     )
     register(
         "personal_data.MergeRecord",
@@ -271,4 +288,10 @@ def register_own() -> None:
         erase=Anonymise({"merged": {}, "chosen": [], "conflicts": []}),
         retention_category="requests",
         describe=gettext_lazy("Merges of duplicate records of the person"),
+        timeline=timeline_of(
+            "personal_data.MergeRecord",
+            kind="data",
+            moments=lambda r: [(r.at, gettext("A duplicate record was merged in"))],
+            officers_only=True,
+        ),
     )

@@ -116,8 +116,8 @@ class Entry:
     repoint: Repoint | RepointFn | None = field(default_factory=Repoint)
     retention_category: str = ""
     describe: str = ""
-    # For a later issue (a person's timeline): fn(person) -> [(when, text)].
-    timeline: Callable[[Any], list[tuple[Any, str]]] | None = None
+    # fn(person) -> [TimelineEntry] (see `timeline`), or NO_TIMELINE(reason).
+    timeline: Callable[[Any], list[Any]] | Any | None = None
     # Erasure runs in this order: the audit trail first (found through the rows),
     # the person record and the login last.
     order: int = 0
@@ -207,7 +207,7 @@ def register(
     repoint: Repoint | RepointFn | None = None,
     retention_category: str = "",
     describe: Any = "",
-    timeline: Callable[[Any], list[tuple[Any, str]]] | None = None,
+    timeline: Callable[[Any], list[Any]] | Any | None = None,
     order: int = 0,
 ) -> Entry:
     """Register (or replace) what `model` ("app_label.ModelName") holds about people.

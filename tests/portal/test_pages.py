@@ -14,6 +14,7 @@ PAGES = [
     "portal:contact",
     "portal:interests",
     "portal:data",
+    "portal:history",
 ]
 
 

@@ -1,0 +1,138 @@
+"""A person's history and summary, for the admin's person page and the portal.
+
+The entries come from the register of personal data (each app's `timeline=`), so
+the page, the export and erasure read one list of what is held. Everything here is
+a fixed number of queries whatever the length of the person's history.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.utils import timezone
+
+from partyhub.personal_data.timeline import (
+    KINDS,
+    TimelineEntry,
+    kind_counts,
+    person_entries,
+    person_roles,
+    person_timeline,
+)
+
+PER_PAGE = 50
+
+
+@dataclass
+class History:
+    page: Page
+    kind: str
+    kinds: list[tuple[str, str, int]]
+    total: int
+    items: list[TimelineEntry] = field(default_factory=list)
+
+
+def person_history(
+    person: Any,
+    *,
+    constituency_ids: frozenset[int] | None = None,
+    own: bool = False,
+    kind: str = "",
+    page: Any = 1,
+    entries: list[TimelineEntry] | None = None,
+) -> History:
+    """One page of the person's timeline, newest first, filtered by kind."""
+    items = person_timeline(
+        person, constituency_ids=constituency_ids, own=own, entries=entries
+    )
+    kind = kind if kind in KINDS else ""
+    shown = [i for i in items if i.kind == kind] if kind else items
+    return History(
+        page=Paginator(shown, PER_PAGE).get_page(page),
+        kind=kind,
+        kinds=kind_counts(items),
+        total=len(items),
+        items=items,
+    )
+
+
+@dataclass
+class Summary:
+    member_since: datetime.date | None
+    status: str
+    branch: str
+    roles: list[tuple[str, list[str]]]
+    attended: int
+    sessions: int
+    last_contact: Any
+    last_contact_by: str
+    consents: list[dict[str, Any]]
+
+
+def person_summary(person: Any, items: list[TimelineEntry]) -> Summary:
+    """Roles now, the last 12 months, and how the party may contact them.
+
+    `items` is the timeline as the viewer sees it, so the summary's figures are
+    the entries the viewer can count on the page.
+    """
+    from members.models import ContactLog, Membership
+    from partyhub.comms.models import ConsentEvent, ConsentState
+
+    memberships = list(
+        Membership.objects.filter(person=person)
+        .select_related("branch")
+        .order_by("-joined", "-pk")
+    )
+    latest = memberships[0] if memberships else None
+    year_ago = timezone.now() - datetime.timedelta(days=365)
+    recent = [i for i in items if i.when >= year_ago]
+    contact = (
+        ContactLog.objects.filter(person=person)
+        .select_related("by_user", "by_person")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    by = ""
+    if contact is not None:
+        if contact.by_person_id:
+            by = str(contact.by_person)
+        elif contact.by_user_id:
+            by = contact.by_user.get_full_name() or contact.by_user.email
+    wording = {
+        (e.channel, e.topic): e
+        for e in ConsentEvent.objects.filter(person=person)
+        .order_by("channel", "topic", "-at", "-pk")
+        .distinct("channel", "topic")
+    }
+    consents = [
+        {
+            "channel": state.get_channel_display(),
+            "topic": state.get_topic_display() if state.topic else "",
+            "granted": state.granted,
+            "at": state.at,
+            "how": state.get_method_display(),
+            "wording": getattr(
+                wording.get((state.channel, state.topic)), "wording", ""
+            ),
+        }
+        for state in ConsentState.objects.filter(person=person).order_by(
+            "channel", "topic"
+        )
+    ]
+    return Summary(
+        member_since=min((m.joined for m in memberships), default=None),
+        status=latest.get_status_display() if latest else "",
+        branch=latest.branch.name if latest and latest.branch_id else "",
+        roles=person_roles(person),
+        attended=sum(1 for i in recent if i.tag == "attended"),
+        sessions=sum(1 for i in recent if i.tag == "session_done"),
+        last_contact=contact,
+        last_contact_by=by,
+        consents=consents,
+    )
+
+
+__all__ = ["History", "Summary", "person_entries", "person_history", "person_summary"]

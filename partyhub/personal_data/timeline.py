@@ -1,0 +1,297 @@
+"""A person's timeline, built from the register of personal data.
+
+Each registered model says how its rows read as moments in the person's history
+(`timeline=` in its `register()` call): the same register that export and erasure
+use, so what a timeline shows cannot drift from what an export gives out or an
+erasure removes. A model with nothing to show says why with `NO_TIMELINE(reason)`.
+
+Each contribution costs a fixed number of queries (one, plus its prefetches),
+whatever the length of the person's history.
+
+Scoping: an entry names the constituencies whose activity it was (an event's
+hosts, a petition's CLP); an empty set means the person's own record (their
+membership, consent), which anybody allowed to open the person may see. An officer
+sees an activity of another constituency only as "Activity in another
+constituency", with its date and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _gettext
+
+from partyhub.personal_data.registry import entry_for, registered_models
+
+# The kinds a timeline can be filtered by, in the order the filter lists them.
+KINDS: dict[str, Any] = {
+    "membership": gettext_lazy("Membership"),
+    "roles": gettext_lazy("Offices and roles"),
+    "supporter": gettext_lazy("Supporter"),
+    "events": gettext_lazy("Events"),
+    "teams": gettext_lazy("Teams and sessions"),
+    "petitions": gettext_lazy("Petitions"),
+    "surveys": gettext_lazy("Surveys"),
+    "reports": gettext_lazy("Street reports"),
+    "networks": gettext_lazy("Networks and forums"),
+    "messages": gettext_lazy("Messages"),
+    "consent": gettext_lazy("Consent"),
+    "contacts": gettext_lazy("Contact log"),
+    "mentoring": gettext_lazy("Mentoring"),
+    "academy": gettext_lazy("Academy"),
+    "data": gettext_lazy("Data requests"),
+    "other": gettext_lazy("Other"),
+}
+OTHER_CONSTITUENCY = gettext_lazy("Activity in another constituency")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    when: datetime.datetime
+    kind: str
+    title: str
+    detail: str = ""
+    url: str = ""
+    # The constituencies whose activity this was; empty: the person's own record.
+    constituency_ids: frozenset[int] = frozenset()
+    # Officers' notes: never shown to the person in the portal.
+    officers_only: bool = False
+    # What the summary counts: "attended", "session_done", "contact".
+    tag: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        return str(KINDS.get(self.kind, self.kind))
+
+
+@dataclass(frozen=True)
+class NoTimeline:
+    """A registered model with nothing to show on a timeline, and why."""
+
+    reason: str
+
+
+def NO_TIMELINE(reason: Any) -> NoTimeline:  # noqa: N802 — reads as a constant
+    return NoTimeline(str(reason))
+
+
+def as_moment(value: Any) -> datetime.datetime | None:
+    """Dates and datetimes on one scale (a date is the start of its day)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value
+    return timezone.make_aware(datetime.datetime.combine(value, datetime.time()))
+
+
+# (when, title), (when, title, detail) or (when, title, detail, tag)
+Moment = tuple[Any, ...]
+
+
+def timeline_of(
+    label: str,
+    *,
+    kind: str,
+    moments: Callable[[Any], Iterable[Moment]],
+    constituencies: str | Callable[[Any], Iterable[int]] | None = None,
+    select_related: Sequence[str] = (),
+    prefetch: Sequence[str] = (),
+    only: Sequence[str] = (),
+    officers_only: bool = False,
+    rows: Callable[[Any], Any] | None = None,
+) -> Callable[[Any], list[TimelineEntry]]:
+    """A `timeline=` for a registered model: the person's own rows (as the
+    register finds them), each read as one or more (when, title[, detail]).
+
+    `constituencies` is the path of a constituency id on the row
+    ("petition.constituency_id") or fn(row) -> ids (a prefetched many-to-many).
+    `only` names the columns the moments read (the rows of busy models).
+    """
+
+    def timeline(person: Any) -> list[TimelineEntry]:
+        if rows is not None:
+            qs = rows(person)
+        else:
+            entry = entry_for(label)
+            if entry is None:
+                return []
+            qs = entry.own_queryset(person)
+        qs = qs.select_related(*select_related).prefetch_related(*prefetch)
+        if only:
+            # The columns the moments read: a long history builds thousands of
+            # rows, and a Person or login joined in full is most of the cost.
+            qs = qs.only(*only)
+        result = []
+        for obj in qs:
+            if constituencies is None:
+                ids: frozenset[int] = frozenset()
+            elif callable(constituencies):
+                ids = frozenset(constituencies(obj))
+            else:
+                value = _resolve(obj, constituencies)
+                ids = frozenset() if value is None else frozenset((value,))
+            for moment in moments(obj):
+                when = as_moment(moment[0])
+                if when is None:
+                    continue
+                result.append(
+                    TimelineEntry(
+                        when=when,
+                        kind=kind,
+                        title=str(moment[1]),
+                        detail=str(moment[2] or "") if len(moment) > 2 else "",
+                        constituency_ids=ids,
+                        officers_only=officers_only,
+                        tag=moment[3] if len(moment) > 3 else "",
+                    )
+                )
+        return result
+
+    return timeline
+
+
+@functools.cache
+def _choices(model: type, name: str) -> dict[Any, Any]:
+    return dict(model._meta.get_field(name).flatchoices)
+
+
+# Translations remembered per language, for the length of a timeline's build: a
+# title is translated once per page, not once for each of thousands of rows (a
+# lookup walks every catalogue, and asking for the language is not free either).
+_TABLES: dict[str | None, dict[Any, str]] = {}
+_state = threading.local()
+
+
+def _table() -> dict[Any, str]:
+    table = getattr(_state, "table", None)
+    if table is None:
+        table = _TABLES.setdefault(get_language(), {})
+    return table
+
+
+def gettext(message: str) -> str:
+    """`gettext` for timeline titles (see `_TABLES`)."""
+    table = _table()
+    found = table.get(message)
+    if found is None:
+        found = table[message] = _gettext(message)
+    return found
+
+
+def label_of(obj: Any, name: str) -> str:
+    """`obj.get_<name>_display()` without rebuilding the choices for every row."""
+    value = getattr(obj, name)
+    key = (type(obj), name, value)
+    table = _table()
+    found = table.get(key)
+    if found is None:
+        found = table[key] = str(_choices(type(obj), name).get(value, value))
+    return found
+
+
+def m2m_ids(path: str) -> Callable[[Any], list[int]]:
+    """Constituency ids of a prefetched many-to-many ("event.constituencies")."""
+
+    def ids(obj: Any) -> list[int]:
+        manager = _resolve(obj, path)
+        # get_queryset() hands back the prefetched rows without cloning a
+        # queryset for every row (.all() would).
+        return [] if manager is None else [c.pk for c in manager.get_queryset()]
+
+    return ids
+
+
+def _resolve(obj: Any, path: str) -> Any:
+    for part in path.split("."):
+        if obj is None:
+            return None
+        obj = getattr(obj, part, None)
+    return obj
+
+
+def person_entries(person: Any) -> list[TimelineEntry]:
+    """Every entry of the person's history, unscoped and unsorted."""
+    result: list[TimelineEntry] = []
+    _state.table = _TABLES.setdefault(get_language(), {})
+    try:
+        for entry in registered_models():
+            if callable(entry.timeline):
+                result.extend(entry.timeline(person))
+    finally:
+        _state.table = None
+    return result
+
+
+def person_timeline(
+    person: Any,
+    *,
+    constituency_ids: frozenset[int] | None = None,
+    own: bool = False,
+    kinds: Iterable[str] | None = None,
+    entries: list[TimelineEntry] | None = None,
+) -> list[TimelineEntry]:
+    """The person's timeline, newest first.
+
+    For an officer: `constituency_ids` as `partyhub.scoping.constituency_ids`
+    gives them (None: every constituency). For the person themselves: `own=True`,
+    which leaves out officers' notes and shows everything else.
+    """
+    items = person_entries(person) if entries is None else entries
+    wanted = set(kinds) if kinds else None
+    result = []
+    for item in items:
+        if own:
+            if item.officers_only:
+                continue
+        elif (
+            constituency_ids is not None
+            and item.constituency_ids
+            and not (item.constituency_ids & constituency_ids)
+        ):
+            item = TimelineEntry(
+                when=item.when,
+                kind="other",
+                title=str(OTHER_CONSTITUENCY),
+                constituency_ids=item.constituency_ids,
+            )
+        if wanted is not None and item.kind not in wanted:
+            continue
+        result.append(item)
+    result.sort(key=lambda item: item.when, reverse=True)
+    return result
+
+
+def kind_counts(items: Iterable[TimelineEntry]) -> list[tuple[str, str, int]]:
+    """(kind, label, how many) for the kinds present, in the filter's order."""
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.kind] = counts.get(item.kind, 0) + 1
+    return [(k, str(label), counts[k]) for k, label in KINDS.items() if k in counts]
+
+
+# --- roles now: what the summary at the top of a person's page lists ---------------
+
+RolesFn = Callable[[Any], list[tuple[str, list[str]]]]
+_ROLES: list[tuple[int, RolesFn]] = []
+
+
+def register_roles(fn: RolesFn, *, order: int = 50) -> None:
+    """An app's part of "roles now": fn(person) -> [(heading, [names])], in a
+    fixed number of queries."""
+    if fn not in [f for _o, f in _ROLES]:
+        _ROLES.append((order, fn))
+        _ROLES.sort(key=lambda pair: pair[0])
+
+
+def person_roles(person: Any) -> list[tuple[str, list[str]]]:
+    result = []
+    for _order, fn in _ROLES:
+        result.extend((str(h), names) for h, names in fn(person) if names)
+    return result

@@ -1,0 +1,134 @@
+"""The person's admin page: a summary at the top and the history below, from the
+register of personal data, scoped to the officer's constituencies."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.models import Petition, Signature
+from events.models import Booking
+from members.models import ContactLog
+from partyhub.comms.consent import consent_record
+from partyhub.comms.models import Channel, Method
+from tests import factories
+from tests.events.conftest import make_event
+
+
+def _page(client, person, **query):
+    url = reverse("admin:members_person_change", args=[person.pk])
+    return client.get(url, query)
+
+
+def _sign(person, clp, n, *, start=0):
+    for i in range(start, start + n):
+        petition = Petition.objects.create(
+            constituency=clp, slug=f"p-{person.pk}-{i}", title=f"Petition {i}", text="x"
+        )
+        Signature.objects.create(petition=petition, person=person, source="online")
+
+
+def test_officer_sees_summary_and_history(client, clp_a, officer_a):
+    person = factories.PersonFactory(constituency=clp_a)
+    factories.MembershipFactory(
+        person=person, constituency=clp_a, joined=datetime.date(2019, 4, 1)
+    )
+    _sign(person, clp_a, 1)
+    event = make_event(clp_a, title="Summer social")
+    Booking.objects.create(
+        event=event,
+        person=person,
+        status="yes",
+        source="portal",
+        attended_at=timezone.now() - datetime.timedelta(days=3),
+    )
+    consent_record(
+        person=person, channel=Channel.EMAIL, granted=True, method=Method.PORTAL,
+        wording="Can we email you?", actor=None,
+    )  # fmt: skip
+    ContactLog.objects.create(
+        person=person, how="call", outcome="spoke", note="Keen", by_user=officer_a
+    )
+    page = _page(client.force_login(officer_a) or client, person).content.decode()
+    assert "Member since" in page and "1 April 2019" in page
+    assert "1 event attended" in page
+    assert "Can we email you?" in page
+    assert "Log a contact" in page
+    assert "History" in page
+    assert "Signed “Petition 0”" in page
+    assert "Came to “Summer social”" in page
+    assert "Phone call: Spoke to them" in page
+    # Newest first: the contact (now) before the attendance (3 days ago).
+    assert page.index("Phone call: Spoke to them") < page.index("Came to “Summer")
+
+
+def test_history_filters_by_kind_and_pages(client, clp_a, officer_a):
+    person = factories.PersonFactory(constituency=clp_a)
+    factories.MembershipFactory(person=person, constituency=clp_a)
+    _sign(person, clp_a, 55)
+    client.force_login(officer_a)
+    page = _page(client, person).content.decode()
+    assert "Page 1 of 2" in page
+    assert "Signed “Petition 54”" in page or "Signed “Petition 0”" in page
+    only = _page(client, person, history_kind="membership").content.decode()
+    assert "Joined the party" in only
+    assert "Signed “Petition" not in only
+    second = _page(client, person, history_page=2).content.decode()
+    assert "Page 2 of 2" in second
+
+
+def test_another_constituencys_activity_shows_without_detail(
+    client, clp_a, clp_b, officer_a, officer_b
+):
+    # A person of B signed A's petition and came to an event A and B share.
+    person = factories.PersonFactory(constituency=clp_b)
+    petition = Petition.objects.create(
+        constituency=clp_a, slug="a-private", title="A's own petition", text="x"
+    )
+    Signature.objects.create(petition=petition, person=person, source="online")
+    shared = make_event(clp_a, title="Joint hustings")
+    shared.constituencies.add(clp_b)
+    Booking.objects.create(event=shared, person=person, status="yes", source="portal")
+    client.force_login(officer_b)
+    page = _page(client, person).content.decode()
+    assert "A&#x27;s own petition" not in page and "A's own petition" not in page
+    assert "Activity in another constituency" in page
+    assert "Joint hustings" in page
+    # Officers of A cannot open B's person at all.
+    client.force_login(officer_a)
+    assert _page(client, person).status_code in (302, 404)
+
+
+def _count(client, person) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert _page(client, person).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_page_queries_do_not_grow_with_the_history(client, clp_a, officer_a):
+    person = factories.PersonFactory(constituency=clp_a)
+    factories.MembershipFactory(person=person, constituency=clp_a)
+    _sign(person, clp_a, 10)
+    client.force_login(officer_a)
+    _count(client, person)  # warm caches (content types, sessions)
+    ten = _count(client, person)
+    _sign(person, clp_a, 190, start=10)
+    assert _count(client, person) == ten
+
+
+def test_quick_actions_open_existing_pages(client, clp_a, officer_a):
+    person = factories.PersonFactory(constituency=clp_a)
+    factories.MembershipFactory(person=person, constituency=clp_a)
+    client.force_login(officer_a)
+    page = _page(client, person).content.decode()
+    block = page[page.index("Quick actions") :]
+    block = block[: block.index("</ul>")]
+    links = re.findall(r'href="([^"]+)"', block)
+    assert len(links) >= 2
+    for link in links:
+        assert client.get(link.replace("&amp;", "&")).status_code == 200, link
