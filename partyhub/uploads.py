@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import tempfile
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -79,3 +80,14 @@ def progress_read(key: str) -> int | None:
         return cache.get(key)
     except CACHE_UNAVAILABLE:
         return None
+
+
+def forget_old_files(directory: Path, pattern: str, seconds: int) -> None:
+    """Stored uploads nobody applied are deleted after `seconds`."""
+    cutoff = time.time() - seconds
+    for path in directory.glob(pattern):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:
+            continue  # another process removed it

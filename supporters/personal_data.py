@@ -61,3 +61,13 @@ def register_all() -> None:
             retention_category="officers_work",
             describe=_("Asks and prize draws an officer prepared"),
         )
+    # A supporters import run keeps counts and the file's name; the rows it read
+    # (names, addresses) wait only in the cache for a day, and the file is removed
+    # once applied.
+    register(
+        "supporters.SupporterImport",
+        user_fields=("actor",),
+        erase=KEEP(_("Who uploaded it; the login itself is closed and anonymised")),
+        retention_category="officers_work",
+        describe=_("Supporters lists an officer imported"),
+    )

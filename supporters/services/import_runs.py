@@ -28,6 +28,7 @@ from partyhub.queueing import enqueue_on_commit
 from partyhub.ratelimit import CACHE_UNAVAILABLE
 from partyhub.uploads import (
     file_sha256,
+    forget_old_files,
     progress_read,
     progress_recorder,
     stored_upload,
@@ -85,6 +86,7 @@ def supporters_import_upload(
     """Check the upload's start, store it without reading it into memory and queue
     its check. SupportersError (nothing stored) for a file refused at once."""
     check_upload_start(upload)
+    forget_old_files(_dir(), "supporters-*.csv", _KEEP)
     with stored_upload(upload, _dir()) as stored, transaction.atomic():
         run = SupporterImport.objects.create(
             constituency=constituency,

@@ -334,6 +334,24 @@ def test_a_file_the_task_cannot_read_fails_with_the_reason(
     assert not Supporter.objects.exists()
 
 
+def test_files_nobody_applied_are_forgotten_after_a_day(clp_a, officer_a, import_dir):
+    import os
+    import time
+
+    def upload():
+        return import_runs.supporters_import_upload(
+            upload=SimpleUploadedFile("list.csv", GOOD.encode(), "text/csv"),
+            constituency=clp_a,
+            actor=officer_a,
+        )
+
+    old = import_runs.stored_file_path(upload())
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(old, (two_days_ago, two_days_ago))
+    recent = import_runs.stored_file_path(upload())
+    assert not old.exists() and recent.exists()
+
+
 def test_lost_tasks_are_queued_again(clp_a, officer_a, import_dir, monkeypatch):
     import datetime
 
