@@ -317,6 +317,10 @@ MEDIA_URL = "/media/"
 # Uploaded national membership files wait here between the preview and Apply (a
 # day at most). With several web servers this must be storage they all share.
 MEMBER_IMPORT_DIR = env.path("MEMBER_IMPORT_DIR", default=VAR_DIR / "imports")
+# Uploaded supporters lists wait here for their check and apply tasks (a day at most).
+SUPPORTER_IMPORT_DIR = env.path(
+    "SUPPORTER_IMPORT_DIR", default=VAR_DIR / "supporter-imports"
+)
 # PDFs draw names beyond Western European letters in a Unicode TrueType font:
 # DejaVu Sans from the system (Debian: fonts-dejavu-core) unless these name one.
 PDF_UNICODE_FONT_PATH = env.str("PDF_UNICODE_FONT_PATH", default="")

@@ -292,3 +292,58 @@ class PrizeDraw(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SupporterImport(models.Model):
+    """One upload of a supporters list (CSV): checked, then applied, by tasks.
+
+    The file waits in SUPPORTER_IMPORT_DIR; the run holds only counts and the
+    reason a file could not be imported. The rows shown in the preview (names and
+    addresses) are kept in the cache for a day, never in this table."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Being checked")
+        PREVIEW = "preview", _("Previewed")
+        APPLIED = "applied", _("Applied")
+        FAILED = "failed", _("Could not be imported")
+
+    constituency = models.ForeignKey(
+        "members.Constituency",
+        verbose_name=_("constituency"),
+        on_delete=models.CASCADE,
+        related_name="supporter_imports",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created = models.DateTimeField(_("uploaded"), default=timezone.now)
+    file_name = models.CharField(_("file"), max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    file_size = models.PositiveBigIntegerField(default=0)
+    # The consent wording for rows without a consent_wording column.
+    wording = models.TextField(_("consent wording shown"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.CHECKING
+    )
+    apply_requested_at = models.DateTimeField(
+        _("apply requested"), null=True, blank=True
+    )
+    # {"new": n, "updated": n, "errors": n}
+    counts = models.JSONField(_("counts"), default=dict)
+    problem = models.TextField(_("problem"), blank=True)
+
+    scope_lookup = "constituency"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("supporters import")
+        verbose_name_plural = _("supporters imports")
+        ordering = ("-created",)
+
+    def __str__(self) -> str:
+        return self.file_name

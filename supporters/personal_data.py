@@ -107,3 +107,13 @@ def register_all() -> None:
             describe=_("Asks and prize draws an officer prepared"),
             timeline=NO_TIMELINE(_("An officer's work, not the person's history")),
         )
+    # A supporters import run keeps counts and the file's name; the rows it read
+    # (names, addresses) wait only in the cache for a day, and the file is removed
+    # once applied.
+    register(
+        "supporters.SupporterImport",
+        user_fields=("actor",),
+        erase=KEEP(_("Who uploaded it; the login itself is closed and anonymised")),
+        retention_category="officers_work",
+        describe=_("Supporters lists an officer imported"),
+    )

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django import forms
 from django.contrib import admin, messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -14,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from members.models import Constituency
 from partyhub.admin_base import (
@@ -25,19 +22,25 @@ from partyhub.admin_base import (
 from partyhub.admin_base import error_text as _error_text
 from partyhub.exports import ExportPermissionMixin, csv_export_action
 from partyhub.forms import SingleLineMixin
-from partyhub.scoping import constituency_ids
+from partyhub.scoping import constituency_ids, get_scoped_object_or_404
 from supporters.admin.base import OfferListFilter, OffersMixin, offer_slugs
 from supporters.models import (
     HelpOffer,
     SignupRequest,
     Supporter,
+    SupporterImport,
 )
 from supporters.services import (
     IMPORT_MAX_BYTES,
     SupportersError,
     conversion_stats,
     help_offers_for,
-    supporters_import,
+)
+from supporters.services.import_runs import (
+    import_details,
+    import_progress,
+    supporters_import_apply_request,
+    supporters_import_upload,
 )
 
 
@@ -137,6 +140,16 @@ class SupporterAdmin(
         return [
             path("import/", wrap(self.import_view), name="{}_{}_import".format(*info)),
             path(
+                "import/<int:pk>/",
+                wrap(require_GET(self.import_run_view)),
+                name="{}_{}_import_run".format(*info),
+            ),
+            path(
+                "import/<int:pk>/apply/",
+                wrap(require_POST(self.import_apply_view)),
+                name="{}_{}_import_apply".format(*info),
+            ),
+            path(
                 "conversion/",
                 wrap(require_GET(self.conversion_view)),
                 name="{}_{}_conversion".format(*info),
@@ -169,91 +182,100 @@ class SupporterAdmin(
         )
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
+        """The upload form. The file is stored as it streams in and a task reads
+        it (issue 20, finding 6): the page goes on to the run's own page."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        report = None
-        key = ""
         if request.method == "POST":
             form = SupporterImportForm(request.POST, request.FILES, user=request.user)
             if form.is_valid():
-                data, key = self._import_data(request, form)
-                if data is not None:
-                    apply = request.POST.get("apply") == "1"
+                upload = form.cleaned_data.get("file")
+                if upload is None:
+                    form.add_error("file", _("Choose the CSV file to import."))
+                else:
                     try:
-                        report = supporters_import(
-                            file=data,
+                        run = supporters_import_upload(
+                            upload=upload,
                             constituency=form.cleaned_data["constituency"],
                             actor=request.user,
-                            dry_run=not apply,
                             wording=form.cleaned_data["wording"],
                         )
                     except SupportersError as exc:
                         form.add_error("file", _error_text(exc))
                     else:
-                        if report.applied:
-                            cache.delete(self._cache_key(request, key))
-                            self.message_user(
-                                request,
-                                _(
-                                    "Imported %(n)s supporters: %(new)s new, "
-                                    "%(updated)s already known."
-                                )
-                                % {
-                                    "n": report.row_count,
-                                    "new": len(report.new),
-                                    "updated": len(report.updated),
-                                },
-                                messages.SUCCESS,
+                        return HttpResponseRedirect(
+                            reverse(
+                                "admin:supporters_supporter_import_run", args=[run.pk]
                             )
-                            return HttpResponseRedirect(
-                                reverse("admin:supporters_supporter_changelist")
-                            )
-                        if apply and report.errors:
-                            form.add_error(
-                                None,
-                                _(
-                                    "Nothing was imported: correct the rows below first."
-                                ),
-                            )
+                        )
         else:
             form = SupporterImportForm(user=request.user)
         context = self._page(
             request,
             _("Import supporters"),
             form=form,
-            report=report,
-            key=key,
             max_mb=IMPORT_MAX_BYTES // (1024 * 1024),
         )
         return TemplateResponse(
             request, "admin/supporters/supporter/import.html", context
         )
 
-    @staticmethod
-    def _cache_key(request: HttpRequest, key: str) -> str:
-        return f"supporters-import:{request.user.pk}:{key}"
+    def import_run_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The run's page: progress while a task checks or applies the file (htmx
+        polls the status part and reloads the page when it is done; no script of
+        our own), then the preview, or what was imported."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        run = get_scoped_object_or_404(
+            SupporterImport.objects.select_related("constituency"),
+            request.user,
+            pk=pk,
+        )
+        working = run.status == SupporterImport.Status.CHECKING or (
+            run.status == SupporterImport.Status.PREVIEW
+            and run.apply_requested_at is not None
+        )
+        if getattr(request, "htmx", False):
+            if not working:
+                return HttpResponse(headers={"HX-Refresh": "true"})
+            return TemplateResponse(
+                request,
+                "admin/supporters/supporter/_import_progress.html",
+                {"run": run, "progress": import_progress(run)},
+            )
+        counts = run.counts or {}
+        context = self._page(
+            request,
+            _("Import of %(file)s") % {"file": run.file_name},
+            run=run,
+            working=working,
+            progress=import_progress(run) if working else None,
+            details=None if working else import_details(run),
+            counts=counts,
+            row_count=counts.get("new", 0) + counts.get("updated", 0),
+            can_apply=run.status == SupporterImport.Status.PREVIEW
+            and not working
+            and counts.get("errors", 0) == 0,
+        )
+        return TemplateResponse(
+            request, "admin/supporters/supporter/import_run.html", context
+        )
 
-    def _import_data(self, request, form) -> tuple[bytes | None, str]:
-        """The uploaded file's bytes; an applied import reuses the previewed file,
-        kept for an hour under a key only this officer's session knows."""
-        upload = form.cleaned_data.get("file")
-        if upload is not None:
-            if upload.size > IMPORT_MAX_BYTES:
-                form.add_error(
-                    "file",
-                    _("The file is too large (the limit is %(mb)s MB).")
-                    % {"mb": IMPORT_MAX_BYTES // (1024 * 1024)},
-                )
-                return None, ""
-            data = upload.read()
-            key = secrets.token_urlsafe(16)
-            cache.set(self._cache_key(request, key), data, 3600)
-            return data, key
-        key = form.cleaned_data.get("key") or ""
-        data = cache.get(self._cache_key(request, key)) if key else None
-        if data is None:
-            form.add_error("file", _("Choose the CSV file to import."))
-        return data, key
+    def import_apply_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        run = get_scoped_object_or_404(SupporterImport.objects, request.user, pk=pk)
+        if not supporters_import_apply_request(run=run, actor=request.user):
+            self.message_user(
+                request,
+                _(
+                    "This import has already been applied, is being applied or has errors."
+                ),
+                messages.ERROR,
+            )
+        return HttpResponseRedirect(
+            reverse("admin:supporters_supporter_import_run", args=[run.pk])
+        )
 
 
 class SupporterImportForm(SingleLineMixin, forms.Form):
@@ -279,7 +301,6 @@ class SupporterImportForm(SingleLineMixin, forms.Form):
             "without a consent_wording column."
         ),
     )
-    key = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

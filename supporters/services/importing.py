@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -29,8 +31,12 @@ from partyhub.personal_data.models import email_hash, suppressed_hashes
 from supporters.models import HelpOffer, Supporter
 from supporters.services.common import SupportersError, help_offers_for
 
-IMPORT_MAX_BYTES = 5 * 1024 * 1024
-IMPORT_MAX_ROWS = 50_000
+# Read in a Celery task row by row (issue 20, finding 6): the web worker's memory no
+# longer depends on the file's size. The task holds the rows it plans (a 200,000-row
+# list is a few hundred MB in the worker).
+IMPORT_MAX_BYTES = 50 * 1024 * 1024
+IMPORT_MAX_ROWS = 200_000
+_PROGRESS_EVERY = 5000
 _REQUIRED = ("first_name", "last_name", "email")
 _CONSENT_COLUMNS = {
     "email_consent": Channel.EMAIL,
@@ -73,34 +79,71 @@ def _header_key(name: str) -> str:
     return "_".join((name or "").strip().lower().replace("-", " ").split())
 
 
-def _read_rows(file: Any) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+def _too_large() -> SupportersError:
+    return SupportersError(
+        _(
+            "The file is too large (the limit is %(mb)s MB): split it and import each part."
+        )
+        % {"mb": IMPORT_MAX_BYTES // (1024 * 1024)}
+    )
+
+
+def _read_rows(
+    file: Any, *, progress: Callable[[int], None] | None = None
+) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """The file's (normalised) headers and its rows with their line numbers (as a
-    spreadsheet shows them); SupportersError for a file that cannot be read."""
-    if hasattr(file, "size") and file.size is not None:
-        size = file.size
+    spreadsheet shows them); SupportersError for a file that cannot be read.
+
+    `file` is bytes, or a binary file (the stored upload) read row by row through
+    a text stream, never whole; `progress` is told the rows read every few
+    thousand rows."""
+    if isinstance(file, bytes | bytearray):
+        size = len(file)
+        empty = not file.strip()
     else:
-        size = len(file) if isinstance(file, bytes | bytearray) else None
-    if size is not None and size > IMPORT_MAX_BYTES:
-        raise SupportersError(
-            _(
-                "The file is too large (the limit is %(mb)s MB): split it and import each part."
-            )
-            % {"mb": IMPORT_MAX_BYTES // (1024 * 1024)}
-        )
-    data = file if isinstance(file, bytes | bytearray) else file.read()
-    if len(data) > IMPORT_MAX_BYTES:
-        raise SupportersError(
-            _(
-                "The file is too large (the limit is %(mb)s MB): split it and import each part."
-            )
-            % {"mb": IMPORT_MAX_BYTES // (1024 * 1024)}
-        )
-    if not data.strip():
+        size = file.seek(0, io.SEEK_END)
+        file.seek(0)
+        head = file.read(64 * 1024)
+        file.seek(0)
+        empty = not head.strip() and size <= len(head)
+    if size > IMPORT_MAX_BYTES:
+        raise _too_large()
+    if empty:
         raise SupportersError(_("The file is empty."))
     try:
-        text: IO[str] = read_text_upload(bytes(data))
+        text: IO[str] = read_text_upload(
+            bytes(file) if isinstance(file, bytes | bytearray) else file
+        )
     except PostcodeFileError as exc:
         raise SupportersError(str(exc)) from exc
+    with text:
+        return _parse(text, progress, whole=True)
+
+
+def check_upload_start(upload: Any) -> None:
+    """The checks the upload page makes at once from the file's first 64 KB (size,
+    empty, not text, the header's columns); SupportersError with the reason. The
+    rest is read by the check task."""
+    if upload.size > IMPORT_MAX_BYTES:
+        raise _too_large()
+    upload.seek(0)
+    head = upload.read(64 * 1024)
+    upload.seek(0)
+    if not head.strip() and upload.size <= len(head):
+        raise SupportersError(_("The file is empty."))
+    # Cut at the last line break, so no character or cell is cut in half.
+    if upload.size > len(head) and b"\n" in head:
+        head = head[: head.rindex(b"\n") + 1]
+    try:
+        text = read_text_upload(head)
+    except PostcodeFileError as exc:
+        raise SupportersError(str(exc)) from exc
+    _parse(text, None, whole=False)
+
+
+def _parse(
+    text: IO[str], progress: Callable[[int], None] | None, *, whole: bool
+) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     try:
         # strict: an unbalanced quote is an error to show, not a cell swallowing
         # the rest of the file.
@@ -118,7 +161,9 @@ def _read_rows(file: Any) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
                 )
                 % {"missing": ", ".join(missing), "found": ", ".join(keys)[:200]}
             )
-        rows = []
+        rows: list[tuple[int, dict[str, str]]] = []
+        if not whole:
+            return keys, rows
         for values in reader:
             if len(rows) >= IMPORT_MAX_ROWS:
                 raise SupportersError(
@@ -127,6 +172,8 @@ def _read_rows(file: Any) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
                 )
             row = dict(zip(keys, (v.strip() for v in values), strict=False))
             rows.append((reader.row_start, row))
+            if progress is not None and len(rows) % _PROGRESS_EVERY == 0:
+                progress(len(rows))
     except csv.Error as exc:
         raise SupportersError(
             _("Line %(line)d is not valid CSV: %(error)s.")

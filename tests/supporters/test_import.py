@@ -9,8 +9,14 @@ from members.models import Person, Postcode
 from partyhub.audit.models import AuditEntry
 from partyhub.comms.consent import can_contact, consent_record, current_consents
 from partyhub.comms.models import Channel, ConsentEvent, Method
-from supporters.models import Supporter
-from supporters.services import SupportersError, importing, supporters_import
+from supporters import tasks
+from supporters.models import Supporter, SupporterImport
+from supporters.services import (
+    SupportersError,
+    import_runs,
+    importing,
+    supporters_import,
+)
 from tests import factories
 
 GOOD = (
@@ -181,49 +187,221 @@ def test_oversized_file_is_refused(clp_a, officer_a, monkeypatch):
     assert not Supporter.objects.exists()
 
 
-def test_import_in_the_admin_previews_then_applies(client, clp_a, officer_a):
-    client.force_login(officer_a)
-    url = reverse("admin:supporters_supporter_import")
-    assert client.get(url).status_code == 200
-    upload = SimpleUploadedFile("list.csv", GOOD.encode(), content_type="text/csv")
-    response = client.post(url, {"file": upload, "constituency": clp_a.pk})
-    assert response.status_code == 200
-    assert "2 new supporters" in response.text
-    assert not Supporter.objects.exists()
-    key = response.context["key"]
-    response = client.post(
-        url, {"key": key, "constituency": clp_a.pk, "wording": "", "apply": "1"}
+@pytest.fixture
+def import_dir(settings, tmp_path):
+    settings.SUPPORTER_IMPORT_DIR = tmp_path / "supporter-imports"
+    return settings.SUPPORTER_IMPORT_DIR
+
+
+@pytest.fixture
+def eager(import_dir):
+    from partyhub.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+def _upload(client, clp, data, **extra):
+    upload = SimpleUploadedFile("list.csv", data, content_type="text/csv")
+    return client.post(
+        reverse("admin:supporters_supporter_import"),
+        {"file": upload, "constituency": clp.pk, **extra},
     )
-    assert response.status_code == 302
+
+
+def _run_url(run):
+    return reverse("admin:supporters_supporter_import_run", args=[run.pk])
+
+
+def _apply_url(run):
+    return reverse("admin:supporters_supporter_import_apply", args=[run.pk])
+
+
+def test_import_in_the_admin_previews_then_applies(
+    client, clp_a, officer_a, eager, django_capture_on_commit_callbacks
+):
+    client.force_login(officer_a)
+    assert client.get(reverse("admin:supporters_supporter_import")).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(client, clp_a, GOOD.encode())
+    imported = SupporterImport.objects.get()
+    assert response["Location"] == _run_url(imported)
+    page = client.get(_run_url(imported))
+    assert "2 new supporters" in page.text and "ann@example.org" in page.text
+    assert "Apply this import" in page.text
+    assert not Supporter.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_apply_url(imported))
+    assert response["Location"] == _run_url(imported)
     assert Supporter.objects.count() == 2
+    page = client.get(_run_url(imported))
+    assert "Imported 2 supporters: 2 new, 0 already known." in page.text
+    assert AuditEntry.objects.filter(action="supporter.import").count() == 1
+    assert not import_runs.stored_file_path(imported).exists()
 
 
-def test_admin_import_shows_file_errors(client, clp_a, officer_a):
+def test_upload_stores_the_file_and_queues_the_check_without_reading_it(
+    client, clp_a, officer_a, import_dir, django_capture_on_commit_callbacks,
+    monkeypatch,
+):  # fmt: skip
+    """A file over the old 5 MB cap: the web request copies it to storage in chunks
+    and queues the check; no row is parsed in the request."""
+    client.force_login(officer_a)
+    rows = "".join(f"Person,Number{i},p{i}@example.org,,,,,,\n" for i in range(150_000))
+    data = (GOOD + rows).encode()
+    assert len(data) > 6 * 1024 * 1024
+
+    def whole_read(*args, **kwargs):
+        raise AssertionError("the web request parsed the whole file")
+
+    monkeypatch.setattr(import_runs, "_read_rows", whole_read)
+    monkeypatch.setattr(importing, "_read_rows", whole_read)
+    with django_capture_on_commit_callbacks() as queued:
+        response = _upload(client, clp_a, data)
+    imported = SupporterImport.objects.get()
+    assert response["Location"] == _run_url(imported)
+    assert imported.status == SupporterImport.Status.CHECKING
+    assert imported.file_size == len(data)
+    assert import_runs.stored_file_path(imported).read_bytes() == data
+    assert len(queued) == 1
+    page = client.get(_run_url(imported))
+    assert "Checking the file" in page.text and 'hx-trigger="every 2s"' in page.text
+    assert "Apply this import" not in page.text
+    poll = client.get(_run_url(imported), HTTP_HX_REQUEST="true")
+    assert "Checking the file" in poll.text and "<html" not in poll.text
+
+
+def test_check_and_apply_twice_change_nothing_more(clp_a, officer_a, import_dir):
+    upload = SimpleUploadedFile("list.csv", GOOD.encode(), content_type="text/csv")
+    imported = import_runs.supporters_import_upload(
+        upload=upload, constituency=clp_a, actor=officer_a
+    )
+    tasks.import_check(imported.pk)
+    tasks.import_check(imported.pk)  # a redelivered task
+    imported.refresh_from_db()
+    assert imported.counts == {"new": 2, "updated": 0, "errors": 0}
+    assert import_runs.supporters_import_apply_request(run=imported, actor=officer_a)
+    # A double click queues nothing more.
+    assert not import_runs.supporters_import_apply_request(
+        run=imported, actor=officer_a
+    )
+    tasks.import_apply(imported.pk, officer_a.pk)
+    before = (
+        Person.objects.count(),
+        Supporter.objects.count(),
+        ConsentEvent.objects.count(),
+    )
+    tasks.import_apply(imported.pk, officer_a.pk)  # redelivered
+    after = (
+        Person.objects.count(),
+        Supporter.objects.count(),
+        ConsentEvent.objects.count(),
+    )
+    assert before == after and before[1:] == (2, 2)
+    assert AuditEntry.objects.filter(action="supporter.import").count() == 1
+    imported.refresh_from_db()
+    assert imported.status == SupporterImport.Status.APPLIED
+
+
+def test_rows_with_errors_cannot_be_applied(
+    client, clp_a, officer_a, eager, django_capture_on_commit_callbacks
+):
+    client.force_login(officer_a)
+    data = GOOD + "Bad,Row,nope,,,,,,\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client, clp_a, data.encode())
+    imported = SupporterImport.objects.get()
+    page = client.get(_run_url(imported))
+    assert "1 rows with errors" in page.text and "Line" in page.text
+    assert "“nope” is not an email address" in page.text
+    assert "Apply this import" not in page.text
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_apply_url(imported))
+    assert not Supporter.objects.exists()
+
+
+def test_a_file_the_task_cannot_read_fails_with_the_reason(
+    client, clp_a, officer_a, eager, django_capture_on_commit_callbacks
+):
+    client.force_login(officer_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client, clp_a, b"first_name,last_name,email\n")
+    imported = SupporterImport.objects.get()
+    assert imported.status == SupporterImport.Status.FAILED
+    page = client.get(_run_url(imported))
+    assert "header row but no supporters" in page.text
+    assert not Supporter.objects.exists()
+
+
+def test_files_nobody_applied_are_forgotten_after_a_day(clp_a, officer_a, import_dir):
+    import os
+    import time
+
+    def upload():
+        return import_runs.supporters_import_upload(
+            upload=SimpleUploadedFile("list.csv", GOOD.encode(), "text/csv"),
+            constituency=clp_a,
+            actor=officer_a,
+        )
+
+    old = import_runs.stored_file_path(upload())
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(old, (two_days_ago, two_days_ago))
+    recent = import_runs.stored_file_path(upload())
+    assert not old.exists() and recent.exists()
+
+
+def test_lost_tasks_are_queued_again(clp_a, officer_a, import_dir, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    upload = SimpleUploadedFile("list.csv", GOOD.encode(), content_type="text/csv")
+    imported = import_runs.supporters_import_upload(
+        upload=upload, constituency=clp_a, actor=officer_a
+    )
+    assert import_runs.supporters_imports_requeue() == 0  # not stalled yet
+    queued = []
+    monkeypatch.setattr(tasks.import_check, "delay", queued.append)
+    later = timezone.now() + datetime.timedelta(minutes=20)
+    assert import_runs.supporters_imports_requeue(now=later) == 1
+    assert queued == [imported.pk]
+
+
+def test_admin_import_shows_file_errors(client, clp_a, officer_a, import_dir):
     client.force_login(officer_a)
     url = reverse("admin:supporters_supporter_import")
     upload = SimpleUploadedFile("list.xlsx", b"PK\x03\x04...", content_type="x")
     response = client.post(url, {"file": upload, "constituency": clp_a.pk})
     assert response.status_code == 200
     assert "zip archive" in response.text
+    assert not SupporterImport.objects.exists()
     assert not Supporter.objects.exists()
 
 
 def test_officer_cannot_import_into_another_constituency(
-    client, clp_a, clp_b, officer_a
-):
+    client, clp_a, clp_b, officer_a, officer_b, eager,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
     client.force_login(officer_a)
-    upload = SimpleUploadedFile("list.csv", GOOD.encode(), content_type="text/csv")
-    response = client.post(
-        reverse("admin:supporters_supporter_import"),
-        {"file": upload, "constituency": clp_b.pk},
-    )
+    response = _upload(client, clp_b, GOOD.encode())
     assert response.status_code == 200
     assert "Select a valid choice" in response.text
-    # Nor apply a file another officer previewed.
-    response = client.post(
-        reverse("admin:supporters_supporter_import"),
-        {"key": "someone-elses", "constituency": clp_a.pk, "apply": "1"},
-    )
+    # Nor see or apply a file another CLP's officer uploaded.
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client, clp_a, GOOD.encode())
+    imported = SupporterImport.objects.get()
+    client.force_login(officer_b)
+    assert client.get(_run_url(imported)).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(_apply_url(imported)).status_code == 404
+    assert not Supporter.objects.exists()
+    client.logout()
+    assert client.get(_run_url(imported)).status_code == 302  # to the login page
+    no_2fa = factories.officer(clp_a, two_factor=False)
+    client.force_login(no_2fa)
+    assert client.get(_run_url(imported)).status_code != 200
     assert not Supporter.objects.exists()
 
 
