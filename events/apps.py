@@ -52,7 +52,6 @@ class EventsConfig(AppConfig):
             (services.REMINDER_ON_THE_DAY, _on_the_day_subject, _day_before_body),
             (services.REMINDER_PLACE_FREED, _place_subject, _place_body),
             (services.REMINDER_EVENT_CANCELLED, _cancelled_subject, _cancelled_body),
-            (services.REMINDER_THANK_YOU, _thank_you_subject, _thank_you_body),
             (
                 services.REMINDER_CONSULTATION_REPORT,
                 _report_subject,
@@ -78,6 +77,17 @@ class EventsConfig(AppConfig):
                 reason=_org_reason,
                 topic=Topic.EVENTS,
                 requires_consent=False,
+            )
+        )
+        # A thank-you asking for feedback is not something the person asked for:
+        # like an invitation it needs email consent (events topic).
+        reminders.register(
+            reminders.ReminderKind(
+                kind=services.REMINDER_THANK_YOU,
+                subject=_thank_you_subject,
+                body=_thank_you_body,
+                reason=_reason,
+                topic=Topic.EVENTS,
             )
         )
         # An invitation is marketing: it needs email consent (events topic).

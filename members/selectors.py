@@ -20,6 +20,15 @@ from members.models import (
 from members.models.people import PersonQuerySet
 
 
+def new_member_since(today: datetime.date | None = None) -> datetime.date:
+    """The first day a member who joined (or rejoined) counts as new: one setting,
+    NEW_MEMBER_DAYS, everywhere."""
+    from django.conf import settings
+
+    today = today or timezone.localdate()
+    return today - datetime.timedelta(days=settings.NEW_MEMBER_DAYS)
+
+
 def _ids(items: Iterable[object]) -> list[int]:
     return [getattr(item, "pk", item) for item in items]
 

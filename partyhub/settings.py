@@ -316,6 +316,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
 # Uploaded national membership files wait here between the preview and Apply (a
 # day at most). With several web servers this must be storage they all share.
+# "A new member": joined (or rejoined) in the last this many days — the desk's
+# lists and welcome mail, mentoring, the import's welcome, the door list's flag.
+NEW_MEMBER_DAYS = env.int("NEW_MEMBER_DAYS", default=30)
 MEMBER_IMPORT_DIR = env.path("MEMBER_IMPORT_DIR", default=VAR_DIR / "imports")
 # Uploaded supporters lists wait here for their check and apply tasks (a day at most).
 SUPPORTER_IMPORT_DIR = env.path(

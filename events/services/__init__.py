@@ -28,7 +28,6 @@ from events.services.booking import (
     waiting_list_promote,
 )
 from events.services.door import (
-    NEW_MEMBER_DAYS,
     booking_attend,
     door_list,
     walk_in_add,
@@ -76,7 +75,6 @@ __all__ = [
     "FEED_PURPOSE",
     "InvitationResult",
     "MAX_GUESTS",
-    "NEW_MEMBER_DAYS",
     "OrganisationInviteResult",
     "PUBLIC_BOOKINGS_PER_IP_PER_HOUR",
     "REMINDER_CONSULTATION_REPORT",

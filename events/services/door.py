@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.db import transaction
@@ -19,17 +18,16 @@ from events.services.booking import (
 from members.services import person_for_public_form
 from partyhub.audit.services import audit_log
 
-NEW_MEMBER_DAYS = 183  # "new": joined in the last six months
-
 
 def with_new_member_flag(bookings: Any) -> Any:
-    """Annotate `is_new`: the person joined the party in the last six months (a
-    subquery: no query per row)."""
+    """Annotate `is_new`: the person joined the party in the last
+    NEW_MEMBER_DAYS (a subquery: no query per row)."""
     from django.db.models import Exists, OuterRef
 
     from members.models import Membership
+    from members.selectors import new_member_since
 
-    since = timezone.localdate() - datetime.timedelta(days=NEW_MEMBER_DAYS)
+    since = new_member_since()
     return bookings.annotate(
         is_new=Exists(
             Membership.objects.filter(person=OuterRef("person_id"), joined__gte=since)

@@ -280,6 +280,16 @@ class DeskAdmin(ExportPermissionMixin, ScopedAdmin):
     """Renewal desk: new members, rejoiners, arrears, lapsing, lapsed, former members."""
 
     change_list_template = "admin/members/desk/change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        from django.conf import settings
+
+        extra_context = {
+            "new_member_days": settings.NEW_MEMBER_DAYS,
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
     export_permission = "members.export_person"
     list_display = (
         "member",

@@ -21,6 +21,7 @@ import datetime
 import statistics
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import (
     Count,
     Exists,
@@ -32,9 +33,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Concat
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from members.models import ContactLog, Membership, Mentorship
+from members.selectors import new_member_since
 from partyhub.comms.models import Channel, ConsentState
 
 ARREARS_LAPSE_DAYS = 180
@@ -43,8 +47,15 @@ RECENT_DAYS = 90
 
 Status = Membership.Status
 
+
+def _new_label() -> str:
+    return gettext("New members (last %(days)s days)") % {
+        "days": settings.NEW_MEMBER_DAYS
+    }
+
+
 DESK_LISTS: dict[str, object] = {
-    "new": _("New members (last 30 days)"),
+    "new": lazy(_new_label, str)(),
     "rejoiners": _("Rejoined (last 90 days)"),
     "arrears": _("In arrears"),
     "lapsing": _("About to lapse"),
@@ -71,7 +82,8 @@ def desk_conditions(today: datetime.date | None = None) -> dict[str, Q]:
         )
     )
     recent = today - days(days=RECENT_DAYS)
-    new_since = today - days(days=SOON_DAYS)
+    new_since = new_member_since(today)
+    soon_since = today - days(days=SOON_DAYS)
     # A welcome call or any other contact logged since they joined.
     contacted_since_joining = Exists(
         ContactLog.objects.filter(
@@ -102,7 +114,7 @@ def desk_conditions(today: datetime.date | None = None) -> dict[str, Q]:
             status=Status.CURRENT, joined__gte=new_since, joined__lte=today
         )
         & ~Q(contacted_since_joining),
-        "new_arrears": Q(status=Status.ARREARS, status_since__gte=new_since),
+        "new_arrears": Q(status=Status.ARREARS, status_since__gte=soon_since),
     }
 
 

@@ -38,6 +38,7 @@ from members.models import (
     Person,
 )
 from members.roles import Role
+from members.selectors import new_member_since
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import reminder_cancel, reminder_schedule
@@ -49,10 +50,10 @@ MENTOR_NUDGE = "members.mentor_nudge"
 SECRETARY_NUDGE = "members.secretary_nudge"
 DESK_EMAIL_PREFIX = "members.desk."
 
-# A member is "new" for 30 days after joining or rejoining: the desk's first list,
-# and the only people welcomed when an import says they joined (a first import of
-# the whole national list must not welcome people who joined years ago).
-NEW_MEMBER_DAYS = 30
+# A member is "new" for settings.NEW_MEMBER_DAYS after joining or rejoining
+# (members.selectors.new_member_since): the desk's first list, and the only people
+# welcomed when an import says they joined (a first import of the whole national
+# list must not welcome people who joined years ago).
 MENTOR_NUDGE_AFTER = datetime.timedelta(days=7)
 SECRETARY_NUDGE_AFTER = datetime.timedelta(days=14)
 
@@ -187,7 +188,7 @@ def new_joiners_welcome(
     and a member with an open mentorship keeps it.
     """
     now = now or timezone.now()
-    since = timezone.localdate(now) - datetime.timedelta(days=NEW_MEMBER_DAYS)
+    since = new_member_since(timezone.localdate(now))
     welcomed = []
     for person_id, membership in _recent_joiners(person_ids, since).items():
         joined = membership.rejoined_on or membership.joined
@@ -237,7 +238,7 @@ def new_joiners_sweep(*, now: datetime.datetime | None = None) -> int:
     signal's receiver failed, or the joiner was added some other way), and try
     again to find a mentor for those still waiting. Idempotent."""
     now = now or timezone.now()
-    since = timezone.localdate(now) - datetime.timedelta(days=NEW_MEMBER_DAYS)
+    since = new_member_since(timezone.localdate(now))
     recent = Membership.objects.filter(status=Membership.Status.CURRENT).filter(
         Q(joined__gte=since) | Q(rejoined_on__gte=since)
     )

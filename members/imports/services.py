@@ -1019,8 +1019,9 @@ def _by_fields(rows: Iterable[_Row], attr: str) -> dict[tuple[str, ...], list[_R
 def _send_signals_on_commit(plan: _Plan) -> None:
     # Only recent joiners are welcomed: the first import of a long-established
     # CLP's list must not welcome members of twenty years' standing.
-    days = int(getattr(settings, "MEMBER_IMPORT_NEW_JOINER_DAYS", 90))
-    since = timezone.localdate() - datetime.timedelta(days=days)
+    from members.selectors import new_member_since
+
+    since = new_member_since()
     joined = [
         r.person.pk
         for r in plan.rows

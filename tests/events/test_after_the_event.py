@@ -10,6 +10,7 @@ from django.utils import timezone
 from events.models import Booking, Event, Feedback
 from events.services import feedback_url, rsvp_create, thank_yous_schedule
 from events.tasks import schedule_thank_yous
+from partyhub.comms.consent import consent_record
 from partyhub.links import make_token
 from tests import factories
 from tests.events.conftest import make_event, member
@@ -19,6 +20,12 @@ from tests.events.test_reminders import _tick
 def _book(event, person, answer="yes"):
     return rsvp_create(event=event, person=person, answer=answer,
                        source="portal", actor=None)  # fmt: skip
+
+
+def _agreed(person):
+    # A thank-you asks for feedback: it goes only with email consent.
+    consent_record(person=person, channel="email", granted=True, method="portal")
+    return person
 
 
 def _end(event, hours_ago=1):
@@ -36,7 +43,7 @@ def ended(clp_a):
 
 
 def test_thank_you_goes_once_to_those_booked_yes(clp_a, ended, mailoutbox):
-    came = [member(clp_a) for _ in range(2)]
+    came = [_agreed(member(clp_a)) for _ in range(2)]
     for person in came:
         _book(ended, person)
     _book(ended, member(clp_a), answer="no")
@@ -53,7 +60,7 @@ def test_thank_you_goes_once_to_those_booked_yes(clp_a, ended, mailoutbox):
 
 
 def test_when_people_were_checked_in_only_they_are_thanked(clp_a, ended, mailoutbox):
-    came, stayed_home = member(clp_a), member(clp_a)
+    came, stayed_home = _agreed(member(clp_a)), _agreed(member(clp_a))
     booking = _book(ended, came)
     _book(ended, stayed_home)
     Booking.objects.filter(pk=booking.pk).update(attended_at=timezone.now())
@@ -62,6 +69,17 @@ def test_when_people_were_checked_in_only_they_are_thanked(clp_a, ended, mailout
     thank_yous_schedule()
     _tick()
     assert [m.to[0] for m in mailoutbox] == [came.email]
+
+
+def test_no_thank_you_without_email_consent(clp_a, ended, mailoutbox):
+    agreed, never_asked = _agreed(member(clp_a)), member(clp_a)
+    _book(ended, agreed)
+    _book(ended, never_asked)
+    _end(ended)
+    mailoutbox.clear()
+    assert thank_yous_schedule() == 2
+    _tick()
+    assert [m.to[0] for m in mailoutbox] == [agreed.email]
 
 
 def test_events_not_yet_over_or_long_over_get_no_thank_you(clp_a, mailoutbox):
