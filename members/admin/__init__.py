@@ -266,7 +266,6 @@ class MembershipAdmin(ScopedAdmin):
     )
     list_select_related = ("person", "branch", "constituency")
     autocomplete_fields = ("person", "branch")
-    date_hierarchy = "joined"
 
 
 @admin.register(Office)

@@ -94,7 +94,6 @@ class SupporterAdmin(
     autocomplete_fields = ("person",)
     readonly_fields = ("created", "updated")
     list_per_page = 50
-    date_hierarchy = "joined"
     fieldsets = (
         (None, {"fields": ("person", "constituency", "status", "source")}),
         (gettext_lazy("Help offered"), {"fields": ("offers",)}),
