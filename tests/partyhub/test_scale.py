@@ -64,3 +64,92 @@ def test_no_date_drill_down_over_big_tables():
     big.append(Supporter)
     for model in big:
         assert admin.site._registry[model].date_hierarchy is None, model
+
+
+# --- search (21.3) -----------------------------------------------------------------
+
+
+def _search(client, url_name, term):
+    response, queries = _get(client, reverse(url_name), q=term)
+    return response.content.decode(), queries
+
+
+@pytest.mark.django_db
+def test_membership_number_search_needs_no_join_or_distinct(client, clp_a, officer_a):
+    found = factories.MembershipFactory(
+        person=factories.PersonFactory(constituency=clp_a, last_name="Numbered"),
+        membership_number="L7654321",
+    )
+    factories.MembershipFactory(
+        person=factories.PersonFactory(constituency=clp_a, last_name="Other")
+    )
+    client.force_login(officer_a)
+    page, queries = _search(client, "admin:members_person_changelist", "l7654321")
+    assert found.person.last_name in page and "Other" not in page
+    listing = [q for q in queries if 'FROM "members_person"' in q and "LIMIT" in q]
+    assert listing
+    for sql in listing:
+        assert "DISTINCT" not in sql.upper()
+        assert 'JOIN "members_membership"' not in sql
+
+
+@pytest.mark.django_db
+def test_postcode_typed_any_way_is_one_exact_term(client, clp_a, officer_a):
+    factories.PersonFactory(constituency=clp_a, last_name="Hodge", postcode="B8 1AA")
+    factories.PersonFactory(
+        constituency=clp_a, last_name="Islington", postcode="N1 1AA", email="b8@x.org"
+    )
+    client.force_login(officer_a)
+    for typed in ("b8 1aa", "B8  1AA", "b81aa"):
+        page, _ = _search(client, "admin:members_person_changelist", typed)
+        assert "Hodge" in page and "Islington" not in page, typed
+
+
+@pytest.mark.django_db
+def test_email_and_phone_match_exactly_however_typed(client, clp_a, officer_a):
+    factories.PersonFactory(
+        constituency=clp_a, last_name="Exact", email="ann@example.org"
+    )
+    factories.PersonFactory(
+        constituency=clp_a, last_name="Longer", email="joann@example.org"
+    )
+    factories.PersonFactory(
+        constituency=clp_a, last_name="Caller", phone="0121 496 0000"
+    )
+    client.force_login(officer_a)
+    page, _ = _search(client, "admin:members_person_changelist", "Ann@Example.org")
+    assert "Exact" in page and "Longer" not in page
+    page, _ = _search(client, "admin:members_person_changelist", "+44 121 4960000")
+    assert "Caller" in page
+    # The same search on the supporters list, through the supporter's person.
+    from supporters.models import Supporter
+
+    for person in Person.objects.filter(last_name__in=["Exact", "Longer"]):
+        Supporter.objects.create(person=person, constituency=clp_a)
+    page, _ = _search(
+        client, "admin:supporters_supporter_changelist", "ANN@example.org"
+    )
+    assert "Exact" in page and "Longer" not in page
+
+
+@pytest.mark.django_db
+def test_a_typo_finds_the_name_by_trigram_similarity(client, clp_a, clp_b, officer_a):
+    factories.PersonFactory(constituency=clp_a, last_name="Okafour", first_name="Ada")
+    factories.PersonFactory(constituency=clp_b, last_name="Okafor", first_name="Ben")
+    factories.PersonFactory(constituency=clp_a, last_name="Smith", first_name="Cy")
+    client.force_login(officer_a)
+    page, _ = _search(client, "admin:members_person_changelist", "Okafor")
+    assert "Okafour" in page
+    # Still only the officer's own CLP, and not everyone.
+    assert "Ben" not in page and "Smith" not in page
+
+
+@pytest.mark.django_db
+def test_trigram_indexes_serve_the_name_search():
+    queryset = Person.objects.filter(last_name__icontains="kafo")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "person_last_name_trgm" in plan, plan
