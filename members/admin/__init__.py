@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from members.models import (
@@ -19,6 +19,11 @@ from members.transfers import transfers_after_placement
 from partyhub.admin_base import ScopedAdmin, ScopedInline
 from partyhub.comms.models import ConsentState
 from partyhub.exports import ExportPermissionMixin, csv_export_action
+from partyhub.scoping import (
+    constituency_ids,
+    scope_queryset,
+    selected_constituencies,
+)
 
 
 @admin.register(Constituency)
@@ -115,6 +120,51 @@ class ConsentStateInline(ScopedInline):
         return False
 
 
+class MembershipStatusFilter(admin.SimpleListFilter):
+    """People with a membership of this status: an EXISTS subquery, never a join
+    to memberships with a DISTINCT over the region (issue 21.4)."""
+
+    title = _("membership status")
+    parameter_name = "membership_status"
+
+    def lookups(self, request, model_admin):
+        return Membership.Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in Membership.Status.values:
+            return queryset
+        return queryset.filter(
+            Exists(
+                Membership.objects.filter(person=OuterRef("pk"), status=self.value())
+            )
+        )
+
+
+class MembershipBranchFilter(admin.SimpleListFilter):
+    """People with a membership in this branch (EXISTS); the officer's own
+    branches, or a regional organiser's in the constituency they chose."""
+
+    title = _("branch")
+    parameter_name = "membership_branch"
+
+    def lookups(self, request, model_admin):
+        ids = constituency_ids(request.user)
+        if ids is None:
+            ids = selected_constituencies(request)
+        branches = scope_queryset(Branch.objects.all(), ids).only("pk", "name")
+        return [(str(b.pk), b.name) for b in branches.order_by("name")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value or not value.isdigit():
+            return queryset
+        return queryset.filter(
+            Exists(
+                Membership.objects.filter(person=OuterRef("pk"), branch_id=int(value))
+            )
+        )
+
+
 @admin.register(Person)
 class PersonAdmin(ExportPermissionMixin, ScopedAdmin):
     export_permission = "members.export_person"
@@ -152,7 +202,12 @@ class PersonAdmin(ExportPermissionMixin, ScopedAdmin):
         "membership_status",
     )
     list_display_links = ("last_name", "first_name")
-    list_filter = ("constituency", "ward", "memberships__status", "memberships__branch")
+    list_filter = (
+        "constituency",
+        "ward",
+        MembershipStatusFilter,
+        MembershipBranchFilter,
+    )
     search_fields = (
         "first_name",
         "last_name",

@@ -153,3 +153,78 @@ def test_trigram_indexes_serve_the_name_search():
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "person_last_name_trgm" in plan, plan
+
+
+# --- filters (21.4) ----------------------------------------------------------------
+
+
+def _listing(queries):
+    return [q for q in queries if 'FROM "members_person"' in q and "LIMIT" in q]
+
+
+@pytest.mark.django_db
+def test_status_and_branch_filters_use_exists_not_a_join(client, clp_a, officer_a):
+    branch = factories.BranchFactory(constituency=clp_a)
+    factories.MembershipFactory(
+        person=factories.PersonFactory(constituency=clp_a, last_name="Lapsedone"),
+        status=Membership.Status.LAPSED,
+    )
+    factories.MembershipFactory(
+        person=factories.PersonFactory(constituency=clp_a, last_name="Currentone"),
+        branch=branch,
+    )
+    client.force_login(officer_a)
+    url = reverse("admin:members_person_changelist")
+    response, queries = _get(client, url, membership_status="lapsed")
+    page = response.content.decode()
+    assert "Lapsedone" in page and "Currentone" not in page
+    for sql in _listing(queries):
+        assert "EXISTS" in sql and "DISTINCT" not in sql.upper()
+        assert 'JOIN "members_membership"' not in sql
+    response, queries = _get(client, url, membership_branch=str(branch.pk))
+    page = response.content.decode()
+    assert "Currentone" in page and "Lapsedone" not in page
+
+
+@pytest.mark.django_db
+def test_regional_sidebar_lists_wards_of_the_chosen_constituency_only(
+    client, clp_a, clp_b, superuser
+):
+    factories.WardFactory(constituency=clp_a, name="Sidebarward Alpha")
+    factories.WardFactory(constituency=clp_b, name="Sidebarward Beta")
+    factories.BranchFactory(constituency=clp_b, name="Sidebarbranch Beta")
+    client.force_login(superuser)
+    url = reverse("admin:members_person_changelist")
+    page = client.get(url).content.decode()
+    assert "Sidebarward" not in page and "Sidebarbranch" not in page
+    page = client.get(url, {"constituency__id__exact": clp_b.pk}).content.decode()
+    assert "Sidebarward Beta" in page and "Sidebarbranch Beta" in page
+    assert "Sidebarward Alpha" not in page
+
+
+@pytest.mark.django_db
+def test_officer_sidebar_lists_only_their_own_wards(client, clp_a, clp_b, officer_a):
+    factories.WardFactory(constituency=clp_a, name="Sidebarward Alpha")
+    factories.WardFactory(constituency=clp_b, name="Sidebarward Beta")
+    client.force_login(officer_a)
+    page = client.get(reverse("admin:members_person_changelist")).content.decode()
+    assert "Sidebarward Alpha" in page and "Sidebarward Beta" not in page
+
+
+@pytest.mark.django_db
+def test_renewal_desk_counts_in_one_plain_aggregate(client, clp_a, officer_a):
+    for _ in range(3):
+        factories.MembershipFactory(
+            person=factories.PersonFactory(constituency=clp_a),
+            status=Membership.Status.ARREARS,
+        )
+    client.force_login(officer_a)
+    response, queries = _get(
+        client, reverse("admin:members_deskmembership_changelist"), list="arrears"
+    )
+    assert "(3)" in response.content.decode()
+    aggregates = [q for q in queries if '"arrears"' in q and "COUNT(" in q.upper()]
+    # One aggregate for all seven lists, without the list's per-row annotations
+    # (Django drops the unused mentor and last-contact subqueries).
+    assert len(aggregates) == 1, aggregates
+    assert '"mentor_name"' not in aggregates[0]
