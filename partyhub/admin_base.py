@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
@@ -59,16 +58,6 @@ class ScopedInline(ScopedAdminMixin, admin.TabularInline):
         # row with the row's name: never "Team_leads object (1)".
         if self.model._meta.auto_created and self.model.__str__ is models.Model.__str__:
             self.model.__str__ = _link_row_str
-
-    def get_queryset(self, request):
-        # Each row's widgets label the records it points to: loaded with the rows,
-        # not one query per relation per row (issue 21.5).
-        queryset = super().get_queryset(request)
-        shown = set(flatten_fieldsets(self.get_fieldsets(request)))
-        related = [
-            f.name for f in self.model._meta.fields if f.many_to_one and f.name in shown
-        ]
-        return queryset.select_related(*related) if related else queryset
 
 
 def _link_row_str(row: models.Model) -> str:

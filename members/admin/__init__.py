@@ -89,11 +89,19 @@ class MembershipInline(ScopedInline):
         "trade_union",
     )
 
+    def get_queryset(self, request):
+        # Each row's widgets label its constituency and branch: loaded with the
+        # rows, not two queries per membership (issue 21.5).
+        return super().get_queryset(request).select_related("constituency", "branch")
+
 
 class OfficeInline(ScopedInline):
     model = Office
     fk_name = "person"
     fields = ("role", "constituency", "branch", "starts", "ends")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("constituency", "branch")
 
 
 def _membership_numbers(person: Person) -> str:
