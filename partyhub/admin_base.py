@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
+from django.utils.functional import cached_property
 
 from partyhub.scoping import ScopedAdminMixin, stamp_appointment
 
 __all__ = [
     "AppointmentAdmin",
     "AppointmentInline",
+    "CappedCountPaginator",
     "OwnConstituencyInitialMixin",
     "ReadOnlyAdmin",
     "ScopedAdmin",
@@ -19,8 +22,31 @@ __all__ = [
 ]
 
 
+class CappedCountPaginator(Paginator):
+    """Counts a list only up to `cap` rows (issue 21.2): a LIMITed subquery stops
+    at cap + 1 rows, so a regional list of 1.5 million people costs what one of
+    10,001 does. Below the cap the count is exact; above it the list says "more
+    than 10,000" (templates/admin/pagination.html) and the officer narrows it
+    with a search or a filter."""
+
+    cap = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, models.QuerySet):
+            return self.object_list[: self.cap + 1].count()
+        return super().count
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+
 class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    pass
+    # No list pays for a full-table COUNT(*) (issue 21.2): the filtered count is
+    # capped, and the unfiltered total beside a search is not counted at all.
+    paginator = CappedCountPaginator
+    show_full_result_count = False
 
 
 class ScopedInline(ScopedAdminMixin, admin.TabularInline):

@@ -162,13 +162,31 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
+def selected_constituencies(request: HttpRequest) -> frozenset[int]:
+    """The constituencies a changelist is filtered to by its constituency filter
+    (`constituency__id__exact`, `person__constituency__id__exact`, ...)."""
+    chosen = set()
+    for key, values in request.GET.lists():
+        if key == "constituency__id__exact" or key.endswith(
+            "__constituency__id__exact"
+        ):
+            chosen.update(int(v) for v in values if v.isdigit())
+    return frozenset(chosen)
+
+
 class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
     """A related-field filter that offers only the officer's own constituencies' rows."""
 
     def field_choices(self, field, request, model_admin):
         queryset = field.related_model._default_manager.all()
         if scope_lookup(field.related_model) is not None:
-            queryset = scope_queryset(queryset, constituency_ids(request.user))
+            ids = constituency_ids(request.user)
+            if ids is None and not _is_constituency(field.related_model):
+                # A regional organiser's sidebar would list every ward or branch
+                # in the region (thousands of links, issue 21.4): it offers those
+                # of the constituency chosen in the constituency filter, or none.
+                ids = selected_constituencies(request)
+            queryset = scope_queryset(queryset, ids)
         ordering = self.field_admin_ordering(field, request, model_admin)
         if ordering:
             queryset = queryset.order_by(*ordering)

@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from members.models import (
@@ -13,11 +13,17 @@ from members.models import (
     Transfer,
     Ward,
 )
+from members.search import search_people
 from members.services import membership_branches_follow, person_place
 from members.transfers import transfers_after_placement
 from partyhub.admin_base import ScopedAdmin, ScopedInline
 from partyhub.comms.models import ConsentState
 from partyhub.exports import ExportPermissionMixin, csv_export_action
+from partyhub.scoping import (
+    constituency_ids,
+    scope_queryset,
+    selected_constituencies,
+)
 
 
 @admin.register(Constituency)
@@ -83,11 +89,19 @@ class MembershipInline(ScopedInline):
         "trade_union",
     )
 
+    def get_queryset(self, request):
+        # Each row's widgets label its constituency and branch: loaded with the
+        # rows, not two queries per membership (issue 21.5).
+        return super().get_queryset(request).select_related("constituency", "branch")
+
 
 class OfficeInline(ScopedInline):
     model = Office
     fk_name = "person"
     fields = ("role", "constituency", "branch", "starts", "ends")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("constituency", "branch")
 
 
 def _membership_numbers(person: Person) -> str:
@@ -112,6 +126,51 @@ class ConsentStateInline(ScopedInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class MembershipStatusFilter(admin.SimpleListFilter):
+    """People with a membership of this status: an EXISTS subquery, never a join
+    to memberships with a DISTINCT over the region (issue 21.4)."""
+
+    title = _("membership status")
+    parameter_name = "membership_status"
+
+    def lookups(self, request, model_admin):
+        return Membership.Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in Membership.Status.values:
+            return queryset
+        return queryset.filter(
+            Exists(
+                Membership.objects.filter(person=OuterRef("pk"), status=self.value())
+            )
+        )
+
+
+class MembershipBranchFilter(admin.SimpleListFilter):
+    """People with a membership in this branch (EXISTS); the officer's own
+    branches, or a regional organiser's in the constituency they chose."""
+
+    title = _("branch")
+    parameter_name = "membership_branch"
+
+    def lookups(self, request, model_admin):
+        ids = constituency_ids(request.user)
+        if ids is None:
+            ids = selected_constituencies(request)
+        branches = scope_queryset(Branch.objects.all(), ids).only("pk", "name")
+        return [(str(b.pk), b.name) for b in branches.order_by("name")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value or not value.isdigit():
+            return queryset
+        return queryset.filter(
+            Exists(
+                Membership.objects.filter(person=OuterRef("pk"), branch_id=int(value))
+            )
+        )
 
 
 @admin.register(Person)
@@ -151,13 +210,19 @@ class PersonAdmin(ExportPermissionMixin, ScopedAdmin):
         "membership_status",
     )
     list_display_links = ("last_name", "first_name")
-    list_filter = ("constituency", "ward", "memberships__status", "memberships__branch")
+    list_filter = (
+        "constituency",
+        "ward",
+        MembershipStatusFilter,
+        MembershipBranchFilter,
+    )
     search_fields = (
         "first_name",
         "last_name",
         "email",
         "postcode",
-        "memberships__membership_number",
+        "phone",
+        "mobile",
     )
     list_select_related = ("constituency", "ward")
     autocomplete_fields = ("ward",)
@@ -221,6 +286,11 @@ class PersonAdmin(ExportPermissionMixin, ScopedAdmin):
     def get_autocomplete_fields(self, request):
         fields = super().get_autocomplete_fields(request)
         return (*fields, "user") if request.user.is_superuser else fields
+
+    def get_search_results(self, request, queryset, search_term):
+        # Indexes answer it, no join with DISTINCT; a membership number is a
+        # subquery (members.search, issue 21.3).
+        return search_people(queryset, search_term), False
 
     @admin.display(description=_("membership"))
     def membership_status(self, obj: Person) -> str:
@@ -308,7 +378,6 @@ class MembershipAdmin(ScopedAdmin):
     )
     list_select_related = ("person", "branch", "constituency")
     autocomplete_fields = ("person", "branch")
-    date_hierarchy = "joined"
 
 
 @admin.register(Office)

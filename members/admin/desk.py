@@ -53,7 +53,6 @@ class ContactLogAdmin(ScopedAdmin):
     search_fields = ("person__first_name", "person__last_name", "note")
     list_select_related = ("person", "by_person", "by_user")
     autocomplete_fields = ("person", "by_person")
-    date_hierarchy = "at"
     fields = ("person", "at", "how", "outcome", "by_person", "note")
 
     def has_change_permission(self, request, obj=None):

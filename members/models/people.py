@@ -119,6 +119,8 @@ class Person(models.Model):
             models.Index(fields=["last_name", "first_name"], name="person_name_idx"),
             models.Index(Lower("email"), name="person_email_idx"),
             models.Index(fields=["postcode"], name="person_postcode_idx"),
+            models.Index(fields=["phone"], name="person_phone_idx"),
+            models.Index(fields=["mobile"], name="person_mobile_idx"),
             models.Index(fields=["constituency", "ward"], name="person_scope_idx"),
         ]
 

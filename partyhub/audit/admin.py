@@ -21,7 +21,6 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_filter = ("action", "constituency")
     search_fields = ("actor_repr", "action", "object_repr")
     list_select_related = ("constituency",)
-    date_hierarchy = "at"
     readonly_fields = [*(f.name for f in AuditEntry._meta.fields), "where"]
     exclude = ("constituencies",)
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from members.models import Constituency
+from members.search import search_people
 from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ReadOnlyAdmin,
@@ -93,11 +94,15 @@ class SupporterAdmin(
         "person__email",
         "person__postcode",
     )
+
+    def get_search_results(self, request, queryset, search_term):
+        # The people search, through the supporter's person (issue 21.3).
+        return search_people(queryset, search_term, person="person__"), False
+
     list_select_related = ("person", "person__ward")
     autocomplete_fields = ("person",)
     readonly_fields = ("created", "updated")
     list_per_page = 50
-    date_hierarchy = "joined"
     fieldsets = (
         (None, {"fields": ("person", "constituency", "status", "source")}),
         (gettext_lazy("Help offered"), {"fields": ("offers",)}),

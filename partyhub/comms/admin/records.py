@@ -30,7 +30,6 @@ class ConsentEventAdmin(ScopedAdmin):
     search_fields = ("person__first_name", "person__last_name", "person__email")
     list_select_related = ("person", "recorded_by")
     autocomplete_fields = ("person",)
-    date_hierarchy = "at"
     show_full_result_count = False
     add_fields = ("person", "channel", "topic", "granted", "method", "wording")
     view_fields = (
