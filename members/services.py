@@ -281,7 +281,7 @@ def postcodes_load(
             raw = row[pc_col].strip() if pc_col < width else ""
             if constituency_ids is not None and constituency.pk not in constituency_ids:
                 # Another CLP's row in an officer's upload: never loaded, listed.
-                report.refuse(reader.line_num, raw, constituency.name)
+                report.refuse(reader.row_start, raw, constituency.name)
                 continue
             try:
                 postcode = normalise_postcode(raw)
@@ -289,7 +289,7 @@ def postcodes_load(
                 report.invalid.append((reader.row_start, raw))
                 continue
             batch[postcode] = (ward.pk if ward else None, constituency.pk)
-            lines[postcode] = reader.line_num
+            lines[postcode] = reader.row_start
             if len(batch) >= _LOAD_BATCH:
                 _flush(batch, report, constituency_ids, lines, names)
                 batch, lines = {}, {}
