@@ -17,6 +17,7 @@ def _empty_lists(client, email):
     user = User.objects.get(email=email)
     client.force_login(user)
     empty = []
+    request = client.get(reverse("admin:index")).wsgi_request
     for model, model_admin in admin.site._registry.items():
         label = model._meta.label
         if label in NOT_IN_DEMO or model._meta.app_label in (
@@ -24,7 +25,6 @@ def _empty_lists(client, email):
             "auth",
         ):
             continue
-        request = client.get(reverse("admin:index")).wsgi_request
         if not model_admin.has_view_permission(request):
             continue
         url = reverse(
