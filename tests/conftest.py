@@ -79,7 +79,9 @@ def seeded_demo(django_db_setup, django_db_blocker) -> str:
     """`seed_demo` run once for a module whose tests read the demo (it fills every
     app, so one run takes a minute or more). Each test still runs in its own
     transaction, a savepoint inside this one, so what a test changes is undone;
-    the demo itself is rolled back after the module. Returns what it printed."""
+    the demo itself is rolled back after the module. Returns what it printed.
+    The demo stays until the module ends, so every later db test of the module sees
+    it: use it only where they all expect the demo (never with transactional_db)."""
     with django_db_blocker.unblock(), transaction.atomic():
         out = io.StringIO()
         call_command("seed_demo", force=True, stdout=out)
