@@ -2,14 +2,12 @@
 
 from django.urls import reverse
 
-from members.demo.seed import seed_demo
 from members.desk.demo import seed_desk
 from members.models import Constituency, ContactLog, Mentor, Mentorship
 
 
-def test_seed_desk_fills_the_desk_and_report(db, client, settings):
+def test_seed_desk_fills_the_desk_and_report(seeded_demo, db, client, settings):
     settings.DEBUG = True
-    seed_demo()
     clps = list(Constituency.objects.all())
     count = seed_desk(constituencies=clps)
     assert count > 0
