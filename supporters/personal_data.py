@@ -116,4 +116,5 @@ def register_all() -> None:
         erase=KEEP(_("Who uploaded it; the login itself is closed and anonymised")),
         retention_category="officers_work",
         describe=_("Supporters lists an officer imported"),
+        timeline=NO_TIMELINE(_("An officer's work, not the person's history")),
     )
