@@ -30,6 +30,22 @@ _DUPLICATES = {
         ("Gareth", "Llewelyn", "", "07700 900587"),
     ),
 }
+# A pair still to look at on "Likely duplicates": same name and postcode, one
+# signed a petition online, the other was typed in from a canvass sheet.
+_LIKELY = {
+    "birmingham-hodge-hill": (
+        ("Nasreen", "Akhtar", "nasreen.akhtar@example.org", ""),
+        ("Nasreen", "Akhtar", "", "07700 900733"),
+    ),
+    "reading-west": (
+        ("Callum", "Birch", "callum.birch@example.org", ""),
+        ("Callum", "Birch", "", "07700 900846"),
+    ),
+}
+_STREET = {
+    "birmingham-hodge-hill": ("12 Coleshill Road", "Birmingham"),
+    "reading-west": ("48 Oxford Road", "Reading"),
+}
 _ERASED = {
     "birmingham-hodge-hill": ("Tamsin", "Rowe", "tamsin.rowe@example.org"),
     "reading-west": ("Declan", "Fairweather", "declan.fairweather@example.org"),
@@ -48,12 +64,18 @@ def _chair(constituency):
 
 def _person(constituency, postcode, first, last, email, phone) -> Person:
     return Person.objects.create(
+        **_values(constituency, postcode, first, last, email, phone)
+    )
+
+
+def _values(constituency, postcode, first, last, email, phone) -> dict:
+    return dict(
         first_name=first,
         last_name=last,
         email=email,
         phone=phone,
-        address_line_1="12 Demo Street",
-        town=constituency.name,
+        address_line_1=_STREET.get(constituency.slug, ("", ""))[0],
+        town=_STREET.get(constituency.slug, ("", constituency.name))[1],
         postcode=postcode.postcode if postcode else "",
         constituency=constituency,
         ward=postcode.ward if postcode else None,
@@ -70,6 +92,16 @@ def seed_demo_app(*, constituencies: list, today: datetime.date) -> None:
             .first()
         )
         chair = _chair(constituency)
+        for row in _LIKELY[constituency.slug]:
+            values = _values(constituency, postcode, *row)
+            Person.objects.get_or_create(
+                first_name=values.pop("first_name"),
+                last_name=values.pop("last_name"),
+                email=values.pop("email"),
+                phone=values.pop("phone"),
+                constituency=values.pop("constituency"),
+                defaults=values,
+            )
         if not MergeRecord.objects.filter(constituency=constituency).exists():
             kept, merged = (
                 _person(constituency, postcode, *row)
