@@ -42,6 +42,12 @@ def seed_history(*, constituencies: list[Constituency], today: datetime.date) ->
         changed, ["joined", "rejoined_on", "status_since"], batch_size=500
     )
     for constituency in constituencies:
+        if DataRequest.objects.filter(
+            constituency=constituency,
+            kind=DataRequest.Kind.ERASURE,
+            status__in=DataRequest.OPEN_STATUSES,
+        ).exists():
+            continue  # the newest supporter may be another demo's record by now
         person = (
             Person.objects.filter(constituency=constituency, memberships=None)
             .exclude(email="")

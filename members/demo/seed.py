@@ -40,6 +40,7 @@ from members.demo.data import (
 from members.demo.history import seed_history
 from members.demo.postcodes import POSTCODE_FILE, ward_postcodes
 from members.demo.talent import seed_talent
+from members.demo.transfers import seed_transfers
 from members.desk.demo import seed_desk
 from members.models import (
     Branch,
@@ -716,6 +717,7 @@ def seed_demo() -> DemoSummary:
     seed_desk(constituencies=list(constituencies.values()))
     seed_history(constituencies=list(constituencies.values()), today=today)
     _seed_apps(list(constituencies.values()), today)
+    seed_transfers(constituencies=list(constituencies.values()), today=today)
 
     ids = [c.pk for c in constituencies.values()]
     demo_people = [people[s.key] for s in cast.people]

@@ -43,9 +43,23 @@ def test_after_seed_demo_every_officer_list_has_rows_and_every_chart_data(
 ):
     # A second run changes no count of any model:
     # tests/members/test_seed_demo.py::test_seed_demo_twice_changes_no_count.
-    for email in ("chair@hodgehill.example.org", "chair@readingwest.example.org"):
-        assert _empty_lists(client, email) == [], email
+    empty = {
+        email: _empty_lists(client, email)
+        for email in ("chair@hodgehill.example.org", "chair@readingwest.example.org")
+    }
+    assert empty == {email: [] for email in empty}
     for clp in Constituency.objects.all():
         for key in charts.CHARTS:
             chart = charts.chart(key, frozenset({clp.pk}))
             assert chart.has_data, (clp.slug, key)
+
+
+def test_demo_shows_a_duplicate_pair_to_merge_and_a_finished_merge(seeded_demo, db):
+    from partyhub.personal_data.duplicates import likely_duplicates
+    from partyhub.personal_data.models import MergeRecord
+
+    for email in ("chair@hodgehill.example.org", "chair@readingwest.example.org"):
+        user = User.objects.get(email=email)
+        reasons = [r for pair in likely_duplicates(user) for r in pair.reasons]
+        assert "same name and postcode" in reasons, email
+        assert MergeRecord.objects.in_constituencies(user).count() == 1, email
