@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class EventsConfig(AppConfig):
@@ -50,6 +51,7 @@ class EventsConfig(AppConfig):
         for kind, subject, body in (
             (services.REMINDER_DAY_BEFORE, _day_before_subject, _day_before_body),
             (services.REMINDER_ON_THE_DAY, _on_the_day_subject, _day_before_body),
+            (services.REMINDER_BOOKED, _booked_subject, _booked_body),
             (services.REMINDER_PLACE_FREED, _place_subject, _place_body),
             (services.REMINDER_EVENT_CANCELLED, _cancelled_subject, _cancelled_body),
             (services.REMINDER_THANK_YOU, _thank_you_subject, _thank_you_body),
@@ -66,6 +68,9 @@ class EventsConfig(AppConfig):
                     body=body,
                     reason=_reason,
                     requires_consent=False,
+                    attachments=_calendar_file
+                    if kind in (services.REMINDER_BOOKED, services.REMINDER_PLACE_FREED)
+                    else None,
                 )
             )
         # The organisation agreed to be mailed (checked when it is scheduled);
@@ -125,6 +130,50 @@ def _day_before_body(reminder) -> str:
             "event": event.title,
             "when": _when(event),
             "venue": event.venue or _("the venue in the invitation"),
+            "cancel_url": services.booking_cancel_url(reminder.about),
+        }
+    )
+
+
+def _calendar_file(reminder) -> list[tuple[str, bytes, str]]:
+    from events import services
+
+    return [("event.ics", services.booking_ics(reminder.about), "text/calendar")]
+
+
+def _booked_subject(reminder) -> str:
+    return str(_("You are booked: %(event)s") % {"event": _event_of(reminder).title})
+
+
+def _booked_body(reminder) -> str:
+    from events import services
+
+    event = _event_of(reminder)
+    guests = reminder.about.guests
+    return str(
+        _(
+            "Hello %(name)s,\n\nYou have a place on **%(event)s**, %(when)s, at "
+            "%(venue)s.%(guests)s\n\nThe calendar file attached puts it in your "
+            "calendar. We will email you a reminder the day before.\n\nIf you "
+            "can no longer come, please tell us so somebody else can have your "
+            "place: [I can't come](%(cancel_url)s)"
+        )
+        % {
+            "name": reminder.person.first_name,
+            "event": event.title,
+            "when": _when(event),
+            "venue": event.venue or _("the venue in the invitation"),
+            "guests": (
+                " "
+                + ngettext(
+                    "You are bringing %(n)d guest.",
+                    "You are bringing %(n)d guests.",
+                    guests,
+                )
+                % {"n": guests}
+                if guests
+                else ""
+            ),
             "cancel_url": services.booking_cancel_url(reminder.about),
         }
     )

@@ -379,6 +379,8 @@ def _rendered_for(delivery: Delivery, cache: dict) -> tuple[Rendered, bool]:
         topic=kind.topic,
         reason=kind.reason(reminder),
     )
+    if kind.attachments is not None:
+        rendered.attachments = kind.attachments(reminder)
     return rendered, kind.requires_consent
 
 
