@@ -9,10 +9,15 @@ class CampaignsConfig(AppConfig):
 
     def ready(self) -> None:
         from campaigns import segments, services
-        from members.portal.sections import PortalSection, register_section
+        from members.portal.sections import (
+            PortalSection,
+            register_coming_up,
+            register_section,
+        )
         from partyhub.comms import reminders
 
         segments.register()
+        register_coming_up("campaigns", _coming_sessions)
         services.register_petition_confirmation()
         register_section(
             PortalSection(
@@ -138,3 +143,26 @@ def _invite_reason(reminder) -> str:
         _("You are receiving this because you were put on the team %(team)s.")
         % {"team": reminder.about.team.name}
     )
+
+
+def _coming_sessions(person, now):
+    """The campaign sessions the person signed up for, still to come, in one query."""
+    from django.urls import reverse
+
+    from campaigns.models import Session, SessionSignup
+    from members.portal.sections import ComingUpItem
+
+    signups = SessionSignup.objects.filter(
+        person=person,
+        session__status=Session.Status.PLANNED,
+        session__ends__gte=now,
+    ).select_related("session__team")
+    return [
+        ComingUpItem(
+            starts=s.session.starts,
+            title=_("%(team)s session") % {"team": s.session.team.name},
+            url=reverse("campaigns:mine"),
+            note=s.session.meeting_point or _("Campaign session"),
+        )
+        for s in signups
+    ]

@@ -13,7 +13,11 @@ class EventsConfig(AppConfig):
 
         # What events hold about people (partyhub.personal_data).
         from events import personal_data, roles, segments, services
-        from members.portal.sections import PortalSection, register_section
+        from members.portal.sections import (
+            PortalSection,
+            register_coming_up,
+            register_section,
+        )
         from partyhub.comms import reminders
         from partyhub.comms.models import Topic
 
@@ -36,6 +40,7 @@ class EventsConfig(AppConfig):
             )
         )
 
+        register_coming_up("events", _coming_bookings)
         register_section(
             PortalSection(
                 "course",
@@ -95,6 +100,32 @@ class EventsConfig(AppConfig):
                 topic=Topic.EVENTS,
             )
         )
+
+
+def _coming_bookings(person, now):
+    """The person's booked (or waiting) events still to come, in one query."""
+    from django.urls import reverse
+
+    from events.models import Booking, Event
+    from members.portal.sections import ComingUpItem
+
+    bookings = Booking.objects.filter(
+        person=person,
+        status__in=[Booking.Status.YES, Booking.Status.WAITING],
+        event__status=Event.Status.PUBLISHED,
+        event__ends__gte=now,
+    ).select_related("event")
+    return [
+        ComingUpItem(
+            starts=b.event.starts,
+            title=b.event.title,
+            url=reverse("events:mine"),
+            note=_("On the waiting list")
+            if b.status == Booking.Status.WAITING
+            else (b.event.venue or _("Event")),
+        )
+        for b in bookings
+    ]
 
 
 def _event_of(reminder):
