@@ -14,10 +14,14 @@ class CampaignsConfig(AppConfig):
             register_coming_up,
             register_section,
         )
+        from members.public_page import register_listing
         from partyhub.comms import reminders
 
         segments.register()
         register_coming_up("campaigns", _coming_sessions)
+        register_listing("petitions", _petitions_listing, order=20)
+        register_listing("surveys", _surveys_listing, order=30)
+        register_listing("teams", _teams_listing, order=40)
         services.register_petition_confirmation()
         register_section(
             PortalSection(
@@ -166,3 +170,86 @@ def _coming_sessions(person, now):
         )
         for s in signups
     ]
+
+
+def _petitions_listing(constituency):
+    from django.urls import reverse
+
+    from campaigns.models import Petition
+    from members.public_page import Listing, ListingItem
+
+    petitions = Petition.objects.filter(
+        constituency=constituency, status=Petition.Status.OPEN
+    )[:5]
+    return Listing(
+        key="petitions",
+        title=_("Petitions you can sign"),
+        items=[
+            ListingItem(title=p.title, url=reverse("campaigns:petition", args=[p.slug]))
+            for p in petitions
+        ],
+        empty=None,
+    )
+
+
+def _surveys_listing(constituency):
+    from django.urls import reverse
+
+    from campaigns.models import Survey
+    from members.public_page import Listing, ListingItem
+
+    surveys = Survey.objects.filter(
+        constituency=constituency,
+        status=Survey.Status.OPEN,
+        access=Survey.Access.PUBLIC,
+    )[:5]
+    return Listing(
+        key="surveys",
+        title=_("Tell us what you think"),
+        items=[
+            ListingItem(title=s.title, url=reverse("campaigns:survey", args=[s.slug]))
+            for s in surveys
+        ],
+        empty=None,
+    )
+
+
+def _teams_listing(constituency):
+    """Campaign teams out regularly: supporters are welcome to come along."""
+    from django.urls import reverse
+
+    from campaigns.models import Team, Weekday
+    from members.public_page import Listing, ListingItem
+
+    teams = Team.objects.filter(
+        constituencies=constituency, weekday__isnull=False, start_time__isnull=False
+    )[:5]
+    return Listing(
+        key="teams",
+        title=_("Campaign teams you can join"),
+        items=[
+            ListingItem(
+                title=t.name,
+                note=", ".join(
+                    str(p)
+                    for p in (
+                        _("%(day)ss at %(time)s")
+                        % {
+                            "day": Weekday(t.weekday).label,
+                            "time": formats.time_format(t.start_time),
+                        },
+                        t.meeting_point,
+                    )
+                    if p
+                ),
+            )
+            for t in teams
+        ],
+        empty=None,
+        links=[
+            (
+                _("Sign up as a supporter to come along"),
+                reverse("supporters:join_constituency", args=[constituency.slug]),
+            )
+        ],
+    )

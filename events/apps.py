@@ -18,6 +18,7 @@ class EventsConfig(AppConfig):
             register_coming_up,
             register_section,
         )
+        from members.public_page import register_listing
         from partyhub.comms import reminders
         from partyhub.comms.models import Topic
 
@@ -41,6 +42,7 @@ class EventsConfig(AppConfig):
         )
 
         register_coming_up("events", _coming_bookings)
+        register_listing("events", _public_listing, order=10)
         register_section(
             PortalSection(
                 "course",
@@ -100,6 +102,41 @@ class EventsConfig(AppConfig):
                 topic=Topic.EVENTS,
             )
         )
+
+
+def _public_listing(constituency):
+    """The constituency page's "Upcoming events": public, published, to come."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from events.models import Event
+    from members.public_page import Listing, ListingItem
+
+    events = Event.objects.published().filter(
+        audience=Event.Audience.PUBLIC,
+        constituencies=constituency,
+        ends__gte=timezone.now(),
+    )[:5]
+    return Listing(
+        key="events",
+        title=_("Upcoming events"),
+        items=[
+            ListingItem(
+                title=e.title,
+                url=reverse("events:detail", args=[e.pk]),
+                note=", ".join(p for p in (_when(e), e.venue) if p),
+            )
+            for e in events
+        ],
+        empty=_("No public events are planned just now."),
+        links=[
+            (_("All our events"), reverse("events:calendar", args=[constituency.slug])),
+            (
+                _("Add our events to your calendar"),
+                reverse("events:feed", args=[constituency.slug]),
+            ),
+        ],
+    )
 
 
 def _coming_bookings(person, now):
