@@ -27,6 +27,7 @@ from partyhub.comms.reminders import reminder_cancel, reminder_schedule
 from partyhub.links import LinkInvalid, make_token, read_token
 from partyhub.ratelimit import hourly_allowance_take
 from supporters.models import SignupRequest, Supporter
+from supporters.next_steps import next_steps
 from supporters.signup import (
     PendingKind,
     SignupGone,
@@ -470,6 +471,10 @@ def rsvp_public_confirm(request: SignupRequest) -> tuple[str, dict[str, Any]]:
         "heading": _("Thank you"),
         "back_url": reverse("events:detail", args=[event.pk]),
         "back_label": _("Back to the event"),
+        "steps": next_steps(
+            constituency=event.constituencies.order_by("pk").first(),
+            exclude_event_id=event.pk,
+        ),
     }
     created = False
     if request.confirmed_at is None:
