@@ -73,7 +73,7 @@ class Rendered:
         if self.personal is not None:
             replacements.update(self.personal(person_id))
         email = EmailMultiAlternatives(
-            subject=self.subject,
+            subject=_fill(self.subject, replacements),
             body=_fill(self.text, replacements),
             from_email=self.from_email,
             to=[to],
