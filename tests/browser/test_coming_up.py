@@ -40,6 +40,7 @@ def test_booking_and_session_signup_appear_under_coming_up(phone_page, console, 
     page.locator(".card", has_text="Summer barbecue").get_by_role(
         "button", name="I'm coming"
     ).click()
+    page.get_by_role("button", name="Menu", exact=True).click()  # folded on a phone
     page.get_by_role("link", name="My teams").first.click()
     page.get_by_role("button", name="I'll be there").first.click()
 
