@@ -9,10 +9,19 @@ class CampaignsConfig(AppConfig):
 
     def ready(self) -> None:
         from campaigns import segments, services
-        from members.portal.sections import PortalSection, register_section
+        from members.portal.sections import (
+            PortalSection,
+            register_coming_up,
+            register_section,
+        )
+        from members.public_page import register_listing
         from partyhub.comms import reminders
 
         segments.register()
+        register_coming_up("campaigns", _coming_sessions)
+        register_listing("petitions", _petitions_listing, order=20)
+        register_listing("surveys", _surveys_listing, order=30)
+        register_listing("teams", _teams_listing, order=40)
         services.register_petition_confirmation()
         register_section(
             PortalSection(
@@ -137,4 +146,110 @@ def _invite_reason(reminder) -> str:
     return str(
         _("You are receiving this because you were put on the team %(team)s.")
         % {"team": reminder.about.team.name}
+    )
+
+
+def _coming_sessions(person, now):
+    """The campaign sessions the person signed up for, still to come, in one query."""
+    from django.urls import reverse
+
+    from campaigns.models import Session, SessionSignup
+    from members.portal.sections import ComingUpItem
+
+    signups = SessionSignup.objects.filter(
+        person=person,
+        session__status=Session.Status.PLANNED,
+        session__ends__gte=now,
+    ).select_related("session__team")
+    return [
+        ComingUpItem(
+            starts=s.session.starts,
+            title=_("%(team)s session") % {"team": s.session.team.name},
+            url=reverse("campaigns:mine"),
+            note=s.session.meeting_point or _("Campaign session"),
+        )
+        for s in signups
+    ]
+
+
+def _petitions_listing(constituency):
+    from django.urls import reverse
+
+    from campaigns.models import Petition
+    from members.public_page import Listing, ListingItem
+
+    petitions = Petition.objects.filter(
+        constituency=constituency, status=Petition.Status.OPEN
+    )[:5]
+    return Listing(
+        key="petitions",
+        title=_("Petitions you can sign"),
+        items=[
+            ListingItem(title=p.title, url=reverse("campaigns:petition", args=[p.slug]))
+            for p in petitions
+        ],
+        empty=None,
+    )
+
+
+def _surveys_listing(constituency):
+    from django.urls import reverse
+
+    from campaigns.models import Survey
+    from members.public_page import Listing, ListingItem
+
+    surveys = Survey.objects.filter(
+        constituency=constituency,
+        status=Survey.Status.OPEN,
+        access=Survey.Access.PUBLIC,
+    )[:5]
+    return Listing(
+        key="surveys",
+        title=_("Tell us what you think"),
+        items=[
+            ListingItem(title=s.title, url=reverse("campaigns:survey", args=[s.slug]))
+            for s in surveys
+        ],
+        empty=None,
+    )
+
+
+def _teams_listing(constituency):
+    """Campaign teams out regularly: supporters are welcome to come along."""
+    from django.urls import reverse
+
+    from campaigns.models import Team, Weekday
+    from members.public_page import Listing, ListingItem
+
+    teams = Team.objects.filter(
+        constituencies=constituency, weekday__isnull=False, start_time__isnull=False
+    )[:5]
+    return Listing(
+        key="teams",
+        title=_("Campaign teams you can join"),
+        items=[
+            ListingItem(
+                title=t.name,
+                note=", ".join(
+                    str(p)
+                    for p in (
+                        _("%(day)ss at %(time)s")
+                        % {
+                            "day": Weekday(t.weekday).label,
+                            "time": formats.time_format(t.start_time),
+                        },
+                        t.meeting_point,
+                    )
+                    if p
+                ),
+            )
+            for t in teams
+        ],
+        empty=None,
+        links=[
+            (
+                _("Sign up as a supporter to come along"),
+                reverse("supporters:join_constituency", args=[constituency.slug]),
+            )
+        ],
     )

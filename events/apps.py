@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class EventsConfig(AppConfig):
@@ -12,7 +13,12 @@ class EventsConfig(AppConfig):
 
         # What events hold about people (partyhub.personal_data).
         from events import personal_data, roles, segments, services
-        from members.portal.sections import PortalSection, register_section
+        from members.portal.sections import (
+            PortalSection,
+            register_coming_up,
+            register_section,
+        )
+        from members.public_page import register_listing
         from partyhub.comms import reminders
         from partyhub.comms.models import Topic
 
@@ -35,6 +41,8 @@ class EventsConfig(AppConfig):
             )
         )
 
+        register_coming_up("events", _coming_bookings)
+        register_listing("events", _public_listing, order=10)
         register_section(
             PortalSection(
                 "course",
@@ -50,6 +58,7 @@ class EventsConfig(AppConfig):
         for kind, subject, body in (
             (services.REMINDER_DAY_BEFORE, _day_before_subject, _day_before_body),
             (services.REMINDER_ON_THE_DAY, _on_the_day_subject, _day_before_body),
+            (services.REMINDER_BOOKED, _booked_subject, _booked_body),
             (services.REMINDER_PLACE_FREED, _place_subject, _place_body),
             (services.REMINDER_EVENT_CANCELLED, _cancelled_subject, _cancelled_body),
             (
@@ -65,6 +74,9 @@ class EventsConfig(AppConfig):
                     body=body,
                     reason=_reason,
                     requires_consent=False,
+                    attachments=_calendar_file
+                    if kind in (services.REMINDER_BOOKED, services.REMINDER_PLACE_FREED)
+                    else None,
                 )
             )
         # The organisation agreed to be mailed (checked when it is scheduled);
@@ -102,6 +114,67 @@ class EventsConfig(AppConfig):
         )
 
 
+def _public_listing(constituency):
+    """The constituency page's "Upcoming events": public, published, to come."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from events.models import Event
+    from members.public_page import Listing, ListingItem
+
+    events = Event.objects.published().filter(
+        audience=Event.Audience.PUBLIC,
+        constituencies=constituency,
+        ends__gte=timezone.now(),
+    )[:5]
+    return Listing(
+        key="events",
+        title=_("Upcoming events"),
+        items=[
+            ListingItem(
+                title=e.title,
+                url=reverse("events:detail", args=[e.pk]),
+                note=", ".join(p for p in (_when(e), e.venue) if p),
+            )
+            for e in events
+        ],
+        empty=_("No public events are planned just now."),
+        links=[
+            (_("All our events"), reverse("events:calendar", args=[constituency.slug])),
+            (
+                _("Add our events to your calendar"),
+                reverse("events:feed", args=[constituency.slug]),
+            ),
+        ],
+    )
+
+
+def _coming_bookings(person, now):
+    """The person's booked (or waiting) events still to come, in one query."""
+    from django.urls import reverse
+
+    from events.models import Booking, Event
+    from members.portal.sections import ComingUpItem
+
+    bookings = Booking.objects.filter(
+        person=person,
+        status__in=[Booking.Status.YES, Booking.Status.WAITING],
+        event__status=Event.Status.PUBLISHED,
+        event__ends__gte=now,
+    ).select_related("event")
+    return [
+        ComingUpItem(
+            starts=b.event.starts,
+            title=b.event.title,
+            url=reverse("events:mine"),
+            note=_("On the waiting list")
+            if b.status == Booking.Status.WAITING
+            else (b.event.venue or _("Event")),
+        )
+        for b in bookings
+    ]
+
+
 def _event_of(reminder):
     about = reminder.about
     return getattr(about, "event", about)
@@ -135,6 +208,50 @@ def _day_before_body(reminder) -> str:
             "event": event.title,
             "when": _when(event),
             "venue": event.venue or _("the venue in the invitation"),
+            "cancel_url": services.booking_cancel_url(reminder.about),
+        }
+    )
+
+
+def _calendar_file(reminder) -> list[tuple[str, bytes, str]]:
+    from events import services
+
+    return [("event.ics", services.booking_ics(reminder.about), "text/calendar")]
+
+
+def _booked_subject(reminder) -> str:
+    return str(_("You are booked: %(event)s") % {"event": _event_of(reminder).title})
+
+
+def _booked_body(reminder) -> str:
+    from events import services
+
+    event = _event_of(reminder)
+    guests = reminder.about.guests
+    return str(
+        _(
+            "Hello %(name)s,\n\nYou have a place on **%(event)s**, %(when)s, at "
+            "%(venue)s.%(guests)s\n\nThe calendar file attached puts it in your "
+            "calendar. We will email you a reminder the day before.\n\nIf you "
+            "can no longer come, please tell us so somebody else can have your "
+            "place: [I can't come](%(cancel_url)s)"
+        )
+        % {
+            "name": reminder.person.first_name,
+            "event": event.title,
+            "when": _when(event),
+            "venue": event.venue or _("the venue in the invitation"),
+            "guests": (
+                " "
+                + ngettext(
+                    "You are bringing %(n)d guest.",
+                    "You are bringing %(n)d guests.",
+                    guests,
+                )
+                % {"n": guests}
+                if guests
+                else ""
+            ),
             "cancel_url": services.booking_cancel_url(reminder.about),
         }
     )

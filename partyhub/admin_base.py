@@ -130,3 +130,22 @@ class ReadOnlyAdmin(ScopedAdmin):
 
 def error_text(exc: ValidationError) -> str:
     return " ".join(str(m) for m in exc.messages)
+
+
+def public_link(path: str) -> str:
+    """A public page's address on an admin page, to open or to copy: a read-only
+    box holding the full web address (selectable; no script, for the strict CSP)
+    and a link that opens it."""
+    from django.conf import settings
+    from django.utils.html import format_html
+    from django.utils.translation import gettext
+
+    url = settings.SITE_URL.rstrip("/") + path
+    return format_html(
+        '<input type="text" readonly class="vTextField" value="{}" '
+        'aria-label="{}"> <a href="{}" target="_blank" rel="noopener">{}</a>',
+        url,
+        gettext("Web address of the public page, to copy"),
+        url,
+        gettext("View public page"),
+    )

@@ -272,6 +272,12 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 # before the admin opens (partyhub.admin_site); nobody may remove it while in office.
 MFA_ADAPTER = "partyhub.accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The code fields ask phones for the number pad (inputmode="numeric").
+MFA_FORMS = {
+    "authenticate": "partyhub.accounts.forms.AuthenticateForm",
+    "reauthenticate": "partyhub.accounts.forms.ReauthenticateForm",
+    "activate_totp": "partyhub.accounts.forms.ActivateTOTPForm",
+}
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="partyhub")
 # Claiming an account the party already knows (partyhub.accounts.services).
 ACCOUNTS_CLAIM_LINK_MAX_AGE = 24 * 60 * 60

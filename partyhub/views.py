@@ -43,9 +43,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    from django.conf import settings
+
     from members.models import Constituency
 
-    return render(request, "home.html", {"constituencies": Constituency.objects.all()})
+    return render(
+        request,
+        "home.html",
+        {
+            "constituencies": Constituency.objects.all(),
+            "join_url": settings.NATIONAL_RENEWAL_URL,
+        },
+    )
 
 
 def _error_page(template: str, status: int) -> HttpResponse:

@@ -20,6 +20,7 @@ from partyhub.links import LinkExpired, LinkInvalid, link_problem, make_token
 from partyhub.ratelimit import client_ip
 from supporters import signup
 from supporters.forms import SignupForm
+from supporters.next_steps import next_steps
 
 log = logging.getLogger(__name__)
 
@@ -118,5 +119,6 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             "supporter": supporter,
             "constituency": supporter.constituency,
             "preferences_url": reverse("comms:unsubscribe", args=[preferences_token]),
+            "steps": next_steps(constituency=supporter.constituency),
         },
     )

@@ -25,6 +25,7 @@ from campaigns.services import (
 from partyhub.admin_base import (
     ScopedAdmin,
     error_text,
+    public_link,
 )
 from partyhub.exports import csv_cell
 
@@ -37,7 +38,13 @@ class PetitionAdmin(ScopedAdmin):
     search_fields = ("title",)
     prepopulated_fields = {"slug": ("title",)}
     actions = ["export_for_hand_in"]
-    readonly_fields = ("paper_entry",)
+    readonly_fields = ("public_page", "paper_entry")
+
+    @admin.display(description=_("public page"))
+    def public_page(self, obj: Petition) -> str:
+        if obj.pk is None or obj.status == Petition.Status.DRAFT:
+            return _("None yet: the petition gets its public page when it is open.")
+        return public_link(reverse("campaigns:petition", args=[obj.slug]))
 
     @admin.display(description=_("paper signatures"))
     def paper_entry(self, obj: Petition) -> str:

@@ -31,6 +31,7 @@ from partyhub.comms.models import Channel, Method
 from partyhub.csvrows import NumberedReader
 from partyhub.ratelimit import hourly_allowance_take
 from supporters.models import SignupRequest, Supporter
+from supporters.next_steps import next_steps
 from supporters.signup import (
     PendingKind,
     SignupGone,
@@ -124,9 +125,15 @@ def petition_signature_confirm(
         "heading": _("Thank you for signing"),
         "back_url": reverse("campaigns:petition", args=[petition.slug]),
         "back_label": _("Back to the petition"),
+        "steps": next_steps(
+            constituency=petition.constituency,
+            share_path=reverse("campaigns:petition", args=[petition.slug]),
+            share_title=petition.title,
+        ),
     }
     if request.confirmed_at is None and petition.status != Petition.Status.OPEN:
         context["heading"] = _("This petition has closed")
+        context["steps"] = next_steps(constituency=petition.constituency)
         context["lines"] = [
             _("It closed before you confirmed, so your name could not be added.")
         ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -30,6 +31,7 @@ from events.models import (
 from partyhub.admin_base import (
     ReadOnlyAdmin,
     ScopedAdmin,
+    public_link,
 )
 from partyhub.admin_base import error_text as _error_text
 from partyhub.scoping import ScopedAdminMixin
@@ -83,11 +85,14 @@ class EventAdmin(EventPagesMixin, ScopedAdmin):
     date_hierarchy = "starts"
     autocomplete_fields = ("organiser",)
     filter_horizontal = ("constituencies",)
-    readonly_fields = ("status",)
+    readonly_fields = ("status", "public_page")
     inlines = (BookingInline,)
     actions = ("publish", "cancel_events")
     fieldsets = (
-        (None, {"fields": ("kind", "title", "description", "status")}),
+        (
+            None,
+            {"fields": ("kind", "title", "description", "status", "public_page")},
+        ),
         (
             gettext_lazy("When and where"),
             {"fields": ("starts", "ends", "venue", "address", "accessibility")},
@@ -137,6 +142,14 @@ class EventAdmin(EventPagesMixin, ScopedAdmin):
                     )
                     % len(promoted),
                 )
+
+    @admin.display(description=gettext_lazy("public page"))
+    def public_page(self, obj: Event) -> str:
+        if obj.pk is None or obj.audience != Event.Audience.PUBLIC:
+            return _("None: only events open to the public have a public page.")
+        if obj.status == Event.Status.DRAFT:
+            return _("None yet: publish the event to give it its public page.")
+        return public_link(reverse("events:detail", args=[obj.pk]))
 
     @admin.display(description=gettext_lazy("places booked"), ordering="_places")
     def places_booked(self, obj: Event) -> int:

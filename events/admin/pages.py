@@ -53,6 +53,11 @@ class EventPagesMixin:
                 name="events_event_organisations",
             ),
             path(
+                "<path:object_id>/publish/",
+                wrap(require_POST(self.publish_view)),
+                name="events_event_publish",
+            ),
+            path(
                 "<path:object_id>/door/",
                 wrap(self.door_view),
                 name="events_event_door",
@@ -93,6 +98,31 @@ class EventPagesMixin:
                 "change_url": reverse("admin:events_event_change", args=[event.pk]),
                 **context,
             },
+        )
+
+    def publish_view(self, request, object_id: str):
+        """The Publish button on the event's own page (the same service as the
+        list's bulk action)."""
+        event = self._event_page(request, object_id, change=True)
+        try:
+            services.event_publish(event=event, actor=request.user)
+        except services.EventsError as exc:
+            self.message_user(request, _error_text(exc), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _(
+                    "“%(event)s” is published: it is on the constituency's page and calendar."
+                )
+                % {"event": event.title}
+                if event.audience == Event.Audience.PUBLIC
+                else _(
+                    "“%(event)s” is published: members can book it in their account."
+                )
+                % {"event": event.title},
+            )
+        return HttpResponseRedirect(
+            reverse("admin:events_event_change", args=[event.pk])
         )
 
     def invite_view(self, request, object_id: str):
@@ -352,4 +382,8 @@ class EventPagesMixin:
             context["invite_url"] = reverse("admin:events_event_invite", args=[obj.pk])
             context["door_url"] = reverse("admin:events_event_door", args=[obj.pk])
             context["badges_url"] = reverse("admin:events_event_badges", args=[obj.pk])
+            if obj.status == Event.Status.DRAFT:
+                context["publish_url"] = reverse(
+                    "admin:events_event_publish", args=[obj.pk]
+                )
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -111,6 +111,12 @@ class Event(models.Model):
     def is_over(self) -> bool:
         return self.ends < timezone.now()
 
+    def places_left(self) -> int | None:
+        """Places still free (None: no limit), for the event's pages."""
+        if self.capacity is None:
+            return None
+        return max(0, self.capacity - self.places_taken())
+
     def places_taken(self) -> int:
         """Confirmed places, guests included (callers lock the event row first)."""
         return self.bookings.filter(status=Booking.Status.YES).aggregate(

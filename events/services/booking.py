@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
+import icalendar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,6 +27,7 @@ from partyhub.comms.reminders import reminder_cancel, reminder_schedule
 from partyhub.links import LinkInvalid, make_token, read_token
 from partyhub.ratelimit import hourly_allowance_take
 from supporters.models import SignupRequest, Supporter
+from supporters.next_steps import next_steps
 from supporters.signup import (
     PendingKind,
     SignupGone,
@@ -38,6 +41,8 @@ REMINDER_DAY_BEFORE = "events.day_before"
 REMINDER_ON_THE_DAY = "events.on_the_day"
 REMINDER_PLACE_FREED = "events.place_freed"
 REMINDER_EVENT_CANCELLED = "events.event_cancelled"
+# "You are booked", with the calendar entry and the "I can't come" link.
+REMINDER_BOOKED = "events.booked"
 
 # Answers a person gives; "waiting" and "cancelled" are the system's.
 ANSWERS = (Booking.Status.YES, Booking.Status.NO, Booking.Status.MAYBE)
@@ -244,7 +249,17 @@ def rsvp_create(
 
     if status == Booking.Status.YES:
         _schedule_day_before(booking)
+        if not was_yes:
+            # Told once per place taken: a second yes changes nothing.
+            reminder_schedule(
+                kind=REMINDER_BOOKED,
+                person=booking.person,
+                due_at=timezone.now(),
+                about=booking,
+                key=f"{REMINDER_BOOKED}:{booking.pk}:{timezone.now().isoformat()}",
+            )
     else:
+        reminder_cancel(about=booking, kind=REMINDER_BOOKED)
         reminder_cancel(about=booking, kind=REMINDER_DAY_BEFORE)
         reminder_cancel(about=booking, kind=REMINDER_ON_THE_DAY)
     audit_log(
@@ -456,6 +471,10 @@ def rsvp_public_confirm(request: SignupRequest) -> tuple[str, dict[str, Any]]:
         "heading": _("Thank you"),
         "back_url": reverse("events:detail", args=[event.pk]),
         "back_label": _("Back to the event"),
+        "steps": next_steps(
+            constituency=event.constituencies.order_by("pk").first(),
+            exclude_event_id=event.pk,
+        ),
     }
     created = False
     if request.confirmed_at is None:
@@ -544,6 +563,27 @@ def booking_cancel_url(booking: Booking) -> str:
     this person and this booking)."""
     token = make_token(CANCEL_PURPOSE, booking.person_id, b=booking.pk)
     return settings.SITE_URL.rstrip("/") + reverse("events:cancel_link", args=[token])
+
+
+def booking_ics(booking: Booking) -> bytes:
+    """The booking's event as a calendar file (.ics) to attach to its emails."""
+    event = booking.event
+    site = settings.SITE_URL.rstrip("/")
+    item = icalendar.Event()
+    item.add("uid", f"event-{event.pk}@{urlsplit(site).hostname or 'partyhub'}")
+    item.add("summary", event.title)
+    item.add("dtstart", event.starts)
+    item.add("dtend", event.ends)
+    item.add("dtstamp", event.updated)
+    item.add("description", event.description)
+    item.add("location", ", ".join(p for p in (event.venue, event.address) if p))
+    item.add("url", site + reverse("events:detail", args=[event.pk]))
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//partyhub//events//EN")
+    cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
+    cal.add_component(item)
+    return cal.to_ical()
 
 
 def booking_from_cancel_token(token: str) -> Booking:

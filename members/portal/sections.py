@@ -72,3 +72,36 @@ for _section in (
     ),
 ):
     register_section(_section)
+
+
+# --- "Coming up" on the portal's home page ---------------------------------------
+# Each app that takes bookings or sign-ups registers one function: given the
+# person and the time now, it returns their upcoming items in one query.
+
+
+@dataclass(frozen=True)
+class ComingUpItem:
+    starts: Any  # an aware datetime
+    title: Any
+    url: str
+    note: Any = ""  # "On the waiting list", "Campaign session"…
+
+
+ComingUpProvider = Any  # Callable[[Person, datetime], Iterable[ComingUpItem]]
+_COMING_UP: dict[str, ComingUpProvider] = {}
+
+
+def register_coming_up(key: str, provider: ComingUpProvider) -> None:
+    """Add (or replace, by key) a source of the person's upcoming items."""
+    _COMING_UP[key] = provider
+
+
+def coming_up(person: Any, *, limit: int = 5) -> list[ComingUpItem]:
+    """The person's next few bookings and sign-ups, soonest first."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    items: list[ComingUpItem] = []
+    for key in sorted(_COMING_UP):
+        items.extend(_COMING_UP[key](person, now))
+    return sorted(items, key=lambda item: item.starts)[:limit]

@@ -73,6 +73,7 @@ def _page(request: HttpRequest, template: str, person: Person, **context: Any):
 @portal_view
 def home(request: HttpRequest, person: Person) -> HttpResponse:
     from members.desk.portal import mentoring_context
+    from members.portal.sections import coming_up
 
     membership = services.membership_status(person)
     return _page(
@@ -82,6 +83,7 @@ def home(request: HttpRequest, person: Person) -> HttpResponse:
         membership=membership,
         Status=Membership.Status,
         renewal_url=settings.NATIONAL_RENEWAL_URL,
+        coming_up=coming_up(person),
         **mentoring_context(person),
     )
 

@@ -60,3 +60,35 @@ class ClaimPasswordForm(SingleLineMixin, forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
+
+
+# --- two-factor codes: phones offer the number pad, and fill in a texted code ---
+
+
+def _numeric_code(form: forms.Form) -> None:
+    form.fields["code"].widget.attrs.update(
+        {"inputmode": "numeric", "autocomplete": "one-time-code"}
+    )
+
+
+def _mfa_form(base_path: str, name: str) -> type:
+    from django.utils.module_loading import import_string
+
+    base = import_string(base_path)
+
+    def __init__(self, *args, **kwargs):
+        base.__init__(self, *args, **kwargs)
+        _numeric_code(self)
+
+    return type(name, (base,), {"__init__": __init__, "__module__": __name__})
+
+
+AuthenticateForm = _mfa_form(
+    "allauth.mfa.base.forms.AuthenticateForm", "AuthenticateForm"
+)
+ReauthenticateForm = _mfa_form(
+    "allauth.mfa.base.forms.ReauthenticateForm", "ReauthenticateForm"
+)
+ActivateTOTPForm = _mfa_form(
+    "allauth.mfa.totp.forms.ActivateTOTPForm", "ActivateTOTPForm"
+)

@@ -158,7 +158,7 @@ def _claim_email_send(*, email: str, membership_number: str) -> str:
     message = EmailMultiAlternatives(
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
         body=render_to_string(f"{prefix}_message.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=account_from_email(email),
         to=[email],
     )
     message.send()
@@ -303,3 +303,30 @@ __all__ = [
     "claim_person_from_token",
     "offices_ended_logout",
 ]
+
+
+def sender_name(constituency: Any) -> str:
+    """How a constituency party signs its mail: "Birmingham Hodge Hill Labour"."""
+    name = constituency.name
+    return name if name.lower().endswith("labour") else f"{name} Labour"
+
+
+def account_from_email(email: str) -> str:
+    """Account mail (claim links, password resets) comes from the person's own
+    constituency party, at the site's sending address."""
+    from email.utils import formataddr, parseaddr
+
+    from members.models import Person
+
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
+    person = (
+        Person.objects.filter(email__iexact=email.strip(), constituency__isnull=False)
+        .select_related("constituency")
+        .order_by("pk")
+        .first()
+        if email
+        else None
+    )
+    if person is None:
+        return settings.DEFAULT_FROM_EMAIL
+    return formataddr((sender_name(person.constituency), address))

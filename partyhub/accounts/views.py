@@ -94,12 +94,17 @@ def claim_link(request: HttpRequest, token: str) -> HttpResponse:
             return _bad_link(request, "invalid")
         except services.ClaimLinkUsed:
             return _bad_link(request, "used")
-        messages.success(request, _("Your account is ready: you are logged in."))
+        messages.success(
+            request,
+            _("Welcome, %(name)s: your account is ready and you are logged in.")
+            % {"name": person.first_name},
+        )
+        request.account_claimed = True  # allauth adds no "signed in" banner
         return perform_login(
             request,
             user,
             email_verification=account_settings.EMAIL_VERIFICATION,
-            redirect_url=None,
+            redirect_url=reverse("portal:home"),
         )
     return render(
         request, "account/claim_set_password.html", {"form": form, "person": person}

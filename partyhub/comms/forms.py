@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from partyhub.comms import merge
 from partyhub.comms.models import (
     Channel,
     ConsentEvent,
@@ -221,8 +222,39 @@ class MessageForm(SingleLineMixin, forms.ModelForm):
         )
         widgets = {"body": forms.Textarea(attrs={"rows": 16})}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "body" in self.fields:
+            self.fields["body"].help_text = " ".join(
+                p
+                for p in (str(self.fields["body"].help_text or ""), merge.help_text())
+                if p
+            )
+
     def clean_quarter(self) -> str:
         return (self.cleaned_data.get("quarter") or "").strip().upper()
+
+    def _clean_merge(self, name: str) -> str:
+        text = self.cleaned_data.get(name) or ""
+        unknown = merge.unknown_fields(text)
+        if unknown:
+            raise forms.ValidationError(
+                _(
+                    "%(fields)s is not a merge field we can fill in, so it would be "
+                    "sent as written. Use one of %(known)s, or remove the braces."
+                )
+                % {
+                    "fields": ", ".join(f"{{{f}}}" for f in unknown),
+                    "known": ", ".join(f"{{{k}}}" for k in merge.FIELDS),
+                }
+            )
+        return text
+
+    def clean_subject(self) -> str:
+        return self._clean_merge("subject")
+
+    def clean_body(self) -> str:
+        return self._clean_merge("body")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -29,6 +29,8 @@ class ReminderKind:
     # Service messages about something the person asked for (a booking, an
     # office they hold) are not marketing; everything else needs email consent.
     requires_consent: bool = True
+    # Files to attach, (filename, content, mimetype): a booking's calendar entry.
+    attachments: Callable[[Reminder], list[tuple[str, bytes, str]]] | None = None
 
 
 _KINDS: dict[str, ReminderKind] = {}

@@ -5,7 +5,7 @@ List-Unsubscribe headers of RFC 8058."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import formataddr
 from typing import Any
 
@@ -54,6 +54,8 @@ class Rendered:
     # Per-recipient placeholders ("%%ASK_YES%%" -> a signed link), from the
     # personalisers apps register for their kinds of message.
     personal: Callable[[int], dict[str, str]] | None = None
+    # Files sent with it: (filename, content, mimetype), e.g. a calendar entry.
+    attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
 
     def for_person(
         self, *, person_id: int, to: str, message_id: str
@@ -71,7 +73,7 @@ class Rendered:
         if self.personal is not None:
             replacements.update(self.personal(person_id))
         email = EmailMultiAlternatives(
-            subject=self.subject,
+            subject=_fill(self.subject, replacements),
             body=_fill(self.text, replacements),
             from_email=self.from_email,
             to=[to],
@@ -83,6 +85,8 @@ class Rendered:
             },
         )
         email.attach_alternative(_fill(self.html, replacements), "text/html")
+        for filename, content, mimetype in self.attachments:
+            email.attach(filename, content, mimetype)
         return email
 
 

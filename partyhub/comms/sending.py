@@ -43,6 +43,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partyhub.comms import merge
 from partyhub.comms import reminders as reminder_kinds
 from partyhub.comms.circuit import (
     circuit_close,
@@ -101,15 +102,23 @@ def message_reason(message: Message) -> str:
 def render_message(message: Message, *, subject: str | None = None) -> Rendered:
     """A message rendered once, with the per-recipient links apps add to it."""
     rendered = render(
-        subject=subject or message.subject,
-        body_markdown=message.body,
+        subject=merge.to_placeholders(subject or message.subject),
+        body_markdown=merge.to_placeholders(message.body),
         constituency=message.constituency,
         topic=message.topic,
         reason=message_reason(message),
         sender_name=message.sender_name,
         reply_to=message.reply_to,
     )
-    rendered.personal = personal_links_for(message)
+    links = personal_links_for(message)
+
+    def personal(person_id: int) -> dict[str, str]:
+        values = merge.personal_values(person_id)
+        if links is not None:
+            values.update(links(person_id))
+        return values
+
+    rendered.personal = personal
     return rendered
 
 
@@ -302,6 +311,8 @@ def _rendered_for(delivery: Delivery, cache: dict) -> tuple[Rendered, bool]:
         topic=kind.topic,
         reason=kind.reason(reminder),
     )
+    if kind.attachments is not None:
+        rendered.attachments = kind.attachments(reminder)
     return rendered, kind.requires_consent
 
 

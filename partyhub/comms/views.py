@@ -51,14 +51,16 @@ def _bad_link(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 class PreferencesForm(SingleLineMixin, forms.Form):
+    # The page opens on the person's current choices (ticked below), never on
+    # a "stop" that one careless click would save.
     CHOICES = [
+        ("channels", gettext_lazy("Keep or change how you may be contacted")),
         ("topic", gettext_lazy("Stop this kind of email only")),
         ("email", gettext_lazy("Stop all email from the party")),
         (
             "everything",
             gettext_lazy("Stop all contact of any kind: email, phone, text and post"),
         ),
-        ("channels", gettext_lazy("Choose how you may be contacted")),
     ]
     choice = forms.ChoiceField(
         label=gettext_lazy("What would you like to do?"),
@@ -153,7 +155,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     extra = {choice.key: choice for choice in _extra_choices_for(person)}
     form = PreferencesForm(
         request.POST or None,
-        initial={"choice": "email", **initial},
+        initial={"choice": "channels", **initial},
         extra=list(extra.values()),
         granted=initial,
     )

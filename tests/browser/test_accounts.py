@@ -50,9 +50,11 @@ def test_member_claims_account_on_a_phone(
     page.get_by_label("Choose a password").fill("a-long-new-password-for-me")
     page.get_by_label("The same password again").fill("a-long-new-password-for-me")
     page.get_by_role("button", name="Set my password and log in").tap()
-    expect(
-        page.get_by_text("Your account is ready: you are logged in.")
-    ).to_be_visible()
+    # Issue 16 item 7: one welcome, on the portal's home page.
+    expect(page).to_have_url(re.compile(r"/me/$"))
+    welcome = page.get_by_text("your account is ready and you are logged in.")
+    expect(welcome).to_have_count(1)
+    expect(welcome).to_be_visible()
     console.assert_no_csp_violations()
     # No sideways scrolling on the phone.
     assert page.evaluate(

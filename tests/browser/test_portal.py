@@ -39,6 +39,7 @@ def test_member_changes_details_and_contact_choices_and_downloads_data(
     page.get_by_role("button", name="Save my details").click()
     expect(page.get_by_role("alert")).to_contain_text("Your details are saved")
 
+    page.goto("/me/")  # the menu is folded on a phone: from the overview
     page.get_by_role("link", name="How the party may contact me").first.click()
     page.get_by_label("The party may email me").check()
     page.get_by_label("The party may send me text messages").check()
@@ -47,6 +48,7 @@ def test_member_changes_details_and_contact_choices_and_downloads_data(
     expect(page.get_by_role("alert")).to_contain_text("Your contact choices are saved")
     expect(page.get_by_label("The party may email me")).to_be_checked()
 
+    page.goto("/me/")  # the menu is folded on a phone: from the overview
     page.get_by_role("link", name="My data").first.click()
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download my data").click()

@@ -14,12 +14,14 @@ from partyhub.comms.consent import consent_record
 from partyhub.links import make_token
 from tests import factories
 from tests.events.conftest import make_event, member
-from tests.events.test_reminders import _tick
+from tests.events.test_reminders import _tick, forget_booked_email
 
 
 def _book(event, person, answer="yes"):
-    return rsvp_create(event=event, person=person, answer=answer,
-                       source="portal", actor=None)  # fmt: skip
+    booking = rsvp_create(event=event, person=person, answer=answer,
+                          source="portal", actor=None)  # fmt: skip
+    forget_booked_email()
+    return booking
 
 
 def _agreed(person):

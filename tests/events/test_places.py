@@ -23,7 +23,7 @@ from partyhub.comms.models import Reminder
 from tests import factories
 from tests.events.conftest import make_event, member
 from tests.events.test_admin import _event_form
-from tests.events.test_reminders import _tick
+from tests.events.test_reminders import _tick, forget_booked_email
 
 YES, WAITING = Booking.Status.YES, Booking.Status.WAITING
 
@@ -168,6 +168,7 @@ def test_moving_the_event_moves_its_reminders_and_each_goes_once(
     event = make_event(clp_a)
     person = member(clp_a)
     _book(event, person)
+    forget_booked_email()
     old_start = event.starts
     new_start = old_start + datetime.timedelta(days=7)
     client.force_login(officer_a)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from events.models import Booking
 from events.services import (
+    REMINDER_BOOKED,
     REMINDER_DAY_BEFORE,
     event_cancel,
     rsvp_cancel,
@@ -25,7 +26,7 @@ def _tick(now=None):
 
 
 def book(event, person):
-    return rsvp_create(
+    booking = rsvp_create(
         event=event,
         person=person,
         answer=Booking.Status.YES,
@@ -33,6 +34,14 @@ def book(event, person):
         source=Booking.Source.PORTAL,
         actor=None,
     )
+    forget_booked_email()
+    return booking
+
+
+def forget_booked_email():
+    """These tests are about the reminders before the event; "You are booked",
+    sent at once, has its own (tests/events/test_booked_email.py)."""
+    Reminder.objects.filter(kind=REMINDER_BOOKED).delete()
 
 
 def test_day_before_reminder_goes_out_exactly_once(clp_a, mailoutbox):
