@@ -302,6 +302,7 @@ class ScopedAdminMixin:
 
         AutocompleteForm.__name__ = form.__name__
         AutocompleteForm.__qualname__ = form.__qualname__
+        AutocompleteForm.__module__ = form.__module__
         return AutocompleteForm
 
     def get_changeform_initial_data(self, request):

@@ -77,10 +77,13 @@ def _mfa_form(base_path: str, name: str) -> type:
     base = import_string(base_path)
 
     def __init__(self, *args, **kwargs):
-        base.__init__(self, *args, **kwargs)
+        super(form_class, self).__init__(*args, **kwargs)
         _numeric_code(self)
 
-    return type(name, (base,), {"__init__": __init__, "__module__": __name__})
+    form_class = type(
+        name, (SingleLineMixin, base), {"__init__": __init__, "__module__": __name__}
+    )
+    return form_class
 
 
 AuthenticateForm = _mfa_form(

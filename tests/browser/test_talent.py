@@ -53,6 +53,9 @@ def test_forum_chair_adds_a_skill_and_keeps_the_forum(phone_page, console, clp_a
     held = PersonInterest.objects.get(person=user.person)
     assert held.interest == welsh and held.source == "self"
 
+    menu = page.get_by_role("button", name="Menu", exact=True)
+    if menu.is_visible():  # folded on a phone
+        menu.click()
     page.get_by_role("link", name="My forums").first.click()
     page.get_by_role("link", name="Hodge Hill Women's Forum").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(

@@ -34,6 +34,7 @@ SKIPS_CONSENT = {
         True,
         "reports back on a consultation they took part in",
     ),
+    "events.booked": (True, BOOKED),
     "events.day_before": (True, BOOKED),
     "events.event_cancelled": (True, BOOKED),
     "events.invitation": (False, "an invitation is marketing"),
