@@ -67,7 +67,7 @@ class TargetInline(ScopedInline):
         formset = super().get_formset(request, obj, **kwargs)
         allowed = constituency_ids(request.user)
 
-        class TargetForm(formset.form):
+        class TargetForm(SingleLineMixin, formset.form):
             def clean_ward(self):
                 ward = self.cleaned_data.get("ward")
                 if (
