@@ -57,8 +57,9 @@ def seed_transfers(*, constituencies: list[Constituency], today: datetime.date) 
         person=person,
         constituency=home,
         defaults={
-            # Apart from the generated numbers (L41 0xxxx, the cast's L41 9xxxx).
-            "membership_number": "L4180001",
+            # Apart from the generated numbers (L41 0xxxx), the cast (L41 9xxxx) and
+            # the joiner in the demo changes file (L41 80001).
+            "membership_number": "L4170001",
             "status": Membership.Status.CURRENT,
             "joined": today - datetime.timedelta(days=6 * 365),
         },
