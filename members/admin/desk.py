@@ -279,6 +279,8 @@ class DeskAdmin(ExportPermissionMixin, ScopedAdmin):
     """Renewal desk: new members, rejoiners, arrears, lapsing, lapsed, former members."""
 
     change_list_template = "admin/members/desk/change_list.html"
+    count_one = _("member")
+    count_many = _("members")
 
     def changelist_view(self, request, extra_context=None):
         from django.conf import settings

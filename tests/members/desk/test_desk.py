@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -311,3 +312,13 @@ def test_first_contact_report(client, clp_a, clp_b, secretary_a):
     assert [c.split("</td>")[0] for c in cells.split("<td>")[1:]] == [
         "3", "2", "3.0", "3.0", "1",
     ]  # fmt: skip
+
+
+def test_desk_page_speaks_plain_words(client, secretary_a, desk_people):
+    client.force_login(secretary_a)
+    response = client.get(DESK)
+    assert "<h1>Renewal desk</h1>" in response.text
+    assert "Select renewal desk" not in response.text
+    paginator = response.text.split('class="paginator">')[1].split("</p>")[0]
+    assert re.search(r"\d+ members?\b", paginator)
+    assert "renewal desk" not in paginator
