@@ -322,3 +322,34 @@ def test_desk_page_speaks_plain_words(client, secretary_a, desk_people):
     paginator = response.text.split('class="paginator">')[1].split("</p>")[0]
     assert re.search(r"\d+ members?\b", paginator)
     assert "renewal desk" not in paginator
+
+
+def test_desk_lists_are_links_above_the_results(client, secretary_a, desk_people):
+    client.force_login(secretary_a)
+    page = client.get(DESK).text
+    top = page.split('class="desk-lists"')[1].split("</nav>")[0]
+    assert page.index('class="desk-lists"') < page.index('id="result_list"')
+    assert 'aria-current="page"' in top.split("In arrears")[0]  # new members chosen
+    arrears = re.search(r'href="([^"]*list=arrears[^"]*)"', top).group(1)
+    page = client.get(DESK + arrears.replace("&amp;", "&")).text
+    assert "Arrears" in page and "Newjoiner" not in page
+    current = page.split('class="desk-lists"')[1].split("</nav>")[0]
+    assert re.search(r'aria-current="page" class="selected">In arrears', current)
+
+
+def test_desk_fits_a_laptop_and_says_how_to_reach_people(
+    client, secretary_a, desk_people
+):
+    client.force_login(secretary_a)
+    page = client.get(DESK).text
+    headers = re.findall(r'<th scope="col" class="[^"]*column-(\w+)', page)
+    assert headers == [
+        "member",
+        "status",
+        "joined",
+        "expires",
+        "last_contact",
+        "mentor",
+        "reach",
+    ]
+    assert "How to reach them" in page
