@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 
 from partyhub.scoping import ScopedAdminMixin, stamp_appointment
 
@@ -47,6 +48,19 @@ class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
     # capped, and the unfiltered total beside a search is not counted at all.
     paginator = CappedCountPaginator
     show_full_result_count = False
+    # The words after the count under a list ("9 members"); the model's own
+    # names when not set (templates/admin/pagination.html).
+    count_one: str | None = None
+    count_many: str | None = None
+
+    def changelist_view(self, request, extra_context=None):
+        # A list is headed with its name ("Renewal desk"), never Django's
+        # "Select renewal desk to view".
+        extra_context = {
+            "title": capfirst(self.model._meta.verbose_name_plural),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
 
 
 class ScopedInline(ScopedAdminMixin, admin.TabularInline):

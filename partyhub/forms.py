@@ -43,10 +43,27 @@ class SingleLineCharField(forms.CharField):
     default_validators = [validate_single_line]
 
 
+NUMBER_MESSAGES = {
+    "min_value": _("Enter %(limit_value)s or more."),
+    "max_value": _("Enter %(limit_value)s or less."),
+}
+
+
+def plain_number_messages(field: Any) -> Any:
+    """A number field says "Enter 5 or less.", never Django's "Ensure this value
+    is less than or equal to 5."; messages a form set itself are kept."""
+    if isinstance(field, forms.IntegerField):
+        for code, message in NUMBER_MESSAGES.items():
+            field.error_messages.setdefault(code, message)
+    return field
+
+
 def single_line_field(field: Any) -> Any:
     """Give a one-line text field (a CharField whose widget is not a Textarea or
     a password box; email, URL and slug fields included) the single-line
-    validator; return the field."""
+    validator; return the field. A number field gets plain range messages
+    (plain_number_messages)."""
+    plain_number_messages(field)
     if not isinstance(field, forms.CharField):
         return field
     widget = getattr(field.widget, "widget", field.widget)  # admin wrappers

@@ -237,6 +237,8 @@ class InvitationAdmin(ScopedAdmin):
 class FeedbackAdmin(ReadOnlyAdmin):
     """What attendees said after the event; each CLP sees its own people's."""
 
+    count_one = gettext_lazy("response")  # "1 response", not "1 feedback"
+    count_many = gettext_lazy("responses")
     list_display = ("event", "person", "rating", "comment", "created")
     list_filter = ("rating", "event")
     search_fields = ("event__title", "comment")

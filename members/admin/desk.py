@@ -279,6 +279,8 @@ class DeskAdmin(ExportPermissionMixin, ScopedAdmin):
     """Renewal desk: new members, rejoiners, arrears, lapsing, lapsed, former members."""
 
     change_list_template = "admin/members/desk/change_list.html"
+    count_one = _("member")
+    count_many = _("members")
 
     def changelist_view(self, request, extra_context=None):
         from django.conf import settings
@@ -287,20 +289,28 @@ class DeskAdmin(ExportPermissionMixin, ScopedAdmin):
             "new_member_days": settings.NEW_MEMBER_DAYS,
             **(extra_context or {}),
         }
-        return super().changelist_view(request, extra_context)
+        response = super().changelist_view(request, extra_context)
+        # The lists as a row of links above the results (the side filter alone
+        # is easy to miss, and off screen on a phone).
+        context = getattr(response, "context_data", None)
+        changelist = (context or {}).get("cl")
+        if changelist is not None:
+            for spec in changelist.filter_specs:
+                if isinstance(spec, DeskListFilter):
+                    context["desk_lists"] = list(spec.choices(changelist))
+        return response
 
     export_permission = "members.export_person"
+    # Short enough for a laptop without sideways scrolling: the membership
+    # number and branch are searched and filtered on instead.
     list_display = (
         "member",
-        "membership_number",
         "status",
         "joined",
         "expires",
-        "branch",
         "last_contact",
         "mentor",
-        "has_phone",
-        "has_email",
+        "reach",
     )
     list_display_links = None
     list_filter = (DeskListFilter, "branch")
@@ -379,13 +389,17 @@ class DeskAdmin(ExportPermissionMixin, ScopedAdmin):
     def mentor(self, obj):
         return obj.mentor_name or "—"
 
-    @admin.display(description=_("phone"), boolean=True)
-    def has_phone(self, obj):
-        return bool(obj.person.phone or obj.person.mobile)
-
-    @admin.display(description=_("email"), boolean=True)
-    def has_email(self, obj):
-        return bool(obj.person.email)
+    @admin.display(description=_("how to reach them"))
+    def reach(self, obj):
+        # In words, not icons: "phone, email"; the numbers themselves are on the
+        # person's page and in the phoning export. "not by phone" for someone
+        # who asked not to be phoned.
+        ways = []
+        if obj.person.phone or obj.person.mobile:
+            ways.append(_("not by phone") if obj.phone_refused else _("phone"))
+        if obj.person.email:
+            ways.append(_("email"))
+        return ", ".join(str(w) for w in ways) or _("no phone or email")
 
     # the bulk actions: a form first, then the service
     def _form_page(self, request, queryset, *, form, title, action, button):

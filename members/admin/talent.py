@@ -17,6 +17,7 @@ from members.models import (
     ShadowingPlacement,
 )
 from members.selectors import candidates_with_eligibility, person_eligibility
+from members.talent.search import parse_interest_query, singular
 from partyhub.admin_base import ScopedAdmin, ScopedInline
 from partyhub.exports import ExportPermissionMixin, csv_export_action
 from partyhub.forms import SingleLineMixin
@@ -50,6 +51,11 @@ class InterestAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def get_search_results(self, request, queryset, search_term):
+        # "governors" finds "School governor".
+        words = " ".join(singular(word) for word in search_term.split())
+        return super().get_search_results(request, queryset, words)
 
 
 def _ward(held: PersonInterest) -> str:
@@ -111,6 +117,19 @@ class PersonInterestAdmin(ExportPermissionMixin, ScopedAdmin):
     @admin.display(description=_("constituency"), ordering="person__constituency__name")
     def constituency(self, obj: PersonInterest) -> str:
         return obj.person.constituency.name if obj.person.constituency_id else ""
+
+    def get_search_results(self, request, queryset, search_term):
+        # "school governors in Hodge Hill": singular words, and the place narrows
+        # the list instead of being searched for as text.
+        query = parse_interest_query(search_term, constituency_ids(request.user))
+        place = Q()
+        if query.constituency_ids:
+            place |= Q(person__constituency__in=query.constituency_ids)
+        if query.ward_ids:
+            place |= Q(person__ward__in=query.ward_ids)
+        if place:
+            queryset = queryset.filter(place)
+        return super().get_search_results(request, queryset, query.text)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "interest":

@@ -43,6 +43,6 @@ def test_import_page_polls_until_the_worker_has_checked_the_file(
 
     membership_import_check(run_id=ImportRun.objects.get().pk)
 
-    expect(page.get_by_role("button", name="Apply this import")).to_be_visible()
+    expect(page.get_by_role("button", name="Apply this import").first).to_be_visible()
     expect(page.locator(".import-count-new")).to_have_text("1")
     console.assert_no_csp_violations()

@@ -124,7 +124,7 @@ def test_secretary_imports_the_demo_export_then_a_week_of_changes(
     expect(_count(page, "rows")).to_have_text(str(len(known)))
     expect(_count(page, "new")).to_have_text("0")
     expect(_count(page, "errors")).to_have_text("0")
-    page.get_by_role("button", name="Apply this import").click()
+    page.get_by_role("button", name="Apply this import").first.click()
     expect(page).to_have_url(re.compile(r"/admin/members/importrun/\d+/preview/$"))
     expect(page.locator(".member-import-done")).to_contain_text("Imported: 0 new")
     assert ImportRun.objects.get().status == ImportRun.Status.APPLIED
@@ -209,7 +209,7 @@ def test_secretary_imports_the_demo_export_then_a_week_of_changes(
     )
 
     mail.outbox.clear()
-    page.get_by_role("button", name="Apply this import").click()
+    page.get_by_role("button", name="Apply this import").first.click()
     expect(page).to_have_url(re.compile(r"/admin/members/importrun/\d+/preview/$"))
     expect(page.locator(".member-import-done")).to_have_text(
         f"Imported: 1 new, 2 changed, {len(week) - 3} unchanged."

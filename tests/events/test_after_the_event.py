@@ -131,3 +131,6 @@ def test_officers_see_their_own_peoples_feedback(client, clp_a, clp_b, officer_a
         assert page.status_code == 200
         assert own in page.text
         assert other not in page.text
+        # Plain words: "Feedback" heading and "1 response" under the list.
+        assert "<h1>Feedback</h1>" in page.text
+        assert "1 response" in page.text and "1 feedback" not in page.text

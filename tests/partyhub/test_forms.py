@@ -127,3 +127,23 @@ def test_every_form_of_the_project_refuses_line_breaks_in_one_line_fields():
         if not issubclass(c, SingleLineMixin)
     ]
     assert missing == []
+
+
+def test_number_fields_speak_plain_english(rf, officer_a):
+    # A public or portal form, and an officer's admin form (a model's positive
+    # number): "Enter 5 or less.", never "Ensure this value is …".
+    from events.forms import InvitationRsvpForm
+    from events.models import Event
+
+    form = InvitationRsvpForm({"answer": "yes", "guests": "9"})
+    assert not form.is_valid()
+    assert form.errors["guests"] == ["Enter 5 or less."]
+    request = rf.get("/")
+    request.user = officer_a
+    model_admin = admin.site._registry[Event]
+    field = model_admin.formfield_for_dbfield(
+        Event._meta.get_field("capacity"), request
+    )
+    with pytest.raises(Exception) as error:
+        field.clean(-1)
+    assert error.value.messages == ["Enter 0 or more."]

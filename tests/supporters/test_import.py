@@ -229,7 +229,9 @@ def test_import_in_the_admin_previews_then_applies(
     assert response["Location"] == _run_url(imported)
     page = client.get(_run_url(imported))
     assert "2 new supporters" in page.text and "ann@example.org" in page.text
-    assert "Apply this import" in page.text
+    # The Apply button above the rows as well as below them.
+    assert page.text.count("Apply this import") == 2
+    assert page.text.index("Apply this import") < page.text.index("ann@example.org")
     assert not Supporter.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_apply_url(imported))

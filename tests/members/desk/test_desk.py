@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -311,3 +312,44 @@ def test_first_contact_report(client, clp_a, clp_b, secretary_a):
     assert [c.split("</td>")[0] for c in cells.split("<td>")[1:]] == [
         "3", "2", "3.0", "3.0", "1",
     ]  # fmt: skip
+
+
+def test_desk_page_speaks_plain_words(client, secretary_a, desk_people):
+    client.force_login(secretary_a)
+    response = client.get(DESK)
+    assert "<h1>Renewal desk</h1>" in response.text
+    assert "Select renewal desk" not in response.text
+    paginator = response.text.split('class="paginator">')[1].split("</p>")[0]
+    assert re.search(r"\d+ members?\b", paginator)
+    assert "renewal desk" not in paginator
+
+
+def test_desk_lists_are_links_above_the_results(client, secretary_a, desk_people):
+    client.force_login(secretary_a)
+    page = client.get(DESK).text
+    top = page.split('class="desk-lists"')[1].split("</nav>")[0]
+    assert page.index('class="desk-lists"') < page.index('id="result_list"')
+    assert 'aria-current="page"' in top.split("In arrears")[0]  # new members chosen
+    arrears = re.search(r'href="([^"]*list=arrears[^"]*)"', top).group(1)
+    page = client.get(DESK + arrears.replace("&amp;", "&")).text
+    assert "Arrears" in page and "Newjoiner" not in page
+    current = page.split('class="desk-lists"')[1].split("</nav>")[0]
+    assert re.search(r'aria-current="page" class="selected">In arrears', current)
+
+
+def test_desk_fits_a_laptop_and_says_how_to_reach_people(
+    client, secretary_a, desk_people
+):
+    client.force_login(secretary_a)
+    page = client.get(DESK).text
+    headers = re.findall(r'<th scope="col" class="[^"]*column-(\w+)', page)
+    assert headers == [
+        "member",
+        "status",
+        "joined",
+        "expires",
+        "last_contact",
+        "mentor",
+        "reach",
+    ]
+    assert "How to reach them" in page

@@ -155,3 +155,13 @@ def test_preview_shows_what_changed_field_by_field(client, clp_a, area_a, office
     page = client.get(response["Location"])
     assert "Address: 1 High Street → 9 New Road" in page.text
     assert '<td class="import-count-changed">1</td>' in page.text
+
+
+def test_preview_has_the_apply_button_above_and_below_the_rows(
+    client, clp_a, area_a, membership_secretary_a
+):
+    client.force_login(membership_secretary_a)
+    response = upload(client, clp_a, csv_bytes(row()))
+    page = client.get(response["Location"]).text
+    assert page.count("Apply this import") == 2
+    assert page.index("Apply this import") < page.index("L0000001")

@@ -247,3 +247,61 @@ def test_interest_list_counts_only_own_people(client, officer_a, holders, govern
         for c in response.text.split('class="field-holder_count">')[1:]
     ]
     assert counts[0].startswith("1")  # Amira; Bea is in the other CLP
+
+
+def _listed(client, search: str) -> str:
+    response = client.get(
+        reverse("admin:members_personinterest_changelist"), {"q": search}
+    )
+    assert response.status_code == 200
+    return response.text
+
+
+def test_plain_words_search_finds_school_governors_in_a_place(
+    client, officer_a, officer_b, holders, governor, clp_a
+):
+    amira, carl, bea, hodge = holders
+    shard = hodge.constituency.wards.get(name="Shard End")
+    dan = member(clp_a, first_name="Dan", last_name="Dunn", ward=shard)
+    PersonInterest.objects.create(person=dan, interest=governor)
+    client.force_login(officer_a)
+    for search in ("school governors", "School Governor", "governors"):
+        text = _listed(client, search)
+        assert "Aziz" in text and "Dunn" in text
+        assert "Cole" not in text and "Bowen" not in text
+    # The constituency named in the query: everyone there.
+    text = _listed(client, "school governors in Hodge Hill")
+    assert "Aziz" in text and "Dunn" in text and "Bowen" not in text
+    # A ward named in the query narrows to that ward.
+    text = _listed(client, "school governors in Shard End")
+    assert "Dunn" in text and "Aziz" not in text
+    text = _listed(client, "Shard End school governors")
+    assert "Dunn" in text and "Aziz" not in text
+    # Another constituency's name is not a place this officer can narrow to.
+    text = _listed(client, "school governors in Reading West")
+    assert "Bowen" not in text and "Aziz" not in text
+    client.force_login(officer_b)
+    text = _listed(client, "school governors in Reading West")
+    assert "Bowen" in text and "Aziz" not in text
+    text = _listed(client, "school governors in Hodge Hill")
+    assert "Bowen" not in text and "Aziz" not in text
+
+
+def test_interest_list_search_accepts_plurals(client, officer_a, governor):
+    client.force_login(officer_a)
+    response = client.get(
+        reverse("admin:members_interest_changelist"), {"q": "school governors"}
+    )
+    assert "School governor" in response.text
+    assert "0 interests" not in response.text
+
+
+def test_singular_forms():
+    from members.talent.search import singular
+
+    assert [singular(w) for w in ("governors", "charities", "branches", "class")] == [
+        "governor",
+        "charity",
+        "branch",
+        "class",
+    ]

@@ -1,0 +1,47 @@
+"""The renewal desk's lists are a row of links at the top of the page, and the
+desk fits a laptop screen (issue 16, item 14)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests import factories
+from tests.browser.helpers import log_in
+from tests.members.desk.conftest import new_member
+
+pytestmark = pytest.mark.browser
+
+DESK = "/admin/members/deskmembership/"
+
+
+def test_desk_lists_at_the_top_and_columns_on_a_laptop_screen(page, console):
+    clp = factories.ConstituencyFactory(name="Hodge Hill", slug="hodge-hill")
+    secretary = factories.officer(clp, role="secretary")
+    new_member(
+        clp, first_name="Nadia", last_name="Newjoiner", email="nadia@example.org"
+    )
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(DESK)
+    log_in(page, secretary)
+    expect(page).to_have_url(re.compile(r"/admin/members/deskmembership/"))
+    lists = page.get_by_role("navigation", name="Lists")
+    new = lists.get_by_role("link", name=re.compile(r"^New members \(last"))
+    expect(new).to_have_attribute("aria-current", "page")
+    row = page.locator("#result_list tbody tr", has_text="Newjoiner")
+    expect(row).to_have_count(1)
+    expect(row.locator("td.field-reach")).to_have_text("email")
+    # Last contact, mentor and how to reach them without scrolling sideways.
+    for column in ("last_contact", "mentor", "reach"):
+        box = page.locator(f"#result_list th.column-{column}").bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 1280, column
+    lists.get_by_role("link", name=re.compile(r"^In arrears")).click()
+    expect(page).to_have_url(re.compile(r"list=arrears"))
+    expect(page.locator("#result_list tbody tr", has_text="Newjoiner")).to_have_count(0)
+    page.get_by_role("navigation", name="Lists").get_by_role(
+        "link", name=re.compile(r"^New members \(last")
+    ).click()
+    expect(page.locator("#result_list tbody tr", has_text="Newjoiner")).to_have_count(1)
+    console.assert_no_csp_violations()
