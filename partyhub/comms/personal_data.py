@@ -87,6 +87,7 @@ def register_all() -> None:
             kind="consent",
             moments=_consent_moments,
             only=("at", "channel", "topic", "granted", "method"),
+            newest="at",
         ),
     )
     register(
