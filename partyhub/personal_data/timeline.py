@@ -107,7 +107,7 @@ def timeline_of(
     only: Sequence[str] = (),
     officers_only: bool = False,
     rows: Callable[[Any], Any] | None = None,
-    newest: str = "",
+    newest: Any = "",
 ) -> Callable[..., list[TimelineEntry]]:
     """A `timeline=` for a registered model: the person's own rows (as the
     register finds them), each read as one or more (when, title[, detail]).
@@ -116,8 +116,9 @@ def timeline_of(
     ("petition.constituency_id") or fn(row) -> ids (a prefetched many-to-many).
     `only` names the columns the moments read (the rows of busy models).
 
-    `newest` is the column whose value is the date of the row's one moment
-    (each row is exactly one entry, dated by it). A model that names it can be
+    `newest` is the column (or an expression) whose value is the date of the
+    row's one moment: each row with a value is exactly one entry, dated by it,
+    and a row without one (NULL) has no entry. A model that names it can be
     read a page at a time: `timeline(person, limit=n)` fetches its n newest rows
     only (ORDER BY newest DESC LIMIT n, in the database), and
     `timeline.counts(person, constituency_ids)` counts its rows in one aggregate
@@ -129,6 +130,13 @@ def timeline_of(
             return rows(person)
         entry = entry_for(label)
         return None if entry is None else entry.own_queryset(person)
+
+    def dated(qs: Any) -> tuple[Any, str]:
+        """The queryset and the name of its column of dates (an expression is
+        annotated as `timeline_when`)."""
+        if isinstance(newest, str):
+            return qs, newest
+        return qs.annotate(timeline_when=newest), "timeline_when"
 
     def in_scope(ids: frozenset[int]) -> Any:
         """Rows an officer of `ids` sees as they are (not as "another constituency")."""
@@ -142,7 +150,8 @@ def timeline_of(
         qs = queryset(person)
         if qs is None:
             return 0, 0
-        qs = qs.filter(**{f"{newest}__isnull": False})
+        qs, field = dated(qs)
+        qs = qs.filter(**{f"{field}__isnull": False})
         if constituency_ids is None or not isinstance(constituencies, str):
             return qs.count(), 0
         found = qs.aggregate(
@@ -164,10 +173,11 @@ def timeline_of(
             # Only the rows that can be on the page: the newest `limit`, sliced
             # in the database. With `constituency_ids`, only those the officer
             # sees as they are (a filter by kind leaves the others out).
-            qs = qs.filter(**{f"{newest}__isnull": False})
+            qs, field = dated(qs)
+            qs = qs.filter(**{f"{field}__isnull": False})
             if constituency_ids is not None and isinstance(constituencies, str):
                 qs = qs.filter(in_scope(constituency_ids))
-            qs = qs.order_by(F(newest).desc(), "-pk")[:limit]
+            qs = qs.order_by(F(field).desc(), "-pk")[:limit]
         if only:
             # The columns the moments read: a long history builds thousands of
             # rows, and a Person or login joined in full is most of the cost.

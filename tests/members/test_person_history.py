@@ -172,3 +172,26 @@ def test_page_reads_only_the_newest_rows_and_counts_the_rest(
     assert "Call 49</small>" not in calls and "another constituency</td>" not in calls
     other = _page(client, person, history_kind="other").content.decode()
     assert other.count("Activity in another constituency</td>") == 3
+
+
+def test_messages_are_counted_and_paged_with_their_constituency(
+    client, clp_a, clp_b, officer_b
+):
+    from partyhub.comms.models import Delivery, Message
+
+    person = factories.PersonFactory(constituency=clp_b)
+    ours = Message.objects.create(constituency=clp_b, subject="B news", body="x")
+    theirs = Message.objects.create(constituency=clp_a, subject="A news", body="x")
+    queued = Message.objects.create(constituency=clp_b, subject="Not yet", body="x")
+    Delivery.objects.create(
+        message=ours, person=person, status="sent", sent_at=timezone.now()
+    )
+    Delivery.objects.create(message=theirs, person=person, status="failed")
+    Delivery.objects.create(message=queued, person=person, status="queued")
+    client.force_login(officer_b)
+    page = _page(client, person).content.decode()
+    assert "Messages (1)" in page and "Other (1)" in page
+    assert "Received “B news”" in page
+    assert "A news" not in page and "Not yet" not in page
+    only = _page(client, person, history_kind="messages").content.decode()
+    assert "Received “B news”" in only and "another constituency</td>" not in only
