@@ -35,6 +35,8 @@ class History:
     kind: str
     kinds: list[tuple[str, str, int]]
     total: int
+    # The scoped entries read whole (not those read a page at a time, which
+    # carry no tag the summary counts): what `person_summary` counts.
     items: list[TimelineEntry] = field(default_factory=list)
 
 
