@@ -68,6 +68,7 @@ def register_all() -> None:
             constituencies="petition.constituency_id",
             select_related=("petition",),
             only=("created", "petition__title", "petition__constituency"),
+            newest="created",
         ),
     )
     register(

@@ -370,6 +370,7 @@ def register_all() -> None:
             moments=_contact_moments,
             select_related=("by_user", "by_person"),
             officers_only=True,
+            newest="at",
             only=("at", "how", "outcome", "note", "by_user__first_name", "by_user__last_name", "by_user__email", "by_person__first_name", "by_person__last_name"),
         ),
     )  # fmt: skip

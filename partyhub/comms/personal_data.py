@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
+from django.db.models import Case, F, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from partyhub.personal_data import DELETE, KEEP, Repoint, register
@@ -41,12 +43,6 @@ def _delivery_moments(delivery: Any):
             delivery.updated,
             gettext("Not sent “%(subject)s”: no consent") % {"subject": subject},
         )
-
-
-def _message_constituency(delivery: Any):
-    if delivery.message_id and delivery.message.constituency_id:
-        return [delivery.message.constituency_id]
-    return []
 
 
 def _delivery_subject(delivery: Any, person: Any) -> str:
@@ -87,6 +83,7 @@ def register_all() -> None:
             kind="consent",
             moments=_consent_moments,
             only=("at", "channel", "topic", "granted", "method"),
+            newest="at",
         ),
     )
     register(
@@ -120,7 +117,12 @@ def register_all() -> None:
             "comms.Delivery",
             kind="messages",
             moments=_delivery_moments,
-            constituencies=_message_constituency,
+            constituencies="message.constituency_id",
+            # The date _delivery_moments gives each row (NULL: no entry).
+            newest=Case(
+                When(status="sent", then=Coalesce("sent_at", "created")),
+                When(status__in=("failed", "skipped"), then=F("updated")),
+            ),
             select_related=("message", "reminder"),
             only=(
                 "status",

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _gettext
@@ -106,24 +107,77 @@ def timeline_of(
     only: Sequence[str] = (),
     officers_only: bool = False,
     rows: Callable[[Any], Any] | None = None,
-) -> Callable[[Any], list[TimelineEntry]]:
+    newest: Any = "",
+) -> Callable[..., list[TimelineEntry]]:
     """A `timeline=` for a registered model: the person's own rows (as the
     register finds them), each read as one or more (when, title[, detail]).
 
     `constituencies` is the path of a constituency id on the row
     ("petition.constituency_id") or fn(row) -> ids (a prefetched many-to-many).
     `only` names the columns the moments read (the rows of busy models).
+
+    `newest` is the column (or an expression) whose value is the date of the
+    row's one moment: each row with a value is exactly one entry, dated by it,
+    and a row without one (NULL) has no entry. A model that names it can be
+    read a page at a time: `timeline(person, limit=n)` fetches its n newest rows
+    only (ORDER BY newest DESC LIMIT n, in the database), and
+    `timeline.counts(person, constituency_ids)` counts its rows in one aggregate
+    query instead of building them.
     """
 
-    def timeline(person: Any) -> list[TimelineEntry]:
+    def queryset(person: Any) -> Any:
         if rows is not None:
-            qs = rows(person)
-        else:
-            entry = entry_for(label)
-            if entry is None:
-                return []
-            qs = entry.own_queryset(person)
+            return rows(person)
+        entry = entry_for(label)
+        return None if entry is None else entry.own_queryset(person)
+
+    def dated(qs: Any) -> tuple[Any, str]:
+        """The queryset and the name of its column of dates (an expression is
+        annotated as `timeline_when`)."""
+        if isinstance(newest, str):
+            return qs, newest
+        return qs.annotate(timeline_when=newest), "timeline_when"
+
+    def in_scope(ids: frozenset[int]) -> Any:
+        """Rows an officer of `ids` sees as they are (not as "another constituency")."""
+        path = str(constituencies).replace(".", "__")
+        return Q(**{f"{path}__in": ids}) | Q(**{f"{path}__isnull": True})
+
+    def counts(
+        person: Any, constituency_ids: frozenset[int] | None = None
+    ) -> tuple[int, int]:
+        """(rows of this kind, rows shown as another constituency's activity)."""
+        qs = queryset(person)
+        if qs is None:
+            return 0, 0
+        qs, field = dated(qs)
+        qs = qs.filter(**{f"{field}__isnull": False})
+        if constituency_ids is None or not isinstance(constituencies, str):
+            return qs.count(), 0
+        found = qs.aggregate(
+            total=Count("pk"), mine=Count("pk", filter=in_scope(constituency_ids))
+        )
+        return found["mine"], found["total"] - found["mine"]
+
+    def timeline(
+        person: Any,
+        *,
+        limit: int | None = None,
+        constituency_ids: frozenset[int] | None = None,
+    ) -> list[TimelineEntry]:
+        qs = queryset(person)
+        if qs is None:
+            return []
         qs = qs.select_related(*select_related).prefetch_related(*prefetch)
+        if limit is not None and newest:
+            # Only the rows that can be on the page: the newest `limit`, sliced
+            # in the database. With `constituency_ids`, only those the officer
+            # sees as they are (a filter by kind leaves the others out).
+            qs, field = dated(qs)
+            qs = qs.filter(**{f"{field}__isnull": False})
+            if constituency_ids is not None and isinstance(constituencies, str):
+                qs = qs.filter(in_scope(constituency_ids))
+            qs = qs.order_by(F(field).desc(), "-pk")[:limit]
         if only:
             # The columns the moments read: a long history builds thousands of
             # rows, and a Person or login joined in full is most of the cost.
@@ -154,6 +208,10 @@ def timeline_of(
                 )
         return result
 
+    timeline.kind = kind  # type: ignore[attr-defined]
+    timeline.newest = newest  # type: ignore[attr-defined]
+    timeline.officers_only = officers_only  # type: ignore[attr-defined]
+    timeline.counts = counts  # type: ignore[attr-defined]
     return timeline
 
 
@@ -295,3 +353,104 @@ def person_roles(person: Any) -> list[tuple[str, list[str]]]:
     for _order, fn in _ROLES:
         result.extend((str(h), names) for h, names in fn(person) if names)
     return result
+
+
+# --- one page of a timeline, at the cost of the page -------------------------------
+
+
+@dataclass
+class TimelineWindow:
+    """What one page of a person's timeline needs: how many entries there are of
+    each kind, and the newest entries that can be on the page."""
+
+    counts: dict[str, int]
+    # The scoped entries fetched (all of them for models read whole, the newest
+    # `limit` for models read a page at a time), newest first, unfiltered.
+    items: list[TimelineEntry]
+    _pages: list[tuple[Callable[..., list[TimelineEntry]], bool]]
+    _person: Any
+    _constituency_ids: frozenset[int] | None
+    _own: bool
+
+    def page_items(self, kind: str, limit: int) -> list[TimelineEntry]:
+        """The newest `limit` entries of `kind` ("" for every kind), newest first.
+
+        Fetches the newest `limit` rows of each model read a page at a time
+        (one query each, whatever the history's length) and merges them with
+        the entries already read.
+        """
+        fetched: list[TimelineEntry] = []
+        _state.table = _TABLES.setdefault(get_language(), {})
+        try:
+            for fn, filtered in self._pages:
+                if kind and fn.kind != kind:
+                    continue
+                fetched.extend(
+                    fn(
+                        self._person,
+                        limit=limit,
+                        constituency_ids=self._constituency_ids if filtered else None,
+                    )
+                )
+        finally:
+            _state.table = None
+        merged = self.items + person_timeline(
+            self._person,
+            constituency_ids=self._constituency_ids,
+            own=self._own,
+            entries=fetched,
+        )
+        if kind:
+            merged = [i for i in merged if i.kind == kind]
+        merged.sort(key=lambda item: item.when, reverse=True)
+        return merged[:limit]
+
+
+def person_window(
+    person: Any,
+    *,
+    constituency_ids: frozenset[int] | None = None,
+    own: bool = False,
+    kind: str = "",
+) -> TimelineWindow:
+    """Counts per kind and the entries of models read whole; the busy models
+    (those whose `timeline_of` names `newest`) are counted with one aggregate
+    query each and read a page at a time by `TimelineWindow.page_items`.
+
+    A filter by "other" (another constituency's activity) reads every model whole.
+    """
+    whole: list[TimelineEntry] = []
+    counts: dict[str, int] = {}
+    pages = []
+    _state.table = _TABLES.setdefault(get_language(), {})
+    try:
+        for entry in registered_models():
+            fn = entry.timeline
+            if not callable(fn):
+                continue
+            if own and getattr(fn, "officers_only", False):
+                continue
+            if getattr(fn, "newest", "") and kind != "other":
+                mine, other = fn.counts(person, None if own else constituency_ids)
+                if mine:
+                    counts[fn.kind] = counts.get(fn.kind, 0) + mine
+                if other:
+                    counts["other"] = counts.get("other", 0) + other
+                pages.append((fn, bool(kind) and not own))
+            else:
+                whole.extend(fn(person))
+    finally:
+        _state.table = None
+    items = person_timeline(
+        person, constituency_ids=constituency_ids, own=own, entries=whole
+    )
+    for item in items:
+        counts[item.kind] = counts.get(item.kind, 0) + 1
+    return TimelineWindow(
+        counts=counts,
+        items=items,
+        _pages=pages,
+        _person=person,
+        _constituency_ids=constituency_ids,
+        _own=own,
+    )

@@ -132,3 +132,66 @@ def test_quick_actions_open_existing_pages(client, clp_a, officer_a):
     assert len(links) >= 2
     for link in links:
         assert client.get(link.replace("&amp;", "&")).status_code == 200, link
+
+
+def test_page_reads_only_the_newest_rows_and_counts_the_rest(
+    client, clp_a, clp_b, officer_b
+):
+    # A person of B with 60 calls logged and 3 of A's petitions signed among them.
+    person = factories.PersonFactory(constituency=clp_b)
+    now = timezone.now()
+    ContactLog.objects.bulk_create(
+        ContactLog(person=person, how="call", outcome="spoke", by_user=officer_b,
+                   note=f"Call {i}", at=now - datetime.timedelta(hours=i))
+        for i in range(60)
+    )  # fmt: skip
+    _sign(person, clp_a, 3)
+    for i, signature in enumerate(Signature.objects.filter(person=person)):
+        Signature.objects.filter(pk=signature.pk).update(
+            created=now - datetime.timedelta(hours=i * 20 + 0.5)
+        )
+    client.force_login(officer_b)
+    with CaptureQueriesContext(connection) as ctx:
+        first = _page(client, person).content.decode()
+    assert "Contact log (60)" in first and "Other (3)" in first
+    assert "Page 1 of 2" in first
+    # The 50 newest: calls 0 to 45, the record's creation and the three
+    # signatures, shown without detail.
+    assert "Call 0</small>" in first and "Call 45</small>" in first
+    assert "Call 46</small>" not in first
+    assert first.count("Activity in another constituency</td>") == 3
+    # Only the rows that can be on the page are read from the contact log.
+    sql = [q["sql"] for q in ctx.captured_queries if "members_contactlog" in q["sql"]]
+    assert sql and all("COUNT(" in q or "LIMIT" in q for q in sql), sql
+    second = _page(client, person, history_page=2).content.decode()
+    assert "Call 46</small>" in second and "Call 59</small>" in second
+    assert "Call 45</small>" not in second
+    calls = _page(client, person, history_kind="contacts", history_page=2)
+    calls = calls.content.decode()
+    assert "Call 50</small>" in calls and "Call 59</small>" in calls
+    assert "Call 49</small>" not in calls and "another constituency</td>" not in calls
+    other = _page(client, person, history_kind="other").content.decode()
+    assert other.count("Activity in another constituency</td>") == 3
+
+
+def test_messages_are_counted_and_paged_with_their_constituency(
+    client, clp_a, clp_b, officer_b
+):
+    from partyhub.comms.models import Delivery, Message
+
+    person = factories.PersonFactory(constituency=clp_b)
+    ours = Message.objects.create(constituency=clp_b, subject="B news", body="x")
+    theirs = Message.objects.create(constituency=clp_a, subject="A news", body="x")
+    queued = Message.objects.create(constituency=clp_b, subject="Not yet", body="x")
+    Delivery.objects.create(
+        message=ours, person=person, status="sent", sent_at=timezone.now()
+    )
+    Delivery.objects.create(message=theirs, person=person, status="failed")
+    Delivery.objects.create(message=queued, person=person, status="queued")
+    client.force_login(officer_b)
+    page = _page(client, person).content.decode()
+    assert "Messages (1)" in page and "Other (1)" in page
+    assert "Received “B news”" in page
+    assert "A news" not in page and "Not yet" not in page
+    only = _page(client, person, history_kind="messages").content.decode()
+    assert "Received “B news”" in only and "another constituency</td>" not in only
