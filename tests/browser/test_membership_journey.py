@@ -236,7 +236,9 @@ def test_secretary_imports_the_demo_export_then_a_week_of_changes(
     assert len(welcomes) == 1
     assert welcomes[0].subject == f"Welcome to {hodge_hill.name}"
     assert mentor.full_name in welcomes[0].body
-    asks = [m for m in sent if m.to == [mentor.email]]
+    # (The mentor is the demo's membership secretary, who also gets officers' mail
+    # about the demo's open data request; the ask about the joiner comes once.)
+    asks = [m for m in sent if m.to == [mentor.email] and JOINER in m.subject]
     assert [m.subject for m in asks] == [f"Please welcome a new member: {JOINER}"]
     assert send_due() == []
 

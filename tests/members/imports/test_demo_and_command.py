@@ -71,10 +71,10 @@ def test_demo_export_then_changes_shows_exactly_three_changes(
     sent = send_due()
     to = [m.to[0] for m in sent]
     assert to.count(newcomer.email) == 1
-    assert to.count(mentorship.mentor.person.email) == 1
-    assert newcomer.full_name in next(
-        m.subject for m in sent if m.to[0] == mentorship.mentor.person.email
-    )
+    # The mentor (the demo's membership secretary, who also gets officers' mail
+    # such as the demo's open data request) is asked once about the newcomer.
+    to_mentor = [m for m in sent if m.to[0] == mentorship.mentor.person.email]
+    assert len([m for m in to_mentor if newcomer.full_name in m.subject]) == 1
 
     again = client.post(
         reverse("admin:members_importrun_upload"),
