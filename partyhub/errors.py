@@ -1,0 +1,20 @@
+"""The one domain error: something a person can read, after which nothing changed.
+
+Every service raises `DomainError` (or a subclass named for its app) when a rule
+refuses a request. It is a `ValidationError`, so a form's `clean()` or
+`full_clean()` can raise it through; views, the admin and the portal show it
+with `message_of(exc)` — never by joining `exc.messages` themselves.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+
+class DomainError(ValidationError):
+    """A refusal a person can read. Nothing was changed."""
+
+
+def message_of(exc: ValidationError) -> str:
+    """The readable text of a domain or validation error, in one line."""
+    return " ".join(str(m) for m in exc.messages)
