@@ -34,10 +34,10 @@ TOPIC_ORDER_BY_ROLE: dict[str, tuple[str, ...]] = {
     "social_secretary": ("events", "supporters"),
     "campaign_coordinator": ("campaigns", "supporters"),
     "volunteer_manager": ("supporters", "campaigns"),
-    "treasurer": ("desk",),  # money, when the finance app exists
+    "treasurer": ("finance", "desk"),
     "political_education": ("networks", "events"),
     "secretary": ("privacy", "desk", "messages"),
-    "chair": ("desk", "events", "campaigns"),
+    "chair": ("desk", "finance", "events", "campaigns"),
 }
 DEFAULT_TOPICS = (
     "desk",
@@ -47,6 +47,7 @@ DEFAULT_TOPICS = (
     "events",
     "campaigns",
     "messages",
+    "finance",
 )
 
 
@@ -224,6 +225,42 @@ def _message_todos(user) -> list[Todo]:
     ]
 
 
+def _finance_todos(user) -> list[Todo]:
+    """Donations waiting for a decision, and those past the 30 days (PPERA):
+    for the treasurer, chair and their delegates only (finance.access)."""
+    import datetime as _dt
+
+    from django.conf import settings
+
+    from finance.access import finance_constituencies
+    from finance.selectors import decision_counts
+
+    ids = finance_constituencies(user)
+    if ids is not None and not ids:
+        return []
+    counts = decision_counts(ids)
+    first = counts["first"]
+    due = first + _dt.timedelta(days=settings.FINANCE_DECISION_DAYS) if first else None
+    return [
+        Todo(
+            key="donations_overdue",
+            topic="finance",
+            label=_("Donations not accepted or returned within 30 days"),
+            count=counts["overdue"],
+            url=_changelist_url("finance_donation", {"decision": "overdue"}),
+            due=due,
+        ),
+        Todo(
+            key="donations_waiting",
+            topic="finance",
+            label=_("Donations waiting to be accepted or returned"),
+            count=counts["waiting"],
+            url=_changelist_url("finance_donation", {"decision": "waiting"}),
+            due=due,
+        ),
+    ]
+
+
 def _todo_models():
     from networks.models import NetworkMembership
     from partyhub.comms.models import Message
@@ -259,6 +296,7 @@ def todos(site: AdminSite, request: HttpRequest) -> list[Todo]:
         items += _network_todos(ids)
     if _can_view(site, request, models["messages_attention"]):
         items += _message_todos(user)
+    items += _finance_todos(user)
     return sort_by_topic(items, topic_order(user))
 
 

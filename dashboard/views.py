@@ -28,6 +28,7 @@ GROUPS = (
     ("events", gettext_lazy("Events")),
     ("networks", gettext_lazy("Policy and community")),
     ("comms", gettext_lazy("Messages")),
+    ("finance", gettext_lazy("Money")),
     ("settings", gettext_lazy("Settings")),
 )
 APP_GROUP = {
@@ -37,6 +38,7 @@ APP_GROUP = {
     "events": "events",
     "networks": "networks",
     "comms": "comms",
+    "finance": "finance",
 }
 MODEL_GROUP = {
     # The organisation's frame and the lookups: set up once, rarely touched.

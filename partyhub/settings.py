@@ -6,6 +6,7 @@ A deployment sets DATABASE_URL (PostgreSQL), REDIS_URL, EMAIL_URL, SECRET_KEY an
 ALLOWED_HOSTS. DEBUG is off unless it is set.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "campaigns",
     "events",
     "networks",
+    "finance",
     "dashboard",
 ]
 
@@ -234,6 +236,22 @@ SUPPORTERS_CONFIRM_MAX_AGE_SECONDS = env.int(
 SUPPORTERS_UNCONFIRMED_RETENTION_DAYS = env.int(
     "SUPPORTERS_UNCONFIRMED_RETENTION_DAYS", default=30
 )
+
+# --- Finance (PPERA) ----------------------------------------------------------------
+# Money is Decimal everywhere; these are the thresholds in force for an accounting
+# unit (Electoral Commission, from 1 January 2024). Check them when the law changes.
+# A donation over this value must be checked for permissibility before acceptance
+# (at or below it, it is not a "donation" under PPERA and is not aggregated).
+FINANCE_PERMISSIBILITY_THRESHOLD = Decimal(
+    env.str("FINANCE_PERMISSIBILITY_THRESHOLD", default="500.00")
+)
+# An accounting unit reports donations over this, and donations from one source
+# that add up to more than this in a calendar year.
+FINANCE_REPORTING_THRESHOLD = Decimal(
+    env.str("FINANCE_REPORTING_THRESHOLD", default="2230.00")
+)
+# A donation must be accepted or returned within this many days of receipt.
+FINANCE_DECISION_DAYS = env.int("FINANCE_DECISION_DAYS", default=30)
 
 # --- Campaigns ---------------------------------------------------------------------
 # Street-watch photos with more pixels than this are refused before decoding.

@@ -265,7 +265,12 @@ class EventPagesMixin:
         )
 
     def _door_list(self, request, event: Event, query: str) -> dict:
-        bookings = list(services.door_list(event=event, user=request.user, query=query))
+        bookings = list(
+            # The finance app's payment on each booking (issue 18.4), same query.
+            services.door_list(
+                event=event, user=request.user, query=query
+            ).select_related("payment")
+        )
         return {
             "event": event,
             "bookings": bookings,

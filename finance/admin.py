@@ -1,0 +1,842 @@
+"""The treasurer's admin: donors, donations (check, accept, return), reports, the
+books, budgets, delegates. Donors and donations open only to the treasurer and
+chair of the CLP and those they delegate to (finance.access); every other page is
+scoped to the officer's constituencies as usual. Save hooks only call services."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from finance import selectors, services
+from finance.access import finance_constituencies, has_any, may_delegate, may_handle
+from finance.models import (
+    BookingPayment,
+    Budget,
+    Donation,
+    Donor,
+    Entry,
+    FinanceDelegate,
+)
+from partyhub.admin_base import ScopedAdmin
+from partyhub.audit.services import audit_log
+from partyhub.errors import DomainError, message_of
+from partyhub.forms import SingleLineMixin
+
+ZERO = selectors.ZERO
+
+
+class FinanceOnlyMixin:
+    """Opens only to the treasurer, chair and their delegates, for their CLPs."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return has_any(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None:
+            return may_handle(request.user, obj.constituency_id)
+        return has_any(request.user)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return has_any(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_view_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        qs = super().get_queryset(request)  # type: ignore[misc]
+        ids = finance_constituencies(request.user)
+        return qs if ids is None else qs.filter(constituency_id__in=ids)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        ids = finance_constituencies(request.user)
+        if db_field.name == "constituency" and ids is not None and field is not None:
+            field.queryset = field.queryset.filter(pk__in=ids)
+        return field
+
+
+# --- donors ------------------------------------------------------------------------
+
+
+class DonorForm(SingleLineMixin, forms.ModelForm):
+    class Meta:
+        model = Donor
+        fields = ("constituency", "kind", "person", "name", "company_number", "address")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        try:
+            services.donor_check(
+                kind=data.get("kind", ""),
+                person=data.get("person"),
+                name=data.get("name", ""),
+                company_number=data.get("company_number", ""),
+            )
+        except DomainError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        return data
+
+
+@admin.register(Donor)
+class DonorAdmin(FinanceOnlyMixin, ScopedAdmin):
+    form = DonorForm
+    list_display = ("__str__", "kind", "company_number", "constituency")
+    list_filter = ("kind",)
+    search_fields = (
+        "name",
+        "company_number",
+        "person__first_name",
+        "person__last_name",
+    )
+    autocomplete_fields = ("person",)
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        data = form.cleaned_data
+        if change:
+            services.donor_update(
+                actor=request.user,
+                donor=Donor.objects.get(pk=obj.pk),
+                **{k: data[k] for k in form.changed_data if k != "constituency"},
+            )
+        else:
+            donor = services.donor_create(
+                actor=request.user,
+                constituency=data["constituency"],
+                kind=data["kind"],
+                person=data.get("person"),
+                name=data.get("name", ""),
+                company_number=data.get("company_number", ""),
+                address=data.get("address", ""),
+            )
+            obj.pk = donor.pk
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return ("constituency",) if obj is not None else ()
+
+
+# --- donations ---------------------------------------------------------------------
+
+
+class DonationForm(SingleLineMixin, forms.ModelForm):
+    class Meta:
+        model = Donation
+        fields = ("donor", "form", "value", "nature", "method", "received_on", "notes")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        donor = data.get("donor")
+        if donor is not None and self.instance.pk is None:
+            try:
+                services.donor_check(
+                    kind=donor.kind,
+                    person=donor.person,
+                    name=donor.name,
+                    company_number=donor.company_number,
+                )
+            except DomainError as exc:
+                raise ValidationError(
+                    {
+                        "donor": _("This donor's record is incomplete: ")
+                        + message_of(exc)
+                    }
+                ) from exc
+        if data.get("form") == Donation.Form.NON_CASH and not data.get("nature"):
+            self.add_error(
+                "nature", _("Say what a non-cash donation is (hall hire, printing…).")
+            )
+        return data
+
+
+class DecisionFilter(admin.SimpleListFilter):
+    title = gettext_lazy("decision")
+    parameter_name = "decision"
+
+    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+        return (
+            ("waiting", _("Waiting to be accepted or returned")),
+            ("overdue", _("Not decided within 30 days")),
+            ("accepted", _("Accepted")),
+            ("returned", _("Returned")),
+            ("impermissible", _("Found impermissible")),
+        )
+
+    def queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        today = timezone.localdate()
+        value = self.value()
+        waiting = Q(accepted_on__isnull=True, returned_on__isnull=True)
+        if value == "waiting":
+            return queryset.filter(waiting)
+        if value == "overdue":
+            ids = selectors.overdue(None, today).values("pk")
+            return queryset.filter(pk__in=ids)
+        if value == "accepted":
+            return queryset.filter(accepted_on__isnull=False)
+        if value == "returned":
+            return queryset.filter(returned_on__isnull=False)
+        if value == "impermissible":
+            return queryset.filter(permissible=False)
+        return queryset
+
+
+class CheckForm(SingleLineMixin, forms.Form):
+    permissible = forms.TypedChoiceField(
+        label=gettext_lazy("Outcome of the check"),
+        choices=(
+            ("yes", gettext_lazy("Permissible")),
+            ("no", gettext_lazy("Not permissible: it must be returned")),
+        ),
+        widget=forms.RadioSelect,
+    )
+    evidence = forms.CharField(
+        label=gettext_lazy("Where and how you checked"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "For a person: the electoral register you checked (the council and the "
+            "register's date). For a company: Companies House shows it registered "
+            "in the UK and carrying on business here."
+        ),
+    )
+    checked_on = forms.DateField(
+        label=gettext_lazy("Checked on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class AcceptForm(SingleLineMixin, forms.Form):
+    accepted_on = forms.DateField(
+        label=gettext_lazy("Accepted on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class ReturnForm(SingleLineMixin, forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Why it was returned"), max_length=300)
+    returned_on = forms.DateField(
+        label=gettext_lazy("Returned on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class YearForm(SingleLineMixin, forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000)
+    quarter = forms.TypedChoiceField(
+        label=gettext_lazy("Quarter"),
+        coerce=int,
+        choices=[(q, f"Q{q}") for q in (1, 2, 3, 4)],
+        required=False,
+    )
+
+
+@admin.register(Donation)
+class DonationAdmin(FinanceOnlyMixin, ScopedAdmin):
+    form = DonationForm
+    list_display = (
+        "received_on",
+        "donor",
+        "value",
+        "form",
+        "decision",
+        "decide_by",
+    )
+    list_filter = (DecisionFilter, "form", "method")
+    search_fields = ("donor__name", "donor__person__last_name", "donor__company_number")
+    date_hierarchy = "received_on"
+    autocomplete_fields = ("donor",)
+    list_select_related = ("donor", "donor__person")
+
+    def get_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        if obj is None:
+            return self.form._meta.fields
+        return (
+            "donor",
+            "form",
+            "value",
+            "nature",
+            "method",
+            "received_on",
+            "decision",
+            "decide_by",
+            "checked_on",
+            "check_evidence",
+            "permissible",
+            "accepted_on",
+            "returned_on",
+            "return_reason",
+            "notes",
+        )
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        if obj is None:
+            return ()
+        return [f for f in self.get_fields(request, obj) if f != "notes"]
+
+    @admin.display(description=gettext_lazy("decision"))
+    def decision(self, obj: Donation) -> str:
+        return obj.status
+
+    @admin.display(description=gettext_lazy("accept or return by"))
+    def decide_by(self, obj: Donation) -> Any:
+        if obj.accepted_on or obj.returned_on:
+            return "—"
+        return obj.decide_by
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        data = form.cleaned_data
+        if change:
+            services.donation_notes(
+                actor=request.user,
+                donation=Donation.objects.get(pk=obj.pk),
+                notes=data.get("notes", ""),
+            )
+            return
+        donation = services.donation_record(
+            actor=request.user,
+            donor=data["donor"],
+            value=data["value"],
+            received_on=data["received_on"],
+            form=data["form"],
+            nature=data.get("nature", ""),
+            method=data.get("method", ""),
+            notes=data.get("notes", ""),
+        )
+        obj.pk = donation.pk
+
+    def get_urls(self):  # type: ignore[no-untyped-def]
+        wrap = self.admin_site.admin_view
+        return [
+            path("reports/", wrap(self.reports_view), name="finance_donation_reports"),
+            path(
+                "reports/quarter.csv",
+                wrap(self.quarter_csv_view),
+                name="finance_donation_quarter_csv",
+            ),
+            path(
+                "<path:object_id>/check/",
+                wrap(self.check_view),
+                name="finance_donation_check",
+            ),
+            path(
+                "<path:object_id>/accept/",
+                wrap(self.accept_view),
+                name="finance_donation_accept",
+            ),
+            path(
+                "<path:object_id>/return/",
+                wrap(self.return_view),
+                name="finance_donation_return",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
+        obj = self.get_object(request, unquote(object_id))
+        context = dict(extra_context or {})
+        if obj is not None and not (obj.accepted_on or obj.returned_on):
+            context["decision_urls"] = {
+                "check": reverse("admin:finance_donation_check", args=[obj.pk]),
+                "accept": reverse("admin:finance_donation_accept", args=[obj.pk]),
+                "return": reverse("admin:finance_donation_return", args=[obj.pk]),
+            }
+        return super().change_view(request, object_id, form_url, context)
+
+    def changelist_view(self, request, extra_context=None):  # type: ignore[no-untyped-def]
+        context = {
+            "reports_url": reverse("admin:finance_donation_reports"),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, context)
+
+    def _donation(self, request: HttpRequest, object_id: str) -> Donation:
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_change_permission(request, obj):
+            raise Http404
+        return obj
+
+    def _action_page(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        *,
+        form_class: type[forms.Form],
+        initial: dict[str, Any],
+        title: str,
+        button: str,
+        run: Any,
+        done: str,
+    ) -> HttpResponse:
+        donation = self._donation(request, object_id)
+        form = form_class(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                run(donation, form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(None, message_of(exc))
+            else:
+                self.message_user(request, done, messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:finance_donation_change", args=[donation.pk])
+                )
+        return TemplateResponse(
+            request,
+            "admin/finance/action.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": donation,
+                "title": title,
+                "form": form,
+                "button": button,
+                "change_url": reverse(
+                    "admin:finance_donation_change", args=[donation.pk]
+                ),
+            },
+        )
+
+    def check_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        def run(donation: Donation, data: dict[str, Any]) -> None:
+            services.donation_check(
+                actor=request.user,
+                donation=donation,
+                permissible=data["permissible"] == "yes",
+                evidence=data["evidence"],
+                checked_on=data["checked_on"],
+            )
+
+        return self._action_page(
+            request,
+            object_id,
+            form_class=CheckForm,
+            initial={"checked_on": timezone.localdate()},
+            title=_("Record the permissibility check"),
+            button=_("Record the check"),
+            run=run,
+            done=_("The permissibility check is recorded."),
+        )
+
+    def accept_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        def run(donation: Donation, data: dict[str, Any]) -> None:
+            services.donation_accept(
+                actor=request.user,
+                donation=donation,
+                accepted_on=data["accepted_on"],
+            )
+
+        return self._action_page(
+            request,
+            object_id,
+            form_class=AcceptForm,
+            initial={"accepted_on": timezone.localdate()},
+            title=_("Accept the donation"),
+            button=_("Accept the donation"),
+            run=run,
+            done=_("The donation is accepted and entered in the books."),
+        )
+
+    def return_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        def run(donation: Donation, data: dict[str, Any]) -> None:
+            services.donation_return(
+                actor=request.user,
+                donation=donation,
+                reason=data["reason"],
+                returned_on=data["returned_on"],
+            )
+
+        return self._action_page(
+            request,
+            object_id,
+            form_class=ReturnForm,
+            initial={"returned_on": timezone.localdate()},
+            title=_("Return the donation"),
+            button=_("Record the return"),
+            run=run,
+            done=_("The donation is recorded as returned."),
+        )
+
+    # --- reports (issue 18.2) -------------------------------------------------------
+
+    def _year_and_quarter(self, request: HttpRequest) -> tuple[int, int]:
+        today = timezone.localdate()
+        form = YearForm(request.GET or None)
+        if request.GET and form.is_valid():
+            return form.cleaned_data["year"], form.cleaned_data["quarter"] or 1
+        return today.year, selectors.quarter_of(today)
+
+    def reports_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        year, quarter = self._year_and_quarter(request)
+        ids = finance_constituencies(request.user)
+        sources = selectors.sources_in_year(ids, year)
+        return TemplateResponse(
+            request,
+            "admin/finance/reports.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Donation reports"),
+                "year": year,
+                "quarter": quarter,
+                "form": YearForm(initial={"year": year, "quarter": quarter}),
+                "sources": sources,
+                "quarter_rows": selectors.quarter_rows(ids, year, quarter),
+                "returned": selectors.impermissible_or_returned(ids, year),
+                "reporting_threshold": selectors.settings.FINANCE_REPORTING_THRESHOLD,
+                "csv_url": reverse("admin:finance_donation_quarter_csv")
+                + f"?year={year}&quarter={quarter}",
+            },
+        )
+
+    def quarter_csv_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        year, quarter = self._year_and_quarter(request)
+        ids = finance_constituencies(request.user)
+        rows = selectors.quarter_rows(ids, year, quarter)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="donations-{year}-Q{quarter}.csv"'
+        )
+        writer = csv.writer(response)
+        writer.writerow(selectors.REPORT_HEADER)
+        for row in rows:
+            writer.writerow(selectors.report_line(row))
+        audit_log(
+            actor=request.user,
+            action="finance.quarterly_report_downloaded",
+            constituency_ids=sorted(ids) if ids is not None else None,
+            row_count=len(rows),
+            detail={"year": year, "quarter": quarter},
+        )
+        return response
+
+
+# --- the books -----------------------------------------------------------------------
+
+
+class EntryForm(SingleLineMixin, forms.ModelForm):
+    class Meta:
+        model = Entry
+        fields = (
+            "constituency",
+            "date",
+            "direction",
+            "category",
+            "fund",
+            "amount",
+            "description",
+            "event",
+            "campaign",
+            "receipt",
+        )
+
+
+class BooksMixin:
+    """Every officer reads the books of their CLP; only the finance people write."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return super().has_module_permission(request) or has_any(request.user)  # type: ignore[misc]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_view_permission(request, obj) or (  # type: ignore[misc]
+            has_any(request.user)
+            if obj is None
+            else may_handle(request.user, obj.constituency_id)
+        )
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return has_any(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is None:
+            return has_any(request.user)
+        return may_handle(request.user, obj.constituency_id)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        ids = finance_constituencies(request.user)
+        if db_field.name == "constituency" and ids is not None and field is not None:
+            field.queryset = field.queryset.filter(pk__in=ids)
+        return field
+
+
+@admin.register(Entry)
+class EntryAdmin(BooksMixin, ScopedAdmin):
+    form = EntryForm
+    list_display = (
+        "date",
+        "description",
+        "direction",
+        "category",
+        "fund",
+        "amount",
+        "event",
+    )
+    list_filter = ("direction", "fund", "category")
+    search_fields = ("description",)
+    date_hierarchy = "date"
+    autocomplete_fields = ("event", "campaign")
+    list_select_related = ("event",)
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        data = {k: form.cleaned_data[k] for k in form.changed_data}
+        if change:
+            data.pop("constituency", None)
+            services.entry_update(
+                actor=request.user, entry=Entry.objects.get(pk=obj.pk), **data
+            )
+            return
+        values = {
+            k: form.cleaned_data[k]
+            for k in services.ENTRY_FIELDS
+            if form.cleaned_data.get(k) not in (None, "")
+        }
+        entry = services.entry_create(
+            actor=request.user,
+            constituency=form.cleaned_data["constituency"],
+            **values,
+        )
+        obj.pk = entry.pk
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return ("constituency",) if obj is not None else ()
+
+    def get_urls(self):  # type: ignore[no-untyped-def]
+        wrap = self.admin_site.admin_view
+        return [
+            path("summary/", wrap(self.summary_view), name="finance_entry_summary"),
+            path(
+                "<path:object_id>/receipt/",
+                wrap(self.receipt_view),
+                name="finance_entry_receipt",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):  # type: ignore[no-untyped-def]
+        context = {
+            "summary_url": reverse("admin:finance_entry_summary"),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, context)
+
+    def summary_view(self, request: HttpRequest) -> HttpResponse:
+        """The year-end summary for the AGM: by fund and category, adding up."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        try:
+            year = int(request.GET.get("year", today.year))
+        except ValueError:
+            year = today.year
+        from partyhub.scoping import constituency_ids
+
+        summary = selectors.year_summary(
+            constituency_ids(request.user),
+            datetime.date(year, 1, 1),
+            datetime.date(year, 12, 31),
+        )
+        return TemplateResponse(
+            request,
+            "admin/finance/summary.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Year-end summary %(year)s") % {"year": year},
+                "year": year,
+                "summary": summary,
+            },
+        )
+
+    def receipt_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        from django.http import FileResponse
+
+        entry = self.get_object(request, unquote(object_id))
+        if entry is None or not entry.receipt:
+            raise Http404
+        return FileResponse(entry.receipt.open("rb"), as_attachment=True)
+
+
+class BudgetForm(SingleLineMixin, forms.ModelForm):
+    class Meta:
+        model = Budget
+        fields = (
+            "constituency",
+            "title",
+            "event",
+            "campaign",
+            "planned_income",
+            "planned_costs",
+        )
+
+
+_MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _actual(direction: str, scope: str) -> Coalesce:
+    return Coalesce(
+        Sum(
+            f"{scope}__finance_entries__amount",
+            filter=Q(
+                **{
+                    f"{scope}__finance_entries__direction": direction,
+                }
+            ),
+        ),
+        Value(ZERO),
+        output_field=_MONEY,
+    )
+
+
+@admin.register(Budget)
+class BudgetAdmin(BooksMixin, ScopedAdmin):
+    form = BudgetForm
+    list_display = (
+        "title",
+        "planned_income",
+        "planned_costs",
+        "actual_income",
+        "actual_costs",
+        "profit",
+    )
+    autocomplete_fields = ("event", "campaign")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Actuals in the list query (no query per row): the entries of the budget's
+        # event and of its campaign, of the budget's own CLP.
+        from django.db.models import OuterRef, Subquery
+
+        qs = super().get_queryset(request)
+
+        def total(direction: str) -> Coalesce:
+            entries = (
+                Entry.objects.filter(
+                    constituency_id=OuterRef("constituency_id"),
+                    direction=direction,
+                )
+                .filter(
+                    Q(event_id=OuterRef("event_id"), event_id__isnull=False)
+                    | Q(campaign_id=OuterRef("campaign_id"), campaign_id__isnull=False)
+                )
+                .order_by()
+                .values("constituency_id")
+                .annotate(t=Sum("amount"))
+                .values("t")
+            )
+            return Coalesce(Subquery(entries), Value(ZERO), output_field=_MONEY)
+
+        return qs.annotate(
+            income_actual=total(Entry.Direction.INCOME),
+            costs_actual=total(Entry.Direction.EXPENDITURE),
+        )
+
+    @admin.display(description=gettext_lazy("actual income"))
+    def actual_income(self, obj: Budget) -> Any:
+        return obj.income_actual  # type: ignore[attr-defined]
+
+    @admin.display(description=gettext_lazy("actual costs"))
+    def actual_costs(self, obj: Budget) -> Any:
+        return obj.costs_actual  # type: ignore[attr-defined]
+
+    @admin.display(description=gettext_lazy("profit or loss"))
+    def profit(self, obj: Budget) -> Any:
+        return obj.income_actual - obj.costs_actual  # type: ignore[attr-defined]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        data = form.cleaned_data
+        values = {
+            k: data.get(k)
+            for k in ("title", "event", "campaign", "planned_income", "planned_costs")
+        }
+        if change:
+            services.budget_save(
+                actor=request.user,
+                constituency=obj.constituency,
+                budget=Budget.objects.get(pk=obj.pk),
+                **{k: v for k, v in values.items() if k in form.changed_data},
+            )
+            return
+        budget = services.budget_save(
+            actor=request.user, constituency=data["constituency"], **values
+        )
+        obj.pk = budget.pk
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return ("constituency",) if obj is not None else ()
+
+
+# --- delegates and payments ----------------------------------------------------------
+
+
+class DelegateForm(SingleLineMixin, forms.ModelForm):
+    class Meta:
+        model = FinanceDelegate
+        fields = ("constituency", "person", "ends")
+
+
+@admin.register(FinanceDelegate)
+class FinanceDelegateAdmin(FinanceOnlyMixin, ScopedAdmin):
+    form = DelegateForm
+    list_display = ("person", "constituency", "starts", "ends", "granted_by")
+    autocomplete_fields = ("person",)
+    list_select_related = ("person", "constituency", "granted_by")
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        ids = finance_constituencies(request.user)
+        return ids is None or any(may_delegate(request.user, c) for c in ids)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is None:
+            return self.has_add_permission(request)
+        return may_delegate(request.user, obj.constituency_id)
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return ("constituency", "person") if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        data = form.cleaned_data
+        if change:
+            if "ends" in form.changed_data:
+                services.delegate_end(
+                    actor=request.user, delegate=FinanceDelegate.objects.get(pk=obj.pk)
+                )
+            return
+        row = services.delegate_grant(
+            actor=request.user,
+            constituency=data["constituency"],
+            person=data["person"],
+            ends=data.get("ends"),
+        )
+        obj.pk = row.pk
+
+
+@admin.register(BookingPayment)
+class BookingPaymentAdmin(FinanceOnlyMixin, ScopedAdmin):
+    list_display = ("paid_at", "booking", "amount", "method", "concession")
+    list_filter = ("method", "concession")
+    list_select_related = ("booking__person", "booking__event")
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

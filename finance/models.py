@@ -1,0 +1,454 @@
+"""The CLP's money: donations under PPERA, the books, event payments.
+
+Money is `DecimalField` everywhere (pounds, two places), never float. Every model
+belongs to one constituency (`scope_lookup = "constituency"`): a CLP is its own
+accounting unit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from partyhub.scoping import ScopedManager
+
+PENNY = Decimal("0.01")
+
+
+def money(verbose: str, **kwargs: object) -> models.DecimalField:
+    return models.DecimalField(
+        verbose,
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(PENNY)],
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+class DonorKind(models.TextChoices):
+    """The donor statuses of the Electoral Commission's returns."""
+
+    INDIVIDUAL = "individual", _("Individual")
+    COMPANY = "company", _("Company")
+    TRADE_UNION = "trade_union", _("Trade union")
+    BUILDING_SOCIETY = "building_society", _("Building society")
+    FRIENDLY_SOCIETY = "friendly_society", _("Friendly society")
+    LLP = "llp", _("Limited liability partnership")
+    UNINCORPORATED = "unincorporated", _("Unincorporated association")
+    PARTY = "party", _("Registered political party")
+
+
+# Organisations registered at Companies House carry a number.
+NEEDS_COMPANY_NUMBER = {DonorKind.COMPANY, DonorKind.LLP}
+
+
+class Donor(models.Model):
+    """A source of donations: a person we know, or an organisation."""
+
+    constituency = models.ForeignKey(
+        "members.Constituency",
+        on_delete=models.PROTECT,
+        related_name="donors",
+        verbose_name=_("constituency"),
+    )
+    kind = models.CharField(
+        _("donor type"),
+        max_length=20,
+        choices=DonorKind.choices,
+        default=DonorKind.INDIVIDUAL,
+    )
+    person = models.ForeignKey(
+        "members.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="donor_records",
+        verbose_name=_("person"),
+        help_text=_("For an individual: the member or supporter who gave."),
+    )
+    name = models.CharField(
+        _("organisation name"),
+        max_length=200,
+        blank=True,
+        help_text=_("For an organisation: its name as registered."),
+    )
+    company_number = models.CharField(
+        _("company number"),
+        max_length=20,
+        blank=True,
+        help_text=_("Companies House number (companies and LLPs)."),
+    )
+    address = models.TextField(
+        _("address"),
+        blank=True,
+        help_text=_("The address the Electoral Commission's return asks for."),
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_lookup = "constituency"
+
+    class Meta:
+        verbose_name = _("donor")
+        verbose_name_plural = _("donors")
+        ordering = ("name", "pk")
+        constraints = [
+            models.CheckConstraint(
+                name="finance_donor_individual_is_a_person",
+                condition=~models.Q(kind="individual") | models.Q(person__isnull=False),
+            ),
+            # One source, one record per CLP: aggregation is per source.
+            models.UniqueConstraint(
+                fields=["constituency", "person"],
+                condition=models.Q(person__isnull=False),
+                name="finance_donor_one_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["constituency", "company_number"],
+                condition=~models.Q(company_number=""),
+                name="finance_donor_one_per_company",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == DonorKind.INDIVIDUAL and self.person_id:
+            return str(self.person)
+        return self.name or str(_("Donor %(pk)s") % {"pk": self.pk})
+
+
+class Donation(models.Model):
+    class Form(models.TextChoices):
+        MONEY = "cash", _("Money")
+        NON_CASH = "non_cash", _("Goods or services (non-cash)")
+
+    class Method(models.TextChoices):
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+        CHEQUE = "cheque", _("Cheque")
+        CASH = "cash", _("Cash")
+        CARD = "card", _("Card")
+        STANDING_ORDER = "standing_order", _("Standing order")
+        IN_KIND = "in_kind", _("In kind (goods or services)")
+
+    constituency = models.ForeignKey(
+        "members.Constituency",
+        on_delete=models.PROTECT,
+        related_name="donations",
+        verbose_name=_("constituency"),
+    )
+    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="donations")
+    form = models.CharField(
+        _("form"), max_length=10, choices=Form.choices, default=Form.MONEY
+    )
+    value = money(
+        _("amount or value (£)"),
+        help_text=_("For goods or services, their market value less what was paid."),
+    )
+    nature = models.CharField(
+        _("nature of a non-cash donation"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: hall hire at no charge, printing."),
+    )
+    method = models.CharField(
+        _("method"), max_length=20, choices=Method.choices, blank=True
+    )
+    received_on = models.DateField(_("received on"))
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    return_reason = models.CharField(_("why returned"), max_length=300, blank=True)
+    # The permissibility check (PPERA s.54): who, when, where checked, the outcome.
+    checked_on = models.DateField(_("permissibility checked on"), null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
+    check_evidence = models.TextField(
+        _("evidence of the check"),
+        blank=True,
+        help_text=_(
+            "For a person: the electoral register checked (the council, the "
+            "register's date). For a company: registered in the UK and carrying "
+            "on business here (Companies House record)."
+        ),
+    )
+    permissible = models.BooleanField(_("permissible"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+    scope_lookup = "constituency"
+
+    class Meta:
+        verbose_name = _("donation")
+        verbose_name_plural = _("donations")
+        ordering = ("-received_on", "-pk")
+        permissions = [("export_donation", "Download donation reports")]
+        constraints = [
+            models.CheckConstraint(
+                name="finance_donation_not_accepted_and_returned",
+                condition=models.Q(accepted_on__isnull=True)
+                | models.Q(returned_on__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"£{self.value:,.2f} — {self.received_on:%d %b %Y}"
+
+    @property
+    def decide_by(self) -> datetime.date:
+        return self.received_on + datetime.timedelta(
+            days=settings.FINANCE_DECISION_DAYS
+        )
+
+    @property
+    def needs_check(self) -> bool:
+        return self.value > settings.FINANCE_PERMISSIBILITY_THRESHOLD
+
+    @property
+    def status(self) -> str:
+        if self.returned_on:
+            return str(_("Returned"))
+        if self.accepted_on:
+            return str(_("Accepted"))
+        if self.permissible is False:
+            return str(_("Impermissible: return it"))
+        return str(_("Waiting for a decision"))
+
+
+class FinanceDelegate(models.Model):
+    """Someone the treasurer or chair lets see donors and keep the books."""
+
+    constituency = models.ForeignKey(
+        "members.Constituency",
+        on_delete=models.CASCADE,
+        related_name="finance_delegates",
+        verbose_name=_("constituency"),
+    )
+    person = models.ForeignKey(
+        "members.Person",
+        on_delete=models.CASCADE,
+        related_name="finance_delegations",
+        verbose_name=_("person"),
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    starts = models.DateField(_("from"), default=datetime.date.today)
+    ends = models.DateField(_("until"), null=True, blank=True)
+
+    objects = ScopedManager()
+    scope_lookup = "constituency"
+
+    class Meta:
+        verbose_name = _("finance delegate")
+        verbose_name_plural = _("finance delegates")
+        ordering = ("-starts", "pk")
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+class Fund(models.TextChoices):
+    GENERAL = "general", _("General fund")
+    CAMPAIGN = "campaign", _("Campaign fund")
+    ELECTION = "election", _("Election fund")
+
+
+class Category(models.TextChoices):
+    DONATIONS = "donations", _("Donations")
+    SUBSCRIPTIONS = "subscriptions", _("Membership and subscriptions")
+    EVENTS = "events", _("Events and socials")
+    FUNDRAISING = "fundraising", _("Fundraising and lotteries")
+    VENUE = "venue", _("Venue hire")
+    PRINTING = "printing", _("Printing and leaflets")
+    POSTAGE = "postage", _("Postage")
+    CATERING = "catering", _("Food and drink")
+    AFFILIATIONS = "affiliations", _("Affiliations and fees")
+    BANK = "bank", _("Bank charges and interest")
+    OTHER = "other", _("Other")
+
+
+class Entry(models.Model):
+    """A line in the CLP's books: money in or out of one fund."""
+
+    class Direction(models.TextChoices):
+        INCOME = "in", _("Income")
+        EXPENDITURE = "out", _("Expenditure")
+
+    constituency = models.ForeignKey(
+        "members.Constituency",
+        on_delete=models.PROTECT,
+        related_name="finance_entries",
+        verbose_name=_("constituency"),
+    )
+    date = models.DateField(_("date"))
+    direction = models.CharField(
+        _("in or out"), max_length=3, choices=Direction.choices
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    fund = models.CharField(
+        _("fund"), max_length=10, choices=Fund.choices, default=Fund.GENERAL
+    )
+    amount = money(_("amount (£)"))
+    description = models.CharField(_("description"), max_length=300)
+    event = models.ForeignKey(
+        "events.Event",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="finance_entries",
+        verbose_name=_("event"),
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="finance_entries",
+        verbose_name=_("campaign"),
+    )
+    donation = models.OneToOneField(
+        Donation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entry",
+        verbose_name=_("donation"),
+    )
+    receipt = models.FileField(
+        _("receipt or invoice"), upload_to="finance/receipts/%Y/", blank=True
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_lookup = "constituency"
+
+    class Meta:
+        verbose_name = _("entry in the books")
+        verbose_name_plural = _("the books")
+        ordering = ("-date", "-pk")
+
+    def __str__(self) -> str:
+        sign = "+" if self.direction == self.Direction.INCOME else "−"
+        return f"{self.date:%d %b %Y} {sign}£{self.amount:,.2f} {self.description}"
+
+    @property
+    def signed(self) -> Decimal:
+        return self.amount if self.direction == self.Direction.INCOME else -self.amount
+
+
+class Budget(models.Model):
+    """What an event or a campaign is expected to bring in and cost."""
+
+    constituency = models.ForeignKey(
+        "members.Constituency",
+        on_delete=models.PROTECT,
+        related_name="finance_budgets",
+        verbose_name=_("constituency"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    event = models.ForeignKey(
+        "events.Event",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="finance_budgets",
+        verbose_name=_("event"),
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="finance_budgets",
+        verbose_name=_("campaign"),
+    )
+    planned_income = models.DecimalField(
+        _("planned income (£)"), max_digits=12, decimal_places=2, default=Decimal(0)
+    )
+    planned_costs = models.DecimalField(
+        _("planned costs (£)"), max_digits=12, decimal_places=2, default=Decimal(0)
+    )
+
+    objects = ScopedManager()
+    scope_lookup = "constituency"
+
+    class Meta:
+        verbose_name = _("budget")
+        verbose_name_plural = _("budgets")
+        ordering = ("title", "pk")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if bool(self.event_id) == bool(self.campaign_id):
+            raise ValidationError(_("A budget is for one event or one campaign."))
+
+
+class BookingPayment(models.Model):
+    """What somebody paid for a place on an event (issue 18.4)."""
+
+    class Method(models.TextChoices):
+        CASH = "cash", _("Cash at the door")
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+        CARD_ELSEWHERE = "card", _("Card, taken elsewhere")
+
+    constituency = models.ForeignKey(
+        "members.Constituency",
+        on_delete=models.PROTECT,
+        related_name="booking_payments",
+        verbose_name=_("constituency"),
+    )
+    booking = models.OneToOneField(
+        "events.Booking",
+        on_delete=models.PROTECT,
+        related_name="payment",
+        verbose_name=_("booking"),
+    )
+    amount = models.DecimalField(_("amount (£)"), max_digits=10, decimal_places=2)
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    concession = models.BooleanField(_("concession"), default=False)
+    reference = models.CharField(_("provider reference"), max_length=100, blank=True)
+    paid_at = models.DateTimeField(_("paid at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    entry = models.OneToOneField(
+        Entry,
+        on_delete=models.PROTECT,
+        related_name="booking_payment",
+        verbose_name=_("entry in the books"),
+    )
+
+    objects = ScopedManager()
+    scope_lookup = "constituency"
+
+    class Meta:
+        verbose_name = _("payment for a booking")
+        verbose_name_plural = _("payments for bookings")
+        ordering = ("-paid_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"£{self.amount:,.2f} ({self.get_method_display()})"

@@ -1,0 +1,585 @@
+"""Every write of the finance app: in a transaction, audited, refused with a
+DomainError a person can read.
+
+Donations follow PPERA for an accounting unit: a donation over
+FINANCE_PERMISSIBILITY_THRESHOLD cannot be accepted until its permissibility check
+is recorded (and found permissible); an impermissible one can only be returned;
+each must be accepted or returned within FINANCE_DECISION_DAYS of receipt.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from finance.access import may_delegate, may_handle
+from finance.models import (
+    NEEDS_COMPANY_NUMBER,
+    BookingPayment,
+    Budget,
+    Category,
+    Donation,
+    Donor,
+    DonorKind,
+    Entry,
+    FinanceDelegate,
+    Fund,
+)
+from partyhub.audit.services import audit_log
+from partyhub.errors import DomainError
+from partyhub.updates import audit_detail, model_update
+
+
+class FinanceError(DomainError):
+    """A refusal in the finance app."""
+
+
+def _require(actor: Any, constituency_id: int) -> None:
+    if actor is not None and not may_handle(actor, constituency_id):
+        raise FinanceError(
+            _(
+                "Only the treasurer and the chair of the constituency, and those "
+                "they delegate to, can do this."
+            )
+        )
+
+
+def _money(value: Any) -> Decimal:
+    if isinstance(value, float):
+        raise TypeError("Money is Decimal, never float.")
+    amount = Decimal(value)
+    if amount <= 0:
+        raise FinanceError(_("The amount must be more than £0."))
+    return amount.quantize(Decimal("0.01"))
+
+
+# --- donors -------------------------------------------------------------------------
+
+
+def donor_check(*, kind: str, person: Any, name: str, company_number: str) -> None:
+    """The rules for a donor record, field by field (forms show each error next
+    to its field)."""
+    errors: dict[str, str] = {}
+    if kind == DonorKind.INDIVIDUAL and person is None:
+        errors["person"] = _("Choose the person who gave.")
+    if kind != DonorKind.INDIVIDUAL and not name.strip():
+        errors["name"] = _("Give the organisation's name.")
+    if kind in NEEDS_COMPANY_NUMBER and not company_number.strip():
+        errors["company_number"] = _(
+            "A company's donation can only be recorded with its company number: "
+            "give the Companies House number."
+        )
+    if errors:
+        raise FinanceError(errors)
+
+
+@transaction.atomic
+def donor_create(
+    *,
+    actor: Any,
+    constituency: Any,
+    kind: str,
+    person: Any = None,
+    name: str = "",
+    company_number: str = "",
+    address: str = "",
+) -> Donor:
+    _require(actor, constituency.pk)
+    name, company_number = name.strip(), company_number.strip().upper()
+    donor_check(kind=kind, person=person, name=name, company_number=company_number)
+    donor = Donor(
+        constituency=constituency,
+        kind=kind,
+        person=person if kind == DonorKind.INDIVIDUAL else None,
+        name=name,
+        company_number=company_number,
+        address=address.strip(),
+    )
+    donor.full_clean()
+    donor.save()
+    audit_log(actor=actor, action="finance.donor_created", obj=donor)
+    return donor
+
+
+@transaction.atomic
+def donor_update(*, actor: Any, donor: Donor, **changes: Any) -> Donor:
+    _require(actor, donor.constituency_id)
+    if "company_number" in changes:
+        changes["company_number"] = changes["company_number"].strip().upper()
+    changed = model_update(
+        instance=donor,
+        changes=changes,
+        fields=("kind", "person", "name", "company_number", "address"),
+    )
+    if changed:
+        audit_log(
+            actor=actor,
+            action="finance.donor_changed",
+            obj=donor,
+            detail=audit_detail(changed),
+        )
+    return donor
+
+
+def donor_for_person(*, actor: Any, constituency: Any, person: Any) -> Donor:
+    """The person's donor record in this CLP, made the first time they give."""
+    donor = Donor.objects.filter(
+        constituency=constituency, kind=DonorKind.INDIVIDUAL, person=person
+    ).first()
+    return donor or donor_create(
+        actor=actor, constituency=constituency, kind=DonorKind.INDIVIDUAL, person=person
+    )
+
+
+# --- donations ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def donation_record(
+    *,
+    actor: Any,
+    donor: Donor,
+    value: Any,
+    received_on: datetime.date,
+    form: str = Donation.Form.MONEY,
+    nature: str = "",
+    method: str = "",
+    notes: str = "",
+) -> Donation:
+    """Record a donation as received: it waits for a decision (accept or return)."""
+    _require(actor, donor.constituency_id)
+    if donor.kind in NEEDS_COMPANY_NUMBER and not donor.company_number:
+        raise FinanceError(
+            _(
+                "A company's donation cannot be recorded without its company "
+                "number: add it to the donor first."
+            )
+        )
+    if form == Donation.Form.NON_CASH and not nature.strip():
+        raise FinanceError(
+            _("Say what a non-cash donation is (for example: hall hire, printing).")
+        )
+    donation = Donation(
+        constituency_id=donor.constituency_id,
+        donor=donor,
+        value=_money(value),
+        received_on=received_on,
+        form=form,
+        nature=nature.strip(),
+        method=method or (Donation.Method.IN_KIND if form == "non_cash" else ""),
+        notes=notes,
+    )
+    donation.full_clean()
+    donation.save()
+    audit_log(
+        actor=actor,
+        action="finance.donation_recorded",
+        obj=donation,
+        detail={"value": str(donation.value), "form": form},
+    )
+    return donation
+
+
+@transaction.atomic
+def donation_check(
+    *,
+    actor: Any,
+    donation: Donation,
+    permissible: bool,
+    evidence: str,
+    checked_on: datetime.date | None = None,
+) -> Donation:
+    """Record the permissibility check and its evidence."""
+    _require(actor, donation.constituency_id)
+    donation = Donation.objects.select_for_update().get(pk=donation.pk)
+    if donation.accepted_on or donation.returned_on:
+        raise FinanceError(_("This donation has already been decided."))
+    evidence = evidence.strip()
+    donor = donation.donor
+    if not evidence:
+        if donor.kind == DonorKind.INDIVIDUAL:
+            raise FinanceError(
+                _(
+                    "Say where you checked that the donor is on an electoral "
+                    "register (the council and the register's date)."
+                )
+            )
+        raise FinanceError(
+            _("Say how you checked the donor is permissible (its registration).")
+        )
+    if donor.kind in NEEDS_COMPANY_NUMBER and not donor.company_number:
+        raise FinanceError(
+            _(
+                "A company is permissible only if registered in the UK and carrying "
+                "on business here: add its company number first."
+            )
+        )
+    changed = model_update(
+        instance=donation,
+        changes={
+            "permissible": permissible,
+            "check_evidence": evidence,
+            "checked_on": checked_on or timezone.localdate(),
+            "checked_by": actor if getattr(actor, "pk", None) else None,
+        },
+        fields=("permissible", "check_evidence", "checked_on", "checked_by"),
+    )
+    audit_log(
+        actor=actor,
+        action="finance.donation_checked",
+        obj=donation,
+        detail=audit_detail(changed),
+    )
+    return donation
+
+
+@transaction.atomic
+def donation_accept(
+    *, actor: Any, donation: Donation, accepted_on: datetime.date | None = None
+) -> Donation:
+    _require(actor, donation.constituency_id)
+    donation = Donation.objects.select_for_update().get(pk=donation.pk)
+    if donation.returned_on:
+        raise FinanceError(_("This donation was returned; it cannot be accepted."))
+    if donation.accepted_on:
+        return donation
+    if donation.permissible is False:
+        raise FinanceError(
+            _("The check found this donation impermissible: it must be returned.")
+        )
+    if donation.needs_check and donation.permissible is not True:
+        raise FinanceError(
+            _(
+                "A donation over £%(threshold)s cannot be accepted until its "
+                "permissibility check is recorded."
+            )
+            % {"threshold": f"{settings.FINANCE_PERMISSIBILITY_THRESHOLD:,.2f}"}
+        )
+    accepted_on = accepted_on or timezone.localdate()
+    if accepted_on < donation.received_on:
+        raise FinanceError(_("A donation cannot be accepted before it was received."))
+    changed = model_update(
+        instance=donation, changes={"accepted_on": accepted_on}, fields=("accepted_on",)
+    )
+    if donation.form == Donation.Form.MONEY:
+        entry = Entry(
+            constituency_id=donation.constituency_id,
+            date=accepted_on,
+            direction=Entry.Direction.INCOME,
+            category=Category.DONATIONS,
+            fund=Fund.GENERAL,
+            amount=donation.value,
+            description=str(_("Donation no. %(pk)s") % {"pk": donation.pk}),
+            donation=donation,
+        )
+        entry.full_clean()
+        entry.save()
+    audit_log(
+        actor=actor,
+        action="finance.donation_accepted",
+        obj=donation,
+        detail=audit_detail(changed),
+    )
+    return donation
+
+
+@transaction.atomic
+def donation_return(
+    *,
+    actor: Any,
+    donation: Donation,
+    reason: str,
+    returned_on: datetime.date | None = None,
+) -> Donation:
+    _require(actor, donation.constituency_id)
+    donation = Donation.objects.select_for_update().get(pk=donation.pk)
+    if donation.accepted_on:
+        raise FinanceError(
+            _("This donation was accepted; record a refund in the books instead.")
+        )
+    if donation.returned_on:
+        return donation
+    if not reason.strip():
+        raise FinanceError(_("Say why the donation was returned."))
+    changed = model_update(
+        instance=donation,
+        changes={
+            "returned_on": returned_on or timezone.localdate(),
+            "return_reason": reason.strip(),
+        },
+        fields=("returned_on", "return_reason"),
+    )
+    audit_log(
+        actor=actor,
+        action="finance.donation_returned",
+        obj=donation,
+        detail=audit_detail(changed),
+    )
+    return donation
+
+
+@transaction.atomic
+def donation_notes(*, actor: Any, donation: Donation, notes: str) -> Donation:
+    _require(actor, donation.constituency_id)
+    changed = model_update(
+        instance=donation, changes={"notes": notes}, fields=("notes",)
+    )
+    if changed:
+        audit_log(
+            actor=actor,
+            action="finance.donation_notes_changed",
+            obj=donation,
+            detail=audit_detail(changed),
+        )
+    return donation
+
+
+# --- delegation ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def delegate_grant(
+    *,
+    actor: Any,
+    constituency: Any,
+    person: Any,
+    ends: datetime.date | None = None,
+) -> FinanceDelegate:
+    if not may_delegate(actor, constituency.pk):
+        raise FinanceError(
+            _("Only the treasurer or the chair can let somebody see the finances.")
+        )
+    if person.constituency_id != constituency.pk:
+        raise FinanceError(_("Choose somebody from this constituency."))
+    row = FinanceDelegate.objects.create(
+        constituency=constituency,
+        person=person,
+        granted_by=actor,
+        starts=timezone.localdate(),
+        ends=ends,
+    )
+    audit_log(actor=actor, action="finance.delegate_granted", obj=row)
+    return row
+
+
+@transaction.atomic
+def delegate_end(*, actor: Any, delegate: FinanceDelegate) -> FinanceDelegate:
+    if not may_delegate(actor, delegate.constituency_id):
+        raise FinanceError(
+            _("Only the treasurer or the chair can change who sees the finances.")
+        )
+    changed = model_update(
+        instance=delegate,
+        changes={"ends": timezone.localdate() - datetime.timedelta(days=1)},
+        fields=("ends",),
+    )
+    audit_log(
+        actor=actor,
+        action="finance.delegate_ended",
+        obj=delegate,
+        detail=audit_detail(changed),
+    )
+    return delegate
+
+
+# --- the books ----------------------------------------------------------------------
+
+
+ENTRY_FIELDS = (
+    "date",
+    "direction",
+    "category",
+    "fund",
+    "amount",
+    "description",
+    "event",
+    "campaign",
+    "receipt",
+)
+
+
+@transaction.atomic
+def entry_create(*, actor: Any, constituency: Any, **values: Any) -> Entry:
+    _require(actor, constituency.pk)
+    unknown = set(values) - set(ENTRY_FIELDS)
+    if unknown:
+        raise FinanceError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    values["amount"] = _money(values["amount"])
+    entry = Entry(constituency=constituency, **values)
+    entry.full_clean()
+    entry.save()
+    audit_log(
+        actor=actor,
+        action="finance.entry_created",
+        obj=entry,
+        detail={"amount": str(entry.amount), "direction": entry.direction},
+    )
+    return entry
+
+
+@transaction.atomic
+def entry_update(*, actor: Any, entry: Entry, **changes: Any) -> Entry:
+    _require(actor, entry.constituency_id)
+    if entry.donation_id or hasattr(entry, "booking_payment"):
+        locked = {"amount", "direction", "date"} & set(changes)
+        locked = {f for f in locked if changes[f] != getattr(entry, f)}
+        if locked:
+            raise FinanceError(
+                _(
+                    "This entry comes from a donation or a booking payment: change "
+                    "it there."
+                )
+            )
+    if "amount" in changes:
+        changes["amount"] = _money(changes["amount"])
+    changed = model_update(instance=entry, changes=changes, fields=ENTRY_FIELDS)
+    if changed:
+        audit_log(
+            actor=actor,
+            action="finance.entry_changed",
+            obj=entry,
+            detail=audit_detail(changed),
+        )
+    return entry
+
+
+@transaction.atomic
+def budget_save(
+    *, actor: Any, constituency: Any, budget: Budget | None = None, **values: Any
+) -> Budget:
+    _require(actor, constituency.pk)
+    fields = ("title", "event", "campaign", "planned_income", "planned_costs")
+    if budget is None:
+        budget = Budget(constituency=constituency, **values)
+        budget.full_clean()
+        budget.save()
+        audit_log(actor=actor, action="finance.budget_created", obj=budget)
+        return budget
+    changed = model_update(instance=budget, changes=values, fields=fields)
+    if changed:
+        audit_log(
+            actor=actor,
+            action="finance.budget_changed",
+            obj=budget,
+            detail=audit_detail(changed),
+        )
+    return budget
+
+
+# --- event money (issue 18.4) ---------------------------------------------------------
+
+
+@dataclass
+class PaymentResult:
+    ok: bool
+    reference: str = ""
+    message: str = ""
+
+
+class PaymentProvider(Protocol):
+    """Takes a payment. Online card payment plugs in here (out of scope today)."""
+
+    key: str
+
+    def take(
+        self, *, amount: Decimal, method: str, description: str
+    ) -> PaymentResult: ...
+
+
+class OfflinePaymentProvider:
+    """Money taken by a person: cash at the door, a bank transfer seen on the
+    statement, a card machine elsewhere. Nothing to call; it is recorded."""
+
+    key = "offline"
+
+    def take(self, *, amount: Decimal, method: str, description: str) -> PaymentResult:
+        return PaymentResult(ok=True, reference="")
+
+
+def payment_provider() -> PaymentProvider:
+    return OfflinePaymentProvider()
+
+
+def _price_of(booking: Any, concession: bool) -> Decimal | None:
+    event = booking.event
+    if concession and event.concession_price is not None:
+        return Decimal(event.concession_price)
+    return Decimal(event.price) if event.price is not None else None
+
+
+@transaction.atomic
+def booking_pay(
+    *,
+    actor: Any,
+    booking: Any,
+    constituency_id: int,
+    method: str,
+    concession: bool = False,
+    amount: Any = None,
+    provider: PaymentProvider | None = None,
+) -> BookingPayment:
+    """Take a booking's payment (at the door or after a transfer): recorded on
+    the booking and as the event's income in the CLP's books. Paying twice is
+    refused, so a double tap records one payment."""
+    from events.models import Booking
+
+    booking = (
+        Booking.objects.select_for_update().select_related("event").get(pk=booking.pk)
+    )
+    if not booking.event.constituencies.filter(pk=constituency_id).exists():
+        raise FinanceError(_("This event is not one of the constituency's."))
+    # Whoever keeps the door for the CLP takes money: any officer of it.
+    from partyhub.scoping import constituency_ids
+
+    ids = constituency_ids(actor) if actor is not None else None
+    if ids is not None and constituency_id not in ids:
+        raise FinanceError(_("This event is not one of the constituency's."))
+    if method not in BookingPayment.Method.values:
+        raise FinanceError(_("Choose how they paid."))
+    if BookingPayment.objects.filter(booking=booking).exists():
+        raise FinanceError(_("%(name)s has already paid.") % {"name": booking.person})
+    price = _price_of(booking, concession)
+    value = _money(
+        amount if amount not in (None, "") else (price or 0) * booking.places
+    )
+    result = (provider or payment_provider()).take(
+        amount=value, method=method, description=booking.event.title
+    )
+    if not result.ok:
+        raise FinanceError(result.message or _("The payment did not go through."))
+    now = timezone.now()
+    entry = Entry.objects.create(
+        constituency_id=constituency_id,
+        date=timezone.localdate(now),
+        direction=Entry.Direction.INCOME,
+        category=Category.EVENTS,
+        fund=Fund.GENERAL,
+        amount=value,
+        description=str(_("Ticket: %(event)s") % {"event": booking.event.title}),
+        event=booking.event,
+    )
+    payment = BookingPayment.objects.create(
+        constituency_id=constituency_id,
+        booking=booking,
+        amount=value,
+        method=method,
+        concession=concession,
+        reference=result.reference,
+        paid_at=now,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+        entry=entry,
+    )
+    audit_log(
+        actor=actor,
+        action="finance.booking_paid",
+        obj=payment,
+        detail={"amount": str(value), "method": method, "concession": concession},
+    )
+    return payment
