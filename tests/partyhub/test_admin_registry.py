@@ -89,6 +89,7 @@ def _every_office(constituency: Constituency) -> User:
 EXTRA = {
     "comms.Delivery": ("message",),
     "members.ShadowingPlacement": ("with_person",),
+    "finance.Donor": ("person",),
 }
 
 # --- a generic builder: one record "in" a constituency ----------------------
