@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from finance import selectors, services
 from finance.access import finance_constituencies, has_any, may_delegate, may_handle
 from finance.models import (
+    BankLine,
     BookingPayment,
     Budget,
     Donation,
@@ -840,3 +841,127 @@ class BookingPaymentAdmin(FinanceOnlyMixin, ScopedAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# --- bank reconciliation ---------------------------------------------------------------
+
+
+class StatementForm(SingleLineMixin, forms.Form):
+    constituency = forms.ModelChoiceField(
+        label=gettext_lazy("Constituency"), queryset=None, empty_label=None
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Bank statement (CSV)"),
+        help_text=gettext_lazy(
+            "As your bank exports it: columns Date, Description and Amount (or "
+            "Paid in and Paid out). Importing the same statement twice adds nothing."
+        ),
+    )
+
+    def __init__(self, *args: Any, queryset: QuerySet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["constituency"].queryset = queryset  # type: ignore[attr-defined]
+
+
+class MatchedFilter(admin.SimpleListFilter):
+    title = gettext_lazy("matched")
+    parameter_name = "matched"
+
+    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+        return (
+            ("no", _("Not matched to the books")),
+            ("yes", _("Matched")),
+        )
+
+    def queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        if self.value() in ("yes", "no"):
+            return queryset.filter(entry__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(BankLine)
+class BankLineAdmin(FinanceOnlyMixin, ScopedAdmin):
+    list_display = ("date", "description", "amount", "entry")
+    list_filter = (MatchedFilter,)
+    search_fields = ("description",)
+    date_hierarchy = "date"
+    list_select_related = ("entry",)
+    fields = ("date", "description", "amount", "entry")
+    readonly_fields = ("date", "description", "amount")
+    autocomplete_fields = ("entry",)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        services.bank_line_match(
+            actor=request.user,
+            line=BankLine.objects.get(pk=obj.pk),
+            entry=form.cleaned_data.get("entry"),
+        )
+
+    def get_urls(self):  # type: ignore[no-untyped-def]
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(self.import_view), name="finance_bankline_import"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):  # type: ignore[no-untyped-def]
+        context = {
+            "import_url": reverse("admin:finance_bankline_import"),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, context)
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not has_any(request.user):
+            raise PermissionDenied
+        from members.models import Constituency
+
+        ids = finance_constituencies(request.user)
+        clps = Constituency.objects.all()
+        if ids is not None:
+            clps = clps.filter(pk__in=ids)
+        form = StatementForm(request.POST or None, request.FILES or None, queryset=clps)
+        if request.method == "POST" and form.is_valid():
+            raw = form.cleaned_data["file"].read()
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = raw.decode("latin-1")
+            try:
+                result = services.statement_import(
+                    actor=request.user,
+                    constituency=form.cleaned_data["constituency"],
+                    text=text,
+                )
+            except DomainError as exc:
+                form.add_error("file", message_of(exc))
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "%(added)d new lines (%(already)d already imported); "
+                        "%(matched)d matched to the books."
+                    )
+                    % {
+                        "added": result.added,
+                        "already": result.already,
+                        "matched": result.matched,
+                    },
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:finance_bankline_changelist") + "?matched=no"
+                )
+        return TemplateResponse(
+            request,
+            "admin/finance/statement_import.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Import a bank statement"),
+                "form": form,
+            },
+        )

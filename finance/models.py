@@ -452,3 +452,48 @@ class BookingPayment(models.Model):
 
     def __str__(self) -> str:
         return f"£{self.amount:,.2f} ({self.get_method_display()})"
+
+
+class BankLine(models.Model):
+    """A line of the CLP's bank statement, imported from the bank's CSV, and the
+    entry in the books it matches (bank reconciliation)."""
+
+    constituency = models.ForeignKey(
+        "members.Constituency",
+        on_delete=models.PROTECT,
+        related_name="bank_lines",
+        verbose_name=_("constituency"),
+    )
+    date = models.DateField(_("date"))
+    description = models.CharField(_("description"), max_length=300)
+    # Money in is positive, money out negative.
+    amount = models.DecimalField(_("amount (£)"), max_digits=12, decimal_places=2)
+    # The same statement imported twice adds nothing: the line's fingerprint
+    # (date, amount, description and its place among identical lines).
+    fingerprint = models.CharField(max_length=64)
+    entry = models.OneToOneField(
+        Entry,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bank_line",
+        verbose_name=_("entry in the books"),
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_lookup = "constituency"
+
+    class Meta:
+        verbose_name = _("bank statement line")
+        verbose_name_plural = _("bank statement lines")
+        ordering = ("-date", "-pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["constituency", "fingerprint"],
+                name="finance_bankline_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d %b %Y} £{self.amount:,.2f} {self.description}"

@@ -583,3 +583,197 @@ def booking_pay(
         detail={"amount": str(value), "method": method, "concession": concession},
     )
     return payment
+
+
+# --- bank reconciliation ---------------------------------------------------------------
+
+MATCH_DAYS = 7
+
+
+@dataclass
+class StatementImport:
+    added: int
+    already: int
+    matched: int
+
+
+def _parse_money(text: str) -> Decimal | None:
+    cleaned = text.replace("£", "").replace(",", "").strip()
+    if not cleaned:
+        return None
+    negative = cleaned.startswith("(") and cleaned.endswith(")")
+    cleaned = cleaned.strip("()")
+    try:
+        value = Decimal(cleaned)
+    except ArithmeticError as exc:
+        raise ValueError(cleaned) from exc
+    return -value if negative else value
+
+
+def _parse_date(text: str) -> datetime.date:
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y", "%d %b %Y"):
+        try:
+            return datetime.datetime.strptime(text.strip(), fmt).date()  # noqa: DTZ007 — a date
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def statement_rows(text: str) -> list[tuple[datetime.date, str, Decimal]]:
+    """A bank's CSV statement: a header with Date and Description, and either an
+    Amount column (negative for money out) or Paid in / Paid out columns. A bad
+    row is refused with its line number."""
+    import csv
+    import io
+
+    from partyhub.csvrows import NumberedReader
+
+    reader = NumberedReader(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration as exc:
+        raise FinanceError(_("The file is empty.")) from exc
+
+    def col(*names: str) -> int | None:
+        for name in names:
+            if name in header:
+                return header.index(name)
+        return None
+
+    date_col = col("date", "transaction date")
+    desc_col = col("description", "details", "narrative", "memo")
+    amount_col = col("amount", "value")
+    in_col = col("paid in", "credit", "money in")
+    out_col = col("paid out", "debit", "money out")
+    if (
+        date_col is None
+        or desc_col is None
+        or (amount_col is None and (in_col is None or out_col is None))
+    ):
+        raise FinanceError(
+            _(
+                "The first line must name the columns: Date, Description, and "
+                "Amount (or Paid in and Paid out)."
+            )
+        )
+    rows = []
+    for cells in reader:
+        if not any(c.strip() for c in cells):
+            continue
+        try:
+            day = _parse_date(cells[date_col])
+            if amount_col is not None:
+                amount = _parse_money(cells[amount_col])
+            else:
+                paid_in = _parse_money(cells[in_col]) if in_col is not None else None
+                paid_out = _parse_money(cells[out_col]) if out_col is not None else None
+                amount = paid_in if paid_in else (-paid_out if paid_out else None)
+            if amount is None:
+                raise ValueError("no amount")
+            rows.append((day, cells[desc_col].strip()[:300], amount))
+        except (ValueError, IndexError) as exc:
+            raise FinanceError(
+                _("Line %(line)d: a date and an amount are needed (%(what)s).")
+                % {"line": reader.row_start, "what": ", ".join(cells)[:80]}
+            ) from exc
+    return rows
+
+
+@transaction.atomic
+def statement_import(*, actor: Any, constituency: Any, text: str) -> StatementImport:
+    """Import a statement and match its lines to the books. Importing the same
+    statement (or an overlapping one) again adds only the lines not seen yet."""
+    import hashlib
+    from collections import Counter
+
+    from finance.models import BankLine
+
+    _require(actor, constituency.pk)
+    rows = statement_rows(text)
+    seen: Counter[tuple[Any, ...]] = Counter()
+    added = already = 0
+    for day, description, amount in rows:
+        key = (day.isoformat(), str(amount), description)
+        seen[key] += 1
+        fingerprint = hashlib.sha256(
+            "|".join([*key, str(seen[key])]).encode()
+        ).hexdigest()
+        _line, created = BankLine.objects.get_or_create(
+            constituency=constituency,
+            fingerprint=fingerprint,
+            defaults={"date": day, "description": description, "amount": amount},
+        )
+        added += created
+        already += not created
+    matched = reconcile(constituency=constituency)
+    audit_log(
+        actor=actor,
+        action="finance.statement_imported",
+        constituency_id=constituency.pk,
+        row_count=added,
+        detail={"added": added, "already": already, "matched": matched},
+    )
+    return StatementImport(added=added, already=already, matched=matched)
+
+
+def reconcile(*, constituency: Any) -> int:
+    """Match unmatched statement lines to unmatched entries of the same amount
+    (money in to income, out to expenditure) within MATCH_DAYS, nearest date
+    first. Returns how many were matched."""
+    from finance.models import BankLine
+
+    lines = list(
+        BankLine.objects.filter(constituency=constituency, entry__isnull=True)
+        .select_for_update()
+        .order_by("date", "pk")
+    )
+    if not lines:
+        return 0
+    start = min(line.date for line in lines) - datetime.timedelta(days=MATCH_DAYS)
+    end = max(line.date for line in lines) + datetime.timedelta(days=MATCH_DAYS)
+    free = list(
+        Entry.objects.filter(
+            constituency=constituency,
+            bank_line__isnull=True,
+            date__gte=start,
+            date__lte=end,
+        ).order_by("date", "pk")
+    )
+    matched = 0
+    for line in lines:
+        candidates = [
+            e
+            for e in free
+            if e.signed == line.amount and abs((e.date - line.date).days) <= MATCH_DAYS
+        ]
+        if not candidates:
+            continue
+        best = min(candidates, key=lambda e: (abs((e.date - line.date).days), e.pk))
+        free.remove(best)
+        line.entry = best
+        line.save(update_fields=["entry"])
+        matched += 1
+    return matched
+
+
+@transaction.atomic
+def bank_line_match(*, actor: Any, line: Any, entry: Entry | None) -> Any:
+    """Match (or unmatch) a statement line to an entry by hand."""
+    _require(actor, line.constituency_id)
+    if entry is not None:
+        if entry.constituency_id != line.constituency_id:
+            raise FinanceError(_("Choose an entry in this constituency's books."))
+        if entry.signed != line.amount:
+            raise FinanceError(
+                _("The entry's amount (£%(entry)s) is not the statement's (£%(line)s).")
+                % {"entry": entry.signed, "line": line.amount}
+            )
+    changed = model_update(instance=line, changes={"entry": entry}, fields=("entry",))
+    if changed:
+        audit_log(
+            actor=actor,
+            action="finance.bank_line_matched",
+            obj=line,
+            detail=audit_detail(changed),
+        )
+    return line
