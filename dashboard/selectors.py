@@ -233,7 +233,7 @@ def _finance_todos(user) -> list[Todo]:
     from django.conf import settings
 
     from finance.access import finance_constituencies
-    from finance.selectors import decision_counts
+    from finance.selectors import decision_counts, missed_payments
 
     ids = finance_constituencies(user)
     if ids is not None and not ids:
@@ -257,6 +257,13 @@ def _finance_todos(user) -> list[Todo]:
             count=counts["waiting"],
             url=_changelist_url("finance_donation", {"decision": "waiting"}),
             due=due,
+        ),
+        Todo(
+            key="standing_orders_missed",
+            topic="finance",
+            label=_("Standing orders with a missed payment"),
+            count=len(missed_payments(ids)),
+            url=_changelist_url("finance_standingorder", {"missed": "yes"}),
         ),
     ]
 

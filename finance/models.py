@@ -122,6 +122,71 @@ class Donor(models.Model):
         return self.name or str(_("Donor %(pk)s") % {"pk": self.pk})
 
 
+class StandingOrder(models.Model):
+    """Regular giving: a standing order (or other recurring gift) and what it
+    should bring in. Each payment that arrives is recorded as a donation of it,
+    so the calendar year's aggregation counts it."""
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        YEARLY = "yearly", _("Yearly")
+
+    constituency = models.ForeignKey(
+        "members.Constituency",
+        on_delete=models.PROTECT,
+        related_name="standing_orders",
+        verbose_name=_("constituency"),
+    )
+    donor = models.ForeignKey(
+        Donor, on_delete=models.PROTECT, related_name="standing_orders"
+    )
+    amount = money(_("expected amount (£)"))
+    frequency = models.CharField(
+        _("how often"),
+        max_length=10,
+        choices=Frequency.choices,
+        default=Frequency.MONTHLY,
+    )
+    first_payment = models.DateField(_("first payment due"))
+    ends = models.DateField(_("stopped on"), null=True, blank=True)
+    reference = models.CharField(_("bank reference"), max_length=100, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_lookup = "constituency"
+
+    class Meta:
+        verbose_name = _("standing order")
+        verbose_name_plural = _("standing orders (regular giving)")
+        ordering = ("first_payment", "pk")
+
+    def __str__(self) -> str:
+        return f"£{self.amount:,.2f} {self.get_frequency_display().lower()}"
+
+    def due_dates(self, until: datetime.date) -> list[datetime.date]:
+        """The dates payments were due, from the first to `until` (or the end)."""
+        step = {"monthly": 1, "quarterly": 3, "yearly": 12}[self.frequency]
+        last = min(until, self.ends) if self.ends else until
+        dates = []
+        n = 0
+        while True:
+            month0 = self.first_payment.month - 1 + n * step
+            year = self.first_payment.year + month0 // 12
+            month = month0 % 12 + 1
+            day = min(self.first_payment.day, _days_in(year, month))
+            due = datetime.date(year, month, day)
+            if due > last:
+                return dates
+            dates.append(due)
+            n += 1
+
+
+def _days_in(year: int, month: int) -> int:
+    nxt = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    return (nxt - datetime.timedelta(days=1)).day
+
+
 class Donation(models.Model):
     class Form(models.TextChoices):
         MONEY = "cash", _("Money")
@@ -142,6 +207,14 @@ class Donation(models.Model):
         verbose_name=_("constituency"),
     )
     donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="donations")
+    standing_order = models.ForeignKey(
+        StandingOrder,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+        verbose_name=_("standing order"),
+    )
     form = models.CharField(
         _("form"), max_length=10, choices=Form.choices, default=Form.MONEY
     )

@@ -76,6 +76,18 @@ def register_all() -> None:
         timeline=NO_TIMELINE(_HIDDEN),
     )  # fmt: skip
     register(
+        "finance.StandingOrder",
+        rows=lambda person: _orders(person),
+        export=[
+            ("constituency", "constituency.name"),
+            "amount", "frequency", "first_payment", "ends",
+        ],
+        erase=KEEP(PPERA_REASON),
+        retention_category="finance",
+        describe=_("Standing orders (regular giving)"),
+        timeline=NO_TIMELINE(_HIDDEN),
+    )  # fmt: skip
+    register(
         "finance.FinanceDelegate",
         person_field="person",
         user_fields=("granted_by",),
@@ -113,3 +125,9 @@ def _payments(person: Any) -> Any:
     from finance.models import BookingPayment
 
     return BookingPayment._base_manager.filter(booking__person=person)
+
+
+def _orders(person: Any) -> Any:
+    from finance.models import StandingOrder
+
+    return StandingOrder._base_manager.filter(donor__person=person)

@@ -363,3 +363,56 @@ def event_actuals(ids: frozenset[int] | None, event_ids: Iterable[int]) -> dict:
     ):
         result[row["event_id"]] = Actuals(row["income"], row["costs"])
     return result
+
+
+# --- regular giving ---------------------------------------------------------------------
+
+# A payment up to this many days either side of its due date counts for it; a
+# due date this many days past with no payment is missed.
+GRACE_DAYS = 10
+
+
+@dataclass
+class MissedPayments:
+    order: object
+    missed: list[datetime.date]
+
+
+def missed_payments(
+    ids: frozenset[int] | None, today: datetime.date | None = None
+) -> list[MissedPayments]:
+    """Standing orders with a due payment that has not arrived (two queries)."""
+    from django.db.models import Prefetch
+
+    from finance.models import StandingOrder
+
+    today = today or timezone.localdate()
+    until = today - datetime.timedelta(days=GRACE_DAYS)
+    orders = (
+        StandingOrder.objects.for_constituency_ids(ids)
+        .filter(first_payment__lte=until)
+        .select_related("donor", "donor__person")
+        .prefetch_related(
+            Prefetch(
+                "payments",
+                queryset=Donation.objects.filter(returned_on__isnull=True).only(
+                    "pk", "received_on", "standing_order_id"
+                ),
+            )
+        )
+    )
+    result = []
+    for order in orders:
+        received = sorted(d.received_on for d in order.payments.all())
+        missed = []
+        for due in order.due_dates(until):
+            match = next(
+                (r for r in received if abs((r - due).days) <= GRACE_DAYS), None
+            )
+            if match is None:
+                missed.append(due)
+            else:
+                received.remove(match)
+        if missed:
+            result.append(MissedPayments(order=order, missed=missed))
+    return result

@@ -152,6 +152,7 @@ def donation_record(
     nature: str = "",
     method: str = "",
     notes: str = "",
+    standing_order: Any = None,
 ) -> Donation:
     """Record a donation as received: it waits for a decision (accept or return)."""
     _require(actor, donor.constituency_id)
@@ -175,7 +176,10 @@ def donation_record(
         nature=nature.strip(),
         method=method or (Donation.Method.IN_KIND if form == "non_cash" else ""),
         notes=notes,
+        standing_order=standing_order,
     )
+    if standing_order is not None and standing_order.donor_id != donor.pk:
+        raise FinanceError(_("This standing order is another donor's."))
     donation.full_clean()
     donation.save()
     audit_log(
@@ -777,3 +781,117 @@ def bank_line_match(*, actor: Any, line: Any, entry: Entry | None) -> Any:
             detail=audit_detail(changed),
         )
     return line
+
+
+# --- regular giving (issue 18.5) ----------------------------------------------------------
+
+
+@transaction.atomic
+def standing_order_create(
+    *,
+    actor: Any,
+    donor: Donor,
+    amount: Any,
+    frequency: str,
+    first_payment: datetime.date,
+    reference: str = "",
+) -> Any:
+    from finance.models import StandingOrder
+
+    _require(actor, donor.constituency_id)
+    order = StandingOrder(
+        constituency_id=donor.constituency_id,
+        donor=donor,
+        amount=_money(amount),
+        frequency=frequency,
+        first_payment=first_payment,
+        reference=reference.strip(),
+    )
+    order.full_clean()
+    order.save()
+    audit_log(actor=actor, action="finance.standing_order_created", obj=order)
+    return order
+
+
+@transaction.atomic
+def standing_order_stop(*, actor: Any, order: Any, ends: datetime.date) -> Any:
+    _require(actor, order.constituency_id)
+    changed = model_update(instance=order, changes={"ends": ends}, fields=("ends",))
+    if changed:
+        audit_log(
+            actor=actor,
+            action="finance.standing_order_stopped",
+            obj=order,
+            detail=audit_detail(changed),
+        )
+    return order
+
+
+REMINDER_THANK_YOU = "finance_thank_you"
+
+
+@transaction.atomic
+def donation_thank(*, actor: Any, donation: Donation) -> bool:
+    """Email the donor a thank-you, once per donation (asking twice sends one).
+    An organisation, or a person without an email address, gets a letter: see
+    `thank_you_letters_csv`. Returns whether an email was scheduled."""
+    from partyhub.comms.reminders import reminder_schedule
+
+    _require(actor, donation.constituency_id)
+    person = donation.donor.person
+    if person is None or not person.email:
+        return False
+    reminder_schedule(
+        kind=REMINDER_THANK_YOU,
+        person=person,
+        due_at=timezone.now(),
+        about=donation,
+        key=f"{REMINDER_THANK_YOU}:{donation.pk}",
+    )
+    audit_log(actor=actor, action="finance.thank_you_sent", obj=donation)
+    return True
+
+
+def thank_you_letters_csv(*, actor: Any, donations: Any) -> str:
+    """A mail merge file of thank-you letters: name, address, amount, date."""
+    import csv
+    import io
+
+    from partyhub.exports import csv_cell
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["name", "address", "postcode", "amount", "received_on"])
+    rows = 0
+    for d in donations.select_related("donor", "donor__person"):
+        _require(actor, d.constituency_id)
+        person = d.donor.person
+        if person is not None:
+            name = f"{person.first_name} {person.last_name}".strip()
+            address = ", ".join(
+                p
+                for p in (person.address_line_1, person.address_line_2, person.town)
+                if p
+            )
+            postcode = person.postcode or ""
+        else:
+            name, address, postcode = d.donor.name, d.donor.address, ""
+        writer.writerow(
+            [
+                csv_cell(v)
+                for v in (
+                    name,
+                    address.replace("\n", ", "),
+                    postcode,
+                    f"{d.value:.2f}",
+                    d.received_on.isoformat(),
+                )
+            ]
+        )
+        rows += 1
+    audit_log(
+        actor=actor,
+        action="finance.thank_you_letters",
+        row_count=rows,
+    )
+    return out.getvalue()
