@@ -233,12 +233,17 @@ def _finance_todos(user) -> list[Todo]:
     from django.conf import settings
 
     from finance.access import finance_constituencies
-    from finance.selectors import decision_counts, missed_payments
+    from finance.selectors import (
+        decision_counts,
+        lottery_returns_outstanding,
+        missed_payments,
+    )
 
     ids = finance_constituencies(user)
     if ids is not None and not ids:
         return []
     counts = decision_counts(ids)
+    returns = lottery_returns_outstanding(ids)
     first = counts["first"]
     due = first + _dt.timedelta(days=settings.FINANCE_DECISION_DAYS) if first else None
     return [
@@ -264,6 +269,17 @@ def _finance_todos(user) -> list[Todo]:
             label=_("Standing orders with a missed payment"),
             count=len(missed_payments(ids)),
             url=_changelist_url("finance_standingorder", {"missed": "yes"}),
+        ),
+        Todo(
+            key="lottery_returns",
+            topic="finance",
+            label=_("Lottery returns due to the local authority"),
+            count=len(returns),
+            url=_changelist_url(
+                "finance_lottery",
+                {"return_sent_on__isnull": "True", "drawn_at__isnull": "False"},
+            ),
+            due=returns[0][1] if returns else None,
         ),
     ]
 

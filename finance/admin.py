@@ -32,6 +32,8 @@ from finance.models import (
     Donor,
     Entry,
     FinanceDelegate,
+    Lottery,
+    LotteryTicket,
     StandingOrder,
 )
 from partyhub.admin_base import ScopedAdmin
@@ -1047,3 +1049,187 @@ class StandingOrderAdmin(FinanceOnlyMixin, ScopedAdmin):
             reference=data.get("reference", ""),
         )
         obj.pk = order.pk
+
+
+# --- lotteries ------------------------------------------------------------------------------
+
+
+class LotteryForm(SingleLineMixin, forms.ModelForm):
+    class Meta:
+        model = Lottery
+        fields = (
+            "constituency",
+            "name",
+            "local_authority",
+            "registration_number",
+            "ticket_price",
+            "draw_date",
+            "prizes",
+            "largest_prize",
+            "prize_total",
+            "expenses",
+            "return_sent_on",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.instance.pk is None and not self.errors:
+            probe = Lottery(**{k: v for k, v in data.items() if k != "return_sent_on"})
+            try:
+                services.lottery_rules(probe, proceeds=ZERO, at_draw=False)
+            except DomainError as exc:
+                raise ValidationError(message_of(exc)) from exc
+        return data
+
+
+@admin.register(Lottery)
+class LotteryAdmin(FinanceOnlyMixin, ScopedAdmin):
+    form = LotteryForm
+    list_display = ("name", "draw_date", "ticket_price", "drawn_at", "return_due")
+    search_fields = ("name",)
+    readonly_fields = ("seed", "entrants", "winners", "drawn_at", "return_due")
+
+    @admin.display(description=gettext_lazy("return due by"))
+    def return_due(self, obj: Lottery) -> Any:
+        if obj.pk is None:
+            return "—"
+        if obj.return_sent_on:
+            return _("Sent %(day)s") % {"day": obj.return_sent_on.strftime("%d/%m/%Y")}
+        return services.return_due(obj)
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        if obj is None:
+            return ("return_due",)
+        fixed = [f for f in self.form._meta.fields if f not in ("return_sent_on",)]
+        return (*fixed, *self.readonly_fields)
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        data = form.cleaned_data
+        if change:
+            if "return_sent_on" in form.changed_data and data["return_sent_on"]:
+                services.lottery_return_sent(
+                    actor=request.user,
+                    lottery=Lottery.objects.get(pk=obj.pk),
+                    sent_on=data["return_sent_on"],
+                )
+            return
+        values = {
+            k: v for k, v in data.items() if k not in ("constituency", "return_sent_on")
+        }
+        lottery = services.lottery_create(
+            actor=request.user, constituency=data["constituency"], **values
+        )
+        obj.pk = lottery.pk
+
+    def get_urls(self):  # type: ignore[no-untyped-def]
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/draw/",
+                wrap(self.draw_view),
+                name="finance_lottery_draw",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
+        obj = self.get_object(request, unquote(object_id))
+        context = dict(extra_context or {})
+        if obj is not None:
+            context["proceeds"] = services.lottery_proceeds(obj)
+            if obj.drawn_at is None:
+                context["draw_url"] = reverse(
+                    "admin:finance_lottery_draw", args=[obj.pk]
+                )
+        return super().change_view(request, object_id, form_url, context)
+
+    def draw_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        if request.method != "POST":
+            raise PermissionDenied
+        lottery = self.get_object(request, unquote(object_id))
+        if lottery is None or not self.has_change_permission(request, lottery):
+            raise Http404
+        try:
+            services.lottery_draw(actor=request.user, lottery=lottery)
+        except DomainError as exc:
+            self.message_user(request, message_of(exc), messages.ERROR)
+        else:
+            lottery.refresh_from_db()
+            self.message_user(
+                request,
+                _("Drawn. Winning tickets: %(w)s.")
+                % {"w": ", ".join(str(n) for n in lottery.winners)},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(
+            reverse("admin:finance_lottery_change", args=[lottery.pk])
+        )
+
+
+class TicketForm(SingleLineMixin, forms.ModelForm):
+    class Meta:
+        model = LotteryTicket
+        fields = ("lottery", "person", "date_of_birth", "sold_on")
+        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lottery = data.get("lottery")
+        if lottery is not None and data.get("date_of_birth") and data.get("sold_on"):
+            try:
+                services.ticket_check(
+                    lottery=lottery,
+                    date_of_birth=data["date_of_birth"],
+                    sold_on=data["sold_on"],
+                )
+            except DomainError as exc:
+                raise ValidationError(message_of(exc)) from exc
+        return data
+
+
+@admin.register(LotteryTicket)
+class LotteryTicketAdmin(ScopedAdmin):
+    form = TicketForm
+    list_display = ("number", "lottery", "person", "price", "sold_on")
+    list_filter = ("lottery",)
+    autocomplete_fields = ("lottery", "person")
+    list_select_related = ("lottery", "person")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return has_any(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None:
+            return may_handle(request.user, obj.lottery.constituency_id)
+        return has_any(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return has_any(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and has_any(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        qs = super().get_queryset(request)
+        ids = finance_constituencies(request.user)
+        return qs if ids is None else qs.filter(lottery__constituency_id__in=ids)
+
+    def get_changeform_initial_data(self, request):  # type: ignore[no-untyped-def]
+        return {
+            "sold_on": timezone.localdate(),
+            **super().get_changeform_initial_data(request),
+        }
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        data = form.cleaned_data
+        ticket = services.ticket_sell(
+            actor=request.user,
+            lottery=data["lottery"],
+            person=data["person"],
+            date_of_birth=data["date_of_birth"],
+            sold_on=data["sold_on"],
+        )
+        obj.pk = ticket.pk

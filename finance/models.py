@@ -570,3 +570,88 @@ class BankLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d %b %Y} £{self.amount:,.2f} {self.description}"
+
+
+class Lottery(models.Model):
+    """A small society lottery (a "200 club" round): registered with the local
+    authority, tickets at a fixed price to people 16 or over, drawn with the
+    reproducible draw of the supporters' prize draws."""
+
+    constituency = models.ForeignKey(
+        "members.Constituency",
+        on_delete=models.PROTECT,
+        related_name="lotteries",
+        verbose_name=_("constituency"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    local_authority = models.CharField(_("local authority"), max_length=200)
+    registration_number = models.CharField(
+        _("local authority registration number"), max_length=100
+    )
+    ticket_price = money(_("ticket price (£)"))
+    draw_date = models.DateField(_("draw date"))
+    prizes = models.PositiveIntegerField(_("number of prizes"), default=1)
+    largest_prize = models.DecimalField(
+        _("largest prize (£)"), max_digits=10, decimal_places=2, default=Decimal(0)
+    )
+    prize_total = models.DecimalField(
+        _("all prizes (£)"), max_digits=10, decimal_places=2, default=Decimal(0)
+    )
+    expenses = models.DecimalField(
+        _("expenses (£)"), max_digits=10, decimal_places=2, default=Decimal(0)
+    )
+    seed = models.CharField(_("seed"), max_length=64, blank=True)
+    entrants = models.JSONField(
+        _("ticket numbers in the draw"), default=list, blank=True
+    )
+    winners = models.JSONField(_("winning ticket numbers"), default=list, blank=True)
+    drawn_at = models.DateTimeField(_("drawn at"), null=True, blank=True)
+    return_sent_on = models.DateField(
+        _("return sent to the local authority on"), null=True, blank=True
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_lookup = "constituency"
+
+    class Meta:
+        verbose_name = _("lottery")
+        verbose_name_plural = _("lotteries (200 club)")
+        ordering = ("-draw_date", "pk")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LotteryTicket(models.Model):
+    lottery = models.ForeignKey(
+        Lottery, on_delete=models.PROTECT, related_name="tickets"
+    )
+    number = models.PositiveIntegerField(_("ticket number"))
+    person = models.ForeignKey(
+        "members.Person",
+        on_delete=models.PROTECT,
+        related_name="lottery_tickets",
+        verbose_name=_("buyer"),
+    )
+    # Tickets are sold only to people 16 or over: the buyer's date of birth is
+    # asked at the sale (it is not held anywhere else).
+    date_of_birth = models.DateField(_("buyer's date of birth"))
+    price = models.DecimalField(_("price (£)"), max_digits=10, decimal_places=2)
+    sold_on = models.DateField(_("sold on"))
+
+    objects = ScopedManager()
+    scope_lookup = "lottery__constituency"
+
+    class Meta:
+        verbose_name = _("lottery ticket")
+        verbose_name_plural = _("lottery tickets")
+        ordering = ("lottery", "number")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lottery", "number"], name="finance_ticket_number_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lottery} #{self.number}"

@@ -88,6 +88,17 @@ def register_all() -> None:
         timeline=NO_TIMELINE(_HIDDEN),
     )  # fmt: skip
     register(
+        "finance.LotteryTicket",
+        person_field="person",
+        export=[("lottery", "lottery.name"), "number", "price", "sold_on"],
+        erase=KEEP(_("The lottery's return to the local authority counts its "
+                     "tickets; the person record is anonymised")),
+        repoint=Repoint(),
+        retention_category="finance",
+        describe=_("Lottery tickets"),
+        timeline=NO_TIMELINE(_("A ticket is part of the CLP's accounts")),
+    )  # fmt: skip
+    register(
         "finance.FinanceDelegate",
         person_field="person",
         user_fields=("granted_by",),

@@ -416,3 +416,18 @@ def missed_payments(
         if missed:
             result.append(MissedPayments(order=order, missed=missed))
     return result
+
+
+def lottery_returns_outstanding(
+    ids: frozenset[int] | None, today: datetime.date | None = None
+) -> list[tuple[object, datetime.date]]:
+    """Drawn lotteries whose return to the local authority is not recorded as
+    sent, with the date it is due (three months after the draw)."""
+    from finance.models import Lottery
+    from finance.services import return_due
+
+    today = today or timezone.localdate()
+    drawn = Lottery.objects.for_constituency_ids(ids).filter(
+        drawn_at__isnull=False, return_sent_on__isnull=True
+    )
+    return sorted(((lot, return_due(lot)) for lot in drawn), key=lambda p: p[1])

@@ -895,3 +895,207 @@ def thank_you_letters_csv(*, actor: Any, donations: Any) -> str:
         row_count=rows,
     )
     return out.getvalue()
+
+
+# --- lotteries (issue 18.6) -------------------------------------------------------------
+
+
+def _age_on(born: datetime.date, day: datetime.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def return_due(lottery: Any) -> datetime.date:
+    """The return to the local authority: within three months of the draw."""
+    months = settings.FINANCE_LOTTERY_RETURN_MONTHS
+    month0 = lottery.draw_date.month - 1 + months
+    year = lottery.draw_date.year + month0 // 12
+    month = month0 % 12 + 1
+    from finance.models import _days_in
+
+    return datetime.date(year, month, min(lottery.draw_date.day, _days_in(year, month)))
+
+
+@transaction.atomic
+def lottery_create(*, actor: Any, constituency: Any, **values: Any) -> Any:
+    from finance.models import Lottery
+
+    _require(actor, constituency.pk)
+    if (
+        not values.get("registration_number", "").strip()
+        or not values.get("local_authority", "").strip()
+    ):
+        raise FinanceError(
+            _(
+                "A society lottery needs its registration with the local "
+                "authority: give the council and the registration number."
+            )
+        )
+    lottery = Lottery(constituency=constituency, **values)
+    lottery_rules(lottery, proceeds=Decimal(0), at_draw=False)
+    lottery.full_clean()
+    lottery.save()
+    audit_log(actor=actor, action="finance.lottery_created", obj=lottery)
+    return lottery
+
+
+def lottery_proceeds(lottery: Any) -> Decimal:
+    from django.db.models import Sum
+
+    total = lottery.tickets.aggregate(total=Sum("price"))["total"]
+    return total or Decimal("0.00")
+
+
+def lottery_rules(lottery: Any, *, proceeds: Decimal, at_draw: bool) -> None:
+    """The prize cap, the proceeds cap, and (at the draw) at least 20% of the
+    proceeds to the society's purposes."""
+    if lottery.largest_prize > settings.FINANCE_LOTTERY_MAX_PRIZE:
+        raise FinanceError(
+            _("No prize may be over £%(cap)s.")
+            % {"cap": f"{settings.FINANCE_LOTTERY_MAX_PRIZE:,.2f}"}
+        )
+    if lottery.largest_prize > lottery.prize_total:
+        raise FinanceError(_("The largest prize cannot be more than all the prizes."))
+    if proceeds > settings.FINANCE_LOTTERY_MAX_PROCEEDS:
+        raise FinanceError(
+            _("A small society lottery may take at most £%(cap)s.")
+            % {"cap": f"{settings.FINANCE_LOTTERY_MAX_PROCEEDS:,.2f}"}
+        )
+    if at_draw:
+        share = settings.FINANCE_LOTTERY_MIN_PURPOSES_PERCENT / Decimal(100)
+        purposes = proceeds - lottery.prize_total - lottery.expenses
+        if purposes < (proceeds * share).quantize(Decimal("0.01")):
+            raise FinanceError(
+                _(
+                    "At least %(pc)s%% of the proceeds (£%(need)s of £%(proceeds)s) "
+                    "must go to the party's purposes: prizes and expenses leave "
+                    "£%(left)s."
+                )
+                % {
+                    "pc": settings.FINANCE_LOTTERY_MIN_PURPOSES_PERCENT,
+                    "need": f"{proceeds * share:,.2f}",
+                    "proceeds": f"{proceeds:,.2f}",
+                    "left": f"{purposes:,.2f}",
+                }
+            )
+
+
+def ticket_check(
+    *, lottery: Any, date_of_birth: datetime.date, sold_on: datetime.date
+) -> None:
+    """May this ticket be sold? (forms ask before the sale)"""
+    if lottery.drawn_at is not None or sold_on > lottery.draw_date:
+        raise FinanceError(_("The draw has been made: no more tickets."))
+    if _age_on(date_of_birth, sold_on) < settings.FINANCE_LOTTERY_MIN_AGE:
+        raise FinanceError(
+            _("Lottery tickets can only be sold to people aged %(age)d or over.")
+            % {"age": settings.FINANCE_LOTTERY_MIN_AGE}
+        )
+    lottery_rules(
+        lottery,
+        proceeds=lottery_proceeds(lottery) + lottery.ticket_price,
+        at_draw=False,
+    )
+
+
+@transaction.atomic
+def ticket_sell(
+    *,
+    actor: Any,
+    lottery: Any,
+    person: Any,
+    date_of_birth: datetime.date,
+    sold_on: datetime.date | None = None,
+) -> Any:
+    from django.db.models import Max
+
+    from finance.models import Lottery, LotteryTicket
+
+    _require(actor, lottery.constituency_id)
+    lottery = Lottery.objects.select_for_update().get(pk=lottery.pk)
+    sold_on = sold_on or timezone.localdate()
+    ticket_check(lottery=lottery, date_of_birth=date_of_birth, sold_on=sold_on)
+    number = (lottery.tickets.aggregate(n=Max("number"))["n"] or 0) + 1
+    ticket = LotteryTicket.objects.create(
+        lottery=lottery,
+        number=number,
+        person=person,
+        date_of_birth=date_of_birth,
+        price=lottery.ticket_price,
+        sold_on=sold_on,
+    )
+    audit_log(
+        actor=actor,
+        action="finance.lottery_ticket_sold",
+        obj=lottery,
+        detail={"ticket": number},
+    )
+    return ticket
+
+
+@transaction.atomic
+def lottery_draw(*, actor: Any, lottery: Any, seed: str | None = None) -> Any:
+    """Draw once, on or after the draw date, with the supporters' reproducible
+    draw: seed, entrants and winners are recorded so anyone can re-run it."""
+    import secrets
+
+    from finance.models import Lottery
+    from supporters.services.draws import reproducible_draw
+
+    _require(actor, lottery.constituency_id)
+    lottery = Lottery.objects.select_for_update().get(pk=lottery.pk)
+    if lottery.drawn_at is not None:
+        raise FinanceError(_("This lottery has already been drawn."))
+    if timezone.localdate() < lottery.draw_date:
+        raise FinanceError(
+            _("The draw is on %(day)s.")
+            % {"day": lottery.draw_date.strftime("%d/%m/%Y")}
+        )
+    entrants = sorted(lottery.tickets.values_list("number", flat=True))
+    if not entrants:
+        raise FinanceError(_("No tickets were sold."))
+    lottery_rules(lottery, proceeds=lottery_proceeds(lottery), at_draw=True)
+    lottery.seed = seed or secrets.token_hex(16)
+    lottery.entrants = entrants
+    lottery.winners = reproducible_draw(lottery.seed, entrants, lottery.prizes)
+    lottery.drawn_at = timezone.now()
+    lottery.save(update_fields=["seed", "entrants", "winners", "drawn_at"])
+    audit_log(
+        actor=actor,
+        action="finance.lottery_drawn",
+        obj=lottery,
+        row_count=len(entrants),
+        detail={"seed": lottery.seed, "winners": lottery.winners},
+    )
+    return lottery
+
+
+def lottery_verify(lottery: Any) -> bool:
+    from supporters.services.draws import reproducible_draw
+
+    if lottery.drawn_at is None:
+        return False
+    return reproducible_draw(
+        lottery.seed, list(lottery.entrants), lottery.prizes
+    ) == list(lottery.winners)
+
+
+@transaction.atomic
+def lottery_return_sent(*, actor: Any, lottery: Any, sent_on: datetime.date) -> Any:
+    from finance.models import Lottery
+
+    _require(actor, lottery.constituency_id)
+    lottery = Lottery.objects.select_for_update().get(pk=lottery.pk)
+    if lottery.drawn_at is None:
+        raise FinanceError(_("The return is made after the draw."))
+    changed = model_update(
+        instance=lottery,
+        changes={"return_sent_on": sent_on},
+        fields=("return_sent_on",),
+    )
+    audit_log(
+        actor=actor,
+        action="finance.lottery_return_sent",
+        obj=lottery,
+        detail=audit_detail(changed),
+    )
+    return lottery

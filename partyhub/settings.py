@@ -252,6 +252,21 @@ FINANCE_REPORTING_THRESHOLD = Decimal(
 )
 # A donation must be accepted or returned within this many days of receipt.
 FINANCE_DECISION_DAYS = env.int("FINANCE_DECISION_DAYS", default=30)
+# Small society lotteries (Gambling Act 2005, schedule 11): registered with the
+# local authority; tickets only to people this old; at least this share of the
+# proceeds to the society's purposes; caps per lottery; the return to the council
+# is due within this many months of the draw.
+FINANCE_LOTTERY_MIN_AGE = env.int("FINANCE_LOTTERY_MIN_AGE", default=16)
+FINANCE_LOTTERY_MIN_PURPOSES_PERCENT = Decimal(
+    env.str("FINANCE_LOTTERY_MIN_PURPOSES_PERCENT", default="20")
+)
+FINANCE_LOTTERY_MAX_PRIZE = Decimal(
+    env.str("FINANCE_LOTTERY_MAX_PRIZE", default="25000.00")
+)
+FINANCE_LOTTERY_MAX_PROCEEDS = Decimal(
+    env.str("FINANCE_LOTTERY_MAX_PROCEEDS", default="50000.00")
+)
+FINANCE_LOTTERY_RETURN_MONTHS = env.int("FINANCE_LOTTERY_RETURN_MONTHS", default=3)
 
 # --- Campaigns ---------------------------------------------------------------------
 # Street-watch photos with more pixels than this are refused before decoding.

@@ -47,6 +47,12 @@ def _draw(seed: str, entrants: list[int], wanted: int) -> list[int]:
     return random.Random(seed).sample(entrants, min(wanted, len(entrants)))  # noqa: S311
 
 
+def reproducible_draw(seed: str, entrants: list[int], wanted: int) -> list[int]:
+    """The draw machinery for other apps (the finance app's lotteries): the same
+    seed and entrants always give the same winners."""
+    return _draw(seed, entrants, wanted)
+
+
 @transaction.atomic
 def prize_draw_run(
     *, draw: PrizeDraw, actor: Any, seed: str | None = None
