@@ -10,6 +10,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -524,7 +525,7 @@ class DonationAdmin(FinanceOnlyMixin, ScopedAdmin):
                 "sources": sources,
                 "quarter_rows": selectors.quarter_rows(ids, year, quarter),
                 "returned": selectors.impermissible_or_returned(ids, year),
-                "reporting_threshold": selectors.settings.FINANCE_REPORTING_THRESHOLD,
+                "reporting_threshold": settings.FINANCE_REPORTING_THRESHOLD,
                 "csv_url": reverse("admin:finance_donation_quarter_csv")
                 + f"?year={year}&quarter={quarter}",
             },
@@ -572,6 +573,9 @@ class EntryForm(SingleLineMixin, forms.ModelForm):
             "campaign",
             "receipt",
         )
+        # No "currently: <link>": uploads are not served publicly; the receipt
+        # is downloaded through the scoped admin (receipt_download).
+        widgets = {"receipt": forms.FileInput}
 
 
 class BooksMixin:
@@ -624,6 +628,18 @@ class EntryAdmin(BooksMixin, ScopedAdmin):
     autocomplete_fields = ("event", "campaign")
     list_select_related = ("event",)
 
+    @admin.display(description=gettext_lazy("receipt or invoice"))
+    def receipt_download(self, obj: Entry) -> str:
+        from django.utils.html import format_html
+
+        if obj.pk is None or not obj.receipt:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:finance_entry_receipt", args=[obj.pk]),
+            _("Download the receipt"),
+        )
+
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         data = {k: form.cleaned_data[k] for k in form.changed_data}
         if change:
@@ -645,7 +661,13 @@ class EntryAdmin(BooksMixin, ScopedAdmin):
         obj.pk = entry.pk
 
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return ("constituency",) if obj is not None else ()
+        return ("constituency", "receipt_download") if obj is not None else ()
+
+    def get_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        fields = list(self.form._meta.fields)
+        if obj is not None:
+            fields.insert(fields.index("receipt"), "receipt_download")
+        return fields
 
     def get_urls(self):  # type: ignore[no-untyped-def]
         wrap = self.admin_site.admin_view

@@ -176,3 +176,22 @@ def test_the_door_list_stays_flat_in_queries(client, clp_a, paid_social):
         client.get(door)
     assert len(many) == len(few)
     assert Booking.objects.filter(event=paid_social).count() == 8
+
+
+def test_a_receipt_is_downloaded_only_through_the_scoped_admin(
+    client, clp_a, treasurer_a, treasurer_b, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    entry = _entry(
+        treasurer_a, clp_a, "out", Category.PRINTING, "60.00", D(2026, 2, 2),
+        receipt=SimpleUploadedFile("invoice.pdf", b"%PDF-1.4 invoice"),
+    )  # fmt: skip
+    url = reverse("admin:finance_entry_receipt", args=[entry.pk])
+    client.force_login(treasurer_a)
+    page = client.get(reverse("admin:finance_entry_change", args=[entry.pk]))
+    assert url in page.text and "/media/" not in page.text
+    assert b"".join(client.get(url).streaming_content) == b"%PDF-1.4 invoice"
+    client.force_login(treasurer_b)
+    assert client.get(url).status_code == 404
