@@ -3,20 +3,10 @@
 from django.utils.translation import gettext_lazy as _
 
 from partyhub.dataprotection.notice import register_purpose
-from partyhub.dataprotection.retention import register_category
 
-register_category(
-    "finance",
-    label=_("Donors and the CLP's accounts"),
-    default_days=6 * 365,
-    counted_from=_("after the end of the financial year of the donation"),
-    then=_(
-        "kept as the law on party donations requires; review by hand (nothing is "
-        "removed automatically)"
-    ),
-    order=90,
-)
-
+# No retention category of its own: donor records are kept as the law on party
+# donations requires and reviewed by hand, not removed by the nightly run; the
+# record of processing shows the purpose's `kept`.
 register_purpose(
     "finance",
     title=_("Donations and the CLP's accounts"),
