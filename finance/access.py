@@ -28,8 +28,8 @@ def finance_constituencies(user: Any) -> frozenset[int] | None:
     if not user.is_active:
         return frozenset()
     if user.is_superuser:
-        return None if officer_powers(user) else frozenset()
-    cached = getattr(user, _CACHE, None)
+        return None if bool(officer_powers(user)) else frozenset()
+    cached: frozenset[int] | None = getattr(user, _CACHE, None)
     if cached is not None:
         return cached
     if not officer_powers(user):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -65,10 +65,12 @@ class FinanceOnlyMixin:
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = super().get_queryset(request)  # type: ignore[misc]
         ids = finance_constituencies(request.user)
-        return qs if ids is None else qs.filter(constituency_id__in=ids)
+        return cast(
+            QuerySet[Any], qs if ids is None else qs.filter(constituency_id__in=ids)
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
@@ -81,13 +83,13 @@ class FinanceOnlyMixin:
 # --- donors ------------------------------------------------------------------------
 
 
-class DonorForm(SingleLineMixin, forms.ModelForm):
+class DonorForm(SingleLineMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Donor
         fields = ("constituency", "kind", "person", "name", "company_number", "address")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         try:
             services.donor_check(
                 kind=data.get("kind", ""),
@@ -140,13 +142,13 @@ class DonorAdmin(FinanceOnlyMixin, ScopedAdmin):
 # --- donations ---------------------------------------------------------------------
 
 
-class DonationForm(SingleLineMixin, forms.ModelForm):
+class DonationForm(SingleLineMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Donation
         fields = ("donor", "form", "value", "nature", "method", "received_on", "notes")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         donor = data.get("donor")
         if donor is not None and self.instance.pk is None:
             try:
@@ -291,7 +293,7 @@ class DonationAdmin(FinanceOnlyMixin, ScopedAdmin):
 
     def get_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         if obj is None:
-            return self.form._meta.fields
+            return DonationForm.Meta.fields
         return (
             "donor",
             "form",
@@ -313,7 +315,8 @@ class DonationAdmin(FinanceOnlyMixin, ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         if obj is None:
             return ()
-        return [f for f in self.get_fields(request, obj) if f != "notes"]
+        fields = self.get_fields(request, obj)  # type: ignore[no-untyped-call]
+        return [f for f in fields if f != "notes"]
 
     @admin.display(description=gettext_lazy("decision"))
     def decision(self, obj: Donation) -> str:
@@ -374,7 +377,7 @@ class DonationAdmin(FinanceOnlyMixin, ScopedAdmin):
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
-        obj = self.get_object(request, unquote(object_id))
+        obj = self.get_object(request, unquote(object_id))  # type: ignore[no-untyped-call]
         context = dict(extra_context or {})
         if obj is not None and not (obj.accepted_on or obj.returned_on):
             context["decision_urls"] = {
@@ -389,13 +392,13 @@ class DonationAdmin(FinanceOnlyMixin, ScopedAdmin):
             "reports_url": reverse("admin:finance_donation_reports"),
             **(extra_context or {}),
         }
-        return super().changelist_view(request, context)
+        return super().changelist_view(request, context)  # type: ignore[no-untyped-call]
 
     def _donation(self, request: HttpRequest, object_id: str) -> Donation:
-        obj = self.get_object(request, unquote(object_id))
+        obj = self.get_object(request, unquote(object_id))  # type: ignore[no-untyped-call]
         if obj is None or not self.has_change_permission(request, obj):
             raise Http404
-        return obj
+        return cast(Donation, obj)
 
     def _action_page(
         self,
@@ -558,7 +561,7 @@ class DonationAdmin(FinanceOnlyMixin, ScopedAdmin):
 # --- the books -----------------------------------------------------------------------
 
 
-class EntryForm(SingleLineMixin, forms.ModelForm):
+class EntryForm(SingleLineMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Entry
         fields = (
@@ -664,7 +667,7 @@ class EntryAdmin(BooksMixin, ScopedAdmin):
         return ("constituency", "receipt_download") if obj is not None else ()
 
     def get_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
-        fields = list(self.form._meta.fields)
+        fields = list(EntryForm.Meta.fields)
         if obj is not None:
             fields.insert(fields.index("receipt"), "receipt_download")
         return fields
@@ -686,7 +689,7 @@ class EntryAdmin(BooksMixin, ScopedAdmin):
             "summary_url": reverse("admin:finance_entry_summary"),
             **(extra_context or {}),
         }
-        return super().changelist_view(request, context)
+        return super().changelist_view(request, context)  # type: ignore[no-untyped-call]
 
     def summary_view(self, request: HttpRequest) -> HttpResponse:
         """The year-end summary for the AGM: by fund and category, adding up."""
@@ -716,16 +719,16 @@ class EntryAdmin(BooksMixin, ScopedAdmin):
             },
         )
 
-    def receipt_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def receipt_view(self, request: HttpRequest, object_id: str) -> Any:
         from django.http import FileResponse
 
-        entry = self.get_object(request, unquote(object_id))
+        entry = self.get_object(request, unquote(object_id))  # type: ignore[no-untyped-call]
         if entry is None or not entry.receipt:
             raise Http404
         return FileResponse(entry.receipt.open("rb"), as_attachment=True)
 
 
-class BudgetForm(SingleLineMixin, forms.ModelForm):
+class BudgetForm(SingleLineMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Budget
         fields = (
@@ -738,7 +741,7 @@ class BudgetForm(SingleLineMixin, forms.ModelForm):
         )
 
 
-_MONEY = DecimalField(max_digits=14, decimal_places=2)
+_MONEY: Any = DecimalField(max_digits=14, decimal_places=2)
 
 
 def _actual(direction: str, scope: str) -> Coalesce:
@@ -769,7 +772,7 @@ class BudgetAdmin(BooksMixin, ScopedAdmin):
     )
     autocomplete_fields = ("event", "campaign")
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         # Actuals in the list query (no query per row): the entries of the budget's
         # event and of its campaign, of the budget's own CLP.
         from django.db.models import OuterRef, Subquery
@@ -793,7 +796,7 @@ class BudgetAdmin(BooksMixin, ScopedAdmin):
             )
             return Coalesce(Subquery(entries), Value(ZERO), output_field=_MONEY)
 
-        return qs.annotate(
+        return qs.annotate(  # type: ignore[no-any-return]
             income_actual=total(Entry.Direction.INCOME),
             costs_actual=total(Entry.Direction.EXPENDITURE),
         )
@@ -836,7 +839,7 @@ class BudgetAdmin(BooksMixin, ScopedAdmin):
 # --- delegates and payments ----------------------------------------------------------
 
 
-class DelegateForm(SingleLineMixin, forms.ModelForm):
+class DelegateForm(SingleLineMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = FinanceDelegate
         fields = ("constituency", "person", "ends")
@@ -895,7 +898,7 @@ class BookingPaymentAdmin(FinanceOnlyMixin, ScopedAdmin):
 
 
 class StatementForm(SingleLineMixin, forms.Form):
-    constituency = forms.ModelChoiceField(
+    constituency: Any = forms.ModelChoiceField(
         label=gettext_lazy("Constituency"), queryset=None, empty_label=None
     )
     file = forms.FileField(
@@ -906,7 +909,7 @@ class StatementForm(SingleLineMixin, forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, queryset: QuerySet, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, queryset: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["constituency"].queryset = queryset  # type: ignore[attr-defined]
 
@@ -960,7 +963,7 @@ class BankLineAdmin(FinanceOnlyMixin, ScopedAdmin):
             "import_url": reverse("admin:finance_bankline_import"),
             **(extra_context or {}),
         }
-        return super().changelist_view(request, context)
+        return super().changelist_view(request, context)  # type: ignore[no-untyped-call]
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
         if not has_any(request.user):
@@ -1018,7 +1021,7 @@ class BankLineAdmin(FinanceOnlyMixin, ScopedAdmin):
 # --- regular giving ---------------------------------------------------------------------
 
 
-class StandingOrderForm(SingleLineMixin, forms.ModelForm):
+class StandingOrderForm(SingleLineMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = StandingOrder
         fields = ("donor", "amount", "frequency", "first_payment", "reference", "ends")
@@ -1076,7 +1079,7 @@ class StandingOrderAdmin(FinanceOnlyMixin, ScopedAdmin):
 # --- lotteries ------------------------------------------------------------------------------
 
 
-class LotteryForm(SingleLineMixin, forms.ModelForm):
+class LotteryForm(SingleLineMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Lottery
         fields = (
@@ -1122,7 +1125,7 @@ class LotteryAdmin(FinanceOnlyMixin, ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         if obj is None:
             return ("return_due",)
-        fixed = [f for f in self.form._meta.fields if f not in ("return_sent_on",)]
+        fixed = [f for f in LotteryForm.Meta.fields if f != "return_sent_on"]
         return (*fixed, *self.readonly_fields)
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
@@ -1155,7 +1158,7 @@ class LotteryAdmin(FinanceOnlyMixin, ScopedAdmin):
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
-        obj = self.get_object(request, unquote(object_id))
+        obj = self.get_object(request, unquote(object_id))  # type: ignore[no-untyped-call]
         context = dict(extra_context or {})
         if obj is not None:
             context["proceeds"] = services.lottery_proceeds(obj)
@@ -1168,7 +1171,7 @@ class LotteryAdmin(FinanceOnlyMixin, ScopedAdmin):
     def draw_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         if request.method != "POST":
             raise PermissionDenied
-        lottery = self.get_object(request, unquote(object_id))
+        lottery = self.get_object(request, unquote(object_id))  # type: ignore[no-untyped-call]
         if lottery is None or not self.has_change_permission(request, lottery):
             raise Http404
         try:
@@ -1188,7 +1191,7 @@ class LotteryAdmin(FinanceOnlyMixin, ScopedAdmin):
         )
 
 
-class TicketForm(SingleLineMixin, forms.ModelForm):
+class TicketForm(SingleLineMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = LotteryTicket
         fields = ("lottery", "person", "date_of_birth", "sold_on")
@@ -1234,7 +1237,7 @@ class LotteryTicketAdmin(ScopedAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = super().get_queryset(request)
         ids = finance_constituencies(request.user)
         return qs if ids is None else qs.filter(lottery__constituency_id__in=ids)
@@ -1242,7 +1245,7 @@ class LotteryTicketAdmin(ScopedAdmin):
     def get_changeform_initial_data(self, request):  # type: ignore[no-untyped-def]
         return {
             "sold_on": timezone.localdate(),
-            **super().get_changeform_initial_data(request),
+            **super().get_changeform_initial_data(request),  # type: ignore[no-untyped-call]
         }
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]

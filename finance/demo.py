@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from finance.models import Budget, Category, Donation, Donor, DonorKind, Entry, Fund
 from members.demo.helpers import members_of
 
 
-def seed_demo_app(*, constituencies: list, today: datetime.date) -> None:
+def seed_demo_app(*, constituencies: list[Any], today: datetime.date) -> None:
     for constituency in constituencies:
         people = members_of(constituency)
         if len(people) < 10:
@@ -20,15 +21,17 @@ def seed_demo_app(*, constituencies: list, today: datetime.date) -> None:
         _books(constituency, today)
 
 
-def _donor(constituency, **kw) -> Donor:
+def _donor(constituency: Any, **kw: Any) -> Donor:
     key = {"person": kw["person"]} if kw.get("person") else {"name": kw["name"]}
+    donor: Donor
     donor, _ = Donor.objects.get_or_create(
         constituency=constituency, **key, defaults=kw
     )
     return donor
 
 
-def _donation(donor: Donor, value: str, received: datetime.date, **kw) -> Donation:
+def _donation(donor: Donor, value: str, received: datetime.date, **kw: Any) -> Donation:
+    donation: Donation
     donation, _ = Donation.objects.get_or_create(
         constituency=donor.constituency,
         donor=donor,
@@ -39,7 +42,7 @@ def _donation(donor: Donor, value: str, received: datetime.date, **kw) -> Donati
     return donation
 
 
-def _donations(constituency, people, today: datetime.date) -> None:
+def _donations(constituency: Any, people: list[Any], today: datetime.date) -> None:
     year_start = datetime.date(today.year, 1, 1)
     regular = _donor(constituency, kind=DonorKind.INDIVIDUAL, person=people[0])
     checked = {
@@ -70,7 +73,7 @@ def _donations(constituency, people, today: datetime.date) -> None:
     )
 
 
-def _books(constituency, today: datetime.date) -> None:
+def _books(constituency: Any, today: datetime.date) -> None:
     day = today - datetime.timedelta(days=20)
     budget, _ = Budget.objects.get_or_create(
         constituency=constituency,

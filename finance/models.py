@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,13 +22,13 @@ from partyhub.scoping import ScopedManager
 PENNY = Decimal("0.01")
 
 
-def money(verbose: str, **kwargs: object) -> models.DecimalField:
+def money(verbose: Any, **kwargs: Any) -> models.DecimalField[Any, Decimal]:
     return models.DecimalField(
         verbose,
         max_digits=12,
         decimal_places=2,
         validators=[MinValueValidator(PENNY)],
-        **kwargs,  # type: ignore[arg-type]
+        **kwargs,
     )
 
 
@@ -168,7 +169,7 @@ class StandingOrder(models.Model):
         """The dates payments were due, from the first to `until` (or the end)."""
         step = {"monthly": 1, "quarterly": 3, "yearly": 12}[self.frequency]
         last = min(until, self.ends) if self.ends else until
-        dates = []
+        dates: list[datetime.date] = []
         n = 0
         while True:
             month0 = self.first_payment.month - 1 + n * step
@@ -286,7 +287,7 @@ class Donation(models.Model):
 
     @property
     def needs_check(self) -> bool:
-        return self.value > settings.FINANCE_PERMISSIBILITY_THRESHOLD
+        return bool(self.value > settings.FINANCE_PERMISSIBILITY_THRESHOLD)
 
     @property
     def status(self) -> str:
@@ -423,7 +424,8 @@ class Entry(models.Model):
 
     @property
     def signed(self) -> Decimal:
-        return self.amount if self.direction == self.Direction.INCOME else -self.amount
+        amount = Decimal(self.amount)
+        return amount if self.direction == self.Direction.INCOME else -amount
 
 
 class Budget(models.Model):

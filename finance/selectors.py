@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, DecimalField, Min, Q, QuerySet, Sum, Value
@@ -82,7 +83,7 @@ class ReportRow:
 class SourceYear:
     """One source's donations in a calendar year."""
 
-    donor: object
+    donor: Any
     donations: list[Donation] = field(default_factory=list)
     total: Decimal = ZERO
     relevant_total: Decimal = ZERO
@@ -224,7 +225,7 @@ def impermissible_or_returned(
 
 # --- the books ------------------------------------------------------------------------
 
-_MONEY = DecimalField(max_digits=14, decimal_places=2)
+_MONEY: Any = DecimalField(max_digits=14, decimal_places=2)
 
 
 def _sum(condition: Q) -> Coalesce:
@@ -351,7 +352,9 @@ def actuals_for(entries: QuerySet[Entry]) -> Actuals:
     return Actuals(income=row["income"], costs=row["costs"])
 
 
-def event_actuals(ids: frozenset[int] | None, event_ids: Iterable[int]) -> dict:
+def event_actuals(
+    ids: frozenset[int] | None, event_ids: Iterable[int]
+) -> dict[int, Actuals]:
     """{event id: Actuals} for many events in one query."""
     result: dict[int, Actuals] = {}
     for row in (
@@ -374,7 +377,7 @@ GRACE_DAYS = 10
 
 @dataclass
 class MissedPayments:
-    order: object
+    order: Any
     missed: list[datetime.date]
 
 
@@ -420,7 +423,7 @@ def missed_payments(
 
 def lottery_returns_outstanding(
     ids: frozenset[int] | None, today: datetime.date | None = None
-) -> list[tuple[object, datetime.date]]:
+) -> list[tuple[Any, datetime.date]]:
     """Drawn lotteries whose return to the local authority is not recorded as
     sent, with the date it is due (three months after the draw)."""
     from finance.models import Lottery

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -27,9 +29,14 @@ def door_pay(request: HttpRequest, event_id: int, booking_id: int) -> HttpRespon
         "events.change_booking"
     ):
         raise PermissionDenied
-    event = get_scoped_object_or_404(Event.objects.all(), request.user, pk=event_id)
-    booking = get_scoped_object_or_404(
-        Booking.objects.filter(event=event), request.user, pk=booking_id
+    event = cast(
+        Event, get_scoped_object_or_404(Event.objects.all(), request.user, pk=event_id)
+    )
+    booking = cast(
+        Booking,
+        get_scoped_object_or_404(
+            Booking.objects.filter(event=event), request.user, pk=booking_id
+        ),
     )
     ids = constituency_ids(request.user)
     clps = event.constituencies.order_by("pk").values_list("pk", flat=True)
