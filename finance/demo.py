@@ -19,6 +19,11 @@ def seed_demo_app(*, constituencies: list[Any], today: datetime.date) -> None:
             continue
         _donations(constituency, people, today)
         _books(constituency, today)
+        _regular_giving(constituency, people, today)
+        _bank(constituency, today)
+        _lottery(constituency, people, today)
+        _delegate(constituency)
+        _door_payments(constituency, today)
 
 
 def _donor(constituency: Any, **kw: Any) -> Donor:
@@ -101,4 +106,146 @@ def _books(constituency: Any, today: datetime.date) -> None:
                 "fund": fund,
                 "amount": Decimal(amount),
             },
+        )
+
+
+def _regular_giving(constituency: Any, people: list[Any], today: datetime.date) -> None:
+    from finance.models import StandingOrder
+
+    donor = _donor(constituency, kind=DonorKind.INDIVIDUAL, person=people[2])
+    order, _ = StandingOrder.objects.get_or_create(
+        constituency=constituency,
+        donor=donor,
+        defaults={
+            "amount": Decimal("10.00"),
+            "frequency": StandingOrder.Frequency.MONTHLY,
+            "first_payment": today - datetime.timedelta(days=100),
+            "reference": "DEMO-SO-1",
+        },
+    )
+    # Paid every month but the second: a missed payment on the home page.
+    for n, due in enumerate(order.due_dates(today)):
+        if n == 1:
+            continue
+        _donation(
+            donor,
+            "10.00",
+            due,
+            standing_order=order,
+            method=Donation.Method.STANDING_ORDER,
+            accepted_on=due,
+        )
+
+
+def _bank(constituency: Any, today: datetime.date) -> None:
+    from finance.models import BankLine
+
+    allocation = Entry.objects.filter(
+        constituency=constituency, description="Quarterly allocation"
+    ).first()
+    for key, description, amount, entry in (
+        ("demo-1", "PARTY ALLOCATION", Decimal("1200.00"), allocation),
+        ("demo-2", "CARD PAYMENT UNKNOWN", Decimal("-14.99"), None),
+    ):
+        BankLine.objects.get_or_create(
+            constituency=constituency,
+            fingerprint=key,
+            defaults={
+                "date": today - datetime.timedelta(days=18),
+                "description": description,
+                "amount": amount,
+                "entry": entry,
+            },
+        )
+
+
+def _lottery(constituency: Any, people: list[Any], today: datetime.date) -> None:
+    from django.utils import timezone
+
+    from finance.models import Lottery, LotteryTicket
+    from supporters.services.draws import reproducible_draw
+
+    lottery, _ = Lottery.objects.get_or_create(
+        constituency=constituency,
+        name="200 club — autumn",
+        defaults={
+            "local_authority": "The city council",
+            "registration_number": "SSL-DEMO-1",
+            "ticket_price": Decimal("5.00"),
+            "draw_date": today - datetime.timedelta(days=10),
+            "prizes": 2,
+            "largest_prize": Decimal("20.00"),
+            "prize_total": Decimal("30.00"),
+            "expenses": Decimal("0.00"),
+        },
+    )
+    for n, person in enumerate(people[:10], start=1):
+        LotteryTicket.objects.get_or_create(
+            lottery=lottery,
+            number=n,
+            defaults={
+                "person": person,
+                "date_of_birth": datetime.date(1970, 1, 1),
+                "price": lottery.ticket_price,
+                "sold_on": today - datetime.timedelta(days=20),
+            },
+        )
+    if lottery.drawn_at is None:
+        lottery.seed = "demo-seed"
+        lottery.entrants = list(range(1, min(10, len(people)) + 1))
+        lottery.winners = reproducible_draw(lottery.seed, lottery.entrants, 2)
+        lottery.drawn_at = timezone.now()
+        lottery.save()
+
+
+def _delegate(constituency: Any) -> None:
+    from finance.models import FinanceDelegate
+    from members.models import Office
+
+    office = (
+        Office.objects.current()
+        .filter(constituency=constituency, role="secretary")
+        .select_related("person")
+        .first()
+    )
+    if office is not None:
+        FinanceDelegate.objects.get_or_create(
+            constituency=constituency,
+            person=office.person,
+            defaults={"starts": office.starts},
+        )
+
+
+def _door_payments(constituency: Any, today: datetime.date) -> None:
+    from django.utils import timezone
+
+    from events.models import Booking
+    from finance.models import BookingPayment
+
+    bookings = Booking.objects.filter(
+        event__constituencies=constituency,
+        person__constituency=constituency,
+        status=Booking.Status.YES,
+        payment__isnull=True,
+    ).select_related("event")
+    if BookingPayment.objects.filter(constituency=constituency).exists():
+        return
+    for booking in bookings.order_by("pk")[:3]:
+        entry = Entry.objects.create(
+            constituency=constituency,
+            date=today,
+            direction=Entry.Direction.INCOME,
+            category=Category.EVENTS,
+            fund=Fund.GENERAL,
+            amount=Decimal("5.00"),
+            description=f"Ticket: {booking.event.title}",
+            event=booking.event,
+        )
+        BookingPayment.objects.create(
+            constituency=constituency,
+            booking=booking,
+            amount=Decimal("5.00"),
+            method=BookingPayment.Method.CASH,
+            paid_at=timezone.now(),
+            entry=entry,
         )
