@@ -106,6 +106,7 @@ class DonorForm(SingleLineMixin, forms.ModelForm):  # type: ignore[type-arg]
 class DonorAdmin(FinanceOnlyMixin, ScopedAdmin):
     form = DonorForm
     list_display = ("__str__", "kind", "company_number", "constituency")
+    list_select_related = ("person", "constituency")
     list_filter = ("kind",)
     search_fields = (
         "name",

@@ -204,8 +204,9 @@ def _delegate(constituency: Any) -> None:
 
     office = (
         Office.objects.current()
-        .filter(constituency=constituency, role="secretary")
+        .filter(constituency=constituency, role="secretary", branch=None)
         .select_related("person")
+        .order_by("pk")
         .first()
     )
     if office is not None:
