@@ -195,3 +195,38 @@ def test_messages_are_counted_and_paged_with_their_constituency(
     assert "A news" not in page and "Not yet" not in page
     only = _page(client, person, history_kind="messages").content.decode()
     assert "Received “B news”" in only and "another constituency</td>" not in only
+
+
+def test_bookings_are_counted_and_paged_with_their_hosts(
+    client, clp_a, clp_b, officer_b
+):
+    # A person of B: 30 of B's socials (came to the odd ones), and A's own
+    # event, which B's officer sees only as another constituency's activity.
+    person = factories.PersonFactory(constituency=clp_b)
+    now = timezone.now()
+    for i in range(30):
+        event = make_event(clp_b, title=f"B social {i}")
+        event.starts = now - datetime.timedelta(days=i + 1)
+        event.save(update_fields=["starts"])
+        Booking.objects.create(
+            event=event, person=person, status="yes", source="portal",
+            attended_at=event.starts if i % 2 else None,
+        )  # fmt: skip
+    theirs = make_event(clp_a, title="A private dinner")
+    Booking.objects.create(
+        event=theirs, person=person, status="yes", source="portal",
+        attended_at=now - datetime.timedelta(days=2),
+    )  # fmt: skip
+    client.force_login(officer_b)
+    with CaptureQueriesContext(connection) as ctx:
+        page = _page(client, person).content.decode()
+    # 30 booked, 15 came, 15 did not come; A's booking and attendance are "Other".
+    assert "Events (60)" in page and "Other (2)" in page
+    assert "15 events attended" in page
+    assert "A private dinner" not in page
+    assert "Came to “B social 1”" in page and "Did not come to “B social 0”" in page
+    sql = [q["sql"] for q in ctx.captured_queries if "events_booking" in q["sql"]]
+    assert sql and all("COUNT(" in q or "LIMIT" in q for q in sql), sql
+    only = _page(client, person, history_kind="events", history_page=2)
+    only = only.content.decode()
+    assert "Page 2 of 2" in only and "another constituency</td>" not in only
