@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _gettext
@@ -51,6 +51,8 @@ KINDS: dict[str, Any] = {
     "other": gettext_lazy("Other"),
 }
 OTHER_CONSTITUENCY = gettext_lazy("Activity in another constituency")
+# The constituencies of an entry known only to be none of the viewer's.
+_ELSEWHERE = frozenset({0})
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,7 @@ def timeline_of(
         *,
         limit: int | None = None,
         constituency_ids: frozenset[int] | None = None,
+        viewer: frozenset[int] | None = None,
     ) -> list[TimelineEntry]:
         if newest:
             qs, field = entries_of(person)
@@ -196,7 +199,17 @@ def timeline_of(
             qs = queryset(person)
         if qs is None:
             return []
-        qs = qs.select_related(*select_related).prefetch_related(*prefetch)
+        # With `viewer` (the officer's constituencies) and `scope`, the database
+        # says whether the officer sees each row as it is: no many-to-many of
+        # constituencies to prefetch for every row.
+        seen = viewer is not None and scope is not None and bool(newest)
+        qs = qs.select_related(*select_related)
+        if seen:
+            qs = qs.annotate(
+                timeline_seen=ExpressionWrapper(in_scope(viewer), BooleanField())
+            )
+        else:
+            qs = qs.prefetch_related(*prefetch)
         if limit is not None and newest:
             # Only the rows that can be on the page: the newest `limit`, sliced
             # in the database. With `constituency_ids`, only those the officer
@@ -210,8 +223,11 @@ def timeline_of(
             qs = qs.only(*only)
         result = []
         for obj in qs:
-            if constituencies is None:
-                ids: frozenset[int] = frozenset()
+            if seen:
+                # Seen as it is, or another constituency's (no id is 0).
+                ids: frozenset[int] = frozenset() if obj.timeline_seen else _ELSEWHERE
+            elif constituencies is None:
+                ids = frozenset()
             elif callable(constituencies):
                 ids = frozenset(constituencies(obj))
             else:
@@ -245,6 +261,7 @@ def timeline_of(
             qs = qs.filter(in_scope(constituency_ids))
         return qs.count()
 
+    timeline.rows_of = queryset  # type: ignore[attr-defined]
     timeline.kind = kind  # type: ignore[attr-defined]
     timeline.newest = newest  # type: ignore[attr-defined]
     timeline.officers_only = officers_only  # type: ignore[attr-defined]
@@ -263,6 +280,36 @@ def timelines(*parts: Callable[..., list[TimelineEntry]]) -> Callable[..., Any]:
 
     timeline.parts = parts  # type: ignore[attr-defined]
     return timeline
+
+
+def present(person: Any, fns: Sequence[Any]) -> list[bool]:
+    """Whether each registered `timeline=` has any rows for the person, in one
+    query (an EXISTS for each), so the page reads only the models the person has
+    rows in: a round trip for each of some fifty models is most of what a short
+    history costs on a busy machine."""
+    from django.db.models import Exists, QuerySet
+
+    from members.models import Person
+
+    found = [True] * len(fns)
+    probes = {}
+    for i, fn in enumerate(fns):
+        rows_of = getattr(parts_of(fn)[0], "rows_of", None)
+        qs = rows_of(person) if rows_of is not None else None
+        if rows_of is not None and qs is None:
+            found[i] = False
+        elif isinstance(qs, QuerySet) and not qs.query.combinator:
+            probes[f"p{i}"] = Exists(qs)
+    if probes:
+        row = (
+            Person._base_manager.filter(pk=person.pk)
+            .annotate(**probes)
+            .values(*probes)
+            .first()
+        )
+        for name in probes:
+            found[int(name[1:])] = bool(row and row[name])
+    return found
 
 
 def parts_of(fn: Any) -> tuple[Any, ...]:
@@ -464,6 +511,7 @@ class TimelineWindow:
                         self._person,
                         limit=limit,
                         constituency_ids=self._constituency_ids if filtered else None,
+                        viewer=None if self._own else self._constituency_ids,
                     )
                 )
         finally:
@@ -506,10 +554,11 @@ def person_window(
     viewer = None if own else constituency_ids
     _state.table = _TABLES.setdefault(get_language(), {})
     try:
-        for entry in registered_models():
-            if not callable(entry.timeline):
-                continue
-            for fn in parts_of(entry.timeline):
+        fns = [e.timeline for e in registered_models() if callable(e.timeline)]
+        for registered in [
+            f for f, has in zip(fns, present(person, fns), strict=True) if has
+        ]:
+            for fn in parts_of(registered):
                 if own and getattr(fn, "officers_only", False):
                     continue
                 if not getattr(fn, "newest", ""):
