@@ -15,9 +15,8 @@ from partyhub.scoping import constituency_ids
 def canvass_constituency_ids(user: Any) -> frozenset[int] | None:
     """The CLPs whose register the user may use; None means all (superuser with
     two-factor)."""
-    from partyhub.admin_site import officer_powers
-
     from canvassing.models import CanvassLead
+    from partyhub.admin_site import officer_powers
 
     if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()

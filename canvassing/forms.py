@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -38,8 +38,7 @@ class ImportForm(SingleLineMixin, forms.Form):
 
     def __init__(self, *args: Any, constituency_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        ward_field = self.fields["ward"]
-        assert isinstance(ward_field, forms.ModelChoiceField)
+        ward_field = cast(forms.ModelChoiceField, self.fields["ward"])
         ward_field.queryset = Ward.objects.filter(constituency_id=constituency_id)
 
 
@@ -64,10 +63,8 @@ class WalksForm(SingleLineMixin, forms.Form):
 
     def __init__(self, *args: Any, constituency_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        district = self.fields["district"]
-        ward = self.fields["ward"]
-        assert isinstance(district, forms.ModelChoiceField)
-        assert isinstance(ward, forms.ModelChoiceField)
+        district = cast(forms.ModelChoiceField, self.fields["district"])
+        ward = cast(forms.ModelChoiceField, self.fields["ward"])
         district.queryset = PollingDistrict.objects.filter(
             constituency_id=constituency_id
         )
@@ -80,6 +77,10 @@ class WalksForm(SingleLineMixin, forms.Form):
         if not data.get("district") and not data.get("ward"):
             raise forms.ValidationError(_("Choose a polling district or a ward."))
         return data
+
+
+_TEXT = forms.TextInput(attrs={"class": "form-control form-control-sm"})
+_CHECK = forms.CheckboxInput(attrs={"class": "form-check-input"})
 
 
 class ReturnForm(SingleLineMixin, forms.Form):
@@ -119,8 +120,7 @@ class MarkVotedForm(SingleLineMixin, forms.Form):
 
     def __init__(self, *args: Any, constituency_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        district = self.fields["district"]
-        assert isinstance(district, forms.ModelChoiceField)
+        district = cast(forms.ModelChoiceField, self.fields["district"])
         district.queryset = PollingDistrict.objects.filter(
             constituency_id=constituency_id
         )

@@ -318,6 +318,9 @@ class WalkStop(models.Model):
     class Meta:
         ordering = ["walk", "position"]
 
+    def __str__(self) -> str:
+        return f"{self.walk_id}:{self.position}"
+
 
 class DoorstepReturn(models.Model):
     """What one elector said at the door. `key` is made by the canvasser's phone

@@ -227,19 +227,21 @@ def walk(request: HttpRequest, pk: int) -> HttpResponse:
     check(request.user, the_walk.constituency_id)
     services.walk_printed(walk=the_walk, actor=request.user, kind="opened")
     sides = walk_doors(the_walk)
-    forms = {
-        elector.pk: ReturnForm(
-            prefix=f"e{elector.pk}",
-            initial={"elector": elector.pk, "walk": the_walk.pk, "key": uuid.uuid4()},
-        )
-        for side in sides
-        for door in side.doors
-        for elector in door.electors
-    }
+    for side in sides:
+        for door in side.doors:
+            for elector in door.electors:
+                elector.return_form = ReturnForm(  # type: ignore[attr-defined]
+                    prefix=f"e{elector.pk}",
+                    initial={
+                        "elector": elector.pk,
+                        "walk": the_walk.pk,
+                        "key": uuid.uuid4(),
+                    },
+                )
     response = render(
         request,
         "canvassing/walk.html",
-        {"walk": the_walk, "sides": sides, "forms": forms},
+        {"walk": the_walk, "sides": sides},
     )
     response["Cache-Control"] = "no-store"
     return response

@@ -4,8 +4,8 @@ from canvassing.services.pollingday import mark_voted, numbers_from_text
 from canvassing.services.register import (
     RegisterFileError,
     district_delete,
-    register_import,
     register_delete,
+    register_import,
 )
 from canvassing.services.returns import ReturnData, return_record
 from canvassing.services.setup import canvass_lead_appoint, imprint_save
