@@ -86,6 +86,7 @@ def walks_create(
                 "household__house_number",
                 "household__address",
             )
+            .order_by()  # no ordering columns in the DISTINCT: one row a door
             .distinct()
         )
         ordered = sorted(rows, key=_route_key)

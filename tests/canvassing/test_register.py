@@ -23,12 +23,16 @@ UPDATE_HEADER = ["Change", "Elector Number", "Surname", "First Names", "Address 
 
 
 def numbers(district) -> set[str]:
-    return set(Elector.objects.filter(district=district).values_list("number", flat=True))
+    return set(
+        Elector.objects.filter(district=district).values_list("number", flat=True)
+    )
 
 
 def test_a_full_register_groups_households_and_streets(district_a):
     assert Elector.objects.filter(district=district_a).count() == 8
-    assert set(Street.objects.filter(district=district_a).values_list("name", flat=True)) == {
+    assert set(
+        Street.objects.filter(district=district_a).values_list("name", flat=True)
+    ) == {
         "High Street",
         "Mill Lane",
     }
@@ -38,7 +42,9 @@ def test_a_full_register_groups_households_and_streets(district_a):
     assert Household.objects.filter(street__district=district_a).count() == 7
     flat = Elector.objects.get(number="5").household
     assert (flat.house_number, flat.street.name) == (4, "High Street")
-    assert set(Elector.objects.filter(postal_voter=True).values_list("number", flat=True)) == {
+    assert set(
+        Elector.objects.filter(postal_voter=True).values_list("number", flat=True)
+    ) == {
         "2",
         "5",
     }
@@ -69,7 +75,9 @@ def test_a_monthly_update_adds_and_deletes_exactly_the_right_electors(
         ],
         header=UPDATE_HEADER,
     )
-    run = register_import(district=district_a, data=update, update=True, actor=officer_a)
+    run = register_import(
+        district=district_a, data=update, update=True, actor=officer_a
+    )
     assert (run.added, run.deleted, run.changed) == (2, 2, 1)
     assert numbers(district_a) == {"1", "3", "4", "5", "6", "8", "9", "10/1"}
     # Nobody else was touched: same rows, and the return on elector 3 is kept.
