@@ -42,7 +42,7 @@ def _register(code: str, seed: int) -> bytes:
     for s, street in enumerate(STREETS):
         for house in range(1, 26):
             surname = SURNAMES[(house + s + seed) % len(SURNAMES)]
-            for person in range(1 + (house + seed) % 3):
+            for _person in range(1 + (house + seed) % 3):
                 writer.writerow([
                     n, surname, FIRST[(n + seed) % len(FIRST)], f"{house} {street}",
                     f"B{8 + seed} {s}AA", "P" if n % 7 == 0 else "",
