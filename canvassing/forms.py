@@ -38,7 +38,7 @@ class ImportForm(SingleLineMixin, forms.Form):
 
     def __init__(self, *args: Any, constituency_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        ward_field = cast(forms.ModelChoiceField, self.fields["ward"])
+        ward_field = cast("forms.ModelChoiceField[Ward]", self.fields["ward"])
         ward_field.queryset = Ward.objects.filter(constituency_id=constituency_id)
 
 
@@ -63,8 +63,10 @@ class WalksForm(SingleLineMixin, forms.Form):
 
     def __init__(self, *args: Any, constituency_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        district = cast(forms.ModelChoiceField, self.fields["district"])
-        ward = cast(forms.ModelChoiceField, self.fields["ward"])
+        district = cast(
+            "forms.ModelChoiceField[PollingDistrict]", self.fields["district"]
+        )
+        ward = cast("forms.ModelChoiceField[Ward]", self.fields["ward"])
         district.queryset = PollingDistrict.objects.filter(
             constituency_id=constituency_id
         )
@@ -120,7 +122,9 @@ class MarkVotedForm(SingleLineMixin, forms.Form):
 
     def __init__(self, *args: Any, constituency_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        district = cast(forms.ModelChoiceField, self.fields["district"])
+        district = cast(
+            "forms.ModelChoiceField[PollingDistrict]", self.fields["district"]
+        )
         district.queryset = PollingDistrict.objects.filter(
             constituency_id=constituency_id
         )

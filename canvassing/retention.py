@@ -4,7 +4,11 @@ replaced in time (see partyhub.dataprotection)."""
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.apps import apps
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from partyhub.dataprotection.notice import register_purpose
@@ -22,12 +26,15 @@ register_category(
 )
 
 
-def _stale_districts(constituency, cutoff):
+def _stale_districts(constituency: Any, cutoff: datetime.datetime) -> QuerySet[Any]:
     model = apps.get_model("canvassing", "PollingDistrict")
-    return model._base_manager.filter(constituency=constituency, imported_at__lt=cutoff)
+    stale: QuerySet[Any] = model._base_manager.filter(
+        constituency=constituency, imported_at__lt=cutoff
+    )
+    return stale
 
 
-def _delete_district(row, reason: str) -> None:
+def _delete_district(row: Any, reason: str) -> None:
     from canvassing.services import district_delete
 
     district_delete(district=row, actor=None, reason=reason)

@@ -139,7 +139,7 @@ def knock_up(
 
 
 def districts_of(constituency_id: int) -> QuerySet[PollingDistrict]:
-    return (
+    districts: QuerySet[PollingDistrict] = (
         PollingDistrict.objects.filter(constituency_id=constituency_id)
         .select_related("ward")
         .annotate(
@@ -147,3 +147,4 @@ def districts_of(constituency_id: int) -> QuerySet[PollingDistrict]:
         )
         .order_by("code")
     )
+    return districts

@@ -53,7 +53,7 @@ def imprint_save(
     address: str,
     actor: Any,
 ) -> Imprint:
-    imprint = Imprint.objects.filter(constituency=constituency).first()
+    imprint: Imprint | None = Imprint.objects.filter(constituency=constituency).first()
     values = {"promoter": promoter, "on_behalf_of": on_behalf_of, "address": address}
     if imprint is None:
         imprint = Imprint(constituency=constituency, **values)

@@ -184,7 +184,9 @@ def walk_printed(*, walk: Walk, actor: Any, kind: str) -> None:
 
 
 def imprint_for(constituency_id: int) -> Imprint:
-    imprint = Imprint.objects.filter(constituency_id=constituency_id).first()
+    imprint: Imprint | None = Imprint.objects.filter(
+        constituency_id=constituency_id
+    ).first()
     if imprint is None:
         raise DomainError(
             _(
