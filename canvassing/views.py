@@ -77,8 +77,8 @@ def constituency(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "clp": clp,
             "districts": selectors.districts_of(clp.pk),
-            "import_form": ImportForm(constituency_id=clp.pk),
-            "walks_form": WalksForm(constituency_id=clp.pk),
+            "import_form": ImportForm(constituency_id=clp.pk, prefix="import"),
+            "walks_form": WalksForm(constituency_id=clp.pk, prefix="walks"),
             "walks": Walk.objects.filter(constituency=clp)
             .select_related("district")
             .order_by("-created", "number")[:40],
@@ -94,7 +94,9 @@ def constituency(request: HttpRequest, slug: str) -> HttpResponse:
 @canvass_view
 def register_import(request: HttpRequest, slug: str) -> HttpResponse:
     clp = _clp(request, slug)
-    form = ImportForm(request.POST, request.FILES, constituency_id=clp.pk)
+    form = ImportForm(
+        request.POST, request.FILES, constituency_id=clp.pk, prefix="import"
+    )
     if form.is_valid():
         code = form.cleaned_data["district_code"].strip().upper()
         district, _created = PollingDistrict.objects.get_or_create(
@@ -156,7 +158,7 @@ def register_delete(request: HttpRequest, slug: str) -> HttpResponse:
 @canvass_view
 def walks_create(request: HttpRequest, slug: str) -> HttpResponse:
     clp = _clp(request, slug)
-    form = WalksForm(request.POST, constituency_id=clp.pk)
+    form = WalksForm(request.POST, constituency_id=clp.pk, prefix="walks")
     if form.is_valid():
         try:
             walks = services.walks_create(

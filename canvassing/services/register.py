@@ -136,7 +136,9 @@ def parse_address(lines: list[str], postcode: str) -> Address:
     pc = " ".join(postcode.upper().split())
     key = (text.lower() + "|" + pc.replace(" ", ""))[:400]
     return Address(
-        street=street.title()[:200] or _("(no street)"),
+        # Registers often come in capitals: "HIGH STREET" reads as "High Street".
+        street=(street.title() if street.isupper() else street)[:200]
+        or _("(no street)"),
         house_number=number,
         text=text[:400],
         key=key,

@@ -159,7 +159,7 @@ def test_a_lead_makes_walks_and_prints_them(client, district_a, lead_a, imprint_
     slug = district_a.constituency.slug
     response = client.post(
         reverse("canvassing:walks_create", args=[slug]),
-        {"district": district_a.pk, "target": "all", "size": 4},
+        {"walks-district": district_a.pk, "walks-target": "all", "walks-size": 4},
         follow=True,
     )
     assert b"Print these walks (PDF)" in response.content
