@@ -7,7 +7,8 @@ class CanvassingConfig(AppConfig):
     verbose_name = _("Canvassing")
 
     def ready(self) -> None:
-        from canvassing import personal_data, roles
+        from canvassing import campaigns, personal_data, roles
 
         personal_data.register_all()
         roles.register()
+        campaigns.register()

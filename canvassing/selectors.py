@@ -5,13 +5,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet
 
-from canvassing.models import Answer, DoorstepReturn, Elector, PollingDistrict
-
-LONDON = ZoneInfo("Europe/London")
+from canvassing.models import Answer, Elector, PollingDistrict
 
 
 @dataclass
@@ -75,43 +72,31 @@ class TargetRow:
 
 
 def contact_targets(constituency_id: int) -> list[TargetRow]:
-    """The campaigns' contact targets for this CLP's wards against the doorstep
-    contacts made (electors spoken to) in the campaign's dates."""
-    from campaigns.models import Measure, Target
+    """The campaigns' contact targets in this CLP, with their progress as the
+    campaigns app counts it (session outputs and doorstep contacts together)."""
+    from campaigns.models import Campaign, Measure, Target
+    from campaigns.services.teams import target_progress
 
     targets = (
         Target.objects.filter(
-            measure=Measure.CONTACTS, campaign__constituencies=constituency_id
+            measure=Measure.CONTACTS,
+            campaign__in=Campaign.objects.filter(constituencies=constituency_id).values(
+                "pk"
+            ),
         )
         .select_related("campaign", "ward")
-        .distinct()
+        .order_by("by", "pk")
     )
-    out = []
-    for target in targets:
-        since = datetime.datetime.combine(
-            target.campaign.starts, datetime.time.min, tzinfo=LONDON
+    return [
+        TargetRow(
+            campaign=target.campaign.name,
+            ward=target.ward.name if target.ward else "",
+            target=target.number,
+            by=target.by,
+            done=target_progress(target).done,
         )
-        until = datetime.datetime.combine(
-            target.by + datetime.timedelta(days=1), datetime.time.min, tzinfo=LONDON
-        )
-        returns = DoorstepReturn.objects.filter(
-            elector__district__constituency_id=constituency_id,
-            recorded_at__gte=since,
-            recorded_at__lt=until,
-        ).exclude(answer=Answer.NOT_IN)
-        if target.ward_id:
-            returns = returns.filter(elector__district__ward_id=target.ward_id)
-        done = returns.values("elector_id").distinct().count()
-        out.append(
-            TargetRow(
-                campaign=target.campaign.name,
-                ward=target.ward.name if target.ward else "",
-                target=target.number,
-                by=target.by,
-                done=done,
-            )
-        )
-    return out
+        for target in targets
+    ]
 
 
 def knock_up(

@@ -26,6 +26,7 @@ from canvassing.models import Elector, PollingDistrict, RegisterImport, Walk
 from canvassing.services.walks import imprint_for, walk_doors, walks_pdf
 from members.models import Constituency
 from partyhub.admin_site import officer_powers, officer_two_factor_required
+from partyhub.audit.services import audit_log
 from partyhub.errors import DomainError, message_of
 from partyhub.scoping import constituency_ids
 
@@ -374,6 +375,13 @@ def polling_day(request: HttpRequest, slug: str) -> HttpResponse:
     if wanted.isdigit() and int(wanted) in chosen:
         chosen = [int(wanted)]
     streets = selectors.knock_up(chosen)
+    # A list of named electors on screen (and often printed): recorded.
+    audit_log(
+        actor=request.user,
+        action="canvassing.knock_up_viewed",
+        constituency_id=clp.pk,
+        row_count=sum(len(e) for _s, e in streets),
+    )
     return render(
         request,
         "canvassing/polling_day.html",

@@ -169,3 +169,34 @@ def test_the_phone_page_loads_the_offline_queue(client, district_a, lead_a):
     assert "<script>" not in content  # nothing inline: the CSP forbids it
     assert 'for="id_e' in content and "Our party" in content
     assert page["Cache-Control"] == "no-store"
+
+
+def test_doorstep_contacts_count_towards_the_campaigns_targets(
+    client, district_a, ward_a, lead_a
+):
+    from campaigns.models import Campaign, Measure, Target
+    from campaigns.services import target_progress
+
+    clp = district_a.constituency
+    campaign = Campaign.objects.create(
+        name="Spring doorstep", starts=timezone.localdate() - datetime.timedelta(days=7)
+    )
+    campaign.constituencies.add(clp)
+    by = timezone.localdate() + datetime.timedelta(days=30)
+    contacts = Target.objects.create(
+        campaign=campaign, measure=Measure.CONTACTS, ward=ward_a, number=10, by=by
+    )
+    doors = Target.objects.create(
+        campaign=campaign, measure=Measure.DOORS, number=10, by=by
+    )
+    for number, answer in (("1", "ours"), ("2", "other"), ("3", "not_in")):
+        return_record(
+            elector=Elector.objects.get(number=number),
+            data=ReturnData(key=uuid.uuid4(), answer=answer),
+            actor=lead_a,
+        )
+    assert target_progress(contacts).done == 2  # "not in" is no contact
+    assert target_progress(doors).done == 2  # Ann and Bob share a door
+    client.force_login(lead_a)
+    page = client.get(reverse("canvassing:results", args=[clp.slug]))
+    assert b"2 of 10 electors spoken to" in page.content
