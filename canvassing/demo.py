@@ -1,7 +1,7 @@
 """Canvassing in the demo: each constituency's register for two polling districts,
 an imprint, its plain member appointed canvass lead, walks made and a part of
-them canvassed. Idempotent: the same register file imports as "no change", the
-returns have fixed keys, walks are made once."""
+them canvassed. Idempotent: a district's register is imported once, the returns
+have fixed keys, walks are made once."""
 
 from __future__ import annotations
 
@@ -83,13 +83,14 @@ def seed_demo_app(*, constituencies: list[Any], today: datetime.date) -> None:
                 code=code,
                 defaults={"ward": ward, "name": ward.name},
             )
-            register_import(
-                district=district,
-                data=_register(code, index * 2 + d),
-                update=False,
-                actor=None,
-                file_name=f"{code}.csv",
-            )
+            if not district.electors.exists():
+                register_import(
+                    district=district,
+                    data=_register(code, index * 2 + d),
+                    update=False,
+                    actor=None,
+                    file_name=f"{code}.csv",
+                )
             if not Walk.objects.filter(district=district).exists():
                 walks_create(
                     constituency=constituency,
