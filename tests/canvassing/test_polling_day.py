@@ -24,7 +24,7 @@ def test_tellers_numbers_shrink_the_knock_up_list(client, district_a, lead_a):
     client.force_login(lead_a)
     url = reverse("canvassing:polling_day", args=[district_a.constituency.slug])
     response = client.post(
-        url, {"district": district_a.pk, "numbers": "HA1-1, 3 4  99"}, follow=True
+        url, {"district": district_a.pk, "numbers": "HA1-1, 3\n4  99"}, follow=True
     )
     assert b"3 marked as voted" in response.content
     assert b"Not on the register: 99" in response.content
