@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_POST
 from canvassing import selectors, services
 from canvassing.access import canvass_constituency_ids, check
 from canvassing.forms import ImportForm, MarkVotedForm, ReturnForm, WalksForm
-from canvassing.models import Elector, PollingDistrict, RegisterImport, Walk
+from canvassing.models import Elector, RegisterImport, Walk
 from canvassing.services.walks import imprint_for, walk_doors, walks_pdf
 from members.models import Constituency
 from partyhub.admin_site import officer_powers, officer_two_factor_required
@@ -100,25 +101,24 @@ def register_import(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if form.is_valid():
         code = form.cleaned_data["district_code"].strip().upper()
-        district, _created = PollingDistrict.objects.get_or_create(
-            constituency=clp, code=code
-        )
-        changes: dict[str, Any] = {}
-        if form.cleaned_data["district_name"]:
-            changes["name"] = form.cleaned_data["district_name"]
-        if form.cleaned_data["ward"]:
-            changes["ward"] = form.cleaned_data["ward"]
-        if changes:
-            PollingDistrict.objects.filter(pk=district.pk).update(**changes)
         upload = form.cleaned_data["file"]
         try:
-            run = services.register_import(
-                district=district,
-                data=upload.read(),
-                update=form.cleaned_data["kind"] == "update",
-                actor=request.user,
-                file_name=upload.name,
-            )
+            # A refused file leaves no new district behind.
+            with transaction.atomic():
+                district = services.district_for_import(
+                    constituency_id=clp.pk,
+                    code=code,
+                    name=form.cleaned_data["district_name"],
+                    ward=form.cleaned_data["ward"],
+                    actor=request.user,
+                )
+                run = services.register_import(
+                    district=district,
+                    data=upload.read(),
+                    update=form.cleaned_data["kind"] == "update",
+                    actor=request.user,
+                    file_name=upload.name,
+                )
         except DomainError as exc:
             messages.error(request, message_of(exc))
         else:

@@ -4,6 +4,7 @@ from canvassing.services.pollingday import mark_voted, numbers_from_text
 from canvassing.services.register import (
     RegisterFileError,
     district_delete,
+    district_for_import,
     register_delete,
     register_import,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "ReturnData",
     "canvass_lead_appoint",
     "district_delete",
+    "district_for_import",
     "imprint_save",
     "mark_voted",
     "numbers_from_text",

@@ -31,6 +31,7 @@ from canvassing.models import (
 from partyhub.audit.services import audit_log
 from partyhub.csvrows import NumberedReader
 from partyhub.errors import DomainError
+from partyhub.updates import audit_detail, model_update
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -446,6 +447,35 @@ def register_import(
         },
     )
     return run
+
+
+@transaction.atomic
+def district_for_import(
+    *, constituency_id: int, code: str, name: str, ward: Any, actor: Any
+) -> PollingDistrict:
+    """The polling district a file is for: made on its first import; its name and
+    ward set or changed when given (audited with old and new values)."""
+    district, created = PollingDistrict.objects.get_or_create(
+        constituency_id=constituency_id, code=code.strip().upper()
+    )
+    changes: dict[str, Any] = {}
+    if name:
+        changes["name"] = name
+    if ward is not None:
+        if ward.constituency_id != constituency_id:
+            raise DomainError(_("That ward is not in this constituency."))
+        changes["ward"] = ward
+    changed = model_update(instance=district, changes=changes, fields=("name", "ward"))
+    if created or changed:
+        audit_log(
+            actor=actor,
+            action="canvassing.district_added"
+            if created
+            else "canvassing.district_changed",
+            obj=district,
+            detail=audit_detail(changed),
+        )
+    return district
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ streets, and deleting the register on the CLP's schedule."""
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from canvassing.models import (
     DoorstepReturn,
@@ -174,3 +175,34 @@ def test_the_retention_schedule_deletes_a_register_not_replaced_in_time(
     rule.apply(due[0], "retention")
     assert not Elector.objects.exists()
     assert AuditEntry.objects.filter(action="canvassing.district_deleted").exists()
+
+
+def test_a_refused_file_leaves_no_new_district(client, clp_a, lead_a, ward_a):
+    from django.urls import reverse
+
+    client.force_login(lead_a)
+    bad = SimpleUploadedFile(
+        "bad.csv", b"Elector Number,Surname,Address 1\nx,Ann,1 Road\n"
+    )
+    response = client.post(
+        reverse("canvassing:import", args=[clp_a.slug]),
+        {"import-district_code": "zz9", "import-kind": "full", "import-file": bad,
+         "import-ward": ward_a.pk},
+        follow=True,
+    )  # fmt: skip
+    assert b"Nothing was imported" in response.content
+    assert b"line 2" in response.content
+    assert not PollingDistrict.objects.filter(code="ZZ9").exists()
+    good = SimpleUploadedFile("ok.csv", register_csv(SMALL))
+    client.post(
+        reverse("canvassing:import", args=[clp_a.slug]),
+        {"import-district_code": "zz9", "import-kind": "full", "import-file": good,
+         "import-ward": ward_a.pk, "import-district_name": "Zed"},
+    )  # fmt: skip
+    district = PollingDistrict.objects.get(code="ZZ9")
+    assert (district.ward, district.name, district.electors.count()) == (
+        ward_a,
+        "Zed",
+        8,
+    )
+    assert AuditEntry.objects.filter(action="canvassing.district_added").exists()
