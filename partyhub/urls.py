@@ -19,6 +19,7 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("networks/", include("networks.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("canvassing/", include("canvassing.urls")),
     path("privacy/", include("partyhub.dataprotection.urls")),
 ]
 

@@ -241,6 +241,16 @@ _OUTPUT_FIELDS = {
 }
 
 
+# Other apps that count towards a measure (canvassing's doorstep contacts):
+# fn(campaign, ward_id or None, since, until) -> int, registered from their ready().
+_MEASURE_SOURCES: dict[str, dict[str, Any]] = {}
+
+
+def register_measure_source(measure: str, key: str, source: Any) -> None:
+    """Add (or replace, by key) a count that a target of `measure` includes."""
+    _MEASURE_SOURCES.setdefault(measure, {})[key] = source
+
+
 @dataclass(frozen=True)
 class Progress:
     target: Target
@@ -285,6 +295,8 @@ def target_progress(target: Target) -> Progress:
         if target.ward_id:
             responses = responses.filter(ward_id=target.ward_id)
         done = responses.count()
+    for source in _MEASURE_SOURCES.get(target.measure, {}).values():
+        done += source(campaign, target.ward_id, since, until)
     return Progress(target=target, done=done)
 
 

@@ -43,8 +43,35 @@ def _contact(clp):
     )
 
 
+def _district(clp):
+    from canvassing.models import PollingDistrict
+
+    return PollingDistrict.objects.create(
+        constituency=clp,
+        code=f"D{PollingDistrict.objects.count() + 1}",
+        ward=factories.WardFactory(constituency=clp),
+    )
+
+
+def _canvass_lead(clp):
+    from canvassing.models import CanvassLead
+
+    return CanvassLead.objects.create(
+        constituency=clp, person=factories.PersonFactory(constituency=clp)
+    )
+
+
+def _register_import(clp):
+    from canvassing.models import RegisterImport
+
+    return RegisterImport.objects.create(district=_district(clp), kind="full")
+
+
 # One row of the model, in the given CLP, with the relations its list shows.
 MAKERS = {
+    "canvassing.CanvassLead": _canvass_lead,
+    "canvassing.PollingDistrict": _district,
+    "canvassing.RegisterImport": _register_import,
     "members.Person": lambda clp: factories.PersonFactory(
         constituency=clp, ward=factories.WardFactory(constituency=clp)
     ),
@@ -69,6 +96,7 @@ MAKERS = {
 NO_FACTORY = "no factory in tests/factories.py yet"
 SKIPPED = {
     "members.Constituency": "an officer of one CLP sees one row however many exist",
+    "canvassing.Imprint": "one row per CLP",
     **{
         label: NO_FACTORY
         for label in (
