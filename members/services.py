@@ -21,6 +21,7 @@ from members.postcodes import normalise_postcode
 from members.roles import ROLE_PERMISSIONS, group_name
 from partyhub.audit.services import audit_log
 from partyhub.csvrows import NumberedReader
+from partyhub.errors import DomainError
 
 
 def office_groups_sync(*, using: str = "default") -> None:
@@ -137,7 +138,7 @@ _LOAD_BATCH = 2000
 REFUSED_LISTED = 1000
 
 
-class PostcodeFileError(ValueError):
+class PostcodeFileError(DomainError):
     """The file cannot be read as a postcode lookup; nothing was loaded."""
 
 

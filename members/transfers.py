@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Branch, Membership, Person, Postcode, Transfer
 from partyhub.audit.services import audit_log
+from partyhub.errors import DomainError
 from partyhub.scoping import constituency_ids
 
 # Sent inside the accepting transaction, so apps that keep their own per-CLP record
@@ -25,7 +26,7 @@ from partyhub.scoping import constituency_ids
 person_transferred = Signal()
 
 
-class TransferError(ValueError):
+class TransferError(DomainError):
     """The transfer cannot be decided as asked; the message says why."""
 
 

@@ -48,7 +48,7 @@ from partyhub.admin_base import (
     ScopedAdmin,
     ScopedInline,
 )
-from partyhub.admin_base import error_text as _error_text
+from partyhub.errors import message_of
 from partyhub.forms import SingleLineMixin
 from partyhub.scoping import ScopedAdminMixin, constituency_ids
 
@@ -193,7 +193,7 @@ class NetworkMembershipAdmin(ScopedAdmin):
                     membership=membership, actor=request.user
                 )
             except services.NetworkError as exc:
-                self.message_user(request, _error_text(exc), messages.ERROR)
+                self.message_user(request, message_of(exc), messages.ERROR)
             else:
                 done += 1
         self.message_user(request, _("%(n)d requests approved.") % {"n": done})
@@ -259,7 +259,7 @@ class ConsultationAdmin(ScopedAdmin):
                     consultation=consultation, actor=request.user
                 )
             except services.NetworkError as exc:
-                self.message_user(request, _error_text(exc), messages.ERROR)
+                self.message_user(request, message_of(exc), messages.ERROR)
             else:
                 done += 1
         if done:
@@ -528,7 +528,7 @@ class OrganisationMailingAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
                     mailing=mailing, actor=request.user
                 )
             except services.NetworkError as exc:
-                self.message_user(request, _error_text(exc), messages.ERROR)
+                self.message_user(request, message_of(exc), messages.ERROR)
             else:
                 self.message_user(
                     request,

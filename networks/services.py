@@ -7,7 +7,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -32,6 +32,7 @@ from networks.models import (
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import can_contact, contactable, current_consents
 from partyhub.comms.reminders import reminder_schedule
+from partyhub.errors import DomainError
 from partyhub.links import make_token
 
 NETWORK_JOIN_PURPOSE = "network-join"
@@ -48,7 +49,7 @@ REMINDER_INVITATION = "network_invitation"
 REMINDER_DIGEST = "network_digest"
 
 
-class NetworkError(ValidationError):
+class NetworkError(DomainError):
     """A domain error a member or officer can read: nothing was changed."""
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils.functional import cached_property
@@ -19,7 +18,6 @@ __all__ = [
     "ReadOnlyAdmin",
     "ScopedAdmin",
     "ScopedInline",
-    "error_text",
 ]
 
 
@@ -140,10 +138,6 @@ class ReadOnlyAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-def error_text(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
 
 
 def public_link(path: str) -> str:

@@ -19,8 +19,8 @@ from campaigns.services import (
 )
 from partyhub.admin_base import (
     ScopedAdmin,
-    error_text,
 )
+from partyhub.errors import message_of
 
 
 @admin.register(CallList)
@@ -116,7 +116,7 @@ class CallListAdmin(ScopedAdmin):
                 added = call_list_build(call_list=call_list, actor=request.user)
             except CampaignsError as exc:
                 self.message_user(
-                    request, f"{call_list}: {error_text(exc)}", messages.ERROR
+                    request, f"{call_list}: {message_of(exc)}", messages.ERROR
                 )
             else:
                 self.message_user(

@@ -20,8 +20,8 @@ from campaigns.services import (
 from campaigns.views.streetwatch import street_photo_response
 from partyhub.admin_base import (
     ScopedAdmin,
-    error_text,
 )
+from partyhub.errors import message_of
 
 
 @admin.register(StreetReport)
@@ -162,7 +162,7 @@ class StreetReportAdmin(ScopedAdmin):
                 sent = street_report_forward(report=report, actor=request.user)
             except CampaignsError as exc:
                 self.message_user(
-                    request, f"{report}: {error_text(exc)}", messages.ERROR
+                    request, f"{report}: {message_of(exc)}", messages.ERROR
                 )
                 continue
             if not sent:

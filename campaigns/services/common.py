@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
+from partyhub.errors import DomainError
 
 LONDON = ZoneInfo("Europe/London")
 
 
-class CampaignsError(ValidationError):
+class CampaignsError(DomainError):
     """A domain error a person can read: nothing was changed."""
 
 

@@ -33,7 +33,7 @@ from partyhub.admin_base import (
     ScopedAdmin,
     public_link,
 )
-from partyhub.admin_base import error_text as _error_text
+from partyhub.errors import message_of
 from partyhub.scoping import ScopedAdminMixin
 
 
@@ -171,7 +171,7 @@ class EventAdmin(EventPagesMixin, ScopedAdmin):
                 done += 1
             except services.EventsError as exc:
                 self.message_user(
-                    request, f"{event}: {_error_text(exc)}", messages.ERROR
+                    request, f"{event}: {message_of(exc)}", messages.ERROR
                 )
         if done:
             self.message_user(

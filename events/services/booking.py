@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 import icalendar
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -24,6 +23,7 @@ from members.services import person_for_public_form
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import reminder_cancel, reminder_schedule
+from partyhub.errors import DomainError, message_of
 from partyhub.links import LinkInvalid, make_token, read_token
 from partyhub.ratelimit import hourly_allowance_take
 from supporters.models import SignupRequest, Supporter
@@ -50,7 +50,7 @@ ANSWERS = (Booking.Status.YES, Booking.Status.NO, Booking.Status.MAYBE)
 MAX_GUESTS = 10
 
 
-class EventsError(ValidationError):
+class EventsError(DomainError):
     """A domain error a visitor or officer can read: nothing was changed."""
 
 
@@ -502,7 +502,7 @@ def rsvp_public_confirm(request: SignupRequest) -> tuple[str, dict[str, Any]]:
                 )
             except EventsError as exc:
                 context["heading"] = _("We could not book you a place")
-                context["lines"] = [" ".join(exc.messages)]
+                context["lines"] = [message_of(exc)]
                 return "supporters/pending_done.html", context
             created = True
     else:

@@ -31,6 +31,7 @@ from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
 )
+from partyhub.errors import message_of
 from partyhub.exports import ExportPermissionMixin, csv_export_action
 
 
@@ -219,7 +220,7 @@ class MentorshipAdmin(ScopedAdmin):
                     mentorship=current, mentor=mentor, actor=request.user
                 )
             except services.MentorFull as exc:
-                self.message_user(request, str(exc), messages.ERROR)
+                self.message_user(request, message_of(exc), messages.ERROR)
 
     def log_change(self, request, obj, message):
         return admin.ModelAdmin.log_change(self, request, obj, message)

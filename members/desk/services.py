@@ -42,6 +42,7 @@ from members.selectors import new_member_since
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import reminder_cancel, reminder_schedule
+from partyhub.errors import DomainError
 
 WELCOME = "members.welcome"
 ARREARS = "members.arrears_renewal"
@@ -58,7 +59,7 @@ MENTOR_NUDGE_AFTER = datetime.timedelta(days=7)
 SECRETARY_NUDGE_AFTER = datetime.timedelta(days=14)
 
 
-class MentorFull(Exception):
+class MentorFull(DomainError):
     pass
 
 

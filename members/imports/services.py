@@ -60,6 +60,7 @@ from members.models import (
 )
 from members.signals import members_fell_into_arrears, members_joined
 from partyhub.audit.services import audit_log
+from partyhub.errors import DomainError
 from partyhub.personal_data.models import (
     email_hash,
     membership_number_hash,
@@ -145,7 +146,7 @@ REPORT_LIMIT = 20_000
 _LAPSED = (Membership.Status.LAPSED, Membership.Status.RESIGNED)
 
 
-class ImportApplyError(ValueError):
+class ImportApplyError(DomainError):
     """The run cannot be applied; nothing was changed."""
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,10 +12,11 @@ from django.utils.translation import gettext as _
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Message
 from partyhub.comms.sending import render_message
+from partyhub.errors import DomainError
 from partyhub.queueing import enqueue_on_commit
 
 
-class MessageStateError(ValidationError):
+class MessageStateError(DomainError):
     pass
 
 

@@ -23,6 +23,7 @@ from partyhub.dataprotection.models import (
     RetentionRun,
     TpsUpload,
 )
+from partyhub.errors import message_of
 
 
 def _constituencies(request: HttpRequest):
@@ -263,7 +264,7 @@ class TpsUploadAdmin(ScopedAdmin):
                         actor=request.user,
                     )
                 except tps.TpsFileError as exc:
-                    form.add_error("file", str(exc))
+                    form.add_error("file", message_of(exc))
                 else:
                     self.message_user(
                         request,

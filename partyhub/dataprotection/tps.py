@@ -25,13 +25,14 @@ from django.utils.translation import gettext as _
 
 from partyhub.audit.services import audit_log
 from partyhub.dataprotection.models import TpsNumber, TpsUpload
+from partyhub.errors import DomainError
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 _BATCH = 5000
 _NOT_DIGITS = re.compile(r"[^\d+]")
 
 
-class TpsFileError(ValueError):
+class TpsFileError(DomainError):
     """The file cannot be read as a TPS list: nothing was changed."""
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partyhub.admin_base import ReadOnlyAdmin, ScopedAdmin
+from partyhub.errors import message_of
 from partyhub.forms import SingleLineMixin
 from partyhub.personal_data import duplicates, services
 from partyhub.personal_data.models import (
@@ -317,7 +318,7 @@ class DataRequestAdmin(ScopedAdmin):
                 try:
                     services.erasure_approve(request=obj, keep=keep, actor=request.user)
                 except services.DataRequestError as exc:
-                    self.message_user(request, str(exc), messages.ERROR)
+                    self.message_user(request, message_of(exc), messages.ERROR)
                 else:
                     self.message_user(
                         request,
@@ -426,7 +427,7 @@ class MergeRecordAdmin(ReadOnlyAdmin):
                     survivor=survivor, merged=merged, take=take, actor=request.user
                 )
             except services.DataRequestError as exc:
-                self.message_user(request, str(exc), messages.ERROR)
+                self.message_user(request, message_of(exc), messages.ERROR)
             else:
                 self.message_user(
                     request,

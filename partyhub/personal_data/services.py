@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partyhub.audit.services import audit_log
+from partyhub.errors import DomainError
 from partyhub.personal_data.models import (
     DataRequest,
     Suppression,
@@ -39,7 +40,7 @@ REMINDER_DUE = "personal_data.request_due"
 REMIND_DAYS_BEFORE = 7
 
 
-class DataRequestError(Exception):
+class DataRequestError(DomainError):
     """Something an officer can read and put right."""
 
 

@@ -19,7 +19,7 @@ from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
 )
-from partyhub.admin_base import error_text as _error_text
+from partyhub.errors import message_of
 from partyhub.forms import SingleLineMixin
 from partyhub.scoping import ScopedAdminMixin
 from supporters.admin.base import AskOfferListFilter, OffersMixin
@@ -223,7 +223,7 @@ class AskAdmin(OffersMixin, OwnConstituencyInitialMixin, ScopedAdmin):
         try:
             ask_send(ask=ask, actor=request.user)
         except ValidationError as exc:
-            self.message_user(request, _error_text(exc), messages.ERROR)
+            self.message_user(request, message_of(exc), messages.ERROR)
         else:
             self.message_user(
                 request,

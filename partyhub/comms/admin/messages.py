@@ -27,7 +27,6 @@ from django.views.decorators.http import require_GET, require_POST
 from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
-    error_text,
 )
 from partyhub.comms.forms import LONDON, MessageForm, ScheduleForm
 from partyhub.comms.models import Delivery, Message
@@ -45,6 +44,7 @@ from partyhub.comms.services import (
     message_schedule,
     message_test_send,
 )
+from partyhub.errors import message_of
 
 
 class NeedsAttentionFilter(admin.SimpleListFilter):
@@ -411,7 +411,7 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         try:
             to = message_test_send(message=message, actor=request.user)
         except ValidationError as exc:
-            self.message_user(request, error_text(exc), messages.ERROR)
+            self.message_user(request, message_of(exc), messages.ERROR)
         except (smtplib.SMTPException, OSError) as exc:
             self.message_user(
                 request,
@@ -479,7 +479,7 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         try:
             message_schedule(message=message, actor=request.user)
         except ValidationError as exc:
-            self.message_user(request, error_text(exc), messages.ERROR)
+            self.message_user(request, message_of(exc), messages.ERROR)
         else:
             self.message_user(
                 request,
@@ -512,7 +512,7 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
                         send_at=form.cleaned_data["send_at"],
                     )
                 except ValidationError as exc:
-                    form.add_error(None, error_text(exc))
+                    form.add_error(None, message_of(exc))
                 else:
                     when = timezone.localtime(message.send_at, LONDON)
                     self.message_user(
@@ -558,7 +558,7 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         try:
             message_cancel(message=message, actor=request.user)
         except ValidationError as exc:
-            self.message_user(request, error_text(exc), messages.ERROR)
+            self.message_user(request, message_of(exc), messages.ERROR)
         else:
             self.message_user(
                 request,
@@ -573,7 +573,7 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         try:
             retried = message_retry_failed(message=message, actor=request.user)
         except ValidationError as exc:
-            self.message_user(request, error_text(exc), messages.ERROR)
+            self.message_user(request, message_of(exc), messages.ERROR)
         else:
             self.message_user(
                 request,
