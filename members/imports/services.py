@@ -58,7 +58,7 @@ from members.models import (
     Postcode,
     Ward,
 )
-from members.signals import members_fell_into_arrears, members_joined
+from members.services import membership_signals_on_commit, membership_status_changes
 from partyhub.audit.services import audit_log
 from partyhub.errors import DomainError
 from partyhub.personal_data.models import (
@@ -470,15 +470,13 @@ def _membership_changes(
     changes = row.membership_changes
     old_status, new_status = membership.status, values["status"]
     if old_status != new_status:
+        # The same rule as an officer's edit (members.services.membership_update).
+        follow, flags = membership_status_changes(
+            membership=membership, new_status=new_status, today=context.today
+        )
         changes["status"] = (old_status, new_status)
-        changes["status_since"] = (membership.status_since, context.today)
-        if old_status in _LAPSED and new_status not in _LAPSED:
-            row.flags.add("rejoined")
-            changes["rejoined_on"] = (membership.rejoined_on, context.today)
-        if new_status == Membership.Status.ARREARS:
-            row.flags.add("arrears")
-        if new_status == Membership.Status.LAPSED:
-            row.flags.add("lapsed")
+        changes.update(follow)
+        row.flags.update(flags)
     if membership.joined != values["joined"]:
         changes["joined"] = (membership.joined, values["joined"])
     if "expires" in columns and values.get("expires") != membership.expires:
@@ -1033,10 +1031,4 @@ def _send_signals_on_commit(plan: _Plan) -> None:
     joined += [r.person.pk for r in plan.flagged("rejoined")]
     arrears = [r.membership.pk for r in plan.flagged("arrears")]
 
-    def send() -> None:
-        if joined:
-            members_joined.send(sender=ImportRun, person_ids=joined)
-        if arrears:
-            members_fell_into_arrears.send(sender=ImportRun, membership_ids=arrears)
-
-    transaction.on_commit(send)
+    membership_signals_on_commit(sender=ImportRun, joined=joined, arrears=arrears)
