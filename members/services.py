@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from members.models import Constituency, Person, Postcode, Ward
 from members.postcodes import normalise_postcode
 from members.roles import ROLE_PERMISSIONS, group_name
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.csvrows import NumberedReader
 from partyhub.errors import DomainError
@@ -305,7 +306,7 @@ def postcodes_load(
 
     audit_log(
         actor=actor,
-        action="postcode.load",
+        action=AuditAction.POSTCODE_LOAD,
         constituency_id=next(iter(constituency_ids))
         if constituency_ids and len(constituency_ids) == 1
         else None,
@@ -664,7 +665,7 @@ def membership_update(
         return changed
     audit_log(
         actor=actor,
-        action="membership.updated",
+        action=AuditAction.MEMBERSHIP_UPDATED,
         obj=instance,
         detail=audit_detail(changed),
     )
@@ -690,7 +691,7 @@ def membership_create(*, instance: Any, actor: Any) -> Any:
     membership.save()
     audit_log(
         actor=actor,
-        action="membership.created",
+        action=AuditAction.MEMBERSHIP_CREATED,
         obj=membership,
         detail={"status": membership.status},
     )
@@ -711,7 +712,7 @@ def membership_create(*, instance: Any, actor: Any) -> Any:
 def membership_delete(*, instance: Any, actor: Any) -> None:
     audit_log(
         actor=actor,
-        action="membership.deleted",
+        action=AuditAction.MEMBERSHIP_DELETED,
         obj=instance,
         detail={"status": instance.status},
     )
@@ -771,7 +772,7 @@ def person_create(*, instance: Person, actor: Any) -> Any:
     written = Written(instance)
     placement = person_place(person=instance) if instance.postcode else None
     instance.save()
-    audit_log(actor=actor, action="person.created", obj=instance)
+    audit_log(actor=actor, action=AuditAction.PERSON_CREATED, obj=instance)
     _person_placed(
         person=instance,
         old_ward_id=None,
@@ -811,7 +812,7 @@ def person_update(*, instance: Person, changes: dict[str, Any], actor: Any) -> A
     if written.changed:
         audit_log(
             actor=actor,
-            action="person.updated",
+            action=AuditAction.PERSON_UPDATED,
             obj=instance,
             detail=audit_detail(written.changed),
         )

@@ -29,6 +29,7 @@ from networks.models import (
     SubmissionSection,
     Thread,
 )
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import can_contact, contactable, current_consents
 from partyhub.comms.reminders import reminder_schedule
@@ -141,7 +142,7 @@ def network_join(*, network: Network, person: Person, actor: Any) -> NetworkMemb
         membership.save(update_fields=["status", "digest_sent_until"])
     audit_log(
         actor=actor,
-        action="networkmembership.join",
+        action=AuditAction.NETWORKMEMBERSHIP_JOIN,
         obj=membership,
         detail={"network_id": network.pk, "status": membership.status},
     )
@@ -162,7 +163,7 @@ def network_leave(*, network: Network, person: Person, actor: Any) -> None:
     membership.save(update_fields=["status"])
     audit_log(
         actor=actor,
-        action="networkmembership.leave",
+        action=AuditAction.NETWORKMEMBERSHIP_LEAVE,
         obj=membership,
         detail={"network_id": network.pk},
     )
@@ -182,7 +183,7 @@ def network_membership_approve(
         )
     membership.status = NetworkMembership.Status.ACTIVE
     membership.save(update_fields=["status"])
-    audit_log(actor=actor, action="networkmembership.approve", obj=membership)
+    audit_log(actor=actor, action=AuditAction.NETWORKMEMBERSHIP_APPROVE, obj=membership)
     return membership
 
 
@@ -202,7 +203,7 @@ def thread_create(
     Post.objects.create(thread=thread, author=author, body=body)
     audit_log(
         actor=actor,
-        action="thread.create",
+        action=AuditAction.THREAD_CREATE,
         obj=thread,
         constituency_id=author.constituency_id,
         detail={"network_id": network.pk},
@@ -218,7 +219,7 @@ def post_create(*, thread: Thread, author: Person, body: str, actor: Any) -> Pos
     post = Post.objects.create(thread=thread, author=author, body=body)
     audit_log(
         actor=actor,
-        action="post.create",
+        action=AuditAction.POST_CREATE,
         obj=post,
         constituency_id=author.constituency_id,
     )
@@ -254,7 +255,7 @@ def post_edit(*, post: Post, author: Person, body: str, actor: Any, now=None) ->
     post.save(update_fields=["body", "edited"])
     audit_log(
         actor=actor,
-        action="post.edit",
+        action=AuditAction.POST_EDIT,
         obj=post,
         constituency_id=author.constituency_id,
     )
@@ -273,7 +274,7 @@ def post_hide(
     # Filed under the author's CLP, whose officers answer for its people.
     audit_log(
         actor=actor,
-        action="post.hide" if hidden else "post.show",
+        action=AuditAction.POST_HIDE if hidden else "post.show",
         obj=post,
         constituency_id=post.author.constituency_id if post.author else None,
     )
@@ -319,7 +320,7 @@ def comment_create(
     comment = Comment.objects.create(section=section, person=person, body=body)
     audit_log(
         actor=actor,
-        action="comment.create",
+        action=AuditAction.COMMENT_CREATE,
         obj=comment,
         detail={"consultation_id": consultation.pk},
     )
@@ -353,7 +354,7 @@ def _audit_export(
     for cid, count in counts.items():
         audit_log(
             actor=actor,
-            action="consultation.export",
+            action=AuditAction.CONSULTATION_EXPORT,
             obj=consultation,
             constituency_id=cid,
             detail={"format": fmt},
@@ -385,7 +386,7 @@ def consultation_mark_submitted(
             "submitted_on": timezone.localdate(consultation.submitted_at),
         },
     )
-    audit_log(actor=actor, action="consultation.submit", obj=consultation)
+    audit_log(actor=actor, action=AuditAction.CONSULTATION_SUBMIT, obj=consultation)
     return consultation
 
 
@@ -429,7 +430,7 @@ def network_invite(
     )
     audit_log(
         actor=actor,
-        action="networkinvitation.create",
+        action=AuditAction.NETWORKINVITATION_CREATE,
         obj=invitation,
         detail={"network_id": network.pk},
     )
@@ -484,7 +485,7 @@ def submission_save(
     submission.save(update_fields=update)
     audit_log(
         actor=actor,
-        action="submission.submit" if submit else "submission.save",
+        action=AuditAction.SUBMISSION_SUBMIT if submit else "submission.save",
         obj=submission,
         detail={"consultation_id": consultation.pk},
     )
@@ -541,7 +542,7 @@ def membership_digest_set(
     membership.save(update_fields=update)
     audit_log(
         actor=actor,
-        action="networkmembership.digest",
+        action=AuditAction.NETWORKMEMBERSHIP_DIGEST,
         obj=membership,
         detail={"digest": digest},
     )

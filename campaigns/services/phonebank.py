@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from campaigns.models import CallList, CallListEntry, CallOutcome
 from campaigns.services.common import CampaignsError
 from members.models import Membership, Person
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record
 from partyhub.comms.models import Channel, ConsentState, Method
@@ -93,7 +94,7 @@ def call_list_build(*, call_list: CallList, actor: Any) -> int:
     call_list.save(update_fields=["built_at"])
     audit_log(
         actor=actor,
-        action="call_list.build",
+        action=AuditAction.CALL_LIST_BUILD,
         obj=call_list,
         row_count=len(entries),
         detail={"segment": call_list.segment_id, "tps_skipped": tps_skipped},
@@ -252,7 +253,7 @@ def call_outcome_record(
         )
     audit_log(
         actor=caller,
-        action="call.outcome",
+        action=AuditAction.CALL_OUTCOME,
         obj=entry,
         constituency_id=entry.call_list.constituency_id,
         detail={"outcome": outcome, "person": entry.person_id},

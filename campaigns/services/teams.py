@@ -31,6 +31,7 @@ from campaigns.models import (
 )
 from campaigns.services.common import LONDON, CampaignsError, reminders_about_cancel
 from members.models import Person
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import reminder_cancel, reminder_schedule
@@ -147,7 +148,7 @@ def sessions_replan(*, team: Team, previous: Team, actor: Any) -> tuple[int, int
         for cid in team.constituencies.values_list("pk", flat=True):
             audit_log(
                 actor=actor,
-                action="team.rota_replan",
+                action=AuditAction.TEAM_ROTA_REPLAN,
                 obj=team,
                 constituency_id=cid,
                 detail={"removed": len(removed), "cancelled": len(cancelled)},
@@ -195,7 +196,7 @@ def team_create(*, instance: Team, actor: Any) -> Written:
     """A new team: saved, and its rota's coming sessions made at once."""
     instance.full_clean()
     instance.save()
-    audit_log(actor=actor, action="team.created", obj=instance)
+    audit_log(actor=actor, action=AuditAction.TEAM_CREATED, obj=instance)
     written = Written(instance)
     _rota_ahead(instance, written)
     return written
@@ -215,7 +216,7 @@ def team_update(*, instance: Team, changes: dict[str, Any], actor: Any) -> Writt
     if written.changed:
         audit_log(
             actor=actor,
-            action="team.updated",
+            action=AuditAction.TEAM_UPDATED,
             obj=instance,
             detail=audit_detail(written.changed),
         )
@@ -245,7 +246,7 @@ def session_create(*, instance: Session, actor: Any) -> Session:
     """A one-off session added by hand."""
     instance.full_clean()
     instance.save()
-    audit_log(actor=actor, action="session.created", obj=instance)
+    audit_log(actor=actor, action=AuditAction.SESSION_CREATED, obj=instance)
     return instance
 
 
@@ -263,7 +264,7 @@ def session_update(
     if written.changed:
         audit_log(
             actor=actor,
-            action="session.updated",
+            action=AuditAction.SESSION_UPDATED,
             obj=instance,
             detail=audit_detail(written.changed),
         )
@@ -274,7 +275,7 @@ def session_update(
 @transaction.atomic
 def session_delete(*, instance: Session, actor: Any) -> None:
     """A session removed by hand: its sign-ups' reminders go with it."""
-    audit_log(actor=actor, action="session.deleted", obj=instance)
+    audit_log(actor=actor, action=AuditAction.SESSION_DELETED, obj=instance)
     _signups_drop(instance.signups.all())
     instance.delete()
 
@@ -364,7 +365,7 @@ def session_output_record(
     for cid in session.team.constituencies.values_list("pk", flat=True):
         audit_log(
             actor=actor,
-            action="session.output_record",
+            action=AuditAction.SESSION_OUTPUT_RECORD,
             obj=session,
             constituency_id=cid,
             detail={
@@ -459,7 +460,7 @@ def team_join(*, team: Team, person: Person, actor: Any) -> TeamMembership:
     if created:
         audit_log(
             actor=actor,
-            action="team.join",
+            action=AuditAction.TEAM_JOIN,
             obj=membership,
             constituency_id=person.constituency_id,
             detail={"team": team.pk},
@@ -486,7 +487,7 @@ def team_leave(*, team: Team, person: Person, actor: Any) -> None:
     if deleted:
         audit_log(
             actor=actor,
-            action="team.leave",
+            action=AuditAction.TEAM_LEAVE,
             constituency_id=person.constituency_id,
             detail={"team": team.pk, "person": person.pk},
         )

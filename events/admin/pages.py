@@ -32,6 +32,7 @@ from events.models import (
     Event,
     OrganisationInvite,
 )
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.errors import message_of
 from partyhub.scoping import constituency_ids
@@ -323,7 +324,7 @@ class EventPagesMixin:
         )
         audit_log(
             actor=request.user,
-            action="event.badges_printed",
+            action=AuditAction.EVENT_BADGES_PRINTED,
             obj=event,
             row_count=len(bookings),
         )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from events.models import Booking, Event
 from members.services import person_for_public_form
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import reminder_cancel, reminder_schedule
@@ -157,7 +158,7 @@ def _promote_waiting(event: Event, actor: Any) -> list[Booking]:
         )
         audit_log(
             actor=actor,
-            action="event.booking_promoted",
+            action=AuditAction.EVENT_BOOKING_PROMOTED,
             obj=booking,
             detail={"event": event.pk},
         )
@@ -265,7 +266,7 @@ def rsvp_create(
         reminder_cancel(about=booking, kind=REMINDER_ON_THE_DAY)
     audit_log(
         actor=actor,
-        action="event.rsvp",
+        action=AuditAction.EVENT_RSVP,
         obj=booking,
         detail={
             "event": event.pk,
@@ -294,7 +295,7 @@ def rsvp_cancel(*, booking: Booking, actor: Any) -> list[Booking]:
     reminder_cancel(about=booking)
     audit_log(
         actor=actor,
-        action="event.booking_cancelled",
+        action=AuditAction.EVENT_BOOKING_CANCELLED,
         obj=booking,
         detail={"event": event.pk},
     )
@@ -351,7 +352,7 @@ def booking_delete(*, instance: Booking, actor: Any) -> None:
     event_id = instance.event_id
     audit_log(
         actor=actor,
-        action="event.booking_deleted",
+        action=AuditAction.EVENT_BOOKING_DELETED,
         obj=instance,
         detail={"event": event_id, "status": instance.status},
     )
@@ -385,7 +386,7 @@ def booking_update(
     if written.changed:
         audit_log(
             actor=actor,
-            action="event.booking_updated",
+            action=AuditAction.EVENT_BOOKING_UPDATED,
             obj=instance,
             detail=audit_detail(written.changed),
         )
@@ -422,7 +423,7 @@ def event_capacity_check(*, event: Event, capacity: int | None) -> None:
 def event_create(*, instance: Event, actor: Any) -> Event:
     instance.full_clean()
     instance.save()
-    audit_log(actor=actor, action="event.created", obj=instance)
+    audit_log(actor=actor, action=AuditAction.EVENT_CREATED, obj=instance)
     return instance
 
 
@@ -441,7 +442,7 @@ def event_update(*, instance: Event, changes: dict[str, Any], actor: Any) -> Wri
         return written
     audit_log(
         actor=actor,
-        action="event.updated",
+        action=AuditAction.EVENT_UPDATED,
         obj=instance,
         detail=audit_detail(written.changed),
     )
@@ -470,7 +471,7 @@ def event_publish(*, event: Event, actor: Any) -> Event:
     if event.status != Event.Status.PUBLISHED:
         event.status = Event.Status.PUBLISHED
         event.save(update_fields=["status", "updated"])
-        audit_log(actor=actor, action="event.published", obj=event)
+        audit_log(actor=actor, action=AuditAction.EVENT_PUBLISHED, obj=event)
     return event
 
 
@@ -496,7 +497,7 @@ def event_cancel(*, event: Event, actor: Any) -> Event:
         )
     audit_log(
         actor=actor,
-        action="event.cancelled",
+        action=AuditAction.EVENT_CANCELLED,
         obj=event,
         detail={"notified": len(booked)},
     )

@@ -19,6 +19,7 @@ from events.services.booking import (
     EventsError,
     _lock,
 )
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import reminder_schedule
@@ -169,7 +170,7 @@ def organisations_invite(
         emailed += 1
     audit_log(
         actor=actor,
-        action="event.organisations_invited",
+        action=AuditAction.EVENT_ORGANISATIONS_INVITED,
         obj=event,
         detail={"emailed": emailed, "by_hand": by_hand, "already": already},
     )
@@ -210,7 +211,7 @@ def consultation_report_send(*, consultation: Any, actor: Any) -> int:
         consultation.save(update_fields=["report_sent_at", "updated"])
     audit_log(
         actor=actor,
-        action="event.consultation_report_sent",
+        action=AuditAction.EVENT_CONSULTATION_REPORT_SENT,
         obj=consultation,
         detail={"scheduled": scheduled},
     )

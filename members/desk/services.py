@@ -39,6 +39,7 @@ from members.models import (
 )
 from members.roles import Role
 from members.selectors import new_member_since
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import reminder_cancel, reminder_schedule
@@ -98,7 +99,7 @@ def contact_log_create(
     _first_contact(person_ids=[person.pk], at=entry.at)
     audit_log(
         actor=actor,
-        action="contactlog.create",
+        action=AuditAction.CONTACTLOG_CREATE,
         obj=entry,
         detail={"person": person.pk, "how": how, "outcome": outcome},
     )
@@ -135,7 +136,7 @@ def contacts_log_bulk(
     for constituency_id, count in Counter(p.constituency_id for p in people).items():
         audit_log(
             actor=actor,
-            action="contactlog.bulk_create",
+            action=AuditAction.CONTACTLOG_BULK_CREATE,
             constituency_id=constituency_id,
             row_count=count,
             detail={"how": how, "outcome": outcome},
@@ -223,7 +224,9 @@ def new_joiners_welcome(
                     constituency_id=membership.constituency_id,
                     started_at=now,
                 )
-                audit_log(actor=None, action="mentorship.create", obj=mentorship)
+                audit_log(
+                    actor=None, action=AuditAction.MENTORSHIP_CREATE, obj=mentorship
+                )
                 # The membership secretary hears after 14 days without a contact
                 # whether or not a mentor could be found.
                 _secretary_nudge_schedule(mentorship=mentorship, now=now)
@@ -307,7 +310,7 @@ def mentor_assign_auto(
     _assign(mentorship=mentorship, mentor=mentor, now=now or timezone.now())
     audit_log(
         actor=None,
-        action="mentorship.assign",
+        action=AuditAction.MENTORSHIP_ASSIGN,
         obj=mentorship,
         detail={"mentor": mentor.person_id, "automatic": True},
     )
@@ -343,7 +346,7 @@ def mentorship_assign(
     _assign(mentorship=mentorship, mentor=mentor, now=now or timezone.now())
     audit_log(
         actor=actor,
-        action="mentorship.assign",
+        action=AuditAction.MENTORSHIP_ASSIGN,
         obj=mentorship,
         detail={"mentor": mentor.person_id},
     )
@@ -547,7 +550,7 @@ def desk_email_schedule(
     ).items():
         audit_log(
             actor=actor,
-            action="desk.email",
+            action=AuditAction.DESK_EMAIL,
             constituency_id=constituency_id,
             row_count=count,
             detail={"template": template},

@@ -59,6 +59,7 @@ from members.models import (
     Ward,
 )
 from members.services import membership_signals_on_commit, membership_status_changes
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.errors import DomainError
 from partyhub.personal_data.models import (
@@ -650,7 +651,7 @@ def membership_import_preview(
         path.chmod(0o600)
     audit_log(
         actor=actor,
-        action="membership.import_preview",
+        action=AuditAction.MEMBERSHIP_IMPORT_PREVIEW,
         obj=run,
         row_count=plan.total,
         detail={"file": run.file_name, "sha256": run.file_sha256, **run.counts},
@@ -753,7 +754,7 @@ def membership_import_check(*, run_id: int) -> ImportRun | None:
             path.unlink(missing_ok=True)
             audit_log(
                 actor=actor,
-                action="membership.import_failed",
+                action=AuditAction.MEMBERSHIP_IMPORT_FAILED,
                 obj=run,
                 detail={"file": run.file_name, "problem": str(exc)},
             )
@@ -764,7 +765,7 @@ def membership_import_check(*, run_id: int) -> ImportRun | None:
     ):
         audit_log(
             actor=actor,
-            action="membership.import_preview",
+            action=AuditAction.MEMBERSHIP_IMPORT_PREVIEW,
             obj=run,
             row_count=plan.total,
             detail={"file": run.file_name, "sha256": run.file_sha256, **counts},
@@ -901,7 +902,7 @@ def _apply(
             run.save(update_fields=["status", "applied_at", "counts", "report"])
             audit_log(
                 actor=actor,
-                action="membership.import_apply",
+                action=AuditAction.MEMBERSHIP_IMPORT_APPLY,
                 obj=run,
                 row_count=plan.total,
                 detail={"file": run.file_name, "sha256": run.file_sha256, **run.counts},
@@ -914,7 +915,7 @@ def _apply(
         run.save(update_fields=["status", "counts", "report"])
         audit_log(
             actor=actor,
-            action="membership.import_failed",
+            action=AuditAction.MEMBERSHIP_IMPORT_FAILED,
             obj=run,
             row_count=exc.plan.total,
             detail={"file": run.file_name, **run.counts},

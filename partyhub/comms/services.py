@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Message
 from partyhub.comms.sending import render_message
@@ -40,7 +41,7 @@ def message_schedule(
     message.save(update_fields=["status", "send_at", "updated"])
     audit_log(
         actor=actor,
-        action="message.schedule",
+        action=AuditAction.MESSAGE_SCHEDULE,
         obj=message,
         detail={"send_at": message.send_at.isoformat()},
     )
@@ -61,7 +62,7 @@ def message_cancel(*, message: Message, actor: Any) -> Message:
         raise MessageStateError(
             _("A message that has started sending cannot be cancelled.")
         )
-    audit_log(actor=actor, action="message.cancel", obj=message)
+    audit_log(actor=actor, action=AuditAction.MESSAGE_CANCEL, obj=message)
     message.refresh_from_db()
     return message
 
@@ -81,7 +82,7 @@ def message_test_send(*, message: Message, actor: Any) -> str:
         message_id=f"<test-{message.pk}-{timezone.now().timestamp():.0f}@partyhub>",
     )
     email.send()
-    audit_log(actor=actor, action="message.test_send", obj=message)
+    audit_log(actor=actor, action=AuditAction.MESSAGE_TEST_SEND, obj=message)
     return to
 
 
@@ -123,7 +124,10 @@ def message_retry_failed(*, message: Message, actor: Any) -> int:
         message.finished_at = None
         message.save(update_fields=["status", "finished_at", "updated"])
     audit_log(
-        actor=actor, action="message.retry_failed", obj=message, row_count=retried
+        actor=actor,
+        action=AuditAction.MESSAGE_RETRY_FAILED,
+        obj=message,
+        row_count=retried,
     )
     from partyhub.comms.tasks import send_pending
 

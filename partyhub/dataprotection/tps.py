@@ -23,6 +23,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.dataprotection.models import TpsNumber, TpsUpload
 from partyhub.errors import DomainError
@@ -179,7 +180,7 @@ def tps_list_upload(
     upload.save(update_fields=["removed_from_call_lists"])
     audit_log(
         actor=actor,
-        action="tps.upload",
+        action=AuditAction.TPS_UPLOAD,
         obj=upload,
         constituency_id=constituency.pk,
         row_count=len(numbers),

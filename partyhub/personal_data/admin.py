@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partyhub.admin_base import ReadOnlyAdmin, ScopedAdmin
+from partyhub.audit.actions import AuditAction
 from partyhub.errors import message_of
 from partyhub.forms import SingleLineMixin
 from partyhub.personal_data import duplicates, services
@@ -495,5 +496,7 @@ class SuppressionAdmin(ScopedAdmin):
     def delete_model(self, request, obj) -> None:
         from partyhub.audit.services import audit_log
 
-        audit_log(actor=request.user, action="person.suppression_removed", obj=obj)
+        audit_log(
+            actor=request.user, action=AuditAction.PERSON_SUPPRESSION_REMOVED, obj=obj
+        )
         super().delete_model(request, obj)

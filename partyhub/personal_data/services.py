@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.errors import DomainError
 from partyhub.personal_data.models import (
@@ -146,7 +147,7 @@ def data_request_extend(
     request.save(update_fields=["extended_to", "extension_reason", "reminded_on"])
     audit_log(
         actor=actor,
-        action="person.data_request_extended",
+        action=AuditAction.PERSON_DATA_REQUEST_EXTENDED,
         obj=request,
         detail={"until": until.isoformat()},
     )
@@ -179,7 +180,7 @@ def data_request_handle(
     request.save()
     audit_log(
         actor=actor,
-        action="person.data_request_handled",
+        action=AuditAction.PERSON_DATA_REQUEST_HANDLED,
         obj=request,
         detail={"status": status},
     )
@@ -195,7 +196,7 @@ def subject_access_export(*, request: DataRequest, actor: Any) -> bytes:
     content = privacy.export_zip(request.person)
     audit_log(
         actor=actor,
-        action="person.data_export",
+        action=AuditAction.PERSON_DATA_EXPORT,
         obj=request.person,
         row_count=privacy.export_row_count(request.person),
         detail={"how": "officer", "request": request.pk},
@@ -276,7 +277,7 @@ def erasure_approve(
     request.save(update_fields=["keep", "status", "handled_by", "handled_at"])
     audit_log(
         actor=actor,
-        action="person.erasure_approved",
+        action=AuditAction.PERSON_ERASURE_APPROVED,
         obj=request,
         detail={"kept": sorted(keep)},
     )
@@ -336,7 +337,7 @@ def erasure_carry_out(*, request_id: int) -> bool:
         request.save(update_fields=["outcome", "status", "completed_at", "reason"])
         audit_log(
             actor=None,
-            action="person.erased",
+            action=AuditAction.PERSON_ERASED,
             obj=request,
             row_count=sum(item["rows"] for item in outcome),
             detail={"models": [item["model"] for item in outcome]},
@@ -490,7 +491,7 @@ def person_merge(*, survivor: Any, merged: Any, take: list[str], actor: Any):
     )
     audit_log(
         actor=actor,
-        action="person.merged",
+        action=AuditAction.PERSON_MERGED,
         obj=survivor,
         row_count=sum(item["rows"] for item in moved),
         detail={"merged": merged_pk, "fields": take, "record": record.pk},

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Person
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import (
     Delivery,
@@ -102,7 +103,7 @@ def ask_send(*, ask: Ask, actor: Any) -> Message:
     )
     ask.message = message
     ask.save(update_fields=["message"])
-    audit_log(actor=actor, action="ask.send", obj=ask)
+    audit_log(actor=actor, action=AuditAction.ASK_SEND, obj=ask)
     message_schedule(message=message, actor=actor)
     return message
 
@@ -123,7 +124,7 @@ def ask_reply_record(
     )
     audit_log(
         actor=actor,
-        action="askreply.record",
+        action=AuditAction.ASKREPLY_RECORD,
         obj=reply,
         detail={"answer": answer, "by": "officer" if actor else "link"},
     )
@@ -167,7 +168,7 @@ def ask_print_list(*, ask: Ask, actor: Any) -> dict[Any, list[Person]]:
         by_ward[person.ward].append(person)
     audit_log(
         actor=actor,
-        action="ask.print_list",
+        action=AuditAction.ASK_PRINT_LIST,
         obj=ask,
         row_count=len(people),
     )
