@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 
+from partyhub import appointment_services
 from partyhub.scoping import ScopedAdminMixin, stamp_appointment
 from partyhub.updates import form_changes, stored
 
@@ -122,10 +123,13 @@ class AppointmentAdmin(ScopedAdmin):
     appointment_parent = ""
 
     def save_model(self, request, obj, form, change):
-        if not change or {"person", self.appointment_parent} & set(form.changed_data):
-            parent = getattr(obj, self.appointment_parent)
-            stamp_appointment(obj, actor=request.user, spans=_spans(parent))
-        super().save_model(request, obj, form, change)
+        appointment_services.appointment_save(
+            instance=obj,
+            parent_field=self.appointment_parent,
+            changed=form.changed_data,
+            adding=not change,
+            actor=request.user,
+        )
 
 
 class OwnConstituencyInitialMixin:

@@ -33,6 +33,7 @@ from partyhub.admin_base import (
 )
 from partyhub.errors import message_of
 from partyhub.exports import ExportPermissionMixin, csv_export_action
+from partyhub.updates import form_changes, stored
 
 
 def _own_person(user):
@@ -212,15 +213,12 @@ class MentorshipAdmin(ScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj: Mentorship, form, change: bool) -> None:
-        if "mentor" in form.changed_data and obj.mentor_id:
-            mentor = obj.mentor
-            current = Mentorship.objects.get(pk=obj.pk)
-            try:
-                services.mentorship_assign(
-                    mentorship=current, mentor=mentor, actor=request.user
-                )
-            except services.MentorFull as exc:
-                self.message_user(request, message_of(exc), messages.ERROR)
+        try:
+            services.mentorship_update(
+                instance=stored(obj), changes=form_changes(form), actor=request.user
+            )
+        except services.MentorFull as exc:
+            self.message_user(request, message_of(exc), messages.ERROR)
 
     def log_change(self, request, obj, message):
         return admin.ModelAdmin.log_change(self, request, obj, message)

@@ -318,6 +318,18 @@ def mentor_assign_auto(
 
 
 @transaction.atomic
+def mentorship_update(
+    *, instance: Mentorship, changes: dict[str, Any], actor: Any
+) -> Mentorship:
+    """An officer's edit of a mentorship in the admin: another mentor is an
+    assignment (their capacity checked, the new member told)."""
+    mentor = changes.get("mentor")
+    if mentor is None:
+        return instance
+    return mentorship_assign(mentorship=instance, mentor=mentor, actor=actor)
+
+
+@transaction.atomic
 def mentorship_assign(
     *,
     mentorship: Mentorship,

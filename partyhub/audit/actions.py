@@ -164,6 +164,12 @@ class AuditAction(models.TextChoices):
     TRANSFER_REQUEST = "transfer.request", "Transfer: request"
     TRANSFER_WITHDRAW = "transfer.withdraw", "Transfer: withdraw"
     WORKER_CHECK = "worker.check", "Worker: check"
+    ASK_CREATED = "ask.created", "Ask: created"
+    ASKREPLY_DELETED = "askreply.deleted", "Askreply: deleted"
+    PERSON_DATA_REQUEST_NOTED = (
+        "person.data_request_noted",
+        "Person: data request noted",
+    )
 
 
 # Actions named after a model or a report rather than listed one by one: the

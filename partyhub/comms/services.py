@@ -133,3 +133,27 @@ def message_retry_failed(*, message: Message, actor: Any) -> int:
 
     enqueue_on_commit(send_pending)
     return retried
+
+
+def consent_event_add(*, instance: Any, actor: Any) -> Any:
+    """A consent an officer records in the admin (`instance` from its form):
+    through consent_record, which keeps the current state; the admin then logs
+    and links to the entry consent_record wrote."""
+    from partyhub.comms.consent import consent_record
+
+    event = consent_record(
+        person=instance.person,
+        channel=instance.channel,
+        topic=instance.topic,
+        granted=instance.granted,
+        method=instance.method,
+        wording=instance.wording,
+        actor=actor,
+    )
+    instance.pk, instance.at, instance.recorded_by = (
+        event.pk,
+        event.at,
+        event.recorded_by,
+    )
+    instance._state.adding = False
+    return event

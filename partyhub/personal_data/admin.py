@@ -15,7 +15,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partyhub.admin_base import ReadOnlyAdmin, ScopedAdmin
-from partyhub.audit.actions import AuditAction
 from partyhub.errors import message_of
 from partyhub.forms import SingleLineMixin
 from partyhub.personal_data import duplicates, services
@@ -27,6 +26,7 @@ from partyhub.personal_data.models import (
     email_hash,
 )
 from partyhub.scoping import get_scoped_object_or_404
+from partyhub.updates import form_changes, stored
 
 
 class DataRequestForm(SingleLineMixin, forms.ModelForm):
@@ -236,31 +236,10 @@ class DataRequestAdmin(ScopedAdmin):
 
     def save_model(self, request, obj: DataRequest, form, change: bool) -> None:
         if not change:
-            created = services.data_request_create(
-                person=obj.person,
-                kind=obj.kind,
-                reason=obj.reason,
-                received_on=obj.received_on,
-                received_how=obj.received_how,
-                actor=request.user,
-            )
-            obj.pk = created.pk
-            obj.refresh_from_db()
-            return
-        if {"extended_to", "extension_reason"} & set(form.changed_data):
-            if obj.extended_to:
-                services.data_request_extend(
-                    request=obj,
-                    until=obj.extended_to,
-                    reason=obj.extension_reason,
-                    actor=request.user,
-                )
-        if "status" in form.changed_data:
-            services.data_request_handle(
-                request=obj, status=obj.status, actor=request.user
-            )
-        elif "notes" in form.changed_data:
-            obj.save(update_fields=["notes"])
+            return services.data_request_add(instance=obj, actor=request.user)
+        return services.data_request_update(
+            instance=stored(obj), changes=form_changes(form), actor=request.user
+        )
 
     # --- subject access ------------------------------------------------------------
 
@@ -494,9 +473,8 @@ class SuppressionAdmin(ScopedAdmin):
         return False
 
     def delete_model(self, request, obj) -> None:
-        from partyhub.audit.services import audit_log
+        services.suppression_remove(instance=obj, actor=request.user)
 
-        audit_log(
-            actor=request.user, action=AuditAction.PERSON_SUPPRESSION_REMOVED, obj=obj
-        )
-        super().delete_model(request, obj)
+    def delete_queryset(self, request, queryset) -> None:
+        for obj in queryset:
+            services.suppression_remove(instance=obj, actor=request.user)

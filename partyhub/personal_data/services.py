@@ -187,6 +187,64 @@ def data_request_handle(
     return request
 
 
+def data_request_add(*, instance: DataRequest, actor: Any) -> DataRequest:
+    """A request an officer logs in the admin (`instance` from its form)."""
+    created = data_request_create(
+        person=instance.person,
+        kind=instance.kind,
+        reason=instance.reason,
+        received_on=instance.received_on,
+        received_how=instance.received_how,
+        actor=actor,
+    )
+    # The admin logs and links to the object it saved: the one created here.
+    for f in DataRequest._meta.concrete_fields:
+        setattr(instance, f.attname, getattr(created, f.attname))
+    instance._state.adding = False
+    return created
+
+
+@transaction.atomic
+def data_request_update(
+    *, instance: DataRequest, changes: dict[str, Any], actor: Any
+) -> DataRequest:
+    """An officer's edit of a request: notes, an extension, a new status, each
+    through its rule (and audited)."""
+    from partyhub.updates import model_update
+
+    # The notes' words stay out of the log: which field changed is enough.
+    if "notes" in changes:
+        changed = model_update(
+            instance=instance, changes={"notes": changes["notes"]}, fields=["notes"]
+        )
+        if changed:
+            audit_log(
+                actor=actor,
+                action=AuditAction.PERSON_DATA_REQUEST_NOTED,
+                obj=instance,
+                detail={"fields": ["notes"]},
+            )
+    if {"extended_to", "extension_reason"} & set(changes):
+        until = changes.get("extended_to", instance.extended_to)
+        if until:
+            data_request_extend(
+                request=instance,
+                until=until,
+                reason=changes.get("extension_reason", instance.extension_reason),
+                actor=actor,
+            )
+    if "status" in changes:
+        data_request_handle(request=instance, status=changes["status"], actor=actor)
+    return instance
+
+
+@transaction.atomic
+def suppression_remove(*, instance: Any, actor: Any) -> None:
+    """A superuser lifts a suppression: the person may be imported again."""
+    audit_log(actor=actor, action=AuditAction.PERSON_SUPPRESSION_REMOVED, obj=instance)
+    instance.delete()
+
+
 def subject_access_export(*, request: DataRequest, actor: Any) -> bytes:
     """The zip of everything held about the person, for an officer to send them."""
     from partyhub import privacy

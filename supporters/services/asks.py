@@ -131,6 +131,44 @@ def ask_reply_record(
     return reply
 
 
+@transaction.atomic
+def ask_create(*, instance: Ask, actor: Any) -> Ask:
+    """An ask an officer writes in the admin: saved with who wrote it."""
+    instance.created_by = actor
+    instance.save()
+    audit_log(actor=actor, action=AuditAction.ASK_CREATED, obj=instance)
+    return instance
+
+
+def ask_reply_create(*, instance: AskReply, actor: Any) -> AskReply:
+    """A reply taken by hand (the admin's row): the same service as a link's."""
+    return ask_reply_record(
+        ask=instance.ask, person=instance.person, answer=instance.answer, actor=actor
+    )
+
+
+def ask_reply_update(
+    *, instance: AskReply, changes: dict[str, Any], actor: Any
+) -> AskReply:
+    return ask_reply_record(
+        ask=instance.ask,
+        person=changes.get("person", instance.person),
+        answer=changes.get("answer", instance.answer),
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def ask_reply_delete(*, instance: AskReply, actor: Any) -> None:
+    audit_log(
+        actor=actor,
+        action=AuditAction.ASKREPLY_DELETED,
+        obj=instance,
+        detail={"answer": instance.answer},
+    )
+    instance.delete()
+
+
 def ask_counts(ask: Ask) -> dict[str, int]:
     """Replies by answer, and how many of the people mailed have not replied."""
     counts = dict.fromkeys(AskReply.Answer.values, 0)
