@@ -652,6 +652,13 @@ def membership_update(
     from partyhub.scoping import today as local_today
     from partyhub.updates import audit_detail, model_update
 
+    unknown = sorted(set(changes) - set(MEMBERSHIP_FIELDS))
+    if unknown:
+        # status_since and rejoined_on follow the status: nobody sets them.
+        raise DomainError(
+            gettext("These fields cannot be changed here: %(f)s.")
+            % {"f": ", ".join(unknown)}
+        )
     new_status = changes.get("status", instance.status)
     follow, flags = membership_status_changes(
         membership=instance, new_status=new_status, today=today or local_today()

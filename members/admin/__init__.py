@@ -362,6 +362,9 @@ class MembershipAdmin(ServiceWrites, ScopedAdmin):
     )
     list_select_related = ("person", "branch", "constituency")
     autocomplete_fields = ("person", "branch")
+    # Set by the status rule (members.services.membership_update), as the
+    # national import sets them: shown, never typed.
+    readonly_fields = ("status_since", "rejoined_on")
 
 
 @admin.register(Office)
