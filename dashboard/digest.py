@@ -48,7 +48,9 @@ def digest_subscribe(*, person: Any, on: bool, actor: Any) -> bool:
     if changed:
         audit_log(
             actor=actor,
-            action=AuditAction.DIGEST_SUBSCRIBE if on else "digest.unsubscribe",
+            action=AuditAction.DIGEST_SUBSCRIBE
+            if on
+            else AuditAction.DIGEST_UNSUBSCRIBE,
             obj=person,
         )
     return changed

@@ -274,7 +274,7 @@ def post_hide(
     # Filed under the author's CLP, whose officers answer for its people.
     audit_log(
         actor=actor,
-        action=AuditAction.POST_HIDE if hidden else "post.show",
+        action=AuditAction.POST_HIDE if hidden else AuditAction.POST_SHOW,
         obj=post,
         constituency_id=post.author.constituency_id if post.author else None,
     )
@@ -485,7 +485,7 @@ def submission_save(
     submission.save(update_fields=update)
     audit_log(
         actor=actor,
-        action=AuditAction.SUBMISSION_SUBMIT if submit else "submission.save",
+        action=AuditAction.SUBMISSION_SUBMIT if submit else AuditAction.SUBMISSION_SAVE,
         obj=submission,
         detail={"consultation_id": consultation.pk},
     )

@@ -89,7 +89,9 @@ def booking_attend(*, booking: Booking, attended: bool, actor: Any) -> Booking:
     booking.save(update_fields=fields)
     audit_log(
         actor=actor,
-        action=AuditAction.EVENT_ATTENDED if attended else "event.attendance_removed",
+        action=AuditAction.EVENT_ATTENDED
+        if attended
+        else AuditAction.EVENT_ATTENDANCE_REMOVED,
         obj=booking,
         detail={"event": booking.event_id},
     )

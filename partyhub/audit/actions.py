@@ -170,6 +170,10 @@ class AuditAction(models.TextChoices):
         "person.data_request_noted",
         "Person: data request noted",
     )
+    DIGEST_UNSUBSCRIBE = "digest.unsubscribe", "Digest: unsubscribe"
+    EVENT_ATTENDANCE_REMOVED = "event.attendance_removed", "Event: attendance removed"
+    POST_SHOW = "post.show", "Post: show"
+    SUBMISSION_SAVE = "submission.save", "Submission: save"
 
 
 # Actions named after a model or a report rather than listed one by one: the
