@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db import models, transaction
 
+from partyhub.audit.actions import AuditAction
+from partyhub.audit.services import audit_log
 from partyhub.scoping import stamp_appointment
 
 
@@ -27,4 +29,10 @@ def appointment_save(
         spans = list(parent.constituencies.values_list("pk", flat=True))
         stamp_appointment(instance, actor=actor, spans=spans)
     instance.save()
+    audit_log(
+        actor=actor,
+        action=AuditAction.APPOINTMENT_SAVED,
+        obj=instance,
+        detail={"person": instance.person_id, "parent": parent_field},
+    )
     return instance

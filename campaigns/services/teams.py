@@ -499,11 +499,19 @@ def session_signup(*, session: Session, person: Person, actor: Any) -> SessionSi
         raise CampaignsError(_("Join the team first to sign up for its sessions."))
     if session.status != Session.Status.PLANNED or session.starts <= timezone.now():
         raise CampaignsError(_("This session is no longer open for sign-up."))
-    signup, _created = SessionSignup.objects.get_or_create(
+    signup, created = SessionSignup.objects.get_or_create(
         session=session, person=person
     )
     signup.session, signup.person = session, person
     _day_before_reminder(signup)
+    if created:
+        audit_log(
+            actor=actor,
+            action=AuditAction.SESSION_SIGNUP,
+            obj=signup,
+            constituency_id=person.constituency_id,
+            detail={"session": session.pk},
+        )
     return signup
 
 

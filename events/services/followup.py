@@ -104,6 +104,13 @@ def feedback_record(*, event: Event, person: Any, rating: int, comment: str) -> 
     feedback, _created = Feedback.objects.update_or_create(
         event=event, person=person, defaults={"rating": rating, "comment": comment}
     )
+    # The words are theirs: the log keeps the rating only.
+    audit_log(
+        actor=None,
+        action=AuditAction.EVENT_FEEDBACK_RECORDED,
+        obj=feedback,
+        detail={"rating": rating},
+    )
     return feedback
 
 

@@ -174,6 +174,9 @@ class AuditAction(models.TextChoices):
     EVENT_ATTENDANCE_REMOVED = "event.attendance_removed", "Event: attendance removed"
     POST_SHOW = "post.show", "Post: show"
     SUBMISSION_SAVE = "submission.save", "Submission: save"
+    SESSION_SIGNUP = "session.signup", "Session: signup"
+    EVENT_FEEDBACK_RECORDED = "event.feedback_recorded", "Event: feedback recorded"
+    APPOINTMENT_SAVED = "appointment.saved", "Appointment: saved"
 
 
 # Actions named after a model or a report rather than listed one by one: the
