@@ -47,6 +47,7 @@ from partyhub.admin_base import (
     ReadOnlyAdmin,
     ScopedAdmin,
     ScopedInline,
+    ServiceWrites,
 )
 from partyhub.errors import message_of
 from partyhub.forms import SingleLineMixin
@@ -446,7 +447,8 @@ class OrganisationMailingRecipientInline(ScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(OrganisationMailing)
-class OrganisationMailingAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
+class OrganisationMailingAdmin(ServiceWrites, OwnConstituencyInitialMixin, ScopedAdmin):
+    create_service = staticmethod(services.organisation_mailing_create)
     """A mailing is written, previewed (how many organisations it would email) and
     sent once; a sent mailing is read-only and lists who got it."""
 
@@ -479,11 +481,6 @@ class OrganisationMailingAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         if obj is not None and obj.sent_at is not None:
             return False
         return super().has_delete_permission(request, obj)
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
     @admin.display(description=gettext_lazy("Sending"))
     def sending(self, obj):

@@ -638,3 +638,12 @@ def contact_refuses_email(person: Person) -> bool:
     their organisation's agreement."""
     said = current_consents(person)
     return said.get(("any", "")) is False or said.get(("email", "")) is False
+
+
+@transaction.atomic
+def organisation_mailing_create(*, instance: Any, actor: Any) -> Any:
+    """A mailing to organisations an officer writes: saved with who wrote it."""
+    instance.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    instance.save()
+    audit_log(actor=actor, action=AuditAction.ORGANISATIONMAILING_CREATED, obj=instance)
+    return instance

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from campaigns import services
 from campaigns.models import (
     CallList,
     CallOutcome,
@@ -19,12 +20,14 @@ from campaigns.services import (
 )
 from partyhub.admin_base import (
     ScopedAdmin,
+    ServiceWrites,
 )
 from partyhub.errors import message_of
 
 
 @admin.register(CallList)
-class CallListAdmin(ScopedAdmin):
+class CallListAdmin(ServiceWrites, ScopedAdmin):
+    create_service = staticmethod(services.call_list_create)
     list_display = (
         "name",
         "constituency",
@@ -100,11 +103,6 @@ class CallListAdmin(ScopedAdmin):
             "<dl>{}</dl>",
             format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows),
         )
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
     @admin.action(
         description=_("Build the list from its segment (adds newcomers only)"),

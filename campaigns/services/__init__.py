@@ -1,7 +1,12 @@
 """Writes and workflows for campaigns, one module per workflow (the ~500-line
 rule); import them from here."""
 
-from campaigns.services.common import LONDON, CampaignsError, reminders_about_cancel
+from campaigns.services.common import (
+    LONDON,
+    CampaignsError,
+    case_study_create,
+    reminders_about_cancel,
+)
 from campaigns.services.petitions import (
     CONSENT_WORDING,
     PAPER_MAX_ROWS,
@@ -20,6 +25,7 @@ from campaigns.services.phonebank import (
     CALLS_RESERVED_AT_ONCE,
     asked_not_to_be_called,
     call_list_build,
+    call_list_create,
     call_list_progress,
     call_lists_for_caller,
     call_outcome_record,
@@ -40,6 +46,7 @@ from campaigns.services.streetwatch import (
     street_report_forward,
     street_report_personaliser,
     street_report_resolve,
+    street_report_update,
     street_report_url,
     street_reporter_from_token,
     street_reports_by_ward,
@@ -90,6 +97,9 @@ from campaigns.services.teams import (
 )
 
 __all__ = [
+    "call_list_create",
+    "case_study_create",
+    "street_report_update",
     "team_membership_create",
     "team_membership_delete",
     "team_membership_update",

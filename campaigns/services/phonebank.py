@@ -275,3 +275,12 @@ def call_list_progress(call_list: CallList) -> dict[str, int]:
         held=Count("pk", filter=Q(outcome="", reserved_until__gt=now)),
         **counts,
     )
+
+
+@transaction.atomic
+def call_list_create(*, instance: Any, actor: Any) -> Any:
+    """A call list an officer makes: saved with who made it."""
+    instance.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    instance.save()
+    audit_log(actor=actor, action=AuditAction.CALLLIST_CREATED, obj=instance)
+    return instance

@@ -305,3 +305,26 @@ def street_report_personaliser(message: Any) -> Any:
         return {"%%STREET_REPORT_URL%%": street_report_url(person_id=person_id)}
 
     return links
+
+
+@transaction.atomic
+def street_report_update(*, instance: Any, changes: dict[str, Any], actor: Any) -> Any:
+    """An officer's edit of a report. The ward says where the problem is: the
+    report belongs to its constituency (the ward's councillors get it, that CLP's
+    officers see it). Audited with old and new values."""
+    from partyhub.updates import Written, audit_detail, model_update
+
+    ward = changes.get("ward")
+    if ward is not None:
+        changes = {**changes, "constituency": ward.constituency_id}
+    fields = [f.name for f in instance._meta.concrete_fields if f.editable]
+    written = Written(instance)
+    written.changed = model_update(instance=instance, changes=changes, fields=fields)
+    if written.changed:
+        audit_log(
+            actor=actor,
+            action=AuditAction.STREETREPORT_UPDATED,
+            obj=instance,
+            detail=audit_detail(written.changed),
+        )
+    return written

@@ -71,17 +71,7 @@ class ContactLogAdmin(ScopedAdmin):
         return initial
 
     def save_model(self, request, obj: ContactLog, form, change: bool) -> None:
-        entry = services.contact_log_create(
-            person=obj.person,
-            how=obj.how,
-            outcome=obj.outcome,
-            note=obj.note,
-            at=obj.at,
-            by_person=obj.by_person,
-            actor=request.user,
-        )
-        obj.pk = entry.pk
-        obj.by_user = entry.by_user
+        services.contact_log_add(instance=obj, actor=request.user)
 
     def log_addition(self, request, obj, message):
         # The service wrote the audit entry; only Django's own history here.

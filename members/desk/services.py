@@ -75,6 +75,23 @@ def mentee_page_url(mentorship: Mentorship) -> str:
 # --- the contact log ------------------------------------------------------------
 
 
+def contact_log_add(*, instance: ContactLog, actor: Any) -> ContactLog:
+    """A contact an officer records in the admin (`instance` from its form):
+    through contact_log_create; the admin then logs and links to that entry."""
+    entry = contact_log_create(
+        person=instance.person,
+        how=instance.how,
+        outcome=instance.outcome,
+        note=instance.note,
+        at=instance.at,
+        by_person=instance.by_person,
+        actor=actor,
+    )
+    instance.pk, instance.by_user = entry.pk, entry.by_user
+    instance._state.adding = False
+    return entry
+
+
 @transaction.atomic
 def contact_log_create(
     *,

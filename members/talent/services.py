@@ -215,3 +215,14 @@ def forum_member_remove(*, membership: ForumMembership, actor: Any) -> None:
         detail={"forum": membership.forum.name},
     )
     membership.delete()
+
+
+@transaction.atomic
+def person_interest_create(*, instance: Any, actor: Any) -> Any:
+    """An interest or skill an officer records for a person: marked as theirs."""
+    from members.models import PersonInterest
+
+    instance.source = PersonInterest.Source.OFFICER
+    instance.save()
+    audit_log(actor=actor, action=AuditAction.PERSONINTEREST_CREATED, obj=instance)
+    return instance

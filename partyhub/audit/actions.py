@@ -177,6 +177,20 @@ class AuditAction(models.TextChoices):
     SESSION_SIGNUP = "session.signup", "Session: signup"
     EVENT_FEEDBACK_RECORDED = "event.feedback_recorded", "Event: feedback recorded"
     APPOINTMENT_SAVED = "appointment.saved", "Appointment: saved"
+    ORGANISATIONMAILING_CREATED = (
+        "organisationmailing.created",
+        "Organisationmailing: created",
+    )
+    CASESTUDY_CREATED = "casestudy.created", "Casestudy: created"
+    CALLLIST_CREATED = "calllist.created", "Calllist: created"
+    MESSAGE_CREATED = "message.created", "Message: created"
+    SEGMENT_CREATED = "segment.created", "Segment: created"
+    PERSONINTEREST_CREATED = "personinterest.created", "Personinterest: created"
+    KEEPASFORMERMEMBER_CREATED = (
+        "keepasformermember.created",
+        "Keepasformermember: created",
+    )
+    STREETREPORT_UPDATED = "streetreport.updated", "Streetreport: updated"
 
 
 # Actions named after a model or a report rather than listed one by one: the

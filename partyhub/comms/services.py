@@ -157,3 +157,21 @@ def consent_event_add(*, instance: Any, actor: Any) -> Any:
     )
     instance._state.adding = False
     return event
+
+
+@transaction.atomic
+def message_create(*, instance: Any, actor: Any) -> Any:
+    """A message an officer writes: saved with who wrote it."""
+    instance.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    instance.save()
+    audit_log(actor=actor, action=AuditAction.MESSAGE_CREATED, obj=instance)
+    return instance
+
+
+@transaction.atomic
+def segment_create(*, instance: Any, actor: Any) -> Any:
+    """A segment an officer defines: saved with who defined it."""
+    instance.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    instance.save()
+    audit_log(actor=actor, action=AuditAction.SEGMENT_CREATED, obj=instance)
+    return instance

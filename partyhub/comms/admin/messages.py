@@ -27,7 +27,9 @@ from django.views.decorators.http import require_GET, require_POST
 from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
+    ServiceWrites,
 )
+from partyhub.comms import services as comms_services
 from partyhub.comms.forms import LONDON, MessageForm, ScheduleForm
 from partyhub.comms.models import Delivery, Message
 from partyhub.comms.rendering import ALLOWED_TAGS
@@ -65,7 +67,8 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Message)
-class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
+class MessageAdmin(ServiceWrites, OwnConstituencyInitialMixin, ScopedAdmin):
+    create_service = staticmethod(comms_services.message_create)
     form = MessageForm
     list_display = (
         "subject",
@@ -168,11 +171,6 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         # Model-level: has_change_permission(obj) is False for a message that is
         # no longer a draft, but its officers may still cancel or test it.
         return super().has_change_permission(request)
-
-    def save_model(self, request, obj: Message, form, change: bool) -> None:
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
     @admin.display(description=gettext_lazy("sent"), ordering="sent_count")
     def sent_count(self, obj: Message) -> int:
