@@ -23,15 +23,20 @@ class AuditAction(models.TextChoices):
         "Account: admin access ended",
     )
     ACCOUNT_CLAIM = "account.claim", "Account: claim"
+    APPOINTMENT_SAVED = "appointment.saved", "Appointment: saved"
+    ASK_CREATED = "ask.created", "Ask: created"
     ASK_PRINT_LIST = "ask.print_list", "Ask: print list"
     ASK_SEND = "ask.send", "Ask: send"
+    ASKREPLY_DELETED = "askreply.deleted", "Askreply: deleted"
     ASKREPLY_RECORD = "askreply.record", "Askreply: record"
     CALL_OUTCOME = "call.outcome", "Call: outcome"
     CALL_LIST_BUILD = "call_list.build", "Call list: build"
+    CALLLIST_CREATED = "calllist.created", "Calllist: created"
     CANDIDATE_EXPRESS_INTEREST = (
         "candidate.express_interest",
         "Candidate: express interest",
     )
+    CASESTUDY_CREATED = "casestudy.created", "Casestudy: created"
     COMMENT_CREATE = "comment.create", "Comment: create"
     CONSULTATION_EXPORT = "consultation.export", "Consultation: export"
     CONSULTATION_SUBMIT = "consultation.submit", "Consultation: submit"
@@ -40,6 +45,8 @@ class AuditAction(models.TextChoices):
     DASHBOARD_CHART_EXPORT = "dashboard.chart_export", "Dashboard: chart export"
     DESK_EMAIL = "desk.email", "Desk: email"
     DIGEST_SUBSCRIBE = "digest.subscribe", "Digest: subscribe"
+    DIGEST_UNSUBSCRIBE = "digest.unsubscribe", "Digest: unsubscribe"
+    EVENT_ATTENDANCE_REMOVED = "event.attendance_removed", "Event: attendance removed"
     EVENT_ATTENDED = "event.attended", "Event: attended"
     EVENT_BADGES_PRINTED = "event.badges_printed", "Event: badges printed"
     EVENT_BOOKING_CANCELLED = "event.booking_cancelled", "Event: booking cancelled"
@@ -53,6 +60,7 @@ class AuditAction(models.TextChoices):
     )
     EVENT_CREATED = "event.created", "Event: created"
     EVENT_FEED_RESET = "event.feed_reset", "Event: feed reset"
+    EVENT_FEEDBACK_RECORDED = "event.feedback_recorded", "Event: feedback recorded"
     EVENT_INVITATIONS_SENT = "event.invitations_sent", "Event: invitations sent"
     EVENT_ORGANISATIONS_INVITED = (
         "event.organisations_invited",
@@ -65,6 +73,10 @@ class AuditAction(models.TextChoices):
     FORUMINVITATION_CREATE = "foruminvitation.create", "Foruminvitation: create"
     FORUMMEMBERSHIP_CREATE = "forummembership.create", "Forummembership: create"
     FORUMMEMBERSHIP_DELETE = "forummembership.delete", "Forummembership: delete"
+    KEEPASFORMERMEMBER_CREATED = (
+        "keepasformermember.created",
+        "Keepasformermember: created",
+    )
     MEMBERSHIP_CREATED = "membership.created", "Membership: created"
     MEMBERSHIP_DELETED = "membership.deleted", "Membership: deleted"
     MEMBERSHIP_IMPORT_APPLY = "membership.import_apply", "Membership: import apply"
@@ -77,6 +89,7 @@ class AuditAction(models.TextChoices):
     MENTORSHIP_ASSIGN = "mentorship.assign", "Mentorship: assign"
     MENTORSHIP_CREATE = "mentorship.create", "Mentorship: create"
     MESSAGE_CANCEL = "message.cancel", "Message: cancel"
+    MESSAGE_CREATED = "message.created", "Message: created"
     MESSAGE_RETRY_FAILED = "message.retry_failed", "Message: retry failed"
     MESSAGE_SCHEDULE = "message.schedule", "Message: schedule"
     MESSAGE_TEST_SEND = "message.test_send", "Message: test send"
@@ -88,6 +101,10 @@ class AuditAction(models.TextChoices):
     NETWORKMEMBERSHIP_DIGEST = "networkmembership.digest", "Networkmembership: digest"
     NETWORKMEMBERSHIP_JOIN = "networkmembership.join", "Networkmembership: join"
     NETWORKMEMBERSHIP_LEAVE = "networkmembership.leave", "Networkmembership: leave"
+    ORGANISATIONMAILING_CREATED = (
+        "organisationmailing.created",
+        "Organisationmailing: created",
+    )
     ORGANISATIONMAILING_SEND = "organisationmailing.send", "Organisationmailing: send"
     PERSON_ACCESS_REQUESTED = "person.access_requested", "Person: access requested"
     PERSON_CREATED = "person.created", "Person: created"
@@ -104,6 +121,10 @@ class AuditAction(models.TextChoices):
         "person.data_request_handled",
         "Person: data request handled",
     )
+    PERSON_DATA_REQUEST_NOTED = (
+        "person.data_request_noted",
+        "Person: data request noted",
+    )
     PERSON_ERASED = "person.erased", "Person: erased"
     PERSON_ERASURE_APPROVED = "person.erasure_approved", "Person: erasure approved"
     PERSON_ERASURE_REQUESTED = "person.erasure_requested", "Person: erasure requested"
@@ -117,6 +138,7 @@ class AuditAction(models.TextChoices):
     PERSON_UPDATE_OWN = "person.update_own", "Person: update own"
     PERSON_UPDATED = "person.updated", "Person: updated"
     PERSONINTEREST_ADD = "personinterest.add", "Personinterest: add"
+    PERSONINTEREST_CREATED = "personinterest.created", "Personinterest: created"
     PERSONINTEREST_DELETE = "personinterest.delete", "Personinterest: delete"
     PETITION_EXPORT = "petition.export", "Petition: export"
     PETITION_PAPER_SIGNATURES_ADD = (
@@ -127,6 +149,7 @@ class AuditAction(models.TextChoices):
     POST_CREATE = "post.create", "Post: create"
     POST_EDIT = "post.edit", "Post: edit"
     POST_HIDE = "post.hide", "Post: hide"
+    POST_SHOW = "post.show", "Post: show"
     POSTCODE_LOAD = "postcode.load", "Postcode: load"
     PRIVACY_POLICY_DOWNLOAD = "privacy.policy_download", "Privacy: policy download"
     PRIVACY_ROPA_DOWNLOAD = "privacy.ropa_download", "Privacy: ropa download"
@@ -136,13 +159,17 @@ class AuditAction(models.TextChoices):
         "retention.schedule_change",
         "Retention: schedule change",
     )
+    SEGMENT_CREATED = "segment.created", "Segment: created"
     SESSION_CREATED = "session.created", "Session: created"
     SESSION_DELETED = "session.deleted", "Session: deleted"
     SESSION_OUTPUT_RECORD = "session.output_record", "Session: output record"
+    SESSION_SIGNUP = "session.signup", "Session: signup"
     SESSION_UPDATED = "session.updated", "Session: updated"
     STREET_REPORT_CREATE = "street_report.create", "Street report: create"
     STREET_REPORT_FORWARD = "street_report.forward", "Street report: forward"
     STREET_REPORT_RESOLVE = "street_report.resolve", "Street report: resolve"
+    STREETREPORT_UPDATED = "streetreport.updated", "Streetreport: updated"
+    SUBMISSION_SAVE = "submission.save", "Submission: save"
     SUBMISSION_SUBMIT = "submission.submit", "Submission: submit"
     SUPPORTER_CONFIRM = "supporter.confirm", "Supporter: confirm"
     SUPPORTER_IMPORT = "supporter.import", "Supporter: import"
@@ -164,33 +191,6 @@ class AuditAction(models.TextChoices):
     TRANSFER_REQUEST = "transfer.request", "Transfer: request"
     TRANSFER_WITHDRAW = "transfer.withdraw", "Transfer: withdraw"
     WORKER_CHECK = "worker.check", "Worker: check"
-    ASK_CREATED = "ask.created", "Ask: created"
-    ASKREPLY_DELETED = "askreply.deleted", "Askreply: deleted"
-    PERSON_DATA_REQUEST_NOTED = (
-        "person.data_request_noted",
-        "Person: data request noted",
-    )
-    DIGEST_UNSUBSCRIBE = "digest.unsubscribe", "Digest: unsubscribe"
-    EVENT_ATTENDANCE_REMOVED = "event.attendance_removed", "Event: attendance removed"
-    POST_SHOW = "post.show", "Post: show"
-    SUBMISSION_SAVE = "submission.save", "Submission: save"
-    SESSION_SIGNUP = "session.signup", "Session: signup"
-    EVENT_FEEDBACK_RECORDED = "event.feedback_recorded", "Event: feedback recorded"
-    APPOINTMENT_SAVED = "appointment.saved", "Appointment: saved"
-    ORGANISATIONMAILING_CREATED = (
-        "organisationmailing.created",
-        "Organisationmailing: created",
-    )
-    CASESTUDY_CREATED = "casestudy.created", "Casestudy: created"
-    CALLLIST_CREATED = "calllist.created", "Calllist: created"
-    MESSAGE_CREATED = "message.created", "Message: created"
-    SEGMENT_CREATED = "segment.created", "Segment: created"
-    PERSONINTEREST_CREATED = "personinterest.created", "Personinterest: created"
-    KEEPASFORMERMEMBER_CREATED = (
-        "keepasformermember.created",
-        "Keepasformermember: created",
-    )
-    STREETREPORT_UPDATED = "streetreport.updated", "Streetreport: updated"
 
 
 # Actions named after a model or a report rather than listed one by one: the
