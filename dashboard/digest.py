@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dashboard.models import DigestSubscription
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import ReminderKind, register, reminder_schedule
@@ -47,7 +48,9 @@ def digest_subscribe(*, person: Any, on: bool, actor: Any) -> bool:
     if changed:
         audit_log(
             actor=actor,
-            action="digest.subscribe" if on else "digest.unsubscribe",
+            action=AuditAction.DIGEST_SUBSCRIBE
+            if on
+            else AuditAction.DIGEST_UNSUBSCRIBE,
             obj=person,
         )
     return changed

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from events.models import Booking, Course, Enrolment, Seminar
 from events.services import EventsError
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.scoping import current_offices
 
@@ -139,7 +140,7 @@ def enrolment_graduate(*, enrolment: Enrolment, actor: Any) -> Enrolment:
         person.save(update_fields=["academy_graduated_on", "updated"])
     audit_log(
         actor=actor,
-        action="academy.graduated",
+        action=AuditAction.ACADEMY_GRADUATED,
         obj=enrolment,
         detail={"course": enrolment.course_id, "person": person.pk},
     )
@@ -159,7 +160,9 @@ def portfolio_mark_complete(*, enrolment: Enrolment, actor: Any) -> Enrolment:
         Enrolment.objects.filter(pk=enrolment.pk).update(
             portfolio_complete=True, completed_by=actor
         )
-        audit_log(actor=actor, action="academy.portfolio_complete", obj=enrolment)
+        audit_log(
+            actor=actor, action=AuditAction.ACADEMY_PORTFOLIO_COMPLETE, obj=enrolment
+        )
     enrolment.refresh_from_db()
     try:
         return enrolment_graduate(enrolment=enrolment, actor=actor)

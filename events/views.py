@@ -38,6 +38,7 @@ from events.services import (
 from members.models import Constituency, Person
 from members.portal.sections import sections
 from members.portal.views import portal_view
+from partyhub.errors import message_of
 from partyhub.links import LinkExpired, LinkInvalid, link_problem_for
 from partyhub.ratelimit import client_ip
 
@@ -72,7 +73,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 rsvp_public(event=event, data=form.without_bot_fields())
             except EventsError as exc:
-                form.add_error(None, " ".join(exc.messages))
+                form.add_error(None, message_of(exc))
             else:
                 return render(request, "events/booked.html", {"event": event})
     else:
@@ -243,7 +244,7 @@ def book(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
             actor=request.user,
         )
     except EventsError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, message_of(exc))
     else:
         if booking.status == Booking.Status.WAITING:
             messages.warning(
@@ -324,7 +325,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                     guests=form.cleaned_data["guests"],
                 )
             except EventsError as exc:
-                form.add_error(None, " ".join(exc.messages))
+                form.add_error(None, message_of(exc))
             else:
                 if booking.status == Booking.Status.WAITING:
                     messages.warning(

@@ -24,6 +24,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from members.models import Membership, Person
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Channel, ConsentState
 from partyhub.exports import csv_cell
@@ -215,7 +216,7 @@ def labels_pdf(*, people: QuerySet[Person], sheet_code: str, actor: Any) -> byte
     recipients = list(postal_recipients(people))
     _audit(
         people=recipients,
-        action="person.labels",
+        action=AuditAction.PERSON_LABELS,
         actor=actor,
         detail={"sheet": sheet.code, "selected": people.count()},
     )
@@ -240,7 +241,7 @@ def mail_merge_csv(*, people: QuerySet[Person], actor: Any) -> str:
     recipients = list(postal_recipients(people))
     _audit(
         people=recipients,
-        action="person.mail_merge",
+        action=AuditAction.PERSON_MAIL_MERGE,
         actor=actor,
         detail={"columns": list(MAIL_MERGE_COLUMNS), "selected": people.count()},
     )

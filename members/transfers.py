@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Branch, Membership, Person, Postcode, Transfer
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
+from partyhub.errors import DomainError
 from partyhub.scoping import constituency_ids
 
 # Sent inside the accepting transaction, so apps that keep their own per-CLP record
@@ -25,7 +27,7 @@ from partyhub.scoping import constituency_ids
 person_transferred = Signal()
 
 
-class TransferError(ValueError):
+class TransferError(DomainError):
     """The transfer cannot be decided as asked; the message says why."""
 
 
@@ -58,7 +60,7 @@ def transfer_request(
     pending.requested = timezone.now()
     pending.requested_by = actor if getattr(actor, "is_authenticated", False) else None
     pending.save()
-    _audit(pending, "transfer.request", actor)
+    _audit(pending, AuditAction.TRANSFER_REQUEST, actor)
     return pending
 
 
@@ -72,7 +74,7 @@ def transfer_withdraw(*, person: Person, actor: Any) -> int:
         pending.status = Transfer.Status.WITHDRAWN
         pending.decided = timezone.now()
         pending.save(update_fields=["status", "decided"])
-        _audit(pending, "transfer.withdraw", actor)
+        _audit(pending, AuditAction.TRANSFER_WITHDRAW, actor)
         withdrawn += 1
     return withdrawn
 
@@ -165,7 +167,7 @@ def transfer_accept(*, transfer: Transfer, actor: Any) -> Transfer:
     transfer.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     transfer.save(update_fields=["status", "decided", "decided_by"])
     person_transferred.send(sender=Transfer, transfer=transfer)
-    _audit(transfer, "transfer.accept", actor)
+    _audit(transfer, AuditAction.TRANSFER_ACCEPT, actor)
     return transfer
 
 
@@ -177,7 +179,7 @@ def transfer_decline(*, transfer: Transfer, actor: Any) -> Transfer:
     transfer.decided = timezone.now()
     transfer.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     transfer.save(update_fields=["status", "decided", "decided_by"])
-    _audit(transfer, "transfer.decline", actor)
+    _audit(transfer, AuditAction.TRANSFER_DECLINE, actor)
     return transfer
 
 

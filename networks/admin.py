@@ -47,8 +47,9 @@ from partyhub.admin_base import (
     ReadOnlyAdmin,
     ScopedAdmin,
     ScopedInline,
+    ServiceWrites,
 )
-from partyhub.admin_base import error_text as _error_text
+from partyhub.errors import message_of
 from partyhub.forms import SingleLineMixin
 from partyhub.scoping import ScopedAdminMixin, constituency_ids
 
@@ -193,7 +194,7 @@ class NetworkMembershipAdmin(ScopedAdmin):
                     membership=membership, actor=request.user
                 )
             except services.NetworkError as exc:
-                self.message_user(request, _error_text(exc), messages.ERROR)
+                self.message_user(request, message_of(exc), messages.ERROR)
             else:
                 done += 1
         self.message_user(request, _("%(n)d requests approved.") % {"n": done})
@@ -259,7 +260,7 @@ class ConsultationAdmin(ScopedAdmin):
                     consultation=consultation, actor=request.user
                 )
             except services.NetworkError as exc:
-                self.message_user(request, _error_text(exc), messages.ERROR)
+                self.message_user(request, message_of(exc), messages.ERROR)
             else:
                 done += 1
         if done:
@@ -446,7 +447,8 @@ class OrganisationMailingRecipientInline(ScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(OrganisationMailing)
-class OrganisationMailingAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
+class OrganisationMailingAdmin(ServiceWrites, OwnConstituencyInitialMixin, ScopedAdmin):
+    create_service = staticmethod(services.organisation_mailing_create)
     """A mailing is written, previewed (how many organisations it would email) and
     sent once; a sent mailing is read-only and lists who got it."""
 
@@ -479,11 +481,6 @@ class OrganisationMailingAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         if obj is not None and obj.sent_at is not None:
             return False
         return super().has_delete_permission(request, obj)
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
     @admin.display(description=gettext_lazy("Sending"))
     def sending(self, obj):
@@ -528,7 +525,7 @@ class OrganisationMailingAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
                     mailing=mailing, actor=request.user
                 )
             except services.NetworkError as exc:
-                self.message_user(request, _error_text(exc), messages.ERROR)
+                self.message_user(request, message_of(exc), messages.ERROR)
             else:
                 self.message_user(
                     request,

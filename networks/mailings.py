@@ -28,6 +28,7 @@ from networks.services import (
     contact_refuses_email,
     organisation_contact_person,
 )
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.reminders import reminder_schedule
 
@@ -119,7 +120,7 @@ def organisation_mailing_send(
     mailing.save(update_fields=["sent_at", "sent_by"])
     audit_log(
         actor=actor,
-        action="organisationmailing.send",
+        action=AuditAction.ORGANISATIONMAILING_SEND,
         obj=mailing,
         detail={"emailed": emailed, "by_hand": by_hand},
     )

@@ -7,7 +7,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -29,9 +29,11 @@ from networks.models import (
     SubmissionSection,
     Thread,
 )
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import can_contact, contactable, current_consents
 from partyhub.comms.reminders import reminder_schedule
+from partyhub.errors import DomainError
 from partyhub.links import make_token
 
 NETWORK_JOIN_PURPOSE = "network-join"
@@ -48,7 +50,7 @@ REMINDER_INVITATION = "network_invitation"
 REMINDER_DIGEST = "network_digest"
 
 
-class NetworkError(ValidationError):
+class NetworkError(DomainError):
     """A domain error a member or officer can read: nothing was changed."""
 
 
@@ -140,7 +142,7 @@ def network_join(*, network: Network, person: Person, actor: Any) -> NetworkMemb
         membership.save(update_fields=["status", "digest_sent_until"])
     audit_log(
         actor=actor,
-        action="networkmembership.join",
+        action=AuditAction.NETWORKMEMBERSHIP_JOIN,
         obj=membership,
         detail={"network_id": network.pk, "status": membership.status},
     )
@@ -161,7 +163,7 @@ def network_leave(*, network: Network, person: Person, actor: Any) -> None:
     membership.save(update_fields=["status"])
     audit_log(
         actor=actor,
-        action="networkmembership.leave",
+        action=AuditAction.NETWORKMEMBERSHIP_LEAVE,
         obj=membership,
         detail={"network_id": network.pk},
     )
@@ -181,7 +183,7 @@ def network_membership_approve(
         )
     membership.status = NetworkMembership.Status.ACTIVE
     membership.save(update_fields=["status"])
-    audit_log(actor=actor, action="networkmembership.approve", obj=membership)
+    audit_log(actor=actor, action=AuditAction.NETWORKMEMBERSHIP_APPROVE, obj=membership)
     return membership
 
 
@@ -201,7 +203,7 @@ def thread_create(
     Post.objects.create(thread=thread, author=author, body=body)
     audit_log(
         actor=actor,
-        action="thread.create",
+        action=AuditAction.THREAD_CREATE,
         obj=thread,
         constituency_id=author.constituency_id,
         detail={"network_id": network.pk},
@@ -217,7 +219,7 @@ def post_create(*, thread: Thread, author: Person, body: str, actor: Any) -> Pos
     post = Post.objects.create(thread=thread, author=author, body=body)
     audit_log(
         actor=actor,
-        action="post.create",
+        action=AuditAction.POST_CREATE,
         obj=post,
         constituency_id=author.constituency_id,
     )
@@ -253,7 +255,7 @@ def post_edit(*, post: Post, author: Person, body: str, actor: Any, now=None) ->
     post.save(update_fields=["body", "edited"])
     audit_log(
         actor=actor,
-        action="post.edit",
+        action=AuditAction.POST_EDIT,
         obj=post,
         constituency_id=author.constituency_id,
     )
@@ -272,7 +274,7 @@ def post_hide(
     # Filed under the author's CLP, whose officers answer for its people.
     audit_log(
         actor=actor,
-        action="post.hide" if hidden else "post.show",
+        action=AuditAction.POST_HIDE if hidden else AuditAction.POST_SHOW,
         obj=post,
         constituency_id=post.author.constituency_id if post.author else None,
     )
@@ -318,7 +320,7 @@ def comment_create(
     comment = Comment.objects.create(section=section, person=person, body=body)
     audit_log(
         actor=actor,
-        action="comment.create",
+        action=AuditAction.COMMENT_CREATE,
         obj=comment,
         detail={"consultation_id": consultation.pk},
     )
@@ -352,7 +354,7 @@ def _audit_export(
     for cid, count in counts.items():
         audit_log(
             actor=actor,
-            action="consultation.export",
+            action=AuditAction.CONSULTATION_EXPORT,
             obj=consultation,
             constituency_id=cid,
             detail={"format": fmt},
@@ -384,7 +386,7 @@ def consultation_mark_submitted(
             "submitted_on": timezone.localdate(consultation.submitted_at),
         },
     )
-    audit_log(actor=actor, action="consultation.submit", obj=consultation)
+    audit_log(actor=actor, action=AuditAction.CONSULTATION_SUBMIT, obj=consultation)
     return consultation
 
 
@@ -428,7 +430,7 @@ def network_invite(
     )
     audit_log(
         actor=actor,
-        action="networkinvitation.create",
+        action=AuditAction.NETWORKINVITATION_CREATE,
         obj=invitation,
         detail={"network_id": network.pk},
     )
@@ -483,7 +485,7 @@ def submission_save(
     submission.save(update_fields=update)
     audit_log(
         actor=actor,
-        action="submission.submit" if submit else "submission.save",
+        action=AuditAction.SUBMISSION_SUBMIT if submit else AuditAction.SUBMISSION_SAVE,
         obj=submission,
         detail={"consultation_id": consultation.pk},
     )
@@ -540,7 +542,7 @@ def membership_digest_set(
     membership.save(update_fields=update)
     audit_log(
         actor=actor,
-        action="networkmembership.digest",
+        action=AuditAction.NETWORKMEMBERSHIP_DIGEST,
         obj=membership,
         detail={"digest": digest},
     )
@@ -636,3 +638,12 @@ def contact_refuses_email(person: Person) -> bool:
     their organisation's agreement."""
     said = current_consents(person)
     return said.get(("any", "")) is False or said.get(("email", "")) is False
+
+
+@transaction.atomic
+def organisation_mailing_create(*, instance: Any, actor: Any) -> Any:
+    """A mailing to organisations an officer writes: saved with who wrote it."""
+    instance.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    instance.save()
+    audit_log(actor=actor, action=AuditAction.ORGANISATIONMAILING_CREATED, obj=instance)
+    return instance

@@ -27,6 +27,7 @@ from networks.models import (
     Thread,
 )
 from partyhub.admin_site import officer_powers, officer_two_factor_required
+from partyhub.errors import message_of
 from partyhub.links import LinkExpired, LinkInvalid, link_problem_for, read_token
 from partyhub.scoping import constituency_ids, contact_constituencies
 
@@ -70,7 +71,7 @@ def digest(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
             actor=request.user,
         )
     except services.NetworkError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, message_of(exc))
     else:
         messages.success(request, _("Your email digest choice is saved."))
     return redirect("networks:mine")
@@ -85,7 +86,7 @@ def join(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
             network=network, person=person, actor=request.user
         )
     except services.NetworkError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, message_of(exc))
     else:
         if membership.status == membership.Status.PENDING:
             messages.info(request, _("Your request was sent to the co-ordinators."))
@@ -117,7 +118,7 @@ def network_detail(request: HttpRequest, person: Person, pk: int) -> HttpRespons
                 actor=request.user,
             )
         except services.NetworkError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, message_of(exc))
         else:
             return redirect("networks:thread", pk=network.pk, thread_pk=thread.pk)
     return _page(
@@ -156,7 +157,7 @@ def approve(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     try:
         services.network_membership_approve(membership=membership, actor=request.user)
     except services.NetworkError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, message_of(exc))
     return redirect("networks:detail", pk=membership.network_id)
 
 
@@ -178,7 +179,7 @@ def thread_detail(
                 actor=request.user,
             )
         except services.NetworkError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, message_of(exc))
         return redirect("networks:thread", pk=network.pk, thread_pk=thread.pk)
     posts = (
         thread.posts.select_related("author")
@@ -233,7 +234,7 @@ def consultation_detail(request: HttpRequest, person: Person, pk: int) -> HttpRe
                 actor=request.user,
             )
         except services.NetworkError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, message_of(exc))
         else:
             messages.success(request, _("Thank you: your comment is recorded."))
         return redirect("networks:consultation", pk=consultation.pk)
@@ -349,7 +350,7 @@ def submission_edit(request: HttpRequest, person: Person, pk: int) -> HttpRespon
                 submit=submit,
             )
         except services.NetworkError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, message_of(exc))
         else:
             messages.success(
                 request,
@@ -391,7 +392,7 @@ def network_invite(request: HttpRequest, person: Person, pk: int) -> HttpRespons
                 network=network, person=chosen, inviter=person, actor=request.user
             )
         except services.NetworkError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, message_of(exc))
         else:
             messages.success(
                 request,
@@ -426,7 +427,7 @@ def post_edit_view(request: HttpRequest, person: Person, pk: int) -> HttpRespons
                 actor=request.user,
             )
         except services.NetworkError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, message_of(exc))
         return back
     if not services.post_editable(post, person):
         messages.error(request, _("This post can no longer be edited."))
@@ -465,7 +466,7 @@ def join_link(request: HttpRequest, token: str) -> HttpResponse:
                 network=network, person=person, actor=None
             )
         except services.NetworkError as exc:
-            context["error"] = " ".join(exc.messages)
+            context["error"] = message_of(exc)
     else:
         context["current"] = (
             network.memberships.filter(person=person)

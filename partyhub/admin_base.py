@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 
+from partyhub import appointment_services
 from partyhub.scoping import ScopedAdminMixin, stamp_appointment
+from partyhub.updates import form_changes, stored
 
 __all__ = [
     "AppointmentAdmin",
@@ -19,7 +22,9 @@ __all__ = [
     "ReadOnlyAdmin",
     "ScopedAdmin",
     "ScopedInline",
-    "error_text",
+    "ServiceWrites",
+    "formset_through_services",
+    "show_notes",
 ]
 
 
@@ -118,10 +123,13 @@ class AppointmentAdmin(ScopedAdmin):
     appointment_parent = ""
 
     def save_model(self, request, obj, form, change):
-        if not change or {"person", self.appointment_parent} & set(form.changed_data):
-            parent = getattr(obj, self.appointment_parent)
-            stamp_appointment(obj, actor=request.user, spans=_spans(parent))
-        super().save_model(request, obj, form, change)
+        appointment_services.appointment_save(
+            instance=obj,
+            parent_field=self.appointment_parent,
+            changed=form.changed_data,
+            adding=not change,
+            actor=request.user,
+        )
 
 
 class OwnConstituencyInitialMixin:
@@ -142,10 +150,6 @@ class ReadOnlyAdmin(ScopedAdmin):
         return False
 
 
-def error_text(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
-
-
 def public_link(path: str) -> str:
     """A public page's address on an admin page, to open or to copy: a read-only
     box holding the full web address (selectable; no script, for the strict CSP)
@@ -163,3 +167,88 @@ def public_link(path: str) -> str:
         url,
         gettext("View public page"),
     )
+
+
+class ServiceWrites:
+    """An admin (or inline) whose writes go through its app's services.
+
+    Name the services and the admin's hooks only call them: `create_service(*,
+    instance, actor)` saves a new record built from the form, `update_service(*,
+    instance, changes, actor)` applies the fields the officer changed (to the
+    record as stored, so the audit has old and new values), `delete_service(*,
+    instance, actor)` deletes. Each returns None, the record, or a
+    `partyhub.updates.Written` whose notes are shown as messages. A service left
+    unset keeps Django's plain write (for records without rules)."""
+
+    create_service: Any = None
+    update_service: Any = None
+    delete_service: Any = None
+
+    def save_model(self, request, obj, form, change):
+        if change and self.update_service is not None:
+            result = type(self).update_service(
+                instance=stored(obj), changes=form_changes(form), actor=request.user
+            )
+        elif not change and self.create_service is not None:
+            result = type(self).create_service(instance=obj, actor=request.user)
+        else:
+            result = super().save_model(request, obj, form, change)
+        show_notes(self, request, result)
+
+    def delete_model(self, request, obj):
+        if self.delete_service is None:
+            return super().delete_model(request, obj)
+        return type(self).delete_service(instance=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        if self.delete_service is None:
+            return super().delete_queryset(request, queryset)
+        for obj in queryset:
+            type(self).delete_service(instance=obj, actor=request.user)
+        return None
+
+
+def show_notes(model_admin: Any, request: Any, result: Any) -> None:
+    """Show a service's notes (a `Written`) as admin messages."""
+    for level, text in getattr(result, "notes", None) or ():
+        model_admin.message_user(request, text, level)
+
+
+def formset_through_services(
+    *,
+    model_admin: Any,
+    request: Any,
+    formset: Any,
+    update: Any,
+    create: Any = None,
+    delete: Any = None,
+) -> None:
+    """Save an inline formset row by row through services instead of
+    `formset.save()`: new rows with `create(instance=, actor=)`, changed rows with
+    `update(instance=, changes=, actor=)`, rows ticked for deletion with
+    `delete(instance=, actor=)`. Keeps the lists the admin's history reads."""
+    actor = request.user
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for form in formset.initial_forms:
+        obj = form.instance
+        if formset.can_delete and formset._should_delete_form(form):
+            if obj.pk is not None and delete is not None:
+                delete(instance=obj, actor=actor)
+                formset.deleted_objects.append(obj)
+            continue
+        if form.has_changed():
+            show_notes(
+                model_admin,
+                request,
+                update(instance=stored(obj), changes=form_changes(form), actor=actor),
+            )
+            formset.changed_objects.append((obj, form.changed_data))
+    for form in formset.extra_forms:
+        if create is None or not form.has_changed():
+            continue
+        if formset.can_delete and formset._should_delete_form(form):
+            continue
+        obj = form.instance
+        setattr(obj, formset.fk.name, formset.instance)
+        show_notes(model_admin, request, create(instance=obj, actor=actor))
+        formset.new_objects.append(obj)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from members.models import Constituency, Membership, Person, Transfer
 from members.services import postcode_lookup
 from members.transfers import transfers_after_placement
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record, current_consents
 from partyhub.comms.models import Channel, Method
@@ -419,7 +420,7 @@ def supporter_confirm(
     request.save(update_fields=["confirmed_at"])
     audit_log(
         actor=actor,
-        action="supporter.confirm",
+        action=AuditAction.SUPPORTER_CONFIRM,
         obj=supporter,
         detail={
             "signup_request": request.pk,
@@ -496,7 +497,7 @@ def signup_requests_purge(*, now=None) -> int:
         if deleted:
             audit_log(
                 actor=None,
-                action="supporters.signup_requests_purge",
+                action=AuditAction.SUPPORTERS_SIGNUP_REQUESTS_PURGE,
                 row_count=deleted,
                 detail={"older_than": cutoff.isoformat()},
             )
@@ -535,7 +536,7 @@ def supporter_leave(
             wording=_("Leave the supporters' club"),
             actor=actor,
         )
-    audit_log(actor=actor, action="supporter.leave", obj=supporter)
+    audit_log(actor=actor, action=AuditAction.SUPPORTER_LEAVE, obj=supporter)
     return supporter
 
 

@@ -24,9 +24,9 @@ from campaigns.services import (
 )
 from partyhub.admin_base import (
     ScopedAdmin,
-    error_text,
     public_link,
 )
+from partyhub.errors import message_of
 from partyhub.exports import csv_cell
 
 
@@ -84,7 +84,7 @@ class PetitionAdmin(ScopedAdmin):
                         actor=request.user,
                     )
                 except CampaignsError as exc:
-                    form.add_error(None, error_text(exc))
+                    form.add_error(None, message_of(exc))
                 else:
                     if report.applied:
                         self.message_user(

@@ -25,6 +25,7 @@ from campaigns.services.common import CampaignsError
 from members.models import Person
 from members.postcodes import normalise_postcode
 from members.services import person_for_public_form, postcode_lookup
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record
 from partyhub.comms.models import Channel, Method
@@ -169,7 +170,7 @@ def petition_signature_confirm(
         if created:
             audit_log(
                 actor=None,
-                action="petition.sign",
+                action=AuditAction.PETITION_SIGN,
                 obj=signature,
                 detail={"signup_request": request.pk},
             )
@@ -218,7 +219,7 @@ def petition_export(*, petition: Petition, actor: Any) -> list[tuple[str, str]]:
     ]
     audit_log(
         actor=actor,
-        action="petition.export",
+        action=AuditAction.PETITION_EXPORT,
         obj=petition,
         row_count=len(rows),
     )
@@ -395,7 +396,7 @@ def petition_paper_signatures_add(
     report.applied = True
     audit_log(
         actor=actor,
-        action="petition.paper_signatures_add",
+        action=AuditAction.PETITION_PAPER_SIGNATURES_ADD,
         obj=petition,
         row_count=report.added,
         detail={"lines": len(report.rows), "already_signed": report.already},

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from campaigns.models import CallList, CallListEntry, CallOutcome
 from campaigns.services.common import CampaignsError
 from members.models import Membership, Person
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record
 from partyhub.comms.models import Channel, ConsentState, Method
@@ -93,7 +94,7 @@ def call_list_build(*, call_list: CallList, actor: Any) -> int:
     call_list.save(update_fields=["built_at"])
     audit_log(
         actor=actor,
-        action="call_list.build",
+        action=AuditAction.CALL_LIST_BUILD,
         obj=call_list,
         row_count=len(entries),
         detail={"segment": call_list.segment_id, "tps_skipped": tps_skipped},
@@ -252,7 +253,7 @@ def call_outcome_record(
         )
     audit_log(
         actor=caller,
-        action="call.outcome",
+        action=AuditAction.CALL_OUTCOME,
         obj=entry,
         constituency_id=entry.call_list.constituency_id,
         detail={"outcome": outcome, "person": entry.person_id},
@@ -274,3 +275,12 @@ def call_list_progress(call_list: CallList) -> dict[str, int]:
         held=Count("pk", filter=Q(outcome="", reserved_until__gt=now)),
         **counts,
     )
+
+
+@transaction.atomic
+def call_list_create(*, instance: Any, actor: Any) -> Any:
+    """A call list an officer makes: saved with who made it."""
+    instance.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    instance.save()
+    audit_log(actor=actor, action=AuditAction.CALLLIST_CREATED, obj=instance)
+    return instance

@@ -23,6 +23,7 @@ from campaigns.models import StreetReport
 from campaigns.services.common import CampaignsError
 from members.models import ElectedRepresentative, Person
 from members.services import postcode_lookup
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.reminders import reminder_schedule
 from partyhub.links import make_token, read_token
@@ -149,7 +150,7 @@ def street_report_create(
     report.save()
     audit_log(
         actor=actor,
-        action="street_report.create",
+        action=AuditAction.STREET_REPORT_CREATE,
         obj=report,
         detail={"ward": report.ward_id, "category": category},
     )
@@ -199,7 +200,7 @@ def street_report_forward(*, report: StreetReport, actor: Any) -> int:
         _tell_reporter(report)
     audit_log(
         actor=actor,
-        action="street_report.forward",
+        action=AuditAction.STREET_REPORT_FORWARD,
         obj=report,
         detail={"councillors": [c.pk for c in councillors]},
     )
@@ -219,7 +220,7 @@ def street_report_resolve(
         report.action_taken = action_taken
     report.save(update_fields=["status", "resolved_at", "action_taken", "updated"])
     _tell_reporter(report)
-    audit_log(actor=actor, action="street_report.resolve", obj=report)
+    audit_log(actor=actor, action=AuditAction.STREET_REPORT_RESOLVE, obj=report)
     return report
 
 
@@ -304,3 +305,26 @@ def street_report_personaliser(message: Any) -> Any:
         return {"%%STREET_REPORT_URL%%": street_report_url(person_id=person_id)}
 
     return links
+
+
+@transaction.atomic
+def street_report_update(*, instance: Any, changes: dict[str, Any], actor: Any) -> Any:
+    """An officer's edit of a report. The ward says where the problem is: the
+    report belongs to its constituency (the ward's councillors get it, that CLP's
+    officers see it). Audited with old and new values."""
+    from partyhub.updates import Written, audit_detail, model_update
+
+    ward = changes.get("ward")
+    if ward is not None:
+        changes = {**changes, "constituency": ward.constituency_id}
+    fields = [f.name for f in instance._meta.concrete_fields if f.editable]
+    written = Written(instance)
+    written.changed = model_update(instance=instance, changes=changes, fields=fields)
+    if written.changed:
+        audit_log(
+            actor=actor,
+            action=AuditAction.STREETREPORT_UPDATED,
+            obj=instance,
+            detail=audit_detail(written.changed),
+        )
+    return written

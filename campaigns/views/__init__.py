@@ -39,6 +39,7 @@ from campaigns.services import (
 from members.models import Person
 from members.portal.sections import sections
 from members.portal.views import portal_view
+from partyhub.errors import message_of
 from partyhub.links import LinkExpired, LinkInvalid
 from partyhub.links import link_problem as shared_link_problem
 from partyhub.ratelimit import client_ip
@@ -179,7 +180,7 @@ def signup(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     try:
         session_signup(session=session, person=person, actor=request.user)
     except CampaignsError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, message_of(exc))
     else:
         messages.success(request, _("Thank you: see you there."))
     return redirect("campaigns:mine")
@@ -235,7 +236,7 @@ def session_record(request: HttpRequest, person: Person, pk: int) -> HttpRespons
                     ward=data["ward"],
                 )
             except CampaignsError as exc:
-                messages.error(request, " ".join(exc.messages))
+                messages.error(request, message_of(exc))
             else:
                 messages.success(request, _("Thank you: the session is recorded."))
                 return redirect("campaigns:mine")
@@ -273,7 +274,7 @@ def link_sessions(request: HttpRequest, token: str) -> HttpResponse:
             try:
                 session_signup(session=session, person=person, actor=None)
             except CampaignsError as exc:
-                messages.error(request, " ".join(exc.messages))
+                messages.error(request, message_of(exc))
             else:
                 messages.success(request, _("Thank you: see you there."))
         return redirect("campaigns:link_sessions", token=token)

@@ -23,6 +23,7 @@ from campaigns.views import link_problem
 from members.models import Person
 from members.portal.sections import sections
 from members.portal.views import portal_view
+from partyhub.errors import message_of
 from partyhub.links import LinkExpired, LinkInvalid
 from partyhub.links import link_problem as shared_link_problem
 
@@ -62,7 +63,7 @@ def _report(request: HttpRequest, person: Person, form: StreetReportForm) -> boo
             actor=request.user,
         )
     except CampaignsError as exc:
-        form.add_error(None, " ".join(exc.messages))
+        form.add_error(None, message_of(exc))
         return False
     messages.success(
         request,

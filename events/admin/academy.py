@@ -17,7 +17,7 @@ from partyhub.admin_base import (
     ScopedAdmin,
     ScopedInline,
 )
-from partyhub.admin_base import error_text as _error_text
+from partyhub.errors import message_of
 
 
 class SeminarInline(ScopedInline):
@@ -72,7 +72,7 @@ class EnrolmentAdmin(ScopedAdmin):
             try:
                 result = service(enrolment=enrolment, actor=request.user)
             except services.EventsError as exc:
-                self.message_user(request, _error_text(exc), messages.ERROR)
+                self.message_user(request, message_of(exc), messages.ERROR)
             else:
                 done += bool(result.graduated_on)
         self.message_user(request, done_text % {"n": done})

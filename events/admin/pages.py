@@ -32,8 +32,9 @@ from events.models import (
     Event,
     OrganisationInvite,
 )
-from partyhub.admin_base import error_text as _error_text
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
+from partyhub.errors import message_of
 from partyhub.scoping import constituency_ids
 
 
@@ -107,7 +108,7 @@ class EventPagesMixin:
         try:
             services.event_publish(event=event, actor=request.user)
         except services.EventsError as exc:
-            self.message_user(request, _error_text(exc), messages.ERROR)
+            self.message_user(request, message_of(exc), messages.ERROR)
         else:
             self.message_user(
                 request,
@@ -139,7 +140,7 @@ class EventPagesMixin:
                     event=event, people=form.people_to_invite(), actor=request.user
                 )
             except services.EventsError as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, message_of(exc))
             else:
                 self.message_user(
                     request,
@@ -244,7 +245,7 @@ class EventPagesMixin:
                         **walk_in.cleaned_data,
                     )
                 except services.EventsError as exc:
-                    walk_in.add_error(None, _error_text(exc))
+                    walk_in.add_error(None, message_of(exc))
                 else:
                     messages.success(
                         request,
@@ -300,7 +301,7 @@ class EventPagesMixin:
                 actor=request.user,
             )
         except services.EventsError as exc:
-            error = _error_text(exc)
+            error = message_of(exc)
         if request.htmx:
             return self._door_list_response(
                 request, event, request.POST.get("q", "").strip(), error=error
@@ -323,7 +324,7 @@ class EventPagesMixin:
         )
         audit_log(
             actor=request.user,
-            action="event.badges_printed",
+            action=AuditAction.EVENT_BADGES_PRINTED,
             obj=event,
             row_count=len(bookings),
         )
@@ -346,7 +347,7 @@ class EventPagesMixin:
                     actor=request.user,
                 )
             except services.EventsError as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, message_of(exc))
             else:
                 self.message_user(
                     request,

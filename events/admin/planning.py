@@ -23,7 +23,7 @@ from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
 )
-from partyhub.admin_base import error_text as _error_text
+from partyhub.errors import message_of
 
 
 @admin.register(ProgrammeSlot)
@@ -114,7 +114,7 @@ class ConsultationAdmin(ScopedAdmin):
                 )
             except services.EventsError as exc:
                 self.message_user(
-                    request, f"{consultation}: {_error_text(exc)}", messages.ERROR
+                    request, f"{consultation}: {message_of(exc)}", messages.ERROR
                 )
             else:
                 self.message_user(

@@ -16,6 +16,7 @@ from events.services.booking import (
     _lock,
 )
 from members.services import person_for_public_form
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 
 
@@ -88,7 +89,9 @@ def booking_attend(*, booking: Booking, attended: bool, actor: Any) -> Booking:
     booking.save(update_fields=fields)
     audit_log(
         actor=actor,
-        action="event.attended" if attended else "event.attendance_removed",
+        action=AuditAction.EVENT_ATTENDED
+        if attended
+        else AuditAction.EVENT_ATTENDANCE_REMOVED,
         obj=booking,
         detail={"event": booking.event_id},
     )
@@ -163,7 +166,7 @@ def walk_in_add(
         booking.save(update_fields=["status", "attended_at", "updated"])
     audit_log(
         actor=actor,
-        action="event.walk_in",
+        action=AuditAction.EVENT_WALK_IN,
         obj=booking,
         detail={"event": event.pk},
     )

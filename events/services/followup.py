@@ -19,6 +19,7 @@ from events.services.booking import (
     EventsError,
     _lock,
 )
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import reminder_schedule
@@ -103,6 +104,13 @@ def feedback_record(*, event: Event, person: Any, rating: int, comment: str) -> 
     feedback, _created = Feedback.objects.update_or_create(
         event=event, person=person, defaults={"rating": rating, "comment": comment}
     )
+    # The words are theirs: the log keeps the rating only.
+    audit_log(
+        actor=None,
+        action=AuditAction.EVENT_FEEDBACK_RECORDED,
+        obj=feedback,
+        detail={"rating": rating},
+    )
     return feedback
 
 
@@ -169,7 +177,7 @@ def organisations_invite(
         emailed += 1
     audit_log(
         actor=actor,
-        action="event.organisations_invited",
+        action=AuditAction.EVENT_ORGANISATIONS_INVITED,
         obj=event,
         detail={"emailed": emailed, "by_hand": by_hand, "already": already},
     )
@@ -210,7 +218,7 @@ def consultation_report_send(*, consultation: Any, actor: Any) -> int:
         consultation.save(update_fields=["report_sent_at", "updated"])
     audit_log(
         actor=actor,
-        action="event.consultation_report_sent",
+        action=AuditAction.EVENT_CONSULTATION_REPORT_SENT,
         obj=consultation,
         detail={"scheduled": scheduled},
     )

@@ -19,6 +19,7 @@ from events.services.booking import (
     _lock,
     rsvp_create,
 )
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.reminders import reminder_schedule
 from partyhub.links import LinkExpired, LinkInvalid, make_token, read_token
@@ -76,7 +77,7 @@ def invitations_send(*, event: Event, people: Any, actor: Any) -> InvitationResu
         invited += 1
     audit_log(
         actor=actor,
-        action="event.invitations_sent",
+        action=AuditAction.EVENT_INVITATIONS_SENT,
         obj=event,
         detail={"invited": invited, "already": already, "not_eligible": not_eligible},
     )
@@ -165,5 +166,5 @@ def personal_feed_reset(*, person: Any, actor: Any) -> str:
     FeedKey.objects.update_or_create(
         person=person, defaults={"key": secrets.token_urlsafe(24)}
     )
-    audit_log(actor=actor, action="event.feed_reset", obj=person)
+    audit_log(actor=actor, action=AuditAction.EVENT_FEED_RESET, obj=person)
     return personal_feed_url(person)

@@ -31,7 +31,9 @@ from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
 )
+from partyhub.errors import message_of
 from partyhub.exports import ExportPermissionMixin, csv_export_action
+from partyhub.updates import form_changes, stored
 
 
 def _own_person(user):
@@ -69,17 +71,7 @@ class ContactLogAdmin(ScopedAdmin):
         return initial
 
     def save_model(self, request, obj: ContactLog, form, change: bool) -> None:
-        entry = services.contact_log_create(
-            person=obj.person,
-            how=obj.how,
-            outcome=obj.outcome,
-            note=obj.note,
-            at=obj.at,
-            by_person=obj.by_person,
-            actor=request.user,
-        )
-        obj.pk = entry.pk
-        obj.by_user = entry.by_user
+        services.contact_log_add(instance=obj, actor=request.user)
 
     def log_addition(self, request, obj, message):
         # The service wrote the audit entry; only Django's own history here.
@@ -211,15 +203,12 @@ class MentorshipAdmin(ScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj: Mentorship, form, change: bool) -> None:
-        if "mentor" in form.changed_data and obj.mentor_id:
-            mentor = obj.mentor
-            current = Mentorship.objects.get(pk=obj.pk)
-            try:
-                services.mentorship_assign(
-                    mentorship=current, mentor=mentor, actor=request.user
-                )
-            except services.MentorFull as exc:
-                self.message_user(request, str(exc), messages.ERROR)
+        try:
+            services.mentorship_update(
+                instance=stored(obj), changes=form_changes(form), actor=request.user
+            )
+        except services.MentorFull as exc:
+            self.message_user(request, message_of(exc), messages.ERROR)
 
     def log_change(self, request, obj, message):
         return admin.ModelAdmin.log_change(self, request, obj, message)

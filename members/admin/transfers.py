@@ -15,6 +15,7 @@ from members.transfers import (
     transfer_decline,
 )
 from partyhub.admin_base import ScopedAdmin
+from partyhub.errors import message_of
 from partyhub.scoping import constituency_ids
 
 
@@ -74,7 +75,9 @@ class TransferAdmin(ScopedAdmin):
             try:
                 service(transfer=transfer, actor=request.user)
             except TransferError as exc:
-                self.message_user(request, f"{transfer.person}: {exc}", messages.ERROR)
+                self.message_user(
+                    request, f"{transfer.person}: {message_of(exc)}", messages.ERROR
+                )
             else:
                 done += 1
         if done:

@@ -39,9 +39,11 @@ from members.models import (
 )
 from members.roles import Role
 from members.selectors import new_member_since
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import reminder_cancel, reminder_schedule
+from partyhub.errors import DomainError
 
 WELCOME = "members.welcome"
 ARREARS = "members.arrears_renewal"
@@ -58,7 +60,7 @@ MENTOR_NUDGE_AFTER = datetime.timedelta(days=7)
 SECRETARY_NUDGE_AFTER = datetime.timedelta(days=14)
 
 
-class MentorFull(Exception):
+class MentorFull(DomainError):
     pass
 
 
@@ -71,6 +73,23 @@ def mentee_page_url(mentorship: Mentorship) -> str:
 
 
 # --- the contact log ------------------------------------------------------------
+
+
+def contact_log_add(*, instance: ContactLog, actor: Any) -> ContactLog:
+    """A contact an officer records in the admin (`instance` from its form):
+    through contact_log_create; the admin then logs and links to that entry."""
+    entry = contact_log_create(
+        person=instance.person,
+        how=instance.how,
+        outcome=instance.outcome,
+        note=instance.note,
+        at=instance.at,
+        by_person=instance.by_person,
+        actor=actor,
+    )
+    instance.pk, instance.by_user = entry.pk, entry.by_user
+    instance._state.adding = False
+    return entry
 
 
 @transaction.atomic
@@ -97,7 +116,7 @@ def contact_log_create(
     _first_contact(person_ids=[person.pk], at=entry.at)
     audit_log(
         actor=actor,
-        action="contactlog.create",
+        action=AuditAction.CONTACTLOG_CREATE,
         obj=entry,
         detail={"person": person.pk, "how": how, "outcome": outcome},
     )
@@ -134,7 +153,7 @@ def contacts_log_bulk(
     for constituency_id, count in Counter(p.constituency_id for p in people).items():
         audit_log(
             actor=actor,
-            action="contactlog.bulk_create",
+            action=AuditAction.CONTACTLOG_BULK_CREATE,
             constituency_id=constituency_id,
             row_count=count,
             detail={"how": how, "outcome": outcome},
@@ -222,7 +241,9 @@ def new_joiners_welcome(
                     constituency_id=membership.constituency_id,
                     started_at=now,
                 )
-                audit_log(actor=None, action="mentorship.create", obj=mentorship)
+                audit_log(
+                    actor=None, action=AuditAction.MENTORSHIP_CREATE, obj=mentorship
+                )
                 # The membership secretary hears after 14 days without a contact
                 # whether or not a mentor could be found.
                 _secretary_nudge_schedule(mentorship=mentorship, now=now)
@@ -306,11 +327,23 @@ def mentor_assign_auto(
     _assign(mentorship=mentorship, mentor=mentor, now=now or timezone.now())
     audit_log(
         actor=None,
-        action="mentorship.assign",
+        action=AuditAction.MENTORSHIP_ASSIGN,
         obj=mentorship,
         detail={"mentor": mentor.person_id, "automatic": True},
     )
     return mentor
+
+
+@transaction.atomic
+def mentorship_update(
+    *, instance: Mentorship, changes: dict[str, Any], actor: Any
+) -> Mentorship:
+    """An officer's edit of a mentorship in the admin: another mentor is an
+    assignment (their capacity checked, the new member told)."""
+    mentor = changes.get("mentor")
+    if mentor is None:
+        return instance
+    return mentorship_assign(mentorship=instance, mentor=mentor, actor=actor)
 
 
 @transaction.atomic
@@ -342,7 +375,7 @@ def mentorship_assign(
     _assign(mentorship=mentorship, mentor=mentor, now=now or timezone.now())
     audit_log(
         actor=actor,
-        action="mentorship.assign",
+        action=AuditAction.MENTORSHIP_ASSIGN,
         obj=mentorship,
         detail={"mentor": mentor.person_id},
     )
@@ -546,7 +579,7 @@ def desk_email_schedule(
     ).items():
         audit_log(
             actor=actor,
-            action="desk.email",
+            action=AuditAction.DESK_EMAIL,
             constituency_id=constituency_id,
             row_count=count,
             detail={"template": template},

@@ -25,6 +25,7 @@ from members.models import Membership
 from members.postcodes import normalise_postcode
 from members.services import PostcodeFileError, read_text_upload
 from partyhub.csvrows import NumberedReader
+from partyhub.errors import DomainError
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _PROGRESS_EVERY = 5000
@@ -111,6 +112,7 @@ _DATE_FORMATS = (
     "%d %B %Y",
     "%Y/%m/%d",
 )
+
 _LIMITS = {
     "membership_number": 20,
     "first_name": 100,
@@ -127,7 +129,7 @@ _LIMITS = {
 }
 
 
-class ImportFileError(ValueError):
+class ImportFileError(DomainError):
     """The file as a whole cannot be imported; nothing was changed."""
 
 

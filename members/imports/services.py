@@ -58,8 +58,10 @@ from members.models import (
     Postcode,
     Ward,
 )
-from members.signals import members_fell_into_arrears, members_joined
+from members.services import membership_signals_on_commit, membership_status_changes
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
+from partyhub.errors import DomainError
 from partyhub.personal_data.models import (
     email_hash,
     membership_number_hash,
@@ -145,7 +147,7 @@ REPORT_LIMIT = 20_000
 _LAPSED = (Membership.Status.LAPSED, Membership.Status.RESIGNED)
 
 
-class ImportApplyError(ValueError):
+class ImportApplyError(DomainError):
     """The run cannot be applied; nothing was changed."""
 
 
@@ -469,15 +471,13 @@ def _membership_changes(
     changes = row.membership_changes
     old_status, new_status = membership.status, values["status"]
     if old_status != new_status:
+        # The same rule as an officer's edit (members.services.membership_update).
+        follow, flags = membership_status_changes(
+            membership=membership, new_status=new_status, today=context.today
+        )
         changes["status"] = (old_status, new_status)
-        changes["status_since"] = (membership.status_since, context.today)
-        if old_status in _LAPSED and new_status not in _LAPSED:
-            row.flags.add("rejoined")
-            changes["rejoined_on"] = (membership.rejoined_on, context.today)
-        if new_status == Membership.Status.ARREARS:
-            row.flags.add("arrears")
-        if new_status == Membership.Status.LAPSED:
-            row.flags.add("lapsed")
+        changes.update(follow)
+        row.flags.update(flags)
     if membership.joined != values["joined"]:
         changes["joined"] = (membership.joined, values["joined"])
     if "expires" in columns and values.get("expires") != membership.expires:
@@ -651,7 +651,7 @@ def membership_import_preview(
         path.chmod(0o600)
     audit_log(
         actor=actor,
-        action="membership.import_preview",
+        action=AuditAction.MEMBERSHIP_IMPORT_PREVIEW,
         obj=run,
         row_count=plan.total,
         detail={"file": run.file_name, "sha256": run.file_sha256, **run.counts},
@@ -754,7 +754,7 @@ def membership_import_check(*, run_id: int) -> ImportRun | None:
             path.unlink(missing_ok=True)
             audit_log(
                 actor=actor,
-                action="membership.import_failed",
+                action=AuditAction.MEMBERSHIP_IMPORT_FAILED,
                 obj=run,
                 detail={"file": run.file_name, "problem": str(exc)},
             )
@@ -765,7 +765,7 @@ def membership_import_check(*, run_id: int) -> ImportRun | None:
     ):
         audit_log(
             actor=actor,
-            action="membership.import_preview",
+            action=AuditAction.MEMBERSHIP_IMPORT_PREVIEW,
             obj=run,
             row_count=plan.total,
             detail={"file": run.file_name, "sha256": run.file_sha256, **counts},
@@ -902,7 +902,7 @@ def _apply(
             run.save(update_fields=["status", "applied_at", "counts", "report"])
             audit_log(
                 actor=actor,
-                action="membership.import_apply",
+                action=AuditAction.MEMBERSHIP_IMPORT_APPLY,
                 obj=run,
                 row_count=plan.total,
                 detail={"file": run.file_name, "sha256": run.file_sha256, **run.counts},
@@ -915,7 +915,7 @@ def _apply(
         run.save(update_fields=["status", "counts", "report"])
         audit_log(
             actor=actor,
-            action="membership.import_failed",
+            action=AuditAction.MEMBERSHIP_IMPORT_FAILED,
             obj=run,
             row_count=exc.plan.total,
             detail={"file": run.file_name, **run.counts},
@@ -1032,10 +1032,4 @@ def _send_signals_on_commit(plan: _Plan) -> None:
     joined += [r.person.pk for r in plan.flagged("rejoined")]
     arrears = [r.membership.pk for r in plan.flagged("arrears")]
 
-    def send() -> None:
-        if joined:
-            members_joined.send(sender=ImportRun, person_ids=joined)
-        if arrears:
-            members_fell_into_arrears.send(sender=ImportRun, membership_ids=arrears)
-
-    transaction.on_commit(send)
+    membership_signals_on_commit(sender=ImportRun, joined=joined, arrears=arrears)

@@ -17,6 +17,7 @@ from members.models import Membership, Person, Transfer
 from members.services import membership_branches_follow, person_place
 from members.transfers import transfers_after_placement
 from partyhub import privacy
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record, current_consents
 from partyhub.comms.models import Channel, Method
@@ -94,7 +95,7 @@ def person_update_own(*, person: Person, data: dict[str, Any], actor: Any) -> li
     # Which fields, never their values: the audit log is read by officers.
     audit_log(
         actor=actor,
-        action="person.update_own",
+        action=AuditAction.PERSON_UPDATE_OWN,
         obj=person,
         detail={"fields": changed},
     )
@@ -150,7 +151,7 @@ def data_export_build(*, person: Person, actor: Any) -> bytes:
     content = privacy.export_zip(person)
     audit_log(
         actor=actor,
-        action="person.data_export",
+        action=AuditAction.PERSON_DATA_EXPORT,
         obj=person,
         row_count=privacy.export_row_count(person),
         detail={"how": "download"},
@@ -164,7 +165,7 @@ def data_export_request(*, person: Person, actor: Any) -> None:
 
     audit_log(
         actor=actor,
-        action="person.data_export_requested",
+        action=AuditAction.PERSON_DATA_EXPORT_REQUESTED,
         obj=person,
         row_count=privacy.export_row_count(person),
     )
@@ -185,7 +186,7 @@ def data_export_to_file(*, person_id: int) -> str:
     token = make_token(EXPORT_LINK_PURPOSE, person.pk, f=name)
     audit_log(
         actor=None,
-        action="person.data_export",
+        action=AuditAction.PERSON_DATA_EXPORT,
         obj=person,
         row_count=privacy.export_row_count(person),
         detail={"how": "background"},

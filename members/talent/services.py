@@ -20,6 +20,7 @@ from members.models import (
     Person,
     PersonInterest,
 )
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.reminders import reminder_schedule
 from partyhub.links import make_token
@@ -54,7 +55,7 @@ def person_interest_add(
         held.save(update_fields=["detail"])
     audit_log(
         actor=actor,
-        action="personinterest.add" if created else "personinterest.change",
+        action=AuditAction.PERSONINTEREST_ADD if created else "personinterest.change",
         obj=held,
         detail={"interest": interest.name, "source": held.source},
     )
@@ -65,7 +66,7 @@ def person_interest_add(
 def person_interest_remove(*, held: PersonInterest, actor: Any) -> None:
     audit_log(
         actor=actor,
-        action="personinterest.delete",
+        action=AuditAction.PERSONINTEREST_DELETE,
         obj=held,
         detail={"interest": held.interest.name},
     )
@@ -100,7 +101,7 @@ def candidate_express_interest(
     )
     audit_log(
         actor=actor,
-        action="candidate.express_interest",
+        action=AuditAction.CANDIDATE_EXPRESS_INTEREST,
         obj=candidate,
         detail={"office_sought": office_sought},
     )
@@ -167,7 +168,7 @@ def forum_member_invite(
     )
     audit_log(
         actor=actor,
-        action="foruminvitation.create",
+        action=AuditAction.FORUMINVITATION_CREATE,
         obj=invitation,
         detail={"forum": forum.name},
     )
@@ -198,7 +199,7 @@ def forum_member_add(
     if created:
         audit_log(
             actor=actor,
-            action="forummembership.create",
+            action=AuditAction.FORUMMEMBERSHIP_CREATE,
             obj=membership,
             detail={"forum": forum.name},
         )
@@ -209,8 +210,19 @@ def forum_member_add(
 def forum_member_remove(*, membership: ForumMembership, actor: Any) -> None:
     audit_log(
         actor=actor,
-        action="forummembership.delete",
+        action=AuditAction.FORUMMEMBERSHIP_DELETE,
         obj=membership,
         detail={"forum": membership.forum.name},
     )
     membership.delete()
+
+
+@transaction.atomic
+def person_interest_create(*, instance: Any, actor: Any) -> Any:
+    """An interest or skill an officer records for a person: marked as theirs."""
+    from members.models import PersonInterest
+
+    instance.source = PersonInterest.Source.OFFICER
+    instance.save()
+    audit_log(actor=actor, action=AuditAction.PERSONINTEREST_CREATED, obj=instance)
+    return instance

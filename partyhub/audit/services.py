@@ -4,6 +4,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from partyhub.audit.actions import AuditAction, is_known
 from partyhub.audit.models import AuditEntry
 from partyhub.scoping import constituency_ids_of
 
@@ -11,7 +12,7 @@ from partyhub.scoping import constituency_ids_of
 def audit_log(
     *,
     actor: Any,
-    action: str,
+    action: AuditAction | str,
     obj: models.Model | None = None,
     constituency_id: int | None = None,
     constituency_ids: Iterable[int] | None = None,
@@ -24,7 +25,14 @@ def audit_log(
     constituency can read the entry and nobody else can. An entry about a record
     several CLPs share (or given several `constituency_ids`, as a transfer between
     two CLPs is) is readable by the officers of each.
+
+    `action` is one of `AuditAction` (partyhub/audit/actions.py): anything else is
+    refused, so the log stays a closed list of event types.
     """
+    if not is_known(str(action)):
+        raise ValueError(
+            f"Unknown audit action {action!r}: add it to partyhub.audit.actions."
+        )
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     spans: list[int] = sorted(set(constituency_ids or ()))
@@ -35,7 +43,7 @@ def audit_log(
     entry = AuditEntry.objects.create(
         actor=actor,
         actor_repr=str(actor) if actor is not None else "system",
-        action=action,
+        action=str(action),
         constituency_id=constituency_id,
         content_type=ContentType.objects.get_for_model(obj)
         if obj is not None

@@ -5,18 +5,19 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Message
 from partyhub.comms.sending import render_message
+from partyhub.errors import DomainError
 from partyhub.queueing import enqueue_on_commit
 
 
-class MessageStateError(ValidationError):
+class MessageStateError(DomainError):
     pass
 
 
@@ -40,7 +41,7 @@ def message_schedule(
     message.save(update_fields=["status", "send_at", "updated"])
     audit_log(
         actor=actor,
-        action="message.schedule",
+        action=AuditAction.MESSAGE_SCHEDULE,
         obj=message,
         detail={"send_at": message.send_at.isoformat()},
     )
@@ -61,7 +62,7 @@ def message_cancel(*, message: Message, actor: Any) -> Message:
         raise MessageStateError(
             _("A message that has started sending cannot be cancelled.")
         )
-    audit_log(actor=actor, action="message.cancel", obj=message)
+    audit_log(actor=actor, action=AuditAction.MESSAGE_CANCEL, obj=message)
     message.refresh_from_db()
     return message
 
@@ -81,7 +82,7 @@ def message_test_send(*, message: Message, actor: Any) -> str:
         message_id=f"<test-{message.pk}-{timezone.now().timestamp():.0f}@partyhub>",
     )
     email.send()
-    audit_log(actor=actor, action="message.test_send", obj=message)
+    audit_log(actor=actor, action=AuditAction.MESSAGE_TEST_SEND, obj=message)
     return to
 
 
@@ -123,9 +124,54 @@ def message_retry_failed(*, message: Message, actor: Any) -> int:
         message.finished_at = None
         message.save(update_fields=["status", "finished_at", "updated"])
     audit_log(
-        actor=actor, action="message.retry_failed", obj=message, row_count=retried
+        actor=actor,
+        action=AuditAction.MESSAGE_RETRY_FAILED,
+        obj=message,
+        row_count=retried,
     )
     from partyhub.comms.tasks import send_pending
 
     enqueue_on_commit(send_pending)
     return retried
+
+
+def consent_event_add(*, instance: Any, actor: Any) -> Any:
+    """A consent an officer records in the admin (`instance` from its form):
+    through consent_record, which keeps the current state; the admin then logs
+    and links to the entry consent_record wrote."""
+    from partyhub.comms.consent import consent_record
+
+    event = consent_record(
+        person=instance.person,
+        channel=instance.channel,
+        topic=instance.topic,
+        granted=instance.granted,
+        method=instance.method,
+        wording=instance.wording,
+        actor=actor,
+    )
+    instance.pk, instance.at, instance.recorded_by = (
+        event.pk,
+        event.at,
+        event.recorded_by,
+    )
+    instance._state.adding = False
+    return event
+
+
+@transaction.atomic
+def message_create(*, instance: Any, actor: Any) -> Any:
+    """A message an officer writes: saved with who wrote it."""
+    instance.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    instance.save()
+    audit_log(actor=actor, action=AuditAction.MESSAGE_CREATED, obj=instance)
+    return instance
+
+
+@transaction.atomic
+def segment_create(*, instance: Any, actor: Any) -> Any:
+    """A segment an officer defines: saved with who defined it."""
+    instance.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    instance.save()
+    audit_log(actor=actor, action=AuditAction.SEGMENT_CREATED, obj=instance)
+    return instance

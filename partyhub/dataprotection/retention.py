@@ -33,6 +33,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.dataprotection.models import RetentionItem, RetentionPeriod, RetentionRun
 
@@ -183,7 +184,7 @@ def retention_schedule_update(
     if changed:
         audit_log(
             actor=actor,
-            action="retention.schedule_change",
+            action=AuditAction.RETENTION_SCHEDULE_CHANGE,
             obj=constituency,
             constituency_id=constituency.pk,
             detail={k: {"old": current[k], "new": days[k]} for k in changed},
@@ -378,7 +379,7 @@ def _finish(run: RetentionRun) -> RetentionRun:
         run.save(update_fields=["counts", "status", "finished"])
         audit_log(
             actor=None,
-            action="retention.run",
+            action=AuditAction.RETENTION_RUN,
             obj=run,
             constituency_id=_in_clp(run.constituency),
             row_count=run.total,

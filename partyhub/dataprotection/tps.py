@@ -23,15 +23,17 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.dataprotection.models import TpsNumber, TpsUpload
+from partyhub.errors import DomainError
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 _BATCH = 5000
 _NOT_DIGITS = re.compile(r"[^\d+]")
 
 
-class TpsFileError(ValueError):
+class TpsFileError(DomainError):
     """The file cannot be read as a TPS list: nothing was changed."""
 
 
@@ -178,7 +180,7 @@ def tps_list_upload(
     upload.save(update_fields=["removed_from_call_lists"])
     audit_log(
         actor=actor,
-        action="tps.upload",
+        action=AuditAction.TPS_UPLOAD,
         obj=upload,
         constituency_id=constituency.pk,
         row_count=len(numbers),

@@ -19,7 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
+from partyhub.errors import DomainError
 from partyhub.personal_data.models import (
     DataRequest,
     Suppression,
@@ -39,7 +41,7 @@ REMINDER_DUE = "personal_data.request_due"
 REMIND_DAYS_BEFORE = 7
 
 
-class DataRequestError(Exception):
+class DataRequestError(DomainError):
     """Something an officer can read and put right."""
 
 
@@ -145,7 +147,7 @@ def data_request_extend(
     request.save(update_fields=["extended_to", "extension_reason", "reminded_on"])
     audit_log(
         actor=actor,
-        action="person.data_request_extended",
+        action=AuditAction.PERSON_DATA_REQUEST_EXTENDED,
         obj=request,
         detail={"until": until.isoformat()},
     )
@@ -178,11 +180,69 @@ def data_request_handle(
     request.save()
     audit_log(
         actor=actor,
-        action="person.data_request_handled",
+        action=AuditAction.PERSON_DATA_REQUEST_HANDLED,
         obj=request,
         detail={"status": status},
     )
     return request
+
+
+def data_request_add(*, instance: DataRequest, actor: Any) -> DataRequest:
+    """A request an officer logs in the admin (`instance` from its form)."""
+    created = data_request_create(
+        person=instance.person,
+        kind=instance.kind,
+        reason=instance.reason,
+        received_on=instance.received_on,
+        received_how=instance.received_how,
+        actor=actor,
+    )
+    # The admin logs and links to the object it saved: the one created here.
+    for f in DataRequest._meta.concrete_fields:
+        setattr(instance, f.attname, getattr(created, f.attname))
+    instance._state.adding = False
+    return created
+
+
+@transaction.atomic
+def data_request_update(
+    *, instance: DataRequest, changes: dict[str, Any], actor: Any
+) -> DataRequest:
+    """An officer's edit of a request: notes, an extension, a new status, each
+    through its rule (and audited)."""
+    from partyhub.updates import model_update
+
+    # The notes' words stay out of the log: which field changed is enough.
+    if "notes" in changes:
+        changed = model_update(
+            instance=instance, changes={"notes": changes["notes"]}, fields=["notes"]
+        )
+        if changed:
+            audit_log(
+                actor=actor,
+                action=AuditAction.PERSON_DATA_REQUEST_NOTED,
+                obj=instance,
+                detail={"fields": ["notes"]},
+            )
+    if {"extended_to", "extension_reason"} & set(changes):
+        until = changes.get("extended_to", instance.extended_to)
+        if until:
+            data_request_extend(
+                request=instance,
+                until=until,
+                reason=changes.get("extension_reason", instance.extension_reason),
+                actor=actor,
+            )
+    if "status" in changes:
+        data_request_handle(request=instance, status=changes["status"], actor=actor)
+    return instance
+
+
+@transaction.atomic
+def suppression_remove(*, instance: Any, actor: Any) -> None:
+    """A superuser lifts a suppression: the person may be imported again."""
+    audit_log(actor=actor, action=AuditAction.PERSON_SUPPRESSION_REMOVED, obj=instance)
+    instance.delete()
 
 
 def subject_access_export(*, request: DataRequest, actor: Any) -> bytes:
@@ -194,7 +254,7 @@ def subject_access_export(*, request: DataRequest, actor: Any) -> bytes:
     content = privacy.export_zip(request.person)
     audit_log(
         actor=actor,
-        action="person.data_export",
+        action=AuditAction.PERSON_DATA_EXPORT,
         obj=request.person,
         row_count=privacy.export_row_count(request.person),
         detail={"how": "officer", "request": request.pk},
@@ -275,7 +335,7 @@ def erasure_approve(
     request.save(update_fields=["keep", "status", "handled_by", "handled_at"])
     audit_log(
         actor=actor,
-        action="person.erasure_approved",
+        action=AuditAction.PERSON_ERASURE_APPROVED,
         obj=request,
         detail={"kept": sorted(keep)},
     )
@@ -335,7 +395,7 @@ def erasure_carry_out(*, request_id: int) -> bool:
         request.save(update_fields=["outcome", "status", "completed_at", "reason"])
         audit_log(
             actor=None,
-            action="person.erased",
+            action=AuditAction.PERSON_ERASED,
             obj=request,
             row_count=sum(item["rows"] for item in outcome),
             detail={"models": [item["model"] for item in outcome]},
@@ -489,7 +549,7 @@ def person_merge(*, survivor: Any, merged: Any, take: list[str], actor: Any):
     )
     audit_log(
         actor=actor,
-        action="person.merged",
+        action=AuditAction.PERSON_MERGED,
         obj=survivor,
         row_count=sum(item["rows"] for item in moved),
         detail={"merged": merged_pk, "fields": take, "record": record.pk},

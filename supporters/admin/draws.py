@@ -18,7 +18,7 @@ from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
 )
-from partyhub.admin_base import error_text as _error_text
+from partyhub.errors import message_of
 from supporters.models import (
     PrizeDraw,
 )
@@ -169,7 +169,7 @@ class PrizeDrawAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         try:
             draw = prize_draw_run(draw=draw, actor=request.user)
         except ValidationError as exc:
-            self.message_user(request, _error_text(exc), messages.ERROR)
+            self.message_user(request, message_of(exc), messages.ERROR)
         else:
             self.message_user(
                 request,

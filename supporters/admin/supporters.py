@@ -20,7 +20,7 @@ from partyhub.admin_base import (
     ReadOnlyAdmin,
     ScopedAdmin,
 )
-from partyhub.admin_base import error_text as _error_text
+from partyhub.errors import message_of
 from partyhub.exports import ExportPermissionMixin, csv_export_action
 from partyhub.forms import SingleLineMixin
 from partyhub.scoping import constituency_ids, get_scoped_object_or_404
@@ -206,7 +206,7 @@ class SupporterAdmin(
                             wording=form.cleaned_data["wording"],
                         )
                     except SupportersError as exc:
-                        form.add_error("file", _error_text(exc))
+                        form.add_error("file", message_of(exc))
                     else:
                         return HttpResponseRedirect(
                             reverse(

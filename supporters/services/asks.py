@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Person
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import (
     Delivery,
@@ -102,7 +103,7 @@ def ask_send(*, ask: Ask, actor: Any) -> Message:
     )
     ask.message = message
     ask.save(update_fields=["message"])
-    audit_log(actor=actor, action="ask.send", obj=ask)
+    audit_log(actor=actor, action=AuditAction.ASK_SEND, obj=ask)
     message_schedule(message=message, actor=actor)
     return message
 
@@ -123,11 +124,49 @@ def ask_reply_record(
     )
     audit_log(
         actor=actor,
-        action="askreply.record",
+        action=AuditAction.ASKREPLY_RECORD,
         obj=reply,
         detail={"answer": answer, "by": "officer" if actor else "link"},
     )
     return reply
+
+
+@transaction.atomic
+def ask_create(*, instance: Ask, actor: Any) -> Ask:
+    """An ask an officer writes in the admin: saved with who wrote it."""
+    instance.created_by = actor
+    instance.save()
+    audit_log(actor=actor, action=AuditAction.ASK_CREATED, obj=instance)
+    return instance
+
+
+def ask_reply_create(*, instance: AskReply, actor: Any) -> AskReply:
+    """A reply taken by hand (the admin's row): the same service as a link's."""
+    return ask_reply_record(
+        ask=instance.ask, person=instance.person, answer=instance.answer, actor=actor
+    )
+
+
+def ask_reply_update(
+    *, instance: AskReply, changes: dict[str, Any], actor: Any
+) -> AskReply:
+    return ask_reply_record(
+        ask=instance.ask,
+        person=changes.get("person", instance.person),
+        answer=changes.get("answer", instance.answer),
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def ask_reply_delete(*, instance: AskReply, actor: Any) -> None:
+    audit_log(
+        actor=actor,
+        action=AuditAction.ASKREPLY_DELETED,
+        obj=instance,
+        detail={"answer": instance.answer},
+    )
+    instance.delete()
 
 
 def ask_counts(ask: Ask) -> dict[str, int]:
@@ -167,7 +206,7 @@ def ask_print_list(*, ask: Ask, actor: Any) -> dict[Any, list[Person]]:
         by_ward[person.ward].append(person)
     audit_log(
         actor=actor,
-        action="ask.print_list",
+        action=AuditAction.ASK_PRINT_LIST,
         obj=ask,
         row_count=len(people),
     )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Person
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.reminders import reminder_schedule
 from supporters.models import PrizeDraw, Supporter
@@ -74,7 +75,7 @@ def prize_draw_run(
     draw.save(update_fields=["seed", "entrants", "winners", "drawn_at", "drawn_by"])
     audit_log(
         actor=actor,
-        action="prizedraw.draw",
+        action=AuditAction.PRIZEDRAW_DRAW,
         obj=draw,
         row_count=len(entrants),
         detail={"seed": draw.seed, "winners": draw.winners},

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Constituency
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.queueing import enqueue_on_commit
 from partyhub.ratelimit import CACHE_UNAVAILABLE
@@ -220,7 +221,7 @@ def supporters_import_apply_queued(
             _apply(report, constituency=run.constituency, actor=actor)
             audit_log(
                 actor=actor,
-                action="supporter.import",
+                action=AuditAction.SUPPORTER_IMPORT,
                 constituency_id=run.constituency_id,
                 row_count=report.row_count,
                 detail={"new": len(report.new), "updated": len(report.updated)},

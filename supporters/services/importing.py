@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from members.models import Constituency, Person
 from members.postcodes import normalise_postcode
 from members.services import PostcodeFileError, postcode_lookup, read_text_upload
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record
 from partyhub.comms.models import (
@@ -308,7 +309,7 @@ def supporters_import(
         _apply(report, constituency=constituency, actor=actor)
         audit_log(
             actor=actor,
-            action="supporter.import",
+            action=AuditAction.SUPPORTER_IMPORT,
             constituency_id=constituency.pk,
             row_count=report.row_count,
             detail={"new": len(report.new), "updated": len(report.updated)},

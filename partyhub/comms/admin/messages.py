@@ -27,8 +27,9 @@ from django.views.decorators.http import require_GET, require_POST
 from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
-    error_text,
+    ServiceWrites,
 )
+from partyhub.comms import services as comms_services
 from partyhub.comms.forms import LONDON, MessageForm, ScheduleForm
 from partyhub.comms.models import Delivery, Message
 from partyhub.comms.rendering import ALLOWED_TAGS
@@ -45,6 +46,7 @@ from partyhub.comms.services import (
     message_schedule,
     message_test_send,
 )
+from partyhub.errors import message_of
 
 
 class NeedsAttentionFilter(admin.SimpleListFilter):
@@ -65,7 +67,8 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Message)
-class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
+class MessageAdmin(ServiceWrites, OwnConstituencyInitialMixin, ScopedAdmin):
+    create_service = staticmethod(comms_services.message_create)
     form = MessageForm
     list_display = (
         "subject",
@@ -168,11 +171,6 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         # Model-level: has_change_permission(obj) is False for a message that is
         # no longer a draft, but its officers may still cancel or test it.
         return super().has_change_permission(request)
-
-    def save_model(self, request, obj: Message, form, change: bool) -> None:
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
     @admin.display(description=gettext_lazy("sent"), ordering="sent_count")
     def sent_count(self, obj: Message) -> int:
@@ -411,7 +409,7 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         try:
             to = message_test_send(message=message, actor=request.user)
         except ValidationError as exc:
-            self.message_user(request, error_text(exc), messages.ERROR)
+            self.message_user(request, message_of(exc), messages.ERROR)
         except (smtplib.SMTPException, OSError) as exc:
             self.message_user(
                 request,
@@ -479,7 +477,7 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         try:
             message_schedule(message=message, actor=request.user)
         except ValidationError as exc:
-            self.message_user(request, error_text(exc), messages.ERROR)
+            self.message_user(request, message_of(exc), messages.ERROR)
         else:
             self.message_user(
                 request,
@@ -512,7 +510,7 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
                         send_at=form.cleaned_data["send_at"],
                     )
                 except ValidationError as exc:
-                    form.add_error(None, error_text(exc))
+                    form.add_error(None, message_of(exc))
                 else:
                     when = timezone.localtime(message.send_at, LONDON)
                     self.message_user(
@@ -558,7 +556,7 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         try:
             message_cancel(message=message, actor=request.user)
         except ValidationError as exc:
-            self.message_user(request, error_text(exc), messages.ERROR)
+            self.message_user(request, message_of(exc), messages.ERROR)
         else:
             self.message_user(
                 request,
@@ -573,7 +571,7 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         try:
             retried = message_retry_failed(message=message, actor=request.user)
         except ValidationError as exc:
-            self.message_user(request, error_text(exc), messages.ERROR)
+            self.message_user(request, message_of(exc), messages.ERROR)
         else:
             self.message_user(
                 request,

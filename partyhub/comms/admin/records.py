@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
 from partyhub.admin_base import ReadOnlyAdmin, ScopedAdmin
-from partyhub.comms.consent import consent_record
+from partyhub.comms import services
 from partyhub.comms.forms import ConsentRecordForm
 from partyhub.comms.models import BouncedAddress, ConsentEvent, Delivery, Reminder
 
@@ -56,18 +56,7 @@ class ConsentEventAdmin(ScopedAdmin):
         return False
 
     def save_model(self, request, obj: ConsentEvent, form, change: bool) -> None:
-        event = consent_record(
-            person=obj.person,
-            channel=obj.channel,
-            topic=obj.topic,
-            granted=obj.granted,
-            method=obj.method,
-            wording=obj.wording,
-            actor=request.user,
-        )
-        # The admin logs and links to the object it saved: make that the entry
-        # consent_record wrote.
-        obj.pk, obj.at, obj.recorded_by = event.pk, event.at, event.recorded_by
+        services.consent_event_add(instance=obj, actor=request.user)
 
     def save_related(self, request, form, formsets, change: bool) -> None:
         pass  # no related objects; the row is already written
