@@ -7,7 +7,9 @@ class CanvassingConfig(AppConfig):
     verbose_name = _("Canvassing")
 
     def ready(self) -> None:
-        from canvassing import campaigns, personal_data, roles
+        from canvassing import audit, campaigns, personal_data, roles
+
+        audit.register()
 
         personal_data.register_all()
         roles.register()

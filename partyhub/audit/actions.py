@@ -208,9 +208,29 @@ def _model_names() -> set[str]:
     return {m._meta.model_name for m in apps.get_models()}
 
 
+# Apps that came later keep their event types beside their code: a TextChoices in
+# `<app>/audit.py`, registered from the app's `AppConfig.ready()` with
+# `register_actions(...)` (governance, finance, canvassing).
+_REGISTERED: dict[str, str] = {}
+
+
+def register_actions(choices: type[models.TextChoices]) -> None:
+    """Add an app's own event types (a TextChoices of `"<thing>.<what>"` values)."""
+    for value, label in choices.choices:
+        clash = _REGISTERED.get(value)
+        if value in AuditAction.values or (clash is not None and clash != label):
+            raise ValueError(f"Audit action {value!r} is registered twice.")
+        _REGISTERED[value] = str(label)
+
+
+def registered_actions() -> dict[str, str]:
+    """Every event type an app registered, with its label."""
+    return dict(_REGISTERED)
+
+
 def is_known(action: str) -> bool:
     """Whether `action` is one of the audit log's event types."""
-    if action in AuditAction.values:
+    if action in AuditAction.values or action in _REGISTERED:
         return True
     if _REPORT.match(action):
         return True
