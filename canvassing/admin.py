@@ -11,13 +11,17 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from canvassing.models import CanvassLead, Imprint, PollingDistrict, RegisterImport
-from canvassing.services import canvass_lead_appoint, imprint_save
-from canvassing.services.setup import canvass_lead_remove
-from partyhub.admin_base import ReadOnlyAdmin, ScopedAdmin
+from canvassing.services.setup import (
+    canvass_lead_create,
+    canvass_lead_delete,
+    imprint_create,
+    imprint_update,
+)
+from partyhub.admin_base import ReadOnlyAdmin, ScopedAdmin, ServiceWrites
 
 
 @admin.register(CanvassLead)
-class CanvassLeadAdmin(ScopedAdmin):
+class CanvassLeadAdmin(ServiceWrites, ScopedAdmin):
     list_display = ("person", "constituency", "appointed_by", "created")
     list_select_related = ("person", "constituency", "appointed_by")
     list_filter = ("constituency",)
@@ -28,37 +32,18 @@ class CanvassLeadAdmin(ScopedAdmin):
         # A lead is appointed or removed, not edited into someone else.
         return False if obj is not None else super().has_change_permission(request, obj)
 
-    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
-        lead = canvass_lead_appoint(
-            constituency=obj.constituency, person=obj.person, actor=request.user
-        )
-        obj.pk = lead.pk
-        obj._state.adding = False
-
-    def delete_model(self, request: Any, obj: Any) -> None:
-        canvass_lead_remove(lead=obj, actor=request.user)
-
-    def delete_queryset(self, request: Any, queryset: Any) -> None:
-        for lead in queryset:
-            canvass_lead_remove(lead=lead, actor=request.user)
+    create_service = canvass_lead_create
+    delete_service = canvass_lead_delete
 
 
 @admin.register(Imprint)
-class ImprintAdmin(ScopedAdmin):
+class ImprintAdmin(ServiceWrites, ScopedAdmin):
     list_display = ("constituency", "promoter", "on_behalf_of", "address")
     list_select_related = ("constituency",)
     fields = ("constituency", "promoter", "on_behalf_of", "address")
 
-    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
-        saved = imprint_save(
-            constituency=obj.constituency,
-            promoter=obj.promoter,
-            on_behalf_of=obj.on_behalf_of,
-            address=obj.address,
-            actor=request.user,
-        )
-        obj.pk = saved.pk
-        obj._state.adding = False
+    create_service = imprint_create
+    update_service = imprint_update
 
 
 @admin.register(PollingDistrict)

@@ -72,3 +72,45 @@ def imprint_save(
             detail=audit_detail(changed),
         )
     return imprint
+
+
+# The admin's entry points (partyhub.admin_base.ServiceWrites): the record the form
+# built becomes the one saved, so the admin's history and redirect find it.
+
+
+def canvass_lead_create(*, instance: CanvassLead, actor: Any) -> CanvassLead:
+    lead = canvass_lead_appoint(
+        constituency=instance.constituency, person=instance.person, actor=actor
+    )
+    instance.pk = lead.pk
+    instance._state.adding = False
+    return lead
+
+
+def canvass_lead_delete(*, instance: CanvassLead, actor: Any) -> None:
+    canvass_lead_remove(lead=instance, actor=actor)
+
+
+def imprint_create(*, instance: Imprint, actor: Any) -> Imprint:
+    saved = imprint_save(
+        constituency=instance.constituency,
+        promoter=instance.promoter,
+        on_behalf_of=instance.on_behalf_of,
+        address=instance.address,
+        actor=actor,
+    )
+    instance.pk = saved.pk
+    instance._state.adding = False
+    return saved
+
+
+def imprint_update(
+    *, instance: Imprint, changes: dict[str, Any], actor: Any
+) -> Imprint:
+    values = {
+        "promoter": instance.promoter,
+        "on_behalf_of": instance.on_behalf_of,
+        "address": instance.address,
+        **{k: v for k, v in changes.items() if k != "constituency"},
+    }
+    return imprint_save(constituency=instance.constituency, actor=actor, **values)

@@ -83,6 +83,9 @@ WRITES = {
 # A new writing service either audits or is added here with a reason a reviewer
 # accepts.
 NOT_AUDITED = {
+    "canvassing/services/walks.py:walks_pdf": (
+        "writes a PDF in memory (Canvas.save); printing it is audited by walk_printed"
+    ),
     "campaigns/services/common.py:reminders_about_cancel": "cancels queued reminders",
     "campaigns/services/phonebank.py:calls_reserve": "a caller's short hold on rows",
     "campaigns/services/phonebank.py:calls_release": "ends that hold",
