@@ -179,6 +179,19 @@ def test_officer_sends_invitations_from_the_admin(
     assert client.get(url).status_code == 404
 
 
+def test_invite_page_shows_the_email_before_it_is_sent(
+    client, officer_a, clp_a, mailoutbox
+):
+    event = make_event(clp_a, title="Summer barbecue", venue="Community hall")
+    client.force_login(officer_a)
+    page = client.get(reverse("admin:events_event_invite", args=[event.pk])).text
+    assert "The email each person gets" in page
+    assert "You are invited: Summer barbecue" in page
+    assert f"Hello {officer_a.person.first_name}," in page
+    assert "Community hall" in page
+    assert not Invitation.objects.exists() and not mailoutbox
+
+
 def test_officer_invites_a_saved_segment(client, officer_a, clp_a):
     from partyhub.comms.models import Segment
 

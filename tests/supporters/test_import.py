@@ -232,6 +232,12 @@ def test_import_in_the_admin_previews_then_applies(
     # The Apply button above the rows as well as below them.
     assert page.text.count("Apply this import") == 2
     assert page.text.index("Apply this import") < page.text.index("ann@example.org")
+    # The rows folded by kind under their counts (issue 16 item 11).
+    html = page.text
+    assert "<summary>2 new supporters</summary>" in html
+    assert "<summary>0 already known (updated)</summary>" in html
+    new_section = html[html.index("import-kind-new") : html.index("import-kind-known")]
+    assert "ann@example.org" in new_section
     assert not Supporter.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_apply_url(imported))
