@@ -395,7 +395,7 @@ def test_officer_cannot_import_into_another_constituency(
     client.force_login(officer_a)
     response = _upload(client, clp_b, GOOD.encode())
     assert response.status_code == 200
-    assert "Select a valid choice" in response.text
+    assert "That choice is not on the list" in response.text
     # Nor see or apply a file another CLP's officer uploaded.
     with django_capture_on_commit_callbacks(execute=True):
         _upload(client, clp_a, GOOD.encode())

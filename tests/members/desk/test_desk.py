@@ -164,7 +164,7 @@ def test_bulk_log_contact(client, secretary_a, desk_people):
     assert "Log a contact" in form.text and "Outcome" in form.text
     bad = _post_action(client, "log_contact", chosen, apply="1", how="carrier-pigeon")
     assert bad.status_code == 200
-    assert "Select a valid choice" in bad.text
+    assert "That choice is not on the list" in bad.text
     assert not ContactLog.objects.exists()
     done = _post_action(
         client,

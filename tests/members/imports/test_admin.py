@@ -84,7 +84,7 @@ def test_officer_cannot_import_into_another_constituency(
     client.force_login(officer_a)
     response = upload(client, clp_b, csv_bytes(row()))
     assert response.status_code == 200
-    assert "Select a valid choice" in response.text
+    assert "That choice is not on the list" in response.text
     assert not ImportRun.objects.exists()
 
 
