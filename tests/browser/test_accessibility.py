@@ -94,6 +94,10 @@ def _demo() -> dict[str, Any]:
 
     for person in people:
         Booking.objects.create(event=door, person=person)
+    # The door list in both states: one ticked in as here.
+    Booking.objects.filter(event=door, person=people[0]).update(
+        attended_at=datetime.datetime.now(datetime.UTC)
+    )
     Booking.objects.create(event=public, person=member.person)
     petition = Petition.objects.create(
         constituency=clp,
