@@ -22,6 +22,7 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
@@ -193,6 +194,22 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         return [(obj.pk, str(obj)) for obj in queryset]
 
 
+def _name_split_date_and_time(formfield) -> None:
+    """The admin's date-and-time field is two boxes under one label that names
+    neither (a screen reader hears two unnamed boxes): name each, "Starts: date"
+    and "Starts: time"."""
+    from django.contrib.admin.widgets import AdminSplitDateTime
+
+    widget = getattr(formfield, "widget", None)
+    widget = getattr(widget, "widget", widget)  # inside a related-field wrapper
+    if not isinstance(widget, AdminSplitDateTime):
+        return
+    label = capfirst(str(formfield.label or ""))
+    date, time = widget.widgets
+    date.attrs["aria-label"] = _("%(field)s: date") % {"field": label}
+    time.attrs["aria-label"] = _("%(field)s: time") % {"field": label}
+
+
 class ScopedAdminMixin:
     """Every ModelAdmin inherits this: lists, object pages, choices, filters and
     actions stop at the officer's constituencies; other records answer 404.
@@ -205,9 +222,11 @@ class ScopedAdminMixin:
         # (partyhub.forms): names end up in the text part of emails.
         from partyhub.forms import single_line_field
 
-        return single_line_field(
+        formfield = single_line_field(
             super().formfield_for_dbfield(db_field, request, **kwargs)
         )
+        _name_split_date_and_time(formfield)
+        return formfield
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
         queryset = super().get_queryset(request)

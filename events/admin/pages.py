@@ -30,6 +30,7 @@ from events.badges import Badge, badges_pdf
 from events.models import (
     Booking,
     Event,
+    Invitation,
     OrganisationInvite,
 )
 from partyhub.audit.actions import AuditAction
@@ -163,6 +164,25 @@ class EventPagesMixin:
             form=form,
             media=self.media + form.media,
             invited=event.invitations.in_constituencies(request.user).count(),
+            sample=self._invitation_sample(request, event),
+        )
+
+    def _invitation_sample(self, request, event: Event):
+        """The invitation as it will read, written for the officer (nothing saved,
+        nothing sent): each person gets the same with their own name and link."""
+        from members.models import Person
+        from partyhub.comms.reminders import reminder_preview
+
+        person = getattr(request.user, "person", None)
+        if person is None:
+            person = Person(
+                first_name=request.user.first_name or _("Sam"),
+                constituency=event.constituencies.first(),
+            )
+        return reminder_preview(
+            kind=services.REMINDER_INVITATION,
+            person=person,
+            about=Invitation(event=event, person=person),
         )
 
     def changelist_view(self, request, extra_context=None):

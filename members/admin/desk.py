@@ -6,6 +6,8 @@ bulk actions; each action writes through members.desk.services, which audits.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -391,8 +393,9 @@ class DeskAdmin(ExportPermissionMixin, ScopedAdmin):
         return ", ".join(str(w) for w in ways) or _("no phone or email")
 
     # the bulk actions: a form first, then the service
-    def _form_page(self, request, queryset, *, form, title, action, button):
+    def _form_page(self, request, queryset, *, form, title, action, button, samples=()):
         context = {
+            "samples": samples,
             **self.admin_site.each_context(request),
             "title": title,
             "form": form,
@@ -471,7 +474,28 @@ class DeskAdmin(ExportPermissionMixin, ScopedAdmin):
             title=_("Send a templated email"),
             action="send_email",
             button=_("Send"),
+            samples=self._email_samples(queryset),
         )
+
+    def _email_samples(self, queryset) -> list[tuple[str, Any]]:
+        """Each template as the first selected member will get it (written here,
+        nothing saved or sent), so the officer reads it before choosing."""
+        from partyhub.comms.reminders import reminder_preview
+
+        first = queryset.select_related("person__constituency").first()
+        if first is None:
+            return []
+        return [
+            (
+                template.label,
+                reminder_preview(
+                    kind=services.desk_email_kind(key),
+                    person=first.person,
+                    about=first,
+                ),
+            )
+            for key, template in services.DESK_TEMPLATES.items()
+        ]
 
     @admin.action(
         description=_("Assign a mentor to the selected"), permissions=["mentor"]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
+from partyhub.comms import merge
 from partyhub.comms.models import Message
 from partyhub.comms.sending import render_message
 from partyhub.errors import DomainError
@@ -36,6 +37,17 @@ def message_schedule(
         raise MessageStateError(_("Choose who the message goes to before sending it."))
     if message.segment.constituency_id != message.constituency_id:
         raise MessageStateError(_("That segment belongs to another constituency."))
+    unknown = merge.unknown_fields(f"{message.subject}\n{message.body}")
+    if unknown:
+        # The compose form refuses these; a message written any other way (an
+        # import, the shell) must not go out with a literal {field} either.
+        raise MessageStateError(
+            _(
+                "%(fields)s is not a merge field we can fill in, so it would be "
+                "sent as it is. Edit the message first."
+            )
+            % {"fields": ", ".join(f"{{{f}}}" for f in unknown)}
+        )
     message.status = Message.Status.SCHEDULED
     message.send_at = send_at or timezone.now()
     message.save(update_fields=["status", "send_at", "updated"])

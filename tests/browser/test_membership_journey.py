@@ -166,6 +166,16 @@ def test_secretary_imports_the_demo_export_then_a_week_of_changes(
     def shows_exactly_the_three_changes():
         for key, value in expected_counts.items():
             expect(_count(page, key)).to_have_text(str(value))
+        # The rows are folded by kind under their counts (issue 16 item 11).
+        unchanged = f"{len(week) - 3} unchanged"
+        expect(page.locator(".import-kind > summary")).to_have_text(
+            ["1 new member", "2 changed", unchanged, "1 newly lapsed"]
+        )
+        expect(_table(page, "New members")).not_to_be_visible()
+        for kind in ("1 new member", "2 changed", unchanged, "1 newly lapsed"):
+            page.get_by_text(kind, exact=True).click()
+        expect(page.get_by_text("applying the import changes nothing")).to_be_visible()
+        expect(_table(page, "New members")).to_be_visible()
         new_rows = _table(page, "New members").locator("tbody tr")
         expect(new_rows).to_have_count(1)
         expect(new_rows.locator("td")).to_have_text(

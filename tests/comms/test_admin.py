@@ -296,7 +296,7 @@ def test_preview_button_on_change_page_keeps_the_saved_segment(
     "bad,message",
     [
         ({"criterion_joined_after": "last Tuesday"}, "Enter a valid date"),
-        ({"criterion_member_status": ["nonsense"]}, "Select a valid choice"),
+        ({"criterion_member_status": ["nonsense"]}, "That choice is not on the list"),
         ({"criterion_member_status": []}, "tick at least one reason or filter"),
     ],
 )
@@ -757,7 +757,7 @@ def test_officer_records_a_phone_consent(client, officer_a, clp_a, member_factor
     "extra,error",
     [
         ({"wording": ""}, "This field is required"),
-        ({"method": Method.IMPORT}, "Select a valid choice"),
+        ({"method": Method.IMPORT}, "That choice is not on the list"),
         ({"granted": ""}, "This field is required"),
         ({"channel": Channel.ANY, "topic": "events"}, "leave the topic blank"),
     ],

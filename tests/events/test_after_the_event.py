@@ -102,14 +102,15 @@ def test_feedback_link_records_one_rating_per_person(client, clp_a, ended):
     assert client.get(path).status_code == 200
     bad = client.post(path, {"rating": "9", "comment": "x"})
     assert bad.status_code == 200
-    assert "Select a valid choice" in bad.text
+    assert "That choice is not on the list" in bad.text
     assert not Feedback.objects.exists()
     done = client.post(path, {"rating": "4", "comment": "Great curry"})
     assert "the organisers will read it" in done.text
     client.post(path, {"rating": "5", "comment": "Even better on reflection"})
     feedback = Feedback.objects.get()
     assert (feedback.person, feedback.rating) == (person, 5)
-    tampered = path[:-2] + ("Q" if path[-2] != "Q" else "R") + "/"
+    # A character inside the token (the last one may only carry padding bits).
+    tampered = path[:-10] + ("Q" if path[-10] != "Q" else "R") + path[-9:]
     assert client.post(tampered, {"rating": "1"}).status_code == 400
     other_purpose = make_token("events.rsvp", person.pk, e=ended.pk)
     assert (

@@ -102,7 +102,7 @@ def test_officers_invite_their_own_organisations_and_others_get_404(
     assert "Hodge Hill residents" in page.text
     assert "Reading residents" not in page.text
     refused = client.post(url, {"organisations": [theirs.pk]})
-    assert "Select a valid choice" in refused.text
+    assert "That choice is not on the list" in refused.text
     assert not OrganisationInvite.objects.exists()
     assert client.post(url, {"organisations": [ours.pk]}).status_code == 302
     assert OrganisationInvite.objects.get().organisation == ours

@@ -29,8 +29,14 @@ from partyhub.admin_base import (
     ScopedAdmin,
     ServiceWrites,
 )
+from partyhub.comms import merge
 from partyhub.comms import services as comms_services
-from partyhub.comms.forms import LONDON, MessageForm, ScheduleForm
+from partyhub.comms.forms import (
+    LONDON,
+    MessageForm,
+    RecipientChoiceForm,
+    ScheduleForm,
+)
 from partyhub.comms.models import Delivery, Message
 from partyhub.comms.rendering import ALLOWED_TAGS
 from partyhub.comms.segments import SegmentPreview, segment_preview
@@ -338,6 +344,9 @@ class MessageAdmin(ServiceWrites, OwnConstituencyInitialMixin, ScopedAdmin):
             raise PermissionDenied
         return message
 
+    def _info(self) -> tuple[str, str]:
+        return self.opts.app_label, self.opts.model_name
+
     def _back(self, message: Message) -> HttpResponseRedirect:
         return HttpResponseRedirect(
             reverse(
@@ -373,7 +382,26 @@ class MessageAdmin(ServiceWrites, OwnConstituencyInitialMixin, ScopedAdmin):
 
     def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         message = self._message(request, object_id, act=False)
+        choice = RecipientChoiceForm(request.GET or None, message=message)
+        if choice.is_bound and not choice.is_valid():
+            recipient = None
+        else:
+            # Until one is chosen, the first recipient by name.
+            recipient = (
+                choice.cleaned_data.get("person") if choice.is_bound else None
+            ) or choice.first_listed
         rendered = render_message(message)
+        if recipient is not None:
+            # The recipient's merge fields; the links stay the officer's own, so
+            # the preview never holds a working unsubscribe link of theirs.
+            own = rendered.personal
+
+            def personal(person_id: int) -> dict[str, str]:
+                values = own(person_id) if own is not None else {}
+                values.update(merge.values_for(recipient))
+                return values
+
+            rendered.personal = personal
         # Filled in with the officer's own links, as the test email would be.
         person = getattr(request.user, "person", None)
         email = rendered.for_person(
@@ -400,6 +428,8 @@ class MessageAdmin(ServiceWrites, OwnConstituencyInitialMixin, ScopedAdmin):
                 "text": email.body,
                 "from_email": email.from_email,
                 "reply_to": ", ".join(email.reply_to),
+                "choice": choice,
+                "recipient": recipient,
             }
         )
         return TemplateResponse(request, "admin/comms/message/preview.html", context)
@@ -432,10 +462,12 @@ class MessageAdmin(ServiceWrites, OwnConstituencyInitialMixin, ScopedAdmin):
         explanation: str,
         button: str,
         button_class: str = "default",
+        preview_url: str = "",
     ) -> HttpResponse:
         context = self._context(request, message, title)
         context.update(
             {
+                "preview_url": preview_url,
                 "question": question,
                 "explanation": explanation,
                 "button": button,
@@ -471,6 +503,9 @@ class MessageAdmin(ServiceWrites, OwnConstituencyInitialMixin, ScopedAdmin):
                     recipients.emailable,
                 )
                 % {"n": recipients.emailable},
+                preview_url=reverse(
+                    "admin:{}_{}_preview".format(*self._info()), args=[message.pk]
+                ),
             )
         if request.method != "POST":
             return HttpResponse(status=405)

@@ -16,6 +16,7 @@ from members.desk import services
 from members.models import ContactLog, Membership, Mentorship
 from members.signals import members_fell_into_arrears, members_joined
 from partyhub.audit.models import AuditEntry
+from partyhub.comms.models import Reminder
 from tests import factories
 from tests.comms.conftest import grant_email
 from tests.members.desk.conftest import make_mentor, new_member, send_due
@@ -164,7 +165,7 @@ def test_bulk_log_contact(client, secretary_a, desk_people):
     assert "Log a contact" in form.text and "Outcome" in form.text
     bad = _post_action(client, "log_contact", chosen, apply="1", how="carrier-pigeon")
     assert bad.status_code == 200
-    assert "Select a valid choice" in bad.text
+    assert "That choice is not on the list" in bad.text
     assert not ContactLog.objects.exists()
     done = _post_action(
         client,
@@ -221,6 +222,19 @@ def test_templated_email_respects_consent_and_sends_once(
     assert "please renew" in sent[0].subject
     assert "https://join.labour.org.uk/" in sent[0].body
     assert AuditEntry.objects.filter(action="desk.email").count() == 2
+
+
+def test_templated_email_is_shown_before_it_is_sent(
+    client, secretary_a, desk_people, mailoutbox
+):
+    member = desk_people["arrears"]
+    client.force_login(secretary_a)
+    page = _post_action(client, "send_email", [member], list="arrears").text
+    assert "What each email says" in page
+    assert "<summary>Please renew your membership</summary>" in page
+    assert f"Hello {member.person.first_name}," in page
+    assert "https://join.labour.org.uk/" in page
+    assert not Reminder.objects.exists() and not mailoutbox
 
 
 def test_bulk_assign_mentor(client, clp_a, clp_b, secretary_a, desk_people):

@@ -106,7 +106,7 @@ def test_label_sheet_must_be_chosen(client, officer_a, cast):
     )
     assert response.status_code == 200
     assert "text/html" in response["Content-Type"]
-    assert "Select a valid choice" in response.text
+    assert "That choice is not on the list" in response.text
     assert not AuditEntry.objects.filter(action="person.labels").exists()
 
 
