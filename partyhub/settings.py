@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "campaigns",
     "events",
     "networks",
+    "governance",
     "dashboard",
 ]
 
