@@ -995,7 +995,8 @@ def counts_record(
 
 def results(election: Election) -> list[tuple[Nomination, int]]:
     """Candidates with their votes, most first. Online tallies are shown only
-    once the ballot has closed."""
+    once the ballot has closed (as the database says now)."""
+    election.refresh_from_db(fields=["status"])
     if election.status not in (Election.Status.CLOSED, Election.Status.DECLARED):
         return []
     nominations = election.nominations.filter(withdrawn=False).select_related(
