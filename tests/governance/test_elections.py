@@ -12,7 +12,6 @@ from governance import services
 from governance.models import BallotCast, BallotTally, Body, Election, Rules
 from members.models import Office
 from partyhub.scoping import constituency_ids
-from tests import factories
 from tests.governance.conftest import member
 
 
