@@ -1068,3 +1068,45 @@ def election_declare(*, election: Election, actor: Any) -> list[Nomination]:
         detail={"votes": {str(n.person_id): v for n, v in rows}},
     )
     return winners
+
+
+# --- Papers and reports -------------------------------------------------------------
+
+
+@transaction.atomic
+def paper_add(*, meeting: Meeting, title: str, file: Any, actor: Any) -> Any:
+    from governance.models import Paper
+
+    paper = Paper(meeting=meeting, title=title, file=file)
+    paper.full_clean()
+    paper.save()
+    audit_log(actor=actor, action="governance.paper_added", obj=paper)
+    return paper
+
+
+@transaction.atomic
+def paper_remove(*, paper: Any, actor: Any) -> None:
+    audit_log(
+        actor=actor,
+        action="governance.paper_removed",
+        obj=paper.meeting,
+        detail={"title": paper.title},
+    )
+    paper.file.delete(save=False)
+    paper.delete()
+
+
+@transaction.atomic
+def report_add(*, meeting: Meeting, title: str, actor: Any) -> AgendaItem:
+    """A report (the treasurer's, the campaign co-ordinator's) on the agenda,
+    after the motions' place and before any other business."""
+    if not title.strip():
+        raise GovernanceError(_("Give the report a title."))
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        position=_next_position(meeting, 100, 200),
+        kind=AgendaItem.Kind.REPORT,
+        title=title.strip(),
+    )
+    audit_log(actor=actor, action="governance.report_added", obj=item)
+    return item
