@@ -143,6 +143,7 @@ class CallMeetingForm(SingleLineMixin, forms.Form):
         label=gettext_lazy("Address"), max_length=300, required=False
     )
     online_link = forms.URLField(
+        assume_scheme="https",
         label=gettext_lazy("Online link"),
         required=False,
         help_text=gettext_lazy(
