@@ -6,12 +6,39 @@ import django.utils.timezone
 from decimal import Decimal
 from django.db import migrations, models
 
+SCHEDULE = "Meetings: chase action points"
+
+
+def create_schedule(apps, schema_editor):
+    crontab = apps.get_model("django_celery_beat", "CrontabSchedule")
+    task_model = apps.get_model("django_celery_beat", "PeriodicTask")
+    daily, _ = crontab.objects.get_or_create(
+        minute="30", hour="8", day_of_week="*", day_of_month="*",
+        month_of_year="*", timezone="Europe/London",
+    )
+    task_model.objects.update_or_create(
+        name=SCHEDULE,
+        defaults={
+            "task": "governance.tasks.chase_actions",
+            "crontab": daily,
+            "description": "Every morning: remind the owners of action points due "
+            "within three days or overdue, once a week each.",
+        },
+    )
+
+
+def remove_schedule(apps, schema_editor):
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(
+        name=SCHEDULE
+    ).delete()
+
 
 class Migration(migrations.Migration):
 
     initial = True
 
     dependencies = [
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
         ('events', '0009_review'),
         ('members', '0016_person_trigram_search'),
     ]
@@ -282,4 +309,5 @@ class Migration(migrations.Migration):
             model_name='nomination',
             constraint=models.UniqueConstraint(fields=('election', 'person'), name='nomination_once'),
         ),
+        migrations.RunPython(create_schedule, remove_schedule),
     ]
