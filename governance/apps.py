@@ -58,7 +58,7 @@ def _portal_url(name: str, *args: Any) -> str:
     from django.conf import settings
     from django.urls import reverse
 
-    return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
+    return str(settings.SITE_URL).rstrip("/") + reverse(name, args=args)
 
 
 def _notice_subject(reminder: Any) -> str:

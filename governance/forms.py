@@ -31,7 +31,9 @@ class MotionForm(SingleLineMixin, forms.Form):
 
     def __init__(self, *args: Any, meeting: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["amends"].queryset = meeting.motions.filter(
+        amends = self.fields["amends"]
+        assert isinstance(amends, forms.ModelChoiceField)
+        amends.queryset = meeting.motions.filter(
             amends__isnull=True,
             status__in=(Motion.Status.SUBMITTED, Motion.Status.ON_AGENDA),
         )
@@ -45,7 +47,8 @@ class MotionForm(SingleLineMixin, forms.Form):
         )
         if membership is None:
             raise forms.ValidationError(_("No member has that membership number."))
-        return membership.person
+        person: Person = membership.person
+        return person
 
 
 class BallotForm(SingleLineMixin, forms.Form):
@@ -55,7 +58,9 @@ class BallotForm(SingleLineMixin, forms.Form):
 
     def __init__(self, *args: Any, election: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["candidate"].choices = [
+        candidate = self.fields["candidate"]
+        assert isinstance(candidate, forms.ChoiceField)
+        candidate.choices = [
             (n.pk, n.person.full_name)
             for n in election.nominations.filter(withdrawn=False).select_related(
                 "person"
@@ -98,4 +103,6 @@ class ActionForm(SingleLineMixin, forms.Form):
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = people
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ModelChoiceField)
+        owner.queryset = people

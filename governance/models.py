@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.roles import Role
-from partyhub.scoping import ScopedManager
+from partyhub.scoping import ScopedManager, ScopedQuerySet
 
 
 class Rules(models.Model):
@@ -187,7 +187,7 @@ class Body(models.Model):
         return min(self.max_delegates, math.ceil(members / per))
 
 
-class DelegationQuerySet(models.QuerySet):
+class DelegationQuerySet(ScopedQuerySet):
     def current(self, on: datetime.date | None = None) -> DelegationQuerySet:
         day = on or timezone.localdate()
         return self.filter(Q(ends__isnull=True) | Q(ends__gt=day), starts__lte=day)
@@ -228,15 +228,15 @@ class Delegation(models.Model):
     ends = models.DateField(_("until"), null=True, blank=True)
 
     scope_lookup = "body__constituency"
-    objects = ScopedManager.from_queryset(DelegationQuerySet)()
+    objects = DelegationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("delegate")
         verbose_name_plural = _("delegates")
         constraints = [
             models.CheckConstraint(
-                condition=Q(branch__isnull=True) ^ Q(affiliate__isnull=True),
-                name="delegation_from_one_source",
+                condition=Q(branch__isnull=True) | Q(affiliate__isnull=True),
+                name="delegation_not_from_two_sources",
             )
         ]
 

@@ -95,7 +95,7 @@ def entitlement(body: Body, on: datetime.date | None = None) -> Entitlement:
     if body.kind == Body.Kind.EXECUTIVE:
         voting = officers & _ids(members)
         return Entitlement(voting, voting, voting)
-    if body.kind == Body.Kind.BRANCH:
+    if body.kind == Body.Kind.BRANCH and body.branch_id is not None:
         branch_members = members.filter(branch_id=body.branch_id)
         attend = _ids(branch_members)
         vote = _ids(_in_good_standing_since(branch_members, weeks, day))

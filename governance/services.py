@@ -40,7 +40,7 @@ REMINDER_NOTICE = "governance.meeting_notice"
 REMINDER_MINUTES = "governance.draft_minutes"
 REMINDER_ACTION = "governance.action_chase"
 
-_EVENT_KIND = {
+_EVENT_KIND: dict[str, str] = {
     Body.Kind.BRANCH: Event.Kind.BRANCH_MEETING,
     Body.Kind.FORUM: Event.Kind.POLICY_FORUM,
 }
@@ -51,11 +51,12 @@ class GovernanceError(DomainError):
 
 
 def _lock_meeting(meeting: Meeting) -> Meeting:
-    return (
+    locked: Meeting = (
         Meeting.objects.select_for_update()
         .select_related("body", "event")
         .get(pk=meeting.pk)
     )
+    return locked
 
 
 # --- Settings an officer keeps (rules, bodies, affiliates) ----------------------
@@ -329,7 +330,7 @@ def motion_submit(
 
 def _agenda_item_for(motion: Motion) -> AgendaItem:
     meeting = motion.meeting
-    if motion.amends_id:
+    if motion.amends is not None:
         parent_item = motion.amends.agenda_items.filter(meeting=meeting).first()
         if parent_item is None:
             raise GovernanceError(
@@ -503,7 +504,7 @@ def attendance_mark(
     return bool(deleted)
 
 
-_MOTION_OUTCOME = {
+_MOTION_OUTCOME: dict[str, str] = {
     AgendaItem.Outcome.CARRIED: Motion.Status.CARRIED,
     AgendaItem.Outcome.LOST: Motion.Status.LOST,
     AgendaItem.Outcome.REMITTED: Motion.Status.REMITTED,
@@ -559,13 +560,12 @@ def item_decide(
             "decision",
         ],
     )
-    if item.motion_id and outcome in _MOTION_OUTCOME:
+    motion = item.motion
+    if motion is not None and outcome in _MOTION_OUTCOME:
         status = _MOTION_OUTCOME[outcome]
-        if item.motion.amends_id and status == Motion.Status.LOST:
+        if motion.amends_id and status == Motion.Status.LOST:
             status = Motion.Status.FELL
-        model_update(
-            instance=item.motion, changes={"status": status}, fields=["status"]
-        )
+        model_update(instance=motion, changes={"status": status}, fields=["status"])
     if item.minutes_of_id and outcome == AgendaItem.Outcome.APPROVED:
         minutes = Minutes.objects.filter(meeting_id=item.minutes_of_id).first()
         if minutes is not None:

@@ -4,17 +4,20 @@ their own CLP that they are entitled to attend; anything else answers 404."""
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from governance import selectors, services
 from governance.forms import BallotForm, MotionForm
 from governance.minutes_pdf import minutes_pdf_bytes
-from governance.models import Election, Meeting, Minutes, Paper
+from governance.models import Attendance, Election, Meeting, Minutes, Paper
 from members.models import Person
 from members.portal.sections import sections
 from members.portal.views import portal_view
@@ -22,7 +25,7 @@ from partyhub.errors import message_of
 
 
 def _my_meeting(person: Person, pk: int) -> Meeting:
-    meeting = get_object_or_404(
+    meeting: Meeting = get_object_or_404(
         Meeting.objects.select_related("event", "body", "body__constituency"),
         pk=pk,
         body__constituency_id=person.constituency_id,
@@ -32,7 +35,9 @@ def _my_meeting(person: Person, pk: int) -> Meeting:
     return meeting
 
 
-def _page(request: HttpRequest, template: str, person: Person, **context):
+def _page(
+    request: HttpRequest, template: str, person: Person, **context: Any
+) -> HttpResponse:
     return render(
         request, template, {"person": person, "sections": sections(), **context}
     )
@@ -74,7 +79,36 @@ def meeting(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
         motion_deadline=meeting.motion_deadline,
         amendment_deadline=meeting.amendment_deadline,
         elections=meeting.elections.all(),
+        can_check_in=_checking_in_open(meeting),
+        checked_in=meeting.attendances.filter(person=person).exists(),
     )
+
+
+def _checking_in_open(meeting: Meeting) -> bool:
+    """Members check themselves in from an hour before until the meeting ends."""
+    now = timezone.now()
+    return (
+        meeting.status == Meeting.Status.CALLED
+        and meeting.starts - datetime.timedelta(hours=1) <= now <= meeting.event.ends
+    )
+
+
+@require_POST
+@portal_view
+def check_in(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    meeting = _my_meeting(person, pk)
+    if not _checking_in_open(meeting):
+        messages.error(request, _("Checking in opens an hour before the meeting."))
+    else:
+        services.attendance_mark(
+            meeting=meeting,
+            person=person,
+            present=True,
+            actor=request.user,
+            how=Attendance.How.SELF,
+        )
+        messages.success(request, _("You are checked in. Welcome!"))
+    return redirect("governance:meeting", pk=meeting.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -127,7 +161,7 @@ def minutes_pdf(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
 
 
 @portal_view
-def paper(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+def paper(request: HttpRequest, person: Person, pk: int) -> FileResponse:
     paper = get_object_or_404(
         Paper.objects.select_related("meeting"),
         pk=pk,

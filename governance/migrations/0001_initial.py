@@ -9,7 +9,7 @@ from django.db import migrations, models
 SCHEDULE = "Meetings: chase action points"
 
 
-def create_schedule(apps, schema_editor):
+def create_schedule(apps, schema_editor):  # type: ignore[no-untyped-def]
     crontab = apps.get_model("django_celery_beat", "CrontabSchedule")
     task_model = apps.get_model("django_celery_beat", "PeriodicTask")
     daily, _ = crontab.objects.get_or_create(
@@ -27,7 +27,7 @@ def create_schedule(apps, schema_editor):
     )
 
 
-def remove_schedule(apps, schema_editor):
+def remove_schedule(apps, schema_editor):  # type: ignore[no-untyped-def]
     apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(
         name=SCHEDULE
     ).delete()
@@ -274,7 +274,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'delegate',
                 'verbose_name_plural': 'delegates',
-                'constraints': [models.CheckConstraint(condition=models.Q(('branch__isnull', True), ('affiliate__isnull', True), _connector='XOR'), name='delegation_from_one_source')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('branch__isnull', True), ('affiliate__isnull', True), _connector='OR'), name='delegation_not_from_two_sources')],
             },
         ),
         migrations.CreateModel(

@@ -245,3 +245,20 @@ def test_minutes_page_and_pdf(client, meeting, officer_a, mover):
     response = client.get(pdf_url)
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_member_checks_themselves_in_on_the_day(client, gc, officer_a, mover):
+    meeting = call(gc, officer_a)
+    client.force_login(mover.user)
+    url = reverse("governance:check_in", args=[meeting.pk])
+    client.post(url)
+    assert not Attendance.objects.exists()  # a fortnight early
+    event = meeting.event
+    event.starts = timezone.now() - datetime.timedelta(minutes=5)
+    event.ends = timezone.now() + datetime.timedelta(hours=2)
+    event.save()
+    client.post(url)
+    assert Attendance.objects.get().how == Attendance.How.SELF
+    page = client.get(reverse("governance:meeting", args=[meeting.pk])).content.decode()
+    assert "You are checked in" in page
