@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -31,8 +31,7 @@ class MotionForm(SingleLineMixin, forms.Form):
 
     def __init__(self, *args: Any, meeting: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        amends = self.fields["amends"]
-        assert isinstance(amends, forms.ModelChoiceField)
+        amends = cast(forms.ModelChoiceField, self.fields["amends"])  # type: ignore[type-arg]
         amends.queryset = meeting.motions.filter(
             amends__isnull=True,
             status__in=(Motion.Status.SUBMITTED, Motion.Status.ON_AGENDA),
@@ -58,8 +57,7 @@ class BallotForm(SingleLineMixin, forms.Form):
 
     def __init__(self, *args: Any, election: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        candidate = self.fields["candidate"]
-        assert isinstance(candidate, forms.ChoiceField)
+        candidate = cast(forms.ChoiceField, self.fields["candidate"])
         candidate.choices = [
             (n.pk, n.person.full_name)
             for n in election.nominations.filter(withdrawn=False).select_related(
@@ -103,6 +101,5 @@ class ActionForm(SingleLineMixin, forms.Form):
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        owner = self.fields["owner"]
-        assert isinstance(owner, forms.ModelChoiceField)
+        owner = cast(forms.ModelChoiceField, self.fields["owner"])  # type: ignore[type-arg]
         owner.queryset = people
