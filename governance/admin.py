@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -43,7 +43,9 @@ from partyhub.scoping import constituency_ids, scope_queryset
 class _SettingsAdmin(ScopedAdmin):
     """Rules, bodies, affiliates: saved through services.settings_save."""
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: Any, change: bool
+    ) -> None:
         services.settings_save(
             obj=obj if not change else type(obj).objects.get(pk=obj.pk),
             actor=request.user,
@@ -93,10 +95,12 @@ class DelegationAdmin(ScopedAdmin):
     list_display = ("person", "body", "branch", "affiliate", "starts", "ends")
     list_filter = ("body",)
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return ("person", "body", "branch", "affiliate", "starts") if obj else ()
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: Any, change: bool
+    ) -> None:
         if change:
             services.settings_save(
                 obj=Delegation.objects.get(pk=obj.pk),
@@ -114,7 +118,9 @@ class DelegationAdmin(ScopedAdmin):
         )
         obj.pk = saved.pk
 
-    def add_view(self, request, form_url="", extra_context=None):
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
         try:
             return super().add_view(request, form_url, extra_context)
         except DomainError as exc:
@@ -181,7 +187,7 @@ class AgendaItemInline(ScopedInline):
     readonly_fields = ("position", "title", "kind", "outcome")
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -224,10 +230,19 @@ class MeetingAdmin(ScopedAdmin):
             "e": q.entitled_voting,
         }
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("event", "body")
 
-    def save_formset(self, request, form, formset, change):
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: Any, change: bool
+    ) -> None:
+        # Nothing of the meeting itself is edited here (its event holds the date
+        # and place); only its papers are added, through the service.
+        return None
+
+    def save_formset(
+        self, request: HttpRequest, form: Any, formset: Any, change: bool
+    ) -> None:
         if formset.model is not Paper:
             return super().save_formset(request, form, formset, change)
         for paper in formset.save(commit=False):
@@ -241,7 +256,7 @@ class MeetingAdmin(ScopedAdmin):
             services.paper_remove(paper=paper, actor=request.user)
         return None
 
-    def get_urls(self):
+    def get_urls(self) -> list[Any]:
         wrap = self.admin_site.admin_view
         return [
             path(
@@ -262,7 +277,9 @@ class MeetingAdmin(ScopedAdmin):
             *super().get_urls(),
         ]
 
-    def _meeting(self, request, object_id: str, *, change: bool = True) -> Meeting:
+    def _meeting(
+        self, request: HttpRequest, object_id: str, *, change: bool = True
+    ) -> Meeting:
         meeting = self.get_object(request, unquote(object_id))
         allowed = (
             self.has_change_permission(request, meeting)
@@ -273,7 +290,9 @@ class MeetingAdmin(ScopedAdmin):
             raise PermissionDenied
         return meeting
 
-    def _page(self, request, template: str, title: str, **context):
+    def _page(
+        self, request: HttpRequest, template: str, title: str, **context: Any
+    ) -> TemplateResponse:
         return TemplateResponse(
             request,
             template,
@@ -285,7 +304,9 @@ class MeetingAdmin(ScopedAdmin):
             },
         )
 
-    def add_view(self, request, form_url="", extra_context=None):
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = CallMeetingForm(request.POST or None, user=request.user)
@@ -312,7 +333,13 @@ class MeetingAdmin(ScopedAdmin):
             button=_("Call the meeting and send notice"),
         )
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: Any = None,
+    ) -> HttpResponse:
         extra_context = {
             **(extra_context or {}),
             "run_url": reverse("admin:governance_meeting_run", args=[object_id]),
@@ -323,7 +350,7 @@ class MeetingAdmin(ScopedAdmin):
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def post_view(self, request, object_id: str):
+    def post_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         meeting = self._meeting(request, object_id, change=False)
         return self._page(
             request,
@@ -333,7 +360,7 @@ class MeetingAdmin(ScopedAdmin):
             people=services.notice_by_post(meeting),
         )
 
-    def run_view(self, request, object_id: str):
+    def run_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The secretary's phone page at the meeting: attendance against the
         entitled list, quorum live, votes and decisions per item, actions."""
         meeting = self._meeting(request, object_id, change=request.method == "POST")
@@ -381,7 +408,7 @@ class MeetingAdmin(ScopedAdmin):
             },
         )
 
-    def _run_post(self, request, meeting: Meeting) -> None:
+    def _run_post(self, request: HttpRequest, meeting: Meeting) -> None:
         op = request.POST.get("op")
         if op in ("here", "away"):
             person = get_object_or_404(Person, pk=request.POST.get("person"))
@@ -412,7 +439,7 @@ class MeetingAdmin(ScopedAdmin):
                 meeting=meeting, title=request.POST.get("title", ""), actor=request.user
             )
 
-    def minutes_view(self, request, object_id: str):
+    def minutes_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         meeting = self._meeting(request, object_id, change=request.method == "POST")
         minutes = Minutes.objects.filter(meeting=meeting).first()
         form = MinutesForm(
@@ -505,18 +532,18 @@ class MotionAdmin(ScopedAdmin):
     def kind(self, obj: Motion) -> str:
         return _("Amendment") if obj.amends_id else _("Motion")
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> Any:
         return (
             super()
             .get_queryset(request)
             .select_related("meeting__event", "mover", "seconder")
         )
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     @admin.action(description=gettext_lazy("Accept and put on the agenda"))
-    def accept(self, request, queryset):
+    def accept(self, request: HttpRequest, queryset: Any) -> None:
         done = 0
         # Motions before their amendments.
         for motion in queryset.order_by("amends_id", "submitted"):
@@ -531,7 +558,7 @@ class MotionAdmin(ScopedAdmin):
             self.message_user(request, _("%(n)d put on the agenda.") % {"n": done})
 
     @admin.action(description=gettext_lazy("Composite the selected motions"))
-    def composite(self, request, queryset):
+    def composite(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
         form = CompositeForm(request.POST if "title" in request.POST else None)
         if form.is_bound and form.is_valid():
             try:
@@ -551,7 +578,9 @@ class MotionAdmin(ScopedAdmin):
             motions=queryset,
         )
 
-    def _page(self, request, template: str, title: str, **context):
+    def _page(
+        self, request: HttpRequest, template: str, title: str, **context: Any
+    ) -> TemplateResponse:
         return TemplateResponse(
             request,
             template,
@@ -563,7 +592,7 @@ class MotionAdmin(ScopedAdmin):
             },
         )
 
-    def get_urls(self):
+    def get_urls(self) -> list[Any]:
         wrap = self.admin_site.admin_view
         return [
             path(
@@ -579,7 +608,13 @@ class MotionAdmin(ScopedAdmin):
             *super().get_urls(),
         ]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: Any = None,
+    ) -> HttpResponse:
         extra_context = {
             **(extra_context or {}),
             "rule_out_url": reverse(
@@ -589,7 +624,15 @@ class MotionAdmin(ScopedAdmin):
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def _decision_view(self, request, object_id, form_class, title, button, do):
+    def _decision_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_class: Any,
+        title: str,
+        button: str,
+        do: Any,
+    ) -> HttpResponse:
         motion = self.get_object(request, unquote(object_id))
         if not self.has_change_permission(request, motion):
             raise PermissionDenied
@@ -612,7 +655,7 @@ class MotionAdmin(ScopedAdmin):
             original=motion,
         )
 
-    def rule_out_view(self, request, object_id: str):
+    def rule_out_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         return self._decision_view(
             request,
             object_id,
@@ -624,7 +667,7 @@ class MotionAdmin(ScopedAdmin):
             ),
         )
 
-    def send_on_view(self, request, object_id: str):
+    def send_on_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         return self._decision_view(
             request,
             object_id,
@@ -666,24 +709,28 @@ class ElectionAdmin(ScopedAdmin):
         "status",
     )
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.fields if obj else ("status",)
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: Any, change: bool
+    ) -> None:
         if change:
             return
         data = {k: v for k, v in form.cleaned_data.items() if k != "status"}
         saved = services.election_create(actor=request.user, **data)
         obj.pk = saved.pk
 
-    def add_view(self, request, form_url="", extra_context=None):
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
         try:
             return super().add_view(request, form_url, extra_context)
         except DomainError as exc:
             self.message_user(request, message_of(exc), messages.ERROR)
             return HttpResponseRedirect(request.path)
 
-    def get_urls(self):
+    def get_urls(self) -> list[Any]:
         wrap = self.admin_site.admin_view
         return [
             path(
@@ -694,14 +741,20 @@ class ElectionAdmin(ScopedAdmin):
             *super().get_urls(),
         ]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: Any = None,
+    ) -> HttpResponse:
         extra_context = {
             **(extra_context or {}),
             "manage_url": reverse("admin:governance_election_manage", args=[object_id]),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def manage_view(self, request, object_id: str):
+    def manage_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         election = self.get_object(request, unquote(object_id))
         if request.method == "POST":
             if not self.has_change_permission(request, election):

@@ -262,3 +262,25 @@ def test_member_checks_themselves_in_on_the_day(client, gc, officer_a, mover):
     assert Attendance.objects.get().how == Attendance.How.SELF
     page = client.get(reverse("governance:meeting", args=[meeting.pk])).content.decode()
     assert "You are checked in" in page
+
+
+@pytest.mark.django_db
+def test_papers_reach_those_entitled_only(
+    client, meeting, officer_a, mover, clp_b, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    paper = services.paper_add(
+        meeting=meeting,
+        title="Treasurer's report",
+        file=SimpleUploadedFile("report.txt", b"Balance: 1,234.56"),
+        actor=officer_a,
+    )
+    client.force_login(mover.user)
+    page = client.get(reverse("governance:meeting", args=[meeting.pk])).content.decode()
+    assert "Treasurer&#x27;s report" in page
+    response = client.get(reverse("governance:paper", args=[paper.pk]))
+    assert b"".join(response.streaming_content) == b"Balance: 1,234.56"
+    client.force_login(member(clp_b, user=True).user)
+    assert client.get(reverse("governance:paper", args=[paper.pk])).status_code == 404
