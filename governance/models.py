@@ -37,10 +37,12 @@ class Rules(models.Model):
         help_text=_("Members must be told of a meeting at least this many days ahead."),
     )
     motion_deadline_days = models.PositiveSmallIntegerField(
-        _("motions close (days before)"), default=10
+        _("motions close (days before)"),
+        default=5,
+        help_text=_("Fewer days than the notice period, so members can send one."),
     )
     amendment_deadline_days = models.PositiveSmallIntegerField(
-        _("amendments close (days before)"), default=3
+        _("amendments close (days before)"), default=2
     )
     good_standing_weeks = models.PositiveSmallIntegerField(
         _("weeks in good standing to vote"),
@@ -68,6 +70,22 @@ class Rules(models.Model):
 
     def __str__(self) -> str:
         return str(_("Meeting rules of %(clp)s") % {"clp": self.constituency})
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.motion_deadline_days >= self.notice_days:
+            errors["motion_deadline_days"] = _(
+                "Motions must close after notice goes out: fewer days than the "
+                "notice period."
+            )
+        if self.amendment_deadline_days > self.motion_deadline_days:
+            errors["amendment_deadline_days"] = _(
+                "Amendments close on or after the day motions close."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Affiliate(models.Model):

@@ -249,8 +249,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('notice_days', models.PositiveSmallIntegerField(default=7, help_text='Members must be told of a meeting at least this many days ahead.', verbose_name='notice period (days)')),
-                ('motion_deadline_days', models.PositiveSmallIntegerField(default=10, verbose_name='motions close (days before)')),
-                ('amendment_deadline_days', models.PositiveSmallIntegerField(default=3, verbose_name='amendments close (days before)')),
+                ('motion_deadline_days', models.PositiveSmallIntegerField(default=5, help_text='Fewer days than the notice period, so members can send one.', verbose_name='motions close (days before)')),
+                ('amendment_deadline_days', models.PositiveSmallIntegerField(default=2, verbose_name='amendments close (days before)')),
                 ('good_standing_weeks', models.PositiveSmallIntegerField(default=8, help_text='A member may vote once their membership has been current for this many weeks.', verbose_name='weeks in good standing to vote')),
                 ('gender_balance', models.BooleanField(default=False, help_text='At least one of the three must be a woman: an election the rule reserves for women accepts only women candidates.', verbose_name='gender balance among the chair, secretary and treasurer')),
                 ('constituency', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='governance_rules', to='members.constituency', verbose_name='constituency')),

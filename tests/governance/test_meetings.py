@@ -277,3 +277,18 @@ def test_actions_are_chased_once_a_week(gc, clp_a, officer_a):
         services.actions_chase(today=timezone.localdate() + datetime.timedelta(days=7))
         == 0
     )
+
+
+def test_rules_keep_deadlines_inside_the_notice_period():
+    from django.core.exceptions import ValidationError
+
+    from governance.models import Rules
+
+    rules = Rules(notice_days=7, motion_deadline_days=10, amendment_deadline_days=12)
+    with pytest.raises(ValidationError) as exc:
+        rules.clean()
+    assert set(exc.value.message_dict) == {
+        "motion_deadline_days",
+        "amendment_deadline_days",
+    }
+    Rules().clean()  # the defaults hold together
