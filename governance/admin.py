@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -546,7 +547,9 @@ class MotionAdmin(ScopedAdmin):
     def accept(self, request: HttpRequest, queryset: Any) -> None:
         done = 0
         # Motions before their amendments.
-        for motion in queryset.order_by("amends_id", "submitted"):
+        for motion in queryset.order_by(
+            F("amends_id").asc(nulls_first=True), "submitted"
+        ):
             try:
                 services.motion_accept(motion=motion, actor=request.user)
                 done += 1
