@@ -175,7 +175,7 @@ def test_governance_journey(page, phone_page, new_page, console, clp_a, monkeypa
         expect(voter_page.get_by_text("Your vote is recorded")).to_be_visible()
     page.goto(f"/admin/governance/election/{election.pk}/manage/")
     page.get_by_role("button", name="Close the ballot").click()
-    expect(page.locator("table")).to_contain_text("Cara Voter")
+    expect(page.locator("#content-main table")).to_contain_text("Cara Voter")
     page.get_by_role("button", name="Declare the result").click()
     expect(page.get_by_text("Elected: Cara Voter")).to_be_visible()
     assert Office.objects.get(person=cara, role="chair").starts == first_day

@@ -284,3 +284,30 @@ def test_papers_reach_those_entitled_only(
     assert b"".join(response.streaming_content) == b"Balance: 1,234.56"
     client.force_login(member(clp_b, user=True).user)
     assert client.get(reverse("governance:paper", args=[paper.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_accepting_a_motion_and_its_amendment_together(
+    client, meeting, officer_a, mover, seconder
+):
+    motion = services.motion_submit(
+        meeting=meeting, mover=mover, seconder=seconder, title="M", text="x"
+    )
+    amendment = services.motion_submit(
+        meeting=meeting,
+        mover=seconder,
+        seconder=mover,
+        title="A",
+        text="y",
+        amends=motion,
+    )
+    client.force_login(officer_a)
+    response = client.post(
+        reverse("admin:governance_motion_changelist"),
+        {"action": "accept", "_selected_action": [amendment.pk, motion.pk], "index": 0},
+        follow=True,
+    )
+    assert "2 put on the agenda." in response.content.decode()
+    assert set(Motion.objects.values_list("status", flat=True)) == {
+        Motion.Status.ON_AGENDA
+    }
