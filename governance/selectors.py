@@ -171,7 +171,8 @@ def delegate_places(body: Body) -> list[dict[str, Any]]:
 
 
 def meetings_for(person: Person) -> list[Meeting]:
-    """Meetings of the person's own CLP they may attend (most recent first)."""
+    """Meetings of the person's own CLP, of the bodies they may attend today
+    (most recent first)."""
     if person.constituency_id is None:
         return []
     meetings = (
@@ -180,13 +181,15 @@ def meetings_for(person: Person) -> list[Meeting]:
         .select_related("event", "body", "body__constituency")
         .order_by("-event__starts")
     )
-    cache: dict[tuple[int, datetime.date], Entitlement] = {}
+    # Entitlement today, once per body: the page costs the same however many
+    # meetings each body has held.
+    today = timezone.localdate()
+    cache: dict[int, Entitlement] = {}
     mine = []
     for meeting in meetings:
-        key = (meeting.body_id, timezone.localdate(meeting.starts))
-        if key not in cache:
-            cache[key] = entitlement(meeting.body, key[1])
-        if person.pk in cache[key].attend:
+        if meeting.body_id not in cache:
+            cache[meeting.body_id] = entitlement(meeting.body, today)
+        if person.pk in cache[meeting.body_id].attend:
             mine.append(meeting)
     return mine
 

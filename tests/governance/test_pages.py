@@ -311,3 +311,20 @@ def test_accepting_a_motion_and_its_amendment_together(
     assert set(Motion.objects.values_list("status", flat=True)) == {
         Motion.Status.ON_AGENDA
     }
+
+
+@pytest.mark.django_db
+def test_my_meetings_query_count_is_flat(client, gc, officer_a, mover):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(mover.user)
+    call(gc, officer_a, days=10)
+    client.get(reverse("governance:mine"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("governance:mine"))
+    for days in range(11, 19):
+        call(gc, officer_a, days=days)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(reverse("governance:mine")).content.decode().count("GC") >= 9
+    assert len(many) == len(few)
