@@ -153,7 +153,7 @@ def history(request: HttpRequest, person: Person) -> HttpResponse:
         "portal/history.html",
         person,
         history=found,
-        summary=person_summary(person, found.items),
+        summary=person_summary(person, found),
     )
 
 
