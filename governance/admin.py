@@ -5,7 +5,7 @@ finds its record through the scoped get_object, so another CLP's answers 404."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -160,12 +160,11 @@ class CallMeetingForm(SingleLineMixin, forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = scope_queryset(
-            Body.objects.all(), constituency_ids(user)
-        )
+        body = cast(forms.ModelChoiceField, self.fields["body"])  # type: ignore[type-arg]
+        body.queryset = scope_queryset(Body.objects.all(), constituency_ids(user))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("starts") and data.get("ends") and data["ends"] < data["starts"]:
             self.add_error("ends", _("A meeting cannot end before it starts."))
         return data
@@ -281,7 +280,7 @@ class MeetingAdmin(ScopedAdmin):
     def _meeting(
         self, request: HttpRequest, object_id: str, *, change: bool = True
     ) -> Meeting:
-        meeting = self.get_object(request, unquote(object_id))
+        meeting: Meeting = self.get_object(request, unquote(object_id))  # type: ignore[no-untyped-call]
         allowed = (
             self.has_change_permission(request, meeting)
             if change
@@ -420,10 +419,10 @@ class MeetingAdmin(ScopedAdmin):
             item = get_object_or_404(
                 AgendaItem, pk=request.POST.get("item"), meeting=meeting
             )
-            form = ItemDecisionForm(request.POST, prefix=f"i{item.pk}")
-            if not form.is_valid():
+            decision = ItemDecisionForm(request.POST, prefix=f"i{item.pk}")
+            if not decision.is_valid():
                 raise DomainError(_("Check the counts: whole numbers only."))
-            services.item_decide(item=item, actor=request.user, **form.cleaned_data)
+            services.item_decide(item=item, actor=request.user, **decision.cleaned_data)
             messages.success(request, _("Recorded: %(t)s") % {"t": item.title})
         elif op == "action":
             entitled = selectors.meeting_entitlement(meeting)
@@ -636,7 +635,7 @@ class MotionAdmin(ScopedAdmin):
         button: str,
         do: Any,
     ) -> HttpResponse:
-        motion = self.get_object(request, unquote(object_id))
+        motion = self.get_object(request, unquote(object_id))  # type: ignore[no-untyped-call]
         if not self.has_change_permission(request, motion):
             raise PermissionDenied
         form = form_class(request.POST or None)
@@ -758,7 +757,7 @@ class ElectionAdmin(ScopedAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def manage_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        election = self.get_object(request, unquote(object_id))
+        election = self.get_object(request, unquote(object_id))  # type: ignore[no-untyped-call]
         if request.method == "POST":
             if not self.has_change_permission(request, election):
                 raise PermissionDenied

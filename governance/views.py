@@ -161,14 +161,14 @@ def minutes_pdf(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
 
 
 @portal_view
-def paper(request: HttpRequest, person: Person, pk: int) -> FileResponse:
+def paper(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     paper = get_object_or_404(
         Paper.objects.select_related("meeting"),
         pk=pk,
         meeting__body__constituency_id=person.constituency_id,
     )
     _my_meeting(person, paper.meeting_id)
-    return FileResponse(paper.file.open("rb"), as_attachment=True)
+    return FileResponse(paper.file.open("rb"), as_attachment=True)  # type: ignore[return-value]
 
 
 @require_http_methods(["GET", "POST"])
