@@ -328,3 +328,41 @@ def test_my_meetings_query_count_is_flat(client, gc, officer_a, mover):
     with CaptureQueriesContext(connection) as many:
         assert client.get(reverse("governance:mine")).content.decode().count("GC") >= 9
     assert len(many) == len(few)
+
+
+@pytest.mark.django_db
+def test_notice_by_post_lists_those_without_email(client, meeting, officer_a, clp_a):
+    member(clp_a, first_name="Pat", last_name="Paper", email="", town="Hodge Hill")
+    client.force_login(officer_a)
+    page = client.get(reverse("admin:governance_meeting_post", args=[meeting.pk]))
+    assert "Pat Paper" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_election_run_from_the_admin_at_the_meeting(
+    client, clp_a, officer_a, officer_b
+):
+    agm = Body.objects.create(constituency=clp_a, kind=Body.Kind.AGM, name="AGM")
+    election = services.election_create(
+        body=agm,
+        role="treasurer",
+        term_starts=timezone.localdate() + datetime.timedelta(days=3),
+        nominations_close=timezone.now() + datetime.timedelta(days=1),
+        method=Election.Method.AT_MEETING,
+        actor=officer_a,
+    )
+    ann = member(clp_a, first_name="Ann", last_name="Able")
+    url = reverse("admin:governance_election_manage", args=[election.pk])
+    client.force_login(officer_b)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"op": "nominate", "number": "x"}).status_code == 404
+    client.force_login(officer_a)
+    number = ann.memberships.get().membership_number
+    client.post(url, {"op": "nominate", "number": number})
+    nomination = election.nominations.get()
+    client.post(url, {"op": "counts", f"n{nomination.pk}": "31"})
+    page = client.get(url).content.decode()
+    assert "31" in page and "Declare the result" in page
+    response = client.post(url, {"op": "declare"}, follow=True)
+    assert "Elected: Ann Able" in response.content.decode()
+    assert ann.offices.get(role="treasurer").starts == election.term_starts
