@@ -702,6 +702,8 @@ class ElectionAdmin(ScopedAdmin):
         "body",
         "meeting",
         "role",
+        "office_sought",
+        "ward",
         "seats",
         "term_starts",
         "nominations_close",

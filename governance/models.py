@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.models.offices import ElectedRepresentative
 from members.roles import Role
 from partyhub.scoping import ScopedManager, ScopedQuerySet
 
@@ -613,7 +614,32 @@ class Election(models.Model):
         on_delete=models.SET_NULL,
         related_name="elections",
     )
-    role = models.CharField(_("office"), max_length=32, choices=Role.choices)
+    role = models.CharField(
+        _("party office"),
+        max_length=32,
+        choices=Role.choices,
+        blank=True,
+        help_text=_("An officer election: the winners hold this office."),
+    )
+    office_sought = models.CharField(
+        _("candidate selection for"),
+        max_length=16,
+        choices=ElectedRepresentative.Role.choices,
+        blank=True,
+        help_text=_(
+            "A candidate selection: only members on the panel for this office may "
+            "stand, and the winners are recorded as selected candidates."
+        ),
+    )
+    ward = models.ForeignKey(
+        "members.Ward",
+        verbose_name=_("ward"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="selections",
+        help_text=_("For a council selection."),
+    )
     seats = models.PositiveSmallIntegerField(_("places to fill"), default=1)
     term_starts = models.DateField(_("term starts"))
     nominations_close = models.DateTimeField(_("nominations close"))
@@ -639,10 +665,27 @@ class Election(models.Model):
         ordering = ("-term_starts", "role")
 
     def __str__(self) -> str:
+        if self.office_sought:
+            return str(
+                _("Selection of %(office)s candidate%(ward)s, %(body)s")
+                % {
+                    "office": self.get_office_sought_display(),
+                    "ward": f" ({self.ward})" if self.ward_id else "",
+                    "body": self.body,
+                }
+            )
         return str(
             _("Election of %(role)s, %(body)s")
             % {"role": self.get_role_display(), "body": self.body}
         )
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if bool(self.role) == bool(self.office_sought):
+            raise ValidationError(
+                _("Choose a party office, or the public office a selection is for.")
+            )
 
 
 class Nomination(models.Model):

@@ -806,6 +806,8 @@ def election_create(
     seats: int = 1,
     min_membership_weeks: int = 52,
     reserved_for_women: bool = False,
+    office_sought: str = "",
+    ward: Any = None,
 ) -> Election:
     rules = selectors.rules_for(body.constituency)
     if (
@@ -839,6 +841,8 @@ def election_create(
         method=method,
         min_membership_weeks=min_membership_weeks,
         reserved_for_women=reserved_for_women,
+        office_sought=office_sought,
+        ward=ward,
     )
     election.full_clean()
     election.save()
@@ -870,7 +874,28 @@ def eligibility_problem(election: Election, person: Person) -> str:
             "p": person,
             "w": election.min_membership_weeks,
         }
+    if election.office_sought and not _on_the_panel(election, person).exists():
+        return _("%(p)s is not on the panel for %(office)s.") % {
+            "p": person,
+            "office": election.get_office_sought_display(),
+        }
     return ""
+
+
+def _on_the_panel(election: Election, person: Person) -> Any:
+    """The person's candidacies a selection may take: on the panel (or already
+    selected) for that office in this constituency (and ward, for a council)."""
+    from members.models import Candidate
+
+    candidacies = Candidate.objects.filter(
+        person=person,
+        constituency_id=election.body.constituency_id,
+        office_sought=election.office_sought,
+        stage__in=(Candidate.Stage.PANEL, Candidate.Stage.SELECTED),
+    )
+    if election.ward_id:
+        candidacies = candidacies.filter(ward_id=election.ward_id)
+    return candidacies
 
 
 @transaction.atomic
@@ -1031,6 +1056,8 @@ def election_declare(*, election: Election, actor: Any) -> list[Nomination]:
             _("A tie for the last place: resolve it as the rules say, then record it.")
         )
     winners = [n for n, _v in rows[: election.seats]]
+    if election.office_sought:
+        return _selection_declare(election, winners, rows, actor)
     constituency = election.body.constituency
     start = election.term_starts
     winner_ids = {n.person_id for n in winners}
@@ -1110,3 +1137,42 @@ def report_add(*, meeting: Meeting, title: str, actor: Any) -> AgendaItem:
     )
     audit_log(actor=actor, action="governance.report_added", obj=item)
     return item
+
+
+def _selection_declare(
+    election: Election,
+    winners: list[Nomination],
+    rows: list[tuple[Nomination, int]],
+    actor: Any,
+) -> list[Nomination]:
+    """A candidate selection feeds the candidate pipeline: each winner's
+    candidacy moves to Selected."""
+    from members.models import Candidate
+
+    for nomination in winners:
+        model_update(instance=nomination, changes={"elected": True}, fields=["elected"])
+        for candidacy in _on_the_panel(election, nomination.person):
+            changed = model_update(
+                instance=candidacy,
+                changes={"stage": Candidate.Stage.SELECTED},
+                fields=["stage"],
+            )
+            if changed:
+                audit_log(
+                    actor=actor,
+                    action="members.candidate_selected",
+                    obj=candidacy,
+                    detail=audit_detail(changed),
+                )
+    model_update(
+        instance=election,
+        changes={"status": Election.Status.DECLARED},
+        fields=["status"],
+    )
+    audit_log(
+        actor=actor,
+        action="governance.result_declared",
+        obj=election,
+        detail={"votes": {str(n.person_id): v for n, v in rows}},
+    )
+    return winners

@@ -12,6 +12,7 @@ from governance import services
 from governance.models import BallotCast, BallotTally, Body, Election, Rules
 from members.models import Office
 from partyhub.scoping import constituency_ids
+from tests import factories
 from tests.governance.conftest import member
 
 
@@ -234,3 +235,45 @@ def test_voting_is_not_in_the_audit_log(agm, clp_a, officer_a):
     before = AuditEntry.objects.count()
     services.ballot_vote(election=election, person=voter, nomination_id=n.pk)
     assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_candidate_selection_uses_the_ballot_and_feeds_the_pipeline(
+    agm, clp_a, officer_a
+):
+    from members.models import Candidate
+
+    ward = factories.WardFactory(constituency=clp_a)
+    on_panel, not_on_panel = member(clp_a), member(clp_a)
+    candidacy = Candidate.objects.create(
+        person=on_panel,
+        office_sought="councillor",
+        constituency=clp_a,
+        ward=ward,
+        stage=Candidate.Stage.PANEL,
+    )
+    Candidate.objects.create(
+        person=not_on_panel,
+        office_sought="councillor",
+        constituency=clp_a,
+        ward=ward,
+        stage=Candidate.Stage.TRAINING,
+    )
+    with pytest.raises(Exception):  # noqa: B017 - neither office nor selection
+        _election(agm, officer_a, role="")
+    selection = _election(
+        agm, officer_a, role="", office_sought="councillor", ward=ward
+    )
+    assert "Selection of Ward councillor candidate" in str(selection)
+    with pytest.raises(services.GovernanceError, match="not on the panel"):
+        services.nomination_add(
+            election=selection, person=not_on_panel, actor=officer_a
+        )
+    n = services.nomination_add(election=selection, person=on_panel, actor=officer_a)
+    services.ballot_open(election=selection, actor=officer_a)
+    services.ballot_vote(election=selection, person=member(clp_a), nomination_id=n.pk)
+    services.ballot_close(election=selection, actor=officer_a)
+    services.election_declare(election=selection, actor=officer_a)
+    candidacy.refresh_from_db()
+    assert candidacy.stage == Candidate.Stage.SELECTED
+    assert not Office.objects.filter(person=on_panel).exists()
