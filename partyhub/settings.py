@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "events",
     "networks",
     "canvassing",
+    "governance",
     "dashboard",
 ]
 
