@@ -16,7 +16,7 @@ officer who turns it off, or no longer holds an office, gets nothing.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -29,6 +29,10 @@ from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import ReminderKind, register, reminder_schedule
 from partyhub.scoping import constituency_ids, current_offices, is_officer
 
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
+
 KIND = "dashboard.weekly_digest"
 
 
@@ -38,7 +42,7 @@ def week_label(day: datetime.date) -> str:
 
 
 @transaction.atomic
-def digest_subscribe(*, person: Any, on: bool, actor: Any) -> bool:
+def digest_subscribe(*, person: Any, on: bool, actor: User | None) -> bool:
     """Turn the officer's weekly digest on or off; True if anything changed."""
     if on:
         _row, changed = DigestSubscription.objects.get_or_create(person=person)

@@ -15,6 +15,7 @@ from dashboard.models import DigestSubscription
 from members.models import Person
 from members.portal.sections import sections
 from members.portal.views import portal_view
+from partyhub.actors import actor_of
 from partyhub.scoping import is_officer
 
 
@@ -39,7 +40,7 @@ def digest(request: HttpRequest, person: Person) -> HttpResponse:
     )
     if request.method == "POST" and officer and form.is_valid():
         changed = digest_subscribe(
-            person=person, on=form.cleaned_data["weekly"], actor=request.user
+            person=person, on=form.cleaned_data["weekly"], actor=actor_of(request)
         )
         if changed:
             messages.success(

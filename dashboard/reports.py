@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from members.models import ContactLog, Membership, Mentorship, Person
+from partyhub.actors import actor_of
 from partyhub.audit.services import audit_log
 from partyhub.exports import csv_cell
 from partyhub.scoping import constituency_ids
@@ -351,7 +352,7 @@ def _csv(request: HttpRequest, found: Report, rows: QuerySet) -> HttpResponse:
     per_constituency = Counter(_constituency_of(obj) for obj in objects)
     for constituency_id, count in per_constituency.items() or [(None, 0)]:
         audit_log(
-            actor=request.user,
+            actor=actor_of(request),
             action=f"report.{found.key}.export",
             constituency_id=constituency_id,
             row_count=count,

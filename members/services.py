@@ -8,7 +8,7 @@ import datetime
 import io
 import re
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
@@ -21,6 +21,9 @@ from members.postcodes import normalise_postcode
 from members.roles import ROLE_PERMISSIONS, group_name
 from partyhub.audit.services import audit_log
 from partyhub.csvrows import NumberedReader
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
 
 
 def office_groups_sync(*, using: str = "default") -> None:
@@ -214,7 +217,7 @@ def _find_columns(header: list[str]) -> tuple[int, int | None, int | None]:
 def postcodes_load(
     *,
     file: IO[str],
-    actor: Any,
+    actor: User | None,
     constituency_ids: frozenset[int] | None = None,
 ) -> PostcodeLoadReport:
     """Load an ONS-layout postcode-to-ward CSV, keeping only the rows for wards and

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 
+from partyhub.actors import actor_of
 from partyhub.scoping import ScopedAdminMixin, stamp_appointment
 
 __all__ = [
@@ -120,7 +121,7 @@ class AppointmentAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         if not change or {"person", self.appointment_parent} & set(form.changed_data):
             parent = getattr(obj, self.appointment_parent)
-            stamp_appointment(obj, actor=request.user, spans=_spans(parent))
+            stamp_appointment(obj, actor=actor_of(request), spans=_spans(parent))
         super().save_model(request, obj, form, change)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import formataddr
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -35,6 +35,10 @@ from partyhub.links import LinkExpired, LinkInvalid, make_token, read_token
 from partyhub.queueing import enqueue_on_commit
 from partyhub.ratelimit import hourly_allowance_take
 from supporters.models import HelpOffer, SignupRequest, Supporter
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 log = logging.getLogger(__name__)
 
@@ -303,7 +307,7 @@ class Confirmation:
 
 @transaction.atomic
 def supporter_confirm(
-    *, signup_request: SignupRequest, actor: Any = None
+    *, signup_request: SignupRequest, actor: User | None = None
 ) -> Confirmation:
     """Make the Person a confirmed supporter and record the consent they gave.
 
@@ -508,7 +512,7 @@ def signup_requests_purge(*, now=None) -> int:
 
 @transaction.atomic
 def supporter_leave(
-    *, supporter: Supporter, actor: Any, method: str = Method.OFFICER
+    *, supporter: Supporter, actor: User | None, method: str = Method.OFFICER
 ) -> Supporter:
     """End a supporter's club membership: status left, and no more email.
 

@@ -40,6 +40,7 @@ from campaigns.services import (
     team_invite,
     team_leave,
 )
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     AppointmentInline,
     ScopedAdmin,
@@ -206,7 +207,7 @@ class TeamAdmin(ScopedAdmin):
         if change and set(form.changed_data) & set(watched):
             previous = Team(**{f: form.initial.get(f) for f in watched})
             removed, cancelled = sessions_replan(
-                team=form.instance, previous=previous, actor=request.user
+                team=form.instance, previous=previous, actor=actor_of(request)
             )
             if removed or cancelled:
                 self.message_user(
@@ -257,7 +258,7 @@ class TeamAdmin(ScopedAdmin):
                     team_leave(
                         team=form.instance,
                         person=membership.person,
-                        actor=request.user,
+                        actor=actor_of(request),
                     )
         super().save_formset(request, form, formset, change)
 
@@ -276,7 +277,7 @@ class TeamAdmin(ScopedAdmin):
         count = 0
         for membership in memberships:
             team_invite(
-                team=membership.team, person=membership.person, actor=request.user
+                team=membership.team, person=membership.person, actor=actor_of(request)
             )
             count += 1
         self.message_user(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -40,6 +40,10 @@ from supporters.signup import (
     register_pending,
     supporter_confirm,
 )
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 # --- petitions ------------------------------------------------------------------
 
@@ -208,7 +212,7 @@ def _signer_ward_place(person: Person) -> None:
     person.save(update_fields=["ward", "updated"])
 
 
-def petition_export(*, petition: Petition, actor: Any) -> list[tuple[str, str]]:
+def petition_export(*, petition: Petition, actor: User | None) -> list[tuple[str, str]]:
     """Names and postcodes for handing the petition in — nothing else leaves."""
     rows = [
         (f"{first} {last}".strip(), postcode)
@@ -361,7 +365,7 @@ def _paper_person_find(petition: Petition, row: PaperRow) -> Person:
 
 @transaction.atomic
 def petition_paper_signatures_add(
-    *, petition: Petition, text: str, actor: Any
+    *, petition: Petition, text: str, actor: User | None
 ) -> PaperReport:
     """Add signatures collected on paper: every line or none. A line with a problem
     stops the whole batch and is reported; a signer already on the petition counts

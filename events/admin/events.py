@@ -28,6 +28,7 @@ from events.models import (
     Feedback,
     Invitation,
 )
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     ReadOnlyAdmin,
     ScopedAdmin,
@@ -131,7 +132,7 @@ class EventAdmin(EventPagesMixin, ScopedAdmin):
             services.booking_reminders_reschedule(event=obj)
         if change and "capacity" in form.changed_data:
             # More places: the waiting list moves up at once, in order.
-            promoted = services.waiting_list_promote(event=obj, actor=request.user)
+            promoted = services.waiting_list_promote(event=obj, actor=actor_of(request))
             if promoted:
                 self.message_user(
                     request,
@@ -167,7 +168,7 @@ class EventAdmin(EventPagesMixin, ScopedAdmin):
         done = 0
         for event in queryset:
             try:
-                services.event_publish(event=event, actor=request.user)
+                services.event_publish(event=event, actor=actor_of(request))
                 done += 1
             except services.EventsError as exc:
                 self.message_user(
@@ -185,7 +186,7 @@ class EventAdmin(EventPagesMixin, ScopedAdmin):
     )
     def cancel_events(self, request, queryset):
         for event in queryset:
-            services.event_cancel(event=event, actor=request.user)
+            services.event_cancel(event=event, actor=actor_of(request))
         self.message_user(request, _("Cancelled; everyone booked will be told."))
 
 
@@ -211,7 +212,9 @@ class BookingAdmin(ScopedAdmin):
     def cancel_bookings(self, request, queryset):
         promoted = 0
         for booking in queryset:
-            promoted += len(services.rsvp_cancel(booking=booking, actor=request.user))
+            promoted += len(
+                services.rsvp_cancel(booking=booking, actor=actor_of(request))
+            )
         self.message_user(
             request,
             _("Bookings cancelled; %(n)d promoted from the waiting list.")

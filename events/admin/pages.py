@@ -32,6 +32,7 @@ from events.models import (
     Event,
     OrganisationInvite,
 )
+from partyhub.actors import actor_of
 from partyhub.admin_base import error_text as _error_text
 from partyhub.audit.services import audit_log
 from partyhub.scoping import constituency_ids
@@ -105,7 +106,7 @@ class EventPagesMixin:
         list's bulk action)."""
         event = self._event_page(request, object_id, change=True)
         try:
-            services.event_publish(event=event, actor=request.user)
+            services.event_publish(event=event, actor=actor_of(request))
         except services.EventsError as exc:
             self.message_user(request, _error_text(exc), messages.ERROR)
         else:
@@ -136,7 +137,7 @@ class EventPagesMixin:
         if request.method == "POST" and form.is_valid():
             try:
                 result = services.invitations_send(
-                    event=event, people=form.people_to_invite(), actor=request.user
+                    event=event, people=form.people_to_invite(), actor=actor_of(request)
                 )
             except services.EventsError as exc:
                 form.add_error(None, _error_text(exc))
@@ -240,7 +241,7 @@ class EventPagesMixin:
                     booking = services.walk_in_add(
                         event=event,
                         constituency_id=self._door_constituency(request, event),
-                        actor=request.user,
+                        actor=actor_of(request),
                         **walk_in.cleaned_data,
                     )
                 except services.EventsError as exc:
@@ -297,7 +298,7 @@ class EventPagesMixin:
             services.booking_attend(
                 booking=booking,
                 attended=request.POST.get("attended") == "1",
-                actor=request.user,
+                actor=actor_of(request),
             )
         except services.EventsError as exc:
             error = _error_text(exc)
@@ -322,7 +323,7 @@ class EventPagesMixin:
             title=event.title,
         )
         audit_log(
-            actor=request.user,
+            actor=actor_of(request),
             action="event.badges_printed",
             obj=event,
             row_count=len(bookings),
@@ -343,7 +344,7 @@ class EventPagesMixin:
                 result = services.organisations_invite(
                     event=event,
                     organisations=form.cleaned_data["organisations"],
-                    actor=request.user,
+                    actor=actor_of(request),
                 )
             except services.EventsError as exc:
                 form.add_error(None, _error_text(exc))

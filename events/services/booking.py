@@ -5,7 +5,7 @@ the last place at once."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import icalendar
@@ -36,6 +36,10 @@ from supporters.signup import (
     register_pending,
     supporter_confirm,
 )
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 REMINDER_DAY_BEFORE = "events.day_before"
 REMINDER_ON_THE_DAY = "events.on_the_day"
@@ -132,7 +136,7 @@ def _waiting_list(event: Event) -> Any:
     )
 
 
-def _promote_waiting(event: Event, actor: Any) -> list[Booking]:
+def _promote_waiting(event: Event, actor: User | None) -> list[Booking]:
     """First come, first served: promote from the head of the waiting list while
     the next one fits (nobody jumps the queue with a smaller party)."""
     promoted = []
@@ -171,7 +175,7 @@ def rsvp_create(
     answer: str,
     guests: int = 0,
     source: str,
-    actor: Any,
+    actor: User | None,
 ) -> Booking:
     """Record a person's answer; a yes beyond capacity goes on the waiting list.
 
@@ -280,7 +284,7 @@ def rsvp_create(
 
 
 @transaction.atomic
-def rsvp_cancel(*, booking: Booking, actor: Any) -> list[Booking]:
+def rsvp_cancel(*, booking: Booking, actor: User | None) -> list[Booking]:
     """Cancel a booking and give freed places to the waiting list, at once.
 
     Returns the bookings promoted from the waiting list."""
@@ -303,7 +307,7 @@ def rsvp_cancel(*, booking: Booking, actor: Any) -> list[Booking]:
 
 
 @transaction.atomic
-def waiting_list_promote(*, event: Event, actor: Any) -> list[Booking]:
+def waiting_list_promote(*, event: Event, actor: User | None) -> list[Booking]:
     """Give places to the waiting list after the event changed (more capacity),
     first come, first served. Returns the bookings promoted."""
     event = _lock(event)
@@ -346,7 +350,7 @@ def booking_deleted(sender: Any, instance: Booking, **kwargs: Any) -> None:
 
 
 @transaction.atomic
-def event_publish(*, event: Event, actor: Any) -> Event:
+def event_publish(*, event: Event, actor: User | None) -> Event:
     event = _lock(event)
     if event.status == Event.Status.CANCELLED:
         raise EventsError(_("A cancelled event cannot be published."))
@@ -358,7 +362,7 @@ def event_publish(*, event: Event, actor: Any) -> Event:
 
 
 @transaction.atomic
-def event_cancel(*, event: Event, actor: Any) -> Event:
+def event_cancel(*, event: Event, actor: User | None) -> Event:
     """Cancel an event and tell everyone booked (yes, maybe, waiting), once."""
     event = _lock(event)
     if event.status == Event.Status.CANCELLED:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +17,9 @@ from events.services.booking import (
 )
 from members.services import person_for_public_form
 from partyhub.audit.services import audit_log
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
 
 
 def with_new_member_flag(bookings: Any) -> Any:
@@ -59,7 +62,7 @@ def door_list(*, event: Event, user: Any, query: str = "") -> Any:
 
 
 @transaction.atomic
-def booking_attend(*, booking: Booking, attended: bool, actor: Any) -> Booking:
+def booking_attend(*, booking: Booking, attended: bool, actor: User | None) -> Booking:
     """Tick (or untick) somebody as here. Ticking twice keeps the first time.
 
     Somebody who said maybe, or was waiting, takes a place when ticked — if one
@@ -103,7 +106,7 @@ def walk_in_add(
     last_name: str,
     email: str,
     constituency_id: int,
-    actor: Any,
+    actor: User | None,
 ) -> Booking:
     """Somebody turned up without booking: find them by email in the event's
     constituencies (or make a new Person — never changing a known one's details,

@@ -16,6 +16,7 @@ from members.models import (
 from members.search import search_people
 from members.services import membership_branches_follow, person_place
 from members.transfers import transfers_after_placement
+from partyhub.actors import actor_of
 from partyhub.admin_base import ScopedAdmin, ScopedInline
 from partyhub.comms.models import ConsentState
 from partyhub.exports import ExportPermissionMixin, csv_export_action
@@ -339,7 +340,7 @@ class PersonAdmin(ExportPermissionMixin, ScopedAdmin):
                 person=obj,
                 elsewhere=placement.elsewhere,
                 source=Transfer.Source.ADMIN,
-                actor=request.user,
+                actor=actor_of(request),
             )
             if transfer is not None:
                 self.message_user(

@@ -27,6 +27,7 @@ from members.desk.forms import (
     MentorshipAdminForm,
 )
 from members.models import ContactLog, DeskMembership, Mentor, Mentorship, Person
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
@@ -76,7 +77,7 @@ class ContactLogAdmin(ScopedAdmin):
             note=obj.note,
             at=obj.at,
             by_person=obj.by_person,
-            actor=request.user,
+            actor=actor_of(request),
         )
         obj.pk = entry.pk
         obj.by_user = entry.by_user
@@ -216,7 +217,7 @@ class MentorshipAdmin(ScopedAdmin):
             current = Mentorship.objects.get(pk=obj.pk)
             try:
                 services.mentorship_assign(
-                    mentorship=current, mentor=mentor, actor=request.user
+                    mentorship=current, mentor=mentor, actor=actor_of(request)
                 )
             except services.MentorFull as exc:
                 self.message_user(request, str(exc), messages.ERROR)
@@ -430,7 +431,7 @@ class DeskAdmin(ExportPermissionMixin, ScopedAdmin):
                 outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],
                 by_person=_own_person(request.user),
-                actor=request.user,
+                actor=actor_of(request),
             )
             self.message_user(
                 request,
@@ -462,7 +463,7 @@ class DeskAdmin(ExportPermissionMixin, ScopedAdmin):
             count = services.desk_email_schedule(
                 memberships=queryset,
                 template=form.cleaned_data["template"],
-                actor=request.user,
+                actor=actor_of(request),
             )
             self.message_user(
                 request,
@@ -501,7 +502,7 @@ class DeskAdmin(ExportPermissionMixin, ScopedAdmin):
             count, problems = services.mentees_assign_bulk(
                 memberships=queryset,
                 mentor=form.cleaned_data["mentor"],
-                actor=request.user,
+                actor=actor_of(request),
             )
             self.message_user(
                 request,

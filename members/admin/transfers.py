@@ -14,6 +14,7 @@ from members.transfers import (
     transfer_accept,
     transfer_decline,
 )
+from partyhub.actors import actor_of
 from partyhub.admin_base import ScopedAdmin
 from partyhub.scoping import constituency_ids
 
@@ -72,7 +73,7 @@ class TransferAdmin(ScopedAdmin):
                 )
                 continue
             try:
-                service(transfer=transfer, actor=request.user)
+                service(transfer=transfer, actor=actor_of(request))
             except TransferError as exc:
                 self.message_user(request, f"{transfer.person}: {exc}", messages.ERROR)
             else:

@@ -36,8 +36,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -67,6 +66,10 @@ from partyhub.personal_data.models import (
 )
 from partyhub.queueing import enqueue_on_commit
 from partyhub.ratelimit import CACHE_UNAVAILABLE
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 __all__ = [
     "ImportApplyError",
@@ -115,25 +118,63 @@ _MEMBERSHIP_LOAD = (
 )
 
 
-class _Known(SimpleNamespace):
-    """An existing membership or person as planning reads it: plain attributes
-    from one values_list() query. Model instances cost three times as much, and
-    a weekly re-import of 100,000 members changes a few hundred."""
+@dataclass(slots=True)
+class _KnownPerson:
+    """An existing person as planning reads it: plain attributes from one
+    values_list() query. Model instances cost three times as much, and a weekly
+    re-import of 100,000 members changes a few hundred."""
+
+    pk: int
+    constituency_id: int
+    ward_id: int | None
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    mobile: str
+    address_line_1: str
+    address_line_2: str
+    town: str
+    postcode: str
 
 
-def _known(values: tuple) -> _Known:
+@dataclass(slots=True)
+class _KnownImportState:
+    values: dict[str, Any]
+
+
+@dataclass(slots=True)
+class _KnownMembership:
+    """An existing membership as planning reads it (see _KnownPerson)."""
+
+    pk: int
+    membership_number: str
+    constituency_id: int
+    branch_id: int | None
+    status: str
+    joined: datetime.date | None
+    expires: datetime.date | None
+    status_since: datetime.date | None
+    rejoined_on: datetime.date | None
+    trade_union: str
+    person_id: int
+    person: _KnownPerson
+    import_state: _KnownImportState | None
+
+
+def _known(values: tuple[Any, ...]) -> _KnownMembership:
     fields = dict(zip(_MEMBERSHIP_LOAD, values, strict=True))
-    person = _Known(
+    person = _KnownPerson(
         pk=fields["person_id"],
         constituency_id=fields["person__constituency_id"],
         ward_id=fields["person__ward_id"],
         **{name: fields[f"person__{name}"] for name in PERSON_FIELDS},
     )
     state = fields["import_state__values"]
-    return _Known(
+    return _KnownMembership(
         **{k: v for k, v in fields.items() if "__" not in k},
         person=person,
-        import_state=_Known(values=state) if state is not None else None,
+        import_state=_KnownImportState(values=state) if state is not None else None,
     )
 
 
@@ -155,8 +196,9 @@ class _Row:
     number: str
     name: str
     kind: str  # new, changed, unchanged
-    person: Person
-    membership: Membership
+    # A new row holds model instances; an existing one what planning read of it.
+    person: Any  # Person, or a _KnownPerson
+    membership: Any  # Membership, or a _KnownMembership
     new_person: bool = False
     person_changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     membership_changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
@@ -381,7 +423,7 @@ def _plan_row(
     values: dict[str, Any],
     columns: set[str],
     context: _Context,
-    existing: dict[str, Membership],
+    existing: dict[str, Any],  # _KnownMembership, or Membership once planned
     people_by_email: dict[str, Person],
     lookup: dict[str, tuple[int, int | None]],
 ) -> _Row:
@@ -625,7 +667,7 @@ def membership_import_preview(
     data: bytes,
     file_name: str,
     constituency: Constituency,
-    actor: Any,
+    actor: User | None,
     keep_file: bool = True,
 ) -> ImportRun:
     """Read the file and work out what applying it would change; change nothing
@@ -689,7 +731,7 @@ def import_progress(run: ImportRun) -> int | None:
 
 
 def membership_import_upload(
-    *, upload: Any, file_name: str, constituency: Constituency, actor: Any
+    *, upload: Any, file_name: str, constituency: Constituency, actor: User | None
 ) -> ImportRun:
     """Store an uploaded file without reading it into memory and queue its check.
 
@@ -774,7 +816,7 @@ def membership_import_check(*, run_id: int) -> ImportRun | None:
     return run
 
 
-def membership_import_apply_request(*, run: ImportRun, actor: Any) -> bool:
+def membership_import_apply_request(*, run: ImportRun, actor: User | None) -> bool:
     """Queue the apply of a previewed run; False if it is already queued, applied
     or not a preview. The compare-and-set stops a double click queueing it twice."""
     queued = ImportRun.objects.filter(
@@ -787,7 +829,9 @@ def membership_import_apply_request(*, run: ImportRun, actor: Any) -> bool:
     return queued == 1
 
 
-def membership_import_apply_queued(*, run_id: int, actor: Any) -> ImportRun | None:
+def membership_import_apply_queued(
+    *, run_id: int, actor: User | None
+) -> ImportRun | None:
     """The apply task's work: apply a run whose apply was requested. Idempotent:
     an applied (or failed) run is left alone; when it cannot be applied the reason
     is kept on the run for its page and Apply can be pressed again."""
@@ -841,7 +885,7 @@ def membership_imports_requeue(*, now: datetime.datetime | None = None) -> int:
 def membership_import_apply(
     *,
     run: ImportRun,
-    actor: Any,
+    actor: User | None,
     data: bytes | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportRun:
@@ -868,7 +912,7 @@ def membership_import_apply(
 def _apply(
     *,
     run: ImportRun,
-    actor: Any,
+    actor: User | None,
     source: bytes | IO[bytes],
     progress: Callable[[int], None] | None,
 ) -> ImportRun:
@@ -992,7 +1036,12 @@ def _write(plan: _Plan, run: ImportRun) -> None:
     )
 
 
-def _changed(model, known: Any, changes: dict[str, tuple[Any, Any]], fields: list[str]):
+def _changed(
+    model,
+    known: Person | Membership | _KnownPerson | _KnownMembership,
+    changes: dict[str, tuple[Any, Any]],
+    fields: list[str],
+):
     """An instance to bulk_update with the new values of `fields` (the fields
     this row's group changes)."""
     instance = model(pk=known.pk, updated=timezone.now())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -24,6 +24,10 @@ from partyhub.audit.services import audit_log
 from partyhub.comms.reminders import reminder_schedule
 from partyhub.links import make_token
 
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
+
 REMINDER_FORUM_INVITATION = "forum_invitation"
 FORUM_JOIN_PURPOSE = "forum_join"
 # An invitation stays good for a month, as a network's does.
@@ -41,7 +45,7 @@ def person_interest_add(
     interest: Interest,
     detail: str = "",
     source: str = PersonInterest.Source.SELF,
-    actor: Any,
+    actor: User | None,
 ) -> PersonInterest:
     """Record that `person` has `interest`; saying it again updates the detail."""
     held, created = PersonInterest.objects.get_or_create(
@@ -62,7 +66,7 @@ def person_interest_add(
 
 
 @transaction.atomic
-def person_interest_remove(*, held: PersonInterest, actor: Any) -> None:
+def person_interest_remove(*, held: PersonInterest, actor: User | None) -> None:
     audit_log(
         actor=actor,
         action="personinterest.delete",
@@ -74,7 +78,7 @@ def person_interest_remove(*, held: PersonInterest, actor: Any) -> None:
 
 @transaction.atomic
 def candidate_express_interest(
-    *, person: Person, office_sought: str, notes: str = "", actor: Any
+    *, person: Person, office_sought: str, notes: str = "", actor: User | None
 ) -> tuple[Candidate, bool]:
     """A member says in the portal they would like to stand. A second click while a
     candidacy for that office is open changes nothing; (candidate, created)."""
@@ -140,7 +144,12 @@ def forum_join_url(*, invitation: ForumInvitation) -> str:
 
 @transaction.atomic
 def forum_member_invite(
-    *, forum: Forum, identifier: str, last_name: str, inviter: Person, actor: Any
+    *,
+    forum: Forum,
+    identifier: str,
+    last_name: str,
+    inviter: Person,
+    actor: User | None,
 ) -> ForumInvitation | None:
     """Email a signed invitation to the member the forum officer named, if there is
     one. The officer's page says the same whether or not anyone matched, so it
@@ -176,7 +185,7 @@ def forum_member_invite(
 
 @transaction.atomic
 def forum_invitation_accept(
-    *, invitation: ForumInvitation, actor: Any
+    *, invitation: ForumInvitation, actor: User | None
 ) -> tuple[ForumMembership, bool]:
     """The invited person says yes: they join the forum."""
     invitation = ForumInvitation.objects.select_for_update().get(pk=invitation.pk)
@@ -190,7 +199,7 @@ def forum_invitation_accept(
 
 @transaction.atomic
 def forum_member_add(
-    *, forum: Forum, person: Person, actor: Any
+    *, forum: Forum, person: Person, actor: User | None
 ) -> tuple[ForumMembership, bool]:
     membership, created = ForumMembership.objects.get_or_create(
         forum=forum, person=person
@@ -206,7 +215,7 @@ def forum_member_add(
 
 
 @transaction.atomic
-def forum_member_remove(*, membership: ForumMembership, actor: Any) -> None:
+def forum_member_remove(*, membership: ForumMembership, actor: User | None) -> None:
     audit_log(
         actor=actor,
         action="forummembership.delete",

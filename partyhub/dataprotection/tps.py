@@ -18,13 +18,17 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from partyhub.audit.services import audit_log
 from partyhub.dataprotection.models import TpsNumber, TpsUpload
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 _BATCH = 5000
@@ -152,7 +156,7 @@ def _insert_numbers(constituency_id: int, numbers: list[str]) -> None:
 
 @transaction.atomic
 def tps_list_upload(
-    *, constituency: Any, data: bytes, file_name: str, actor: Any
+    *, constituency: Any, data: bytes, file_name: str, actor: User | None
 ) -> TpsUpload:
     """Replace the CLP's TPS list with the numbers in `data`, whole or not at all."""
     if len(data) > MAX_UPLOAD_BYTES:

@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from partyhub.actors import actor_of
 from partyhub.admin_base import ReadOnlyAdmin, ScopedAdmin
 from partyhub.forms import SingleLineMixin
 from partyhub.personal_data import duplicates, services
@@ -240,7 +241,7 @@ class DataRequestAdmin(ScopedAdmin):
                 reason=obj.reason,
                 received_on=obj.received_on,
                 received_how=obj.received_how,
-                actor=request.user,
+                actor=actor_of(request),
             )
             obj.pk = created.pk
             obj.refresh_from_db()
@@ -251,11 +252,11 @@ class DataRequestAdmin(ScopedAdmin):
                     request=obj,
                     until=obj.extended_to,
                     reason=obj.extension_reason,
-                    actor=request.user,
+                    actor=actor_of(request),
                 )
         if "status" in form.changed_data:
             services.data_request_handle(
-                request=obj, status=obj.status, actor=request.user
+                request=obj, status=obj.status, actor=actor_of(request)
             )
         elif "notes" in form.changed_data:
             obj.save(update_fields=["notes"])
@@ -275,7 +276,7 @@ class DataRequestAdmin(ScopedAdmin):
         return self._export_response(request, chosen[0])
 
     def _export_response(self, request: HttpRequest, obj: DataRequest) -> HttpResponse:
-        content = services.subject_access_export(request=obj, actor=request.user)
+        content = services.subject_access_export(request=obj, actor=actor_of(request))
         response = HttpResponse(content, content_type="application/zip")
         name = f"data-{obj.person_id}-{timezone.localdate():%Y-%m-%d}.zip"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -315,7 +316,9 @@ class DataRequestAdmin(ScopedAdmin):
                     keep[row["model"]] = reason
             if not errors:
                 try:
-                    services.erasure_approve(request=obj, keep=keep, actor=request.user)
+                    services.erasure_approve(
+                        request=obj, keep=keep, actor=actor_of(request)
+                    )
                 except services.DataRequestError as exc:
                     self.message_user(request, str(exc), messages.ERROR)
                 else:
@@ -423,7 +426,7 @@ class MergeRecordAdmin(ReadOnlyAdmin):
             ]
             try:
                 record = services.person_merge(
-                    survivor=survivor, merged=merged, take=take, actor=request.user
+                    survivor=survivor, merged=merged, take=take, actor=actor_of(request)
                 )
             except services.DataRequestError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
@@ -494,5 +497,5 @@ class SuppressionAdmin(ScopedAdmin):
     def delete_model(self, request, obj) -> None:
         from partyhub.audit.services import audit_log
 
-        audit_log(actor=request.user, action="person.suppression_removed", obj=obj)
+        audit_log(actor=actor_of(request), action="person.suppression_removed", obj=obj)
         super().delete_model(request, obj)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
+from partyhub.actors import actor_of
 from partyhub.admin_base import ReadOnlyAdmin, ScopedAdmin
 from partyhub.comms.consent import consent_record
 from partyhub.comms.forms import ConsentRecordForm
@@ -63,7 +64,7 @@ class ConsentEventAdmin(ScopedAdmin):
             granted=obj.granted,
             method=obj.method,
             wording=obj.wording,
-            actor=request.user,
+            actor=actor_of(request),
         )
         # The admin logs and links to the object it saved: make that the entry
         # consent_record wrote.
