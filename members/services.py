@@ -21,6 +21,7 @@ from members.postcodes import normalise_postcode
 from members.roles import ROLE_PERMISSIONS, group_name
 from partyhub.audit.services import audit_log
 from partyhub.csvrows import NumberedReader
+from partyhub.locks import hold
 
 if TYPE_CHECKING:
     from partyhub.accounts.models import User
@@ -105,6 +106,9 @@ def person_for_public_form(
     the first. An unverified form never changes a known person's names; it only
     fills a missing postcode."""
     email = email.strip()
+    # A lock on the address, not only on rows found: two forms at once for an
+    # address nobody knows yet must not both create a person.
+    hold(f"members-person-email:{email.lower()}")
     person = (
         Person.objects.select_for_update()
         .filter(constituency__in=constituency_ids, email__iexact=email)

@@ -304,6 +304,10 @@ TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True
 USE_TZ = True
 
+# partyhub.locks.hold(): how long work waits for someone else's lock on the same
+# thing (an import, a signup address) before saying "try again".
+LOCK_TIMEOUT_SECONDS = env.float("LOCK_TIMEOUT_SECONDS", default=10.0)
+
 # --- Static files -------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -320,11 +324,11 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
-# Uploaded national membership files wait here between the preview and Apply (a
-# day at most). With several web servers this must be storage they all share.
 # "A new member": joined (or rejoined) in the last this many days — the desk's
 # lists and welcome mail, mentoring, the import's welcome, the door list's flag.
 NEW_MEMBER_DAYS = env.int("NEW_MEMBER_DAYS", default=30)
+# Uploaded national membership files wait here between the preview and Apply (a
+# day at most). With several web servers this must be storage they all share.
 MEMBER_IMPORT_DIR = env.path("MEMBER_IMPORT_DIR", default=VAR_DIR / "imports")
 # Uploaded supporters lists wait here for their check and apply tasks (a day at most).
 SUPPORTER_IMPORT_DIR = env.path(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -32,6 +32,7 @@ from partyhub.comms.consent import consent_record, current_consents
 from partyhub.comms.models import Channel, Method
 from partyhub.dataprotection.templatetags.privacy import privacy_url
 from partyhub.links import LinkExpired, LinkInvalid, make_token, read_token
+from partyhub.locks import hold
 from partyhub.queueing import enqueue_on_commit
 from partyhub.ratelimit import hourly_allowance_take
 from supporters.models import HelpOffer, SignupRequest, Supporter
@@ -64,12 +65,8 @@ def signup_ip_allowance_take(*, ip: str) -> bool:
 
 
 def _lock_address(email: str) -> None:
-    """Serialise work on one address until the transaction ends (PostgreSQL)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"supporters:{email}"]
-            )
+    """Serialise work on one address until the transaction ends."""
+    hold(f"supporters-signup:{email}")
 
 
 def _recently_mailed(

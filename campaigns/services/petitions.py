@@ -29,6 +29,7 @@ from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record
 from partyhub.comms.models import Channel, Method
 from partyhub.csvrows import NumberedReader
+from partyhub.locks import hold
 from partyhub.ratelimit import hourly_allowance_take
 from supporters.models import SignupRequest, Supporter
 from supporters.next_steps import next_steps
@@ -342,6 +343,10 @@ def _paper_person_find(petition: Petition, row: PaperRow) -> Person:
         )
     # No email on the paper form: the same name at the same postcode is the same
     # person (a stall visited twice), so they are not counted twice.
+    hold(
+        f"campaigns-paper-person:{petition.constituency_id}:"
+        f"{row.first_name.lower()}:{row.last_name.lower()}:{row.postcode}"
+    )
     person = (
         Person.objects.select_for_update()
         .filter(

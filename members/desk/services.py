@@ -42,6 +42,7 @@ from members.selectors import new_member_since
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import reminder_cancel, reminder_schedule
+from partyhub.locks import hold
 
 if TYPE_CHECKING:
     from partyhub.accounts.models import User
@@ -286,6 +287,7 @@ def mentor_assign_auto(
     The constituency's mentor rows are locked while counting, so two imports or
     an officer assigning at the same moment never push a mentor over capacity.
     """
+    hold(f"members-mentors:{mentorship.constituency_id}")
     candidates = list(
         Mentor.objects.select_for_update()
         .filter(constituency_id=mentorship.constituency_id, active=True)

@@ -59,6 +59,7 @@ from members.models import (
 )
 from members.signals import members_fell_into_arrears, members_joined
 from partyhub.audit.services import audit_log
+from partyhub.locks import hold
 from partyhub.personal_data.models import (
     email_hash,
     membership_number_hash,
@@ -927,7 +928,7 @@ def _apply(
         with transaction.atomic():
             # One apply at a time per constituency: two officers applying two
             # files at once would both create the same new memberships.
-            Constituency.objects.select_for_update().get(pk=run.constituency_id)
+            hold(f"members-import:{run.constituency_id}")
             claimed = ImportRun.objects.filter(
                 pk=run.pk, status=ImportRun.Status.PREVIEW
             ).update(status=ImportRun.Status.APPLYING)

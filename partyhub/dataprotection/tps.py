@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from partyhub.audit.services import audit_log
 from partyhub.dataprotection.models import TpsNumber, TpsUpload
+from partyhub.locks import hold
 
 if TYPE_CHECKING:
     from partyhub.accounts.models import User
@@ -165,8 +166,8 @@ def tps_list_upload(
             % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
         )
     parsed = tps_file_read(data)
-    # Lock the CLP so two uploads at once do not interleave their numbers.
-    type(constituency).objects.select_for_update().get(pk=constituency.pk)
+    # One upload at a time per CLP, so two at once do not interleave their numbers.
+    hold(f"tps-upload:{constituency.pk}")
     TpsNumber.objects.filter(constituency=constituency).delete()
     numbers = sorted(parsed.numbers)
     _insert_numbers(constituency.pk, numbers)
