@@ -235,6 +235,13 @@ SUPPORTERS_UNCONFIRMED_RETENTION_DAYS = env.int(
     "SUPPORTERS_UNCONFIRMED_RETENTION_DAYS", default=30
 )
 
+# --- Events ------------------------------------------------------------------------
+# Places (a booking and its guests) booked from one address per hour on public
+# event pages, then a polite refusal.
+EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR = env.int(
+    "EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR", default=20
+)
+
 # --- Campaigns ---------------------------------------------------------------------
 # Street-watch photos with more pixels than this are refused before decoding.
 CAMPAIGNS_STREET_PHOTO_MAX_PIXELS = env.int(
@@ -330,6 +337,8 @@ NEW_MEMBER_DAYS = env.int("NEW_MEMBER_DAYS", default=30)
 # Uploaded national membership files wait here between the preview and Apply (a
 # day at most). With several web servers this must be storage they all share.
 MEMBER_IMPORT_DIR = env.path("MEMBER_IMPORT_DIR", default=VAR_DIR / "imports")
+# A national membership file larger than this is refused before it is read.
+MEMBER_IMPORT_MAX_BYTES = env.int("MEMBER_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 # Uploaded supporters lists wait here for their check and apply tasks (a day at most).
 SUPPORTER_IMPORT_DIR = env.path(
     "SUPPORTER_IMPORT_DIR", default=VAR_DIR / "supporter-imports"

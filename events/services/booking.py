@@ -397,20 +397,13 @@ CONSENT_WORDING = {
     ),
 }
 
-# Places (a booking and its guests), not posts: one address must not be able to
-# take most of an event in a few requests by bringing five guests each time.
-PUBLIC_BOOKINGS_PER_IP_PER_HOUR = 20
-
 
 def public_booking_allowance_take(*, ip: str, places: int = 1) -> bool:
     """Count `places` from `ip` (each post counts one; a valid booking then adds
-    its guests); False once the hour's allowance is used
-    (settings.EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR overrides the default)."""
-    limit = getattr(
-        settings,
-        "EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR",
-        PUBLIC_BOOKINGS_PER_IP_PER_HOUR,
-    )
+    its guests); False once settings.EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR is
+    used. Places, not posts: one address must not be able to take most of an
+    event in a few requests by bringing five guests each time."""
+    limit = settings.EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR
     return hourly_allowance_take("events:public-booking-ip", ip, limit, amount=places)
 
 

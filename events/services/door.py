@@ -23,9 +23,10 @@ if TYPE_CHECKING:
 
 
 def with_new_member_flag(bookings: Any) -> Any:
-    """Annotate `is_new`: the person joined the party in the last
-    NEW_MEMBER_DAYS (a subquery: no query per row)."""
-    from django.db.models import Exists, OuterRef
+    """Annotate `is_new`: the person joined (or rejoined) the party in the last
+    NEW_MEMBER_DAYS, as the desk's welcome counts them (a subquery: no query per
+    row)."""
+    from django.db.models import Exists, OuterRef, Q
 
     from members.models import Membership
     from members.selectors import new_member_since
@@ -33,7 +34,10 @@ def with_new_member_flag(bookings: Any) -> Any:
     since = new_member_since()
     return bookings.annotate(
         is_new=Exists(
-            Membership.objects.filter(person=OuterRef("person_id"), joined__gte=since)
+            Membership.objects.filter(
+                Q(joined__gte=since) | Q(rejoined_on__gte=since),
+                person=OuterRef("person_id"),
+            )
         )
     )
 

@@ -30,7 +30,6 @@ import datetime
 import functools
 import hashlib
 import os
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -629,8 +628,7 @@ def _place(
 
 
 def _upload_dir() -> Path:
-    configured = getattr(settings, "MEMBER_IMPORT_DIR", None)
-    path = Path(configured or Path(tempfile.gettempdir()) / "partyhub-imports")
+    path = Path(settings.MEMBER_IMPORT_DIR)
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 

@@ -54,9 +54,7 @@ PREVIEW_ROWS = 200
 
 
 def _dir() -> Path:
-    return upload_dir(
-        getattr(settings, "SUPPORTER_IMPORT_DIR", None), "partyhub-supporter-imports"
-    )
+    return upload_dir(settings.SUPPORTER_IMPORT_DIR, "partyhub-supporter-imports")
 
 
 def stored_file_path(run: SupporterImport) -> Path:
