@@ -6,11 +6,11 @@ Sent as a comms reminder, so it is a tracked delivery like every other email: on
 week), so a beat that ticks twice, or a task that runs again, schedules nothing
 new, and the delivery row makes the send itself exactly-once.
 
-Consent: the digest is internal mail to an officer about the office they hold,
-which they asked for themselves in the portal (and can turn off there). It is not
-party marketing, so it does not wait for the marketing consent the ledger records
-(`requires_consent=False`), as the desk's mails to membership secretaries do; an
-officer who turns it off, or no longer holds an office, gets nothing.
+Consent: a digest is news (what changed last week), not a duty's reminder, so
+like every digest it needs the officer's email consent in the ledger (general
+news topic) as well as their subscription in the portal; the portal page says so
+when consent is missing. An officer who turns it off, withdraws consent, or no
+longer holds an office, gets nothing.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from dashboard.models import DigestSubscription
 from partyhub.audit.services import audit_log
-from partyhub.comms.models import Reminder
+from partyhub.comms.models import Reminder, Topic
 from partyhub.comms.reminders import ReminderKind, register, reminder_schedule
 from partyhub.scoping import constituency_ids, current_offices, is_officer
 
@@ -174,6 +174,6 @@ def register_kind() -> None:
             subject=_subject,
             body=_body,
             reason=_reason,
-            requires_consent=False,
+            topic=Topic.GENERAL,
         )
     )

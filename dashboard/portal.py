@@ -16,6 +16,8 @@ from members.models import Person
 from members.portal.sections import sections
 from members.portal.views import portal_view
 from partyhub.actors import actor_of
+from partyhub.comms.consent import can_contact
+from partyhub.comms.models import Topic
 from partyhub.scoping import is_officer
 
 
@@ -59,5 +61,6 @@ def digest(request: HttpRequest, person: Person) -> HttpResponse:
             "form": form,
             "officer": officer,
             "subscribed": subscribed,
+            "email_consent": can_contact(person, topic=Topic.GENERAL),
         },
     )

@@ -6,22 +6,13 @@ from __future__ import annotations
 import re
 import time
 
-import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
 from members.models import Postcode
-from partyhub.celery import app
 from supporters.forms import CONSENT_WORDING
 from supporters.models import HelpOffer, Supporter
 from tests import factories
-
-
-@pytest.fixture
-def eager_tasks():
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
 
 
 def test_visitor_joins_the_supporters_club_on_a_phone(

@@ -4,8 +4,7 @@ per recipient; an unknown {field} is refused at compose, so it is never sent."""
 from partyhub.comms import sending
 from partyhub.comms.models import Message
 from tests import factories
-from tests.comms.test_admin import _message_data, url
-from tests.comms.test_sending import _send_all, scheduled  # noqa: F401
+from tests.comms.conftest import _send_all, admin_url, message_form, scheduled  # noqa: F401
 
 
 def test_each_recipient_gets_their_own_name_clp_and_ward(
@@ -40,8 +39,8 @@ def test_an_unknown_field_is_refused_at_compose(
 ):
     client.force_login(officer_a)
     response = client.post(
-        url("message_add"),
-        _message_data(clp_a, members_segment, body="Dear {frist_name}, hello."),
+        admin_url("message_add"),
+        message_form(clp_a, members_segment, body="Dear {frist_name}, hello."),
     )
     assert response.status_code == 200
     assert "{frist_name} is not a merge field we can fill in" in response.text

@@ -10,8 +10,7 @@ from events.models import Booking, Event
 from events.services import rsvp_create, waiting_list_promote
 from partyhub.forms import started_token
 from supporters.models import SignupRequest
-from tests.events.conftest import make_event, member
-from tests.events.test_admin import _event_form
+from tests.events.conftest import event_admin_form, make_event, member
 
 
 def _book(event, person, guests=0):
@@ -35,7 +34,7 @@ def test_raising_capacity_in_the_admin_promotes_the_waiting_list_in_order(
     first, second, third = (_book(event, member(clp_a)) for _ in range(3))
     assert _statuses(first, second, third) == ["waiting"] * 3
     client.force_login(officer_a)
-    data = _event_form(event, constituencies=[clp_a.pk], capacity="3")
+    data = event_admin_form(event, constituencies=[clp_a.pk], capacity="3")
     response = client.post(reverse("admin:events_event_change", args=[event.pk]), data)
     assert response.status_code == 302
     assert _statuses(first, second, third) == ["yes", "yes", "waiting"]

@@ -16,7 +16,8 @@ from networks.services import (
     post_hide,
     thread_create,
 )
-from tests.networks.conftest import member, send_all_mail
+from tests.helpers import send_all_mail
+from tests.networks.conftest import member
 
 
 @pytest.fixture

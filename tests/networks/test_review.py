@@ -186,7 +186,8 @@ def test_turning_the_digest_back_on_brings_only_what_is_new(
     import datetime
 
     from networks.services import digests_schedule, membership_digest_set
-    from tests.networks.conftest import member, send_all_mail
+    from tests.helpers import send_all_mail
+    from tests.networks.conftest import member
 
     reader = member(clp_a, first_name="Daisy")
     membership = network_join(network=governors, person=reader, actor=None)
@@ -304,7 +305,8 @@ def test_hiding_a_threads_opening_post_hides_its_title_from_members(
         post_create,
         post_hide,
     )
-    from tests.networks.conftest import member, send_all_mail
+    from tests.helpers import send_all_mail
+    from tests.networks.conftest import member
 
     reader = member(clp_a, first_name="Daisy")
     reading = network_join(network=governors, person=reader, actor=None)
@@ -592,7 +594,8 @@ def test_rejoining_brings_a_digest_of_only_what_is_new(
     import datetime
 
     from networks.services import digests_schedule, membership_digest_set
-    from tests.networks.conftest import member, send_all_mail
+    from tests.helpers import send_all_mail
+    from tests.networks.conftest import member
 
     reader = member(clp_a, first_name="Daisy")
     membership = network_join(network=governors, person=reader, actor=None)

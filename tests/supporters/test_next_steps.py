@@ -12,7 +12,7 @@ from supporters.models import SignupRequest
 from supporters.signup import signup_confirmation_send
 from tests.events.conftest import make_event
 from tests.pending import confirm_link
-from tests.supporters.test_signup import (  # noqa: F401 - fixtures
+from tests.supporters.conftest import (  # noqa: F401 - fixtures
     confirm_path,
     eager_tasks,
     places,

@@ -17,8 +17,8 @@ from members.models import ContactLog, Membership, Mentorship
 from members.signals import members_fell_into_arrears, members_joined
 from partyhub.audit.models import AuditEntry
 from tests import factories
-from tests.comms.conftest import grant_email
-from tests.members.desk.conftest import make_mentor, new_member, send_due
+from tests.helpers import grant_email, send_all_mail
+from tests.members.desk.conftest import make_mentor, new_member
 
 DESK = reverse("admin:members_deskmembership_changelist")
 Status = Membership.Status
@@ -216,7 +216,7 @@ def test_templated_email_respects_consent_and_sends_once(
             template="renew",
         )
         assert response.status_code == 302
-    sent = send_due()
+    sent = send_all_mail()
     assert [m.to[0] for m in sent] == [consenting.person.email]
     assert "please renew" in sent[0].subject
     assert "https://join.labour.org.uk/" in sent[0].body
@@ -281,10 +281,10 @@ def test_arrears_signal_sends_one_renewal_email(clp_a, desk_people):
     membership = desk_people["arrears"]
     for _ in range(2):
         members_fell_into_arrears.send(sender=None, membership_ids=[membership.pk])
-    sent = send_due()
+    sent = send_all_mail()
     assert [m.to[0] for m in sent] == [membership.person.email]
     assert "https://join.labour.org.uk/" in sent[0].body
-    assert send_due() == []
+    assert send_all_mail() == []
 
 
 def test_first_contact_report(client, clp_a, clp_b, secretary_a):

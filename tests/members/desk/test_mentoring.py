@@ -10,7 +10,8 @@ from members.models import ContactLog, Mentorship
 from members.signals import members_joined
 from partyhub.comms.models import Reminder
 from tests import factories
-from tests.members.desk.conftest import make_mentor, new_member, send_due
+from tests.helpers import send_all_mail
+from tests.members.desk.conftest import make_mentor, new_member
 
 DAY = datetime.timedelta(days=1)
 
@@ -30,7 +31,7 @@ def test_new_joiner_gets_welcome_and_branch_mentor(clp_a, secretary_a):
     mentorship = _mentorship(joiner)
     assert mentorship.mentor == mentor
     assert mentorship.status == Mentorship.Status.ACTIVE
-    sent = send_due()
+    sent = send_all_mail()
     by_to = {m.to[0]: m for m in sent}
     welcome = by_to[joiner.email]
     assert "Welcome to Hodge Hill" in welcome.subject
@@ -47,10 +48,10 @@ def test_signal_twice_welcomes_once(clp_a):
     members_joined.send(sender=None, person_ids=[joiner.pk])
     members_joined.send(sender=None, person_ids=[joiner.pk])
     assert Mentorship.objects.filter(mentee=joiner).count() == 1
-    sent = send_due()
+    sent = send_all_mail()
     assert [m.to[0] for m in sent].count(joiner.email) == 1
     assert [m.to[0] for m in sent].count(mentor.person.email) == 1
-    assert send_due() == []
+    assert send_all_mail() == []
 
 
 def test_members_who_joined_long_ago_are_not_welcomed(clp_a):
@@ -58,7 +59,7 @@ def test_members_who_joined_long_ago_are_not_welcomed(clp_a):
     old = new_member(clp_a, days_ago=400)
     members_joined.send(sender=None, person_ids=[old.pk])
     assert not Mentorship.objects.filter(mentee=old).exists()
-    assert send_due() == []
+    assert send_all_mail() == []
 
 
 def test_falls_back_to_constituency_and_never_exceeds_capacity(clp_a, clp_b):
@@ -93,25 +94,25 @@ def assigned(clp_a, secretary_a):
     joiner = new_member(clp_a, first_name="Nia", last_name="Newby")
     start = timezone.now()
     services.new_joiners_welcome(person_ids=[joiner.pk], now=start)
-    send_due(now=start)
+    send_all_mail(now=start)
     return start, joiner, mentor, secretary_a.person
 
 
 def test_reminders_fire_at_7_and_14_days_exactly_once(assigned):
     start, joiner, mentor, secretary = assigned
 
-    assert send_due(now=start + 7 * DAY - datetime.timedelta(minutes=1)) == []
-    at_7 = send_due(now=start + 7 * DAY)
+    assert send_all_mail(now=start + 7 * DAY - datetime.timedelta(minutes=1)) == []
+    at_7 = send_all_mail(now=start + 7 * DAY)
     assert [m.to[0] for m in at_7] == [mentor.person.email]
     assert "Have you been in touch with Nia Newby" in at_7[0].subject
-    assert send_due(now=start + 7 * DAY) == []  # run the tick again: nothing
-    assert send_due(now=start + 13 * DAY) == []
+    assert send_all_mail(now=start + 7 * DAY) == []  # run the tick again: nothing
+    assert send_all_mail(now=start + 13 * DAY) == []
 
-    at_14 = send_due(now=start + 14 * DAY)
+    at_14 = send_all_mail(now=start + 14 * DAY)
     assert [m.to[0] for m in at_14] == [secretary.email]
     assert "No contact yet with new member Nia Newby" in at_14[0].subject
-    assert send_due(now=start + 14 * DAY) == []
-    assert send_due(now=start + 30 * DAY) == []
+    assert send_all_mail(now=start + 14 * DAY) == []
+    assert send_all_mail(now=start + 30 * DAY) == []
 
 
 def test_no_reminders_once_a_contact_is_logged(assigned, secretary_a):
@@ -126,8 +127,8 @@ def test_no_reminders_once_a_contact_is_logged(assigned, secretary_a):
     )
     mentorship = _mentorship(joiner)
     assert mentorship.first_contact_at == start + 3 * DAY
-    assert send_due(now=start + 7 * DAY) == []
-    assert send_due(now=start + 14 * DAY) == []
+    assert send_all_mail(now=start + 7 * DAY) == []
+    assert send_all_mail(now=start + 14 * DAY) == []
     assert not Reminder.objects.filter(
         kind__in=[services.MENTOR_NUDGE, services.SECRETARY_NUDGE],
         status=Reminder.Status.PENDING,
@@ -136,14 +137,14 @@ def test_no_reminders_once_a_contact_is_logged(assigned, secretary_a):
 
 def test_contact_after_7_days_stops_only_the_14_day_reminder(assigned):
     start, joiner, mentor, secretary = assigned
-    assert len(send_due(now=start + 7 * DAY)) == 1
+    assert len(send_all_mail(now=start + 7 * DAY)) == 1
     services.contact_log_create(
         person=joiner,
         how=ContactLog.How.EMAIL,
         outcome=ContactLog.Outcome.SPOKE,
         actor=None,
     )
-    assert send_due(now=start + 14 * DAY) == []
+    assert send_all_mail(now=start + 14 * DAY) == []
 
 
 def test_officer_assigns_waiting_member_and_capacity_is_enforced(clp_a, secretary_a):
@@ -173,7 +174,7 @@ def test_rejoiner_is_welcomed_back_and_mentored(clp_a):
     )
     members_joined.send(sender=None, person_ids=[person.pk])
     assert _mentorship(person).mentor == mentor
-    welcome = [m for m in send_due() if m.to == [person.email]]
+    welcome = [m for m in send_all_mail() if m.to == [person.email]]
     assert len(welcome) == 1
     assert welcome[0].subject == "Welcome back to Hodge Hill"
     assert "glad you have rejoined" in welcome[0].body
@@ -210,9 +211,9 @@ def test_daily_sweep_welcomes_joiners_the_signal_missed_once(clp_a):
     assert services.new_joiners_sweep() == 0
     assert _mentorship(missed).mentor == mentor
     assert not Mentorship.objects.filter(mentee=old).exists()
-    sent = send_due()
+    sent = send_all_mail()
     assert [m.to[0] for m in sent].count(missed.email) == 1
-    assert send_due() == []
+    assert send_all_mail() == []
 
 
 def test_daily_sweep_finds_a_mentor_for_those_still_waiting(clp_a):

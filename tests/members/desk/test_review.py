@@ -9,7 +9,8 @@ from django.utils import timezone
 from members.desk import services
 from members.models import Mentorship
 from tests import factories
-from tests.members.desk.conftest import make_mentor, new_member, send_due
+from tests.helpers import send_all_mail
+from tests.members.desk.conftest import make_mentor, new_member
 
 DAY = datetime.timedelta(days=1)
 
@@ -21,18 +22,18 @@ def test_secretary_still_told_at_14_days_after_a_reassignment(clp_a, secretary_a
     start = timezone.now()
     services.new_joiners_welcome(person_ids=[joiner.pk], now=start)
     mentorship = Mentorship.objects.get(mentee=joiner)
-    send_due(now=start)
+    send_all_mail(now=start)
     other = second if mentorship.mentor == first else first
 
     services.mentorship_assign(
         mentorship=mentorship, mentor=other, actor=None, now=start + 2 * DAY
     )
 
-    send_due(now=start + 9 * DAY)  # the new mentor's ask and nudge
-    at_14 = send_due(now=start + 14 * DAY)
+    send_all_mail(now=start + 9 * DAY)  # the new mentor's ask and nudge
+    at_14 = send_all_mail(now=start + 14 * DAY)
     assert [m.to[0] for m in at_14] == [secretary_a.person.email]
     assert other.person.full_name in at_14[0].body
-    assert send_due(now=start + 30 * DAY) == []
+    assert send_all_mail(now=start + 30 * DAY) == []
 
 
 def test_a_mentor_of_another_constituency_cannot_be_assigned(clp_a, clp_b):
@@ -167,20 +168,20 @@ def test_secretary_told_at_14_days_about_a_new_member_nobody_could_mentor(
     start = timezone.now()
     services.new_joiners_welcome(person_ids=[joiner.pk], now=start)
     assert Mentorship.objects.get(mentee=joiner).mentor_id is None
-    assert [m.to[0] for m in send_due(now=start)] == [joiner.email]  # the welcome
+    assert [m.to[0] for m in send_all_mail(now=start)] == [joiner.email]  # the welcome
 
-    assert send_due(now=start + 13 * DAY) == []
-    at_14 = send_due(now=start + 14 * DAY)
+    assert send_all_mail(now=start + 13 * DAY) == []
+    at_14 = send_all_mail(now=start + 14 * DAY)
     assert [m.to[0] for m in at_14] == [secretary_a.person.email]
     assert "none assigned" in at_14[0].body
-    assert send_due(now=start + 30 * DAY) == []
+    assert send_all_mail(now=start + 30 * DAY) == []
 
 
 def test_a_mentor_found_later_does_not_mail_the_secretary_twice(clp_a, secretary_a):
     joiner = new_member(clp_a)
     start = timezone.now()
     services.new_joiners_welcome(person_ids=[joiner.pk], now=start)
-    send_due(now=start)
+    send_all_mail(now=start)
     mentor = make_mentor(clp_a)
     services.mentorship_assign(
         mentorship=Mentorship.objects.get(mentee=joiner),
@@ -188,6 +189,6 @@ def test_a_mentor_found_later_does_not_mail_the_secretary_twice(clp_a, secretary
         actor=None,
         now=start + 3 * DAY,
     )
-    sent = [m.to[0] for m in send_due(now=start + 30 * DAY)]
+    sent = [m.to[0] for m in send_all_mail(now=start + 30 * DAY)]
     assert sent.count(secretary_a.person.email) == 1
     assert sent.count(mentor.person.email) == 2  # the ask and the 7-day nudge

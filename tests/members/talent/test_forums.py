@@ -11,8 +11,8 @@ from django.utils import timezone
 from members.models import Forum, ForumMembership, ForumOfficer
 from partyhub.audit.models import AuditEntry
 from tests import factories
+from tests.helpers import grant_email, send_all_mail
 from tests.members.talent.conftest import member
-from tests.networks.conftest import grant_email, send_all_mail
 
 
 @pytest.fixture
