@@ -4,7 +4,8 @@ per recipient; an unknown {field} is refused at compose, so it is never sent."""
 from partyhub.comms import sending
 from partyhub.comms.models import Message
 from tests import factories
-from tests.comms.conftest import _send_all, admin_url, message_form, scheduled  # noqa: F401
+from tests.comms.conftest import admin_url, message_form
+from tests.helpers import deliveries_send_all
 
 
 def test_each_recipient_gets_their_own_name_clp_and_ward(
@@ -21,7 +22,7 @@ def test_each_recipient_gets_their_own_name_clp_and_ward(
         body="Dear {first_name}, we are out in { ward } this Saturday.",
     )
     sending.message_dispatch(message_id=message.pk)
-    _send_all()
+    deliveries_send_all()
     mails = {m.to[0]: m for m in mailoutbox}
     assert mails[ada.email].subject == f"Ada, news from {clp_a.name}"
     assert (
