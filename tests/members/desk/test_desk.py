@@ -353,3 +353,55 @@ def test_desk_fits_a_laptop_and_says_how_to_reach_people(
         "reach",
     ]
     assert "How to reach them" in page
+
+
+def test_export_for_phoning_leaves_out_numbers_of_those_who_said_no(
+    client, clp_a, secretary_a
+):
+    import csv
+    import io
+
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    from partyhub.comms.consent import consent_record
+    from partyhub.comms.models import Channel, Method
+
+    people = {}
+    for last in ("Callme", "Nocalls", "Nocontact"):
+        person = factories.PersonFactory(
+            constituency=clp_a,
+            last_name=last,
+            phone="0121 496 0000",
+            mobile="07700 900000",
+        )
+        people[last] = factories.MembershipFactory(
+            person=person, status="arrears", joined=timezone.localdate()
+        )
+    consent_record(
+        person=people["Nocalls"].person,
+        channel=Channel.PHONE,
+        granted=False,
+        method=Method.PORTAL,
+    )
+    consent_record(
+        person=people["Nocontact"].person,
+        channel=Channel.ANY,
+        granted=False,
+        method=Method.PORTAL,
+    )
+    client.force_login(secretary_a)
+    response = client.post(
+        reverse("admin:members_deskmembership_changelist") + "?list=arrears",
+        {
+            "action": "export_for_phoning",
+            ACTION_CHECKBOX_NAME: [m.pk for m in people.values()],
+        },
+    )
+    content = b"".join(response.streaming_content).decode()
+    rows = {r["last_name"]: r for r in csv.DictReader(io.StringIO(content))}
+    assert rows["Callme"]["phone"] == "0121 496 0000"
+    assert rows["Callme"]["mobile"] == "07700 900000"
+    assert rows["Callme"]["asked_not_to_be_phoned"] == ""
+    for last in ("Nocalls", "Nocontact"):
+        assert rows[last]["phone"] == rows[last]["mobile"] == ""
+        assert rows[last]["asked_not_to_be_phoned"] == "yes"
