@@ -40,3 +40,31 @@ def send_all_mail(now: Any = None) -> list[Any]:
     sending.reminders_queue_due(now=now)
     deliveries_send_all()
     return mail.outbox[before:]
+
+
+def run_at_once(*calls: Any) -> list[BaseException]:
+    """Run each callable in its own thread (its own database connection), all
+    released together by a barrier; the exceptions they raised, if any. For race
+    tests on PostgreSQL (pytest.mark.django_db(transaction=True))."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(len(calls))
+    raised: list[BaseException] = []
+
+    def run(call: Any) -> None:
+        try:
+            barrier.wait(10)
+            call()
+        except BaseException as exc:  # reported to the test
+            raised.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return raised

@@ -19,6 +19,7 @@ from supporters import signup, tasks
 from supporters.forms import CONSENT_WORDING, started_token
 from supporters.models import SignupRequest, Supporter
 from tests import factories
+from tests.helpers import run_at_once
 from tests.supporters.conftest import confirm_path, form_data
 
 pytestmark = pytest.mark.usefixtures("eager_tasks")
@@ -648,3 +649,26 @@ def test_sweep_never_mails_a_request_held_back_by_the_hourly_limit(
     later = timezone.now() + timedelta(minutes=90)
     assert signup_confirmations_send_missed(now=later) == 0
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_confirmations_at_once_make_one_person(
+    sign_up, places, mailoutbox, settings
+):
+    """Two requests for one new address confirmed at the same moment (two tabs,
+    two workers): they queue on the address (partyhub.locks), so one Person and
+    one supporter, whichever confirms first."""
+    settings.SUPPORTERS_CONFIRMATION_INTERVAL_SECONDS = 0
+    sign_up()
+    sign_up(email="Ada@example.org")
+    requests = list(SignupRequest.objects.order_by("pk"))
+    assert len(requests) == 2
+    raised = run_at_once(
+        *(
+            lambda r=request: signup.supporter_confirm(signup_request=r)
+            for request in requests
+        )
+    )
+    assert raised == []
+    assert Person.objects.filter(email__iexact="ada@example.org").count() == 1
+    assert Supporter.objects.count() == 1

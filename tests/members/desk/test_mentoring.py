@@ -11,7 +11,7 @@ from members.models import ContactLog, Mentorship
 from members.signals import members_joined
 from partyhub.comms.models import Reminder
 from tests import factories
-from tests.helpers import send_all_mail
+from tests.helpers import run_at_once, send_all_mail
 from tests.members.desk.conftest import make_mentor, new_member
 
 DAY = datetime.timedelta(days=1)
@@ -346,3 +346,20 @@ def test_a_mentor_found_later_does_not_mail_the_secretary_twice(clp_a, secretary
     sent = [m.to[0] for m in send_all_mail(now=start + 30 * DAY)]
     assert sent.count(secretary_a.person.email) == 1
     assert sent.count(mentor.person.email) == 2  # the ask and the 7-day nudge
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_joiners_welcomed_at_once_never_push_a_mentor_over_capacity(clp_a):
+    mentor = make_mentor(clp_a, capacity=1)
+    joiners = [new_member(clp_a), new_member(clp_a)]
+    raised = run_at_once(
+        *(
+            lambda p=person: services.new_joiners_welcome(person_ids=[p.pk])
+            for person in joiners
+        )
+    )
+    assert raised == []
+    mentorships = Mentorship.objects.filter(mentee__in=joiners)
+    assert mentorships.count() == 2  # both welcomed
+    assert mentorships.filter(mentor=mentor).count() == 1  # the other waits
+    assert mentorships.filter(mentor=None).count() == 1

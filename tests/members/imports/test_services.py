@@ -20,6 +20,7 @@ from partyhub.audit.models import AuditEntry
 from partyhub.comms.consent import consent_record, current_consents
 from partyhub.comms.models import Channel, Method
 from tests import factories
+from tests.helpers import run_at_once
 from tests.members.imports.conftest import HEADER, csv_bytes, row
 
 
@@ -469,3 +470,37 @@ def test_apply_never_rewrites_a_membership_field_the_row_did_not_change(clp_a, a
     assert bob.branch == area_a["south_branch"]
     alice = Membership.objects.get(membership_number="L0000001")
     assert alice.branch == area_a["south_branch"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_applies_at_once_make_each_membership_once(clp_a, area_a):
+    """Two officers apply two files naming the same new member at the same
+    moment: one apply waits for the other (partyhub.locks), then reads the data
+    as it is and updates the member the first created."""
+    files = [
+        csv_bytes(row()),
+        csv_bytes(row(), row(number="L0000002", first="Bob", email="bob@example.org")),
+    ]
+    runs = [
+        services.membership_import_preview(
+            data=data,
+            file_name=f"file{n}.csv",
+            constituency=clp_a,
+            actor=None,
+            keep_file=False,
+        )
+        for n, data in enumerate(files)
+    ]
+    raised = run_at_once(
+        *(
+            lambda run=run, data=data: services.membership_import_apply(
+                run=run, actor=None, data=data
+            )
+            for run, data in zip(runs, files, strict=True)
+        )
+    )
+    assert raised == []
+    assert Membership.objects.filter(membership_number="L0000001").count() == 1
+    assert Person.objects.filter(email="alice@example.org").count() == 1
+    assert Membership.objects.filter(membership_number="L0000002").count() == 1
+    assert {r.status for r in ImportRun.objects.all()} == {ImportRun.Status.APPLIED}
