@@ -11,11 +11,9 @@ from django.utils import timezone
 from networks.models import (
     Comment,
     CommunityOrganisation,
-    Consultation,
     Network,
     NetworkMembership,
     Post,
-    Section,
     Submission,
     Thread,
 )
@@ -39,45 +37,6 @@ from partyhub.comms.services import message_schedule
 from supporters.models import Supporter
 from tests import factories
 from tests.networks.conftest import path_of
-
-
-@pytest.fixture
-def member_b(clp_b):
-    return factories.member_user(clp_b)
-
-
-@pytest.fixture
-def coordinator(clp_a):
-    person = factories.PersonFactory(constituency=clp_a, last_name="Coordinator")
-    factories.MembershipFactory(person=person)
-    return person
-
-
-@pytest.fixture
-def governors(clp_a, clp_b, coordinator):
-    network = Network.objects.create(
-        name="School governors",
-        topic="Education",
-        description="Governors of local schools.",
-        open_to=Network.OpenTo.MEMBERS,
-    )
-    network.constituencies.add(clp_a, clp_b)
-    network.coordinators.add(coordinator)
-    return network
-
-
-@pytest.fixture
-def consultation(governors):
-    consultation = Consultation.objects.create(
-        network=governors,
-        title="Schools White Paper",
-        document="White Paper: Every child achieving",
-        summary="What the government proposes.",
-        deadline=timezone.localdate() + datetime.timedelta(days=30),
-    )
-    Section.objects.create(consultation=consultation, number=1, title="Admissions")
-    Section.objects.create(consultation=consultation, number=2, title="Funding")
-    return consultation
 
 
 def _supporter(clp, **kw):

@@ -300,6 +300,14 @@ def test_officer_of_two_clps_cannot_pick_the_other_clps_mentor(client, clp_a, cl
     assert mentorship.mentor_id is None
 
 
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:members_mentorship_changelist",
+        "admin:members_mentor_changelist",
+        "admin:members_contactlog_changelist",
+    ],
+)
 def test_mentoring_lists_have_no_query_per_row(
     client, clp_a, secretary_a, url_name, django_assert_max_num_queries
 ):
