@@ -39,7 +39,7 @@ def desk_people(clp_a, clp_b):
     """One member of clp_a on each list, and some who are on none."""
     return {
         "new": _member(clp_a, "Newjoiner", joined=_days(5)),
-        "rejoiners": _member(clp_a, "Rejoiner", rejoined_on=_days(40)),
+        "rejoiners": _member(clp_a, "Rejoiner", rejoined_on=_days(10)),
         "arrears": _member(
             clp_a, "Arrears", status=Status.ARREARS, status_since=_days(20)
         ),

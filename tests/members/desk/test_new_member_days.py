@@ -70,6 +70,7 @@ def test_the_desk_page_says_the_window(client, settings, officer_a):
     response = client.get(reverse("admin:members_deskmembership_changelist"))
     assert response.status_code == 200
     assert "New members: joined in the last 45 days." in response.text
+    assert "Rejoined: came back in the last 45 days." in response.text
     assert "New members (last 45 days)" in response.text
 
 
@@ -97,3 +98,17 @@ def test_the_new_members_report_offers_the_new_member_window(
     assert response.status_code == 200
     starts = timezone.localdate() - datetime.timedelta(days=days)
     assert response.context["form"]["starts"].value() == starts
+
+
+@pytest.mark.parametrize(("days", "listed"), [(30, False), (120, True)])
+def test_the_rejoiners_list_follows_the_setting(settings, clp_a, days, listed):
+    settings.NEW_MEMBER_DAYS = days
+    person = factories.PersonFactory(constituency=clp_a)
+    factories.MembershipFactory(
+        person=person,
+        joined=timezone.localdate() - datetime.timedelta(days=3000),
+        rejoined_on=timezone.localdate() - datetime.timedelta(days=100),
+    )
+    found = Membership.objects.filter(desk_conditions()["rejoiners"], person=person)
+    assert found.exists() is listed
+    assert str(DESK_LISTS["rejoiners"]) == f"Rejoined (last {days} days)"
