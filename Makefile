@@ -165,4 +165,4 @@ smtp-sink: $(DEV_STAMP)
 
 clean:
 	@find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
-	rm -rf .pytest_cache .ruff_cache var staticfiles tests/artifacts
+	rm -rf .pytest_cache .ruff_cache .mypy_cache var staticfiles tests/artifacts
