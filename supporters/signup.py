@@ -65,8 +65,9 @@ def signup_ip_allowance_take(*, ip: str) -> bool:
 
 
 def _lock_address(email: str) -> None:
-    """Serialise work on one address until the transaction ends."""
-    hold(f"supporters-signup:{email}")
+    """Serialise work on one address (whatever its case) until the transaction
+    ends."""
+    hold(f"supporters-signup:{email.strip().lower()}")
 
 
 def _recently_mailed(
