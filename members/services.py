@@ -8,7 +8,7 @@ import datetime
 import io
 import re
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
@@ -23,6 +23,10 @@ from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.csvrows import NumberedReader
 from partyhub.errors import DomainError
+from partyhub.locks import hold
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
 
 
 def office_groups_sync(*, using: str = "default") -> None:
@@ -104,6 +108,9 @@ def person_for_public_form(
     the first. An unverified form never changes a known person's names; it only
     fills a missing postcode."""
     email = email.strip()
+    # A lock on the address, not only on rows found: two forms at once for an
+    # address nobody knows yet must not both create a person.
+    hold(f"members-person-email:{email.lower()}")
     person = (
         Person.objects.select_for_update()
         .filter(constituency__in=constituency_ids, email__iexact=email)
@@ -216,7 +223,7 @@ def _find_columns(header: list[str]) -> tuple[int, int | None, int | None]:
 def postcodes_load(
     *,
     file: IO[str],
-    actor: Any,
+    actor: User | None,
     constituency_ids: frozenset[int] | None = None,
 ) -> PostcodeLoadReport:
     """Load an ONS-layout postcode-to-ward CSV, keeping only the rows for wards and

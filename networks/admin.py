@@ -41,6 +41,7 @@ from networks.models import (
     UnionBranchOfficer,
     UnionDelegate,
 )
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     AppointmentInline,
     OwnConstituencyInitialMixin,
@@ -191,7 +192,7 @@ class NetworkMembershipAdmin(ScopedAdmin):
         ).select_related("network", "person"):
             try:
                 services.network_membership_approve(
-                    membership=membership, actor=request.user
+                    membership=membership, actor=actor_of(request)
                 )
             except services.NetworkError as exc:
                 self.message_user(request, message_of(exc), messages.ERROR)
@@ -243,7 +244,7 @@ class ConsultationAdmin(ScopedAdmin):
             return None
         consultation = queryset.get()
         document = services.consultation_submission_export(
-            consultation=consultation, actor=request.user
+            consultation=consultation, actor=actor_of(request)
         )
         response = HttpResponse(document, content_type="application/msword")
         response["Content-Disposition"] = (
@@ -257,7 +258,7 @@ class ConsultationAdmin(ScopedAdmin):
         for consultation in queryset:
             try:
                 services.consultation_mark_submitted(
-                    consultation=consultation, actor=request.user
+                    consultation=consultation, actor=actor_of(request)
                 )
             except services.NetworkError as exc:
                 self.message_user(request, message_of(exc), messages.ERROR)
@@ -522,7 +523,7 @@ class OrganisationMailingAdmin(ServiceWrites, OwnConstituencyInitialMixin, Scope
         if request.method == "POST":
             try:
                 result = mailings.organisation_mailing_send(
-                    mailing=mailing, actor=request.user
+                    mailing=mailing, actor=actor_of(request)
                 )
             except services.NetworkError as exc:
                 self.message_user(request, message_of(exc), messages.ERROR)

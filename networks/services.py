@@ -4,7 +4,7 @@ the exported submission. Every write is audited with its actor."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -35,6 +35,10 @@ from partyhub.comms.consent import can_contact, contactable, current_consents
 from partyhub.comms.reminders import reminder_schedule
 from partyhub.errors import DomainError
 from partyhub.links import make_token
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 NETWORK_JOIN_PURPOSE = "network-join"
 # An invitation stays good for a month: long enough for a supporter who reads mail
@@ -109,7 +113,9 @@ def may_take_part(network: Network, person: Person) -> bool:
 
 
 @transaction.atomic
-def network_join(*, network: Network, person: Person, actor: Any) -> NetworkMembership:
+def network_join(
+    *, network: Network, person: Person, actor: User | None
+) -> NetworkMembership:
     """Join (or ask to join) a network; a left membership is taken up again."""
     if not is_eligible(network, person):
         if network.open_to_supporters:
@@ -150,7 +156,7 @@ def network_join(*, network: Network, person: Person, actor: Any) -> NetworkMemb
 
 
 @transaction.atomic
-def network_leave(*, network: Network, person: Person, actor: Any) -> None:
+def network_leave(*, network: Network, person: Person, actor: User | None) -> None:
     membership = (
         NetworkMembership.objects.select_for_update()
         .filter(network=network, person=person)
@@ -171,7 +177,7 @@ def network_leave(*, network: Network, person: Person, actor: Any) -> None:
 
 @transaction.atomic
 def network_membership_approve(
-    *, membership: NetworkMembership, actor: Any
+    *, membership: NetworkMembership, actor: User | None
 ) -> NetworkMembership:
     if membership.status != NetworkMembership.Status.PENDING:
         raise NetworkError(_("Only a request waiting for approval can be approved."))
@@ -194,7 +200,7 @@ def _require_taking_part(network: Network, person: Person) -> None:
 
 @transaction.atomic
 def thread_create(
-    *, network: Network, author: Person, title: str, body: str, actor: Any
+    *, network: Network, author: Person, title: str, body: str, actor: User | None
 ) -> Thread:
     _require_taking_part(network, author)
     if not body.strip():
@@ -212,7 +218,9 @@ def thread_create(
 
 
 @transaction.atomic
-def post_create(*, thread: Thread, author: Person, body: str, actor: Any) -> Post:
+def post_create(
+    *, thread: Thread, author: Person, body: str, actor: User | None
+) -> Post:
     _require_taking_part(thread.network, author)
     if not body.strip():
         raise NetworkError(_("Write something before posting."))
@@ -236,7 +244,9 @@ def post_editable(post: Post, person: Person, now=None) -> bool:
 
 
 @transaction.atomic
-def post_edit(*, post: Post, author: Person, body: str, actor: Any, now=None) -> Post:
+def post_edit(
+    *, post: Post, author: Person, body: str, actor: User | None, now=None
+) -> Post:
     now = now or timezone.now()
     post = Post.objects.select_for_update().get(pk=post.pk)
     if post.author_id != author.pk:
@@ -264,7 +274,7 @@ def post_edit(*, post: Post, author: Person, body: str, actor: Any, now=None) ->
 
 @transaction.atomic
 def post_hide(
-    *, post: Post, moderator: Person, actor: Any, hidden: bool = True
+    *, post: Post, moderator: Person, actor: User | None, hidden: bool = True
 ) -> Post:
     """A co-ordinator hides (or shows again) a post; the text is kept for the record."""
     if not is_coordinator(post.thread.network, moderator):
@@ -309,7 +319,7 @@ def consultation_is_open(consultation: Consultation, today=None) -> bool:
 
 @transaction.atomic
 def comment_create(
-    *, section: Section, person: Person, body: str, actor: Any
+    *, section: Section, person: Person, body: str, actor: User | None
 ) -> Comment:
     consultation = section.consultation
     _require_taking_part(consultation.network, person)
@@ -327,7 +337,9 @@ def comment_create(
     return comment
 
 
-def consultation_submission_export(*, consultation: Consultation, actor: Any) -> bytes:
+def consultation_submission_export(
+    *, consultation: Consultation, actor: User | None
+) -> bytes:
     """The network's submission as a Word-compatible (HTML) document: every comment,
     grouped by section, sanitised. The export is audited, as it carries names."""
     context = _export_context(consultation)
@@ -338,7 +350,7 @@ def consultation_submission_export(*, consultation: Consultation, actor: Any) ->
 
 
 def _audit_export(
-    *, actor: Any, consultation: Consultation, sections: list, fmt: str = "doc"
+    *, actor: User | None, consultation: Consultation, sections: list, fmt: str = "doc"
 ) -> None:
     """One entry per constituency whose people's names the export carries (and
     one for each CLP the network spans), so each CLP's officers can read that
@@ -364,7 +376,7 @@ def _audit_export(
 
 @transaction.atomic
 def consultation_mark_submitted(
-    *, consultation: Consultation, actor: Any, at=None
+    *, consultation: Consultation, actor: User | None, at=None
 ) -> Consultation:
     """Record the network's submission as sent, once: the date stays as recorded,
     and the draft (made here if there was none) can no longer be changed."""
@@ -396,7 +408,7 @@ def invitation_key(*, network_id: int, person_id: int) -> str:
 
 @transaction.atomic
 def network_invite(
-    *, network: Network, person: Person, inviter: Person | None, actor: Any
+    *, network: Network, person: Person, inviter: Person | None, actor: User | None
 ) -> NetworkInvitation:
     """Email one person a signed link to join. Asking again sends nothing more: the
     invitation row and the reminder's key are both unique."""
@@ -456,7 +468,7 @@ def submission_save(
     introduction: str,
     texts: dict[int, str],
     drafter: Person | None,
-    actor: Any,
+    actor: User | None,
     submit: bool = False,
     on: datetime.date | None = None,
 ) -> Submission:
@@ -509,7 +521,7 @@ def _export_context(consultation: Consultation) -> dict[str, Any]:
     }
 
 
-def submission_pdf(*, consultation: Consultation, actor: Any) -> bytes:
+def submission_pdf(*, consultation: Consultation, actor: User | None) -> bytes:
     """The submission as a PDF: the network's text per section, then its members'
     comments. Audited, as it carries names."""
     from networks.pdf import submission_pdf_bytes
@@ -524,7 +536,7 @@ def submission_pdf(*, consultation: Consultation, actor: Any) -> bytes:
 
 @transaction.atomic
 def membership_digest_set(
-    *, membership: NetworkMembership, digest: str, actor: Any
+    *, membership: NetworkMembership, digest: str, actor: User | None
 ) -> NetworkMembership:
     if digest not in NetworkMembership.Digest.values:
         raise NetworkError(_("Choose one of the digest options."))

@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.text import capfirst
 
 from partyhub import appointment_services
+from partyhub.actors import actor_of
 from partyhub.scoping import ScopedAdminMixin, stamp_appointment
 from partyhub.updates import form_changes, stored
 
@@ -128,7 +129,7 @@ class AppointmentAdmin(ScopedAdmin):
             parent_field=self.appointment_parent,
             changed=form.changed_data,
             adding=not change,
-            actor=request.user,
+            actor=actor_of(request),
         )
 
 

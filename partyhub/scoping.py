@@ -25,6 +25,12 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from partyhub.actors import actor_of
+
+if TYPE_CHECKING:
+    pass
+
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
     from django.http import HttpRequest
@@ -449,14 +455,14 @@ class ScopedAdminMixin:
         # read by each CLP's officers, never left with no constituency.
         per_constituency: dict[tuple[int, ...], int] = {}
         for obj in queryset:
-            audit_log(actor=request.user, action=f"{_label(obj)}.delete", obj=obj)
+            audit_log(actor=actor_of(request), action=f"{_label(obj)}.delete", obj=obj)
             key = tuple(constituency_ids_of(obj))
             per_constituency[key] = per_constituency.get(key, 0) + 1
         if len(queryset) > 1:
             # A bulk action: one entry per constituency with its row count.
             for key, count in per_constituency.items():
                 audit_log(
-                    actor=request.user,
+                    actor=actor_of(request),
                     action=f"{queryset.model._meta.model_name}.bulk_delete",
                     constituency_ids=key,
                     row_count=count,
@@ -467,7 +473,7 @@ class ScopedAdminMixin:
         from partyhub.audit.services import audit_log
 
         audit_log(
-            actor=request.user,
+            actor=actor_of(request),
             action=f"{_label(obj)}.{verb}",
             obj=obj,
             detail={"admin_message": message} if message else None,

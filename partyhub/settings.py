@@ -237,6 +237,13 @@ SUPPORTERS_UNCONFIRMED_RETENTION_DAYS = env.int(
     "SUPPORTERS_UNCONFIRMED_RETENTION_DAYS", default=30
 )
 
+# --- Events ------------------------------------------------------------------------
+# Places (a booking and its guests) booked from one address per hour on public
+# event pages, then a polite refusal.
+EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR = env.int(
+    "EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR", default=20
+)
+
 # --- Campaigns ---------------------------------------------------------------------
 # Street-watch photos with more pixels than this are refused before decoding.
 CAMPAIGNS_STREET_PHOTO_MAX_PIXELS = env.int(
@@ -306,6 +313,10 @@ TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True
 USE_TZ = True
 
+# partyhub.locks.hold(): how long work waits for someone else's lock on the same
+# thing (an import, a signup address) before saying "try again".
+LOCK_TIMEOUT_SECONDS = env.float("LOCK_TIMEOUT_SECONDS", default=10.0)
+
 # --- Static files -------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -322,12 +333,14 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
-# Uploaded national membership files wait here between the preview and Apply (a
-# day at most). With several web servers this must be storage they all share.
 # "A new member": joined (or rejoined) in the last this many days — the desk's
 # lists and welcome mail, mentoring, the import's welcome, the door list's flag.
 NEW_MEMBER_DAYS = env.int("NEW_MEMBER_DAYS", default=30)
+# Uploaded national membership files wait here between the preview and Apply (a
+# day at most). With several web servers this must be storage they all share.
 MEMBER_IMPORT_DIR = env.path("MEMBER_IMPORT_DIR", default=VAR_DIR / "imports")
+# A national membership file larger than this is refused before it is read.
+MEMBER_IMPORT_MAX_BYTES = env.int("MEMBER_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 # Uploaded supporters lists wait here for their check and apply tasks (a day at most).
 SUPPORTER_IMPORT_DIR = env.path(
     "SUPPORTER_IMPORT_DIR", default=VAR_DIR / "supporter-imports"

@@ -22,6 +22,7 @@ from campaigns.services import (
     petition_export,
     petition_paper_signatures_add,
 )
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     ScopedAdmin,
     public_link,
@@ -81,7 +82,7 @@ class PetitionAdmin(ScopedAdmin):
                     report = petition_paper_signatures_add(
                         petition=petition,
                         text=form.cleaned_data["lines"],
-                        actor=request.user,
+                        actor=actor_of(request),
                     )
                 except CampaignsError as exc:
                     form.add_error(None, message_of(exc))
@@ -139,7 +140,7 @@ class PetitionAdmin(ScopedAdmin):
         writer.writerow([_("Petition"), _("Name"), _("Postcode")])
         for petition in queryset:
             for name, postcode in petition_export(
-                petition=petition, actor=request.user
+                petition=petition, actor=actor_of(request)
             ):
                 writer.writerow([csv_cell(v) for v in (petition.title, name, postcode)])
         return response

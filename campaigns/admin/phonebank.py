@@ -18,6 +18,7 @@ from campaigns.services import (
     call_list_build,
     call_list_progress,
 )
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     ScopedAdmin,
     ServiceWrites,
@@ -111,7 +112,7 @@ class CallListAdmin(ServiceWrites, ScopedAdmin):
     def build(self, request: HttpRequest, queryset) -> None:
         for call_list in queryset.select_related("segment", "constituency"):
             try:
-                added = call_list_build(call_list=call_list, actor=request.user)
+                added = call_list_build(call_list=call_list, actor=actor_of(request))
             except CampaignsError as exc:
                 self.message_user(
                     request, f"{call_list}: {message_of(exc)}", messages.ERROR

@@ -19,6 +19,7 @@ from campaigns.services import (
     street_reports_by_ward,
 )
 from campaigns.views.streetwatch import street_photo_response
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     ScopedAdmin,
     ServiceWrites,
@@ -155,7 +156,7 @@ class StreetReportAdmin(ServiceWrites, ScopedAdmin):
     def forward(self, request: HttpRequest, queryset) -> None:
         for report in queryset:
             try:
-                sent = street_report_forward(report=report, actor=request.user)
+                sent = street_report_forward(report=report, actor=actor_of(request))
             except CampaignsError as exc:
                 self.message_user(
                     request, f"{report}: {message_of(exc)}", messages.ERROR
@@ -174,5 +175,5 @@ class StreetReportAdmin(ServiceWrites, ScopedAdmin):
     )
     def resolve(self, request: HttpRequest, queryset) -> None:
         for report in queryset:
-            street_report_resolve(report=report, actor=request.user)
+            street_report_resolve(report=report, actor=actor_of(request))
         self.message_user(request, _("Marked resolved."), messages.SUCCESS)

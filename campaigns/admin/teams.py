@@ -35,6 +35,7 @@ from campaigns.services import (
     campaign_progress,
     team_invite,
 )
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     AppointmentInline,
     ScopedAdmin,
@@ -235,7 +236,7 @@ class TeamAdmin(ServiceWrites, ScopedAdmin):
         count = 0
         for membership in memberships:
             team_invite(
-                team=membership.team, person=membership.person, actor=request.user
+                team=membership.team, person=membership.person, actor=actor_of(request)
             )
             count += 1
         self.message_user(

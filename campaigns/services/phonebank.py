@@ -11,7 +11,7 @@ by a caller who walked away go back to the pool without anyone tidying up.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -27,6 +27,10 @@ from partyhub.comms.consent import consent_record
 from partyhub.comms.models import Channel, ConsentState, Method
 from partyhub.comms.segments import segment_people
 from partyhub.dataprotection.tps import TpsCheck
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 CALLS_RESERVED_AT_ONCE = 5
 
@@ -50,7 +54,7 @@ def callable_people(people: QuerySet) -> QuerySet:
 
 
 @transaction.atomic
-def call_list_build(*, call_list: CallList, actor: Any) -> int:
+def call_list_build(*, call_list: CallList, actor: User | None) -> int:
     """Add the segment's callable people to the list; returns how many were added.
 
     Building again adds people who have joined the segment since; nobody already on

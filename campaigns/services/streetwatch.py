@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import warnings
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -28,6 +28,10 @@ from partyhub.audit.services import audit_log
 from partyhub.comms.reminders import reminder_schedule
 from partyhub.links import make_token, read_token
 from partyhub.ratelimit import hourly_allowance_take
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 REMINDER_STREET_COUNCILLOR = "campaigns.street_report_councillor"
 REMINDER_STREET_STATUS = "campaigns.street_report_status"
@@ -123,7 +127,7 @@ def street_report_create(
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
     photo: Any = None,
-    actor: Any = None,
+    actor: User | None = None,
 ) -> StreetReport:
     """Store the report in the constituency and ward of its postcode (else the
     reporter's constituency, for an officer to place) and forward it."""
@@ -174,7 +178,7 @@ def ward_councillors(ward_id: int) -> QuerySet:
 
 
 @transaction.atomic
-def street_report_forward(*, report: StreetReport, actor: Any) -> int:
+def street_report_forward(*, report: StreetReport, actor: User | None) -> int:
     """Email the report to each of the ward's councillors — once each, however
     often this runs (the reminder key is the report and the councillor). Returns
     how many councillors it goes to; with none, the report stays "reported"."""
@@ -209,7 +213,7 @@ def street_report_forward(*, report: StreetReport, actor: Any) -> int:
 
 @transaction.atomic
 def street_report_resolve(
-    *, report: StreetReport, actor: Any, action_taken: str = ""
+    *, report: StreetReport, actor: User | None, action_taken: str = ""
 ) -> StreetReport:
     report = StreetReport.objects.select_for_update().get(pk=report.pk)
     if report.status == StreetReport.Status.RESOLVED:

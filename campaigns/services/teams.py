@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -37,6 +37,10 @@ from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import reminder_cancel, reminder_schedule
 from partyhub.links import make_token, read_token
 from partyhub.updates import SUCCESS, WARNING, Written, audit_detail, model_update
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 REMINDER_SESSION_DAY_BEFORE = "campaigns.session_day_before"
 
@@ -114,7 +118,9 @@ def _rota_starts(team: Team, *, since: datetime.date, until: datetime.date) -> s
 
 
 @transaction.atomic
-def sessions_replan(*, team: Team, previous: Team, actor: Any) -> tuple[int, int]:
+def sessions_replan(
+    *, team: Team, previous: Team, actor: User | None
+) -> tuple[int, int]:
     """After a team's rota or meeting point changes: the sessions still to come on
     the old rota go, so members see only the new rota's — deleted when nobody had
     signed up, else cancelled (their reminders stop). One-off sessions stay; planned
@@ -325,7 +331,7 @@ def is_team_lead(team: Team, person: Person | None) -> bool:
 def session_output_record(
     *,
     session: Session,
-    actor: Any,
+    actor: User | None,
     attended: list[Person],
     leaflets: int = 0,
     doors: int = 0,
@@ -467,7 +473,7 @@ def teams_joinable(person: Person):
 
 
 @transaction.atomic
-def team_join(*, team: Team, person: Person, actor: Any) -> TeamMembership:
+def team_join(*, team: Team, person: Person, actor: User | None) -> TeamMembership:
     membership, created = TeamMembership.objects.get_or_create(team=team, person=person)
     if created:
         audit_log(
@@ -481,7 +487,7 @@ def team_join(*, team: Team, person: Person, actor: Any) -> TeamMembership:
 
 
 @transaction.atomic
-def team_leave(*, team: Team, person: Person, actor: Any) -> None:
+def team_leave(*, team: Team, person: Person, actor: User | None) -> None:
     memberships = TeamMembership.objects.filter(team=team, person=person)
     # An invitation not yet sent goes with the membership.
     reminders_about_cancel(
@@ -506,7 +512,9 @@ def team_leave(*, team: Team, person: Person, actor: Any) -> None:
 
 
 @transaction.atomic
-def session_signup(*, session: Session, person: Person, actor: Any) -> SessionSignup:
+def session_signup(
+    *, session: Session, person: Person, actor: User | None
+) -> SessionSignup:
     if not TeamMembership.objects.filter(team=session.team, person=person).exists():
         raise CampaignsError(_("Join the team first to sign up for its sessions."))
     if session.status != Session.Status.PLANNED or session.starts <= timezone.now():
@@ -571,7 +579,9 @@ def _signups_drop(signups) -> None:
 
 
 @transaction.atomic
-def session_signup_cancel(*, session: Session, person: Person, actor: Any) -> None:
+def session_signup_cancel(
+    *, session: Session, person: Person, actor: User | None
+) -> None:
     _signups_drop(
         SessionSignup.objects.filter(
             session=session, person=person, session__starts__gt=timezone.now()
@@ -611,7 +621,7 @@ def team_membership_from_token(token: str) -> TeamMembership:
 
 
 @transaction.atomic
-def team_invite(*, team: Team, person: Person, actor: Any) -> TeamMembership:
+def team_invite(*, team: Team, person: Person, actor: User | None) -> TeamMembership:
     """Put a member or supporter on the team and email them, once, a link to sign
     up for its sessions."""
     membership = team_join(team=team, person=person, actor=actor)

@@ -39,6 +39,7 @@ from campaigns.services import (
 from members.models import Person
 from members.portal.sections import sections
 from members.portal.views import portal_view
+from partyhub.actors import actor_of
 from partyhub.errors import message_of
 from partyhub.links import LinkExpired, LinkInvalid
 from partyhub.links import link_problem as shared_link_problem
@@ -155,7 +156,7 @@ def join(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
         Q(constituencies=person.constituency_id) | Q(members=person)
     ).distinct()
     team = get_object_or_404(teams, pk=pk)
-    team_join(team=team, person=person, actor=request.user)
+    team_join(team=team, person=person, actor=actor_of(request))
     messages.success(request, _("You are on the team: welcome."))
     return redirect("campaigns:mine")
 
@@ -164,7 +165,7 @@ def join(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
 @portal_view
 def leave(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     team = get_object_or_404(Team, pk=pk, members=person)
-    team_leave(team=team, person=person, actor=request.user)
+    team_leave(team=team, person=person, actor=actor_of(request))
     messages.success(request, _("You have left the team."))
     return redirect("campaigns:mine")
 
@@ -174,11 +175,11 @@ def leave(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
 def signup(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     session = get_object_or_404(Session, pk=pk, team__members=person)
     if request.POST.get("cancel"):
-        session_signup_cancel(session=session, person=person, actor=request.user)
+        session_signup_cancel(session=session, person=person, actor=actor_of(request))
         messages.success(request, _("You are no longer signed up."))
         return redirect("campaigns:mine")
     try:
-        session_signup(session=session, person=person, actor=request.user)
+        session_signup(session=session, person=person, actor=actor_of(request))
     except CampaignsError as exc:
         messages.error(request, message_of(exc))
     else:
@@ -225,7 +226,7 @@ def session_record(request: HttpRequest, person: Person, pk: int) -> HttpRespons
             try:
                 session_output_record(
                     session=session,
-                    actor=request.user,
+                    actor=actor_of(request),
                     attended=list(data["attended"]),
                     leaflets=data["leaflets"],
                     doors=data["doors"],

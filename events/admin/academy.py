@@ -12,6 +12,7 @@ from events.models import (
     Enrolment,
     Seminar,
 )
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
@@ -70,7 +71,7 @@ class EnrolmentAdmin(ScopedAdmin):
         done = 0
         for enrolment in queryset:
             try:
-                result = service(enrolment=enrolment, actor=request.user)
+                result = service(enrolment=enrolment, actor=actor_of(request))
             except services.EventsError as exc:
                 self.message_user(request, message_of(exc), messages.ERROR)
             else:

@@ -28,6 +28,7 @@ from events.models import (
     Feedback,
     Invitation,
 )
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     ReadOnlyAdmin,
     ScopedAdmin,
@@ -163,7 +164,7 @@ class EventAdmin(ServiceWrites, EventPagesMixin, ScopedAdmin):
         done = 0
         for event in queryset:
             try:
-                services.event_publish(event=event, actor=request.user)
+                services.event_publish(event=event, actor=actor_of(request))
                 done += 1
             except services.EventsError as exc:
                 self.message_user(
@@ -181,7 +182,7 @@ class EventAdmin(ServiceWrites, EventPagesMixin, ScopedAdmin):
     )
     def cancel_events(self, request, queryset):
         for event in queryset:
-            services.event_cancel(event=event, actor=request.user)
+            services.event_cancel(event=event, actor=actor_of(request))
         self.message_user(request, _("Cancelled; everyone booked will be told."))
 
 
@@ -209,7 +210,9 @@ class BookingAdmin(ServiceWrites, ScopedAdmin):
     def cancel_bookings(self, request, queryset):
         promoted = 0
         for booking in queryset:
-            promoted += len(services.rsvp_cancel(booking=booking, actor=request.user))
+            promoted += len(
+                services.rsvp_cancel(booking=booking, actor=actor_of(request))
+            )
         self.message_user(
             request,
             _("Bookings cancelled; %(n)d promoted from the waiting list.")

@@ -33,6 +33,7 @@ from events.models import (
     Invitation,
     OrganisationInvite,
 )
+from partyhub.actors import actor_of
 from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.errors import message_of
@@ -107,7 +108,7 @@ class EventPagesMixin:
         list's bulk action)."""
         event = self._event_page(request, object_id, change=True)
         try:
-            services.event_publish(event=event, actor=request.user)
+            services.event_publish(event=event, actor=actor_of(request))
         except services.EventsError as exc:
             self.message_user(request, message_of(exc), messages.ERROR)
         else:
@@ -138,7 +139,7 @@ class EventPagesMixin:
         if request.method == "POST" and form.is_valid():
             try:
                 result = services.invitations_send(
-                    event=event, people=form.people_to_invite(), actor=request.user
+                    event=event, people=form.people_to_invite(), actor=actor_of(request)
                 )
             except services.EventsError as exc:
                 form.add_error(None, message_of(exc))
@@ -261,7 +262,7 @@ class EventPagesMixin:
                     booking = services.walk_in_add(
                         event=event,
                         constituency_id=self._door_constituency(request, event),
-                        actor=request.user,
+                        actor=actor_of(request),
                         **walk_in.cleaned_data,
                     )
                 except services.EventsError as exc:
@@ -318,7 +319,7 @@ class EventPagesMixin:
             services.booking_attend(
                 booking=booking,
                 attended=request.POST.get("attended") == "1",
-                actor=request.user,
+                actor=actor_of(request),
             )
         except services.EventsError as exc:
             error = message_of(exc)
@@ -343,7 +344,7 @@ class EventPagesMixin:
             title=event.title,
         )
         audit_log(
-            actor=request.user,
+            actor=actor_of(request),
             action=AuditAction.EVENT_BADGES_PRINTED,
             obj=event,
             row_count=len(bookings),
@@ -364,7 +365,7 @@ class EventPagesMixin:
                 result = services.organisations_invite(
                     event=event,
                     organisations=form.cleaned_data["organisations"],
-                    actor=request.user,
+                    actor=actor_of(request),
                 )
             except services.EventsError as exc:
                 form.add_error(None, message_of(exc))

@@ -19,6 +19,7 @@ from events.models import (
     ProgrammeSlot,
 )
 from members.models import Constituency
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
@@ -110,7 +111,7 @@ class ConsultationAdmin(ScopedAdmin):
         for consultation in queryset.select_related("event"):
             try:
                 n = services.consultation_report_send(
-                    consultation=consultation, actor=request.user
+                    consultation=consultation, actor=actor_of(request)
                 )
             except services.EventsError as exc:
                 self.message_user(

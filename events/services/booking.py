@@ -5,7 +5,7 @@ the last place at once."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import icalendar
@@ -38,6 +38,10 @@ from supporters.signup import (
     register_pending,
     supporter_confirm,
 )
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 REMINDER_DAY_BEFORE = "events.day_before"
 REMINDER_ON_THE_DAY = "events.on_the_day"
@@ -134,7 +138,7 @@ def _waiting_list(event: Event) -> Any:
     )
 
 
-def _promote_waiting(event: Event, actor: Any) -> list[Booking]:
+def _promote_waiting(event: Event, actor: User | None) -> list[Booking]:
     """First come, first served: promote from the head of the waiting list while
     the next one fits (nobody jumps the queue with a smaller party)."""
     promoted = []
@@ -173,7 +177,7 @@ def rsvp_create(
     answer: str,
     guests: int = 0,
     source: str,
-    actor: Any,
+    actor: User | None,
 ) -> Booking:
     """Record a person's answer; a yes beyond capacity goes on the waiting list.
 
@@ -282,7 +286,7 @@ def rsvp_create(
 
 
 @transaction.atomic
-def rsvp_cancel(*, booking: Booking, actor: Any) -> list[Booking]:
+def rsvp_cancel(*, booking: Booking, actor: User | None) -> list[Booking]:
     """Cancel a booking and give freed places to the waiting list, at once.
 
     Returns the bookings promoted from the waiting list."""
@@ -305,7 +309,7 @@ def rsvp_cancel(*, booking: Booking, actor: Any) -> list[Booking]:
 
 
 @transaction.atomic
-def waiting_list_promote(*, event: Event, actor: Any) -> list[Booking]:
+def waiting_list_promote(*, event: Event, actor: User | None) -> list[Booking]:
     """Give places to the waiting list after the event changed (more capacity),
     first come, first served. Returns the bookings promoted."""
     event = _lock(event)
@@ -476,7 +480,7 @@ def event_publish(*, event: Event, actor: Any) -> Event:
 
 
 @transaction.atomic
-def event_cancel(*, event: Event, actor: Any) -> Event:
+def event_cancel(*, event: Event, actor: User | None) -> Event:
     """Cancel an event and tell everyone booked (yes, maybe, waiting), once."""
     event = _lock(event)
     if event.status == Event.Status.CANCELLED:
@@ -511,20 +515,13 @@ CONSENT_WORDING = {
     ),
 }
 
-# Places (a booking and its guests), not posts: one address must not be able to
-# take most of an event in a few requests by bringing five guests each time.
-PUBLIC_BOOKINGS_PER_IP_PER_HOUR = 20
-
 
 def public_booking_allowance_take(*, ip: str, places: int = 1) -> bool:
     """Count `places` from `ip` (each post counts one; a valid booking then adds
-    its guests); False once the hour's allowance is used
-    (settings.EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR overrides the default)."""
-    limit = getattr(
-        settings,
-        "EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR",
-        PUBLIC_BOOKINGS_PER_IP_PER_HOUR,
-    )
+    its guests); False once settings.EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR is
+    used. Places, not posts: one address must not be able to take most of an
+    event in a few requests by bringing five guests each time."""
+    limit = settings.EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR
     return hourly_allowance_take("events:public-booking-ip", ip, limit, amount=places)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -24,6 +24,10 @@ from partyhub.audit.services import audit_log
 from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import reminder_schedule
 from partyhub.links import LinkInvalid, make_token, read_token
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 REMINDER_THANK_YOU = "events.thank_you"
 FEEDBACK_PURPOSE = "events.feedback"
@@ -127,7 +131,7 @@ class OrganisationInviteResult:
 
 @transaction.atomic
 def organisations_invite(
-    *, event: Event, organisations: Any, actor: Any
+    *, event: Event, organisations: Any, actor: User | None
 ) -> OrganisationInviteResult:
     """Invite community organisations to a Big Conversation, once each. An
     organisation that agreed to be mailed has its contact emailed an invitation
@@ -187,7 +191,7 @@ def organisations_invite(
 
 
 @transaction.atomic
-def consultation_report_send(*, consultation: Any, actor: Any) -> int:
+def consultation_report_send(*, consultation: Any, actor: User | None) -> int:
     """Email the consultation's report to everyone who came, once each (sending
     again mails nobody twice). Returns how many were newly scheduled."""
     from events.models import Consultation

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -24,6 +24,10 @@ from partyhub.audit.services import audit_log
 from partyhub.comms.reminders import reminder_schedule
 from partyhub.links import LinkExpired, LinkInvalid, make_token, read_token
 
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
+
 REMINDER_INVITATION = "events.invitation"
 RSVP_PURPOSE = "events.rsvp"
 
@@ -36,7 +40,9 @@ class InvitationResult:
 
 
 @transaction.atomic
-def invitations_send(*, event: Event, people: Any, actor: Any) -> InvitationResult:
+def invitations_send(
+    *, event: Event, people: Any, actor: User | None
+) -> InvitationResult:
     """Invite people to an event: one Invitation each and one email each, once
     (inviting someone again sends nothing). The email carries a signed link for
     that person to answer without logging in. Invitations are marketing: they go
@@ -158,7 +164,7 @@ def person_from_feed_token(token: str) -> Any:
 
 
 @transaction.atomic
-def personal_feed_reset(*, person: Any, actor: Any) -> str:
+def personal_feed_reset(*, person: Any, actor: User | None) -> str:
     """A new private calendar address: every address given out before stops
     working (the person shared it by mistake). Returns the new address."""
     from events.models import FeedKey

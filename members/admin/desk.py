@@ -29,6 +29,7 @@ from members.desk.forms import (
     MentorshipAdminForm,
 )
 from members.models import ContactLog, DeskMembership, Mentor, Mentorship, Person
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
@@ -73,7 +74,7 @@ class ContactLogAdmin(ScopedAdmin):
         return initial
 
     def save_model(self, request, obj: ContactLog, form, change: bool) -> None:
-        services.contact_log_add(instance=obj, actor=request.user)
+        services.contact_log_add(instance=obj, actor=actor_of(request))
 
     def log_addition(self, request, obj, message):
         # The service wrote the audit entry; only Django's own history here.
@@ -207,7 +208,9 @@ class MentorshipAdmin(ScopedAdmin):
     def save_model(self, request, obj: Mentorship, form, change: bool) -> None:
         try:
             services.mentorship_update(
-                instance=stored(obj), changes=form_changes(form), actor=request.user
+                instance=stored(obj),
+                changes=form_changes(form),
+                actor=actor_of(request),
             )
         except services.MentorFull as exc:
             self.message_user(request, message_of(exc), messages.ERROR)
@@ -422,7 +425,7 @@ class DeskAdmin(ExportPermissionMixin, ScopedAdmin):
                 outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],
                 by_person=_own_person(request.user),
-                actor=request.user,
+                actor=actor_of(request),
             )
             self.message_user(
                 request,
@@ -454,7 +457,7 @@ class DeskAdmin(ExportPermissionMixin, ScopedAdmin):
             count = services.desk_email_schedule(
                 memberships=queryset,
                 template=form.cleaned_data["template"],
-                actor=request.user,
+                actor=actor_of(request),
             )
             self.message_user(
                 request,
@@ -514,7 +517,7 @@ class DeskAdmin(ExportPermissionMixin, ScopedAdmin):
             count, problems = services.mentees_assign_bulk(
                 memberships=queryset,
                 mentor=form.cleaned_data["mentor"],
-                actor=request.user,
+                actor=actor_of(request),
             )
             self.message_user(
                 request,

@@ -19,7 +19,7 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -44,6 +44,11 @@ from partyhub.audit.services import audit_log
 from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import reminder_cancel, reminder_schedule
 from partyhub.errors import DomainError
+from partyhub.locks import hold
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 WELCOME = "members.welcome"
 ARREARS = "members.arrears_renewal"
@@ -101,7 +106,7 @@ def contact_log_create(
     note: str = "",
     at: datetime.datetime | None = None,
     by_person: Person | None = None,
-    actor: Any,
+    actor: User | None,
 ) -> ContactLog:
     """Record one contact; the first with a new member stops their mentoring nudges."""
     entry = ContactLog.objects.create(
@@ -131,7 +136,7 @@ def contacts_log_bulk(
     outcome: str,
     note: str = "",
     by_person: Person | None = None,
-    actor: Any,
+    actor: User | None,
 ) -> int:
     """The desk's bulk action: one contact each for the selected people."""
     people = list(people)
@@ -303,6 +308,7 @@ def mentor_assign_auto(
     The constituency's mentor rows are locked while counting, so two imports or
     an officer assigning at the same moment never push a mentor over capacity.
     """
+    hold(f"members-mentors:{mentorship.constituency_id}")
     candidates = list(
         Mentor.objects.select_for_update()
         .filter(constituency_id=mentorship.constituency_id, active=True)
@@ -351,7 +357,7 @@ def mentorship_assign(
     *,
     mentorship: Mentorship,
     mentor: Mentor,
-    actor: Any,
+    actor: User | None,
     now: datetime.datetime | None = None,
 ) -> Mentorship:
     """An officer chooses the mentor (or changes it); capacity still holds."""
@@ -433,7 +439,7 @@ def membership_secretaries(constituency_id: int) -> list[Person]:
 
 @transaction.atomic
 def mentees_assign_bulk(
-    *, memberships: Iterable[Membership], mentor: Mentor, actor: Any
+    *, memberships: Iterable[Membership], mentor: Mentor, actor: User | None
 ) -> tuple[int, list[str]]:
     """The desk's bulk action: the same mentor for several new members.
 
@@ -546,7 +552,7 @@ def desk_email_kind(template_key: str) -> str:
 
 @transaction.atomic
 def desk_email_schedule(
-    *, memberships: Iterable[Membership], template: str, actor: Any
+    *, memberships: Iterable[Membership], template: str, actor: User | None
 ) -> int:
     """One templated email to each selected member, through comms (consent is
     checked at send time). The same template to the same person on the same day

@@ -27,7 +27,6 @@ from members.services import PostcodeFileError, read_text_upload
 from partyhub.csvrows import NumberedReader
 from partyhub.errors import DomainError
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _PROGRESS_EVERY = 5000
 
 # field -> the header names it goes by (compared after _header_key()).
@@ -141,7 +140,7 @@ class ParsedFile:
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "MEMBER_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return int(settings.MEMBER_IMPORT_MAX_BYTES)
 
 
 def _header_key(name: str) -> str:

@@ -91,8 +91,9 @@ def lease() -> timedelta:
 
 
 def message_reason(message: Message) -> str:
-    if message.segment_id and message.segment.reason:
-        return message.segment.reason
+    segment = message.segment
+    if segment is not None and segment.reason:
+        return segment.reason
     return _(
         "You are receiving this because you are in touch with %(clp)s and agreed "
         "to hear from us by email."
@@ -289,13 +290,15 @@ def _transition(pk: int, old: str, **changes: Any) -> bool:
 
 def _rendered_for(delivery: Delivery, cache: dict) -> tuple[Rendered, bool]:
     """The rendered message for a delivery, and whether consent is required."""
-    if delivery.message_id:
+    message = delivery.message if delivery.message_id else None
+    if message is not None:
         key = ("m", delivery.message_id)
         if key not in cache:
-            message = delivery.message
             cache[key] = render_message(message)
         return cache[key], True
     reminder = delivery.reminder
+    if reminder is None:
+        raise CannotWrite("The delivery has neither a message nor a reminder.")
     try:
         kind = reminder_kinds.get(reminder.kind)
     except KeyError:

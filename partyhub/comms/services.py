@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +17,9 @@ from partyhub.comms.sending import render_message
 from partyhub.errors import DomainError
 from partyhub.queueing import enqueue_on_commit
 
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 class MessageStateError(DomainError):
     pass
@@ -24,7 +27,7 @@ class MessageStateError(DomainError):
 
 @transaction.atomic
 def message_schedule(
-    *, message: Message, actor: Any, send_at: datetime.datetime | None = None
+    *, message: Message, actor: User | None, send_at: datetime.datetime | None = None
 ) -> Message:
     """Schedule a draft (send_at None: now). The beat tick dispatches it when due."""
     message = Message.objects.select_for_update().get(pk=message.pk)
@@ -66,7 +69,7 @@ def message_schedule(
 
 
 @transaction.atomic
-def message_cancel(*, message: Message, actor: Any) -> Message:
+def message_cancel(*, message: Message, actor: User | None) -> Message:
     updated = Message.objects.filter(
         pk=message.pk, status__in=[Message.Status.DRAFT, Message.Status.SCHEDULED]
     ).update(status=Message.Status.CANCELLED, updated=timezone.now())
@@ -79,7 +82,7 @@ def message_cancel(*, message: Message, actor: Any) -> Message:
     return message
 
 
-def message_test_send(*, message: Message, actor: Any) -> str:
+def message_test_send(*, message: Message, actor: User | None) -> str:
     """Send the message to the officer themself, marked as a test. No delivery row."""
     to = getattr(actor, "email", "")
     if not to:
@@ -99,7 +102,7 @@ def message_test_send(*, message: Message, actor: Any) -> str:
 
 
 @transaction.atomic
-def message_retry_failed(*, message: Message, actor: Any) -> int:
+def message_retry_failed(*, message: Message, actor: User | None) -> int:
     """Queue the message's failed deliveries again (one click on its page).
 
     Consent and bounces are checked again when they go: an address that bounced

@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from partyhub.actors import actor_of
 from partyhub.admin_base import ReadOnlyAdmin, ScopedAdmin, ServiceWrites
 from partyhub.audit.services import audit_log
 from partyhub.dataprotection import notice, retention, tps
@@ -139,7 +140,7 @@ class RetentionRunAdmin(ReadOnlyAdmin):
                 changed = retention.retention_schedule_update(
                     constituency=constituency,
                     days=form.cleaned_data,
-                    actor=request.user,
+                    actor=actor_of(request),
                 )
                 self.message_user(
                     request,
@@ -186,7 +187,7 @@ class RetentionRunAdmin(ReadOnlyAdmin):
             raise PermissionDenied
         constituency = _constituency_or_404(request, constituency_id)
         audit_log(
-            actor=request.user,
+            actor=actor_of(request),
             action=f"privacy.{kind}_download",
             obj=constituency,
             constituency_id=constituency.pk,
@@ -262,7 +263,7 @@ class TpsUploadAdmin(ScopedAdmin):
                         constituency=form.cleaned_data["constituency"],
                         data=upload.read(),
                         file_name=upload.name,
-                        actor=request.user,
+                        actor=actor_of(request),
                     )
                 except tps.TpsFileError as exc:
                     form.add_error("file", message_of(exc))

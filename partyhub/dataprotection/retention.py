@@ -25,7 +25,7 @@ import datetime
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import models, transaction
@@ -36,6 +36,10 @@ from django.utils.translation import gettext_lazy as _
 from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.dataprotection.models import RetentionItem, RetentionPeriod, RetentionRun
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +164,7 @@ def own_periods(category: str) -> dict[int, int]:
 
 @transaction.atomic
 def retention_schedule_update(
-    *, constituency: Any, days: dict[str, int], actor: Any
+    *, constituency: Any, days: dict[str, int], actor: User | None
 ) -> list[str]:
     """Set the CLP's periods (a period equal to the default goes back to following
     the default); returns the categories that changed."""

@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from partyhub.actors import actor_of
 from partyhub.admin_base import ReadOnlyAdmin, ScopedAdmin
 from partyhub.errors import message_of
 from partyhub.forms import SingleLineMixin
@@ -236,9 +237,9 @@ class DataRequestAdmin(ScopedAdmin):
 
     def save_model(self, request, obj: DataRequest, form, change: bool) -> None:
         if not change:
-            return services.data_request_add(instance=obj, actor=request.user)
+            return services.data_request_add(instance=obj, actor=actor_of(request))
         return services.data_request_update(
-            instance=stored(obj), changes=form_changes(form), actor=request.user
+            instance=stored(obj), changes=form_changes(form), actor=actor_of(request)
         )
 
     # --- subject access ------------------------------------------------------------
@@ -256,7 +257,7 @@ class DataRequestAdmin(ScopedAdmin):
         return self._export_response(request, chosen[0])
 
     def _export_response(self, request: HttpRequest, obj: DataRequest) -> HttpResponse:
-        content = services.subject_access_export(request=obj, actor=request.user)
+        content = services.subject_access_export(request=obj, actor=actor_of(request))
         response = HttpResponse(content, content_type="application/zip")
         name = f"data-{obj.person_id}-{timezone.localdate():%Y-%m-%d}.zip"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -296,7 +297,9 @@ class DataRequestAdmin(ScopedAdmin):
                     keep[row["model"]] = reason
             if not errors:
                 try:
-                    services.erasure_approve(request=obj, keep=keep, actor=request.user)
+                    services.erasure_approve(
+                        request=obj, keep=keep, actor=actor_of(request)
+                    )
                 except services.DataRequestError as exc:
                     self.message_user(request, message_of(exc), messages.ERROR)
                 else:
@@ -404,7 +407,7 @@ class MergeRecordAdmin(ReadOnlyAdmin):
             ]
             try:
                 record = services.person_merge(
-                    survivor=survivor, merged=merged, take=take, actor=request.user
+                    survivor=survivor, merged=merged, take=take, actor=actor_of(request)
                 )
             except services.DataRequestError as exc:
                 self.message_user(request, message_of(exc), messages.ERROR)
@@ -477,4 +480,4 @@ class SuppressionAdmin(ScopedAdmin):
 
     def delete_queryset(self, request, queryset) -> None:
         for obj in queryset:
-            services.suppression_remove(instance=obj, actor=request.user)
+            services.suppression_remove(instance=obj, actor=actor_of(request))

@@ -10,7 +10,7 @@ anything is kept), then carried out by a Celery task through the register.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
@@ -31,6 +31,10 @@ from partyhub.personal_data.models import (
     normalise_email,
 )
 from partyhub.personal_data.operations import erase_person
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 # Officers who look after requests about people's data.
 RESPONSIBLE_ROLES = ("secretary", "membership_secretary")
@@ -96,7 +100,7 @@ def data_request_create(
     *,
     person: Any,
     kind: str,
-    actor: Any,
+    actor: User | None,
     reason: str = "",
     received_on: datetime.date | None = None,
     received_how: str = DataRequest.Received.PORTAL,
@@ -129,7 +133,7 @@ def data_request_create(
 
 @transaction.atomic
 def data_request_extend(
-    *, request: DataRequest, until: datetime.date, reason: str, actor: Any
+    *, request: DataRequest, until: datetime.date, reason: str, actor: User | None
 ) -> DataRequest:
     """UK GDPR art. 12(3): up to two further months, with the reason told."""
     if not reason.strip():
@@ -156,7 +160,7 @@ def data_request_extend(
 
 @transaction.atomic
 def data_request_handle(
-    *, request: DataRequest, status: str, actor: Any, note: str = ""
+    *, request: DataRequest, status: str, actor: User | None, note: str = ""
 ) -> DataRequest:
     """Close a request by hand: an access request answered, or one refused."""
     if status == DataRequest.Status.APPROVED:
@@ -309,7 +313,7 @@ def erasure_preview(person: Any) -> list[dict[str, Any]]:
 
 @transaction.atomic
 def erasure_approve(
-    *, request: DataRequest, actor: Any, keep: dict[str, str] | None = None
+    *, request: DataRequest, actor: User | None, keep: dict[str, str] | None = None
 ) -> DataRequest:
     """An officer has reviewed the erasure: carry it out in the background, keeping
     only what they said must be kept, each with its reason."""
@@ -484,7 +488,7 @@ def site_url() -> str:
 
 
 @transaction.atomic
-def person_merge(*, survivor: Any, merged: Any, take: list[str], actor: Any):
+def person_merge(*, survivor: Any, merged: Any, take: list[str], actor: User | None):
     """Merge `merged` into `survivor`: every registered row moves (bookings,
     signatures, consent history with its own dates…), clashes are resolved and
     written into the merge record, `take` names the fields whose value comes from

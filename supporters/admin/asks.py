@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
@@ -220,7 +221,7 @@ class AskAdmin(OffersMixin, OwnConstituencyInitialMixin, ScopedAdmin):
         if not super().has_change_permission(request, ask):
             raise PermissionDenied
         try:
-            ask_send(ask=ask, actor=request.user)
+            ask_send(ask=ask, actor=actor_of(request))
         except ValidationError as exc:
             self.message_user(request, message_of(exc), messages.ERROR)
         else:
@@ -235,7 +236,7 @@ class AskAdmin(OffersMixin, OwnConstituencyInitialMixin, ScopedAdmin):
         ask = self.get_object(request, unquote(object_id))
         if not self.has_view_or_change_permission(request, ask):
             raise PermissionDenied
-        by_ward = ask_print_list(ask=ask, actor=request.user)
+        by_ward = ask_print_list(ask=ask, actor=actor_of(request))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from members.models import Person
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
@@ -167,7 +168,7 @@ class PrizeDrawAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         if not super().has_change_permission(request):
             raise PermissionDenied
         try:
-            draw = prize_draw_run(draw=draw, actor=request.user)
+            draw = prize_draw_run(draw=draw, actor=actor_of(request))
         except ValidationError as exc:
             self.message_user(request, message_of(exc), messages.ERROR)
         else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -25,6 +25,10 @@ from partyhub.comms.services import message_schedule
 from partyhub.links import make_token
 from supporters.models import Ask, AskReply
 from supporters.services.common import SupportersError
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 ASK_REPLY_PURPOSE = "ask-reply"
 ASK_PLACEHOLDERS = {
@@ -71,7 +75,7 @@ def ask_segment_criteria(ask: Ask) -> dict[str, Any]:
 
 
 @transaction.atomic
-def ask_send(*, ask: Ask, actor: Any) -> Message:
+def ask_send(*, ask: Ask, actor: User | None) -> Message:
     """Send an ask through communications: a segment of the confirmed supporters who
     offered this help (in its wards), a campaigns message with the reply links, sent
     now. Sending twice is refused."""
@@ -110,7 +114,7 @@ def ask_send(*, ask: Ask, actor: Any) -> Message:
 
 @transaction.atomic
 def ask_reply_record(
-    *, ask: Ask, person: Person, answer: str, actor: Any = None
+    *, ask: Ask, person: Person, answer: str, actor: User | None = None
 ) -> AskReply:
     """Record (or change) a person's reply to an ask, from their link or by an officer."""
     if answer not in AskReply.Answer.values:
@@ -191,7 +195,7 @@ def ask_counts(ask: Ask) -> dict[str, int]:
     return counts
 
 
-def ask_print_list(*, ask: Ask, actor: Any) -> dict[Any, list[Person]]:
+def ask_print_list(*, ask: Ask, actor: User | None) -> dict[Any, list[Person]]:
     """The people who said yes, with their addresses, grouped by ward (for whoever
     delivers the posters). Audited: it is a list of names and home addresses."""
     people = list(

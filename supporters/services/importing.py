@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -31,6 +31,10 @@ from partyhub.csvrows import NumberedReader
 from partyhub.personal_data.models import email_hash, suppressed_hashes
 from supporters.models import HelpOffer, Supporter
 from supporters.services.common import SupportersError, help_offers_for
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 # Read in a Celery task row by row (issue 20, finding 6): the web worker's memory no
 # longer depends on the file's size. The task holds the rows it plans (a 200,000-row
@@ -286,7 +290,7 @@ def supporters_import(
     *,
     file: Any,
     constituency: Constituency,
-    actor: Any,
+    actor: User | None,
     dry_run: bool,
     wording: str = "",
 ) -> ImportReport:
@@ -318,7 +322,9 @@ def supporters_import(
     return report
 
 
-def _apply(report: ImportReport, *, constituency: Constituency, actor: Any) -> None:
+def _apply(
+    report: ImportReport, *, constituency: Constituency, actor: User | None
+) -> None:
     today = timezone.localdate()
     for row in [*report.new, *report.updated]:
         person = row.person
@@ -366,7 +372,7 @@ def _apply(report: ImportReport, *, constituency: Constituency, actor: Any) -> N
         _import_consents(person=person, row=row, actor=actor)
 
 
-def _import_consents(*, person: Person, row: ImportRow, actor: Any) -> None:
+def _import_consents(*, person: Person, row: ImportRow, actor: User | None) -> None:
     current = {
         s.channel: s
         for s in ConsentState.objects.filter(person=person, topic="").only(

@@ -4,8 +4,8 @@ per recipient; an unknown {field} is refused at compose, so it is never sent."""
 from partyhub.comms import sending
 from partyhub.comms.models import Message
 from tests import factories
-from tests.comms.test_admin import _message_data, url
-from tests.comms.test_sending import _send_all, scheduled  # noqa: F401
+from tests.comms.conftest import admin_url, message_form
+from tests.helpers import deliveries_send_all
 
 
 def test_each_recipient_gets_their_own_name_clp_and_ward(
@@ -22,7 +22,7 @@ def test_each_recipient_gets_their_own_name_clp_and_ward(
         body="Dear {first_name}, we are out in { ward } this Saturday.",
     )
     sending.message_dispatch(message_id=message.pk)
-    _send_all()
+    deliveries_send_all()
     mails = {m.to[0]: m for m in mailoutbox}
     assert mails[ada.email].subject == f"Ada, news from {clp_a.name}"
     assert (
@@ -40,8 +40,8 @@ def test_an_unknown_field_is_refused_at_compose(
 ):
     client.force_login(officer_a)
     response = client.post(
-        url("message_add"),
-        _message_data(clp_a, members_segment, body="Dear {frist_name}, hello."),
+        admin_url("message_add"),
+        message_form(clp_a, members_segment, body="Dear {frist_name}, hello."),
     )
     assert response.status_code == 200
     assert "{frist_name} is not a merge field we can fill in" in response.text
@@ -74,7 +74,7 @@ def test_preview_shows_the_email_as_the_chosen_recipient_gets_it(
         body="Dear {first_name}, we are out in {ward} on Saturday.",
     )
     client.force_login(officer_a)
-    preview = url("message_preview", message.pk)
+    preview = admin_url("message_preview", message.pk)
 
     response = client.get(preview)  # the first recipient by name until one is chosen
     assert "Ada, news from Hodge Hill" in response.text

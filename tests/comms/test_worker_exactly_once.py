@@ -17,7 +17,7 @@ from members.models import Membership
 from partyhub.comms import sending, smtp_sink, tasks
 from partyhub.comms.models import Delivery, Message, Segment
 from tests import factories
-from tests.comms.conftest import grant_email
+from tests.helpers import grant_email
 from tests.worker import live_celery_worker, start_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

@@ -21,7 +21,7 @@ from partyhub.comms.consent import consent_record
 from partyhub.links import make_token
 from tests import factories
 from tests.events.conftest import make_event, member
-from tests.events.test_reminders import _tick
+from tests.helpers import send_all_mail
 
 
 def _consenting(person):
@@ -54,8 +54,8 @@ def test_each_person_is_emailed_once_with_their_own_link(clp_a, mailoutbox):
         event=event, people=Person.objects.filter(pk=alice.pk), actor=None
     )
     assert (result.invited, result.already) == (0, 1)
-    _tick()
-    _tick()
+    send_all_mail()
+    send_all_mail()
     assert sorted(m.to[0] for m in mailoutbox) == sorted([alice.email, bob.email])
     assert all("You are invited: Summer barbecue" == m.subject for m in mailoutbox)
     links = {m.to[0]: re.search(r"https?://\S+/events/invitation/[^/\s)]+/", m.body)

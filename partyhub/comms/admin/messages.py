@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
@@ -437,7 +438,7 @@ class MessageAdmin(ServiceWrites, OwnConstituencyInitialMixin, ScopedAdmin):
     def test_send_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         message = self._message(request, object_id, act=True)
         try:
-            to = message_test_send(message=message, actor=request.user)
+            to = message_test_send(message=message, actor=actor_of(request))
         except ValidationError as exc:
             self.message_user(request, message_of(exc), messages.ERROR)
         except (smtplib.SMTPException, OSError) as exc:
@@ -510,7 +511,7 @@ class MessageAdmin(ServiceWrites, OwnConstituencyInitialMixin, ScopedAdmin):
         if request.method != "POST":
             return HttpResponse(status=405)
         try:
-            message_schedule(message=message, actor=request.user)
+            message_schedule(message=message, actor=actor_of(request))
         except ValidationError as exc:
             self.message_user(request, message_of(exc), messages.ERROR)
         else:
@@ -541,7 +542,7 @@ class MessageAdmin(ServiceWrites, OwnConstituencyInitialMixin, ScopedAdmin):
                 try:
                     message = message_schedule(
                         message=message,
-                        actor=request.user,
+                        actor=actor_of(request),
                         send_at=form.cleaned_data["send_at"],
                     )
                 except ValidationError as exc:
@@ -589,7 +590,7 @@ class MessageAdmin(ServiceWrites, OwnConstituencyInitialMixin, ScopedAdmin):
         if request.method != "POST":
             return HttpResponse(status=405)
         try:
-            message_cancel(message=message, actor=request.user)
+            message_cancel(message=message, actor=actor_of(request))
         except ValidationError as exc:
             self.message_user(request, message_of(exc), messages.ERROR)
         else:
@@ -604,7 +605,7 @@ class MessageAdmin(ServiceWrites, OwnConstituencyInitialMixin, ScopedAdmin):
     def retry_failed_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         message = self._message(request, object_id, act=True)
         try:
-            retried = message_retry_failed(message=message, actor=request.user)
+            retried = message_retry_failed(message=message, actor=actor_of(request))
         except ValidationError as exc:
             self.message_user(request, message_of(exc), messages.ERROR)
         else:

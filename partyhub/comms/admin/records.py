@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
+from partyhub.actors import actor_of
 from partyhub.admin_base import ReadOnlyAdmin, ScopedAdmin
 from partyhub.comms import services
 from partyhub.comms.forms import ConsentRecordForm
@@ -56,7 +57,7 @@ class ConsentEventAdmin(ScopedAdmin):
         return False
 
     def save_model(self, request, obj: ConsentEvent, form, change: bool) -> None:
-        services.consent_event_add(instance=obj, actor=request.user)
+        services.consent_event_add(instance=obj, actor=actor_of(request))
 
     def save_related(self, request, form, formsets, change: bool) -> None:
         pass  # no related objects; the row is already written
