@@ -188,6 +188,7 @@ def register_all() -> None:
             constituencies="call_list.constituency_id",
             select_related=("call_list",),
             officers_only=True,
+            newest="called_at",
         ),
     )  # fmt: skip
     register(
@@ -228,6 +229,7 @@ def register_all() -> None:
             moments=lambda r: [(r.created, gettext("Answered “%s”") % r.survey.title)],
             constituencies="survey.constituency_id",
             select_related=("survey",),
+            newest="created",
         ),
     )
     register(
