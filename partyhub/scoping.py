@@ -590,28 +590,31 @@ def read_choices_once(formfield, request=None):
         # The form applies limit_choices_to to the queryset later, per form.
         return formfield
     # Shared by the copies of the field each form makes, and by the fields of
-    # this request with the same query.
-    read: list[list] = []
-    if request is not None:
-        try:
-            sql = str(formfield.queryset.query)
-        except EmptyResultSet:
-            sql = None
-        if sql is not None:
-            key = (type(formfield), str(formfield.empty_label), sql)
-            read = request.__dict__.setdefault(_CHOICES_READ, {}).setdefault(key, read)
+    # this request with the same query, looked up by the query as it is when
+    # the widget renders: a form that narrows a field's queryset in its
+    # __init__ gets its own list.
+    shared: dict = (
+        {} if request is None else request.__dict__.setdefault(_CHOICES_READ, {})
+    )
 
     class ReadOnce(formfield.iterator):
         def __iter__(self):
-            if not read:
-                read.append(list(super().__iter__()))
-            return iter(read[0])
-
-        def __len__(self):
-            return len(read[0]) if read else super().__len__()
-
-        def __bool__(self):
-            return bool(read[0]) if read else super().__bool__()
+            field = self.field
+            try:
+                sql = str(self.queryset.query)
+            except EmptyResultSet:
+                return super().__iter__()
+            key = (
+                type(field),
+                field.to_field_name,
+                str(field.empty_label),
+                field.__dict__.get("label_from_instance"),
+                sql,
+            )
+            found = shared.get(key)
+            if found is None:
+                found = shared[key] = list(super().__iter__())
+            return iter(found)
 
     formfield.iterator = ReadOnce
     # Behind the admin's related-widget wrapper the select keeps its own choices.
