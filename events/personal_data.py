@@ -117,6 +117,8 @@ def register_all() -> None:
             constituencies=m2m_ids("event.constituencies"),
             select_related=("event",),
             prefetch=("event__constituencies",),
+            scope=m2m_scope("event_id", _event_hosts),
+            newest="created",
         ),
     )
     register(
@@ -139,6 +141,8 @@ def register_all() -> None:
             constituencies=m2m_ids("event.constituencies"),
             select_related=("event",),
             prefetch=("event__constituencies",),
+            scope=m2m_scope("event_id", _event_hosts),
+            newest="created",
         ),
     )
     register(

@@ -18,7 +18,11 @@ from typing import TYPE_CHECKING, Any
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
-from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.core.exceptions import (
+    EmptyResultSet,
+    FieldDoesNotExist,
+    ImproperlyConfigured,
+)
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
@@ -298,7 +302,9 @@ class ScopedAdminMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs = self._related_kwargs(request, db_field, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return read_choices_once(
+            super().formfield_for_foreignkey(db_field, request, **kwargs), request
+        )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         kwargs = self._related_kwargs(request, db_field, kwargs)
@@ -312,7 +318,9 @@ class ScopedAdminMixin:
             from django import forms
 
             kwargs["widget"] = forms.CheckboxSelectMultiple
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        return read_choices_once(
+            super().formfield_for_manytomany(db_field, request, **kwargs), request
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -582,6 +590,61 @@ def autocomplete_form_fields(form, site, user: AnyUser | None) -> None:
         field.widget.is_required = field.required
         # Set after the widget: the queryset hands its choices to the widget.
         field.queryset = queryset
+
+
+_CHOICES_READ = "_partyhub_choices_read"
+
+
+def read_choices_once(formfield, request=None):
+    """A plain select or tick boxes over a few rows (an officer's constituencies,
+    the interests) reads its choices once for the request, not once for every
+    form: a person's page has the person's form, membership and office rows and
+    the empty row each inline copies for "add another", every one of which would
+    otherwise run the same query (a server-side cursor on PostgreSQL). Nothing is
+    kept past the request. Validation still checks a posted id against the
+    field's scoped queryset."""
+    from django import forms
+    from django.contrib.admin.widgets import AutocompleteMixin
+
+    if not isinstance(formfield, forms.ModelChoiceField):
+        return formfield
+    widget = getattr(formfield.widget, "widget", formfield.widget)
+    if isinstance(widget, AutocompleteMixin | forms.HiddenInput):
+        return formfield
+    if formfield.get_limit_choices_to():
+        # The form applies limit_choices_to to the queryset later, per form.
+        return formfield
+    # Shared by the copies of the field each form makes, and by the fields of
+    # this request with the same query, looked up by the query as it is when
+    # the widget renders: a form that narrows a field's queryset in its
+    # __init__ gets its own list.
+    shared: dict = (
+        {} if request is None else request.__dict__.setdefault(_CHOICES_READ, {})
+    )
+
+    class ReadOnce(formfield.iterator):
+        def __iter__(self):
+            field = self.field
+            try:
+                sql = str(self.queryset.query)
+            except EmptyResultSet:
+                return super().__iter__()
+            key = (
+                type(field),
+                field.to_field_name,
+                str(field.empty_label),
+                field.__dict__.get("label_from_instance"),
+                sql,
+            )
+            found = shared.get(key)
+            if found is None:
+                found = shared[key] = list(super().__iter__())
+            return iter(found)
+
+    formfield.iterator = ReadOnce
+    # Behind the admin's related-widget wrapper the select keeps its own choices.
+    formfield.widget.choices = widget.choices = formfield.choices
+    return formfield
 
 
 def _other_constituencies_held(objs, ids: frozenset[int]) -> list[str]:

@@ -287,28 +287,53 @@ def present(person: Any, fns: Sequence[Any]) -> list[bool]:
     query (an EXISTS for each), so the page reads only the models the person has
     rows in: a round trip for each of some fifty models is most of what a short
     history costs on a busy machine."""
-    from django.db.models import Exists, QuerySet
-
-    from members.models import Person
-
     found = [True] * len(fns)
-    probes = {}
+    querysets: list[Any] = []
     for i, fn in enumerate(fns):
         rows_of = getattr(parts_of(fn)[0], "rows_of", None)
         qs = rows_of(person) if rows_of is not None else None
         if rows_of is not None and qs is None:
             found[i] = False
-        elif isinstance(qs, QuerySet) and not qs.query.combinator:
-            probes[f"p{i}"] = Exists(qs)
+        querysets.append(qs)
+    for i, has in enumerate(exist(querysets)):
+        if has is not None:
+            found[i] = has
+    return found
+
+
+def exist(querysets: Sequence[Any]) -> list[bool | None]:
+    """Whether each queryset has a row, in one query: None for what is not a
+    queryset (or a union, which cannot be probed) and was not asked.
+
+    Each probe is compiled on its own and the EXISTS put side by side: no outer
+    query to annotate, whose relabelling of some fifty subqueries cost more than
+    compiling them (a person's probes name the person by id, so need nothing
+    from outside)."""
+    from django.core.exceptions import EmptyResultSet
+    from django.db import connections
+    from django.db.models import QuerySet
+
+    found: list[bool | None] = [None] * len(querysets)
+    probes: list[tuple[int, str]] = []
+    params: list[Any] = []
+    using = None
+    for i, qs in enumerate(querysets):
+        if not isinstance(qs, QuerySet) or qs.query.combinator:
+            continue
+        using = using or qs.db
+        try:
+            sql, found_params = qs.query.exists().get_compiler(using).as_sql()
+        except EmptyResultSet:
+            found[i] = False
+            continue
+        probes.append((i, f"EXISTS({sql})"))
+        params.extend(found_params)
     if probes:
-        row = (
-            Person._base_manager.filter(pk=person.pk)
-            .annotate(**probes)
-            .values(*probes)
-            .first()
-        )
-        for name in probes:
-            found[int(name[1:])] = bool(row and row[name])
+        with connections[using].cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(sql for _i, sql in probes), params)
+            row = cursor.fetchone()
+        for (i, _sql), value in zip(probes, row, strict=True):
+            found[i] = bool(value)
     return found
 
 
@@ -455,20 +480,35 @@ def kind_counts(items: Iterable[TimelineEntry]) -> list[tuple[str, str, int]]:
 # --- roles now: what the summary at the top of a person's page lists ---------------
 
 RolesFn = Callable[[Any], list[tuple[str, list[str]]]]
-_ROLES: list[tuple[int, RolesFn]] = []
+RowsFn = Callable[[Any], Iterable[Any]]
+_ROLES: list[tuple[int, RolesFn, RowsFn | None]] = []
 
 
-def register_roles(fn: RolesFn, *, order: int = 50) -> None:
+def register_roles(fn: RolesFn, *, order: int = 50, rows: RowsFn | None = None) -> None:
     """An app's part of "roles now": fn(person) -> [(heading, [names])], in a
-    fixed number of queries."""
-    if fn not in [f for _o, f in _ROLES]:
-        _ROLES.append((order, fn))
-        _ROLES.sort(key=lambda pair: pair[0])
+    fixed number of queries. `rows(person)` gives the querysets fn reads (when
+    none has a row, fn is not called: its headings would be empty)."""
+    if fn not in [f for _o, f, _r in _ROLES]:
+        _ROLES.append((order, fn, rows))
+        _ROLES.sort(key=lambda row: row[0])
 
 
 def person_roles(person: Any) -> list[tuple[str, list[str]]]:
+    """Roles now, from every app's part; an app that names the rows its part
+    reads (`rows=`) is asked only when one of them exists, which one query of
+    EXISTS finds for every app together: most people hold no role, and each
+    part is several small queries."""
+    probes: list[Any] = []
+    spans = []
+    for _order, _fn, rows in _ROLES:
+        found = list(rows(person)) if rows is not None else []
+        spans.append((len(probes), len(found)))
+        probes.extend(found)
+    has = exist(probes)
     result = []
-    for _order, fn in _ROLES:
+    for (_order, fn, rows), (start, count) in zip(_ROLES, spans, strict=True):
+        if rows is not None and not any(has[start : start + count]):
+            continue
         result.extend((str(h), names) for h, names in fn(person) if names)
     return result
 
