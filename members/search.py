@@ -3,9 +3,14 @@
 - No join to memberships (which forced a SELECT DISTINCT that no index could
   serve): a membership number is matched in a subquery on its unique index.
 - A postcode typed with its space is one term, matched exactly on the stored
-  normalised form ('b81aa', 'B8 1AA' and 'b8  1aa' all find 'B8 1AA').
-- An email is matched exactly on lower(email) (person_email_idx), a phone number
-  on the usual spellings of it (person_phone_idx, person_mobile_idx).
+  column without the space, `postcode_key` ('b81aa', 'B8 1AA' and 'b8  1aa' all
+  find 'B8 1AA'); an outward code alone ('B8', 'sw1a') finds the postcodes that
+  begin with it.
+- An email is matched exactly on the stored lower-cased `email_key`, and when
+  nothing has that address, as the start of one; a phone number in E.164 on
+  `phone_e164` and `mobile_e164`. These are generated columns the database keeps
+  (members.models.people), each with a btree index (varchar_pattern_ops for the
+  prefix look-ups on PostgreSQL).
 - Words are matched anywhere in names, email and postcode; on PostgreSQL the
   GIN trigram indexes on upper(...) (migration 0016) serve those LIKEs, and when
   nothing matches, a name within a typo ("Okafor" for "Okafour") is found by
@@ -18,7 +23,7 @@ import re
 
 from django.db import connections
 from django.db.models import Q, QuerySet, Value
-from django.db.models.functions import Lower, Upper
+from django.db.models.functions import Upper
 
 from members.postcodes import is_postcode, normalise_postcode
 from partyhub.dataprotection.tps import normalise_phone
@@ -26,18 +31,7 @@ from partyhub.dataprotection.tps import normalise_phone
 WORD_FIELDS = ("first_name", "last_name", "email", "postcode")
 NAME_FIELDS = ("last_name", "first_name")
 _PHONE_LIKE = re.compile(r"^\+?[\d\s()-]{7,}$")
-
-
-def _phone_spellings(term: str) -> set[str]:
-    e164 = normalise_phone(term)
-    if e164 is None:
-        return set()
-    spellings = {term, e164, re.sub(r"\D", "", term)}
-    if e164.startswith("+44"):
-        national = "0" + e164[3:]
-        spellings |= {national, f"{national[:5]} {national[5:]}"}
-        spellings.add(f"{national[:4]} {national[4:7]} {national[7:]}")
-    return spellings
+_OUTWARD = re.compile(r"^[A-Za-z]{1,2}\d[A-Za-z\d]?$")
 
 
 def search_people(queryset: QuerySet, term: str, person: str = "") -> QuerySet:
@@ -50,16 +44,20 @@ def search_people(queryset: QuerySet, term: str, person: str = "") -> QuerySet:
 
     p = person
     if is_postcode(term):
-        return queryset.filter(**{f"{p}postcode": normalise_postcode(term)})
+        key = normalise_postcode(term).replace(" ", "")
+        return queryset.filter(**{f"{p}postcode_key": key})
+    if _OUTWARD.match(term) and any(c.isdigit() for c in term):
+        return queryset.filter(**{f"{p}postcode_key__startswith": term.upper()})
     if "@" in term and " " not in term:
-        exact = queryset.alias(_email=Lower(f"{p}email")).filter(_email=term.lower())
+        exact = queryset.filter(**{f"{p}email_key": term.lower()})
         if exact.exists():
             return exact
+        return queryset.filter(**{f"{p}email_key__startswith": term.lower()})
     if _PHONE_LIKE.match(term):
-        spellings = _phone_spellings(term)
-        if spellings:
+        e164 = normalise_phone(term)
+        if e164:
             return queryset.filter(
-                Q(**{f"{p}phone__in": spellings}) | Q(**{f"{p}mobile__in": spellings})
+                Q(**{f"{p}phone_e164": e164}) | Q(**{f"{p}mobile_e164": e164})
             )
     numbers = Membership.objects.filter(
         membership_number__in={term, term.upper()}
