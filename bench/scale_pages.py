@@ -102,11 +102,7 @@ def main() -> None:
     from partyhub.comms.models import Segment
     from tests import factories
 
-    clp = (
-        Constituency.objects.annotate(n=Count("people"))
-        .order_by("-n", "pk")
-        .first()
-    )
+    clp = Constituency.objects.annotate(n=Count("people")).order_by("-n", "pk").first()
     person = (
         Person.objects.filter(constituency=clp, memberships__isnull=False)
         .exclude(email="")

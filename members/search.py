@@ -1,7 +1,9 @@
 """The officers' people search, written so that indexes answer it (issue 21.3).
 
 - No join to memberships (which forced a SELECT DISTINCT that no index could
-  serve): a membership number is matched in a subquery on its unique index.
+  serve): a term with a digit is first looked up as a membership number, in a
+  subquery on its unique index, on its own (OR-ed into the word search it would
+  stop PostgreSQL combining the trigram indexes).
 - A postcode typed with its space is one term, matched exactly on the stored
   column without the space, `postcode_key` ('b81aa', 'B8 1AA' and 'b8  1aa' all
   find 'B8 1AA'); an outward code alone ('B8', 'sw1a') finds the postcodes that
@@ -59,16 +61,23 @@ def search_people(queryset: QuerySet, term: str, person: str = "") -> QuerySet:
             return queryset.filter(
                 Q(**{f"{p}phone_e164": e164}) | Q(**{f"{p}mobile_e164": e164})
             )
-    numbers = Membership.objects.filter(
-        membership_number__in={term, term.upper()}
-    ).values("person_id")
+    if " " not in term and any(c.isdigit() for c in term):
+        # A membership number: its own look-up on the unique index, never OR-ed
+        # into the words (an OR with a subquery stops PostgreSQL from combining
+        # the trigram indexes, and the whole table is scanned).
+        numbers = Membership.objects.filter(
+            membership_number__in={term, term.upper()}
+        ).values("person_id")
+        by_number = queryset.filter(**{f"{p}pk__in": numbers})
+        if by_number.exists():
+            return by_number
     words = Q()
     for word in term.split():
         any_field = Q()
         for field in WORD_FIELDS:
             any_field |= Q(**{f"{p}{field}__icontains": word})
         words &= any_field
-    found = queryset.filter(words | Q(**{f"{p}pk__in": numbers}))
+    found = queryset.filter(words)
     if (
         connections[queryset.db].vendor == "postgresql"
         and " " not in term

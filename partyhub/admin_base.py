@@ -73,7 +73,6 @@ class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
         }
         return super().changelist_view(request, extra_context)
 
-
     def get_paginator(self, request, queryset, per_page, *args, **kwargs):
         paginator = super().get_paginator(request, queryset, per_page, *args, **kwargs)
         if getattr(request, "exact_count", False):
