@@ -115,6 +115,10 @@ def main() -> None:
         name="Current members (bench)",
         defaults={"criteria": {"member_status": ["current"]}},
     )
+    # Fresh logins each run: move the factories' sequences past earlier runs'.
+    for factory in vars(factories).values():
+        if isinstance(factory, type) and hasattr(factory, "reset_sequence"):
+            factory.reset_sequence(int(time.time()) % 10_000_000)
     regional = factories.UserFactory(is_superuser=True, is_staff=True)
     officer = factories.officer(clp)
     total = Person.objects.count()

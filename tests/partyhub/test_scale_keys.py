@@ -154,3 +154,17 @@ def test_scale_generator_refuses_a_database_not_named_for_it():
     with pytest.raises(SystemExit, match="scale"):
         generate(scale=0.0001, clps=1, log=lambda _: None)
     assert not Person.objects.exists()
+
+
+@pytest.mark.django_db
+def test_search_results_sorted_by_name_without_the_name_index(client, clp_a, officer_a):
+    for last in ("Zeta-Search", "beta-search", "Alpha-Search"):
+        factories.PersonFactory(constituency=clp_a, last_name=last)
+    client.force_login(officer_a)
+    page = _search(client, "search")
+    # Case does not change the order; the name index is not walked for it.
+    assert (
+        page.index("Alpha-Search")
+        < page.index("beta-search")
+        < page.index("Zeta-Search")
+    )
