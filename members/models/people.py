@@ -314,6 +314,12 @@ class Membership(models.Model):
             models.Index(
                 fields=["constituency", "expires"], name="membership_expires_idx"
             ),
+            # The people list's status filter is EXISTS(membership of this
+            # person with this status): served from the index alone, never a
+            # scan of every membership (bench/EXPLAIN.md).
+            models.Index(
+                fields=["status", "person"], name="membership_status_person_idx"
+            ),
         ]
 
     def __str__(self) -> str:
