@@ -34,19 +34,27 @@ class CappedCountPaginator(Paginator):
     at cap + 1 rows, so a regional list of 1.5 million people costs what one of
     10,001 does. Below the cap the count is exact; above it the list says "more
     than 10,000" (templates/admin/pagination.html) and the officer narrows it
-    with a search or a filter."""
+    with a search or a filter, or asks for the exact count with the link beside
+    it (`?_count=exact`, one full count for that page only)."""
 
     cap = 10_000
+    exact = False
 
     @cached_property
     def count(self) -> int:
-        if isinstance(self.object_list, models.QuerySet):
-            return self.object_list[: self.cap + 1].count()
+        if isinstance(self.object_list, models.QuerySet) and not self.exact:
+            # Unordered: the order of the rows does not change how many there
+            # are, and sorting up to 10,001 of them first costs more than
+            # counting them.
+            return self.object_list.order_by()[: self.cap + 1].count()
         return super().count
 
     @property
     def capped(self) -> bool:
-        return self.count > self.cap
+        return not self.exact and self.count > self.cap
+
+
+EXACT_COUNT_VAR = "_count"
 
 
 class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
@@ -60,6 +68,12 @@ class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
     count_many: str | None = None
 
     def changelist_view(self, request, extra_context=None):
+        # "Count exactly": taken off the query before the changelist sees it
+        # (it would take it for a filter), remembered for get_paginator.
+        if request.GET.get(EXACT_COUNT_VAR) == "exact":
+            request.GET = request.GET.copy()
+            del request.GET[EXACT_COUNT_VAR]
+            request.exact_count = True
         # A list is headed with its name ("Renewal desk"), never Django's
         # "Select renewal desk to view".
         extra_context = {
@@ -67,6 +81,12 @@ class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context)
+
+    def get_paginator(self, request, queryset, per_page, *args, **kwargs):
+        paginator = super().get_paginator(request, queryset, per_page, *args, **kwargs)
+        if getattr(request, "exact_count", False):
+            paginator.exact = True
+        return paginator
 
 
 class ScopedInline(ScopedAdminMixin, admin.TabularInline):

@@ -67,6 +67,76 @@ def _register_import(clp):
     return RegisterImport.objects.create(district=_district(clp), kind="full")
 
 
+def _message(clp):
+    from partyhub.comms.models import Message
+
+    return Message.objects.create(constituency=clp, subject="News", body="Hello")
+
+
+def _delivery(clp):
+    from partyhub.comms.models import Delivery
+
+    person = factories.PersonFactory(constituency=clp)
+    return Delivery.objects.create(
+        message=_message(clp), person=person, to_email=person.email
+    )
+
+
+def _consent_event(clp):
+    from partyhub.comms.models import ConsentEvent
+
+    return ConsentEvent.objects.create(
+        person=factories.PersonFactory(constituency=clp),
+        channel="email",
+        granted=True,
+        method="officer",
+    )
+
+
+def _event(clp):
+    from events.models import Event
+
+    starts = timezone.now() + datetime.timedelta(days=7)
+    event = Event.objects.create(
+        kind="social",
+        title="Quiz night",
+        starts=starts,
+        ends=starts + datetime.timedelta(hours=2),
+        organiser=factories.PersonFactory(constituency=clp),
+    )
+    event.constituencies.add(clp)
+    return event
+
+
+def _booking(clp):
+    from events.models import Booking
+
+    return Booking.objects.create(
+        event=_event(clp),
+        person=factories.PersonFactory(constituency=clp),
+        status="yes",
+        source="officer",
+    )
+
+
+def _signup(clp):
+    from supporters.models import SignupRequest
+
+    return SignupRequest.objects.create(
+        email=f"s{SignupRequest.objects.count()}@example.org",
+        data={"first_name": "Sam"},
+        constituency=clp,
+    )
+
+
+def _segment(clp):
+    from partyhub.comms.models import Segment
+
+    return Segment.objects.create(
+        constituency=clp, name=f"Segment {Segment.objects.count()}"
+    )
+
+
 # One row of the model, in the given CLP, with the relations its list shows.
 MAKERS = {
     "canvassing.CanvassLead": _canvass_lead,
@@ -84,6 +154,13 @@ MAKERS = {
     ),
     "members.ContactLog": _contact,
     "supporters.Supporter": _supporter,
+    "comms.Message": _message,
+    "comms.Delivery": _delivery,
+    "comms.ConsentEvent": _consent_event,
+    "comms.Segment": _segment,
+    "events.Event": _event,
+    "events.Booking": _booking,
+    "supporters.SignupRequest": _signup,
     "audit.AuditEntry": lambda clp: audit_log(
         actor=None,
         action="person.change",
@@ -102,11 +179,11 @@ SKIPPED = {
         for label in (
             "campaigns.CallList campaigns.Campaign campaigns.CaseStudy "
             "campaigns.Petition campaigns.Session campaigns.StreetReport "
-            "campaigns.Survey campaigns.Team comms.BouncedAddress comms.ConsentEvent "
-            "comms.Delivery comms.Message comms.Reminder comms.Segment "
+            "campaigns.Survey campaigns.Team comms.BouncedAddress "
+            "comms.Reminder "
             "dataprotection.KeepAsFormerMember dataprotection.RetentionRun "
-            "dataprotection.TpsUpload events.Booking events.Consultation "
-            "events.Course events.Enrolment events.Event events.Feedback "
+            "dataprotection.TpsUpload events.Consultation "
+            "events.Course events.Enrolment events.Feedback "
             "events.Invitation events.ProgrammeSlot members.Candidate "
             "members.ElectedRepresentative members.Forum members.ForumMembership "
             "members.ForumOfficer members.ImportRun members.Interest members.Mentor "
@@ -118,7 +195,7 @@ SKIPPED = {
             "networks.UnionActivist networks.UnionDelegate "
             "personal_data.DataRequest personal_data.MergeRecord "
             "personal_data.Suppression supporters.Ask supporters.HelpOffer "
-            "supporters.PrizeDraw supporters.SignupRequest"
+            "supporters.PrizeDraw"
         ).split()
     },
 }

@@ -10,6 +10,7 @@ from partyhub.admin_base import ReadOnlyAdmin, ScopedAdmin
 from partyhub.comms import services
 from partyhub.comms.forms import ConsentRecordForm
 from partyhub.comms.models import BouncedAddress, ConsentEvent, Delivery, Reminder
+from partyhub.scoping import constituency_ids
 
 
 @admin.register(ConsentEvent)
@@ -81,6 +82,15 @@ class DeliveryAdmin(ReadOnlyAdmin):
     search_fields = ("to_email",)
     list_select_related = ("person", "message")
     show_full_result_count = False
+
+    def get_ordering(self, request):
+        if constituency_ids(request.user) is not None:
+            # An officer's deliveries, newest first, sorted once their people's
+            # rows are found (person index), never by walking the id index of
+            # every constituency's mail backwards: 27 s for one CLP among 3.5
+            # million deliveries, 0.35 s this way (bench/EXPLAIN.md).
+            return ("-created", "-pk")
+        return super().get_ordering(request)
 
 
 @admin.register(Reminder)
