@@ -524,7 +524,7 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
 
 def smtp_connections() -> int:
     """How many SMTP connections one batch sends over at once."""
-    return max(1, int(getattr(settings, "COMMS_SMTP_CONNECTIONS", 4)))
+    return max(1, int(settings.COMMS_SMTP_CONNECTIONS))
 
 
 class _Unreachable(Exception):
