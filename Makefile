@@ -32,12 +32,13 @@ START_REDIS := redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --
 # Local commands default to DEBUG on (the embedded default: SQLite, a folder broker).
 DEV_ENV = export DEBUG="$${DEBUG:-1}"
 
-.PHONY: help run test venv lint format migrate smtp-sink worker beat clean
+.PHONY: help run test venv lint typecheck format migrate smtp-sink worker beat clean
 
 help:
 	@echo "make run        start web (http://127.0.0.1:8000), Celery worker and beat; Ctrl-C stops all"
 	echo "make test       run the tests on PostgreSQL and Redis (PYTEST_ARGS='-m \"not browser\"' ...)"
 	echo "make lint       ruff check and ruff format --check"
+	echo "make typecheck  mypy (fails on a type error not in .ci/mypy-baseline.txt)"
 	echo "make format     ruff format and ruff check --fix"
 	echo "make migrate    apply database migrations"
 	echo "make worker     a Celery worker on its own"
@@ -139,6 +140,9 @@ lint: $(DEV_STAMP)
 	@$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+typecheck: $(DEV_STAMP)
+	@$(PY) .ci/typecheck
+
 format: $(DEV_STAMP)
 	@$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
@@ -161,4 +165,4 @@ smtp-sink: $(DEV_STAMP)
 
 clean:
 	@find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
-	rm -rf .pytest_cache .ruff_cache var staticfiles tests/artifacts
+	rm -rf .pytest_cache .ruff_cache .mypy_cache var staticfiles tests/artifacts

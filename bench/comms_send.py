@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-DB = "partyhub_bench"
+DB = os.environ.get("BENCH_DB", "partyhub_bench")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 QUEUE = "bench"
 
@@ -41,6 +41,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--recipients", type=int, default=100_000)
     parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument(
+        "--connections", type=int, default=4, help="COMMS_SMTP_CONNECTIONS"
+    )
     args = parser.parse_args()
 
     smtp_port = free_port()
@@ -54,6 +57,7 @@ def main() -> None:
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
         "CELERY_QUEUE": QUEUE,
         "LOG_LEVEL": "WARNING",
+        "COMMS_SMTP_CONNECTIONS": str(args.connections),
     }
     os.environ.update(env)
     subprocess.run(
@@ -176,7 +180,8 @@ def main() -> None:
         f"recipients={args.recipients} setup={setup_s:.1f}s dispatch={dispatch_s:.1f}s "
         f"send={send_s:.1f}s sent={sent} accepted_by_sink={accepted} "
         f"throughput={rate:.0f} msg/s (worker concurrency {args.concurrency}, "
-        f"{os.cpu_count()} cores)"
+        f"{args.connections} SMTP connections per batch, {os.cpu_count()} cores; "
+        f"load {open('/proc/loadavg').read().strip()})"
     )
     assert sent == accepted == args.recipients
 

@@ -8,6 +8,10 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self) -> None:
+        from campaigns import roles as _roles
+
+        # What office roles may do with this app's models.
+        _roles.register()
         from campaigns import segments, services
         from members.portal.sections import (
             PortalSection,

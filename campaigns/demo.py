@@ -137,6 +137,20 @@ def _team(constituency, campaign, people, wards, today) -> None:
                 },
             )
             Session.objects.filter(pk=session.pk).update(status=Session.Status.DONE)
+    # A member of the health network (who also posts there) came along to the
+    # last Saturday round: the walkthrough's person with every kind of history.
+    guest = people[12] if len(people) > 12 else None
+    last = (
+        Session.objects.filter(team=team, status=Session.Status.DONE)
+        .order_by("-starts")
+        .first()
+    )
+    if (
+        guest is not None
+        and last is not None
+        and not SessionSignup.objects.filter(session__team=team, person=guest).exists()
+    ):
+        SessionSignup.objects.create(session=last, person=guest, attended=True)
 
 
 def _petition(constituency, campaign, people) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from partyhub.personal_data import DELETE, KEEP, Anonymise, Repoint, register
@@ -12,8 +13,10 @@ from partyhub.personal_data.timeline import (
     gettext,
     label_of,
     m2m_ids,
+    m2m_scope,
     register_roles,
     timeline_of,
+    timelines,
 )
 
 OFFICERS_WORK = _("Who prepared it; the login itself is closed and anonymised")
@@ -25,26 +28,55 @@ def _answers(person: Any):
     return Answer.objects.filter(response__person=person)
 
 
-def _session_moments(s: Any):
-    session = s.session
-    yield s.created, gettext("Signed up for a %s session") % session.team.name
-    if session.status == "done":
-        yield (
-            session.starts,
-            gettext("Did a %s session") % session.team.name,
-            "",
-            "session_done",
-        )
+def _signed_up(s: Any):
+    yield s.created, gettext("Signed up for a %s session") % s.session.team.name
+
+
+def _did_session(s: Any):
+    yield s.session.starts, gettext("Did a %s session") % s.session.team.name
+
+
+def _session_done() -> Q:
+    return Q(session__status="done")
+
+
+def _team_hosts() -> tuple[Any, str]:
+    from campaigns.models import Team
+
+    return Team.constituencies.through, "team_id"
+
+
+def _signups(moments: Any, newest: Any, **kwargs: Any) -> Any:
+    """One part of a session sign-up's timeline (signed up; did the session):
+    each is one entry a sign-up, so the page counts them in the database and
+    reads only its newest rows, as bookings do."""
+    return timeline_of(
+        "campaigns.SessionSignup",
+        kind="teams",
+        moments=moments,
+        newest=newest,
+        constituencies=m2m_ids("session.team.constituencies"),
+        scope=m2m_scope("session__team_id", _team_hosts),
+        select_related=("session__team",),
+        prefetch=("session__team__constituencies",),
+        **kwargs,
+    )
+
+
+def _roles_rows(person: Any) -> list[Any]:
+    """The rows "roles now" reads: teams joined, teams led."""
+    from campaigns.models import Team, TeamMembership
+
+    return [
+        TeamMembership.objects.filter(person=person),
+        Team.objects.filter(leads=person),
+    ]
 
 
 def _roles_now(person: Any) -> list[tuple[Any, list[str]]]:
-    from campaigns.models import Team, TeamMembership
-
-    teams = [
-        m.team.name
-        for m in TeamMembership.objects.filter(person=person).select_related("team")
-    ]
-    leads = [t.name for t in Team.objects.filter(leads=person)]
+    memberships, led = _roles_rows(person)
+    teams = [m.team.name for m in memberships.select_related("team")]
+    leads = [t.name for t in led]
     return [(gettext("Teams"), teams), (gettext("Team lead of"), leads)]
 
 
@@ -123,13 +155,16 @@ def register_all() -> None:
         repoint=Repoint(prefer=("earliest", "created")),
         retention_category="campaigning",
         describe=_("Campaign sessions signed up for"),
-        timeline=timeline_of(
-            "campaigns.SessionSignup",
-            kind="teams",
-            moments=_session_moments,
-            constituencies=m2m_ids("session.team.constituencies"),
-            select_related=("session__team",),
-            prefetch=("session__team__constituencies",),
+        timeline=timelines(
+            _signups(
+                _signed_up, "created",
+                only=("created", "session__team__name"),
+            ),
+            _signups(
+                _did_session, F("session__starts"), where=_session_done,
+                tag="session_done",
+                only=("session__starts", "session__team__name"),
+            ),
         ),
     )  # fmt: skip
     register(
@@ -153,6 +188,7 @@ def register_all() -> None:
             constituencies="call_list.constituency_id",
             select_related=("call_list",),
             officers_only=True,
+            newest="called_at",
         ),
     )  # fmt: skip
     register(
@@ -193,6 +229,7 @@ def register_all() -> None:
             moments=lambda r: [(r.created, gettext("Answered “%s”") % r.survey.title)],
             constituencies="survey.constituency_id",
             select_related=("survey",),
+            newest="created",
         ),
     )
     register(
@@ -228,4 +265,4 @@ def register_all() -> None:
             describe=_("Campaign records an officer kept"),
             timeline=NO_TIMELINE(_("An officer's work, not the person's history")),
         )
-    register_roles(_roles_now, order=20)
+    register_roles(_roles_now, order=20, rows=_roles_rows)

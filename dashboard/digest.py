@@ -6,17 +6,17 @@ Sent as a comms reminder, so it is a tracked delivery like every other email: on
 week), so a beat that ticks twice, or a task that runs again, schedules nothing
 new, and the delivery row makes the send itself exactly-once.
 
-Consent: the digest is internal mail to an officer about the office they hold,
-which they asked for themselves in the portal (and can turn off there). It is not
-party marketing, so it does not wait for the marketing consent the ledger records
-(`requires_consent=False`), as the desk's mails to membership secretaries do; an
-officer who turns it off, or no longer holds an office, gets nothing.
+Consent: a digest is news (what changed last week), not a duty's reminder, so
+like every digest it needs the officer's email consent in the ledger (general
+news topic) as well as their subscription in the portal; the portal page says so
+when consent is missing. An officer who turns it off, withdraws consent, or no
+longer holds an office, gets nothing.
 """
 
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -24,10 +24,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dashboard.models import DigestSubscription
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
-from partyhub.comms.models import Reminder
+from partyhub.comms.models import Reminder, Topic
 from partyhub.comms.reminders import ReminderKind, register, reminder_schedule
 from partyhub.scoping import constituency_ids, current_offices, is_officer
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 KIND = "dashboard.weekly_digest"
 
@@ -38,7 +43,7 @@ def week_label(day: datetime.date) -> str:
 
 
 @transaction.atomic
-def digest_subscribe(*, person: Any, on: bool, actor: Any) -> bool:
+def digest_subscribe(*, person: Any, on: bool, actor: User | None) -> bool:
     """Turn the officer's weekly digest on or off; True if anything changed."""
     if on:
         _row, changed = DigestSubscription.objects.get_or_create(person=person)
@@ -47,7 +52,9 @@ def digest_subscribe(*, person: Any, on: bool, actor: Any) -> bool:
     if changed:
         audit_log(
             actor=actor,
-            action="digest.subscribe" if on else "digest.unsubscribe",
+            action=AuditAction.DIGEST_SUBSCRIBE
+            if on
+            else AuditAction.DIGEST_UNSUBSCRIBE,
             obj=person,
         )
     return changed
@@ -170,6 +177,6 @@ def register_kind() -> None:
             subject=_subject,
             body=_body,
             reason=_reason,
-            requires_consent=False,
+            topic=Topic.GENERAL,
         )
     )

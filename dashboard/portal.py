@@ -15,6 +15,9 @@ from dashboard.models import DigestSubscription
 from members.models import Person
 from members.portal.sections import sections
 from members.portal.views import portal_view
+from partyhub.actors import actor_of
+from partyhub.comms.consent import can_contact
+from partyhub.comms.models import Topic
 from partyhub.scoping import is_officer
 
 
@@ -39,7 +42,7 @@ def digest(request: HttpRequest, person: Person) -> HttpResponse:
     )
     if request.method == "POST" and officer and form.is_valid():
         changed = digest_subscribe(
-            person=person, on=form.cleaned_data["weekly"], actor=request.user
+            person=person, on=form.cleaned_data["weekly"], actor=actor_of(request)
         )
         if changed:
             messages.success(
@@ -58,5 +61,6 @@ def digest(request: HttpRequest, person: Person) -> HttpResponse:
             "form": form,
             "officer": officer,
             "subscribed": subscribed,
+            "email_consent": can_contact(person, topic=Topic.GENERAL),
         },
     )

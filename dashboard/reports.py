@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
@@ -35,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from members.models import ContactLog, Membership, Mentorship, Person
+from partyhub.actors import actor_of
 from partyhub.audit.services import audit_log
 from partyhub.exports import csv_cell
 from partyhub.scoping import constituency_ids
@@ -65,7 +67,9 @@ class Report:
     headings: tuple[Any, ...]
     rows: Callable[[frozenset[int] | None, datetime.date, datetime.date], QuerySet]
     row: Callable[[Any], list[Any]]
-    period_days: int | None = None  # None: no period to choose
+    # The period offered first, in days (a callable: read when the page is
+    # shown); None: no period to choose.
+    period_days: int | Callable[[], int] | None = None
     permission: str = "members.view_membership"
 
 
@@ -245,7 +249,7 @@ REPORTS: dict[str, Report] = {
                 _date(m.first_contact_at),
                 _date(m.last_contact_at),
             ],
-            period_days=90,
+            period_days=lambda: settings.NEW_MEMBER_DAYS,
         ),
         Report(
             key="attendance",
@@ -284,7 +288,12 @@ def _period(report: Report, request: HttpRequest):
     if report.period_days is None:
         return None, datetime.date.min, today
     initial = {
-        "starts": today - datetime.timedelta(days=report.period_days),
+        "starts": today
+        - datetime.timedelta(
+            days=report.period_days()
+            if callable(report.period_days)
+            else report.period_days
+        ),
         "ends": today,
     }
     form = PeriodForm(request.GET if "starts" in request.GET else None, initial=initial)
@@ -351,7 +360,7 @@ def _csv(request: HttpRequest, found: Report, rows: QuerySet) -> HttpResponse:
     per_constituency = Counter(_constituency_of(obj) for obj in objects)
     for constituency_id, count in per_constituency.items() or [(None, 0)]:
         audit_log(
-            actor=request.user,
+            actor=actor_of(request),
             action=f"report.{found.key}.export",
             constituency_id=constituency_id,
             row_count=count,

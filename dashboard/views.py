@@ -16,6 +16,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from dashboard import charts, selectors
+from partyhub.actors import actor_of
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.exports import csv_cell
 from partyhub.scoping import constituency_ids
@@ -154,8 +156,8 @@ def chart_csv(site: AdminSite, request: HttpRequest, key: str) -> HttpResponse:
     for row in data.rows:
         writer.writerow([csv_cell(v) for v in row])
     audit_log(
-        actor=request.user,
-        action="dashboard.chart_export",
+        actor=actor_of(request),
+        action=AuditAction.DASHBOARD_CHART_EXPORT,
         row_count=len(data.rows),
         detail={"chart": key},
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import (
@@ -28,8 +28,13 @@ from django.utils.translation import gettext as _
 
 from events.models import Booking, Course, Enrolment, Seminar
 from events.services import EventsError
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.scoping import current_offices
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 # A seminar counts when the person was ticked in at the door on the day: from two
 # hours before it starts (people arrive early), not weeks ahead.
@@ -114,7 +119,7 @@ def _is_political_education_officer(user: Any, course: Course) -> bool:
 
 
 @transaction.atomic
-def enrolment_graduate(*, enrolment: Enrolment, actor: Any) -> Enrolment:
+def enrolment_graduate(*, enrolment: Enrolment, actor: User | None) -> Enrolment:
     """Make a graduate — only with every seminar attended and the portfolio
     complete; raises EventsError saying what is missing otherwise."""
     enrolment = (
@@ -139,7 +144,7 @@ def enrolment_graduate(*, enrolment: Enrolment, actor: Any) -> Enrolment:
         person.save(update_fields=["academy_graduated_on", "updated"])
     audit_log(
         actor=actor,
-        action="academy.graduated",
+        action=AuditAction.ACADEMY_GRADUATED,
         obj=enrolment,
         detail={"course": enrolment.course_id, "person": person.pk},
     )
@@ -147,7 +152,7 @@ def enrolment_graduate(*, enrolment: Enrolment, actor: Any) -> Enrolment:
 
 
 @transaction.atomic
-def portfolio_mark_complete(*, enrolment: Enrolment, actor: Any) -> Enrolment:
+def portfolio_mark_complete(*, enrolment: Enrolment, actor: User | None) -> Enrolment:
     """The political education officer of the course's CLP marks the portfolio
     complete; with every seminar attended that makes a graduate."""
     enrolment = Enrolment.objects.select_related("course").get(pk=enrolment.pk)
@@ -159,7 +164,9 @@ def portfolio_mark_complete(*, enrolment: Enrolment, actor: Any) -> Enrolment:
         Enrolment.objects.filter(pk=enrolment.pk).update(
             portfolio_complete=True, completed_by=actor
         )
-        audit_log(actor=actor, action="academy.portfolio_complete", obj=enrolment)
+        audit_log(
+            actor=actor, action=AuditAction.ACADEMY_PORTFOLIO_COMPLETE, obj=enrolment
+        )
     enrolment.refresh_from_db()
     try:
         return enrolment_graduate(enrolment=enrolment, actor=actor)

@@ -111,21 +111,12 @@ class EventAdminForm(SingleLineMixin, forms.ModelForm):
         return audience
 
     def clean_capacity(self):
+        # The rule is the service's (events.services.event_capacity_check); its
+        # refusal shows next to the field.
+        from events.services import event_capacity_check
+
         capacity = self.cleaned_data.get("capacity")
-        if capacity is None or self.instance.pk is None:
-            return capacity
-        if self.instance.capacity is not None and capacity >= self.instance.capacity:
-            return capacity  # unchanged or more: nothing to check
-        event = Event.objects.select_for_update().get(pk=self.instance.pk)
-        taken = event.places_taken()
-        if capacity < taken:
-            raise forms.ValidationError(
-                _(
-                    "%(taken)d places are booked already: the capacity cannot be "
-                    "less. Cancel bookings first to make it smaller."
-                ),
-                params={"taken": taken},
-            )
+        event_capacity_check(event=self.instance, capacity=capacity)
         return capacity
 
 

@@ -26,8 +26,10 @@ class EventsConfig(AppConfig):
         personal_data.register_all()
         segments.register()
         roles.register()
+        # Bookings cascading with a deleted Person: the receiver only calls the
+        # service (events.services.places_freed).
         post_delete.connect(
-            services.booking_deleted,
+            services.bookings_deleted_with_their_person,
             sender="events.Booking",
             dispatch_uid="events.booking_deleted",
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,25 +14,55 @@ from partyhub.personal_data.timeline import (
     gettext,
     label_of,
     m2m_ids,
+    m2m_scope,
     timeline_of,
+    timelines,
 )
 
 
-def _booking_moments(b: Any):
-    title = b.event.title
+def _booked(b: Any):
     yield (
         b.created,
         gettext("Booked on “%(event)s”: %(status)s")
-        % {
-            "event": title,
-            "status": label_of(b, "status"),
-        },
+        % {"event": b.event.title, "status": label_of(b, "status")},
     )
-    if b.attended_at:
-        host = gettext(" (hosted by %s)") % b.host if b.host_id else ""
-        yield b.attended_at, gettext("Came to “%s”") % title + host, "", "attended"
-    elif b.status == "yes" and b.event.starts < timezone.now():
-        yield b.event.starts, gettext("Did not come to “%s”") % title
+
+
+def _came(b: Any):
+    host = gettext(" (hosted by %s)") % b.host if b.host_id else ""
+    yield b.attended_at, gettext("Came to “%s”") % b.event.title + host
+
+
+def _did_not_come(b: Any):
+    yield b.event.starts, gettext("Did not come to “%s”") % b.event.title
+
+
+def _not_attended() -> Q:
+    return Q(attended_at__isnull=True, status="yes", event__starts__lt=timezone.now())
+
+
+def _event_hosts() -> tuple[Any, str]:
+    from events.models import Event
+
+    return Event.constituencies.through, "event_id"
+
+
+def _bookings(
+    moments: Any, newest: Any, *, select_related: tuple = (), **kwargs: Any
+) -> Any:
+    """One part of a booking's timeline: each part is one entry a booking, so
+    the page counts them in the database and reads only its newest rows."""
+    return timeline_of(
+        "events.Booking",
+        kind="events",
+        moments=moments,
+        newest=newest,
+        constituencies=m2m_ids("event.constituencies"),
+        scope=m2m_scope("event_id", _event_hosts),
+        select_related=("event", *select_related),
+        prefetch=("event__constituencies",),
+        **kwargs,
+    )
 
 
 def register_all() -> None:
@@ -51,14 +82,21 @@ def register_all() -> None:
         repoint=Repoint(prefer=("earliest", "created")),
         retention_category="events",
         describe=_("Bookings on events"),
-        timeline=timeline_of(
-            "events.Booking",
-            kind="events",
-            moments=_booking_moments,
-            constituencies=m2m_ids("event.constituencies"),
-            select_related=("event", "host"),
-            prefetch=("event__constituencies",),
-            only=("created", "status", "attended_at", "event__title", "event__starts", "host__first_name", "host__last_name"),
+        timeline=timelines(
+            _bookings(
+                _booked, "created",
+                only=("created", "status", "event__title"),
+            ),
+            _bookings(
+                _came, "attended_at", tag="attended",
+                select_related=("host",),
+                only=("attended_at", "event__title", "host__first_name",
+                      "host__last_name"),
+            ),
+            _bookings(
+                _did_not_come, F("event__starts"), where=_not_attended,
+                only=("event__title", "event__starts"),
+            ),
         ),
     )  # fmt: skip
     register(
@@ -79,6 +117,8 @@ def register_all() -> None:
             constituencies=m2m_ids("event.constituencies"),
             select_related=("event",),
             prefetch=("event__constituencies",),
+            scope=m2m_scope("event_id", _event_hosts),
+            newest="created",
         ),
     )
     register(
@@ -101,6 +141,8 @@ def register_all() -> None:
             constituencies=m2m_ids("event.constituencies"),
             select_related=("event",),
             prefetch=("event__constituencies",),
+            scope=m2m_scope("event_id", _event_hosts),
+            newest="created",
         ),
     )
     register(

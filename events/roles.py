@@ -1,6 +1,5 @@
-"""What office roles may do with the events' later models (issue 7). The first
-grants (events, bookings) sit at the bottom of members/roles.py; these are added
-from EventsConfig.ready(), before the role groups are synced after migrate."""
+"""What office roles may do with events (issue 7), granted from
+EventsConfig.ready(), before the role groups are synced after migrate."""
 
 from members.roles import Role, grant_to_roles
 
@@ -13,6 +12,18 @@ _ORGANISERS = (
 
 
 def register() -> None:
+    # Every officer sees their CLP's events and their own people's bookings;
+    # those who organise socials, meetings and training run them.
+    grant_to_roles(Role.values, ["events.view_event", "events.view_booking"])
+    grant_to_roles(
+        _ORGANISERS,
+        [
+            "events.add_event",
+            "events.change_event",
+            "events.delete_event",
+            "events.change_booking",
+        ],
+    )
     # Every officer reads their CLP's invitations, feedback, programme,
     # consultations and academy records.
     grant_to_roles(

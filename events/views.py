@@ -38,6 +38,8 @@ from events.services import (
 from members.models import Constituency, Person
 from members.portal.sections import sections
 from members.portal.views import portal_view
+from partyhub.actors import actor_of
+from partyhub.errors import message_of
 from partyhub.links import LinkExpired, LinkInvalid, link_problem_for
 from partyhub.ratelimit import client_ip
 
@@ -72,7 +74,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 rsvp_public(event=event, data=form.without_bot_fields())
             except EventsError as exc:
-                form.add_error(None, " ".join(exc.messages))
+                form.add_error(None, message_of(exc))
             else:
                 return render(request, "events/booked.html", {"event": event})
     else:
@@ -240,10 +242,10 @@ def book(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
             answer=request.POST.get("answer", Booking.Status.YES),
             guests=guests,
             source=Booking.Source.PORTAL,
-            actor=request.user,
+            actor=actor_of(request),
         )
     except EventsError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, message_of(exc))
     else:
         if booking.status == Booking.Status.WAITING:
             messages.warning(
@@ -260,7 +262,7 @@ def book(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
 @portal_view
 def cancel(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     booking = get_object_or_404(Booking, pk=pk, person=person)
-    rsvp_cancel(booking=booking, actor=request.user)
+    rsvp_cancel(booking=booking, actor=actor_of(request))
     messages.success(request, _("Your booking is cancelled."))
     return redirect("events:mine")
 
@@ -268,7 +270,7 @@ def cancel(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
 @require_POST
 @portal_view
 def feed_reset(request: HttpRequest, person: Person) -> HttpResponse:
-    personal_feed_reset(person=person, actor=request.user)
+    personal_feed_reset(person=person, actor=actor_of(request))
     messages.success(
         request,
         _("Your calendar has a new address: the old one no longer works. Put the "
@@ -324,7 +326,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                     guests=form.cleaned_data["guests"],
                 )
             except EventsError as exc:
-                form.add_error(None, " ".join(exc.messages))
+                form.add_error(None, message_of(exc))
             else:
                 if booking.status == Booking.Status.WAITING:
                     messages.warning(

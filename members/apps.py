@@ -8,6 +8,10 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members and organisation")
 
     def ready(self) -> None:
+        from members import roles as _roles
+
+        # What office roles may do with this app's models.
+        _roles.register()
         from members import segments
 
         segments.register()

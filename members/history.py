@@ -36,8 +36,11 @@ class History:
     kinds: list[tuple[str, str, int]]
     total: int
     # The scoped entries read whole (not those read a page at a time, which
-    # carry no tag the summary counts): what `person_summary` counts.
+    # carry no tag the summary counts).
     items: list[TimelineEntry] = field(default_factory=list)
+    # The summary's figures of the last 12 months by tag ("attended",
+    # "session_done"), counted in the database where the rows are many.
+    tags: dict[str, int] = field(default_factory=dict)
 
 
 def person_history(
@@ -71,17 +74,24 @@ def person_history(
             ],
             total=total,
             items=window.items,
+            tags=window.tags,
         )
     items = person_timeline(
         person, constituency_ids=constituency_ids, own=own, entries=entries
     )
     shown = [i for i in items if i.kind == kind] if kind else items
+    year_ago = timezone.now() - datetime.timedelta(days=365)
+    tags: dict[str, int] = {}
+    for item in items:
+        if item.tag and item.when >= year_ago:
+            tags[item.tag] = tags.get(item.tag, 0) + 1
     return History(
         page=Paginator(shown, PER_PAGE).get_page(page),
         kind=kind,
         kinds=kind_counts(items),
         total=len(items),
         items=items,
+        tags=tags,
     )
 
 
@@ -115,11 +125,12 @@ class Summary:
     consents: list[dict[str, Any]]
 
 
-def person_summary(person: Any, items: list[TimelineEntry]) -> Summary:
+def person_summary(person: Any, history: History) -> Summary:
     """Roles now, the last 12 months, and how the party may contact them.
 
-    `items` is the timeline as the viewer sees it, so the summary's figures are
-    the entries the viewer can count on the page.
+    `history` is the timeline as the viewer sees it, so the summary's figures
+    are the entries the viewer can count on the page (its `tags`, counted in
+    the database for the busy models).
     """
     from members.models import ContactLog, Membership
     from partyhub.comms.models import ConsentEvent, ConsentState
@@ -130,8 +141,6 @@ def person_summary(person: Any, items: list[TimelineEntry]) -> Summary:
         .order_by("-joined", "-pk")
     )
     latest = memberships[0] if memberships else None
-    year_ago = timezone.now() - datetime.timedelta(days=365)
-    recent = [i for i in items if i.when >= year_ago]
     contact = (
         ContactLog.objects.filter(person=person)
         .select_related("by_user", "by_person")
@@ -170,8 +179,8 @@ def person_summary(person: Any, items: list[TimelineEntry]) -> Summary:
         status=latest.get_status_display() if latest else "",
         branch=latest.branch.name if latest and latest.branch_id else "",
         roles=person_roles(person),
-        attended=sum(1 for i in recent if i.tag == "attended"),
-        sessions=sum(1 for i in recent if i.tag == "session_done"),
+        attended=history.tags.get("attended", 0),
+        sessions=history.tags.get("session_done", 0),
         last_contact=contact,
         last_contact_by=by,
         consents=consents,

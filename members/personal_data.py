@@ -171,32 +171,36 @@ def _mentorship_moments(m: Any):
         yield m.first_contact_at, gettext("Mentor made first contact"), mentor
 
 
-def _roles_now(person: Any) -> list[tuple[Any, list[str]]]:
+def _roles_rows(person: Any) -> list[Any]:
+    """The rows "roles now" reads (offices, forum offices, forums, mentoring)."""
     from django.db.models import Q
 
     from members.models import ForumMembership, ForumOfficer, Mentorship, Office
 
+    return [
+        Office.objects.current().filter(person=person),
+        ForumOfficer.objects.current().filter(person=person),
+        ForumMembership.objects.filter(person=person),
+        Mentorship.objects.filter(
+            Q(mentee=person) | Q(mentor__person=person),
+            status=Mentorship.Status.ACTIVE,
+        ),
+    ]
+
+
+def _roles_now(person: Any) -> list[tuple[Any, list[str]]]:
+    office_rows, forum_officer_rows, forum_rows, mentorship_rows = _roles_rows(person)
     offices = [
         f"{label_of(o, 'role')}, {o.constituency.name}"
-        for o in Office.objects.current()
-        .filter(person=person)
-        .select_related("constituency")
+        for o in office_rows.select_related("constituency")
     ]
     offices += [
         f"{label_of(o, 'role')}, {o.forum.name}"
-        for o in ForumOfficer.objects.current()
-        .filter(person=person)
-        .select_related("forum")
+        for o in forum_officer_rows.select_related("forum")
     ]
-    forums = [
-        f.forum.name
-        for f in ForumMembership.objects.filter(person=person).select_related("forum")
-    ]
+    forums = [f.forum.name for f in forum_rows.select_related("forum")]
     mentoring = []
-    for m in Mentorship.objects.filter(
-        Q(mentee=person) | Q(mentor__person=person),
-        status=Mentorship.Status.ACTIVE,
-    ).select_related("mentee", "mentor__person"):
+    for m in mentorship_rows.select_related("mentee", "mentor__person"):
         if m.mentee_id == person.pk:
             mentoring.append(
                 gettext("Mentored by %s") % (m.mentor.person if m.mentor_id else "—")
@@ -538,4 +542,4 @@ def register_all() -> None:
         describe=_("The national list's last values for each membership"),
         timeline=NO_TIMELINE(_("The national file's last values, not an event")),
     )
-    register_roles(_roles_now, order=10)
+    register_roles(_roles_now, order=10, rows=_roles_rows)

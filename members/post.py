@@ -14,7 +14,7 @@ import io
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -24,10 +24,15 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from members.models import Membership, Person
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Channel, ConsentState
 from partyhub.exports import csv_cell
 from partyhub.pdf import font_for
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 POSTAL_STATUSES = (Membership.Status.CURRENT, Membership.Status.ARREARS)
 
@@ -158,7 +163,7 @@ def _membership_number(person: Person) -> str:
 
 
 def _audit(
-    *, people: list[Person], action: str, actor: Any, detail: dict[str, Any]
+    *, people: list[Person], action: str, actor: User | None, detail: dict[str, Any]
 ) -> None:
     per_constituency = Counter(p.constituency_id for p in people)
     for constituency_id, count in per_constituency.items():
@@ -209,13 +214,15 @@ def labels_pdf_render(people: Iterable[Person], sheet: LabelSheet) -> bytes:
     return buffer.getvalue()
 
 
-def labels_pdf(*, people: QuerySet[Person], sheet_code: str, actor: Any) -> bytes:
+def labels_pdf(
+    *, people: QuerySet[Person], sheet_code: str, actor: User | None
+) -> bytes:
     """Address labels for the members among `people` who have no email (audited)."""
     sheet = SHEETS[sheet_code]
     recipients = list(postal_recipients(people))
     _audit(
         people=recipients,
-        action="person.labels",
+        action=AuditAction.PERSON_LABELS,
         actor=actor,
         detail={"sheet": sheet.code, "selected": people.count()},
     )
@@ -234,13 +241,13 @@ MAIL_MERGE_COLUMNS = (
 )
 
 
-def mail_merge_csv(*, people: QuerySet[Person], actor: Any) -> str:
+def mail_merge_csv(*, people: QuerySet[Person], actor: User | None) -> str:
     """A mail-merge file for the members among `people` who have no email (audited).
     Cells that a spreadsheet would run as a formula are neutralised."""
     recipients = list(postal_recipients(people))
     _audit(
         people=recipients,
-        action="person.mail_merge",
+        action=AuditAction.PERSON_MAIL_MERGE,
         actor=actor,
         detail={"columns": list(MAIL_MERGE_COLUMNS), "selected": people.count()},
     )

@@ -1,15 +1,22 @@
 """The officers' people search, written so that indexes answer it (issue 21.3).
 
 - No join to memberships (which forced a SELECT DISTINCT that no index could
-  serve): a membership number is matched in a subquery on its unique index.
+  serve): a term with a digit is first looked up as a membership number, in a
+  subquery on its unique index, on its own (OR-ed into the word search it would
+  stop PostgreSQL combining the trigram indexes).
 - A postcode typed with its space is one term, matched exactly on the stored
-  normalised form ('b81aa', 'B8 1AA' and 'b8  1aa' all find 'B8 1AA').
-- An email is matched exactly on lower(email) (person_email_idx), a phone number
-  on the usual spellings of it (person_phone_idx, person_mobile_idx).
+  column without the space, `postcode_key` ('b81aa', 'B8 1AA' and 'b8  1aa' all
+  find 'B8 1AA'); an outward code alone ('B8', 'sw1a') finds the postcodes that
+  begin with it.
+- An email is matched exactly on the stored lower-cased `email_key`, and when
+  nothing has that address, as the start of one; a phone number in E.164 on
+  `phone_e164` and `mobile_e164`. These are generated columns the database keeps
+  (members.models.people), each with a btree index (varchar_pattern_ops for the
+  prefix look-ups on PostgreSQL).
 - Words are matched anywhere in names, email and postcode; on PostgreSQL the
-  GIN trigram indexes on upper(...) (migration 0016) serve those LIKEs, and when
-  nothing matches, a name within a typo ("Okafor" for "Okafour") is found by
-  trigram similarity. The embedded SQLite default uses plain icontains.
+  GIN trigram indexes on upper(...) (migration 0016) serve those LIKEs, and a
+  single word also finds names within a typo of it ("Okafor" finds "Okafour")
+  by trigram similarity, in the same query. The embedded SQLite default uses plain icontains.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ import re
 
 from django.db import connections
 from django.db.models import Q, QuerySet, Value
-from django.db.models.functions import Lower, Upper
+from django.db.models.functions import Upper
 
 from members.postcodes import is_postcode, normalise_postcode
 from partyhub.dataprotection.tps import normalise_phone
@@ -26,18 +33,7 @@ from partyhub.dataprotection.tps import normalise_phone
 WORD_FIELDS = ("first_name", "last_name", "email", "postcode")
 NAME_FIELDS = ("last_name", "first_name")
 _PHONE_LIKE = re.compile(r"^\+?[\d\s()-]{7,}$")
-
-
-def _phone_spellings(term: str) -> set[str]:
-    e164 = normalise_phone(term)
-    if e164 is None:
-        return set()
-    spellings = {term, e164, re.sub(r"\D", "", term)}
-    if e164.startswith("+44"):
-        national = "0" + e164[3:]
-        spellings |= {national, f"{national[:5]} {national[5:]}"}
-        spellings.add(f"{national[:4]} {national[4:7]} {national[7:]}")
-    return spellings
+_OUTWARD = re.compile(r"^[A-Za-z]{1,2}\d[A-Za-z\d]?$")
 
 
 def search_people(queryset: QuerySet, term: str, person: str = "") -> QuerySet:
@@ -50,38 +46,51 @@ def search_people(queryset: QuerySet, term: str, person: str = "") -> QuerySet:
 
     p = person
     if is_postcode(term):
-        return queryset.filter(**{f"{p}postcode": normalise_postcode(term)})
+        key = normalise_postcode(term).replace(" ", "")
+        return queryset.filter(**{f"{p}postcode_key": key})
+    if _OUTWARD.match(term) and any(c.isdigit() for c in term):
+        return queryset.filter(**{f"{p}postcode_key__startswith": term.upper()})
     if "@" in term and " " not in term:
-        exact = queryset.alias(_email=Lower(f"{p}email")).filter(_email=term.lower())
+        exact = queryset.filter(**{f"{p}email_key": term.lower()})
         if exact.exists():
             return exact
+        return queryset.filter(**{f"{p}email_key__startswith": term.lower()})
     if _PHONE_LIKE.match(term):
-        spellings = _phone_spellings(term)
-        if spellings:
+        e164 = normalise_phone(term)
+        if e164:
             return queryset.filter(
-                Q(**{f"{p}phone__in": spellings}) | Q(**{f"{p}mobile__in": spellings})
+                Q(**{f"{p}phone_e164": e164}) | Q(**{f"{p}mobile_e164": e164})
             )
-    numbers = Membership.objects.filter(
-        membership_number__in={term, term.upper()}
-    ).values("person_id")
+    if " " not in term and any(c.isdigit() for c in term):
+        # A membership number: its own look-up on the unique index, never OR-ed
+        # into the words (an OR with a subquery stops PostgreSQL from combining
+        # the trigram indexes, and the whole table is scanned).
+        numbers = Membership.objects.filter(
+            membership_number__in={term, term.upper()}
+        ).values("person_id")
+        by_number = queryset.filter(**{f"{p}pk__in": numbers})
+        if by_number.exists():
+            return by_number
     words = Q()
     for word in term.split():
         any_field = Q()
         for field in WORD_FIELDS:
             any_field |= Q(**{f"{p}{field}__icontains": word})
         words &= any_field
-    found = queryset.filter(words | Q(**{f"{p}pk__in": numbers}))
     if (
         connections[queryset.db].vendor == "postgresql"
         and " " not in term
         and term.isalpha()
-        and not found.exists()
     ):
-        return _similar_names(queryset, term, p)
-    return found
+        # Names within a typo in the same query, not after an exists() that
+        # finds nothing: with no match, PostgreSQL reads all 1.5 million rows
+        # looking for the first one (6.7 s, bench/EXPLAIN.md), where the
+        # trigram indexes answer both at once.
+        return queryset.filter(words | _similar_names(term, p))
+    return queryset.filter(words)
 
 
-def _similar_names(queryset: QuerySet, term: str, p: str) -> QuerySet:
+def _similar_names(term: str, p: str) -> Q:
     # pg_trgm's % operator (similarity above 0.3), on the same upper(...)
     # expressions the GIN trigram indexes hold.
     from django.contrib.postgres.lookups import TrigramSimilar
@@ -89,4 +98,4 @@ def _similar_names(queryset: QuerySet, term: str, p: str) -> QuerySet:
     similar = Q()
     for field in NAME_FIELDS:
         similar |= Q(TrigramSimilar(Upper(f"{p}{field}"), Value(term.upper())))
-    return queryset.filter(similar)
+    return similar

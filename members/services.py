@@ -8,7 +8,7 @@ import datetime
 import io
 import re
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
@@ -19,8 +19,14 @@ from django.utils.translation import gettext
 from members.models import Constituency, Person, Postcode, Ward
 from members.postcodes import normalise_postcode
 from members.roles import ROLE_PERMISSIONS, group_name
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.csvrows import NumberedReader
+from partyhub.errors import DomainError
+from partyhub.locks import hold
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
 
 
 def office_groups_sync(*, using: str = "default") -> None:
@@ -102,6 +108,9 @@ def person_for_public_form(
     the first. An unverified form never changes a known person's names; it only
     fills a missing postcode."""
     email = email.strip()
+    # A lock on the address, not only on rows found: two forms at once for an
+    # address nobody knows yet must not both create a person.
+    hold(f"members-person-email:{email.lower()}")
     person = (
         Person.objects.select_for_update()
         .filter(constituency__in=constituency_ids, email__iexact=email)
@@ -137,7 +146,7 @@ _LOAD_BATCH = 2000
 REFUSED_LISTED = 1000
 
 
-class PostcodeFileError(ValueError):
+class PostcodeFileError(DomainError):
     """The file cannot be read as a postcode lookup; nothing was loaded."""
 
 
@@ -214,7 +223,7 @@ def _find_columns(header: list[str]) -> tuple[int, int | None, int | None]:
 def postcodes_load(
     *,
     file: IO[str],
-    actor: Any,
+    actor: User | None,
     constituency_ids: frozenset[int] | None = None,
 ) -> PostcodeLoadReport:
     """Load an ONS-layout postcode-to-ward CSV, keeping only the rows for wards and
@@ -304,7 +313,7 @@ def postcodes_load(
 
     audit_log(
         actor=actor,
-        action="postcode.load",
+        action=AuditAction.POSTCODE_LOAD,
         constituency_id=next(iter(constituency_ids))
         if constituency_ids and len(constituency_ids) == 1
         else None,
@@ -574,3 +583,259 @@ def read_text_upload(data: bytes | IO[bytes]) -> IO[str]:
             newline="",
         )
     raise _not_text()
+
+
+# --- memberships: the one write path (admin, inline, import share its rules) -----
+
+MEMBERSHIP_FIELDS = (
+    "membership_number",
+    "person",
+    "constituency",
+    "branch",
+    "status",
+    "joined",
+    "expires",
+    "trade_union",
+)
+
+
+def membership_status_changes(
+    *, membership: Any, new_status: str, today: datetime.date
+) -> tuple[dict[str, tuple[Any, Any]], set[str]]:
+    """What a change of status brings with it, as {field: (old, new)} to apply
+    beside the status, and flags: "rejoined" (a lapsed or resigned member is a
+    member again: welcomed as a joiner), "arrears" (newly in arrears: the renewal
+    reminder), "lapsed". The membership import and `membership_update` both use
+    it, so an officer's edit and the national list have the same follow-ups."""
+    from members.models import Membership
+
+    lapsed = (Membership.Status.LAPSED, Membership.Status.RESIGNED)
+    old_status = membership.status
+    follow: dict[str, tuple[Any, Any]] = {}
+    flags: set[str] = set()
+    if old_status == new_status:
+        return follow, flags
+    follow["status_since"] = (membership.status_since, today)
+    if old_status in lapsed and new_status not in lapsed:
+        flags.add("rejoined")
+        follow["rejoined_on"] = (membership.rejoined_on, today)
+    if new_status == Membership.Status.ARREARS:
+        flags.add("arrears")
+    if new_status == Membership.Status.LAPSED:
+        flags.add("lapsed")
+    return follow, flags
+
+
+def membership_signals_on_commit(
+    *, sender: Any, joined: list[int], arrears: list[int]
+) -> None:
+    """After the transaction commits: welcome the joiners (person ids) and remind
+    the memberships newly in arrears (membership ids)."""
+    from members.signals import members_fell_into_arrears, members_joined
+
+    def send() -> None:
+        if joined:
+            members_joined.send(sender=sender, person_ids=joined)
+        if arrears:
+            members_fell_into_arrears.send(sender=sender, membership_ids=arrears)
+
+    if joined or arrears:
+        transaction.on_commit(send)
+
+
+@transaction.atomic
+def membership_update(
+    *,
+    instance: Any,
+    changes: dict[str, Any],
+    actor: Any,
+    today: datetime.date | None = None,
+) -> dict[str, tuple[Any, Any]]:
+    """An officer's edit of a membership (the admin page or the person's page).
+    A new status sets `status_since` (and `rejoined_on` for a rejoiner) and sends
+    the membership signals after commit, as the national import does. Audited with
+    old and new values. Returns {field: (old, new)}."""
+    from members.models import Membership
+    from partyhub.scoping import today as local_today
+    from partyhub.updates import audit_detail, model_update
+
+    unknown = sorted(set(changes) - set(MEMBERSHIP_FIELDS))
+    if unknown:
+        # status_since and rejoined_on follow the status: nobody sets them.
+        raise DomainError(
+            gettext("These fields cannot be changed here: %(f)s.")
+            % {"f": ", ".join(unknown)}
+        )
+    new_status = changes.get("status", instance.status)
+    follow, flags = membership_status_changes(
+        membership=instance, new_status=new_status, today=today or local_today()
+    )
+    changed = model_update(
+        instance=instance,
+        changes={**changes, **{name: new for name, (_old, new) in follow.items()}},
+        fields=(*MEMBERSHIP_FIELDS, "status_since", "rejoined_on"),
+    )
+    if not changed:
+        return changed
+    audit_log(
+        actor=actor,
+        action=AuditAction.MEMBERSHIP_UPDATED,
+        obj=instance,
+        detail=audit_detail(changed),
+    )
+    membership_signals_on_commit(
+        sender=Membership,
+        joined=[instance.person_id] if "rejoined" in flags else [],
+        arrears=[instance.pk] if "arrears" in flags else [],
+    )
+    return changed
+
+
+@transaction.atomic
+def membership_create(*, instance: Any, actor: Any) -> Any:
+    """A membership an officer adds by hand (`instance`, not yet saved): its
+    status dates start on the join date, and a recent joiner is welcomed and one
+    in arrears reminded, as the national import does."""
+    from members.models import Membership
+    from members.selectors import new_member_since
+
+    membership = instance
+    membership.status_since = membership.status_since or membership.joined
+    membership.full_clean()
+    membership.save()
+    audit_log(
+        actor=actor,
+        action=AuditAction.MEMBERSHIP_CREATED,
+        obj=membership,
+        detail={"status": membership.status},
+    )
+    lapsed = (Membership.Status.LAPSED, Membership.Status.RESIGNED)
+    membership_signals_on_commit(
+        sender=Membership,
+        joined=[membership.person_id]
+        if membership.status not in lapsed and membership.joined >= new_member_since()
+        else [],
+        arrears=[membership.pk]
+        if membership.status == Membership.Status.ARREARS
+        else [],
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_delete(*, instance: Any, actor: Any) -> None:
+    audit_log(
+        actor=actor,
+        action=AuditAction.MEMBERSHIP_DELETED,
+        obj=instance,
+        detail={"status": instance.status},
+    )
+    instance.delete()
+
+
+# --- people: the admin's edit of a person ------------------------------------------
+
+
+def _person_placed(
+    *,
+    person: Person,
+    old_ward_id: int | None,
+    placement: Any,
+    change: bool,
+    actor: Any,
+    written: Any,
+) -> None:
+    from members.models import Transfer
+    from members.transfers import transfers_after_placement
+    from partyhub.updates import WARNING
+
+    if change:
+        membership_branches_follow(moved=[(person, old_ward_id)])
+    if placement is not None and (placement.elsewhere or change):
+        # The postcode is another CLP's: its officers decide whether to take
+        # the person; until then they stay here, with no ward.
+        transfer = transfers_after_placement(
+            person=person,
+            elsewhere=placement.elsewhere,
+            source=Transfer.Source.ADMIN,
+            actor=actor,
+        )
+        if transfer is not None:
+            written.note(
+                gettext(
+                    "%(postcode)s is in %(clp)s. %(person)s stays in %(home)s, "
+                    "with no ward, until an officer of %(clp)s accepts the "
+                    "transfer."
+                )
+                % {
+                    "postcode": person.postcode,
+                    "clp": transfer.to_constituency,
+                    "person": person,
+                    "home": transfer.from_constituency,
+                },
+                WARNING,
+            )
+
+
+@transaction.atomic
+def person_create(*, instance: Person, actor: Any) -> Any:
+    """A person an officer adds by hand: placed by postcode (a transfer asked
+    for when it is another CLP's)."""
+    from partyhub.updates import Written
+
+    written = Written(instance)
+    placement = person_place(person=instance) if instance.postcode else None
+    instance.save()
+    audit_log(actor=actor, action=AuditAction.PERSON_CREATED, obj=instance)
+    _person_placed(
+        person=instance,
+        old_ward_id=None,
+        placement=placement,
+        change=False,
+        actor=actor,
+        written=written,
+    )
+    return written
+
+
+@transaction.atomic
+def person_update(*, instance: Person, changes: dict[str, Any], actor: Any) -> Any:
+    """An officer's edit of a person: a new postcode places them again (ward,
+    branch of their memberships, a transfer when it is another CLP's). Audited
+    with old and new values."""
+    import copy
+
+    from partyhub.updates import Written, audit_detail, model_update
+
+    written = Written(instance)
+    old_ward_id = instance.ward_id
+    placement = None
+    postcode = changes.get("postcode", instance.postcode)
+    if "postcode" in changes or (postcode and not instance.ward_id):
+        # Placed on a copy: model_update sees the stored values and the new ones.
+        probe = copy.copy(instance)
+        probe.postcode = postcode
+        placement = person_place(person=probe)
+        changes = {
+            **changes,
+            "ward": probe.ward_id,
+            "constituency": probe.constituency_id,
+        }
+    fields = [f.name for f in instance._meta.concrete_fields]
+    written.changed = model_update(instance=instance, changes=changes, fields=fields)
+    if written.changed:
+        audit_log(
+            actor=actor,
+            action=AuditAction.PERSON_UPDATED,
+            obj=instance,
+            detail=audit_detail(written.changed),
+        )
+    _person_placed(
+        person=instance,
+        old_ward_id=old_ward_id,
+        placement=placement,
+        change=True,
+        actor=actor,
+        written=written,
+    )
+    return written

@@ -9,7 +9,7 @@ they are with no ward, and a Transfer waits for the receiving CLP.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -17,20 +17,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Branch, Membership, Person, Postcode, Transfer
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
+from partyhub.errors import DomainError
 from partyhub.scoping import constituency_ids
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 # Sent inside the accepting transaction, so apps that keep their own per-CLP record
 # of a person (the supporters' club) move it too: sender=Transfer, transfer=...
 person_transferred = Signal()
 
 
-class TransferError(ValueError):
+class TransferError(DomainError):
     """The transfer cannot be decided as asked; the message says why."""
 
 
 def transfer_request(
-    *, person: Person, lookup: Postcode, source: str, actor: Any
+    *, person: Person, lookup: Postcode, source: str, actor: User | None
 ) -> Transfer:
     """Ask the CLP the lookup row is in to take the person. One pending transfer per
     person: a second new postcode updates it. The person must be saved already."""
@@ -58,11 +64,11 @@ def transfer_request(
     pending.requested = timezone.now()
     pending.requested_by = actor if getattr(actor, "is_authenticated", False) else None
     pending.save()
-    _audit(pending, "transfer.request", actor)
+    _audit(pending, AuditAction.TRANSFER_REQUEST, actor)
     return pending
 
 
-def transfer_withdraw(*, person: Person, actor: Any) -> int:
+def transfer_withdraw(*, person: Person, actor: User | None) -> int:
     """The postcode changed again (back home, or somewhere the lookup does not
     know): a pending transfer no longer stands."""
     withdrawn = 0
@@ -72,13 +78,13 @@ def transfer_withdraw(*, person: Person, actor: Any) -> int:
         pending.status = Transfer.Status.WITHDRAWN
         pending.decided = timezone.now()
         pending.save(update_fields=["status", "decided"])
-        _audit(pending, "transfer.withdraw", actor)
+        _audit(pending, AuditAction.TRANSFER_WITHDRAW, actor)
         withdrawn += 1
     return withdrawn
 
 
 def transfers_after_placement(
-    *, person: Person, elsewhere: Postcode | None, source: str, actor: Any
+    *, person: Person, elsewhere: Postcode | None, source: str, actor: User | None
 ) -> Transfer | None:
     """After saving a person whose postcode changed: ask for a transfer when the
     lookup put them in another CLP, else withdraw any that waits."""
@@ -96,7 +102,7 @@ def may_decide(user: Any, transfer: Transfer) -> bool:
     return ids is None or transfer.to_constituency_id in ids
 
 
-def _locked_pending(transfer: Transfer, actor: Any) -> Transfer:
+def _locked_pending(transfer: Transfer, actor: User | None) -> Transfer:
     locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
     if not may_decide(actor, locked):
         raise TransferError(
@@ -112,7 +118,7 @@ def _locked_pending(transfer: Transfer, actor: Any) -> Transfer:
 
 
 @transaction.atomic
-def transfer_accept(*, transfer: Transfer, actor: Any) -> Transfer:
+def transfer_accept(*, transfer: Transfer, actor: User | None) -> Transfer:
     """Move the person (and their memberships of the old CLP, and anything an app
     keeps per CLP) to the receiving CLP, in the ward of their postcode."""
     transfer = _locked_pending(transfer, actor)
@@ -165,23 +171,23 @@ def transfer_accept(*, transfer: Transfer, actor: Any) -> Transfer:
     transfer.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     transfer.save(update_fields=["status", "decided", "decided_by"])
     person_transferred.send(sender=Transfer, transfer=transfer)
-    _audit(transfer, "transfer.accept", actor)
+    _audit(transfer, AuditAction.TRANSFER_ACCEPT, actor)
     return transfer
 
 
 @transaction.atomic
-def transfer_decline(*, transfer: Transfer, actor: Any) -> Transfer:
+def transfer_decline(*, transfer: Transfer, actor: User | None) -> Transfer:
     """The receiving CLP says no: the person stays in their home CLP, unplaced."""
     transfer = _locked_pending(transfer, actor)
     transfer.status = Transfer.Status.DECLINED
     transfer.decided = timezone.now()
     transfer.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     transfer.save(update_fields=["status", "decided", "decided_by"])
-    _audit(transfer, "transfer.decline", actor)
+    _audit(transfer, AuditAction.TRANSFER_DECLINE, actor)
     return transfer
 
 
-def _audit(transfer: Transfer, action: str, actor: Any) -> None:
+def _audit(transfer: Transfer, action: str, actor: User | None) -> None:
     # Both CLPs' officers read what happened to the person.
     audit_log(
         actor=actor,

@@ -41,14 +41,16 @@ from networks.models import (
     UnionBranchOfficer,
     UnionDelegate,
 )
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     AppointmentInline,
     OwnConstituencyInitialMixin,
     ReadOnlyAdmin,
     ScopedAdmin,
     ScopedInline,
+    ServiceWrites,
 )
-from partyhub.admin_base import error_text as _error_text
+from partyhub.errors import message_of
 from partyhub.forms import SingleLineMixin
 from partyhub.scoping import ScopedAdminMixin, constituency_ids
 
@@ -190,10 +192,10 @@ class NetworkMembershipAdmin(ScopedAdmin):
         ).select_related("network", "person"):
             try:
                 services.network_membership_approve(
-                    membership=membership, actor=request.user
+                    membership=membership, actor=actor_of(request)
                 )
             except services.NetworkError as exc:
-                self.message_user(request, _error_text(exc), messages.ERROR)
+                self.message_user(request, message_of(exc), messages.ERROR)
             else:
                 done += 1
         self.message_user(request, _("%(n)d requests approved.") % {"n": done})
@@ -242,7 +244,7 @@ class ConsultationAdmin(ScopedAdmin):
             return None
         consultation = queryset.get()
         document = services.consultation_submission_export(
-            consultation=consultation, actor=request.user
+            consultation=consultation, actor=actor_of(request)
         )
         response = HttpResponse(document, content_type="application/msword")
         response["Content-Disposition"] = (
@@ -256,10 +258,10 @@ class ConsultationAdmin(ScopedAdmin):
         for consultation in queryset:
             try:
                 services.consultation_mark_submitted(
-                    consultation=consultation, actor=request.user
+                    consultation=consultation, actor=actor_of(request)
                 )
             except services.NetworkError as exc:
-                self.message_user(request, _error_text(exc), messages.ERROR)
+                self.message_user(request, message_of(exc), messages.ERROR)
             else:
                 done += 1
         if done:
@@ -446,7 +448,8 @@ class OrganisationMailingRecipientInline(ScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(OrganisationMailing)
-class OrganisationMailingAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
+class OrganisationMailingAdmin(ServiceWrites, OwnConstituencyInitialMixin, ScopedAdmin):
+    create_service = staticmethod(services.organisation_mailing_create)
     """A mailing is written, previewed (how many organisations it would email) and
     sent once; a sent mailing is read-only and lists who got it."""
 
@@ -479,11 +482,6 @@ class OrganisationMailingAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         if obj is not None and obj.sent_at is not None:
             return False
         return super().has_delete_permission(request, obj)
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
     @admin.display(description=gettext_lazy("Sending"))
     def sending(self, obj):
@@ -525,10 +523,10 @@ class OrganisationMailingAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         if request.method == "POST":
             try:
                 result = mailings.organisation_mailing_send(
-                    mailing=mailing, actor=request.user
+                    mailing=mailing, actor=actor_of(request)
                 )
             except services.NetworkError as exc:
-                self.message_user(request, _error_text(exc), messages.ERROR)
+                self.message_user(request, message_of(exc), messages.ERROR)
             else:
                 self.message_user(
                     request,

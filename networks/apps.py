@@ -7,6 +7,10 @@ class NetworksConfig(AppConfig):
     verbose_name = _("Networks")
 
     def ready(self) -> None:
+        from networks import roles as _roles
+
+        # What office roles may do with this app's models.
+        _roles.register()
         from members.portal.sections import PortalSection, register_section
         from networks import segments, services
         from partyhub.comms import reminders

@@ -11,7 +11,7 @@ officer to contact by hand. The stable reminder key means nobody is mailed twice
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -28,8 +28,13 @@ from networks.services import (
     contact_refuses_email,
     organisation_contact_person,
 )
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.reminders import reminder_schedule
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 REMINDER_ORG_MAILING = "network_org_mailing"
 
@@ -77,7 +82,7 @@ def _reason(org: CommunityOrganisation) -> str:
 
 @transaction.atomic
 def organisation_mailing_send(
-    *, mailing: OrganisationMailing, actor: Any
+    *, mailing: OrganisationMailing, actor: User | None
 ) -> MailingCount:
     """Send a mailing once to the organisations that agreed to be mailed; record
     every organisation it was for, emailed or to contact by hand."""
@@ -119,7 +124,7 @@ def organisation_mailing_send(
     mailing.save(update_fields=["sent_at", "sent_by"])
     audit_log(
         actor=actor,
-        action="organisationmailing.send",
+        action=AuditAction.ORGANISATIONMAILING_SEND,
         obj=mailing,
         detail={"emailed": emailed, "by_hand": by_hand},
     )

@@ -46,16 +46,22 @@ def _organisations_erase(qs, person: Any) -> int:
     return n
 
 
-def _roles_now(person: Any) -> list[tuple[Any, list[str]]]:
+def _roles_rows(person: Any) -> list[Any]:
+    """The rows "roles now" reads: networks belonged to, networks co-ordinated."""
     from networks.models import Network, NetworkMembership
 
-    networks = [
-        m.network.name
-        for m in NetworkMembership.objects.filter(
+    return [
+        NetworkMembership.objects.filter(
             person=person, status=NetworkMembership.Status.ACTIVE
-        ).select_related("network")
+        ),
+        Network.objects.filter(coordinators=person),
     ]
-    coordinates = [n.name for n in Network.objects.filter(coordinators=person)]
+
+
+def _roles_now(person: Any) -> list[tuple[Any, list[str]]]:
+    memberships, coordinated = _roles_rows(person)
+    networks = [m.network.name for m in memberships.select_related("network")]
+    coordinates = [n.name for n in coordinated]
     return [(gettext("Networks"), networks), (gettext("Co-ordinator of"), coordinates)]
 
 
@@ -308,4 +314,4 @@ def register_all() -> None:
         describe=_("Mailings an officer sent"),
         timeline=NO_TIMELINE(_("An officer's work, not the person's history")),
     )
-    register_roles(_roles_now, order=30)
+    register_roles(_roles_now, order=30, rows=_roles_rows)

@@ -4,10 +4,10 @@ the exported submission. Every write is audited with its actor."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -29,10 +29,16 @@ from networks.models import (
     SubmissionSection,
     Thread,
 )
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import can_contact, contactable, current_consents
 from partyhub.comms.reminders import reminder_schedule
+from partyhub.errors import DomainError
 from partyhub.links import make_token
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 NETWORK_JOIN_PURPOSE = "network-join"
 # An invitation stays good for a month: long enough for a supporter who reads mail
@@ -48,7 +54,7 @@ REMINDER_INVITATION = "network_invitation"
 REMINDER_DIGEST = "network_digest"
 
 
-class NetworkError(ValidationError):
+class NetworkError(DomainError):
     """A domain error a member or officer can read: nothing was changed."""
 
 
@@ -107,7 +113,9 @@ def may_take_part(network: Network, person: Person) -> bool:
 
 
 @transaction.atomic
-def network_join(*, network: Network, person: Person, actor: Any) -> NetworkMembership:
+def network_join(
+    *, network: Network, person: Person, actor: User | None
+) -> NetworkMembership:
     """Join (or ask to join) a network; a left membership is taken up again."""
     if not is_eligible(network, person):
         if network.open_to_supporters:
@@ -140,7 +148,7 @@ def network_join(*, network: Network, person: Person, actor: Any) -> NetworkMemb
         membership.save(update_fields=["status", "digest_sent_until"])
     audit_log(
         actor=actor,
-        action="networkmembership.join",
+        action=AuditAction.NETWORKMEMBERSHIP_JOIN,
         obj=membership,
         detail={"network_id": network.pk, "status": membership.status},
     )
@@ -148,7 +156,7 @@ def network_join(*, network: Network, person: Person, actor: Any) -> NetworkMemb
 
 
 @transaction.atomic
-def network_leave(*, network: Network, person: Person, actor: Any) -> None:
+def network_leave(*, network: Network, person: Person, actor: User | None) -> None:
     membership = (
         NetworkMembership.objects.select_for_update()
         .filter(network=network, person=person)
@@ -161,7 +169,7 @@ def network_leave(*, network: Network, person: Person, actor: Any) -> None:
     membership.save(update_fields=["status"])
     audit_log(
         actor=actor,
-        action="networkmembership.leave",
+        action=AuditAction.NETWORKMEMBERSHIP_LEAVE,
         obj=membership,
         detail={"network_id": network.pk},
     )
@@ -169,7 +177,7 @@ def network_leave(*, network: Network, person: Person, actor: Any) -> None:
 
 @transaction.atomic
 def network_membership_approve(
-    *, membership: NetworkMembership, actor: Any
+    *, membership: NetworkMembership, actor: User | None
 ) -> NetworkMembership:
     if membership.status != NetworkMembership.Status.PENDING:
         raise NetworkError(_("Only a request waiting for approval can be approved."))
@@ -181,7 +189,7 @@ def network_membership_approve(
         )
     membership.status = NetworkMembership.Status.ACTIVE
     membership.save(update_fields=["status"])
-    audit_log(actor=actor, action="networkmembership.approve", obj=membership)
+    audit_log(actor=actor, action=AuditAction.NETWORKMEMBERSHIP_APPROVE, obj=membership)
     return membership
 
 
@@ -192,7 +200,7 @@ def _require_taking_part(network: Network, person: Person) -> None:
 
 @transaction.atomic
 def thread_create(
-    *, network: Network, author: Person, title: str, body: str, actor: Any
+    *, network: Network, author: Person, title: str, body: str, actor: User | None
 ) -> Thread:
     _require_taking_part(network, author)
     if not body.strip():
@@ -201,7 +209,7 @@ def thread_create(
     Post.objects.create(thread=thread, author=author, body=body)
     audit_log(
         actor=actor,
-        action="thread.create",
+        action=AuditAction.THREAD_CREATE,
         obj=thread,
         constituency_id=author.constituency_id,
         detail={"network_id": network.pk},
@@ -210,14 +218,16 @@ def thread_create(
 
 
 @transaction.atomic
-def post_create(*, thread: Thread, author: Person, body: str, actor: Any) -> Post:
+def post_create(
+    *, thread: Thread, author: Person, body: str, actor: User | None
+) -> Post:
     _require_taking_part(thread.network, author)
     if not body.strip():
         raise NetworkError(_("Write something before posting."))
     post = Post.objects.create(thread=thread, author=author, body=body)
     audit_log(
         actor=actor,
-        action="post.create",
+        action=AuditAction.POST_CREATE,
         obj=post,
         constituency_id=author.constituency_id,
     )
@@ -234,7 +244,9 @@ def post_editable(post: Post, person: Person, now=None) -> bool:
 
 
 @transaction.atomic
-def post_edit(*, post: Post, author: Person, body: str, actor: Any, now=None) -> Post:
+def post_edit(
+    *, post: Post, author: Person, body: str, actor: User | None, now=None
+) -> Post:
     now = now or timezone.now()
     post = Post.objects.select_for_update().get(pk=post.pk)
     if post.author_id != author.pk:
@@ -253,7 +265,7 @@ def post_edit(*, post: Post, author: Person, body: str, actor: Any, now=None) ->
     post.save(update_fields=["body", "edited"])
     audit_log(
         actor=actor,
-        action="post.edit",
+        action=AuditAction.POST_EDIT,
         obj=post,
         constituency_id=author.constituency_id,
     )
@@ -262,7 +274,7 @@ def post_edit(*, post: Post, author: Person, body: str, actor: Any, now=None) ->
 
 @transaction.atomic
 def post_hide(
-    *, post: Post, moderator: Person, actor: Any, hidden: bool = True
+    *, post: Post, moderator: Person, actor: User | None, hidden: bool = True
 ) -> Post:
     """A co-ordinator hides (or shows again) a post; the text is kept for the record."""
     if not is_coordinator(post.thread.network, moderator):
@@ -272,7 +284,7 @@ def post_hide(
     # Filed under the author's CLP, whose officers answer for its people.
     audit_log(
         actor=actor,
-        action="post.hide" if hidden else "post.show",
+        action=AuditAction.POST_HIDE if hidden else AuditAction.POST_SHOW,
         obj=post,
         constituency_id=post.author.constituency_id if post.author else None,
     )
@@ -307,7 +319,7 @@ def consultation_is_open(consultation: Consultation, today=None) -> bool:
 
 @transaction.atomic
 def comment_create(
-    *, section: Section, person: Person, body: str, actor: Any
+    *, section: Section, person: Person, body: str, actor: User | None
 ) -> Comment:
     consultation = section.consultation
     _require_taking_part(consultation.network, person)
@@ -318,14 +330,16 @@ def comment_create(
     comment = Comment.objects.create(section=section, person=person, body=body)
     audit_log(
         actor=actor,
-        action="comment.create",
+        action=AuditAction.COMMENT_CREATE,
         obj=comment,
         detail={"consultation_id": consultation.pk},
     )
     return comment
 
 
-def consultation_submission_export(*, consultation: Consultation, actor: Any) -> bytes:
+def consultation_submission_export(
+    *, consultation: Consultation, actor: User | None
+) -> bytes:
     """The network's submission as a Word-compatible (HTML) document: every comment,
     grouped by section, sanitised. The export is audited, as it carries names."""
     context = _export_context(consultation)
@@ -336,7 +350,7 @@ def consultation_submission_export(*, consultation: Consultation, actor: Any) ->
 
 
 def _audit_export(
-    *, actor: Any, consultation: Consultation, sections: list, fmt: str = "doc"
+    *, actor: User | None, consultation: Consultation, sections: list, fmt: str = "doc"
 ) -> None:
     """One entry per constituency whose people's names the export carries (and
     one for each CLP the network spans), so each CLP's officers can read that
@@ -352,7 +366,7 @@ def _audit_export(
     for cid, count in counts.items():
         audit_log(
             actor=actor,
-            action="consultation.export",
+            action=AuditAction.CONSULTATION_EXPORT,
             obj=consultation,
             constituency_id=cid,
             detail={"format": fmt},
@@ -362,7 +376,7 @@ def _audit_export(
 
 @transaction.atomic
 def consultation_mark_submitted(
-    *, consultation: Consultation, actor: Any, at=None
+    *, consultation: Consultation, actor: User | None, at=None
 ) -> Consultation:
     """Record the network's submission as sent, once: the date stays as recorded,
     and the draft (made here if there was none) can no longer be changed."""
@@ -384,7 +398,7 @@ def consultation_mark_submitted(
             "submitted_on": timezone.localdate(consultation.submitted_at),
         },
     )
-    audit_log(actor=actor, action="consultation.submit", obj=consultation)
+    audit_log(actor=actor, action=AuditAction.CONSULTATION_SUBMIT, obj=consultation)
     return consultation
 
 
@@ -394,7 +408,7 @@ def invitation_key(*, network_id: int, person_id: int) -> str:
 
 @transaction.atomic
 def network_invite(
-    *, network: Network, person: Person, inviter: Person | None, actor: Any
+    *, network: Network, person: Person, inviter: Person | None, actor: User | None
 ) -> NetworkInvitation:
     """Email one person a signed link to join. Asking again sends nothing more: the
     invitation row and the reminder's key are both unique."""
@@ -428,7 +442,7 @@ def network_invite(
     )
     audit_log(
         actor=actor,
-        action="networkinvitation.create",
+        action=AuditAction.NETWORKINVITATION_CREATE,
         obj=invitation,
         detail={"network_id": network.pk},
     )
@@ -454,7 +468,7 @@ def submission_save(
     introduction: str,
     texts: dict[int, str],
     drafter: Person | None,
-    actor: Any,
+    actor: User | None,
     submit: bool = False,
     on: datetime.date | None = None,
 ) -> Submission:
@@ -483,7 +497,7 @@ def submission_save(
     submission.save(update_fields=update)
     audit_log(
         actor=actor,
-        action="submission.submit" if submit else "submission.save",
+        action=AuditAction.SUBMISSION_SUBMIT if submit else AuditAction.SUBMISSION_SAVE,
         obj=submission,
         detail={"consultation_id": consultation.pk},
     )
@@ -507,7 +521,7 @@ def _export_context(consultation: Consultation) -> dict[str, Any]:
     }
 
 
-def submission_pdf(*, consultation: Consultation, actor: Any) -> bytes:
+def submission_pdf(*, consultation: Consultation, actor: User | None) -> bytes:
     """The submission as a PDF: the network's text per section, then its members'
     comments. Audited, as it carries names."""
     from networks.pdf import submission_pdf_bytes
@@ -522,7 +536,7 @@ def submission_pdf(*, consultation: Consultation, actor: Any) -> bytes:
 
 @transaction.atomic
 def membership_digest_set(
-    *, membership: NetworkMembership, digest: str, actor: Any
+    *, membership: NetworkMembership, digest: str, actor: User | None
 ) -> NetworkMembership:
     if digest not in NetworkMembership.Digest.values:
         raise NetworkError(_("Choose one of the digest options."))
@@ -540,7 +554,7 @@ def membership_digest_set(
     membership.save(update_fields=update)
     audit_log(
         actor=actor,
-        action="networkmembership.digest",
+        action=AuditAction.NETWORKMEMBERSHIP_DIGEST,
         obj=membership,
         detail={"digest": digest},
     )
@@ -636,3 +650,12 @@ def contact_refuses_email(person: Person) -> bool:
     their organisation's agreement."""
     said = current_consents(person)
     return said.get(("any", "")) is False or said.get(("email", "")) is False
+
+
+@transaction.atomic
+def organisation_mailing_create(*, instance: Any, actor: Any) -> Any:
+    """A mailing to organisations an officer writes: saved with who wrote it."""
+    instance.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    instance.save()
+    audit_log(actor=actor, action=AuditAction.ORGANISATIONMAILING_CREATED, obj=instance)
+    return instance

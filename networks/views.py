@@ -26,7 +26,9 @@ from networks.models import (
     Submission,
     Thread,
 )
+from partyhub.actors import actor_of
 from partyhub.admin_site import officer_powers, officer_two_factor_required
+from partyhub.errors import message_of
 from partyhub.links import LinkExpired, LinkInvalid, link_problem_for, read_token
 from partyhub.scoping import constituency_ids, contact_constituencies
 
@@ -67,10 +69,10 @@ def digest(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
         services.membership_digest_set(
             membership=membership,
             digest=request.POST.get("digest", ""),
-            actor=request.user,
+            actor=actor_of(request),
         )
     except services.NetworkError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, message_of(exc))
     else:
         messages.success(request, _("Your email digest choice is saved."))
     return redirect("networks:mine")
@@ -82,10 +84,10 @@ def join(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     network = get_object_or_404(Network, pk=pk)
     try:
         membership = services.network_join(
-            network=network, person=person, actor=request.user
+            network=network, person=person, actor=actor_of(request)
         )
     except services.NetworkError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, message_of(exc))
     else:
         if membership.status == membership.Status.PENDING:
             messages.info(request, _("Your request was sent to the co-ordinators."))
@@ -98,7 +100,7 @@ def join(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
 @require_POST
 def leave(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     network = get_object_or_404(Network, pk=pk)
-    services.network_leave(network=network, person=person, actor=request.user)
+    services.network_leave(network=network, person=person, actor=actor_of(request))
     messages.success(request, _("You have left %(n)s.") % {"n": network})
     return redirect("networks:mine")
 
@@ -114,10 +116,10 @@ def network_detail(request: HttpRequest, person: Person, pk: int) -> HttpRespons
                 author=person,
                 title=request.POST.get("title", "").strip()[:200] or _("(no title)"),
                 body=request.POST.get("body", ""),
-                actor=request.user,
+                actor=actor_of(request),
             )
         except services.NetworkError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, message_of(exc))
         else:
             return redirect("networks:thread", pk=network.pk, thread_pk=thread.pk)
     return _page(
@@ -154,9 +156,11 @@ def approve(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     if not services.is_coordinator(membership.network, person):
         raise Http404
     try:
-        services.network_membership_approve(membership=membership, actor=request.user)
+        services.network_membership_approve(
+            membership=membership, actor=actor_of(request)
+        )
     except services.NetworkError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, message_of(exc))
     return redirect("networks:detail", pk=membership.network_id)
 
 
@@ -175,10 +179,10 @@ def thread_detail(
                 thread=thread,
                 author=person,
                 body=request.POST.get("body", ""),
-                actor=request.user,
+                actor=actor_of(request),
             )
         except services.NetworkError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, message_of(exc))
         return redirect("networks:thread", pk=network.pk, thread_pk=thread.pk)
     posts = (
         thread.posts.select_related("author")
@@ -207,7 +211,7 @@ def post_moderate(request: HttpRequest, person: Person, pk: int) -> HttpResponse
     services.post_hide(
         post=post,
         moderator=person,
-        actor=request.user,
+        actor=actor_of(request),
         hidden=request.POST.get("hidden") != "0",
     )
     return redirect("networks:thread", pk=network.pk, thread_pk=post.thread_id)
@@ -230,10 +234,10 @@ def consultation_detail(request: HttpRequest, person: Person, pk: int) -> HttpRe
                 section=section,
                 person=person,
                 body=request.POST.get("body", ""),
-                actor=request.user,
+                actor=actor_of(request),
             )
         except services.NetworkError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, message_of(exc))
         else:
             messages.success(request, _("Thank you: your comment is recorded."))
         return redirect("networks:consultation", pk=consultation.pk)
@@ -301,7 +305,7 @@ def _managed_consultation(request: HttpRequest, person: Person, pk: int, perm: s
 def consultation_export(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     consultation = _managed_consultation(request, person, pk, _EXPORT)
     document = services.consultation_submission_export(
-        consultation=consultation, actor=request.user
+        consultation=consultation, actor=actor_of(request)
     )
     response = HttpResponse(document, content_type="application/msword")
     response["Content-Disposition"] = (
@@ -314,7 +318,9 @@ def consultation_export(request: HttpRequest, person: Person, pk: int) -> HttpRe
 @officer_two_factor_required
 def consultation_pdf(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     consultation = _managed_consultation(request, person, pk, _EXPORT)
-    document = services.submission_pdf(consultation=consultation, actor=request.user)
+    document = services.submission_pdf(
+        consultation=consultation, actor=actor_of(request)
+    )
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="submission-{consultation.pk}.pdf"'
@@ -345,11 +351,11 @@ def submission_edit(request: HttpRequest, person: Person, pk: int) -> HttpRespon
                 introduction=form.cleaned_data["introduction"],
                 texts=form.section_texts(),
                 drafter=person,
-                actor=request.user,
+                actor=actor_of(request),
                 submit=submit,
             )
         except services.NetworkError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, message_of(exc))
         else:
             messages.success(
                 request,
@@ -388,10 +394,10 @@ def network_invite(request: HttpRequest, person: Person, pk: int) -> HttpRespons
             raise Http404
         try:
             services.network_invite(
-                network=network, person=chosen, inviter=person, actor=request.user
+                network=network, person=chosen, inviter=person, actor=actor_of(request)
             )
         except services.NetworkError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, message_of(exc))
         else:
             messages.success(
                 request,
@@ -423,10 +429,10 @@ def post_edit_view(request: HttpRequest, person: Person, pk: int) -> HttpRespons
                 post=post,
                 author=person,
                 body=request.POST.get("body", ""),
-                actor=request.user,
+                actor=actor_of(request),
             )
         except services.NetworkError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, message_of(exc))
         return back
     if not services.post_editable(post, person):
         messages.error(request, _("This post can no longer be edited."))
@@ -465,7 +471,7 @@ def join_link(request: HttpRequest, token: str) -> HttpResponse:
                 network=network, person=person, actor=None
             )
         except services.NetworkError as exc:
-            context["error"] = " ".join(exc.messages)
+            context["error"] = message_of(exc)
     else:
         context["current"] = (
             network.memberships.filter(person=person)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 
+from partyhub import appointment_services
+from partyhub.actors import actor_of
 from partyhub.scoping import ScopedAdminMixin, stamp_appointment
+from partyhub.updates import form_changes, stored
 
 __all__ = [
     "AppointmentAdmin",
@@ -19,7 +23,9 @@ __all__ = [
     "ReadOnlyAdmin",
     "ScopedAdmin",
     "ScopedInline",
-    "error_text",
+    "ServiceWrites",
+    "formset_through_services",
+    "show_notes",
 ]
 
 
@@ -28,19 +34,27 @@ class CappedCountPaginator(Paginator):
     at cap + 1 rows, so a regional list of 1.5 million people costs what one of
     10,001 does. Below the cap the count is exact; above it the list says "more
     than 10,000" (templates/admin/pagination.html) and the officer narrows it
-    with a search or a filter."""
+    with a search or a filter, or asks for the exact count with the link beside
+    it (`?_count=exact`, one full count for that page only)."""
 
     cap = 10_000
+    exact = False
 
     @cached_property
     def count(self) -> int:
-        if isinstance(self.object_list, models.QuerySet):
-            return self.object_list[: self.cap + 1].count()
+        if isinstance(self.object_list, models.QuerySet) and not self.exact:
+            # Unordered: the order of the rows does not change how many there
+            # are, and sorting up to 10,001 of them first costs more than
+            # counting them.
+            return self.object_list.order_by()[: self.cap + 1].count()
         return super().count
 
     @property
     def capped(self) -> bool:
-        return self.count > self.cap
+        return not self.exact and self.count > self.cap
+
+
+EXACT_COUNT_VAR = "_count"
 
 
 class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
@@ -54,6 +68,12 @@ class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
     count_many: str | None = None
 
     def changelist_view(self, request, extra_context=None):
+        # "Count exactly": taken off the query before the changelist sees it
+        # (it would take it for a filter), remembered for get_paginator.
+        if request.GET.get(EXACT_COUNT_VAR) == "exact":
+            request.GET = request.GET.copy()
+            del request.GET[EXACT_COUNT_VAR]
+            request.exact_count = True
         # A list is headed with its name ("Renewal desk"), never Django's
         # "Select renewal desk to view".
         extra_context = {
@@ -61,6 +81,12 @@ class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context)
+
+    def get_paginator(self, request, queryset, per_page, *args, **kwargs):
+        paginator = super().get_paginator(request, queryset, per_page, *args, **kwargs)
+        if getattr(request, "exact_count", False):
+            paginator.exact = True
+        return paginator
 
 
 class ScopedInline(ScopedAdminMixin, admin.TabularInline):
@@ -72,6 +98,25 @@ class ScopedInline(ScopedAdminMixin, admin.TabularInline):
         # row with the row's name: never "Team_leads object (1)".
         if self.model._meta.auto_created and self.model.__str__ is models.Model.__str__:
             self.model.__str__ = _link_row_str
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class ParentKnownFormSet(formset):
+            # Each row's link to the page's own record is that record: a row's
+            # label naming it ("Ann Lee: school governor") reads no query per row.
+            def _construct_form(self, i, **kw):
+                form = super()._construct_form(i, **kw)
+                parent = getattr(self.instance, self.fk.remote_field.field_name, None)
+                if (
+                    parent is not None
+                    and getattr(form.instance, self.fk.attname) == parent
+                ):
+                    self.fk.set_cached_value(form.instance, self.instance)
+                return form
+
+        ParentKnownFormSet.__name__ = formset.__name__
+        return ParentKnownFormSet
 
 
 def _link_row_str(row: models.Model) -> str:
@@ -118,10 +163,13 @@ class AppointmentAdmin(ScopedAdmin):
     appointment_parent = ""
 
     def save_model(self, request, obj, form, change):
-        if not change or {"person", self.appointment_parent} & set(form.changed_data):
-            parent = getattr(obj, self.appointment_parent)
-            stamp_appointment(obj, actor=request.user, spans=_spans(parent))
-        super().save_model(request, obj, form, change)
+        appointment_services.appointment_save(
+            instance=obj,
+            parent_field=self.appointment_parent,
+            changed=form.changed_data,
+            adding=not change,
+            actor=actor_of(request),
+        )
 
 
 class OwnConstituencyInitialMixin:
@@ -142,10 +190,6 @@ class ReadOnlyAdmin(ScopedAdmin):
         return False
 
 
-def error_text(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
-
-
 def public_link(path: str) -> str:
     """A public page's address on an admin page, to open or to copy: a read-only
     box holding the full web address (selectable; no script, for the strict CSP)
@@ -163,3 +207,88 @@ def public_link(path: str) -> str:
         url,
         gettext("View public page"),
     )
+
+
+class ServiceWrites:
+    """An admin (or inline) whose writes go through its app's services.
+
+    Name the services and the admin's hooks only call them: `create_service(*,
+    instance, actor)` saves a new record built from the form, `update_service(*,
+    instance, changes, actor)` applies the fields the officer changed (to the
+    record as stored, so the audit has old and new values), `delete_service(*,
+    instance, actor)` deletes. Each returns None, the record, or a
+    `partyhub.updates.Written` whose notes are shown as messages. A service left
+    unset keeps Django's plain write (for records without rules)."""
+
+    create_service: Any = None
+    update_service: Any = None
+    delete_service: Any = None
+
+    def save_model(self, request, obj, form, change):
+        if change and self.update_service is not None:
+            result = type(self).update_service(
+                instance=stored(obj), changes=form_changes(form), actor=request.user
+            )
+        elif not change and self.create_service is not None:
+            result = type(self).create_service(instance=obj, actor=request.user)
+        else:
+            result = super().save_model(request, obj, form, change)
+        show_notes(self, request, result)
+
+    def delete_model(self, request, obj):
+        if self.delete_service is None:
+            return super().delete_model(request, obj)
+        return type(self).delete_service(instance=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        if self.delete_service is None:
+            return super().delete_queryset(request, queryset)
+        for obj in queryset:
+            type(self).delete_service(instance=obj, actor=request.user)
+        return None
+
+
+def show_notes(model_admin: Any, request: Any, result: Any) -> None:
+    """Show a service's notes (a `Written`) as admin messages."""
+    for level, text in getattr(result, "notes", None) or ():
+        model_admin.message_user(request, text, level)
+
+
+def formset_through_services(
+    *,
+    model_admin: Any,
+    request: Any,
+    formset: Any,
+    update: Any,
+    create: Any = None,
+    delete: Any = None,
+) -> None:
+    """Save an inline formset row by row through services instead of
+    `formset.save()`: new rows with `create(instance=, actor=)`, changed rows with
+    `update(instance=, changes=, actor=)`, rows ticked for deletion with
+    `delete(instance=, actor=)`. Keeps the lists the admin's history reads."""
+    actor = request.user
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for form in formset.initial_forms:
+        obj = form.instance
+        if formset.can_delete and formset._should_delete_form(form):
+            if obj.pk is not None and delete is not None:
+                delete(instance=obj, actor=actor)
+                formset.deleted_objects.append(obj)
+            continue
+        if form.has_changed():
+            show_notes(
+                model_admin,
+                request,
+                update(instance=stored(obj), changes=form_changes(form), actor=actor),
+            )
+            formset.changed_objects.append((obj, form.changed_data))
+    for form in formset.extra_forms:
+        if create is None or not form.has_changed():
+            continue
+        if formset.can_delete and formset._should_delete_form(form):
+            continue
+        obj = form.instance
+        setattr(obj, formset.fk.name, formset.instance)
+        show_notes(model_admin, request, create(instance=obj, actor=actor))
+        formset.new_objects.append(obj)

@@ -1,3 +1,4 @@
+import time
 from collections.abc import Callable
 from functools import update_wrapper, wraps
 from urllib.parse import urlencode
@@ -8,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from partyhub.scoping import is_officer
@@ -65,6 +67,10 @@ def officer_two_factor_required(
     return guarded
 
 
+# The sidebar's list of models by permissions (PartyAdminSite.get_app_list).
+_APP_LISTS: dict[tuple, tuple[float, list]] = {}
+
+
 class PartyAdminSite(admin.AdminSite):
     """The officers' admin. Officers reach it through an office they hold today
     (never a hand-set is_staff); superusers are regional organisers. Either way it
@@ -115,6 +121,32 @@ class PartyAdminSite(admin.AdminSite):
             "is_nav_sidebar_enabled": self.enable_nav_sidebar,
             "log_entries": self.get_log_entries(request),
         }
+
+    def get_app_list(self, request: HttpRequest, app_label=None):
+        # Every admin page's sidebar lists the models the officer may use: built
+        # from some hundred admins' permission checks and URLs, the same for the
+        # same permissions. Kept for a minute in this process, keyed by what the
+        # checks read (the login, superuser or not, its permissions, which the
+        # offices held today give); a changed office changes the key.
+        user = request.user
+        if app_label is not None or not user.is_authenticated:
+            return super().get_app_list(request, app_label)
+        key = (
+            user.pk,
+            user.is_superuser,
+            user.is_active,
+            # A superuser passes every check; anyone else by their permissions.
+            frozenset() if user.is_superuser else frozenset(user.get_all_permissions()),
+            get_language(),
+            request.META.get("SCRIPT_NAME", ""),
+        )
+        now = time.monotonic()
+        found = _APP_LISTS.get(key)
+        if found is None or found[0] < now:
+            if len(_APP_LISTS) > 500:
+                _APP_LISTS.clear()
+            found = _APP_LISTS[key] = (now + 60, super().get_app_list(request))
+        return [{**app, "models": [dict(m) for m in app["models"]]} for app in found[1]]
 
     def index(self, request: HttpRequest, extra_context=None):
         # The officers' home page (dashboard/) instead of Django's list of models;

@@ -12,7 +12,14 @@ from django.core.exceptions import ValidationError
 
 
 class DomainError(ValidationError):
-    """A refusal a person can read. Nothing was changed."""
+    """A refusal a person can read. Nothing was changed.
+
+    Every app's error derives from it (NetworkError, EventsError, TransferError,
+    ...). `str(exc)` is the readable text too, so a management command or a
+    stored `problem` shows the sentence rather than a list's repr."""
+
+    def __str__(self) -> str:
+        return message_of(self)
 
 
 def message_of(exc: ValidationError) -> str:

@@ -13,6 +13,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partyhub.actors import actor_of
 from partyhub.audit.services import audit_log
 from partyhub.scoping import constituency_id_of
 
@@ -54,7 +55,7 @@ def csv_export_action(
         label = queryset.model._meta.model_name
         for constituency_id, count in per_constituency.items():
             audit_log(
-                actor=request.user,
+                actor=actor_of(request),
                 action=f"{label}.export",
                 constituency_id=constituency_id,
                 row_count=count,

@@ -58,12 +58,36 @@ def plain_number_messages(field: Any) -> Any:
     return field
 
 
+CHOICE_MESSAGE = _("That choice is not on the list: choose one from the list.")
+
+
+def _django_defaults(field: Any, code: str) -> set[str]:
+    return {
+        str(message)
+        for klass in type(field).__mro__
+        if (message := getattr(klass, "default_error_messages", {}).get(code))
+    }
+
+
+def plain_choice_messages(field: Any) -> Any:
+    """A choice field says "That choice is not on the list: choose one from the
+    list.", never Django's "Select a valid choice. 7 is not one of the available
+    choices."; messages a form or the admin set itself are kept."""
+    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+        message = field.error_messages.get("invalid_choice")
+        if message is None or str(message) in _django_defaults(field, "invalid_choice"):
+            field.error_messages["invalid_choice"] = CHOICE_MESSAGE
+    return field
+
+
 def single_line_field(field: Any) -> Any:
     """Give a one-line text field (a CharField whose widget is not a Textarea or
     a password box; email, URL and slug fields included) the single-line
     validator; return the field. A number field gets plain range messages
-    (plain_number_messages)."""
+    (plain_number_messages), a choice field a plain "not on the list"
+    (plain_choice_messages)."""
     plain_number_messages(field)
+    plain_choice_messages(field)
     if not isinstance(field, forms.CharField):
         return field
     widget = getattr(field.widget, "widget", field.widget)  # admin wrappers
@@ -86,6 +110,12 @@ class SingleLineMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         single_line_fields(self)  # type: ignore[arg-type]
+
+    def full_clean(self) -> None:
+        # Fields a form adds after this __init__ (a survey's questions, a
+        # segment's criteria) get the same, before they are cleaned.
+        single_line_fields(self)  # type: ignore[arg-type]
+        super().full_clean()  # type: ignore[misc]
 
 
 # --- bot traps ----------------------------------------------------------------------

@@ -98,7 +98,7 @@ def check_broker(
 
     url = url or broker_url()
     options = {
-        **(getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", None) or {}),
+        **settings.CELERY_BROKER_TRANSPORT_OPTIONS,
         # A server that accepts the connection and then says nothing must not hang
         # the check either (connect_timeout covers only the TCP connect).
         "socket_timeout": timeout,

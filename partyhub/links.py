@@ -45,7 +45,7 @@ class LinkGone(Exception):
 def _fernet(purpose: str) -> MultiFernet:
     """The keys for `purpose`: from SECRET_KEY, then any SECRET_KEY_FALLBACKS (so a
     rotated key does not break the links already sent)."""
-    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
     return MultiFernet(
         [
             Fernet(

@@ -18,11 +18,22 @@ from typing import TYPE_CHECKING, Any
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
-from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.core.exceptions import (
+    EmptyResultSet,
+    FieldDoesNotExist,
+    ImproperlyConfigured,
+)
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+
+from partyhub.actors import actor_of
+
+if TYPE_CHECKING:
+    pass
+
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -193,6 +204,22 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         return [(obj.pk, str(obj)) for obj in queryset]
 
 
+def _name_split_date_and_time(formfield) -> None:
+    """The admin's date-and-time field is two boxes under one label that names
+    neither (a screen reader hears two unnamed boxes): name each, "Starts: date"
+    and "Starts: time"."""
+    from django.contrib.admin.widgets import AdminSplitDateTime
+
+    widget = getattr(formfield, "widget", None)
+    widget = getattr(widget, "widget", widget)  # inside a related-field wrapper
+    if not isinstance(widget, AdminSplitDateTime):
+        return
+    label = capfirst(str(formfield.label or ""))
+    date, time = widget.widgets
+    date.attrs["aria-label"] = _("%(field)s: date") % {"field": label}
+    time.attrs["aria-label"] = _("%(field)s: time") % {"field": label}
+
+
 class ScopedAdminMixin:
     """Every ModelAdmin inherits this: lists, object pages, choices, filters and
     actions stop at the officer's constituencies; other records answer 404.
@@ -205,9 +232,11 @@ class ScopedAdminMixin:
         # (partyhub.forms): names end up in the text part of emails.
         from partyhub.forms import single_line_field
 
-        return single_line_field(
+        formfield = single_line_field(
             super().formfield_for_dbfield(db_field, request, **kwargs)
         )
+        _name_split_date_and_time(formfield)
+        return formfield
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
         queryset = super().get_queryset(request)
@@ -273,7 +302,9 @@ class ScopedAdminMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs = self._related_kwargs(request, db_field, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return read_choices_once(
+            super().formfield_for_foreignkey(db_field, request, **kwargs), request
+        )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         kwargs = self._related_kwargs(request, db_field, kwargs)
@@ -287,7 +318,9 @@ class ScopedAdminMixin:
             from django import forms
 
             kwargs["widget"] = forms.CheckboxSelectMultiple
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        return read_choices_once(
+            super().formfield_for_manytomany(db_field, request, **kwargs), request
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -430,14 +463,14 @@ class ScopedAdminMixin:
         # read by each CLP's officers, never left with no constituency.
         per_constituency: dict[tuple[int, ...], int] = {}
         for obj in queryset:
-            audit_log(actor=request.user, action=f"{_label(obj)}.delete", obj=obj)
+            audit_log(actor=actor_of(request), action=f"{_label(obj)}.delete", obj=obj)
             key = tuple(constituency_ids_of(obj))
             per_constituency[key] = per_constituency.get(key, 0) + 1
         if len(queryset) > 1:
             # A bulk action: one entry per constituency with its row count.
             for key, count in per_constituency.items():
                 audit_log(
-                    actor=request.user,
+                    actor=actor_of(request),
                     action=f"{queryset.model._meta.model_name}.bulk_delete",
                     constituency_ids=key,
                     row_count=count,
@@ -448,7 +481,7 @@ class ScopedAdminMixin:
         from partyhub.audit.services import audit_log
 
         audit_log(
-            actor=request.user,
+            actor=actor_of(request),
             action=f"{_label(obj)}.{verb}",
             obj=obj,
             detail={"admin_message": message} if message else None,
@@ -557,6 +590,61 @@ def autocomplete_form_fields(form, site, user: AnyUser | None) -> None:
         field.widget.is_required = field.required
         # Set after the widget: the queryset hands its choices to the widget.
         field.queryset = queryset
+
+
+_CHOICES_READ = "_partyhub_choices_read"
+
+
+def read_choices_once(formfield, request=None):
+    """A plain select or tick boxes over a few rows (an officer's constituencies,
+    the interests) reads its choices once for the request, not once for every
+    form: a person's page has the person's form, membership and office rows and
+    the empty row each inline copies for "add another", every one of which would
+    otherwise run the same query (a server-side cursor on PostgreSQL). Nothing is
+    kept past the request. Validation still checks a posted id against the
+    field's scoped queryset."""
+    from django import forms
+    from django.contrib.admin.widgets import AutocompleteMixin
+
+    if not isinstance(formfield, forms.ModelChoiceField):
+        return formfield
+    widget = getattr(formfield.widget, "widget", formfield.widget)
+    if isinstance(widget, AutocompleteMixin | forms.HiddenInput):
+        return formfield
+    if formfield.get_limit_choices_to():
+        # The form applies limit_choices_to to the queryset later, per form.
+        return formfield
+    # Shared by the copies of the field each form makes, and by the fields of
+    # this request with the same query, looked up by the query as it is when
+    # the widget renders: a form that narrows a field's queryset in its
+    # __init__ gets its own list.
+    shared: dict = (
+        {} if request is None else request.__dict__.setdefault(_CHOICES_READ, {})
+    )
+
+    class ReadOnce(formfield.iterator):
+        def __iter__(self):
+            field = self.field
+            try:
+                sql = str(self.queryset.query)
+            except EmptyResultSet:
+                return super().__iter__()
+            key = (
+                type(field),
+                field.to_field_name,
+                str(field.empty_label),
+                field.__dict__.get("label_from_instance"),
+                sql,
+            )
+            found = shared.get(key)
+            if found is None:
+                found = shared[key] = list(super().__iter__())
+            return iter(found)
+
+    formfield.iterator = ReadOnce
+    # Behind the admin's related-widget wrapper the select keeps its own choices.
+    formfield.widget.choices = widget.choices = formfield.choices
+    return formfield
 
 
 def _other_constituencies_held(objs, ids: frozenset[int]) -> list[str]:

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "events",
     "networks",
     "finance",
+    "canvassing",
+    "governance",
     "dashboard",
 ]
 
@@ -204,6 +206,9 @@ COMMS_CLAIM_LEASE_SECONDS = env.int("COMMS_CLAIM_LEASE_SECONDS", default=60)
 COMMS_SMTP_RETRY_MAX_SECONDS = env.int("COMMS_SMTP_RETRY_MAX_SECONDS", default=1800)
 COMMS_SEND_TASK_SECONDS = env.int("COMMS_SEND_TASK_SECONDS", default=50)
 COMMS_SEND_PARALLELISM = env.int("COMMS_SEND_PARALLELISM", default=2)
+# SMTP connections one batch sends over at once (threads in the worker): one
+# connection to a local relay carries about 370 messages a second.
+COMMS_SMTP_CONNECTIONS = env.int("COMMS_SMTP_CONNECTIONS", default=1)
 # Unsubscribe and preference links in emails keep working this long.
 COMMS_LINK_MAX_AGE_SECONDS = env.int(
     "COMMS_LINK_MAX_AGE_SECONDS", default=60 * 60 * 24 * 365
@@ -267,6 +272,13 @@ FINANCE_LOTTERY_MAX_PROCEEDS = Decimal(
     env.str("FINANCE_LOTTERY_MAX_PROCEEDS", default="50000.00")
 )
 FINANCE_LOTTERY_RETURN_MONTHS = env.int("FINANCE_LOTTERY_RETURN_MONTHS", default=3)
+
+# --- Events ------------------------------------------------------------------------
+# Places (a booking and its guests) booked from one address per hour on public
+# event pages, then a polite refusal.
+EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR = env.int(
+    "EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR", default=20
+)
 
 # --- Campaigns ---------------------------------------------------------------------
 # Street-watch photos with more pixels than this are refused before decoding.
@@ -337,6 +349,10 @@ TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True
 USE_TZ = True
 
+# partyhub.locks.hold(): how long work waits for someone else's lock on the same
+# thing (an import, a signup address) before saying "try again".
+LOCK_TIMEOUT_SECONDS = env.float("LOCK_TIMEOUT_SECONDS", default=10.0)
+
 # --- Static files -------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -353,12 +369,14 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
-# Uploaded national membership files wait here between the preview and Apply (a
-# day at most). With several web servers this must be storage they all share.
 # "A new member": joined (or rejoined) in the last this many days — the desk's
 # lists and welcome mail, mentoring, the import's welcome, the door list's flag.
 NEW_MEMBER_DAYS = env.int("NEW_MEMBER_DAYS", default=30)
+# Uploaded national membership files wait here between the preview and Apply (a
+# day at most). With several web servers this must be storage they all share.
 MEMBER_IMPORT_DIR = env.path("MEMBER_IMPORT_DIR", default=VAR_DIR / "imports")
+# A national membership file larger than this is refused before it is read.
+MEMBER_IMPORT_MAX_BYTES = env.int("MEMBER_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 # Uploaded supporters lists wait here for their check and apply tasks (a day at most).
 SUPPORTER_IMPORT_DIR = env.path(
     "SUPPORTER_IMPORT_DIR", default=VAR_DIR / "supporter-imports"

@@ -1,3 +1,4 @@
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.celery import app
 
@@ -11,4 +12,6 @@ def ping() -> str:
 @app.task(ignore_result=False)
 def worker_check(note: str = "") -> int:
     """Writes one audit entry and returns its id: proves a worker reaches the database."""
-    return audit_log(actor=None, action="worker.check", detail={"note": note}).pk
+    return audit_log(
+        actor=None, action=AuditAction.WORKER_CHECK, detail={"note": note}
+    ).pk

@@ -9,6 +9,7 @@ list when an event's capacity grew)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
@@ -52,7 +53,10 @@ def model_update(
             new_stored = new
         if old == new_stored:
             continue
-        setattr(instance, name, new)
+        if isinstance(field, models.ForeignKey) and not isinstance(new, models.Model):
+            setattr(instance, attname, new)  # a key given as its id
+        else:
+            setattr(instance, name, new)
         changed[name] = (old, new_stored)
     if not changed:
         return changed
@@ -74,3 +78,45 @@ def audit_detail(changed: Changes) -> dict[str, Any]:
             for name, (old, new) in changed.items()
         }
     }
+
+
+# What a write did besides its own fields, for the person who asked: the admin
+# shows each note as a message (INFO, SUCCESS or WARNING), a view may too.
+INFO, SUCCESS, WARNING = 20, 25, 30
+
+
+@dataclass
+class Written:
+    """The result of a service's create or update: the record, what changed
+    ({field: (old, new)}), and notes on the follow-ups it ran."""
+
+    instance: Any
+    changed: Changes = field(default_factory=dict)
+    notes: list[tuple[int, str]] = field(default_factory=list)
+
+    def note(self, text: str, level: int = INFO) -> None:
+        self.notes.append((level, str(text)))
+
+
+def form_changes(form: Any) -> dict[str, Any]:
+    """The fields a model form changed, as `changes` for an `_update` service
+    (many-to-many fields are left to the form's save_m2m)."""
+    model = form._meta.model
+    out: dict[str, Any] = {}
+    for name in form.changed_data:
+        if name not in form.cleaned_data:
+            continue
+        names = {f.name for f in model._meta.get_fields()}
+        if name not in names:
+            continue  # a form-only field
+        f = model._meta.get_field(name)
+        if f.many_to_many or not f.concrete:
+            continue
+        out[name] = form.cleaned_data[name]
+    return out
+
+
+def stored(instance: models.Model) -> models.Model:
+    """The record as the database holds it (a form has already set its new
+    values on `instance`), so `model_update` sees the old values."""
+    return type(instance)._base_manager.get(pk=instance.pk)

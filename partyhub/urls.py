@@ -18,8 +18,10 @@ urlpatterns = [
     path("ask/", include("supporters.reply_urls")),
     path("events/", include("events.urls")),
     path("networks/", include("networks.urls")),
+    path("governance/", include("governance.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("finance/", include("finance.urls")),
+    path("canvassing/", include("canvassing.urls")),
     path("privacy/", include("partyhub.dataprotection.urls")),
 ]
 

@@ -7,6 +7,10 @@ class SupportersConfig(AppConfig):
     verbose_name = _("Supporters' club")
 
     def ready(self) -> None:
+        from supporters import roles as _roles
+
+        # What office roles may do with this app's models.
+        _roles.register()
         from partyhub.comms import reminders
         from partyhub.comms.rendering import register_personaliser
         from supporters import segments, services

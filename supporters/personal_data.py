@@ -74,6 +74,7 @@ def register_all() -> None:
             ],
             constituencies="ask.constituency_id",
             select_related=("ask",),
+            newest="at",
         ),
     )
     register(

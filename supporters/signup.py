@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import formataddr
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -27,14 +27,20 @@ from django.utils.translation import gettext as _
 from members.models import Constituency, Membership, Person, Transfer
 from members.services import postcode_lookup
 from members.transfers import transfers_after_placement
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record, current_consents
 from partyhub.comms.models import Channel, Method
 from partyhub.dataprotection.templatetags.privacy import privacy_url
 from partyhub.links import LinkExpired, LinkInvalid, make_token, read_token
+from partyhub.locks import hold
 from partyhub.queueing import enqueue_on_commit
 from partyhub.ratelimit import hourly_allowance_take
 from supporters.models import HelpOffer, SignupRequest, Supporter
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 log = logging.getLogger(__name__)
 
@@ -60,12 +66,9 @@ def signup_ip_allowance_take(*, ip: str) -> bool:
 
 
 def _lock_address(email: str) -> None:
-    """Serialise work on one address until the transaction ends (PostgreSQL)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"supporters:{email}"]
-            )
+    """Serialise work on one address (whatever its case) until the transaction
+    ends."""
+    hold(f"supporters-signup:{email.strip().lower()}")
 
 
 def _recently_mailed(
@@ -303,7 +306,7 @@ class Confirmation:
 
 @transaction.atomic
 def supporter_confirm(
-    *, signup_request: SignupRequest, actor: Any = None
+    *, signup_request: SignupRequest, actor: User | None = None
 ) -> Confirmation:
     """Make the Person a confirmed supporter and record the consent they gave.
 
@@ -419,7 +422,7 @@ def supporter_confirm(
     request.save(update_fields=["confirmed_at"])
     audit_log(
         actor=actor,
-        action="supporter.confirm",
+        action=AuditAction.SUPPORTER_CONFIRM,
         obj=supporter,
         detail={
             "signup_request": request.pk,
@@ -496,7 +499,7 @@ def signup_requests_purge(*, now=None) -> int:
         if deleted:
             audit_log(
                 actor=None,
-                action="supporters.signup_requests_purge",
+                action=AuditAction.SUPPORTERS_SIGNUP_REQUESTS_PURGE,
                 row_count=deleted,
                 detail={"older_than": cutoff.isoformat()},
             )
@@ -508,7 +511,7 @@ def signup_requests_purge(*, now=None) -> int:
 
 @transaction.atomic
 def supporter_leave(
-    *, supporter: Supporter, actor: Any, method: str = Method.OFFICER
+    *, supporter: Supporter, actor: User | None, method: str = Method.OFFICER
 ) -> Supporter:
     """End a supporter's club membership: status left, and no more email.
 
@@ -535,7 +538,7 @@ def supporter_leave(
             wording=_("Leave the supporters' club"),
             actor=actor,
         )
-    audit_log(actor=actor, action="supporter.leave", obj=supporter)
+    audit_log(actor=actor, action=AuditAction.SUPPORTER_LEAVE, obj=supporter)
     return supporter
 
 

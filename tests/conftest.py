@@ -87,3 +87,13 @@ def seeded_demo(django_db_setup, django_db_blocker) -> str:
         call_command("seed_demo", force=True, stdout=out)
         yield out.getvalue()
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run Celery tasks in the test, as a worker would, when they are sent."""
+    from partyhub.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False

@@ -5,15 +5,18 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from campaigns import services
 from campaigns.models import CaseStudy
 from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
+    ServiceWrites,
 )
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
+class CaseStudyAdmin(ServiceWrites, OwnConstituencyInitialMixin, ScopedAdmin):
+    create_service = staticmethod(services.case_study_create)
     """The bank of local stories. Campaigners (officers who read but do not edit)
     find only the stories whose people agreed to their use."""
 
@@ -39,9 +42,3 @@ class CaseStudyAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         if not self.has_change_permission(request):
             return ("policy_area", "ward")
         return self.list_filter
-
-    def save_model(self, request, obj, form, change):
-        # The audit entry is written by the scoped admin's log_addition/log_change.
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)

@@ -22,11 +22,12 @@ from campaigns.services import (
     petition_export,
     petition_paper_signatures_add,
 )
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     ScopedAdmin,
-    error_text,
     public_link,
 )
+from partyhub.errors import message_of
 from partyhub.exports import csv_cell
 
 
@@ -81,10 +82,10 @@ class PetitionAdmin(ScopedAdmin):
                     report = petition_paper_signatures_add(
                         petition=petition,
                         text=form.cleaned_data["lines"],
-                        actor=request.user,
+                        actor=actor_of(request),
                     )
                 except CampaignsError as exc:
-                    form.add_error(None, error_text(exc))
+                    form.add_error(None, message_of(exc))
                 else:
                     if report.applied:
                         self.message_user(
@@ -139,7 +140,7 @@ class PetitionAdmin(ScopedAdmin):
         writer.writerow([_("Petition"), _("Name"), _("Postcode")])
         for petition in queryset:
             for name, postcode in petition_export(
-                petition=petition, actor=request.user
+                petition=petition, actor=actor_of(request)
             ):
                 writer.writerow([csv_cell(v) for v in (petition.title, name, postcode)])
         return response

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from campaigns import services
 from campaigns.models import (
     CallList,
     CallOutcome,
@@ -17,14 +18,17 @@ from campaigns.services import (
     call_list_build,
     call_list_progress,
 )
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     ScopedAdmin,
-    error_text,
+    ServiceWrites,
 )
+from partyhub.errors import message_of
 
 
 @admin.register(CallList)
-class CallListAdmin(ScopedAdmin):
+class CallListAdmin(ServiceWrites, ScopedAdmin):
+    create_service = staticmethod(services.call_list_create)
     list_display = (
         "name",
         "constituency",
@@ -101,11 +105,6 @@ class CallListAdmin(ScopedAdmin):
             format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows),
         )
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-
     @admin.action(
         description=_("Build the list from its segment (adds newcomers only)"),
         permissions=["change"],
@@ -113,10 +112,10 @@ class CallListAdmin(ScopedAdmin):
     def build(self, request: HttpRequest, queryset) -> None:
         for call_list in queryset.select_related("segment", "constituency"):
             try:
-                added = call_list_build(call_list=call_list, actor=request.user)
+                added = call_list_build(call_list=call_list, actor=actor_of(request))
             except CampaignsError as exc:
                 self.message_user(
-                    request, f"{call_list}: {error_text(exc)}", messages.ERROR
+                    request, f"{call_list}: {message_of(exc)}", messages.ERROR
                 )
             else:
                 self.message_user(

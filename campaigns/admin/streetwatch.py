@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from campaigns import services
 from campaigns.models import StreetReport
 from campaigns.services import (
     CampaignsError,
@@ -18,14 +19,17 @@ from campaigns.services import (
     street_reports_by_ward,
 )
 from campaigns.views.streetwatch import street_photo_response
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     ScopedAdmin,
-    error_text,
+    ServiceWrites,
 )
+from partyhub.errors import message_of
 
 
 @admin.register(StreetReport)
-class StreetReportAdmin(ScopedAdmin):
+class StreetReportAdmin(ServiceWrites, ScopedAdmin):
+    update_service = staticmethod(services.street_report_update)
     """Street-watch reports: the record of action per ward."""
 
     list_display = (
@@ -94,13 +98,6 @@ class StreetReportAdmin(ScopedAdmin):
     def has_add_permission(self, request):
         return False  # reports come from members and supporters
 
-    def save_model(self, request, obj, form, change):
-        # The ward says where the problem is: the report belongs to its
-        # constituency (the ward's councillors get it, that CLP's officers see it).
-        if "ward" in form.changed_data and obj.ward_id:
-            obj.constituency_id = obj.ward.constituency_id
-        super().save_model(request, obj, form, change)
-
     @admin.display(description=_("reported by"))
     def reporter_name(self, obj: StreetReport) -> str:
         return str(obj.reporter) if obj.reporter else "—"
@@ -159,10 +156,10 @@ class StreetReportAdmin(ScopedAdmin):
     def forward(self, request: HttpRequest, queryset) -> None:
         for report in queryset:
             try:
-                sent = street_report_forward(report=report, actor=request.user)
+                sent = street_report_forward(report=report, actor=actor_of(request))
             except CampaignsError as exc:
                 self.message_user(
-                    request, f"{report}: {error_text(exc)}", messages.ERROR
+                    request, f"{report}: {message_of(exc)}", messages.ERROR
                 )
                 continue
             if not sent:
@@ -178,5 +175,5 @@ class StreetReportAdmin(ScopedAdmin):
     )
     def resolve(self, request: HttpRequest, queryset) -> None:
         for report in queryset:
-            street_report_resolve(report=report, actor=request.user)
+            street_report_resolve(report=report, actor=actor_of(request))
         self.message_user(request, _("Marked resolved."), messages.SUCCESS)

@@ -17,9 +17,10 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from campaigns import services
 from campaigns.models import (
     Campaign,
     Session,
@@ -31,22 +32,19 @@ from campaigns.models import (
     TeamMembership,
 )
 from campaigns.services import (
-    ROTA_FIELDS,
-    ROTA_WEEKS_AHEAD,
     campaign_progress,
-    session_reminders_follow,
-    sessions_generate,
-    sessions_replan,
     team_invite,
-    team_leave,
 )
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     AppointmentInline,
     ScopedAdmin,
     ScopedInline,
+    ServiceWrites,
+    formset_through_services,
 )
 from partyhub.forms import SingleLineMixin
-from partyhub.scoping import constituency_ids, today
+from partyhub.scoping import constituency_ids
 
 
 class TargetInline(ScopedInline):
@@ -189,7 +187,9 @@ class TeamForm(SingleLineMixin, forms.ModelForm):
 
 
 @admin.register(Team)
-class TeamAdmin(ScopedAdmin):
+class TeamAdmin(ServiceWrites, ScopedAdmin):
+    create_service = staticmethod(services.team_create)
+    update_service = staticmethod(services.team_update)
     form = TeamForm
     list_display = ("name", "campaign", "weekday", "start_time", "meeting_point")
     list_select_related = ("campaign",)
@@ -200,66 +200,26 @@ class TeamAdmin(ScopedAdmin):
     inlines = [LeadInline, MembershipInline, SessionInline]
     actions = ["send_signup_links"]
 
-    def save_related(self, request, form, formsets, change) -> None:
-        super().save_related(request, form, formsets, change)
-        watched = (*ROTA_FIELDS, "meeting_point")
-        if change and set(form.changed_data) & set(watched):
-            previous = Team(**{f: form.initial.get(f) for f in watched})
-            removed, cancelled = sessions_replan(
-                team=form.instance, previous=previous, actor=request.user
-            )
-            if removed or cancelled:
-                self.message_user(
-                    request,
-                    _(
-                        "The old rota's sessions still to come are gone: %(removed)s "
-                        "removed, %(cancelled)s cancelled because people had signed "
-                        "up (please tell them)."
-                    )
-                    % {"removed": removed, "cancelled": cancelled},
-                    messages.WARNING,
-                )
-        # The rota's sessions now, not at the nightly run: members who join today
-        # can sign up for this Saturday. Generating again adds only what is missing.
-        created = sessions_generate(
-            team=form.instance,
-            until=today() + datetime.timedelta(weeks=ROTA_WEEKS_AHEAD),
-        )
-        # A session cancelled or moved below: its sign-ups' reminders follow it.
-        changed = {
-            session.pk
-            for formset in formsets
-            if formset.model is Session
-            for session in formset.new_objects
-            + [obj for obj, _fields in formset.changed_objects]
-        }
-        for session in Session.objects.filter(pk__in=changed):
-            session_reminders_follow(session=session)
-        if created:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(n)s session added from the rota.",
-                    "%(n)s sessions added from the rota.",
-                    len(created),
-                )
-                % {"n": len(created)},
-                messages.SUCCESS,
-            )
-
     def save_formset(self, request, form, formset, change) -> None:
         if formset.model is TeamMembership:
-            # Taken off the team by an officer: as if they had left it (their
-            # sign-ups still to come and their reminders go too).
-            for deleted in formset.deleted_forms:
-                membership = deleted.instance
-                if membership.pk:
-                    team_leave(
-                        team=form.instance,
-                        person=membership.person,
-                        actor=request.user,
-                    )
-        super().save_formset(request, form, formset, change)
+            return formset_through_services(
+                model_admin=self,
+                request=request,
+                formset=formset,
+                create=services.team_membership_create,
+                update=services.team_membership_update,
+                delete=services.team_membership_delete,
+            )
+        if formset.model is Session:
+            return formset_through_services(
+                model_admin=self,
+                request=request,
+                formset=formset,
+                create=services.session_create,
+                update=services.session_update,
+                delete=services.session_delete,
+            )
+        return super().save_formset(request, form, formset, change)
 
     @admin.action(
         description=_("Email team members their sign-up link (once each)"),
@@ -276,7 +236,7 @@ class TeamAdmin(ScopedAdmin):
         count = 0
         for membership in memberships:
             team_invite(
-                team=membership.team, person=membership.person, actor=request.user
+                team=membership.team, person=membership.person, actor=actor_of(request)
             )
             count += 1
         self.message_user(
@@ -320,15 +280,12 @@ class OutputInline(admin.StackedInline):
 
 
 @admin.register(Session)
-class SessionAdmin(ScopedAdmin):
+class SessionAdmin(ServiceWrites, ScopedAdmin):
+    create_service = staticmethod(services.session_create)
+    update_service = staticmethod(services.session_update)
+    delete_service = staticmethod(services.session_delete)
     list_display = ("team", "starts", "meeting_point", "status")
     list_select_related = ("team",)
     list_filter = ("status",)
     date_hierarchy = "starts"
     inlines = [SignupInline, OutputInline]
-
-    def save_related(self, request, form, formsets, change) -> None:
-        super().save_related(request, form, formsets, change)
-        # Cancelled: nobody is reminded to come; moved: reminded the day before
-        # the new time.
-        session_reminders_follow(session=form.instance)

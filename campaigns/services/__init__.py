@@ -1,7 +1,12 @@
 """Writes and workflows for campaigns, one module per workflow (the ~500-line
 rule); import them from here."""
 
-from campaigns.services.common import LONDON, CampaignsError, reminders_about_cancel
+from campaigns.services.common import (
+    LONDON,
+    CampaignsError,
+    case_study_create,
+    reminders_about_cancel,
+)
 from campaigns.services.petitions import (
     CONSENT_WORDING,
     PAPER_MAX_ROWS,
@@ -20,6 +25,7 @@ from campaigns.services.phonebank import (
     CALLS_RESERVED_AT_ONCE,
     asked_not_to_be_called,
     call_list_build,
+    call_list_create,
     call_list_progress,
     call_lists_for_caller,
     call_outcome_record,
@@ -40,6 +46,7 @@ from campaigns.services.streetwatch import (
     street_report_forward,
     street_report_personaliser,
     street_report_resolve,
+    street_report_update,
     street_report_url,
     street_reporter_from_token,
     street_reports_by_ward,
@@ -64,24 +71,43 @@ from campaigns.services.teams import (
     campaign_progress,
     is_team_lead,
     rota_dates,
+    session_create,
+    session_delete,
     session_output_record,
     session_reminders_follow,
     session_signup,
     session_signup_cancel,
+    session_update,
     sessions_generate,
     sessions_generate_all,
     sessions_replan,
     signup_link_max_age,
     target_progress,
+    team_create,
     team_invite,
     team_join,
     team_leave,
+    team_membership_create,
+    team_membership_delete,
     team_membership_from_token,
+    team_membership_update,
     team_signup_url,
+    team_update,
     teams_joinable,
 )
 
 __all__ = [
+    "call_list_create",
+    "case_study_create",
+    "street_report_update",
+    "team_membership_create",
+    "team_membership_delete",
+    "team_membership_update",
+    "session_create",
+    "session_delete",
+    "session_update",
+    "team_create",
+    "team_update",
     "survey_already_answered",
     "survey_ip_allowance_take",
     "survey_person_from_token",

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from partyhub.audit.actions import AuditAction
+from partyhub.audit.services import audit_log
+from partyhub.errors import DomainError
 
 LONDON = ZoneInfo("Europe/London")
 
 
-class CampaignsError(ValidationError):
+class CampaignsError(DomainError):
     """A domain error a person can read: nothing was changed."""
 
 
@@ -26,3 +31,12 @@ def reminders_about_cancel(*, model, pks) -> int:
         object_id__in=[str(pk) for pk in pks],
         status=Reminder.Status.PENDING,
     ).update(status=Reminder.Status.CANCELLED)
+
+
+@transaction.atomic
+def case_study_create(*, instance: Any, actor: Any) -> Any:
+    """A case study an officer writes: saved with who wrote it."""
+    instance.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    instance.save()
+    audit_log(actor=actor, action=AuditAction.CASESTUDY_CREATED, obj=instance)
+    return instance

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,10 +25,12 @@ from campaigns.services.common import CampaignsError
 from members.models import Person
 from members.postcodes import normalise_postcode
 from members.services import person_for_public_form, postcode_lookup
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record
 from partyhub.comms.models import Channel, Method
 from partyhub.csvrows import NumberedReader
+from partyhub.locks import hold
 from partyhub.ratelimit import hourly_allowance_take
 from supporters.models import SignupRequest, Supporter
 from supporters.next_steps import next_steps
@@ -40,6 +42,10 @@ from supporters.signup import (
     register_pending,
     supporter_confirm,
 )
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 # --- petitions ------------------------------------------------------------------
 
@@ -169,7 +175,7 @@ def petition_signature_confirm(
         if created:
             audit_log(
                 actor=None,
-                action="petition.sign",
+                action=AuditAction.PETITION_SIGN,
                 obj=signature,
                 detail={"signup_request": request.pk},
             )
@@ -208,7 +214,7 @@ def _signer_ward_place(person: Person) -> None:
     person.save(update_fields=["ward", "updated"])
 
 
-def petition_export(*, petition: Petition, actor: Any) -> list[tuple[str, str]]:
+def petition_export(*, petition: Petition, actor: User | None) -> list[tuple[str, str]]:
     """Names and postcodes for handing the petition in — nothing else leaves."""
     rows = [
         (f"{first} {last}".strip(), postcode)
@@ -218,7 +224,7 @@ def petition_export(*, petition: Petition, actor: Any) -> list[tuple[str, str]]:
     ]
     audit_log(
         actor=actor,
-        action="petition.export",
+        action=AuditAction.PETITION_EXPORT,
         obj=petition,
         row_count=len(rows),
     )
@@ -338,6 +344,10 @@ def _paper_person_find(petition: Petition, row: PaperRow) -> Person:
         )
     # No email on the paper form: the same name at the same postcode is the same
     # person (a stall visited twice), so they are not counted twice.
+    hold(
+        f"campaigns-paper-person:{petition.constituency_id}:"
+        f"{row.first_name.lower()}:{row.last_name.lower()}:{row.postcode}"
+    )
     person = (
         Person.objects.select_for_update()
         .filter(
@@ -361,7 +371,7 @@ def _paper_person_find(petition: Petition, row: PaperRow) -> Person:
 
 @transaction.atomic
 def petition_paper_signatures_add(
-    *, petition: Petition, text: str, actor: Any
+    *, petition: Petition, text: str, actor: User | None
 ) -> PaperReport:
     """Add signatures collected on paper: every line or none. A line with a problem
     stops the whole batch and is reported; a signer already on the petition counts
@@ -395,7 +405,7 @@ def petition_paper_signatures_add(
     report.applied = True
     audit_log(
         actor=actor,
-        action="petition.paper_signatures_add",
+        action=AuditAction.PETITION_PAPER_SIGNATURES_ADD,
         obj=petition,
         row_count=report.added,
         detail={"lines": len(report.rows), "already_signed": report.already},

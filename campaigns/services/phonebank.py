@@ -11,7 +11,7 @@ by a caller who walked away go back to the pool without anyone tidying up.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -21,11 +21,16 @@ from django.utils.translation import gettext as _
 from campaigns.models import CallList, CallListEntry, CallOutcome
 from campaigns.services.common import CampaignsError
 from members.models import Membership, Person
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record
 from partyhub.comms.models import Channel, ConsentState, Method
 from partyhub.comms.segments import segment_people
 from partyhub.dataprotection.tps import TpsCheck
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 CALLS_RESERVED_AT_ONCE = 5
 
@@ -49,7 +54,7 @@ def callable_people(people: QuerySet) -> QuerySet:
 
 
 @transaction.atomic
-def call_list_build(*, call_list: CallList, actor: Any) -> int:
+def call_list_build(*, call_list: CallList, actor: User | None) -> int:
     """Add the segment's callable people to the list; returns how many were added.
 
     Building again adds people who have joined the segment since; nobody already on
@@ -93,7 +98,7 @@ def call_list_build(*, call_list: CallList, actor: Any) -> int:
     call_list.save(update_fields=["built_at"])
     audit_log(
         actor=actor,
-        action="call_list.build",
+        action=AuditAction.CALL_LIST_BUILD,
         obj=call_list,
         row_count=len(entries),
         detail={"segment": call_list.segment_id, "tps_skipped": tps_skipped},
@@ -252,7 +257,7 @@ def call_outcome_record(
         )
     audit_log(
         actor=caller,
-        action="call.outcome",
+        action=AuditAction.CALL_OUTCOME,
         obj=entry,
         constituency_id=entry.call_list.constituency_id,
         detail={"outcome": outcome, "person": entry.person_id},
@@ -274,3 +279,12 @@ def call_list_progress(call_list: CallList) -> dict[str, int]:
         held=Count("pk", filter=Q(outcome="", reserved_until__gt=now)),
         **counts,
     )
+
+
+@transaction.atomic
+def call_list_create(*, instance: Any, actor: Any) -> Any:
+    """A call list an officer makes: saved with who made it."""
+    instance.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    instance.save()
+    audit_log(actor=actor, action=AuditAction.CALLLIST_CREATED, obj=instance)
+    return instance

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import warnings
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -23,10 +23,15 @@ from campaigns.models import StreetReport
 from campaigns.services.common import CampaignsError
 from members.models import ElectedRepresentative, Person
 from members.services import postcode_lookup
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.reminders import reminder_schedule
 from partyhub.links import make_token, read_token
 from partyhub.ratelimit import hourly_allowance_take
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 REMINDER_STREET_COUNCILLOR = "campaigns.street_report_councillor"
 REMINDER_STREET_STATUS = "campaigns.street_report_status"
@@ -122,7 +127,7 @@ def street_report_create(
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
     photo: Any = None,
-    actor: Any = None,
+    actor: User | None = None,
 ) -> StreetReport:
     """Store the report in the constituency and ward of its postcode (else the
     reporter's constituency, for an officer to place) and forward it."""
@@ -149,7 +154,7 @@ def street_report_create(
     report.save()
     audit_log(
         actor=actor,
-        action="street_report.create",
+        action=AuditAction.STREET_REPORT_CREATE,
         obj=report,
         detail={"ward": report.ward_id, "category": category},
     )
@@ -173,7 +178,7 @@ def ward_councillors(ward_id: int) -> QuerySet:
 
 
 @transaction.atomic
-def street_report_forward(*, report: StreetReport, actor: Any) -> int:
+def street_report_forward(*, report: StreetReport, actor: User | None) -> int:
     """Email the report to each of the ward's councillors — once each, however
     often this runs (the reminder key is the report and the councillor). Returns
     how many councillors it goes to; with none, the report stays "reported"."""
@@ -199,7 +204,7 @@ def street_report_forward(*, report: StreetReport, actor: Any) -> int:
         _tell_reporter(report)
     audit_log(
         actor=actor,
-        action="street_report.forward",
+        action=AuditAction.STREET_REPORT_FORWARD,
         obj=report,
         detail={"councillors": [c.pk for c in councillors]},
     )
@@ -208,7 +213,7 @@ def street_report_forward(*, report: StreetReport, actor: Any) -> int:
 
 @transaction.atomic
 def street_report_resolve(
-    *, report: StreetReport, actor: Any, action_taken: str = ""
+    *, report: StreetReport, actor: User | None, action_taken: str = ""
 ) -> StreetReport:
     report = StreetReport.objects.select_for_update().get(pk=report.pk)
     if report.status == StreetReport.Status.RESOLVED:
@@ -219,7 +224,7 @@ def street_report_resolve(
         report.action_taken = action_taken
     report.save(update_fields=["status", "resolved_at", "action_taken", "updated"])
     _tell_reporter(report)
-    audit_log(actor=actor, action="street_report.resolve", obj=report)
+    audit_log(actor=actor, action=AuditAction.STREET_REPORT_RESOLVE, obj=report)
     return report
 
 
@@ -304,3 +309,26 @@ def street_report_personaliser(message: Any) -> Any:
         return {"%%STREET_REPORT_URL%%": street_report_url(person_id=person_id)}
 
     return links
+
+
+@transaction.atomic
+def street_report_update(*, instance: Any, changes: dict[str, Any], actor: Any) -> Any:
+    """An officer's edit of a report. The ward says where the problem is: the
+    report belongs to its constituency (the ward's councillors get it, that CLP's
+    officers see it). Audited with old and new values."""
+    from partyhub.updates import Written, audit_detail, model_update
+
+    ward = changes.get("ward")
+    if ward is not None:
+        changes = {**changes, "constituency": ward.constituency_id}
+    fields = [f.name for f in instance._meta.concrete_fields if f.editable]
+    written = Written(instance)
+    written.changed = model_update(instance=instance, changes=changes, fields=fields)
+    if written.changed:
+        audit_log(
+            actor=actor,
+            action=AuditAction.STREETREPORT_UPDATED,
+            obj=instance,
+            detail=audit_detail(written.changed),
+        )
+    return written

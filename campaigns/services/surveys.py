@@ -17,6 +17,7 @@ from campaigns.models import Answer, Question, Response, Survey
 from campaigns.services.common import CampaignsError
 from members.models import Person
 from members.services import postcode_lookup
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.links import make_token, read_token
 from partyhub.ratelimit import hourly_allowance_take
@@ -136,7 +137,7 @@ def survey_respond(
     Answer.objects.bulk_create(rows)
     audit_log(
         actor=None,
-        action="survey.respond",
+        action=AuditAction.SURVEY_RESPOND,
         obj=response,
         constituency_id=survey.constituency_id,
         detail={"survey": survey.pk, "known_person": person is not None},

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -15,6 +15,7 @@ from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from campaigns.models import (
     Campaign,
@@ -30,10 +31,16 @@ from campaigns.models import (
 )
 from campaigns.services.common import LONDON, CampaignsError, reminders_about_cancel
 from members.models import Person
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import reminder_cancel, reminder_schedule
 from partyhub.links import make_token, read_token
+from partyhub.updates import SUCCESS, WARNING, Written, audit_detail, model_update
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 REMINDER_SESSION_DAY_BEFORE = "campaigns.session_day_before"
 
@@ -111,7 +118,9 @@ def _rota_starts(team: Team, *, since: datetime.date, until: datetime.date) -> s
 
 
 @transaction.atomic
-def sessions_replan(*, team: Team, previous: Team, actor: Any) -> tuple[int, int]:
+def sessions_replan(
+    *, team: Team, previous: Team, actor: User | None
+) -> tuple[int, int]:
     """After a team's rota or meeting point changes: the sessions still to come on
     the old rota go, so members see only the new rota's — deleted when nobody had
     signed up, else cancelled (their reminders stop). One-off sessions stay; planned
@@ -145,12 +154,158 @@ def sessions_replan(*, team: Team, previous: Team, actor: Any) -> tuple[int, int
         for cid in team.constituencies.values_list("pk", flat=True):
             audit_log(
                 actor=actor,
-                action="team.rota_replan",
+                action=AuditAction.TEAM_ROTA_REPLAN,
                 obj=team,
                 constituency_id=cid,
                 detail={"removed": len(removed), "cancelled": len(cancelled)},
             )
     return len(removed), len(cancelled)
+
+
+TEAM_FIELDS = (
+    "name",
+    "campaign",
+    "area",
+    "weekday",
+    "start_time",
+    "duration_minutes",
+    "every_weeks",
+    "rota_starts",
+    "meeting_point",
+    "timezone",
+)
+ROTA_WATCHED = (*ROTA_FIELDS, "meeting_point")
+
+
+def _rota_ahead(team: Team, written: Written) -> None:
+    """The rota's sessions now, not at the nightly run: members who join today
+    can sign up for this Saturday. Generating again adds only what is missing."""
+    from partyhub.scoping import today
+
+    created = sessions_generate(
+        team=team, until=today() + datetime.timedelta(weeks=ROTA_WEEKS_AHEAD)
+    )
+    if created:
+        written.note(
+            ngettext(
+                "%(n)s session added from the rota.",
+                "%(n)s sessions added from the rota.",
+                len(created),
+            )
+            % {"n": len(created)},
+            SUCCESS,
+        )
+
+
+@transaction.atomic
+def team_create(*, instance: Team, actor: Any) -> Written:
+    """A new team: saved, and its rota's coming sessions made at once."""
+    instance.full_clean()
+    instance.save()
+    audit_log(actor=actor, action=AuditAction.TEAM_CREATED, obj=instance)
+    written = Written(instance)
+    _rota_ahead(instance, written)
+    return written
+
+
+@transaction.atomic
+def team_update(*, instance: Team, changes: dict[str, Any], actor: Any) -> Written:
+    """An officer's edit of a team. When its rota or meeting point changed, the
+    old rota's sessions still to come are re-planned (`sessions_replan`) and the
+    new rota's made; every path (the admin, a script, a future page) gets that.
+    Audited with old and new values."""
+    previous = Team(**{f: getattr(instance, f) for f in ROTA_WATCHED})
+    written = Written(instance)
+    written.changed = model_update(
+        instance=instance, changes=changes, fields=TEAM_FIELDS
+    )
+    if written.changed:
+        audit_log(
+            actor=actor,
+            action=AuditAction.TEAM_UPDATED,
+            obj=instance,
+            detail=audit_detail(written.changed),
+        )
+    if set(written.changed) & set(ROTA_WATCHED):
+        removed, cancelled = sessions_replan(
+            team=instance, previous=previous, actor=actor
+        )
+        if removed or cancelled:
+            written.note(
+                _(
+                    "The old rota's sessions still to come are gone: %(removed)s "
+                    "removed, %(cancelled)s cancelled because people had signed "
+                    "up (please tell them)."
+                )
+                % {"removed": removed, "cancelled": cancelled},
+                WARNING,
+            )
+    _rota_ahead(instance, written)
+    return written
+
+
+SESSION_FIELDS = ("starts", "ends", "meeting_point", "status")
+
+
+@transaction.atomic
+def session_create(*, instance: Session, actor: Any) -> Session:
+    """A one-off session added by hand."""
+    instance.full_clean()
+    instance.save()
+    audit_log(actor=actor, action=AuditAction.SESSION_CREATED, obj=instance)
+    return instance
+
+
+@transaction.atomic
+def session_update(
+    *, instance: Session, changes: dict[str, Any], actor: Any
+) -> Written:
+    """A session moved or cancelled by hand: its sign-ups' reminders follow it
+    (cancelled: nobody is reminded; moved: reminded the day before the new
+    time)."""
+    written = Written(instance)
+    written.changed = model_update(
+        instance=instance, changes=changes, fields=SESSION_FIELDS
+    )
+    if written.changed:
+        audit_log(
+            actor=actor,
+            action=AuditAction.SESSION_UPDATED,
+            obj=instance,
+            detail=audit_detail(written.changed),
+        )
+        session_reminders_follow(session=instance)
+    return written
+
+
+@transaction.atomic
+def session_delete(*, instance: Session, actor: Any) -> None:
+    """A session removed by hand: its sign-ups' reminders go with it."""
+    audit_log(actor=actor, action=AuditAction.SESSION_DELETED, obj=instance)
+    _signups_drop(instance.signups.all())
+    instance.delete()
+
+
+def team_membership_create(*, instance: TeamMembership, actor: Any) -> TeamMembership:
+    """An officer puts somebody on a team (the admin's inline row)."""
+    return team_join(team=instance.team, person=instance.person, actor=actor)
+
+
+def team_membership_update(
+    *, instance: TeamMembership, changes: dict[str, Any], actor: Any
+) -> TeamMembership:
+    """Another person on the same row: the first leaves, the second joins."""
+    person = changes.get("person")
+    if person is None or person.pk == instance.person_id:
+        return instance
+    team_leave(team=instance.team, person=instance.person, actor=actor)
+    return team_join(team=instance.team, person=person, actor=actor)
+
+
+def team_membership_delete(*, instance: TeamMembership, actor: Any) -> None:
+    """Taken off the team by an officer: as if they had left it (their sign-ups
+    still to come and their reminders go too)."""
+    team_leave(team=instance.team, person=instance.person, actor=actor)
 
 
 def sessions_generate_all(*, weeks: int = ROTA_WEEKS_AHEAD) -> int:
@@ -176,7 +331,7 @@ def is_team_lead(team: Team, person: Person | None) -> bool:
 def session_output_record(
     *,
     session: Session,
-    actor: Any,
+    actor: User | None,
     attended: list[Person],
     leaflets: int = 0,
     doors: int = 0,
@@ -216,7 +371,7 @@ def session_output_record(
     for cid in session.team.constituencies.values_list("pk", flat=True):
         audit_log(
             actor=actor,
-            action="session.output_record",
+            action=AuditAction.SESSION_OUTPUT_RECORD,
             obj=session,
             constituency_id=cid,
             detail={
@@ -239,6 +394,16 @@ _OUTPUT_FIELDS = {
     Measure.CALLS: "calls",
     Measure.CONTACTS: "contacts",
 }
+
+
+# Other apps that count towards a measure (canvassing's doorstep contacts):
+# fn(campaign, ward_id or None, since, until) -> int, registered from their ready().
+_MEASURE_SOURCES: dict[str, dict[str, Any]] = {}
+
+
+def register_measure_source(measure: str, key: str, source: Any) -> None:
+    """Add (or replace, by key) a count that a target of `measure` includes."""
+    _MEASURE_SOURCES.setdefault(measure, {})[key] = source
 
 
 @dataclass(frozen=True)
@@ -285,6 +450,8 @@ def target_progress(target: Target) -> Progress:
         if target.ward_id:
             responses = responses.filter(ward_id=target.ward_id)
         done = responses.count()
+    for source in _MEASURE_SOURCES.get(target.measure, {}).values():
+        done += source(campaign, target.ward_id, since, until)
     return Progress(target=target, done=done)
 
 
@@ -306,12 +473,12 @@ def teams_joinable(person: Person):
 
 
 @transaction.atomic
-def team_join(*, team: Team, person: Person, actor: Any) -> TeamMembership:
+def team_join(*, team: Team, person: Person, actor: User | None) -> TeamMembership:
     membership, created = TeamMembership.objects.get_or_create(team=team, person=person)
     if created:
         audit_log(
             actor=actor,
-            action="team.join",
+            action=AuditAction.TEAM_JOIN,
             obj=membership,
             constituency_id=person.constituency_id,
             detail={"team": team.pk},
@@ -320,7 +487,7 @@ def team_join(*, team: Team, person: Person, actor: Any) -> TeamMembership:
 
 
 @transaction.atomic
-def team_leave(*, team: Team, person: Person, actor: Any) -> None:
+def team_leave(*, team: Team, person: Person, actor: User | None) -> None:
     memberships = TeamMembership.objects.filter(team=team, person=person)
     # An invitation not yet sent goes with the membership.
     reminders_about_cancel(
@@ -338,23 +505,33 @@ def team_leave(*, team: Team, person: Person, actor: Any) -> None:
     if deleted:
         audit_log(
             actor=actor,
-            action="team.leave",
+            action=AuditAction.TEAM_LEAVE,
             constituency_id=person.constituency_id,
             detail={"team": team.pk, "person": person.pk},
         )
 
 
 @transaction.atomic
-def session_signup(*, session: Session, person: Person, actor: Any) -> SessionSignup:
+def session_signup(
+    *, session: Session, person: Person, actor: User | None
+) -> SessionSignup:
     if not TeamMembership.objects.filter(team=session.team, person=person).exists():
         raise CampaignsError(_("Join the team first to sign up for its sessions."))
     if session.status != Session.Status.PLANNED or session.starts <= timezone.now():
         raise CampaignsError(_("This session is no longer open for sign-up."))
-    signup, _created = SessionSignup.objects.get_or_create(
+    signup, created = SessionSignup.objects.get_or_create(
         session=session, person=person
     )
     signup.session, signup.person = session, person
     _day_before_reminder(signup)
+    if created:
+        audit_log(
+            actor=actor,
+            action=AuditAction.SESSION_SIGNUP,
+            obj=signup,
+            constituency_id=person.constituency_id,
+            detail={"session": session.pk},
+        )
     return signup
 
 
@@ -402,7 +579,9 @@ def _signups_drop(signups) -> None:
 
 
 @transaction.atomic
-def session_signup_cancel(*, session: Session, person: Person, actor: Any) -> None:
+def session_signup_cancel(
+    *, session: Session, person: Person, actor: User | None
+) -> None:
     _signups_drop(
         SessionSignup.objects.filter(
             session=session, person=person, session__starts__gt=timezone.now()
@@ -442,7 +621,7 @@ def team_membership_from_token(token: str) -> TeamMembership:
 
 
 @transaction.atomic
-def team_invite(*, team: Team, person: Person, actor: Any) -> TeamMembership:
+def team_invite(*, team: Team, person: Person, actor: User | None) -> TeamMembership:
     """Put a member or supporter on the team and email them, once, a link to sign
     up for its sessions."""
     membership = team_join(team=team, person=person, actor=actor)

@@ -39,6 +39,8 @@ from campaigns.services import (
 from members.models import Person
 from members.portal.sections import sections
 from members.portal.views import portal_view
+from partyhub.actors import actor_of
+from partyhub.errors import message_of
 from partyhub.links import LinkExpired, LinkInvalid
 from partyhub.links import link_problem as shared_link_problem
 from partyhub.ratelimit import client_ip
@@ -154,7 +156,7 @@ def join(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
         Q(constituencies=person.constituency_id) | Q(members=person)
     ).distinct()
     team = get_object_or_404(teams, pk=pk)
-    team_join(team=team, person=person, actor=request.user)
+    team_join(team=team, person=person, actor=actor_of(request))
     messages.success(request, _("You are on the team: welcome."))
     return redirect("campaigns:mine")
 
@@ -163,7 +165,7 @@ def join(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
 @portal_view
 def leave(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     team = get_object_or_404(Team, pk=pk, members=person)
-    team_leave(team=team, person=person, actor=request.user)
+    team_leave(team=team, person=person, actor=actor_of(request))
     messages.success(request, _("You have left the team."))
     return redirect("campaigns:mine")
 
@@ -173,13 +175,13 @@ def leave(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
 def signup(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     session = get_object_or_404(Session, pk=pk, team__members=person)
     if request.POST.get("cancel"):
-        session_signup_cancel(session=session, person=person, actor=request.user)
+        session_signup_cancel(session=session, person=person, actor=actor_of(request))
         messages.success(request, _("You are no longer signed up."))
         return redirect("campaigns:mine")
     try:
-        session_signup(session=session, person=person, actor=request.user)
+        session_signup(session=session, person=person, actor=actor_of(request))
     except CampaignsError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, message_of(exc))
     else:
         messages.success(request, _("Thank you: see you there."))
     return redirect("campaigns:mine")
@@ -224,7 +226,7 @@ def session_record(request: HttpRequest, person: Person, pk: int) -> HttpRespons
             try:
                 session_output_record(
                     session=session,
-                    actor=request.user,
+                    actor=actor_of(request),
                     attended=list(data["attended"]),
                     leaflets=data["leaflets"],
                     doors=data["doors"],
@@ -235,7 +237,7 @@ def session_record(request: HttpRequest, person: Person, pk: int) -> HttpRespons
                     ward=data["ward"],
                 )
             except CampaignsError as exc:
-                messages.error(request, " ".join(exc.messages))
+                messages.error(request, message_of(exc))
             else:
                 messages.success(request, _("Thank you: the session is recorded."))
                 return redirect("campaigns:mine")
@@ -273,7 +275,7 @@ def link_sessions(request: HttpRequest, token: str) -> HttpResponse:
             try:
                 session_signup(session=session, person=person, actor=None)
             except CampaignsError as exc:
-                messages.error(request, " ".join(exc.messages))
+                messages.error(request, message_of(exc))
             else:
                 messages.success(request, _("Thank you: see you there."))
         return redirect("campaigns:link_sessions", token=token)

@@ -25,6 +25,7 @@ from campaigns.services import (
 from members.models import Person
 from members.portal.sections import sections
 from members.portal.views import portal_view
+from partyhub.errors import message_of
 
 
 def _call_list(person: Person, pk: int) -> CallList:
@@ -98,7 +99,7 @@ def call_outcome(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
                 notes=form.cleaned_data["notes"],
             )
         except CampaignsError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, message_of(exc))
         else:
             messages.success(request, _("Recorded. Thank you!"))
             return redirect("campaigns:call_list", pk=call_list.pk)

@@ -23,6 +23,8 @@ from campaigns.views import link_problem
 from members.models import Person
 from members.portal.sections import sections
 from members.portal.views import portal_view
+from partyhub.actors import actor_of
+from partyhub.errors import message_of
 from partyhub.links import LinkExpired, LinkInvalid
 from partyhub.links import link_problem as shared_link_problem
 
@@ -59,10 +61,10 @@ def _report(request: HttpRequest, person: Person, form: StreetReportForm) -> boo
             latitude=data.get("latitude"),
             longitude=data.get("longitude"),
             photo=data.get("photo"),
-            actor=request.user,
+            actor=actor_of(request),
         )
     except CampaignsError as exc:
-        form.add_error(None, " ".join(exc.messages))
+        form.add_error(None, message_of(exc))
         return False
     messages.success(
         request,

@@ -19,6 +19,7 @@ from campaigns.services import (
 )
 from campaigns.views import link_problem
 from members.models import Person
+from partyhub.errors import message_of
 from partyhub.links import LinkExpired, LinkInvalid
 from partyhub.links import link_problem as shared_link_problem
 from partyhub.ratelimit import client_ip
@@ -48,7 +49,7 @@ def _answer(request: HttpRequest, survey: Survey, person: Person | None):
                     person=person,
                 )
             except CampaignsError as exc:
-                form.add_error(None, " ".join(exc.messages))
+                form.add_error(None, message_of(exc))
             else:
                 return redirect("campaigns:survey_thanks", slug=survey.slug)
     return render(

@@ -12,12 +12,13 @@ from events.models import (
     Enrolment,
     Seminar,
 )
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
     ScopedInline,
 )
-from partyhub.admin_base import error_text as _error_text
+from partyhub.errors import message_of
 
 
 class SeminarInline(ScopedInline):
@@ -70,9 +71,9 @@ class EnrolmentAdmin(ScopedAdmin):
         done = 0
         for enrolment in queryset:
             try:
-                result = service(enrolment=enrolment, actor=request.user)
+                result = service(enrolment=enrolment, actor=actor_of(request))
             except services.EventsError as exc:
-                self.message_user(request, _error_text(exc), messages.ERROR)
+                self.message_user(request, message_of(exc), messages.ERROR)
             else:
                 done += bool(result.graduated_on)
         self.message_user(request, done_text % {"n": done})

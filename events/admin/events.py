@@ -28,12 +28,15 @@ from events.models import (
     Feedback,
     Invitation,
 )
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     ReadOnlyAdmin,
     ScopedAdmin,
+    ServiceWrites,
+    formset_through_services,
     public_link,
 )
-from partyhub.admin_base import error_text as _error_text
+from partyhub.errors import message_of
 from partyhub.scoping import ScopedAdminMixin
 
 
@@ -68,7 +71,9 @@ class BookingInline(ScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(EventPagesMixin, ScopedAdmin):
+class EventAdmin(ServiceWrites, EventPagesMixin, ScopedAdmin):
+    create_service = staticmethod(services.event_create)
+    update_service = staticmethod(services.event_update)
     form = EventAdminForm
     list_display = (
         "title",
@@ -124,24 +129,16 @@ class EventAdmin(EventPagesMixin, ScopedAdmin):
             )
         )
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "starts" in form.changed_data:
-            # The reminders follow the event to its new day and time.
-            services.booking_reminders_reschedule(event=obj)
-        if change and "capacity" in form.changed_data:
-            # More places: the waiting list moves up at once, in order.
-            promoted = services.waiting_list_promote(event=obj, actor=request.user)
-            if promoted:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%d booking promoted from the waiting list.",
-                        "%d bookings promoted from the waiting list.",
-                        len(promoted),
-                    )
-                    % len(promoted),
-                )
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Booking:
+            # Only the host is edited here (no bookings added or deleted).
+            return formset_through_services(
+                model_admin=self,
+                request=request,
+                formset=formset,
+                update=services.booking_update,
+            )
+        return super().save_formset(request, form, formset, change)
 
     @admin.display(description=gettext_lazy("public page"))
     def public_page(self, obj: Event) -> str:
@@ -167,11 +164,11 @@ class EventAdmin(EventPagesMixin, ScopedAdmin):
         done = 0
         for event in queryset:
             try:
-                services.event_publish(event=event, actor=request.user)
+                services.event_publish(event=event, actor=actor_of(request))
                 done += 1
             except services.EventsError as exc:
                 self.message_user(
-                    request, f"{event}: {_error_text(exc)}", messages.ERROR
+                    request, f"{event}: {message_of(exc)}", messages.ERROR
                 )
         if done:
             self.message_user(
@@ -185,12 +182,14 @@ class EventAdmin(EventPagesMixin, ScopedAdmin):
     )
     def cancel_events(self, request, queryset):
         for event in queryset:
-            services.event_cancel(event=event, actor=request.user)
+            services.event_cancel(event=event, actor=actor_of(request))
         self.message_user(request, _("Cancelled; everyone booked will be told."))
 
 
 @admin.register(Booking)
-class BookingAdmin(ScopedAdmin):
+class BookingAdmin(ServiceWrites, ScopedAdmin):
+    update_service = staticmethod(services.booking_update)
+    delete_service = staticmethod(services.booking_delete)
     list_display = ("person", "event", "status", "guests", "source", "created")
     list_filter = ("status", "source", "event")
     search_fields = ("person__first_name", "person__last_name", "event__title")
@@ -211,7 +210,9 @@ class BookingAdmin(ScopedAdmin):
     def cancel_bookings(self, request, queryset):
         promoted = 0
         for booking in queryset:
-            promoted += len(services.rsvp_cancel(booking=booking, actor=request.user))
+            promoted += len(
+                services.rsvp_cancel(booking=booking, actor=actor_of(request))
+            )
         self.message_user(
             request,
             _("Bookings cancelled; %(n)d promoted from the waiting list.")

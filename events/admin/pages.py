@@ -30,10 +30,13 @@ from events.badges import Badge, badges_pdf
 from events.models import (
     Booking,
     Event,
+    Invitation,
     OrganisationInvite,
 )
-from partyhub.admin_base import error_text as _error_text
+from partyhub.actors import actor_of
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
+from partyhub.errors import message_of
 from partyhub.scoping import constituency_ids
 
 
@@ -105,9 +108,9 @@ class EventPagesMixin:
         list's bulk action)."""
         event = self._event_page(request, object_id, change=True)
         try:
-            services.event_publish(event=event, actor=request.user)
+            services.event_publish(event=event, actor=actor_of(request))
         except services.EventsError as exc:
-            self.message_user(request, _error_text(exc), messages.ERROR)
+            self.message_user(request, message_of(exc), messages.ERROR)
         else:
             self.message_user(
                 request,
@@ -136,10 +139,10 @@ class EventPagesMixin:
         if request.method == "POST" and form.is_valid():
             try:
                 result = services.invitations_send(
-                    event=event, people=form.people_to_invite(), actor=request.user
+                    event=event, people=form.people_to_invite(), actor=actor_of(request)
                 )
             except services.EventsError as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, message_of(exc))
             else:
                 self.message_user(
                     request,
@@ -162,6 +165,25 @@ class EventPagesMixin:
             form=form,
             media=self.media + form.media,
             invited=event.invitations.in_constituencies(request.user).count(),
+            sample=self._invitation_sample(request, event),
+        )
+
+    def _invitation_sample(self, request, event: Event):
+        """The invitation as it will read, written for the officer (nothing saved,
+        nothing sent): each person gets the same with their own name and link."""
+        from members.models import Person
+        from partyhub.comms.reminders import reminder_preview
+
+        person = getattr(request.user, "person", None)
+        if person is None:
+            person = Person(
+                first_name=request.user.first_name or _("Sam"),
+                constituency=event.constituencies.first(),
+            )
+        return reminder_preview(
+            kind=services.REMINDER_INVITATION,
+            person=person,
+            about=Invitation(event=event, person=person),
         )
 
     def changelist_view(self, request, extra_context=None):
@@ -240,11 +262,11 @@ class EventPagesMixin:
                     booking = services.walk_in_add(
                         event=event,
                         constituency_id=self._door_constituency(request, event),
-                        actor=request.user,
+                        actor=actor_of(request),
                         **walk_in.cleaned_data,
                     )
                 except services.EventsError as exc:
-                    walk_in.add_error(None, _error_text(exc))
+                    walk_in.add_error(None, message_of(exc))
                 else:
                     messages.success(
                         request,
@@ -302,10 +324,10 @@ class EventPagesMixin:
             services.booking_attend(
                 booking=booking,
                 attended=request.POST.get("attended") == "1",
-                actor=request.user,
+                actor=actor_of(request),
             )
         except services.EventsError as exc:
-            error = _error_text(exc)
+            error = message_of(exc)
         if request.htmx:
             return self._door_list_response(
                 request, event, request.POST.get("q", "").strip(), error=error
@@ -327,8 +349,8 @@ class EventPagesMixin:
             title=event.title,
         )
         audit_log(
-            actor=request.user,
-            action="event.badges_printed",
+            actor=actor_of(request),
+            action=AuditAction.EVENT_BADGES_PRINTED,
             obj=event,
             row_count=len(bookings),
         )
@@ -348,10 +370,10 @@ class EventPagesMixin:
                 result = services.organisations_invite(
                     event=event,
                     organisations=form.cleaned_data["organisations"],
-                    actor=request.user,
+                    actor=actor_of(request),
                 )
             except services.EventsError as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, message_of(exc))
             else:
                 self.message_user(
                     request,

@@ -19,11 +19,12 @@ from events.models import (
     ProgrammeSlot,
 )
 from members.models import Constituency
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
 )
-from partyhub.admin_base import error_text as _error_text
+from partyhub.errors import message_of
 
 
 @admin.register(ProgrammeSlot)
@@ -110,11 +111,11 @@ class ConsultationAdmin(ScopedAdmin):
         for consultation in queryset.select_related("event"):
             try:
                 n = services.consultation_report_send(
-                    consultation=consultation, actor=request.user
+                    consultation=consultation, actor=actor_of(request)
                 )
             except services.EventsError as exc:
                 self.message_user(
-                    request, f"{consultation}: {_error_text(exc)}", messages.ERROR
+                    request, f"{consultation}: {message_of(exc)}", messages.ERROR
                 )
             else:
                 self.message_user(

@@ -5,12 +5,11 @@ the last place at once."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import icalendar
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -21,11 +20,14 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from events.models import Booking, Event
 from members.services import person_for_public_form
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import reminder_cancel, reminder_schedule
+from partyhub.errors import DomainError, message_of
 from partyhub.links import LinkInvalid, make_token, read_token
 from partyhub.ratelimit import hourly_allowance_take
+from partyhub.updates import SUCCESS, Written, audit_detail, model_update
 from supporters.models import SignupRequest, Supporter
 from supporters.next_steps import next_steps
 from supporters.signup import (
@@ -36,6 +38,10 @@ from supporters.signup import (
     register_pending,
     supporter_confirm,
 )
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 REMINDER_DAY_BEFORE = "events.day_before"
 REMINDER_ON_THE_DAY = "events.on_the_day"
@@ -50,7 +56,7 @@ ANSWERS = (Booking.Status.YES, Booking.Status.NO, Booking.Status.MAYBE)
 MAX_GUESTS = 10
 
 
-class EventsError(ValidationError):
+class EventsError(DomainError):
     """A domain error a visitor or officer can read: nothing was changed."""
 
 
@@ -132,7 +138,7 @@ def _waiting_list(event: Event) -> Any:
     )
 
 
-def _promote_waiting(event: Event, actor: Any) -> list[Booking]:
+def _promote_waiting(event: Event, actor: User | None) -> list[Booking]:
     """First come, first served: promote from the head of the waiting list while
     the next one fits (nobody jumps the queue with a smaller party)."""
     promoted = []
@@ -156,7 +162,7 @@ def _promote_waiting(event: Event, actor: Any) -> list[Booking]:
         )
         audit_log(
             actor=actor,
-            action="event.booking_promoted",
+            action=AuditAction.EVENT_BOOKING_PROMOTED,
             obj=booking,
             detail={"event": event.pk},
         )
@@ -171,7 +177,7 @@ def rsvp_create(
     answer: str,
     guests: int = 0,
     source: str,
-    actor: Any,
+    actor: User | None,
 ) -> Booking:
     """Record a person's answer; a yes beyond capacity goes on the waiting list.
 
@@ -264,7 +270,7 @@ def rsvp_create(
         reminder_cancel(about=booking, kind=REMINDER_ON_THE_DAY)
     audit_log(
         actor=actor,
-        action="event.rsvp",
+        action=AuditAction.EVENT_RSVP,
         obj=booking,
         detail={
             "event": event.pk,
@@ -280,7 +286,7 @@ def rsvp_create(
 
 
 @transaction.atomic
-def rsvp_cancel(*, booking: Booking, actor: Any) -> list[Booking]:
+def rsvp_cancel(*, booking: Booking, actor: User | None) -> list[Booking]:
     """Cancel a booking and give freed places to the waiting list, at once.
 
     Returns the bookings promoted from the waiting list."""
@@ -293,7 +299,7 @@ def rsvp_cancel(*, booking: Booking, actor: Any) -> list[Booking]:
     reminder_cancel(about=booking)
     audit_log(
         actor=actor,
-        action="event.booking_cancelled",
+        action=AuditAction.EVENT_BOOKING_CANCELLED,
         obj=booking,
         detail={"event": event.pk},
     )
@@ -303,7 +309,7 @@ def rsvp_cancel(*, booking: Booking, actor: Any) -> list[Booking]:
 
 
 @transaction.atomic
-def waiting_list_promote(*, event: Event, actor: Any) -> list[Booking]:
+def waiting_list_promote(*, event: Event, actor: User | None) -> list[Booking]:
     """Give places to the waiting list after the event changed (more capacity),
     first come, first served. Returns the bookings promoted."""
     event = _lock(event)
@@ -330,19 +336,135 @@ def booking_reminders_reschedule(*, event: Event) -> int:
     return len(bookings)
 
 
-def booking_deleted(sender: Any, instance: Booking, **kwargs: Any) -> None:
-    """A booking with a place was deleted (its Person erased, say): once that is
+def places_freed(*, event_id: int, actor: Any = None) -> None:
+    """A booking with a place went (deleted, or its person erased): once that is
     committed, the waiting list moves up as it would on a cancellation."""
-    if instance.status != Booking.Status.YES:
-        return
-    event_id = instance.event_id
 
     def promote() -> None:
         event = Event.objects.filter(pk=event_id).first()
         if event is not None:
-            waiting_list_promote(event=event, actor=None)
+            waiting_list_promote(event=event, actor=actor)
 
     transaction.on_commit(promote)
+
+
+@transaction.atomic
+def booking_delete(*, instance: Booking, actor: Any) -> None:
+    """Delete a booking (an officer's tidy-up): a place it held goes to the
+    waiting list."""
+    held_place = instance.status == Booking.Status.YES
+    event_id = instance.event_id
+    audit_log(
+        actor=actor,
+        action=AuditAction.EVENT_BOOKING_DELETED,
+        obj=instance,
+        detail={"event": event_id, "status": instance.status},
+    )
+    reminder_cancel(about=instance, kind=REMINDER_DAY_BEFORE)
+    reminder_cancel(about=instance, kind=REMINDER_ON_THE_DAY)
+    instance.delete()
+    if held_place:
+        places_freed(event_id=event_id, actor=actor)
+
+
+def bookings_deleted_with_their_person(
+    sender: Any, instance: Booking, **kwargs: Any
+) -> None:
+    """post_delete receiver, only for deletions that do not go through
+    `booking_delete` (a Person deleted, their bookings cascading): it only calls
+    the service that runs the follow-up."""
+    if instance.status == Booking.Status.YES:
+        places_freed(event_id=instance.event_id)
+
+
+@transaction.atomic
+def booking_update(
+    *, instance: Booking, changes: dict[str, Any], actor: Any
+) -> Written:
+    """What an officer edits on a booking: when they came, and the member who
+    looks after a new member there. Audited with old and new values."""
+    written = Written(instance)
+    written.changed = model_update(
+        instance=instance, changes=changes, fields=("attended_at", "host")
+    )
+    if written.changed:
+        audit_log(
+            actor=actor,
+            action=AuditAction.EVENT_BOOKING_UPDATED,
+            obj=instance,
+            detail=audit_detail(written.changed),
+        )
+    return written
+
+
+EVENT_FIELDS = (
+    "kind", "title", "description", "starts", "ends", "venue", "address",
+    "accessibility", "audience", "capacity", "organiser", "price",
+    "concession_price",
+)  # fmt: skip
+
+
+def event_capacity_check(*, event: Event, capacity: int | None) -> None:
+    """Lowering the capacity below the places already booked is refused (the
+    event row is locked until the end of the transaction: no booking slips in
+    between)."""
+    if capacity is None or event.pk is None:
+        return
+    if event.capacity is not None and capacity >= event.capacity:
+        return  # unchanged or more: nothing to check
+    taken = _lock(event).places_taken()
+    if capacity < taken:
+        raise EventsError(
+            _(
+                "%(taken)d places are booked already: the capacity cannot be "
+                "less. Cancel bookings first to make it smaller."
+            )
+            % {"taken": taken}
+        )
+
+
+@transaction.atomic
+def event_create(*, instance: Event, actor: Any) -> Event:
+    instance.full_clean()
+    instance.save()
+    audit_log(actor=actor, action=AuditAction.EVENT_CREATED, obj=instance)
+    return instance
+
+
+@transaction.atomic
+def event_update(*, instance: Event, changes: dict[str, Any], actor: Any) -> Written:
+    """An officer's edit of an event, on every path. A new start time moves the
+    booked people's reminders; more capacity promotes the waiting list at once,
+    in order. Audited with old and new values."""
+    written = Written(instance)
+    if "capacity" in changes:
+        event_capacity_check(event=instance, capacity=changes["capacity"])
+    written.changed = model_update(
+        instance=instance, changes=changes, fields=EVENT_FIELDS
+    )
+    if not written.changed:
+        return written
+    audit_log(
+        actor=actor,
+        action=AuditAction.EVENT_UPDATED,
+        obj=instance,
+        detail=audit_detail(written.changed),
+    )
+    if "starts" in written.changed:
+        booking_reminders_reschedule(event=instance)
+    if "capacity" in written.changed:
+        promoted = waiting_list_promote(event=instance, actor=actor)
+        if promoted:
+            written.note(
+                ngettext(
+                    "%d booking promoted from the waiting list.",
+                    "%d bookings promoted from the waiting list.",
+                    len(promoted),
+                )
+                % len(promoted),
+                SUCCESS,
+            )
+    return written
 
 
 @transaction.atomic
@@ -353,12 +475,12 @@ def event_publish(*, event: Event, actor: Any) -> Event:
     if event.status != Event.Status.PUBLISHED:
         event.status = Event.Status.PUBLISHED
         event.save(update_fields=["status", "updated"])
-        audit_log(actor=actor, action="event.published", obj=event)
+        audit_log(actor=actor, action=AuditAction.EVENT_PUBLISHED, obj=event)
     return event
 
 
 @transaction.atomic
-def event_cancel(*, event: Event, actor: Any) -> Event:
+def event_cancel(*, event: Event, actor: User | None) -> Event:
     """Cancel an event and tell everyone booked (yes, maybe, waiting), once."""
     event = _lock(event)
     if event.status == Event.Status.CANCELLED:
@@ -379,7 +501,7 @@ def event_cancel(*, event: Event, actor: Any) -> Event:
         )
     audit_log(
         actor=actor,
-        action="event.cancelled",
+        action=AuditAction.EVENT_CANCELLED,
         obj=event,
         detail={"notified": len(booked)},
     )
@@ -393,20 +515,13 @@ CONSENT_WORDING = {
     ),
 }
 
-# Places (a booking and its guests), not posts: one address must not be able to
-# take most of an event in a few requests by bringing five guests each time.
-PUBLIC_BOOKINGS_PER_IP_PER_HOUR = 20
-
 
 def public_booking_allowance_take(*, ip: str, places: int = 1) -> bool:
     """Count `places` from `ip` (each post counts one; a valid booking then adds
-    its guests); False once the hour's allowance is used
-    (settings.EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR overrides the default)."""
-    limit = getattr(
-        settings,
-        "EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR",
-        PUBLIC_BOOKINGS_PER_IP_PER_HOUR,
-    )
+    its guests); False once settings.EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR is
+    used. Places, not posts: one address must not be able to take most of an
+    event in a few requests by bringing five guests each time."""
+    limit = settings.EVENTS_PUBLIC_BOOKINGS_PER_IP_PER_HOUR
     return hourly_allowance_take("events:public-booking-ip", ip, limit, amount=places)
 
 
@@ -502,7 +617,7 @@ def rsvp_public_confirm(request: SignupRequest) -> tuple[str, dict[str, Any]]:
                 )
             except EventsError as exc:
                 context["heading"] = _("We could not book you a place")
-                context["lines"] = [" ".join(exc.messages)]
+                context["lines"] = [message_of(exc)]
                 return "supporters/pending_done.html", context
             created = True
     else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,13 +16,18 @@ from events.services.booking import (
     _lock,
 )
 from members.services import person_for_public_form
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
 
 
 def with_new_member_flag(bookings: Any) -> Any:
-    """Annotate `is_new`: the person joined the party in the last
-    NEW_MEMBER_DAYS (a subquery: no query per row)."""
-    from django.db.models import Exists, OuterRef
+    """Annotate `is_new`: the person joined (or rejoined) the party in the last
+    NEW_MEMBER_DAYS, as the desk's welcome counts them (a subquery: no query per
+    row)."""
+    from django.db.models import Exists, OuterRef, Q
 
     from members.models import Membership
     from members.selectors import new_member_since
@@ -30,7 +35,10 @@ def with_new_member_flag(bookings: Any) -> Any:
     since = new_member_since()
     return bookings.annotate(
         is_new=Exists(
-            Membership.objects.filter(person=OuterRef("person_id"), joined__gte=since)
+            Membership.objects.filter(
+                Q(joined__gte=since) | Q(rejoined_on__gte=since),
+                person=OuterRef("person_id"),
+            )
         )
     )
 
@@ -59,7 +67,7 @@ def door_list(*, event: Event, user: Any, query: str = "") -> Any:
 
 
 @transaction.atomic
-def booking_attend(*, booking: Booking, attended: bool, actor: Any) -> Booking:
+def booking_attend(*, booking: Booking, attended: bool, actor: User | None) -> Booking:
     """Tick (or untick) somebody as here. Ticking twice keeps the first time.
 
     Somebody who said maybe, or was waiting, takes a place when ticked — if one
@@ -88,7 +96,9 @@ def booking_attend(*, booking: Booking, attended: bool, actor: Any) -> Booking:
     booking.save(update_fields=fields)
     audit_log(
         actor=actor,
-        action="event.attended" if attended else "event.attendance_removed",
+        action=AuditAction.EVENT_ATTENDED
+        if attended
+        else AuditAction.EVENT_ATTENDANCE_REMOVED,
         obj=booking,
         detail={"event": booking.event_id},
     )
@@ -103,7 +113,7 @@ def walk_in_add(
     last_name: str,
     email: str,
     constituency_id: int,
-    actor: Any,
+    actor: User | None,
 ) -> Booking:
     """Somebody turned up without booking: find them by email in the event's
     constituencies (or make a new Person — never changing a known one's details,
@@ -163,7 +173,7 @@ def walk_in_add(
         booking.save(update_fields=["status", "attended_at", "updated"])
     audit_log(
         actor=actor,
-        action="event.walk_in",
+        action=AuditAction.EVENT_WALK_IN,
         obj=booking,
         detail={"event": event.pk},
     )

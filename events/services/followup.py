@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -19,10 +19,15 @@ from events.services.booking import (
     EventsError,
     _lock,
 )
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import reminder_schedule
 from partyhub.links import LinkInvalid, make_token, read_token
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 REMINDER_THANK_YOU = "events.thank_you"
 FEEDBACK_PURPOSE = "events.feedback"
@@ -103,6 +108,13 @@ def feedback_record(*, event: Event, person: Any, rating: int, comment: str) -> 
     feedback, _created = Feedback.objects.update_or_create(
         event=event, person=person, defaults={"rating": rating, "comment": comment}
     )
+    # The words are theirs: the log keeps the rating only.
+    audit_log(
+        actor=None,
+        action=AuditAction.EVENT_FEEDBACK_RECORDED,
+        obj=feedback,
+        detail={"rating": rating},
+    )
     return feedback
 
 
@@ -119,7 +131,7 @@ class OrganisationInviteResult:
 
 @transaction.atomic
 def organisations_invite(
-    *, event: Event, organisations: Any, actor: Any
+    *, event: Event, organisations: Any, actor: User | None
 ) -> OrganisationInviteResult:
     """Invite community organisations to a Big Conversation, once each. An
     organisation that agreed to be mailed has its contact emailed an invitation
@@ -169,7 +181,7 @@ def organisations_invite(
         emailed += 1
     audit_log(
         actor=actor,
-        action="event.organisations_invited",
+        action=AuditAction.EVENT_ORGANISATIONS_INVITED,
         obj=event,
         detail={"emailed": emailed, "by_hand": by_hand, "already": already},
     )
@@ -179,7 +191,7 @@ def organisations_invite(
 
 
 @transaction.atomic
-def consultation_report_send(*, consultation: Any, actor: Any) -> int:
+def consultation_report_send(*, consultation: Any, actor: User | None) -> int:
     """Email the consultation's report to everyone who came, once each (sending
     again mails nobody twice). Returns how many were newly scheduled."""
     from events.models import Consultation
@@ -210,7 +222,7 @@ def consultation_report_send(*, consultation: Any, actor: Any) -> int:
         consultation.save(update_fields=["report_sent_at", "updated"])
     audit_log(
         actor=actor,
-        action="event.consultation_report_sent",
+        action=AuditAction.EVENT_CONSULTATION_REPORT_SENT,
         obj=consultation,
         detail={"scheduled": scheduled},
     )

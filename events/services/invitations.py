@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -19,9 +19,14 @@ from events.services.booking import (
     _lock,
     rsvp_create,
 )
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.reminders import reminder_schedule
 from partyhub.links import LinkExpired, LinkInvalid, make_token, read_token
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 REMINDER_INVITATION = "events.invitation"
 RSVP_PURPOSE = "events.rsvp"
@@ -35,7 +40,9 @@ class InvitationResult:
 
 
 @transaction.atomic
-def invitations_send(*, event: Event, people: Any, actor: Any) -> InvitationResult:
+def invitations_send(
+    *, event: Event, people: Any, actor: User | None
+) -> InvitationResult:
     """Invite people to an event: one Invitation each and one email each, once
     (inviting someone again sends nothing). The email carries a signed link for
     that person to answer without logging in. Invitations are marketing: they go
@@ -76,7 +83,7 @@ def invitations_send(*, event: Event, people: Any, actor: Any) -> InvitationResu
         invited += 1
     audit_log(
         actor=actor,
-        action="event.invitations_sent",
+        action=AuditAction.EVENT_INVITATIONS_SENT,
         obj=event,
         detail={"invited": invited, "already": already, "not_eligible": not_eligible},
     )
@@ -157,7 +164,7 @@ def person_from_feed_token(token: str) -> Any:
 
 
 @transaction.atomic
-def personal_feed_reset(*, person: Any, actor: Any) -> str:
+def personal_feed_reset(*, person: Any, actor: User | None) -> str:
     """A new private calendar address: every address given out before stops
     working (the person shared it by mistake). Returns the new address."""
     from events.models import FeedKey
@@ -165,5 +172,5 @@ def personal_feed_reset(*, person: Any, actor: Any) -> str:
     FeedKey.objects.update_or_create(
         person=person, defaults={"key": secrets.token_urlsafe(24)}
     )
-    audit_log(actor=actor, action="event.feed_reset", obj=person)
+    audit_log(actor=actor, action=AuditAction.EVENT_FEED_RESET, obj=person)
     return personal_feed_url(person)

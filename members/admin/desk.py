@@ -6,6 +6,8 @@ bulk actions; each action writes through members.desk.services, which audits.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -27,11 +29,14 @@ from members.desk.forms import (
     MentorshipAdminForm,
 )
 from members.models import ContactLog, DeskMembership, Mentor, Mentorship, Person
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
 )
+from partyhub.errors import message_of
 from partyhub.exports import ExportPermissionMixin, csv_export_action
+from partyhub.updates import form_changes, stored
 
 
 def _own_person(user):
@@ -69,17 +74,7 @@ class ContactLogAdmin(ScopedAdmin):
         return initial
 
     def save_model(self, request, obj: ContactLog, form, change: bool) -> None:
-        entry = services.contact_log_create(
-            person=obj.person,
-            how=obj.how,
-            outcome=obj.outcome,
-            note=obj.note,
-            at=obj.at,
-            by_person=obj.by_person,
-            actor=request.user,
-        )
-        obj.pk = entry.pk
-        obj.by_user = entry.by_user
+        services.contact_log_add(instance=obj, actor=actor_of(request))
 
     def log_addition(self, request, obj, message):
         # The service wrote the audit entry; only Django's own history here.
@@ -211,15 +206,14 @@ class MentorshipAdmin(ScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj: Mentorship, form, change: bool) -> None:
-        if "mentor" in form.changed_data and obj.mentor_id:
-            mentor = obj.mentor
-            current = Mentorship.objects.get(pk=obj.pk)
-            try:
-                services.mentorship_assign(
-                    mentorship=current, mentor=mentor, actor=request.user
-                )
-            except services.MentorFull as exc:
-                self.message_user(request, str(exc), messages.ERROR)
+        try:
+            services.mentorship_update(
+                instance=stored(obj),
+                changes=form_changes(form),
+                actor=actor_of(request),
+            )
+        except services.MentorFull as exc:
+            self.message_user(request, message_of(exc), messages.ERROR)
 
     def log_change(self, request, obj, message):
         return admin.ModelAdmin.log_change(self, request, obj, message)
@@ -402,8 +396,9 @@ class DeskAdmin(ExportPermissionMixin, ScopedAdmin):
         return ", ".join(str(w) for w in ways) or _("no phone or email")
 
     # the bulk actions: a form first, then the service
-    def _form_page(self, request, queryset, *, form, title, action, button):
+    def _form_page(self, request, queryset, *, form, title, action, button, samples=()):
         context = {
+            "samples": samples,
             **self.admin_site.each_context(request),
             "title": title,
             "form": form,
@@ -430,7 +425,7 @@ class DeskAdmin(ExportPermissionMixin, ScopedAdmin):
                 outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],
                 by_person=_own_person(request.user),
-                actor=request.user,
+                actor=actor_of(request),
             )
             self.message_user(
                 request,
@@ -462,7 +457,7 @@ class DeskAdmin(ExportPermissionMixin, ScopedAdmin):
             count = services.desk_email_schedule(
                 memberships=queryset,
                 template=form.cleaned_data["template"],
-                actor=request.user,
+                actor=actor_of(request),
             )
             self.message_user(
                 request,
@@ -482,7 +477,28 @@ class DeskAdmin(ExportPermissionMixin, ScopedAdmin):
             title=_("Send a templated email"),
             action="send_email",
             button=_("Send"),
+            samples=self._email_samples(queryset),
         )
+
+    def _email_samples(self, queryset) -> list[tuple[str, Any]]:
+        """Each template as the first selected member will get it (written here,
+        nothing saved or sent), so the officer reads it before choosing."""
+        from partyhub.comms.reminders import reminder_preview
+
+        first = queryset.select_related("person__constituency").first()
+        if first is None:
+            return []
+        return [
+            (
+                template.label,
+                reminder_preview(
+                    kind=services.desk_email_kind(key),
+                    person=first.person,
+                    about=first,
+                ),
+            )
+            for key, template in services.DESK_TEMPLATES.items()
+        ]
 
     @admin.action(
         description=_("Assign a mentor to the selected"), permissions=["mentor"]
@@ -501,7 +517,7 @@ class DeskAdmin(ExportPermissionMixin, ScopedAdmin):
             count, problems = services.mentees_assign_bulk(
                 memberships=queryset,
                 mentor=form.cleaned_data["mentor"],
-                actor=request.user,
+                actor=actor_of(request),
             )
             self.message_user(
                 request,

@@ -71,7 +71,7 @@ def render_change_form(
         )
         context.update(
             history=history,
-            summary=person_summary(obj, history.items),
+            summary=person_summary(obj, history),
             quick_actions=quick_actions(request, obj),
         )
     return _render_change_form(self, request, context, add, change, form_url, obj)

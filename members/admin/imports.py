@@ -29,6 +29,7 @@ from members.services import (
     postcodes_load,
     read_text_upload,
 )
+from partyhub.actors import actor_of
 from partyhub.admin_base import ReadOnlyAdmin
 from partyhub.forms import SingleLineMixin
 from partyhub.scoping import get_scoped_object_or_404
@@ -209,7 +210,7 @@ class ImportRunAdmin(ReadOnlyAdmin):
                         upload=upload,
                         file_name=upload.name,
                         constituency=form.cleaned_data["constituency"],
-                        actor=request.user,
+                        actor=actor_of(request),
                     )
                     return HttpResponseRedirect(
                         reverse("admin:members_importrun_preview", args=[run.pk])
@@ -276,7 +277,7 @@ class ImportRunAdmin(ReadOnlyAdmin):
         run = get_scoped_object_or_404(
             ImportRun.objects.select_related("constituency"), request.user, pk=pk
         )
-        if not membership_import_apply_request(run=run, actor=request.user):
+        if not membership_import_apply_request(run=run, actor=actor_of(request)):
             self.message_user(
                 request,
                 _("This import has already been applied or is being applied."),
@@ -326,7 +327,7 @@ class PostcodeUploadAdmin(PostcodeAdmin):
                     with read_text_upload(upload.file) as text:
                         report = postcodes_load(
                             file=text,
-                            actor=request.user,
+                            actor=actor_of(request),
                             constituency_ids=frozenset({constituency.pk}),
                         )
                 except PostcodeFileError as exc:

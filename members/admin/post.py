@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members import post
 from members.admin import PersonAdmin
+from partyhub.actors import actor_of
 from partyhub.forms import SingleLineMixin
 
 
@@ -56,7 +57,9 @@ def labels_pdf(modeladmin, request, queryset):
     form = LabelSheetForm(request.POST if "apply" in request.POST else None)
     if form.is_valid():
         content = post.labels_pdf(
-            people=queryset, sheet_code=form.cleaned_data["sheet"], actor=request.user
+            people=queryset,
+            sheet_code=form.cleaned_data["sheet"],
+            actor=actor_of(request),
         )
         response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = (
@@ -83,7 +86,7 @@ def labels_pdf(modeladmin, request, queryset):
     permissions=["export"],
 )
 def mail_merge_csv(modeladmin, request, queryset):
-    content = post.mail_merge_csv(people=queryset, actor=request.user)
+    content = post.mail_merge_csv(people=queryset, actor=actor_of(request))
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="mail-merge-{_stamp()}.csv"'

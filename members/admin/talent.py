@@ -17,8 +17,9 @@ from members.models import (
     ShadowingPlacement,
 )
 from members.selectors import candidates_with_eligibility, person_eligibility
+from members.talent import services as talent_services
 from members.talent.search import parse_interest_query, singular
-from partyhub.admin_base import ScopedAdmin, ScopedInline
+from partyhub.admin_base import ScopedAdmin, ScopedInline, ServiceWrites
 from partyhub.exports import ExportPermissionMixin, csv_export_action
 from partyhub.forms import SingleLineMixin
 from partyhub.scoping import constituency_ids
@@ -63,7 +64,8 @@ def _ward(held: PersonInterest) -> str:
 
 
 @admin.register(PersonInterest)
-class PersonInterestAdmin(ExportPermissionMixin, ScopedAdmin):
+class PersonInterestAdmin(ServiceWrites, ExportPermissionMixin, ScopedAdmin):
+    create_service = staticmethod(talent_services.person_interest_create)
     """Who has which interest or skill: filter by interest and constituency or
     ward ("school governors in Hodge Hill"), search by name or detail."""
 
@@ -135,11 +137,6 @@ class PersonInterestAdmin(ExportPermissionMixin, ScopedAdmin):
         if db_field.name == "interest":
             kwargs["queryset"] = Interest.objects.filter(active=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def save_model(self, request, obj: PersonInterest, form, change: bool) -> None:
-        if not change:
-            obj.source = PersonInterest.Source.OFFICER
-        super().save_model(request, obj, form, change)
 
 
 class _OfficerAddedForm(SingleLineMixin, forms.ModelForm):

@@ -14,7 +14,9 @@ from members.transfers import (
     transfer_accept,
     transfer_decline,
 )
+from partyhub.actors import actor_of
 from partyhub.admin_base import ScopedAdmin
+from partyhub.errors import message_of
 from partyhub.scoping import constituency_ids
 
 
@@ -72,9 +74,11 @@ class TransferAdmin(ScopedAdmin):
                 )
                 continue
             try:
-                service(transfer=transfer, actor=request.user)
+                service(transfer=transfer, actor=actor_of(request))
             except TransferError as exc:
-                self.message_user(request, f"{transfer.person}: {exc}", messages.ERROR)
+                self.message_user(
+                    request, f"{transfer.person}: {message_of(exc)}", messages.ERROR
+                )
             else:
                 done += 1
         if done:

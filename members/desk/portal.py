@@ -18,6 +18,7 @@ from members.desk.forms import ContactForm
 from members.desk.services import contact_log_create
 from members.models import ContactLog, Mentorship, Person
 from members.portal.views import _page, portal_view
+from partyhub.actors import actor_of
 
 
 def mentoring_context(person: Person) -> dict:
@@ -66,7 +67,7 @@ def mentee(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
         contact_log_create(
             person=mentorship.mentee,
             by_person=person,
-            actor=request.user,
+            actor=actor_of(request),
             **form.cleaned_data,
         )
         messages.success(request, _("Thank you: your contact is noted."))

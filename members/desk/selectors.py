@@ -1,8 +1,8 @@
 """The renewal desk's lists and the mentoring report (reads only).
 
 The lists, relative to today:
-- new: joined in the last 30 days;
-- rejoiners: rejoined in the last 90 days;
+- new: joined in the last NEW_MEMBER_DAYS (settings; 30 by default);
+- rejoiners: rejoined in the last NEW_MEMBER_DAYS (a rejoiner is a new member);
 - arrears: in arrears now;
 - about to lapse: current members whose subscription runs out in the next 30
   days, and members in arrears for 150 days or more (a membership in arrears for
@@ -10,8 +10,9 @@ The lists, relative to today:
 - lapsed: lapsed in the last 90 days;
 - keep in touch: lapsed or resigned more than 90 days ago, and nobody has logged
   a contact with them in the last 12 months (the once-a-year call);
-- needs a mentor: joined or rejoined in the last 30 days, current, no mentor;
-- not contacted: joined in the last 30 days, current, and no contact logged since;
+- needs a mentor: joined or rejoined in the last NEW_MEMBER_DAYS, current, no mentor;
+- not contacted: joined in the last NEW_MEMBER_DAYS, current, and no contact logged
+  since;
 - newly in arrears: fell into arrears in the last 30 days.
 """
 
@@ -54,9 +55,13 @@ def _new_label() -> str:
     }
 
 
+def _rejoiners_label() -> str:
+    return gettext("Rejoined (last %(days)s days)") % {"days": settings.NEW_MEMBER_DAYS}
+
+
 DESK_LISTS: dict[str, object] = {
     "new": lazy(_new_label, str)(),
-    "rejoiners": _("Rejoined (last 90 days)"),
+    "rejoiners": lazy(_rejoiners_label, str)(),
     "arrears": _("In arrears"),
     "lapsing": _("About to lapse"),
     "lapsed": _("Lapsed (last 90 days)"),
@@ -92,7 +97,7 @@ def desk_conditions(today: datetime.date | None = None) -> dict[str, Q]:
     )
     return {
         "new": Q(joined__gte=new_since, joined__lte=today),
-        "rejoiners": Q(rejoined_on__gte=recent, rejoined_on__lte=today),
+        "rejoiners": Q(rejoined_on__gte=new_since, rejoined_on__lte=today),
         "arrears": Q(status=Status.ARREARS),
         "lapsing": Q(
             status=Status.CURRENT,

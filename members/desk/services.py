@@ -19,7 +19,7 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -39,9 +39,16 @@ from members.models import (
 )
 from members.roles import Role
 from members.selectors import new_member_since
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import reminder_cancel, reminder_schedule
+from partyhub.errors import DomainError
+from partyhub.locks import hold
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 WELCOME = "members.welcome"
 ARREARS = "members.arrears_renewal"
@@ -58,7 +65,7 @@ MENTOR_NUDGE_AFTER = datetime.timedelta(days=7)
 SECRETARY_NUDGE_AFTER = datetime.timedelta(days=14)
 
 
-class MentorFull(Exception):
+class MentorFull(DomainError):
     pass
 
 
@@ -73,6 +80,23 @@ def mentee_page_url(mentorship: Mentorship) -> str:
 # --- the contact log ------------------------------------------------------------
 
 
+def contact_log_add(*, instance: ContactLog, actor: Any) -> ContactLog:
+    """A contact an officer records in the admin (`instance` from its form):
+    through contact_log_create; the admin then logs and links to that entry."""
+    entry = contact_log_create(
+        person=instance.person,
+        how=instance.how,
+        outcome=instance.outcome,
+        note=instance.note,
+        at=instance.at,
+        by_person=instance.by_person,
+        actor=actor,
+    )
+    instance.pk, instance.by_user = entry.pk, entry.by_user
+    instance._state.adding = False
+    return entry
+
+
 @transaction.atomic
 def contact_log_create(
     *,
@@ -82,7 +106,7 @@ def contact_log_create(
     note: str = "",
     at: datetime.datetime | None = None,
     by_person: Person | None = None,
-    actor: Any,
+    actor: User | None,
 ) -> ContactLog:
     """Record one contact; the first with a new member stops their mentoring nudges."""
     entry = ContactLog.objects.create(
@@ -97,7 +121,7 @@ def contact_log_create(
     _first_contact(person_ids=[person.pk], at=entry.at)
     audit_log(
         actor=actor,
-        action="contactlog.create",
+        action=AuditAction.CONTACTLOG_CREATE,
         obj=entry,
         detail={"person": person.pk, "how": how, "outcome": outcome},
     )
@@ -112,7 +136,7 @@ def contacts_log_bulk(
     outcome: str,
     note: str = "",
     by_person: Person | None = None,
-    actor: Any,
+    actor: User | None,
 ) -> int:
     """The desk's bulk action: one contact each for the selected people."""
     people = list(people)
@@ -134,7 +158,7 @@ def contacts_log_bulk(
     for constituency_id, count in Counter(p.constituency_id for p in people).items():
         audit_log(
             actor=actor,
-            action="contactlog.bulk_create",
+            action=AuditAction.CONTACTLOG_BULK_CREATE,
             constituency_id=constituency_id,
             row_count=count,
             detail={"how": how, "outcome": outcome},
@@ -222,7 +246,9 @@ def new_joiners_welcome(
                     constituency_id=membership.constituency_id,
                     started_at=now,
                 )
-                audit_log(actor=None, action="mentorship.create", obj=mentorship)
+                audit_log(
+                    actor=None, action=AuditAction.MENTORSHIP_CREATE, obj=mentorship
+                )
                 # The membership secretary hears after 14 days without a contact
                 # whether or not a mentor could be found.
                 _secretary_nudge_schedule(mentorship=mentorship, now=now)
@@ -282,6 +308,7 @@ def mentor_assign_auto(
     The constituency's mentor rows are locked while counting, so two imports or
     an officer assigning at the same moment never push a mentor over capacity.
     """
+    hold(f"members-mentors:{mentorship.constituency_id}")
     candidates = list(
         Mentor.objects.select_for_update()
         .filter(constituency_id=mentorship.constituency_id, active=True)
@@ -306,7 +333,7 @@ def mentor_assign_auto(
     _assign(mentorship=mentorship, mentor=mentor, now=now or timezone.now())
     audit_log(
         actor=None,
-        action="mentorship.assign",
+        action=AuditAction.MENTORSHIP_ASSIGN,
         obj=mentorship,
         detail={"mentor": mentor.person_id, "automatic": True},
     )
@@ -314,11 +341,23 @@ def mentor_assign_auto(
 
 
 @transaction.atomic
+def mentorship_update(
+    *, instance: Mentorship, changes: dict[str, Any], actor: Any
+) -> Mentorship:
+    """An officer's edit of a mentorship in the admin: another mentor is an
+    assignment (their capacity checked, the new member told)."""
+    mentor = changes.get("mentor")
+    if mentor is None:
+        return instance
+    return mentorship_assign(mentorship=instance, mentor=mentor, actor=actor)
+
+
+@transaction.atomic
 def mentorship_assign(
     *,
     mentorship: Mentorship,
     mentor: Mentor,
-    actor: Any,
+    actor: User | None,
     now: datetime.datetime | None = None,
 ) -> Mentorship:
     """An officer chooses the mentor (or changes it); capacity still holds."""
@@ -342,7 +381,7 @@ def mentorship_assign(
     _assign(mentorship=mentorship, mentor=mentor, now=now or timezone.now())
     audit_log(
         actor=actor,
-        action="mentorship.assign",
+        action=AuditAction.MENTORSHIP_ASSIGN,
         obj=mentorship,
         detail={"mentor": mentor.person_id},
     )
@@ -400,7 +439,7 @@ def membership_secretaries(constituency_id: int) -> list[Person]:
 
 @transaction.atomic
 def mentees_assign_bulk(
-    *, memberships: Iterable[Membership], mentor: Mentor, actor: Any
+    *, memberships: Iterable[Membership], mentor: Mentor, actor: User | None
 ) -> tuple[int, list[str]]:
     """The desk's bulk action: the same mentor for several new members.
 
@@ -513,7 +552,7 @@ def desk_email_kind(template_key: str) -> str:
 
 @transaction.atomic
 def desk_email_schedule(
-    *, memberships: Iterable[Membership], template: str, actor: Any
+    *, memberships: Iterable[Membership], template: str, actor: User | None
 ) -> int:
     """One templated email to each selected member, through comms (consent is
     checked at send time). The same template to the same person on the same day
@@ -546,7 +585,7 @@ def desk_email_schedule(
     ).items():
         audit_log(
             actor=actor,
-            action="desk.email",
+            action=AuditAction.DESK_EMAIL,
             constituency_id=constituency_id,
             row_count=count,
             detail={"template": template},

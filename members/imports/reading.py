@@ -25,8 +25,8 @@ from members.models import Membership
 from members.postcodes import normalise_postcode
 from members.services import PostcodeFileError, read_text_upload
 from partyhub.csvrows import NumberedReader
+from partyhub.errors import DomainError
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _PROGRESS_EVERY = 5000
 
 # field -> the header names it goes by (compared after _header_key()).
@@ -111,6 +111,7 @@ _DATE_FORMATS = (
     "%d %B %Y",
     "%Y/%m/%d",
 )
+
 _LIMITS = {
     "membership_number": 20,
     "first_name": 100,
@@ -127,7 +128,7 @@ _LIMITS = {
 }
 
 
-class ImportFileError(ValueError):
+class ImportFileError(DomainError):
     """The file as a whole cannot be imported; nothing was changed."""
 
 
@@ -139,7 +140,7 @@ class ParsedFile:
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "MEMBER_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return int(settings.MEMBER_IMPORT_MAX_BYTES)
 
 
 def _header_key(name: str) -> str:

@@ -30,14 +30,12 @@ import datetime
 import functools
 import hashlib
 import os
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -58,8 +56,11 @@ from members.models import (
     Postcode,
     Ward,
 )
-from members.signals import members_fell_into_arrears, members_joined
+from members.services import membership_signals_on_commit, membership_status_changes
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
+from partyhub.errors import DomainError
+from partyhub.locks import hold
 from partyhub.personal_data.models import (
     email_hash,
     membership_number_hash,
@@ -67,6 +68,10 @@ from partyhub.personal_data.models import (
 )
 from partyhub.queueing import enqueue_on_commit
 from partyhub.ratelimit import CACHE_UNAVAILABLE
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 __all__ = [
     "ImportApplyError",
@@ -115,25 +120,63 @@ _MEMBERSHIP_LOAD = (
 )
 
 
-class _Known(SimpleNamespace):
-    """An existing membership or person as planning reads it: plain attributes
-    from one values_list() query. Model instances cost three times as much, and
-    a weekly re-import of 100,000 members changes a few hundred."""
+@dataclass(slots=True)
+class _KnownPerson:
+    """An existing person as planning reads it: plain attributes from one
+    values_list() query. Model instances cost three times as much, and a weekly
+    re-import of 100,000 members changes a few hundred."""
+
+    pk: int
+    constituency_id: int
+    ward_id: int | None
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    mobile: str
+    address_line_1: str
+    address_line_2: str
+    town: str
+    postcode: str
 
 
-def _known(values: tuple) -> _Known:
+@dataclass(slots=True)
+class _KnownImportState:
+    values: dict[str, Any]
+
+
+@dataclass(slots=True)
+class _KnownMembership:
+    """An existing membership as planning reads it (see _KnownPerson)."""
+
+    pk: int
+    membership_number: str
+    constituency_id: int
+    branch_id: int | None
+    status: str
+    joined: datetime.date | None
+    expires: datetime.date | None
+    status_since: datetime.date | None
+    rejoined_on: datetime.date | None
+    trade_union: str
+    person_id: int
+    person: _KnownPerson
+    import_state: _KnownImportState | None
+
+
+def _known(values: tuple[Any, ...]) -> _KnownMembership:
     fields = dict(zip(_MEMBERSHIP_LOAD, values, strict=True))
-    person = _Known(
+    person = _KnownPerson(
         pk=fields["person_id"],
         constituency_id=fields["person__constituency_id"],
         ward_id=fields["person__ward_id"],
         **{name: fields[f"person__{name}"] for name in PERSON_FIELDS},
     )
     state = fields["import_state__values"]
-    return _Known(
+    return _KnownMembership(
         **{k: v for k, v in fields.items() if "__" not in k},
         person=person,
-        import_state=_Known(values=state) if state is not None else None,
+        import_state=_KnownImportState(values=state) if state is not None else None,
     )
 
 
@@ -145,7 +188,7 @@ REPORT_LIMIT = 20_000
 _LAPSED = (Membership.Status.LAPSED, Membership.Status.RESIGNED)
 
 
-class ImportApplyError(ValueError):
+class ImportApplyError(DomainError):
     """The run cannot be applied; nothing was changed."""
 
 
@@ -155,8 +198,9 @@ class _Row:
     number: str
     name: str
     kind: str  # new, changed, unchanged
-    person: Person
-    membership: Membership
+    # A new row holds model instances; an existing one what planning read of it.
+    person: Any  # Person, or a _KnownPerson
+    membership: Any  # Membership, or a _KnownMembership
     new_person: bool = False
     person_changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     membership_changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
@@ -381,7 +425,7 @@ def _plan_row(
     values: dict[str, Any],
     columns: set[str],
     context: _Context,
-    existing: dict[str, Membership],
+    existing: dict[str, Any],  # _KnownMembership, or Membership once planned
     people_by_email: dict[str, Person],
     lookup: dict[str, tuple[int, int | None]],
 ) -> _Row:
@@ -469,15 +513,13 @@ def _membership_changes(
     changes = row.membership_changes
     old_status, new_status = membership.status, values["status"]
     if old_status != new_status:
+        # The same rule as an officer's edit (members.services.membership_update).
+        follow, flags = membership_status_changes(
+            membership=membership, new_status=new_status, today=context.today
+        )
         changes["status"] = (old_status, new_status)
-        changes["status_since"] = (membership.status_since, context.today)
-        if old_status in _LAPSED and new_status not in _LAPSED:
-            row.flags.add("rejoined")
-            changes["rejoined_on"] = (membership.rejoined_on, context.today)
-        if new_status == Membership.Status.ARREARS:
-            row.flags.add("arrears")
-        if new_status == Membership.Status.LAPSED:
-            row.flags.add("lapsed")
+        changes.update(follow)
+        row.flags.update(flags)
     if membership.joined != values["joined"]:
         changes["joined"] = (membership.joined, values["joined"])
     if "expires" in columns and values.get("expires") != membership.expires:
@@ -586,8 +628,7 @@ def _place(
 
 
 def _upload_dir() -> Path:
-    configured = getattr(settings, "MEMBER_IMPORT_DIR", None)
-    path = Path(configured or Path(tempfile.gettempdir()) / "partyhub-imports")
+    path = Path(settings.MEMBER_IMPORT_DIR)
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
@@ -625,7 +666,7 @@ def membership_import_preview(
     data: bytes,
     file_name: str,
     constituency: Constituency,
-    actor: Any,
+    actor: User | None,
     keep_file: bool = True,
 ) -> ImportRun:
     """Read the file and work out what applying it would change; change nothing
@@ -651,7 +692,7 @@ def membership_import_preview(
         path.chmod(0o600)
     audit_log(
         actor=actor,
-        action="membership.import_preview",
+        action=AuditAction.MEMBERSHIP_IMPORT_PREVIEW,
         obj=run,
         row_count=plan.total,
         detail={"file": run.file_name, "sha256": run.file_sha256, **run.counts},
@@ -689,7 +730,7 @@ def import_progress(run: ImportRun) -> int | None:
 
 
 def membership_import_upload(
-    *, upload: Any, file_name: str, constituency: Constituency, actor: Any
+    *, upload: Any, file_name: str, constituency: Constituency, actor: User | None
 ) -> ImportRun:
     """Store an uploaded file without reading it into memory and queue its check.
 
@@ -754,7 +795,7 @@ def membership_import_check(*, run_id: int) -> ImportRun | None:
             path.unlink(missing_ok=True)
             audit_log(
                 actor=actor,
-                action="membership.import_failed",
+                action=AuditAction.MEMBERSHIP_IMPORT_FAILED,
                 obj=run,
                 detail={"file": run.file_name, "problem": str(exc)},
             )
@@ -765,7 +806,7 @@ def membership_import_check(*, run_id: int) -> ImportRun | None:
     ):
         audit_log(
             actor=actor,
-            action="membership.import_preview",
+            action=AuditAction.MEMBERSHIP_IMPORT_PREVIEW,
             obj=run,
             row_count=plan.total,
             detail={"file": run.file_name, "sha256": run.file_sha256, **counts},
@@ -774,7 +815,7 @@ def membership_import_check(*, run_id: int) -> ImportRun | None:
     return run
 
 
-def membership_import_apply_request(*, run: ImportRun, actor: Any) -> bool:
+def membership_import_apply_request(*, run: ImportRun, actor: User | None) -> bool:
     """Queue the apply of a previewed run; False if it is already queued, applied
     or not a preview. The compare-and-set stops a double click queueing it twice."""
     queued = ImportRun.objects.filter(
@@ -787,7 +828,9 @@ def membership_import_apply_request(*, run: ImportRun, actor: Any) -> bool:
     return queued == 1
 
 
-def membership_import_apply_queued(*, run_id: int, actor: Any) -> ImportRun | None:
+def membership_import_apply_queued(
+    *, run_id: int, actor: User | None
+) -> ImportRun | None:
     """The apply task's work: apply a run whose apply was requested. Idempotent:
     an applied (or failed) run is left alone; when it cannot be applied the reason
     is kept on the run for its page and Apply can be pressed again."""
@@ -841,7 +884,7 @@ def membership_imports_requeue(*, now: datetime.datetime | None = None) -> int:
 def membership_import_apply(
     *,
     run: ImportRun,
-    actor: Any,
+    actor: User | None,
     data: bytes | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportRun:
@@ -868,7 +911,7 @@ def membership_import_apply(
 def _apply(
     *,
     run: ImportRun,
-    actor: Any,
+    actor: User | None,
     source: bytes | IO[bytes],
     progress: Callable[[int], None] | None,
 ) -> ImportRun:
@@ -883,7 +926,7 @@ def _apply(
         with transaction.atomic():
             # One apply at a time per constituency: two officers applying two
             # files at once would both create the same new memberships.
-            Constituency.objects.select_for_update().get(pk=run.constituency_id)
+            hold(f"members-import:{run.constituency_id}")
             claimed = ImportRun.objects.filter(
                 pk=run.pk, status=ImportRun.Status.PREVIEW
             ).update(status=ImportRun.Status.APPLYING)
@@ -902,7 +945,7 @@ def _apply(
             run.save(update_fields=["status", "applied_at", "counts", "report"])
             audit_log(
                 actor=actor,
-                action="membership.import_apply",
+                action=AuditAction.MEMBERSHIP_IMPORT_APPLY,
                 obj=run,
                 row_count=plan.total,
                 detail={"file": run.file_name, "sha256": run.file_sha256, **run.counts},
@@ -915,7 +958,7 @@ def _apply(
         run.save(update_fields=["status", "counts", "report"])
         audit_log(
             actor=actor,
-            action="membership.import_failed",
+            action=AuditAction.MEMBERSHIP_IMPORT_FAILED,
             obj=run,
             row_count=exc.plan.total,
             detail={"file": run.file_name, **run.counts},
@@ -992,7 +1035,12 @@ def _write(plan: _Plan, run: ImportRun) -> None:
     )
 
 
-def _changed(model, known: Any, changes: dict[str, tuple[Any, Any]], fields: list[str]):
+def _changed(
+    model,
+    known: Person | Membership | _KnownPerson | _KnownMembership,
+    changes: dict[str, tuple[Any, Any]],
+    fields: list[str],
+):
     """An instance to bulk_update with the new values of `fields` (the fields
     this row's group changes)."""
     instance = model(pk=known.pk, updated=timezone.now())
@@ -1032,10 +1080,4 @@ def _send_signals_on_commit(plan: _Plan) -> None:
     joined += [r.person.pk for r in plan.flagged("rejoined")]
     arrears = [r.membership.pk for r in plan.flagged("arrears")]
 
-    def send() -> None:
-        if joined:
-            members_joined.send(sender=ImportRun, person_ids=joined)
-        if arrears:
-            members_fell_into_arrears.send(sender=ImportRun, membership_ids=arrears)
-
-    transaction.on_commit(send)
+    membership_signals_on_commit(sender=ImportRun, joined=joined, arrears=arrears)

@@ -9,12 +9,64 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Concat, Length, Lower, Replace, Substr, Upper
 from django.utils.translation import gettext_lazy as _
 
 from members.models.organisation import Branch, Constituency, Ward
 from members.postcodes import PostcodeField
 from partyhub.scoping import ScopedQuerySet
+
+
+def _without(expression, characters: str):
+    for character in characters:
+        expression = Replace(expression, models.Value(character), models.Value(""))
+    return expression
+
+
+def phone_e164_expression(field: str) -> models.Expression:
+    """SQL that turns a stored phone number into E.164, as
+    partyhub.dataprotection.tps.normalise_phone does in Python for the usual UK
+    spellings (0121 496 0000, +44 (0)121 496 0000, 0044 121 496 0000,
+    1214960000); '' when it is none of them. Only replace, substring, length and
+    concatenation, so that PostgreSQL and SQLite can both keep it as a stored
+    generated column."""
+    s = _without(models.F(field), " -().")
+    text = models.CharField()
+    plus44 = models.Value("+44")
+    return models.Case(
+        models.When(
+            models.Q(models.lookups.Exact(Substr(s, 1, 4), models.Value("+440"))),
+            then=Concat(plus44, Substr(s, 5), output_field=text),
+        ),
+        models.When(
+            models.Q(models.lookups.Exact(Substr(s, 1, 1), models.Value("+"))),
+            then=s,
+        ),
+        models.When(
+            models.Q(models.lookups.Exact(Substr(s, 1, 5), models.Value("00440"))),
+            then=Concat(plus44, Substr(s, 6), output_field=text),
+        ),
+        models.When(
+            models.Q(models.lookups.Exact(Substr(s, 1, 2), models.Value("00"))),
+            then=Concat(models.Value("+"), Substr(s, 3), output_field=text),
+        ),
+        models.When(
+            models.Q(models.lookups.Exact(Substr(s, 1, 2), models.Value("44")))
+            & models.Q(models.lookups.In(Length(s), [11, 12])),
+            then=Concat(models.Value("+"), s, output_field=text),
+        ),
+        models.When(
+            models.Q(models.lookups.Exact(Substr(s, 1, 1), models.Value("0")))
+            & models.Q(models.lookups.In(Length(s), [10, 11])),
+            then=Concat(plus44, Substr(s, 2), output_field=text),
+        ),
+        models.When(
+            models.Q(models.lookups.In(Length(s), [9, 10])),
+            then=Concat(plus44, s, output_field=text),
+        ),
+        default=models.Value(""),
+        output_field=text,
+    )
 
 
 class PersonQuerySet(ScopedQuerySet):
@@ -98,6 +150,35 @@ class Person(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
+    # Normalised copies for exact look-ups (issue 21): computed and stored by the
+    # database itself (generated columns), so every way a person is written —
+    # forms, services, imports' bulk_create/bulk_update, erasure's update() —
+    # keeps them right. members.search looks people up on them.
+    email_key = models.GeneratedField(
+        expression=Lower("email"),
+        output_field=models.CharField(max_length=254),
+        db_persist=True,
+        verbose_name=_("email (lower case)"),
+    )
+    postcode_key = models.GeneratedField(
+        expression=Upper(Replace("postcode", models.Value(" "), models.Value(""))),
+        output_field=models.CharField(max_length=8),
+        db_persist=True,
+        verbose_name=_("postcode (no space)"),
+    )
+    phone_e164 = models.GeneratedField(
+        expression=phone_e164_expression("phone"),
+        output_field=models.CharField(max_length=30),
+        db_persist=True,
+        verbose_name=_("phone (E.164)"),
+    )
+    mobile_e164 = models.GeneratedField(
+        expression=phone_e164_expression("mobile"),
+        output_field=models.CharField(max_length=30),
+        db_persist=True,
+        verbose_name=_("mobile (E.164)"),
+    )
+
     scope_lookup = "constituency"
     objects = PersonQuerySet.as_manager()
 
@@ -122,6 +203,20 @@ class Person(models.Model):
             models.Index(fields=["phone"], name="person_phone_idx"),
             models.Index(fields=["mobile"], name="person_mobile_idx"),
             models.Index(fields=["constituency", "ward"], name="person_scope_idx"),
+            # varchar_pattern_ops: the btree serves "= key" and "LIKE 'key%'"
+            # alike on PostgreSQL (other databases ignore opclasses).
+            models.Index(
+                fields=["email_key"],
+                name="person_email_key_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["postcode_key"],
+                name="person_postcode_key_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(fields=["phone_e164"], name="person_phone_e164_idx"),
+            models.Index(fields=["mobile_e164"], name="person_mobile_e164_idx"),
         ]
 
     def __str__(self) -> str:
@@ -218,6 +313,12 @@ class Membership(models.Model):
             models.Index(fields=["joined"], name="membership_joined_idx"),
             models.Index(
                 fields=["constituency", "expires"], name="membership_expires_idx"
+            ),
+            # The people list's status filter is EXISTS(membership of this
+            # person with this status): served from the index alone, never a
+            # scan of every membership (bench/EXPLAIN.md).
+            models.Index(
+                fields=["status", "person"], name="membership_status_person_idx"
             ),
         ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -17,12 +17,17 @@ from members.models import Membership, Person, Transfer
 from members.services import membership_branches_follow, person_place
 from members.transfers import transfers_after_placement
 from partyhub import privacy
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record, current_consents
 from partyhub.comms.models import Channel, Method
 from partyhub.links import make_token
 from partyhub.personal_data.models import DataRequest
 from partyhub.personal_data.services import data_request_create, data_request_handle
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 # The fields a member may change themselves (email is their login: the account
 # pages change it, with re-verification).
@@ -53,7 +58,9 @@ def export_dir() -> Path:
 
 
 @transaction.atomic
-def person_update_own(*, person: Person, data: dict[str, Any], actor: Any) -> list[str]:
+def person_update_own(
+    *, person: Person, data: dict[str, Any], actor: User | None
+) -> list[str]:
     """Save what a member changed on "My details"; returns the changed field names.
 
     A new postcode re-places the person in a ward through the lookup; one the lookup
@@ -94,7 +101,7 @@ def person_update_own(*, person: Person, data: dict[str, Any], actor: Any) -> li
     # Which fields, never their values: the audit log is read by officers.
     audit_log(
         actor=actor,
-        action="person.update_own",
+        action=AuditAction.PERSON_UPDATE_OWN,
         obj=person,
         detail={"fields": changed},
     )
@@ -103,7 +110,10 @@ def person_update_own(*, person: Person, data: dict[str, Any], actor: Any) -> li
 
 @transaction.atomic
 def person_contact_preferences(
-    *, person: Person, wanted: dict[tuple[str, str], tuple[bool, str]], actor: Any
+    *,
+    person: Person,
+    wanted: dict[tuple[str, str], tuple[bool, str]],
+    actor: User | None,
 ) -> int:
     """Record in the consent ledger the (channel, topic) choices that changed.
 
@@ -145,12 +155,12 @@ def data_export_is_large(person: Person) -> bool:
     return privacy.export_row_count(person) > EXPORT_SYNC_MAX_ROWS
 
 
-def data_export_build(*, person: Person, actor: Any) -> bytes:
+def data_export_build(*, person: Person, actor: User | None) -> bytes:
     """The zip of everything held about the person, built now."""
     content = privacy.export_zip(person)
     audit_log(
         actor=actor,
-        action="person.data_export",
+        action=AuditAction.PERSON_DATA_EXPORT,
         obj=person,
         row_count=privacy.export_row_count(person),
         detail={"how": "download"},
@@ -158,13 +168,13 @@ def data_export_build(*, person: Person, actor: Any) -> bytes:
     return content
 
 
-def data_export_request(*, person: Person, actor: Any) -> None:
+def data_export_request(*, person: Person, actor: User | None) -> None:
     """Build a large export in the background; the person is emailed a link."""
     from members.tasks import build_data_export
 
     audit_log(
         actor=actor,
-        action="person.data_export_requested",
+        action=AuditAction.PERSON_DATA_EXPORT_REQUESTED,
         obj=person,
         row_count=privacy.export_row_count(person),
     )
@@ -185,7 +195,7 @@ def data_export_to_file(*, person_id: int) -> str:
     token = make_token(EXPORT_LINK_PURPOSE, person.pk, f=name)
     audit_log(
         actor=None,
-        action="person.data_export",
+        action=AuditAction.PERSON_DATA_EXPORT,
         obj=person,
         row_count=privacy.export_row_count(person),
         detail={"how": "background"},
@@ -230,7 +240,9 @@ def export_path_for(name: str) -> Path | None:
 # --- erasure ----------------------------------------------------------------------------
 
 
-def erasure_request_create(*, person: Person, reason: str, actor: Any) -> DataRequest:
+def erasure_request_create(
+    *, person: Person, reason: str, actor: User | None
+) -> DataRequest:
     """An erasure request from the portal: logged with its deadline, the person
     told it arrived, the officers responsible told to review it."""
     return data_request_create(
@@ -243,7 +255,7 @@ def erasure_request_create(*, person: Person, reason: str, actor: Any) -> DataRe
 
 
 def erasure_request_handle(
-    *, request: DataRequest, status: str, actor: Any
+    *, request: DataRequest, status: str, actor: User | None
 ) -> DataRequest:
     return data_request_handle(request=request, status=status, actor=actor)
 

@@ -26,6 +26,7 @@ from members.models import Membership, Person
 from members.portal import services
 from members.portal.forms import ContactForm, DetailsForm, ErasureForm
 from members.portal.sections import sections
+from partyhub.actors import actor_of
 from partyhub.comms.consent import current_consents
 from partyhub.links import LinkExpired, LinkInvalid, link_problem, read_token
 
@@ -94,7 +95,7 @@ def details(request: HttpRequest, person: Person) -> HttpResponse:
     form = DetailsForm(request.POST or None, instance=Person.objects.get(pk=person.pk))
     if request.method == "POST" and form.is_valid():
         changed = services.person_update_own(
-            person=person, data=form.cleaned_data, actor=request.user
+            person=person, data=form.cleaned_data, actor=actor_of(request)
         )
         if changed:
             messages.success(request, _("Your details are saved."))
@@ -127,7 +128,7 @@ def contact(request: HttpRequest, person: Person) -> HttpResponse:
     form = ContactForm(request.POST or None, initial=ContactForm.initial_from(consents))
     if request.method == "POST" and form.is_valid():
         recorded = services.person_contact_preferences(
-            person=person, wanted=form.wanted(), actor=request.user
+            person=person, wanted=form.wanted(), actor=actor_of(request)
         )
         if recorded:
             messages.success(request, _("Your contact choices are saved."))
@@ -153,7 +154,7 @@ def history(request: HttpRequest, person: Person) -> HttpResponse:
         "portal/history.html",
         person,
         history=found,
-        summary=person_summary(person, found.items),
+        summary=person_summary(person, found),
     )
 
 
@@ -173,7 +174,7 @@ def data(request: HttpRequest, person: Person) -> HttpResponse:
 @require_POST
 def data_download(request: HttpRequest, person: Person) -> HttpResponse:
     if services.data_export_is_large(person):
-        services.data_export_request(person=person, actor=request.user)
+        services.data_export_request(person=person, actor=actor_of(request))
         messages.success(
             request,
             _(
@@ -182,7 +183,7 @@ def data_download(request: HttpRequest, person: Person) -> HttpResponse:
             ),
         )
         return redirect("portal:data")
-    content = services.data_export_build(person=person, actor=request.user)
+    content = services.data_export_build(person=person, actor=actor_of(request))
     response = HttpResponse(content, content_type="application/zip")
     name = f"my-data-{timezone.localdate():%Y-%m-%d}.zip"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -236,7 +237,7 @@ def erasure(request: HttpRequest, person: Person) -> HttpResponse:
             erasure_requests=services.erasure_requests_of(person),
         )
     erasure_request = services.erasure_request_create(
-        person=person, reason=form.cleaned_data["reason"], actor=request.user
+        person=person, reason=form.cleaned_data["reason"], actor=actor_of(request)
     )
     messages.success(request, _("Your request is with the membership secretary."))
     return redirect("portal:erasure_detail", pk=erasure_request.pk)

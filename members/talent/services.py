@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -20,9 +20,14 @@ from members.models import (
     Person,
     PersonInterest,
 )
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.reminders import reminder_schedule
 from partyhub.links import make_token
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 REMINDER_FORUM_INVITATION = "forum_invitation"
 FORUM_JOIN_PURPOSE = "forum_join"
@@ -41,7 +46,7 @@ def person_interest_add(
     interest: Interest,
     detail: str = "",
     source: str = PersonInterest.Source.SELF,
-    actor: Any,
+    actor: User | None,
 ) -> PersonInterest:
     """Record that `person` has `interest`; saying it again updates the detail."""
     held, created = PersonInterest.objects.get_or_create(
@@ -54,7 +59,7 @@ def person_interest_add(
         held.save(update_fields=["detail"])
     audit_log(
         actor=actor,
-        action="personinterest.add" if created else "personinterest.change",
+        action=AuditAction.PERSONINTEREST_ADD if created else "personinterest.change",
         obj=held,
         detail={"interest": interest.name, "source": held.source},
     )
@@ -62,10 +67,10 @@ def person_interest_add(
 
 
 @transaction.atomic
-def person_interest_remove(*, held: PersonInterest, actor: Any) -> None:
+def person_interest_remove(*, held: PersonInterest, actor: User | None) -> None:
     audit_log(
         actor=actor,
-        action="personinterest.delete",
+        action=AuditAction.PERSONINTEREST_DELETE,
         obj=held,
         detail={"interest": held.interest.name},
     )
@@ -74,7 +79,7 @@ def person_interest_remove(*, held: PersonInterest, actor: Any) -> None:
 
 @transaction.atomic
 def candidate_express_interest(
-    *, person: Person, office_sought: str, notes: str = "", actor: Any
+    *, person: Person, office_sought: str, notes: str = "", actor: User | None
 ) -> tuple[Candidate, bool]:
     """A member says in the portal they would like to stand. A second click while a
     candidacy for that office is open changes nothing; (candidate, created)."""
@@ -100,7 +105,7 @@ def candidate_express_interest(
     )
     audit_log(
         actor=actor,
-        action="candidate.express_interest",
+        action=AuditAction.CANDIDATE_EXPRESS_INTEREST,
         obj=candidate,
         detail={"office_sought": office_sought},
     )
@@ -140,7 +145,12 @@ def forum_join_url(*, invitation: ForumInvitation) -> str:
 
 @transaction.atomic
 def forum_member_invite(
-    *, forum: Forum, identifier: str, last_name: str, inviter: Person, actor: Any
+    *,
+    forum: Forum,
+    identifier: str,
+    last_name: str,
+    inviter: Person,
+    actor: User | None,
 ) -> ForumInvitation | None:
     """Email a signed invitation to the member the forum officer named, if there is
     one. The officer's page says the same whether or not anyone matched, so it
@@ -167,7 +177,7 @@ def forum_member_invite(
     )
     audit_log(
         actor=actor,
-        action="foruminvitation.create",
+        action=AuditAction.FORUMINVITATION_CREATE,
         obj=invitation,
         detail={"forum": forum.name},
     )
@@ -176,7 +186,7 @@ def forum_member_invite(
 
 @transaction.atomic
 def forum_invitation_accept(
-    *, invitation: ForumInvitation, actor: Any
+    *, invitation: ForumInvitation, actor: User | None
 ) -> tuple[ForumMembership, bool]:
     """The invited person says yes: they join the forum."""
     invitation = ForumInvitation.objects.select_for_update().get(pk=invitation.pk)
@@ -190,7 +200,7 @@ def forum_invitation_accept(
 
 @transaction.atomic
 def forum_member_add(
-    *, forum: Forum, person: Person, actor: Any
+    *, forum: Forum, person: Person, actor: User | None
 ) -> tuple[ForumMembership, bool]:
     membership, created = ForumMembership.objects.get_or_create(
         forum=forum, person=person
@@ -198,7 +208,7 @@ def forum_member_add(
     if created:
         audit_log(
             actor=actor,
-            action="forummembership.create",
+            action=AuditAction.FORUMMEMBERSHIP_CREATE,
             obj=membership,
             detail={"forum": forum.name},
         )
@@ -206,11 +216,22 @@ def forum_member_add(
 
 
 @transaction.atomic
-def forum_member_remove(*, membership: ForumMembership, actor: Any) -> None:
+def forum_member_remove(*, membership: ForumMembership, actor: User | None) -> None:
     audit_log(
         actor=actor,
-        action="forummembership.delete",
+        action=AuditAction.FORUMMEMBERSHIP_DELETE,
         obj=membership,
         detail={"forum": membership.forum.name},
     )
     membership.delete()
+
+
+@transaction.atomic
+def person_interest_create(*, instance: Any, actor: Any) -> Any:
+    """An interest or skill an officer records for a person: marked as theirs."""
+    from members.models import PersonInterest
+
+    instance.source = PersonInterest.Source.OFFICER
+    instance.save()
+    audit_log(actor=actor, action=AuditAction.PERSONINTEREST_CREATED, obj=instance)
+    return instance

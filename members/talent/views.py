@@ -27,6 +27,7 @@ from members.models import (
 from members.portal.views import _page, portal_view
 from members.talent import services
 from members.talent.forms import ForumMemberAddForm, InterestAddForm, StandingForm
+from partyhub.actors import actor_of
 from partyhub.comms.models import Channel, ConsentState
 from partyhub.links import LinkExpired, LinkInvalid, read_token
 from partyhub.ratelimit import hourly_allowance_take
@@ -52,7 +53,7 @@ def interests(request: HttpRequest, person: Person) -> HttpResponse:
             interest=form.cleaned_data["interest"],
             detail=form.cleaned_data["detail"],
             source=PersonInterest.Source.SELF,
-            actor=request.user,
+            actor=actor_of(request),
         )
         messages.success(request, _("Saved: thank you for telling us."))
         return redirect("portal:interests")
@@ -64,7 +65,7 @@ def interests(request: HttpRequest, person: Person) -> HttpResponse:
 @require_POST
 def interest_remove(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     held = get_object_or_404(person.interests.select_related("interest"), pk=pk)
-    services.person_interest_remove(held=held, actor=request.user)
+    services.person_interest_remove(held=held, actor=actor_of(request))
     messages.success(request, _("Removed: %(name)s.") % {"name": held.interest.name})
     return redirect("portal:interests")
 
@@ -79,7 +80,7 @@ def standing(request: HttpRequest, person: Person) -> HttpResponse:
                 person=person,
                 office_sought=form.cleaned_data["office_sought"],
                 notes=form.cleaned_data["notes"],
-                actor=request.user,
+                actor=actor_of(request),
             )
         except services.NotFound:
             form.add_error(
@@ -165,7 +166,7 @@ def forum_detail(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
                 identifier=form.cleaned_data["identifier"],
                 last_name=form.cleaned_data["last_name"],
                 inviter=person,
-                actor=request.user,
+                actor=actor_of(request),
             )
             # The same answer whoever was named: the page must not tell a forum
             # officer whether an address or number belongs to a party member.
@@ -202,7 +203,7 @@ def forum_member_remove(
         forum=forum,
         pk=member_pk,
     )
-    services.forum_member_remove(membership=membership, actor=request.user)
+    services.forum_member_remove(membership=membership, actor=actor_of(request))
     messages.success(
         request,
         _("%(name)s is no longer a member of the forum.")
@@ -236,7 +237,7 @@ def forum_join(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         services.forum_invitation_accept(
             invitation=invitation,
-            actor=request.user if request.user.is_authenticated else None,
+            actor=actor_of(request) if request.user.is_authenticated else None,
         )
         context["joined"] = True
     else:

@@ -28,6 +28,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.models import AuditEntry
 from partyhub.audit.services import audit_log
 from partyhub.links import LinkExpired, LinkInvalid, make_token, read_token
@@ -211,7 +212,7 @@ def account_claim_complete(*, token: str, password: str) -> AbstractBaseUser:
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     person.user = user
     person.save(update_fields=["user", "updated"])
-    audit_log(actor=user, action="account.claim", obj=person)
+    audit_log(actor=user, action=AuditAction.ACCOUNT_CLAIM, obj=person)
     return user
 
 
@@ -271,7 +272,7 @@ def offices_ended_logout(*, days: int = 7) -> int:
             # second then finds the first one's audit entry and does nothing.
             type(user).objects.select_for_update().get(pk=user.pk)
             if AuditEntry.objects.filter(
-                action="account.admin_access_ended",
+                action=AuditAction.ACCOUNT_ADMIN_ACCESS_ENDED,
                 object_id=str(office.person_id),
                 detail__ended=office.ends.isoformat(),
             ).exists():
@@ -279,7 +280,7 @@ def offices_ended_logout(*, days: int = 7) -> int:
             sessions = _delete_sessions({user.pk})
             audit_log(
                 actor=None,
-                action="account.admin_access_ended",
+                action=AuditAction.ACCOUNT_ADMIN_ACCESS_ENDED,
                 obj=office.person,
                 constituency_id=office.constituency_id,
                 detail={

@@ -8,6 +8,10 @@ class CommsConfig(AppConfig):
     verbose_name = _("Communications")
 
     def ready(self) -> None:
+        from partyhub.comms import roles as _roles
+
+        # What office roles may do with this app's models.
+        _roles.register()
         from partyhub.comms import personal_data, reminders
 
         personal_data.register_all()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -16,6 +16,9 @@ from partyhub.comms.models import (
     Method,
 )
 
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 @transaction.atomic
 def consent_record(
@@ -26,7 +29,7 @@ def consent_record(
     method: str,
     wording: str = "",
     topic: str = "",
-    actor: Any = None,
+    actor: User | None = None,
     at=None,
 ) -> ConsentEvent | None:
     """Append a grant or withdrawal and bring the current state up to date.

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -334,6 +335,67 @@ class ScheduleForm(SingleLineMixin, forms.Form):
                 )
             )
         return send_at
+
+
+class RecipientChoiceForm(SingleLineMixin, forms.Form):
+    """On a message's preview page: see the email as one recipient of the segment
+    gets it, merge fields filled in (issue 16 item 12). The list offers the first
+    RECIPIENTS_LISTED by name; a name typed narrows it. Only people the segment
+    selects can be chosen."""
+
+    RECIPIENTS_LISTED = 50
+
+    q = forms.CharField(
+        label=_("Find a recipient by name"), required=False, max_length=100
+    )
+    person = forms.ModelChoiceField(
+        label=_("Show it as this person gets it"),
+        queryset=None,
+        required=False,
+        empty_label=_("— a recipient of the segment —"),
+    )
+
+    def __init__(self, *args: Any, message: Message, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from members.models import Person
+        from partyhub.comms.segments import segment_people
+
+        if message.segment_id is None:
+            people = Person.objects.none()
+        else:
+            people = segment_people(
+                constituency=message.constituency,
+                criteria_values=message.segment.criteria,
+            )
+        people = people.select_related("ward").order_by("last_name", "first_name", "pk")
+        field = self.fields["person"]
+        field.queryset = people  # what may be chosen: anyone the segment selects
+        field.label_from_instance = _recipient_label
+        listed = people
+        words = (self.data.get("q") or "").split() if self.is_bound else []
+        for word in words[:4]:
+            listed = listed.filter(
+                models.Q(first_name__icontains=word)
+                | models.Q(last_name__icontains=word)
+            )
+        listed = list(listed[: self.RECIPIENTS_LISTED])
+        self.first_listed = listed[0] if listed else None
+        chosen = self.data.get("person") if self.is_bound else None
+        if (
+            chosen
+            and str(chosen).isdigit()
+            and all(str(p.pk) != chosen for p in listed)
+        ):
+            listed += list(people.filter(pk=chosen))
+        field.widget.choices = [("", field.empty_label)] + [
+            (p.pk, _recipient_label(p)) for p in listed
+        ]
+
+
+def _recipient_label(person: Any) -> str:
+    name = f"{person.first_name} {person.last_name}".strip()
+    ward = getattr(person, "ward", None)
+    return f"{name} ({ward.name})" if ward else name
 
 
 class ConsentRecordForm(SingleLineMixin, forms.ModelForm):

@@ -90,3 +90,28 @@ def reminder_cancel(
     if person is not None:
         reminders = reminders.filter(person=person)
     return reminders.update(status=Reminder.Status.CANCELLED)
+
+
+def reminder_preview(*, kind: str, person: Any, about: models.Model | None = None):
+    """The email a reminder of `kind` would be for `person` about `about`, written
+    but neither saved nor sent: an officer sees what people will get before
+    triggering it (issue 16 item 11). `about` need not be saved; its links are
+    then examples that lead nowhere."""
+    from partyhub.comms.rendering import render
+
+    reminder_kind = get(kind)
+    reminder = Reminder(kind=kind, person=person)
+    if about is not None:
+        reminder.about = about
+    rendered = render(
+        subject=reminder_kind.subject(reminder),
+        body_markdown=reminder_kind.body(reminder),
+        constituency=getattr(person, "constituency", None),
+        topic=reminder_kind.topic,
+        reason=reminder_kind.reason(reminder),
+    )
+    return rendered.for_person(
+        person_id=person.pk or 0,
+        to=getattr(person, "email", "") or "preview@example.org",
+        message_id="<preview@partyhub>",
+    )

@@ -27,10 +27,13 @@ server answers.
 from __future__ import annotations
 
 import logging
+import queue
 import smtplib
 import socket
+import threading
 import time
 from collections import defaultdict
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import timedelta
 from typing import Any
 
@@ -91,8 +94,9 @@ def lease() -> timedelta:
 
 
 def message_reason(message: Message) -> str:
-    if message.segment_id and message.segment.reason:
-        return message.segment.reason
+    segment = message.segment
+    if segment is not None and segment.reason:
+        return segment.reason
     return _(
         "You are receiving this because you are in touch with %(clp)s and agreed "
         "to hear from us by email."
@@ -289,13 +293,15 @@ def _transition(pk: int, old: str, **changes: Any) -> bool:
 
 def _rendered_for(delivery: Delivery, cache: dict) -> tuple[Rendered, bool]:
     """The rendered message for a delivery, and whether consent is required."""
-    if delivery.message_id:
+    message = delivery.message if delivery.message_id else None
+    if message is not None:
         key = ("m", delivery.message_id)
         if key not in cache:
-            message = delivery.message
             cache[key] = render_message(message)
         return cache[key], True
     reminder = delivery.reminder
+    if reminder is None:
+        raise CannotWrite("The delivery has neither a message nor a reminder.")
     try:
         kind = reminder_kinds.get(reminder.kind)
     except KeyError:
@@ -363,7 +369,8 @@ def _fail_unwritable(delivery: Delivery, exc: Exception) -> None:
 
 
 def deliveries_send(*, ids: list[int]) -> dict[str, int]:
-    """Send claimed deliveries over one SMTP connection, recording each result.
+    """Send claimed deliveries over up to COMMS_SMTP_CONNECTIONS SMTP connections
+    at once (threads), recording each result.
 
     Whatever goes wrong with one row (it cannot be written, the server refuses
     the address) is recorded on that row and the rest of the batch goes on; an
@@ -398,19 +405,69 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
             email__in=[d.to_email.lower() for d in deliveries]
         ).values_list("email", flat=True)
     )
-    connection = get_connection()
-    open_ = False
+    pool = _SmtpPool(smtp_connections())
+    in_flight: dict[Future, Delivery] = {}
+    state = {"stopped": False, "closed": False}
     heartbeat_every = lease().total_seconds() / 4
     last_beat = time.monotonic()
+    last_submitted = -1
+
+    def beat() -> None:
+        nonlocal last_beat
+        if time.monotonic() - last_beat > heartbeat_every:
+            # The heartbeat: this worker is alive, its claim stands.
+            Delivery.objects.filter(
+                pk__in=ids,
+                status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING],
+            ).update(claimed_at=timezone.now())
+            last_beat = time.monotonic()
+
+    def settle(done) -> None:
+        # Results are written here, in the calling thread only (one database
+        # connection; the SMTP threads never touch the database).
+        for future in sorted(done, key=lambda f: in_flight[f].pk):
+            delivery = in_flight.pop(future)
+            exc = future.exception()
+            if isinstance(exc, _Unreachable):
+                # Never handed over: back to the queue without spending an attempt.
+                _transition(
+                    delivery.pk,
+                    Delivery.Status.SENDING,
+                    status=Delivery.Status.QUEUED,
+                    attempts=delivery.attempts,
+                    claimed_at=None,
+                    claimed_by="",
+                )
+                counts["paused"] += 1
+                if not state["stopped"]:
+                    circuit_open(error=exc.error)
+                    state["stopped"] = True
+                continue
+            if not state["closed"] and not state["stopped"]:
+                circuit_close()
+                state["closed"] = True
+            if exc is not None:
+                counts[_record_failure(delivery, exc)] += 1
+                if is_outage(exc) and not state["stopped"]:
+                    # The server went away: the rows in flight spent one attempt
+                    # each, the rest wait for the server without spending theirs.
+                    circuit_open(error=exc)
+                    state["stopped"] = True
+                continue
+            _transition(
+                delivery.pk,
+                Delivery.Status.SENDING,
+                status=Delivery.Status.SENT,
+                sent_at=timezone.now(),
+                error="",
+            )
+            counts["sent"] += 1
+
     try:
         for position, (delivery, rendered, needs_consent) in enumerate(written):
-            if time.monotonic() - last_beat > heartbeat_every:
-                # The heartbeat: this worker is alive, its claim stands.
-                Delivery.objects.filter(
-                    pk__in=ids,
-                    status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING],
-                ).update(claimed_at=timezone.now())
-                last_beat = time.monotonic()
+            if state["stopped"]:
+                break
+            beat()
             consent_ok = (delivery.person_id, rendered.topic) in allowed
             if (
                 needs_consent and not consent_ok
@@ -433,21 +490,8 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
                 _fail_unwritable(delivery, exc)
                 counts["failed"] += 1
                 continue
-            if not open_:
-                try:
-                    # One connection for the whole batch (send_messages alone
-                    # would open and close one per message).
-                    connection.open()
-                except Exception as exc:  # noqa: BLE001 - the server is unreachable
-                    _reset_connection(connection)
-                    circuit_open(error=exc)
-                    rest = [d.pk for d, _r, _n in written[position:]]
-                    counts["paused"] += Delivery.objects.filter(
-                        pk__in=rest, status=Delivery.Status.QUEUED
-                    ).update(claimed_at=None, claimed_by="")
-                    break
-                open_ = True
-                circuit_close()
+            # `sending` before it leaves this process: if the worker dies now,
+            # the row is sent again (same Message-ID), never lost.
             if not _transition(
                 delivery.pk,
                 Delivery.Status.QUEUED,
@@ -455,33 +499,89 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
                 attempts=delivery.attempts + 1,
             ):
                 continue  # somebody else has it
+            in_flight[pool.submit(email)] = delivery
+            last_submitted = position
+            if len(in_flight) >= pool.size:
+                done, _pending = wait(in_flight, return_when=FIRST_COMPLETED)
+                settle(done)
+        while in_flight:
+            done, _pending = wait(
+                in_flight,
+                timeout=max(heartbeat_every, 0.05),
+                return_when=FIRST_COMPLETED,
+            )
+            beat()
+            settle(done)
+        if state["stopped"]:
+            rest = [d.pk for d, _r, _n in written[last_submitted + 1 :]]
+            counts["paused"] += Delivery.objects.filter(
+                pk__in=rest, status=Delivery.Status.QUEUED
+            ).update(claimed_at=None, claimed_by="")
+    finally:
+        pool.close()
+    return dict(counts)
+
+
+def smtp_connections() -> int:
+    """How many SMTP connections one batch sends over at once."""
+    return max(1, int(settings.COMMS_SMTP_CONNECTIONS))
+
+
+class _Unreachable(Exception):
+    """The connection could not be opened: nothing was handed to the server."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _SmtpPool:
+    """Up to `size` SMTP connections, each used by one thread at a time.
+
+    The threads only talk SMTP; what happened to each email is written by the
+    caller (deliveries_send), so each row still goes queued -> sending (before
+    the hand-over) -> sent/failed (after it), as with one connection. A worker
+    that dies mid-batch leaves at most `size` rows `sending`, each sent again
+    with its Message-ID."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._idle: queue.SimpleQueue = queue.SimpleQueue()
+        for _slot in range(size):
+            self._idle.put(None)  # made on first use
+        self._made: list = []
+        self._lock = threading.Lock()
+        self._executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="smtp")
+
+    def submit(self, email) -> Future:
+        return self._executor.submit(self._send, email)
+
+    def _send(self, email) -> None:
+        connection = self._idle.get()
+        try:
+            if connection is None:
+                connection = get_connection()
+                with self._lock:
+                    self._made.append(connection)
+            try:
+                # Opened once and kept for the batch (send_messages alone would
+                # open and close one per message); a no-op when already open.
+                connection.open()
+            except Exception as exc:  # noqa: BLE001 - the server is unreachable
+                _reset_connection(connection)
+                raise _Unreachable(exc) from exc
             try:
                 connection.send_messages([email])
-            except Exception as exc:  # noqa: BLE001 - every failure is recorded
-                counts[_record_failure(delivery, exc)] += 1
+            except Exception:
                 _reset_connection(connection)
-                open_ = False
-                if is_outage(exc):
-                    # The server went away mid-batch: this row spent one attempt,
-                    # the rest wait for the server without spending theirs.
-                    circuit_open(error=exc)
-                    rest = [d.pk for d, _r, _n in written[position + 1 :]]
-                    counts["paused"] += Delivery.objects.filter(
-                        pk__in=rest, status=Delivery.Status.QUEUED
-                    ).update(claimed_at=None, claimed_by="")
-                    break
-                continue
-            _transition(
-                delivery.pk,
-                Delivery.Status.SENDING,
-                status=Delivery.Status.SENT,
-                sent_at=timezone.now(),
-                error="",
-            )
-            counts["sent"] += 1
-    finally:
-        _reset_connection(connection)
-    return dict(counts)
+                raise
+        finally:
+            self._idle.put(connection)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)
+        for connection in self._made:
+            _reset_connection(connection)
 
 
 def _reset_connection(connection) -> None:

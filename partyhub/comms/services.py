@@ -3,26 +3,31 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
+from partyhub.comms import merge
 from partyhub.comms.models import Message
 from partyhub.comms.sending import render_message
+from partyhub.errors import DomainError
 from partyhub.queueing import enqueue_on_commit
 
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
 
-class MessageStateError(ValidationError):
+
+class MessageStateError(DomainError):
     pass
 
 
 @transaction.atomic
 def message_schedule(
-    *, message: Message, actor: Any, send_at: datetime.datetime | None = None
+    *, message: Message, actor: User | None, send_at: datetime.datetime | None = None
 ) -> Message:
     """Schedule a draft (send_at None: now). The beat tick dispatches it when due."""
     message = Message.objects.select_for_update().get(pk=message.pk)
@@ -35,12 +40,23 @@ def message_schedule(
         raise MessageStateError(_("Choose who the message goes to before sending it."))
     if message.segment.constituency_id != message.constituency_id:
         raise MessageStateError(_("That segment belongs to another constituency."))
+    unknown = merge.unknown_fields(f"{message.subject}\n{message.body}")
+    if unknown:
+        # The compose form refuses these; a message written any other way (an
+        # import, the shell) must not go out with a literal {field} either.
+        raise MessageStateError(
+            _(
+                "%(fields)s is not a merge field we can fill in, so it would be "
+                "sent as it is. Edit the message first."
+            )
+            % {"fields": ", ".join(f"{{{f}}}" for f in unknown)}
+        )
     message.status = Message.Status.SCHEDULED
     message.send_at = send_at or timezone.now()
     message.save(update_fields=["status", "send_at", "updated"])
     audit_log(
         actor=actor,
-        action="message.schedule",
+        action=AuditAction.MESSAGE_SCHEDULE,
         obj=message,
         detail={"send_at": message.send_at.isoformat()},
     )
@@ -53,7 +69,7 @@ def message_schedule(
 
 
 @transaction.atomic
-def message_cancel(*, message: Message, actor: Any) -> Message:
+def message_cancel(*, message: Message, actor: User | None) -> Message:
     updated = Message.objects.filter(
         pk=message.pk, status__in=[Message.Status.DRAFT, Message.Status.SCHEDULED]
     ).update(status=Message.Status.CANCELLED, updated=timezone.now())
@@ -61,12 +77,12 @@ def message_cancel(*, message: Message, actor: Any) -> Message:
         raise MessageStateError(
             _("A message that has started sending cannot be cancelled.")
         )
-    audit_log(actor=actor, action="message.cancel", obj=message)
+    audit_log(actor=actor, action=AuditAction.MESSAGE_CANCEL, obj=message)
     message.refresh_from_db()
     return message
 
 
-def message_test_send(*, message: Message, actor: Any) -> str:
+def message_test_send(*, message: Message, actor: User | None) -> str:
     """Send the message to the officer themself, marked as a test. No delivery row."""
     to = getattr(actor, "email", "")
     if not to:
@@ -81,12 +97,12 @@ def message_test_send(*, message: Message, actor: Any) -> str:
         message_id=f"<test-{message.pk}-{timezone.now().timestamp():.0f}@partyhub>",
     )
     email.send()
-    audit_log(actor=actor, action="message.test_send", obj=message)
+    audit_log(actor=actor, action=AuditAction.MESSAGE_TEST_SEND, obj=message)
     return to
 
 
 @transaction.atomic
-def message_retry_failed(*, message: Message, actor: Any) -> int:
+def message_retry_failed(*, message: Message, actor: User | None) -> int:
     """Queue the message's failed deliveries again (one click on its page).
 
     Consent and bounces are checked again when they go: an address that bounced
@@ -123,9 +139,54 @@ def message_retry_failed(*, message: Message, actor: Any) -> int:
         message.finished_at = None
         message.save(update_fields=["status", "finished_at", "updated"])
     audit_log(
-        actor=actor, action="message.retry_failed", obj=message, row_count=retried
+        actor=actor,
+        action=AuditAction.MESSAGE_RETRY_FAILED,
+        obj=message,
+        row_count=retried,
     )
     from partyhub.comms.tasks import send_pending
 
     enqueue_on_commit(send_pending)
     return retried
+
+
+def consent_event_add(*, instance: Any, actor: Any) -> Any:
+    """A consent an officer records in the admin (`instance` from its form):
+    through consent_record, which keeps the current state; the admin then logs
+    and links to the entry consent_record wrote."""
+    from partyhub.comms.consent import consent_record
+
+    event = consent_record(
+        person=instance.person,
+        channel=instance.channel,
+        topic=instance.topic,
+        granted=instance.granted,
+        method=instance.method,
+        wording=instance.wording,
+        actor=actor,
+    )
+    instance.pk, instance.at, instance.recorded_by = (
+        event.pk,
+        event.at,
+        event.recorded_by,
+    )
+    instance._state.adding = False
+    return event
+
+
+@transaction.atomic
+def message_create(*, instance: Any, actor: Any) -> Any:
+    """A message an officer writes: saved with who wrote it."""
+    instance.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    instance.save()
+    audit_log(actor=actor, action=AuditAction.MESSAGE_CREATED, obj=instance)
+    return instance
+
+
+@transaction.atomic
+def segment_create(*, instance: Any, actor: Any) -> Any:
+    """A segment an officer defines: saved with who defined it."""
+    instance.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    instance.save()
+    audit_log(actor=actor, action=AuditAction.SEGMENT_CREATED, obj=instance)
+    return instance

@@ -14,15 +14,18 @@ from django.urls import path, reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from partyhub.admin_base import ReadOnlyAdmin, ScopedAdmin
+from partyhub.actors import actor_of
+from partyhub.admin_base import ReadOnlyAdmin, ScopedAdmin, ServiceWrites
 from partyhub.audit.services import audit_log
 from partyhub.dataprotection import notice, retention, tps
+from partyhub.dataprotection import services as dp_services
 from partyhub.dataprotection.forms import ScheduleForm, TpsUploadForm
 from partyhub.dataprotection.models import (
     KeepAsFormerMember,
     RetentionRun,
     TpsUpload,
 )
+from partyhub.errors import message_of
 
 
 def _constituencies(request: HttpRequest):
@@ -137,7 +140,7 @@ class RetentionRunAdmin(ReadOnlyAdmin):
                 changed = retention.retention_schedule_update(
                     constituency=constituency,
                     days=form.cleaned_data,
-                    actor=request.user,
+                    actor=actor_of(request),
                 )
                 self.message_user(
                     request,
@@ -184,7 +187,7 @@ class RetentionRunAdmin(ReadOnlyAdmin):
             raise PermissionDenied
         constituency = _constituency_or_404(request, constituency_id)
         audit_log(
-            actor=request.user,
+            actor=actor_of(request),
             action=f"privacy.{kind}_download",
             obj=constituency,
             constituency_id=constituency.pk,
@@ -260,10 +263,10 @@ class TpsUploadAdmin(ScopedAdmin):
                         constituency=form.cleaned_data["constituency"],
                         data=upload.read(),
                         file_name=upload.name,
-                        actor=request.user,
+                        actor=actor_of(request),
                     )
                 except tps.TpsFileError as exc:
-                    form.add_error("file", str(exc))
+                    form.add_error("file", message_of(exc))
                 else:
                     self.message_user(
                         request,
@@ -296,13 +299,9 @@ class TpsUploadAdmin(ScopedAdmin):
 
 
 @admin.register(KeepAsFormerMember)
-class KeepAsFormerMemberAdmin(ScopedAdmin):
+class KeepAsFormerMemberAdmin(ServiceWrites, ScopedAdmin):
+    create_service = staticmethod(dp_services.keep_as_former_member_create)
     list_display = ("person", "agreed_on", "how")
     search_fields = ("person__first_name", "person__last_name")
     autocomplete_fields = ("person",)
     fields = ("person", "agreed_on", "how")
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)

@@ -25,7 +25,7 @@ import datetime
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import models, transaction
@@ -33,8 +33,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.dataprotection.models import RetentionItem, RetentionPeriod, RetentionRun
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +164,7 @@ def own_periods(category: str) -> dict[int, int]:
 
 @transaction.atomic
 def retention_schedule_update(
-    *, constituency: Any, days: dict[str, int], actor: Any
+    *, constituency: Any, days: dict[str, int], actor: User | None
 ) -> list[str]:
     """Set the CLP's periods (a period equal to the default goes back to following
     the default); returns the categories that changed."""
@@ -183,7 +188,7 @@ def retention_schedule_update(
     if changed:
         audit_log(
             actor=actor,
-            action="retention.schedule_change",
+            action=AuditAction.RETENTION_SCHEDULE_CHANGE,
             obj=constituency,
             constituency_id=constituency.pk,
             detail={k: {"old": current[k], "new": days[k]} for k in changed},
@@ -378,7 +383,7 @@ def _finish(run: RetentionRun) -> RetentionRun:
         run.save(update_fields=["counts", "status", "finished"])
         audit_log(
             actor=None,
-            action="retention.run",
+            action=AuditAction.RETENTION_RUN,
             obj=run,
             constituency_id=_in_clp(run.constituency),
             row_count=run.total,

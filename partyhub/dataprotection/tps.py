@@ -18,20 +18,27 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.dataprotection.models import TpsNumber, TpsUpload
+from partyhub.errors import DomainError
+from partyhub.locks import hold
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 _BATCH = 5000
 _NOT_DIGITS = re.compile(r"[^\d+]")
 
 
-class TpsFileError(ValueError):
+class TpsFileError(DomainError):
     """The file cannot be read as a TPS list: nothing was changed."""
 
 
@@ -152,7 +159,7 @@ def _insert_numbers(constituency_id: int, numbers: list[str]) -> None:
 
 @transaction.atomic
 def tps_list_upload(
-    *, constituency: Any, data: bytes, file_name: str, actor: Any
+    *, constituency: Any, data: bytes, file_name: str, actor: User | None
 ) -> TpsUpload:
     """Replace the CLP's TPS list with the numbers in `data`, whole or not at all."""
     if len(data) > MAX_UPLOAD_BYTES:
@@ -161,8 +168,8 @@ def tps_list_upload(
             % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
         )
     parsed = tps_file_read(data)
-    # Lock the CLP so two uploads at once do not interleave their numbers.
-    type(constituency).objects.select_for_update().get(pk=constituency.pk)
+    # One upload at a time per CLP, so two at once do not interleave their numbers.
+    hold(f"tps-upload:{constituency.pk}")
     TpsNumber.objects.filter(constituency=constituency).delete()
     numbers = sorted(parsed.numbers)
     _insert_numbers(constituency.pk, numbers)
@@ -178,7 +185,7 @@ def tps_list_upload(
     upload.save(update_fields=["removed_from_call_lists"])
     audit_log(
         actor=actor,
-        action="tps.upload",
+        action=AuditAction.TPS_UPLOAD,
         obj=upload,
         constituency_id=constituency.pk,
         row_count=len(numbers),

@@ -14,7 +14,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from partyhub.actors import actor_of
 from partyhub.admin_base import ReadOnlyAdmin, ScopedAdmin
+from partyhub.errors import message_of
 from partyhub.forms import SingleLineMixin
 from partyhub.personal_data import duplicates, services
 from partyhub.personal_data.models import (
@@ -25,6 +27,7 @@ from partyhub.personal_data.models import (
     email_hash,
 )
 from partyhub.scoping import get_scoped_object_or_404
+from partyhub.updates import form_changes, stored
 
 
 class DataRequestForm(SingleLineMixin, forms.ModelForm):
@@ -234,31 +237,10 @@ class DataRequestAdmin(ScopedAdmin):
 
     def save_model(self, request, obj: DataRequest, form, change: bool) -> None:
         if not change:
-            created = services.data_request_create(
-                person=obj.person,
-                kind=obj.kind,
-                reason=obj.reason,
-                received_on=obj.received_on,
-                received_how=obj.received_how,
-                actor=request.user,
-            )
-            obj.pk = created.pk
-            obj.refresh_from_db()
-            return
-        if {"extended_to", "extension_reason"} & set(form.changed_data):
-            if obj.extended_to:
-                services.data_request_extend(
-                    request=obj,
-                    until=obj.extended_to,
-                    reason=obj.extension_reason,
-                    actor=request.user,
-                )
-        if "status" in form.changed_data:
-            services.data_request_handle(
-                request=obj, status=obj.status, actor=request.user
-            )
-        elif "notes" in form.changed_data:
-            obj.save(update_fields=["notes"])
+            return services.data_request_add(instance=obj, actor=actor_of(request))
+        return services.data_request_update(
+            instance=stored(obj), changes=form_changes(form), actor=actor_of(request)
+        )
 
     # --- subject access ------------------------------------------------------------
 
@@ -275,7 +257,7 @@ class DataRequestAdmin(ScopedAdmin):
         return self._export_response(request, chosen[0])
 
     def _export_response(self, request: HttpRequest, obj: DataRequest) -> HttpResponse:
-        content = services.subject_access_export(request=obj, actor=request.user)
+        content = services.subject_access_export(request=obj, actor=actor_of(request))
         response = HttpResponse(content, content_type="application/zip")
         name = f"data-{obj.person_id}-{timezone.localdate():%Y-%m-%d}.zip"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -315,9 +297,11 @@ class DataRequestAdmin(ScopedAdmin):
                     keep[row["model"]] = reason
             if not errors:
                 try:
-                    services.erasure_approve(request=obj, keep=keep, actor=request.user)
+                    services.erasure_approve(
+                        request=obj, keep=keep, actor=actor_of(request)
+                    )
                 except services.DataRequestError as exc:
-                    self.message_user(request, str(exc), messages.ERROR)
+                    self.message_user(request, message_of(exc), messages.ERROR)
                 else:
                     self.message_user(
                         request,
@@ -423,10 +407,10 @@ class MergeRecordAdmin(ReadOnlyAdmin):
             ]
             try:
                 record = services.person_merge(
-                    survivor=survivor, merged=merged, take=take, actor=request.user
+                    survivor=survivor, merged=merged, take=take, actor=actor_of(request)
                 )
             except services.DataRequestError as exc:
-                self.message_user(request, str(exc), messages.ERROR)
+                self.message_user(request, message_of(exc), messages.ERROR)
             else:
                 self.message_user(
                     request,
@@ -492,7 +476,8 @@ class SuppressionAdmin(ScopedAdmin):
         return False
 
     def delete_model(self, request, obj) -> None:
-        from partyhub.audit.services import audit_log
+        services.suppression_remove(instance=obj, actor=request.user)
 
-        audit_log(actor=request.user, action="person.suppression_removed", obj=obj)
-        super().delete_model(request, obj)
+    def delete_queryset(self, request, queryset) -> None:
+        for obj in queryset:
+            services.suppression_remove(instance=obj, actor=actor_of(request))

@@ -8,6 +8,10 @@ class PersonalDataConfig(AppConfig):
     verbose_name = _("Personal data")
 
     def ready(self) -> None:
+        from partyhub.personal_data import roles as _roles
+
+        # What office roles may do with this app's models.
+        _roles.register()
         from partyhub.personal_data import core, mail
 
         core.register_core()

@@ -73,8 +73,16 @@ def about_q(person: Any, *, object_id: str = "object_id") -> models.Q:
 
 
 def _audit_rows(person: Any) -> models.QuerySet:
+    """Entries about anything the person owns, and entries naming them in their
+    detail (a team left: {"person": pk})."""
     entry_model = apps.get_model("audit", "AuditEntry")
-    return entry_model._base_manager.filter(about_q(person))
+    return entry_model._base_manager.filter(
+        about_q(person) | models.Q(detail__person=person.pk)
+    )
+
+
+def _changed_fields(detail: dict[str, Any]) -> list[str]:
+    return list(detail.get("fields", [])) or list(detail.get("changes", {}))
 
 
 def _audit_export(person: Any) -> list[Row]:
@@ -85,15 +93,38 @@ def _audit_export(person: Any) -> list[Row]:
             "what": entry.action,
             "who": label(entry, person) or _("the system"),
             "rows": entry.row_count,
-            "fields": ", ".join((entry.detail or {}).get("fields", [])),
+            "fields": ", ".join(_changed_fields(entry.detail or {})),
         }
         for entry in _audit_rows(person).order_by("at", "pk")
     ]
 
 
+def shred_detail(detail: dict[str, Any] | None) -> dict[str, Any]:
+    """An entry's detail with the person's values gone: which fields changed
+    stays (accountability), their old and new values do not."""
+    detail = detail or {}
+    shredded: dict[str, Any] = {"erased": True}
+    if detail.get("changes"):
+        shredded["changes"] = {
+            name: {"old": ERASED, "new": ERASED} for name in detail["changes"]
+        }
+    if detail.get("fields"):
+        shredded["fields"] = list(detail["fields"])
+    return shredded
+
+
 def _audit_erase(qs: models.QuerySet, person: Any) -> int:
-    """Keep what was done and when (accountability); drop what named the person."""
-    n = qs.update(object_repr=ERASED, detail={"erased": True})
+    """Keep what was done and when (accountability); drop what named the person:
+    the record's name, and every value in the entry's detail (old and new values
+    of an edit are shredded, the names of the fields changed stay)."""
+    entries = list(qs.only("pk", "detail"))
+    for entry in entries:
+        entry.object_repr = ERASED
+        entry.detail = shred_detail(entry.detail)
+    qs.model._base_manager.bulk_update(
+        entries, ["object_repr", "detail"], batch_size=500
+    )
+    n = len(entries)
     if person.user_id:
         entry_model = apps.get_model("audit", "AuditEntry")
         n += entry_model._base_manager.filter(actor_id=person.user_id).update(

@@ -10,7 +10,7 @@ anything is kept), then carried out by a Celery task through the register.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
@@ -19,7 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
+from partyhub.errors import DomainError
 from partyhub.personal_data.models import (
     DataRequest,
     Suppression,
@@ -30,6 +32,10 @@ from partyhub.personal_data.models import (
 )
 from partyhub.personal_data.operations import erase_person
 
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
+
 # Officers who look after requests about people's data.
 RESPONSIBLE_ROLES = ("secretary", "membership_secretary")
 REMINDER_RECEIVED = "personal_data.request_received"
@@ -39,7 +45,7 @@ REMINDER_DUE = "personal_data.request_due"
 REMIND_DAYS_BEFORE = 7
 
 
-class DataRequestError(Exception):
+class DataRequestError(DomainError):
     """Something an officer can read and put right."""
 
 
@@ -94,7 +100,7 @@ def data_request_create(
     *,
     person: Any,
     kind: str,
-    actor: Any,
+    actor: User | None,
     reason: str = "",
     received_on: datetime.date | None = None,
     received_how: str = DataRequest.Received.PORTAL,
@@ -127,7 +133,7 @@ def data_request_create(
 
 @transaction.atomic
 def data_request_extend(
-    *, request: DataRequest, until: datetime.date, reason: str, actor: Any
+    *, request: DataRequest, until: datetime.date, reason: str, actor: User | None
 ) -> DataRequest:
     """UK GDPR art. 12(3): up to two further months, with the reason told."""
     if not reason.strip():
@@ -145,7 +151,7 @@ def data_request_extend(
     request.save(update_fields=["extended_to", "extension_reason", "reminded_on"])
     audit_log(
         actor=actor,
-        action="person.data_request_extended",
+        action=AuditAction.PERSON_DATA_REQUEST_EXTENDED,
         obj=request,
         detail={"until": until.isoformat()},
     )
@@ -154,7 +160,7 @@ def data_request_extend(
 
 @transaction.atomic
 def data_request_handle(
-    *, request: DataRequest, status: str, actor: Any, note: str = ""
+    *, request: DataRequest, status: str, actor: User | None, note: str = ""
 ) -> DataRequest:
     """Close a request by hand: an access request answered, or one refused."""
     if status == DataRequest.Status.APPROVED:
@@ -178,11 +184,69 @@ def data_request_handle(
     request.save()
     audit_log(
         actor=actor,
-        action="person.data_request_handled",
+        action=AuditAction.PERSON_DATA_REQUEST_HANDLED,
         obj=request,
         detail={"status": status},
     )
     return request
+
+
+def data_request_add(*, instance: DataRequest, actor: Any) -> DataRequest:
+    """A request an officer logs in the admin (`instance` from its form)."""
+    created = data_request_create(
+        person=instance.person,
+        kind=instance.kind,
+        reason=instance.reason,
+        received_on=instance.received_on,
+        received_how=instance.received_how,
+        actor=actor,
+    )
+    # The admin logs and links to the object it saved: the one created here.
+    for f in DataRequest._meta.concrete_fields:
+        setattr(instance, f.attname, getattr(created, f.attname))
+    instance._state.adding = False
+    return created
+
+
+@transaction.atomic
+def data_request_update(
+    *, instance: DataRequest, changes: dict[str, Any], actor: Any
+) -> DataRequest:
+    """An officer's edit of a request: notes, an extension, a new status, each
+    through its rule (and audited)."""
+    from partyhub.updates import model_update
+
+    # The notes' words stay out of the log: which field changed is enough.
+    if "notes" in changes:
+        changed = model_update(
+            instance=instance, changes={"notes": changes["notes"]}, fields=["notes"]
+        )
+        if changed:
+            audit_log(
+                actor=actor,
+                action=AuditAction.PERSON_DATA_REQUEST_NOTED,
+                obj=instance,
+                detail={"fields": ["notes"]},
+            )
+    if {"extended_to", "extension_reason"} & set(changes):
+        until = changes.get("extended_to", instance.extended_to)
+        if until:
+            data_request_extend(
+                request=instance,
+                until=until,
+                reason=changes.get("extension_reason", instance.extension_reason),
+                actor=actor,
+            )
+    if "status" in changes:
+        data_request_handle(request=instance, status=changes["status"], actor=actor)
+    return instance
+
+
+@transaction.atomic
+def suppression_remove(*, instance: Any, actor: Any) -> None:
+    """A superuser lifts a suppression: the person may be imported again."""
+    audit_log(actor=actor, action=AuditAction.PERSON_SUPPRESSION_REMOVED, obj=instance)
+    instance.delete()
 
 
 def subject_access_export(*, request: DataRequest, actor: Any) -> bytes:
@@ -194,7 +258,7 @@ def subject_access_export(*, request: DataRequest, actor: Any) -> bytes:
     content = privacy.export_zip(request.person)
     audit_log(
         actor=actor,
-        action="person.data_export",
+        action=AuditAction.PERSON_DATA_EXPORT,
         obj=request.person,
         row_count=privacy.export_row_count(request.person),
         detail={"how": "officer", "request": request.pk},
@@ -249,7 +313,7 @@ def erasure_preview(person: Any) -> list[dict[str, Any]]:
 
 @transaction.atomic
 def erasure_approve(
-    *, request: DataRequest, actor: Any, keep: dict[str, str] | None = None
+    *, request: DataRequest, actor: User | None, keep: dict[str, str] | None = None
 ) -> DataRequest:
     """An officer has reviewed the erasure: carry it out in the background, keeping
     only what they said must be kept, each with its reason."""
@@ -275,7 +339,7 @@ def erasure_approve(
     request.save(update_fields=["keep", "status", "handled_by", "handled_at"])
     audit_log(
         actor=actor,
-        action="person.erasure_approved",
+        action=AuditAction.PERSON_ERASURE_APPROVED,
         obj=request,
         detail={"kept": sorted(keep)},
     )
@@ -335,7 +399,7 @@ def erasure_carry_out(*, request_id: int) -> bool:
         request.save(update_fields=["outcome", "status", "completed_at", "reason"])
         audit_log(
             actor=None,
-            action="person.erased",
+            action=AuditAction.PERSON_ERASED,
             obj=request,
             row_count=sum(item["rows"] for item in outcome),
             detail={"models": [item["model"] for item in outcome]},
@@ -424,7 +488,7 @@ def site_url() -> str:
 
 
 @transaction.atomic
-def person_merge(*, survivor: Any, merged: Any, take: list[str], actor: Any):
+def person_merge(*, survivor: Any, merged: Any, take: list[str], actor: User | None):
     """Merge `merged` into `survivor`: every registered row moves (bookings,
     signatures, consent history with its own dates…), clashes are resolved and
     written into the merge record, `take` names the fields whose value comes from
@@ -489,7 +553,7 @@ def person_merge(*, survivor: Any, merged: Any, take: list[str], actor: Any):
     )
     audit_log(
         actor=actor,
-        action="person.merged",
+        action=AuditAction.PERSON_MERGED,
         obj=survivor,
         row_count=sum(item["rows"] for item in moved),
         detail={"merged": merged_pk, "fields": take, "record": record.pk},

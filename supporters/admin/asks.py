@@ -15,13 +15,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
+    formset_through_services,
 )
-from partyhub.admin_base import error_text as _error_text
+from partyhub.errors import message_of
 from partyhub.forms import SingleLineMixin
 from partyhub.scoping import ScopedAdminMixin
+from supporters import services
 from supporters.admin.base import AskOfferListFilter, OffersMixin
 from supporters.models import (
     Ask,
@@ -31,7 +34,6 @@ from supporters.selectors import asks_with_replies_to_act_on
 from supporters.services import (
     ask_counts,
     ask_print_list,
-    ask_reply_record,
     ask_send,
 )
 
@@ -162,24 +164,22 @@ class AskAdmin(OffersMixin, OwnConstituencyInitialMixin, ScopedAdmin):
 
     def save_model(self, request, obj: Ask, form, change: bool) -> None:
         if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+            return services.ask_create(instance=obj, actor=request.user)
+        return super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not AskReply:
             return super().save_formset(request, form, formset, change)
         # Replies taken by hand go through the same service as link replies, so
         # each is recorded with who took it and audited.
-        instances = formset.save(commit=False)
-        for reply in formset.deleted_objects:
-            reply.delete()
-        for reply in instances:
-            ask_reply_record(
-                ask=form.instance,
-                person=reply.person,
-                answer=reply.answer,
-                actor=request.user,
-            )
+        return formset_through_services(
+            model_admin=self,
+            request=request,
+            formset=formset,
+            create=services.ask_reply_create,
+            update=services.ask_reply_update,
+            delete=services.ask_reply_delete,
+        )
 
     def render_change_form(
         self, request, context, add=False, change=False, form_url="", obj=None
@@ -221,9 +221,9 @@ class AskAdmin(OffersMixin, OwnConstituencyInitialMixin, ScopedAdmin):
         if not super().has_change_permission(request, ask):
             raise PermissionDenied
         try:
-            ask_send(ask=ask, actor=request.user)
+            ask_send(ask=ask, actor=actor_of(request))
         except ValidationError as exc:
-            self.message_user(request, _error_text(exc), messages.ERROR)
+            self.message_user(request, message_of(exc), messages.ERROR)
         else:
             self.message_user(
                 request,
@@ -236,7 +236,7 @@ class AskAdmin(OffersMixin, OwnConstituencyInitialMixin, ScopedAdmin):
         ask = self.get_object(request, unquote(object_id))
         if not self.has_view_or_change_permission(request, ask):
             raise PermissionDenied
-        by_ward = ask_print_list(ask=ask, actor=request.user)
+        by_ward = ask_print_list(ask=ask, actor=actor_of(request))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from members.models import Person
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
 )
-from partyhub.admin_base import error_text as _error_text
+from partyhub.errors import message_of
 from supporters.models import (
     PrizeDraw,
 )
@@ -167,9 +168,9 @@ class PrizeDrawAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         if not super().has_change_permission(request):
             raise PermissionDenied
         try:
-            draw = prize_draw_run(draw=draw, actor=request.user)
+            draw = prize_draw_run(draw=draw, actor=actor_of(request))
         except ValidationError as exc:
-            self.message_user(request, _error_text(exc), messages.ERROR)
+            self.message_user(request, message_of(exc), messages.ERROR)
         else:
             self.message_user(
                 request,

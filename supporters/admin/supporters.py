@@ -15,12 +15,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from members.models import Constituency
 from members.search import search_people
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ReadOnlyAdmin,
     ScopedAdmin,
 )
-from partyhub.admin_base import error_text as _error_text
+from partyhub.errors import message_of
 from partyhub.exports import ExportPermissionMixin, csv_export_action
 from partyhub.forms import SingleLineMixin
 from partyhub.scoping import constituency_ids, get_scoped_object_or_404
@@ -202,11 +203,11 @@ class SupporterAdmin(
                         run = supporters_import_upload(
                             upload=upload,
                             constituency=form.cleaned_data["constituency"],
-                            actor=request.user,
+                            actor=actor_of(request),
                             wording=form.cleaned_data["wording"],
                         )
                     except SupportersError as exc:
-                        form.add_error("file", _error_text(exc))
+                        form.add_error("file", message_of(exc))
                     else:
                         return HttpResponseRedirect(
                             reverse(
@@ -270,7 +271,7 @@ class SupporterAdmin(
         if not self.has_add_permission(request):
             raise PermissionDenied
         run = get_scoped_object_or_404(SupporterImport.objects, request.user, pk=pk)
-        if not supporters_import_apply_request(run=run, actor=request.user):
+        if not supporters_import_apply_request(run=run, actor=actor_of(request)):
             self.message_user(
                 request,
                 _(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Person
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.models import (
     Delivery,
@@ -24,6 +25,10 @@ from partyhub.comms.services import message_schedule
 from partyhub.links import make_token
 from supporters.models import Ask, AskReply
 from supporters.services.common import SupportersError
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 ASK_REPLY_PURPOSE = "ask-reply"
 ASK_PLACEHOLDERS = {
@@ -70,7 +75,7 @@ def ask_segment_criteria(ask: Ask) -> dict[str, Any]:
 
 
 @transaction.atomic
-def ask_send(*, ask: Ask, actor: Any) -> Message:
+def ask_send(*, ask: Ask, actor: User | None) -> Message:
     """Send an ask through communications: a segment of the confirmed supporters who
     offered this help (in its wards), a campaigns message with the reply links, sent
     now. Sending twice is refused."""
@@ -102,14 +107,14 @@ def ask_send(*, ask: Ask, actor: Any) -> Message:
     )
     ask.message = message
     ask.save(update_fields=["message"])
-    audit_log(actor=actor, action="ask.send", obj=ask)
+    audit_log(actor=actor, action=AuditAction.ASK_SEND, obj=ask)
     message_schedule(message=message, actor=actor)
     return message
 
 
 @transaction.atomic
 def ask_reply_record(
-    *, ask: Ask, person: Person, answer: str, actor: Any = None
+    *, ask: Ask, person: Person, answer: str, actor: User | None = None
 ) -> AskReply:
     """Record (or change) a person's reply to an ask, from their link or by an officer."""
     if answer not in AskReply.Answer.values:
@@ -123,11 +128,49 @@ def ask_reply_record(
     )
     audit_log(
         actor=actor,
-        action="askreply.record",
+        action=AuditAction.ASKREPLY_RECORD,
         obj=reply,
         detail={"answer": answer, "by": "officer" if actor else "link"},
     )
     return reply
+
+
+@transaction.atomic
+def ask_create(*, instance: Ask, actor: Any) -> Ask:
+    """An ask an officer writes in the admin: saved with who wrote it."""
+    instance.created_by = actor
+    instance.save()
+    audit_log(actor=actor, action=AuditAction.ASK_CREATED, obj=instance)
+    return instance
+
+
+def ask_reply_create(*, instance: AskReply, actor: Any) -> AskReply:
+    """A reply taken by hand (the admin's row): the same service as a link's."""
+    return ask_reply_record(
+        ask=instance.ask, person=instance.person, answer=instance.answer, actor=actor
+    )
+
+
+def ask_reply_update(
+    *, instance: AskReply, changes: dict[str, Any], actor: Any
+) -> AskReply:
+    return ask_reply_record(
+        ask=instance.ask,
+        person=changes.get("person", instance.person),
+        answer=changes.get("answer", instance.answer),
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def ask_reply_delete(*, instance: AskReply, actor: Any) -> None:
+    audit_log(
+        actor=actor,
+        action=AuditAction.ASKREPLY_DELETED,
+        obj=instance,
+        detail={"answer": instance.answer},
+    )
+    instance.delete()
 
 
 def ask_counts(ask: Ask) -> dict[str, int]:
@@ -152,7 +195,7 @@ def ask_counts(ask: Ask) -> dict[str, int]:
     return counts
 
 
-def ask_print_list(*, ask: Ask, actor: Any) -> dict[Any, list[Person]]:
+def ask_print_list(*, ask: Ask, actor: User | None) -> dict[Any, list[Person]]:
     """The people who said yes, with their addresses, grouped by ward (for whoever
     delivers the posters). Audited: it is a list of names and home addresses."""
     people = list(
@@ -167,7 +210,7 @@ def ask_print_list(*, ask: Ask, actor: Any) -> dict[Any, list[Person]]:
         by_ward[person.ward].append(person)
     audit_log(
         actor=actor,
-        action="ask.print_list",
+        action=AuditAction.ASK_PRINT_LIST,
         obj=ask,
         row_count=len(people),
     )

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from partyhub.errors import DomainError
 from supporters.models import HelpOffer
 
 
-class SupportersError(ValidationError):
+class SupportersError(DomainError):
     """A domain error an officer can read: nothing was changed."""
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -13,10 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Person
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.reminders import reminder_schedule
 from supporters.models import PrizeDraw, Supporter
 from supporters.services.common import SupportersError
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 PRIZE_WINNER_REMINDER = "supporters.prize_draw_winner"
 
@@ -55,7 +60,7 @@ def reproducible_draw(seed: str, entrants: list[int], wanted: int) -> list[int]:
 
 @transaction.atomic
 def prize_draw_run(
-    *, draw: PrizeDraw, actor: Any, seed: str | None = None
+    *, draw: PrizeDraw, actor: User | None, seed: str | None = None
 ) -> PrizeDraw:
     """Draw the winners once, after the draw has closed; record seed, entrants and
     winners so anyone can re-run it; notify each winner once by email."""
@@ -80,7 +85,7 @@ def prize_draw_run(
     draw.save(update_fields=["seed", "entrants", "winners", "drawn_at", "drawn_by"])
     audit_log(
         actor=actor,
-        action="prizedraw.draw",
+        action=AuditAction.PRIZEDRAW_DRAW,
         obj=draw,
         row_count=len(entrants),
         detail={"seed": draw.seed, "winners": draw.winners},

@@ -14,7 +14,7 @@ import contextlib
 import datetime
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Constituency
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.queueing import enqueue_on_commit
 from partyhub.ratelimit import CACHE_UNAVAILABLE
@@ -44,15 +45,17 @@ from supporters.services.importing import (
     check_upload_start,
 )
 
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
+
 STALLED_AFTER = datetime.timedelta(minutes=15)
 _KEEP = 24 * 3600
 PREVIEW_ROWS = 200
 
 
 def _dir() -> Path:
-    return upload_dir(
-        getattr(settings, "SUPPORTER_IMPORT_DIR", None), "partyhub-supporter-imports"
-    )
+    return upload_dir(settings.SUPPORTER_IMPORT_DIR, "partyhub-supporter-imports")
 
 
 def stored_file_path(run: SupporterImport) -> Path:
@@ -81,7 +84,7 @@ def import_details(run: SupporterImport) -> dict[str, Any] | None:
 
 
 def supporters_import_upload(
-    *, upload: Any, constituency: Constituency, actor: Any, wording: str = ""
+    *, upload: Any, constituency: Constituency, actor: User | None, wording: str = ""
 ) -> SupporterImport:
     """Check the upload's start, store it without reading it into memory and queue
     its check. SupportersError (nothing stored) for a file refused at once."""
@@ -163,7 +166,9 @@ def _keep_details(run: SupporterImport, report: ImportReport) -> None:
         cache.set(_details_key(run), details, _KEEP)
 
 
-def supporters_import_apply_request(*, run: SupporterImport, actor: Any) -> bool:
+def supporters_import_apply_request(
+    *, run: SupporterImport, actor: User | None
+) -> bool:
     """Queue the apply of a previewed run without errors; False if it is already
     queued, applied, or cannot be applied (a double click queues it once)."""
     queued = (
@@ -181,7 +186,7 @@ def supporters_import_apply_request(*, run: SupporterImport, actor: Any) -> bool
 
 
 def supporters_import_apply_queued(
-    *, run_id: int, actor: Any
+    *, run_id: int, actor: User | None
 ) -> SupporterImport | None:
     """The apply task's work: every row or none, in one transaction, against the
     data as it is now. An applied run is left alone; when the file cannot be
@@ -220,7 +225,7 @@ def supporters_import_apply_queued(
             _apply(report, constituency=run.constituency, actor=actor)
             audit_log(
                 actor=actor,
-                action="supporter.import",
+                action=AuditAction.SUPPORTER_IMPORT,
                 constituency_id=run.constituency_id,
                 row_count=report.row_count,
                 detail={"new": len(report.new), "updated": len(report.updated)},

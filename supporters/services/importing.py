@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from members.models import Constituency, Person
 from members.postcodes import normalise_postcode
 from members.services import PostcodeFileError, postcode_lookup, read_text_upload
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.consent import consent_record
 from partyhub.comms.models import (
@@ -30,6 +31,10 @@ from partyhub.csvrows import NumberedReader
 from partyhub.personal_data.models import email_hash, suppressed_hashes
 from supporters.models import HelpOffer, Supporter
 from supporters.services.common import SupportersError, help_offers_for
+
+if TYPE_CHECKING:
+    from partyhub.accounts.models import User
+
 
 # Read in a Celery task row by row (issue 20, finding 6): the web worker's memory no
 # longer depends on the file's size. The task holds the rows it plans (a 200,000-row
@@ -285,7 +290,7 @@ def supporters_import(
     *,
     file: Any,
     constituency: Constituency,
-    actor: Any,
+    actor: User | None,
     dry_run: bool,
     wording: str = "",
 ) -> ImportReport:
@@ -308,7 +313,7 @@ def supporters_import(
         _apply(report, constituency=constituency, actor=actor)
         audit_log(
             actor=actor,
-            action="supporter.import",
+            action=AuditAction.SUPPORTER_IMPORT,
             constituency_id=constituency.pk,
             row_count=report.row_count,
             detail={"new": len(report.new), "updated": len(report.updated)},
@@ -317,7 +322,9 @@ def supporters_import(
     return report
 
 
-def _apply(report: ImportReport, *, constituency: Constituency, actor: Any) -> None:
+def _apply(
+    report: ImportReport, *, constituency: Constituency, actor: User | None
+) -> None:
     today = timezone.localdate()
     for row in [*report.new, *report.updated]:
         person = row.person
@@ -365,7 +372,7 @@ def _apply(report: ImportReport, *, constituency: Constituency, actor: Any) -> N
         _import_consents(person=person, row=row, actor=actor)
 
 
-def _import_consents(*, person: Person, row: ImportRow, actor: Any) -> None:
+def _import_consents(*, person: Person, row: ImportRow, actor: User | None) -> None:
     current = {
         s.channel: s
         for s in ConsentState.objects.filter(person=person, topic="").only(

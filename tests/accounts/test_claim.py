@@ -16,8 +16,8 @@ from partyhub.accounts.models import User
 from partyhub.audit.models import AuditEntry
 from partyhub.forms import started_token
 from tests import factories
+from tests.accounts.conftest import NEW_PASSWORD, _claim, _link, _path
 
-NEW_PASSWORD = "a-long-new-password-for-me"
 CSRF = re.compile(
     r'name="csrfmiddlewaretoken" value="[^"]*"|"X-CSRFToken": "[^"]*"|csrftoken=[^;]*'
 )
@@ -27,37 +27,6 @@ def _same(one, two):
     assert one.status_code == two.status_code
     assert one.get("Location") == two.get("Location")
     assert CSRF.sub("", one.content.decode()) == CSRF.sub("", two.content.decode())
-
-
-@pytest.fixture
-def alice(clp_a):
-    """A member of A the party knows, with no login yet."""
-    return factories.MembershipFactory(
-        person=factories.PersonFactory(
-            constituency=clp_a, first_name="Alice", email="Alice@Example.org"
-        ),
-        membership_number="A0000001",
-    ).person
-
-
-def _claim(client, email, number="", started=None):
-    return client.post(
-        reverse("accounts:claim"),
-        {
-            "email": email,
-            "membership_number": number,
-            "website": "",
-            "started": started or started_token(time.time() - 10),
-        },
-    )
-
-
-def _link(mail):
-    return re.search(r"https?://\S+/accounts/claim/link/\S+/", mail.body).group(0)
-
-
-def _path(url):
-    return re.sub(r"^https?://[^/]+", "", url)
 
 
 # --- no page tells whether an address is known -------------------------------------

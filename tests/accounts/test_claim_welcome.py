@@ -3,7 +3,7 @@ one welcome message; account mail comes from their constituency party by name.""
 
 from django.urls import reverse
 
-from tests.accounts.test_claim import NEW_PASSWORD, _claim, _link, _path, alice  # noqa: F401
+from tests.accounts.conftest import NEW_PASSWORD, _claim, _link, _path
 
 
 def test_claiming_lands_on_me_with_one_welcome(

@@ -3,7 +3,8 @@ pytest-django's live server.
 
 Playwright never downloads a browser of its own (never run `playwright install`):
 it launches /usr/bin/chromium, and without it every browser test is skipped with
-the reason. Everything under tests/browser is marked `browser`, so
+the reason — except under CI (CI=true, as .ci/run sets), where a missing Chromium
+fails them: CI never passes with its browser tests quietly skipped. Everything under tests/browser is marked `browser`, so
 `pytest -m "not browser"` leaves these out.
 
 Fixtures:
@@ -72,12 +73,20 @@ def pytest_collection_modifyitems(
 # --- The browser ---------------------------------------------------------------
 
 
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        pytest.skip(
+        missing = (
             f"{CHROMIUM} not found: install Debian's chromium: apt-get install chromium"
         )
+        if _in_ci():
+            # CI must run what it claims to: a skipped browser suite is a failure.
+            pytest.fail(f"CI=true and {missing}", pytrace=False)
+        pytest.skip(missing)
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=DEFAULT_TIMEOUT_MS)

@@ -3,21 +3,12 @@ before the admin opens."""
 
 import re
 
-import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
 from members.models import Person
-from partyhub.celery import app
 from tests import factories
 from tests.browser.helpers import log_in
-
-
-@pytest.fixture
-def eager_tasks():
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
 
 
 def test_member_claims_account_on_a_phone(

@@ -38,7 +38,6 @@ from campaigns.models import (
 )
 from members.models import Person, Postcode
 from partyhub.audit.models import AuditEntry
-from partyhub.celery import app
 from partyhub.comms import tasks as comms_tasks
 from partyhub.comms.models import Channel, ConsentEvent
 from supporters.models import Supporter
@@ -48,13 +47,6 @@ from tests.browser.helpers import log_in
 
 LONDON = ZoneInfo("Europe/London")
 PHONE_WIDTH = PHONE["viewport"]["width"]
-
-
-@pytest.fixture
-def eager_tasks():
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
 
 
 class Clock:

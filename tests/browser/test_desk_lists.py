@@ -45,3 +45,27 @@ def test_desk_lists_at_the_top_and_columns_on_a_laptop_screen(page, console):
     ).click()
     expect(page.locator("#result_list tbody tr", has_text="Newjoiner")).to_have_count(1)
     console.assert_no_csp_violations()
+
+
+def test_desk_templated_email_is_read_before_it_is_sent(page, console):
+    """Issue 16 item 11: a templated email is previewed before the officer sends it."""
+    from partyhub.comms.models import Reminder
+
+    clp = factories.ConstituencyFactory(name="Hodge Hill", slug="hodge-hill")
+    secretary = factories.officer(clp, role="secretary")
+    new_member(
+        clp, first_name="Nadia", last_name="Newjoiner", email="nadia@example.org"
+    )
+    page.goto(DESK)
+    log_in(page, secretary)
+    row = page.locator("#result_list tbody tr", has_text="Newjoiner")
+    row.locator("input[name=_selected_action]").check()
+    page.locator("select[name=action]").select_option(
+        label="Send a templated email to the selected"
+    )
+    page.locator("button[name=index], input[name=index]").first.click()
+    samples = page.get_by_role("region", name="What each email says")
+    samples.get_by_text("Please renew your membership", exact=True).click()
+    expect(samples).to_contain_text("Hello Nadia,")
+    assert not Reminder.objects.filter(kind__startswith="members.desk.").exists()
+    console.assert_no_csp_violations()

@@ -62,6 +62,15 @@ def test_event_journey(phone_page, new_page, console, clp_a, settings):
     event.refresh_from_db()
     assert event.status == Event.Status.PUBLISHED
 
+    # Before inviting anyone, the officer reads the email people will get.
+    officer_page.goto(f"/admin/events/event/{event.pk}/change/")
+    officer_page.get_by_role("link", name="Send invitations").tap()
+    sample = officer_page.get_by_role("region", name="The email each person gets")
+    expect(sample).to_contain_text("You are invited: Summer barbecue")
+    expect(sample).to_contain_text("Tell us if you can come")
+    assert not event.invitations.exists()
+    console.assert_no_csp_violations()
+
     # A member books in the portal.
     member_page = new_page()
     member_page.goto("/events/mine/")

@@ -37,7 +37,7 @@ from members.models import (
 from partyhub.accounts.models import User
 from partyhub.comms.models import Reminder
 from tests.browser.helpers import LOGIN_URL, TWO_FACTOR_URL, enter_two_factor_code
-from tests.members.desk.conftest import send_due
+from tests.helpers import send_all_mail
 
 SECRETARY_EMAIL = "membership@hodgehill.example.org"
 JOINER = f"{NEW_JOINER['first_name']} {NEW_JOINER['last_name']}"
@@ -166,6 +166,16 @@ def test_secretary_imports_the_demo_export_then_a_week_of_changes(
     def shows_exactly_the_three_changes():
         for key, value in expected_counts.items():
             expect(_count(page, key)).to_have_text(str(value))
+        # The rows are folded by kind under their counts (issue 16 item 11).
+        unchanged = f"{len(week) - 3} unchanged"
+        expect(page.locator(".import-kind > summary")).to_have_text(
+            ["1 new member", "2 changed", unchanged, "1 newly lapsed"]
+        )
+        expect(_table(page, "New members")).not_to_be_visible()
+        for kind in ("1 new member", "2 changed", unchanged, "1 newly lapsed"):
+            page.get_by_text(kind, exact=True).click()
+        expect(page.get_by_text("applying the import changes nothing")).to_be_visible()
+        expect(_table(page, "New members")).to_be_visible()
         new_rows = _table(page, "New members").locator("tbody tr")
         expect(new_rows).to_have_count(1)
         expect(new_rows.locator("td")).to_have_text(
@@ -231,7 +241,7 @@ def test_secretary_imports_the_demo_export_then_a_week_of_changes(
 
     # The beat's tick: the welcome goes to the new joiner, once, naming the mentor;
     # the mentor is asked to get in touch.
-    sent = send_due()
+    sent = send_all_mail()
     welcomes = [m for m in sent if m.to == [joiner.email]]
     assert len(welcomes) == 1
     assert welcomes[0].subject == f"Welcome to {hodge_hill.name}"
@@ -240,7 +250,7 @@ def test_secretary_imports_the_demo_export_then_a_week_of_changes(
     # about the demo's open data request; the ask about the joiner comes once.)
     asks = [m for m in sent if m.to == [mentor.email] and JOINER in m.subject]
     assert [m.subject for m in asks] == [f"Please welcome a new member: {JOINER}"]
-    assert send_due() == []
+    assert send_all_mail() == []
 
     # The secretary sees the mentor on the desk and on the new member's page.
     page.goto("/admin/")
@@ -350,7 +360,7 @@ def test_secretary_logs_a_contact_with_the_new_joiner_on_the_desk(
     mentorship.refresh_from_db()
     assert mentorship.first_contact_at == entry.at
     # A week on, the mentor is not nudged about somebody already contacted.
-    later = send_due(now=timezone.now() + datetime.timedelta(days=8))
+    later = send_all_mail(now=timezone.now() + datetime.timedelta(days=8))
     assert not [
         m
         for m in later

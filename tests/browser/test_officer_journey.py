@@ -131,3 +131,59 @@ def test_officer_chooses_a_team_by_typing_and_never_sees_another_clps(
         "Alum Rock canvass"
     )
     console.assert_no_csp_violations()
+
+
+def test_officer_writes_merge_fields_and_previews_the_email_per_recipient(
+    page, console, clp_a
+):
+    """Issue 16 item 12: {first_name}, {constituency} and {ward} are filled per
+    recipient and previewed as one chosen recipient gets it; a misspelt {field}
+    is refused where it was typed, so it is never sent."""
+    from members.models import Membership
+    from partyhub.comms.models import Message, Segment
+    from tests.comms.conftest import grant_email
+
+    officer = factories.officer(clp_a, role="secretary")
+    ward = factories.WardFactory(constituency=clp_a, name="Washwood Heath")
+    for first, last in [("Ada", "Adams"), ("Bob", "Brown")]:
+        person = factories.PersonFactory(
+            constituency=clp_a, ward=ward, first_name=first, last_name=last
+        )
+        factories.MembershipFactory(person=person)
+        grant_email(person)
+    segment = Segment.objects.create(
+        constituency=clp_a,
+        name="Current members",
+        criteria={"member_status": [Membership.Status.CURRENT]},
+    )
+    message = Message.objects.create(
+        constituency=clp_a, segment=segment, subject="Quiz night", body="Come along."
+    )
+
+    page.goto(f"/admin/comms/message/{message.pk}/change/")
+    log_in(page, officer)
+    page.get_by_label("Subject").fill("{first_name}, a quiz in {ward}")
+    page.get_by_label(re.compile(r"^Message:?$")).fill("Dear {frist_name}, come along.")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".errorlist")).to_contain_text(
+        "{frist_name} is not a merge field we can fill in"
+    )
+    page.get_by_label(re.compile(r"^Message:?$")).fill("Dear {first_name}, come along.")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".errorlist")).to_have_count(0)
+
+    page.get_by_role("link", name="Send now…").click()
+    expect(
+        page.get_by_role("heading", name="Send “{first_name}, a quiz in {ward}” to 2")
+    ).to_be_visible()
+    page.get_by_role("link", name="See it as each recipient gets it").click()
+    headers = page.locator(".comms-headers")
+    expect(headers).to_contain_text("Ada, a quiz in Washwood Heath")  # first by name
+    page.get_by_label("Show it as this person gets it").select_option(
+        label="Bob Brown (Washwood Heath)"
+    )
+    page.get_by_role("button", name="Show", exact=True).click()
+    expect(headers).to_contain_text("Bob, a quiz in Washwood Heath")
+    expect(page.locator(".comms-email-text")).to_contain_text("Dear Bob, come along.")
+    expect(page.locator(".comms-email-text")).not_to_contain_text("{first_name}")
+    console.assert_no_csp_violations()

@@ -4,24 +4,14 @@ the confirmed supporter, through the email link."""
 from __future__ import annotations
 
 import re
-import time
 
-import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
 from members.models import Postcode
-from partyhub.celery import app
 from supporters.forms import CONSENT_WORDING
 from supporters.models import HelpOffer, Supporter
 from tests import factories
-
-
-@pytest.fixture
-def eager_tasks():
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
 
 
 def test_visitor_joins_the_supporters_club_on_a_phone(
@@ -39,7 +29,6 @@ def test_visitor_joins_the_supporters_club_on_a_phone(
         defaults={"label": "Display a poster in my window at election time"},
     )
     mail.outbox = []
-    started = time.monotonic()
 
     page.goto("/clp/hodge-hill/")
     page.get_by_role("link", name="Join our supporters' club").click()
@@ -65,7 +54,6 @@ def test_visitor_joins_the_supporters_club_on_a_phone(
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for joining")
     expect(page.get_by_role("status")).to_contain_text("Hodge Hill supporters' club")
-    assert time.monotonic() - started < 60
 
     supporter = Supporter.objects.select_related("person").get()
     assert supporter.status == Supporter.Status.CONFIRMED

@@ -10,23 +10,17 @@ from django.urls import reverse
 
 from campaigns.models import Signature
 from members.models import Person
-from partyhub.celery import app
 from partyhub.comms.models import Channel, ConsentEvent, Method
 from partyhub.forms import started_token
 from supporters.models import SignupRequest, Supporter
 from supporters.signup import signup_requests_purge
 
+pytestmark = pytest.mark.usefixtures("eager_tasks")
+
 IPHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
 )
-
-
-@pytest.fixture(autouse=True)
-def eager_tasks():
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
 
 
 def _form(**extra):

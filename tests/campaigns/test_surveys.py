@@ -108,7 +108,7 @@ def test_required_question_and_bad_choice_show_errors_and_store_nothing(client, 
     response = client.post(url, data)
     assert response.status_code == 200
     assert "This field is required" in response.text
-    assert "Select a valid choice" in response.text
+    assert "That choice is not on the list" in response.text
     assert not Response.objects.exists()
 
 

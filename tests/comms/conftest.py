@@ -1,20 +1,14 @@
 import pytest
+from django.urls import reverse
 
 from members.models import Membership
-from partyhub.comms.consent import consent_record
-from partyhub.comms.models import Channel, Message, Method, Segment
+from partyhub.comms.models import (
+    Message,
+    Segment,
+)
+from partyhub.comms.services import message_schedule
 from tests import factories
-
-
-def grant_email(person, **kwargs):
-    return consent_record(
-        person=person,
-        channel=Channel.EMAIL,
-        granted=True,
-        method=kwargs.pop("method", Method.SIGNUP_FORM),
-        wording="Yes, email me about the party's news and events.",
-        **kwargs,
-    )
+from tests.helpers import grant_email
 
 
 @pytest.fixture
@@ -51,3 +45,34 @@ def member_factory(clp_a):
         return person
 
     return make
+
+
+@pytest.fixture
+def scheduled(make_message, officer_a, django_capture_on_commit_callbacks):
+    def make(**kwargs):
+        message = make_message(**kwargs)
+        with django_capture_on_commit_callbacks(execute=False):
+            message_schedule(message=message, actor=officer_a)
+        return message
+
+    return make
+
+
+def admin_url(name, *args):
+    return reverse(f"admin:comms_{name}", args=args)
+
+
+def message_form(clp, segment, **extra):
+    data = {
+        "subject": "Quiz night",
+        "body": "Come to the **quiz**.",
+        "constituency": clp.pk,
+        "segment": segment.pk if segment else "",
+        "topic": "general",
+        "kind": "message",
+        "quarter": "",
+        "sender_name": "",
+        "reply_to": "",
+    }
+    data.update(extra)
+    return data

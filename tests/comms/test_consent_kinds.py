@@ -26,10 +26,7 @@ SKIPS_CONSENT = {
     "campaigns.street_report_status": (True, "about a street report they made"),
     "campaigns.team_invite": (True, "about a campaign team they were put on"),
     "comms.newsletter_missing": (True, OFFICER),
-    "dashboard.weekly_digest": (
-        True,
-        "an officer's to-do list for their office, not news",
-    ),
+    "dashboard.weekly_digest": (False, "a digest of the week's news: promotional"),
     "events.consultation_report": (
         True,
         "reports back on a consultation they took part in",
@@ -61,6 +58,7 @@ SKIPS_CONSENT = {
 }
 
 PROMOTIONAL = {
+    "dashboard.weekly_digest",
     "events.thank_you",
     "events.invitation",
     "forum_invitation",

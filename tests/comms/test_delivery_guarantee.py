@@ -16,12 +16,7 @@ from partyhub.comms import sending
 from partyhub.comms.models import Delivery, Message, Reminder, Segment, SmtpCircuit
 from partyhub.comms.selectors import messages_needing_attention
 from tests import factories
-from tests.comms.conftest import grant_email
-
-
-def _send_all():
-    while ids := sending.deliveries_claim(worker="test"):
-        sending.deliveries_send(ids=ids)
+from tests.helpers import deliveries_send_all, grant_email
 
 
 @pytest.fixture
@@ -52,7 +47,7 @@ def test_delivery_interrupted_mid_smtp_is_sent_again_with_its_message_id(
     interrupted.refresh_from_db()
     assert interrupted.status == Delivery.Status.QUEUED
     assert "may arrive twice" in interrupted.error
-    _send_all()
+    deliveries_send_all(worker="test")
     assert sorted(m.to[0] for m in mailoutbox) == sorted(p.email for p in people)
     resent = next(m for m in mailoutbox if m.to == [interrupted.to_email])
     assert resent.extra_headers["Message-ID"] == f"<delivery-{interrupted.pk}@" + (
@@ -77,7 +72,7 @@ def test_dead_workers_batch_is_freed_at_once_not_after_the_lease(
         "freed": 3,
         "interrupted": 1,
     }
-    _send_all()
+    deliveries_send_all(worker="test")
     assert len(mailoutbox) == 4
 
 
@@ -130,7 +125,7 @@ def test_failure_after_the_data_says_it_may_have_arrived(
         # Each try finds the server gone and pauses; the next is due at once.
         Delivery.objects.update(not_before=None)
         SmtpCircuit.objects.update(retry_at=timezone.now())
-        _send_all()
+        deliveries_send_all(worker="test")
     delivery = Delivery.objects.get(message=message)
     assert delivery.status == Delivery.Status.FAILED
     assert "may have arrived" in delivery.error
@@ -146,7 +141,7 @@ def test_refusal_does_not_say_it_may_have_arrived(
         raise smtplib.SMTPRecipientsRefused({person.email: (550, b"No such user")})
 
     monkeypatch.setattr(EmailBackend, "send_messages", refused)
-    _send_all()
+    deliveries_send_all(worker="test")
     delivery = Delivery.objects.get(message=message)
     assert delivery.status == Delivery.Status.FAILED
     assert "may have arrived" not in delivery.error
@@ -168,7 +163,7 @@ def failed_message(member_factory, dispatched, monkeypatch):
     for _ in range(2 * sending.MAX_ATTEMPTS):
         Delivery.objects.update(not_before=None)
         SmtpCircuit.objects.update(retry_at=timezone.now())
-        _send_all()
+        deliveries_send_all(worker="test")
     monkeypatch.undo()
     sending.messages_finish()
     message.refresh_from_db()
@@ -194,7 +189,7 @@ def test_officer_retries_failed_deliveries_in_one_click(
     message.refresh_from_db()
     assert message.status == Message.Status.SENDING
     assert AuditEntry.objects.filter(action="message.retry_failed").count() == 1
-    _send_all()
+    deliveries_send_all(worker="test")
     sending.messages_finish()
     assert sorted(m.to[0] for m in mailoutbox) == sorted(p.email for p in people)
     message.refresh_from_db()

@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from partyhub.comms import sending
 from partyhub.comms.models import Delivery, Message, Reminder
 from partyhub.comms.newsletter import (
     newsletter_reminders_schedule,
@@ -13,12 +12,7 @@ from partyhub.comms.newsletter import (
     quarter_label,
 )
 from partyhub.comms.reminders import reminder_schedule
-
-
-def _send_all():
-    sending.reminders_queue_due()
-    while ids := sending.deliveries_claim():
-        sending.deliveries_send(ids=ids)
+from tests.helpers import send_all_mail
 
 
 def test_quarters():
@@ -51,8 +45,8 @@ def test_newsletter_reminder_three_weeks_before_quarter_exactly_once(
     newsletter_reminders_schedule(
         today=due + datetime.timedelta(days=1)
     )  # and tomorrow
-    _send_all()
-    _send_all()
+    send_all_mail()
+    send_all_mail()
     assert [m.to for m in mailoutbox] == [[officer_a.email]]
     assert "2027-Q1" in mailoutbox[0].subject
     assert clp_a.name in mailoutbox[0].body
@@ -94,8 +88,8 @@ def test_reminder_scheduled_twice_is_one_row_and_one_email(
         key="k:1:2027-Q1:x",
     )
     assert first.pk == second.pk
-    _send_all()
-    _send_all()
+    send_all_mail()
+    send_all_mail()
     assert len(mailoutbox) == 1
     assert Delivery.objects.get(reminder=first).status == Delivery.Status.SENT
 
@@ -108,7 +102,7 @@ def test_future_reminder_waits(clp_a, officer_a, mailoutbox):
         about=clp_a,
         key="k:1:2027-Q1:y",
     )
-    _send_all()
+    send_all_mail()
     assert mailoutbox == []
     assert Reminder.objects.get().status == Reminder.Status.PENDING
 
@@ -151,7 +145,7 @@ def test_a_reminder_that_cannot_be_written_fails_alone(
     fine = reminder_schedule(
         kind="comms.newsletter_missing", person=other, due_at=due, about=clp_a
     )
-    _send_all()
+    send_all_mail()
     assert Delivery.objects.get(reminder=broken).status == Delivery.Status.FAILED
     assert Delivery.objects.get(reminder=fine).status == Delivery.Status.SENT
     assert [m.to for m in mailoutbox] == [["fine@example.org"]]
@@ -184,7 +178,7 @@ def test_a_reminder_about_a_deleted_record_is_cancelled_not_sent(
         kind="test.about_branch", person=officer_a.person, due_at=due, about=kept
     )
     branch.delete()
-    _send_all()
+    send_all_mail()
     gone.refresh_from_db()
     assert gone.status == Reminder.Status.CANCELLED
     assert not Delivery.objects.filter(reminder=gone).exists()

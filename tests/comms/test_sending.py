@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,23 +18,7 @@ from partyhub.comms.models import (
     Topic,
 )
 from partyhub.comms.services import message_schedule
-from tests.comms.conftest import grant_email
-
-
-def _send_all():
-    while ids := sending.deliveries_claim():
-        sending.deliveries_send(ids=ids)
-
-
-@pytest.fixture
-def scheduled(make_message, officer_a, django_capture_on_commit_callbacks):
-    def make(**kwargs):
-        message = make_message(**kwargs)
-        with django_capture_on_commit_callbacks(execute=False):
-            message_schedule(message=message, actor=officer_a)
-        return message
-
-    return make
+from tests.helpers import deliveries_send_all, grant_email
 
 
 def test_only_people_with_email_consent_get_the_message(
@@ -45,7 +28,7 @@ def test_only_people_with_email_consent_get_the_message(
     no = member_factory(consent=False)
     message = scheduled()
     sending.message_dispatch(message_id=message.pk)
-    _send_all()
+    deliveries_send_all()
     assert [m.to for m in mailoutbox] == [[yes.email]]
     assert Delivery.objects.get(person=no).status == Delivery.Status.SKIPPED
     assert Delivery.objects.get(person=yes).status == Delivery.Status.SENT
@@ -58,7 +41,7 @@ def test_global_opt_out_beats_email_consent(member_factory, scheduled, mailoutbo
     )
     message = scheduled()
     sending.message_dispatch(message_id=message.pk)
-    _send_all()
+    deliveries_send_all()
     assert mailoutbox == []
     assert Delivery.objects.get(person=person).status == Delivery.Status.SKIPPED
 
@@ -76,7 +59,7 @@ def test_topic_opt_out_stops_only_that_topic(member_factory, scheduled, mailoutb
     news = scheduled(topic=Topic.GENERAL, subject="News")
     sending.message_dispatch(message_id=events.pk)
     sending.message_dispatch(message_id=news.pk)
-    _send_all()
+    deliveries_send_all()
     assert [m.subject for m in mailoutbox] == ["News"]
 
 
@@ -96,7 +79,7 @@ def test_one_email_per_person_in_overlapping_segment(
     message = make_message(segment=segment)
     message_schedule(message=message, actor=officer_a)
     sending.message_dispatch(message_id=message.pk)
-    _send_all()
+    deliveries_send_all()
     assert len(mailoutbox) == 1
     assert Delivery.objects.filter(message=message).count() == 1
 
@@ -107,7 +90,7 @@ def test_every_message_names_the_clp_and_has_unsubscribe_link_and_headers(
     member_factory(consent=True)
     message = scheduled()
     sending.message_dispatch(message_id=message.pk)
-    _send_all()
+    deliveries_send_all()
     (email,) = mailoutbox
     assert clp_a.name in email.from_email
     assert clp_a.postal_address in email.body
@@ -124,7 +107,7 @@ def test_markdown_html_is_sanitised(member_factory, scheduled, mailoutbox):
     member_factory(consent=True)
     message = scheduled(body="Hi <script>alert(1)</script> [x](javascript:alert(1))")
     sending.message_dispatch(message_id=message.pk)
-    _send_all()
+    deliveries_send_all()
     html = mailoutbox[0].alternatives[0][0]
     assert "<script" not in html
     assert "javascript:" not in html
@@ -165,7 +148,7 @@ def test_unsubscribe_before_next_batch_takes_effect(
     )
     response = client.post(reverse("comms:unsubscribe_one_click", args=[token]))
     assert response.status_code == 200
-    _send_all()
+    deliveries_send_all()
     assert len(mailoutbox) == 1
     assert Delivery.objects.get(person=waiting).status == Delivery.Status.SKIPPED
 
@@ -184,7 +167,7 @@ def test_crashed_worker_claim_is_recovered_and_finished(
     settings.COMMS_CLAIM_LEASE_SECONDS = 0
     result = sending.deliveries_recover()
     assert result["freed"] == 3
-    _send_all()
+    deliveries_send_all()
     assert len(mailoutbox) == 4
     assert len({tuple(m.to) for m in mailoutbox}) == 4
     sending.messages_finish()
@@ -229,7 +212,7 @@ def test_hard_bounce_is_recorded_and_skipped_next_time(
     monkeypatch.setattr(EmailBackend, "send_messages", refuse)
     message = scheduled()
     sending.message_dispatch(message_id=message.pk)
-    _send_all()
+    deliveries_send_all()
     delivery = Delivery.objects.get(person=person)
     assert delivery.status == Delivery.Status.FAILED
     assert "550" in delivery.error
@@ -237,7 +220,7 @@ def test_hard_bounce_is_recorded_and_skipped_next_time(
     monkeypatch.undo()
     again = scheduled(subject="Again")
     sending.message_dispatch(message_id=again.pk)
-    _send_all()
+    deliveries_send_all()
     assert mailoutbox == []
     assert Delivery.objects.get(message=again).status == Delivery.Status.SKIPPED
 
@@ -258,7 +241,7 @@ def test_transient_failure_is_retried_later(
     monkeypatch.setattr(EmailBackend, "send_messages", flaky)
     message = scheduled()
     sending.message_dispatch(message_id=message.pk)
-    _send_all()
+    deliveries_send_all()
     delivery = Delivery.objects.get(message=message)
     assert delivery.status == Delivery.Status.QUEUED
     assert delivery.not_before is not None and delivery.attempts == 1
@@ -269,7 +252,7 @@ def test_transient_failure_is_retried_later(
     monkeypatch.setattr(EmailBackend, "send_messages", original)
     Delivery.objects.update(not_before=None)
     SmtpCircuit.objects.update(retry_at=timezone.now())
-    _send_all()
+    deliveries_send_all()
     assert len(mailoutbox) == 1
     sending.messages_finish()
     message.refresh_from_db()
@@ -309,7 +292,7 @@ def test_personalised_links_differ_per_recipient(
     monkeypatch.setattr(rendering, "_PERSONALISERS", [personaliser])
     message = scheduled(subject="Poster sites", body="Can you? [Yes](%%REPLY%%)")
     sending.message_dispatch(message_id=message.pk)
-    _send_all()
+    deliveries_send_all()
     links = {
         tuple(m.to): re.search(r"https://example.org/reply/(\d+)", m.body).group(1)
         for m in mailoutbox

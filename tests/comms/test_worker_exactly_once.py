@@ -17,7 +17,7 @@ from members.models import Membership
 from partyhub.comms import sending, smtp_sink, tasks
 from partyhub.comms.models import Delivery, Message, Segment
 from tests import factories
-from tests.comms.conftest import grant_email
+from tests.helpers import grant_email
 from tests.worker import live_celery_worker, start_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -75,10 +75,22 @@ def _counts(message):
     return collections.Counter(rows)
 
 
-def test_killed_worker_resumes_and_mails_everyone_exactly_once(message, sink, tmp_path):
+@pytest.mark.parametrize("connections", [1, 4])
+def test_killed_worker_resumes_and_mails_everyone_exactly_once(
+    message, sink, tmp_path, connections
+):
+    """With one SMTP connection a batch has one email in flight, so a worker that
+    dies just after marking one sent leaves nothing accepted-but-unrecorded:
+    exactly once. With COMMS_SMTP_CONNECTIONS=4, up to three others may have been
+    accepted at that instant and are sent again with their Message-ID (a
+    receiving server may drop the copy): nobody is lost, at most three copies."""
     port, handler = sink
     queue = f"test-exactly-once-{uuid.uuid4().hex[:8]}"
-    mail = {"EMAIL_URL": f"smtp://127.0.0.1:{port}"}
+    mail = {
+        "EMAIL_URL": f"smtp://127.0.0.1:{port}",
+        "COMMS_SMTP_CONNECTIONS": connections,
+    }
+    in_flight = connections - 1
 
     # Worker A dies hard (os._exit: no cleanup, no ack) after 90 messages.
     worker_a = start_worker(
@@ -96,7 +108,7 @@ def test_killed_worker_resumes_and_mails_everyone_exactly_once(message, sink, tm
         worker_a.stop()
     counts = _counts(message)
     assert counts["sent"] == 90
-    assert len(handler.accepted) == 90
+    assert 90 <= len(handler.accepted) <= 90 + in_flight
     assert counts["queued"] > 0  # claimed by the dead worker, or never reached
 
     # Its claim is stale once the lease has run out; the beat tick frees it.
@@ -129,7 +141,8 @@ def test_killed_worker_resumes_and_mails_everyone_exactly_once(message, sink, tm
     )
     assert counts["sent"] == expected.count() == 240
     assert counts["skipped"] == 20
-    assert set(per_recipient.values()) == {1}
+    assert set(per_recipient.values()) <= ({1} if not in_flight else {1, 2})
+    assert sum(n - 1 for n in per_recipient.values()) <= in_flight
     assert set(per_recipient) == set(expected.values_list("to_email", flat=True))
     sent_ids = {f"<delivery-{pk}@" for pk in expected.values_list("pk", flat=True)}
     assert {

@@ -1,4 +1,5 @@
-"""The officers' weekly digest: opt-in in the portal, once per officer per week."""
+"""The officers' weekly digest: opt-in in the portal, once per officer per week,
+and, like every digest, only with the officer's email consent."""
 
 import datetime
 
@@ -12,12 +13,14 @@ from members.models import Office
 from partyhub.audit.models import AuditEntry
 from partyhub.comms.models import Delivery, Reminder
 from tests import factories
-from tests.members.desk.conftest import send_due
+from tests.helpers import grant_email, send_all_mail
 
 DIGEST = reverse("dashboard:digest")
 
 
-def _subscribe(client, user) -> None:
+def _subscribe(client, user, *, consent=True) -> None:
+    if consent:
+        grant_email(user.person)
     client.force_login(user)
     response = client.post(DIGEST, {"weekly": "on"})
     assert response.status_code == 302
@@ -54,9 +57,9 @@ def test_digest_goes_once_per_officer_per_week_even_if_beat_ticks_twice(
 
     assert tasks.weekly_digest() == 2
     assert tasks.weekly_digest() == 0  # the second tick of the same Monday
-    sent = send_due()
+    sent = send_all_mail()
     assert sorted(m.to[0] for m in sent) == sorted([a.email, b.email])
-    assert send_due() == []
+    assert send_all_mail() == []
     body_a = next(m.body for m in sent if m.to == [a.email])
     body_b = next(m.body for m in sent if m.to == [b.email])
     # Hodge Hill has twice Reading West's unconfirmed signups: each sees its own.
@@ -75,7 +78,7 @@ def test_no_digest_after_the_office_ends(client, clp_a):
     _subscribe(client, user)
     Office.objects.filter(person__user=user).update(ends=timezone.localdate())
     assert tasks.weekly_digest() == 0
-    assert send_due() == []
+    assert send_all_mail() == []
 
 
 def test_digest_is_scheduled_on_monday_morning_by_beat(db):
@@ -83,3 +86,18 @@ def test_digest_is_scheduled_on_monday_morning_by_beat(db):
 
     task = PeriodicTask.objects.get(task="dashboard.tasks.weekly_digest")
     assert task.crontab.day_of_week == "1" and task.crontab.hour == "7"
+
+
+def test_no_digest_without_email_consent_and_the_page_says_why(client, clp_a):
+    user = factories.officer(clp_a, role="secretary")
+    _subscribe(client, user, consent=False)
+    page = client.get(DIGEST).text
+    assert "You have not agreed to email from the party" in page
+    assert reverse("portal:contact") in page
+    mail.outbox.clear()
+    tasks.weekly_digest()
+    assert send_all_mail() == []
+    assert not Delivery.objects.filter(status=Delivery.Status.SENT).exists()
+
+    grant_email(user.person)
+    assert "You have not agreed to email" not in client.get(DIGEST).text

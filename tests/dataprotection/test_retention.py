@@ -265,6 +265,7 @@ def test_a_clp_changes_its_schedule_and_the_run_follows_it(clp_a, officer_a, cli
         "membership": "2190",
         "call_notes": "730",
         "petitions": "730",
+        "electoral_register": "400",
     }
     response = client.post(url, form)
     assert response.status_code == 200

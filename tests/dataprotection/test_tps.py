@@ -207,7 +207,7 @@ def test_officer_uploads_for_their_own_constituency_only(
         },
     )
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "That choice is not on the list" in response.content.decode()
     assert not TpsNumber.objects.exists()
 
     response = client.post(

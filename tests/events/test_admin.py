@@ -9,7 +9,7 @@ from django.urls import reverse
 from events.models import Booking, Event
 from events.services import rsvp_create
 from tests import factories
-from tests.events.conftest import make_event
+from tests.events.conftest import event_admin_form, make_event
 
 
 def _book(event, person, answer="yes", guests=0):
@@ -75,45 +75,13 @@ def test_event_list_counts_places_in_a_fixed_number_of_queries(
     assert len(many) == len(few)
 
 
-def _event_form(event, *, bookings=(), **changes) -> dict:
-    """The event's admin change form as a browser would post it."""
-    bookings = list(bookings)
-    data = {
-        "kind": event.kind,
-        "title": event.title,
-        "description": "",
-        "starts_0": event.starts.strftime("%Y-%m-%d"),
-        "starts_1": event.starts.strftime("%H:%M:%S"),
-        "ends_0": event.ends.strftime("%Y-%m-%d"),
-        "ends_1": event.ends.strftime("%H:%M:%S"),
-        "venue": "Hall",
-        "address": "",
-        "accessibility": "",
-        "constituencies": [],
-        "audience": "public",
-        "capacity": "10",
-        "organiser": "",
-        "price": "",
-        "concession_price": "",
-        "bookings-TOTAL_FORMS": str(len(bookings)),
-        "bookings-INITIAL_FORMS": str(len(bookings)),
-        "bookings-MIN_NUM_FORMS": "0",
-        "bookings-MAX_NUM_FORMS": "1000",
-    }
-    for n, booking in enumerate(bookings):
-        data[f"bookings-{n}-id"] = str(booking.pk)
-        data[f"bookings-{n}-event"] = str(event.pk)
-    data.update(changes)
-    return data
-
-
 def test_officer_saving_shared_event_keeps_the_other_clp(
     client, officer_a, clp_a, clp_b, shared
 ):
     client.force_login(officer_a)
     response = client.post(
         reverse("admin:events_event_change", args=[shared.pk]),
-        _event_form(
+        event_admin_form(
             shared,
             title="Regional forum (renamed)",
             constituencies=[clp_a.pk],

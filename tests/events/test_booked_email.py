@@ -16,7 +16,7 @@ from tests.events.conftest import make_event
 from tests.pending import confirm_pending
 
 
-def _tick():
+def send_all_mail():
     sending.reminders_queue_due()
     while ids := sending.deliveries_claim():
         sending.deliveries_send(ids=ids)
@@ -49,8 +49,8 @@ def test_member_booking_from_the_portal_is_confirmed_by_email(
     url = reverse("events:book", args=[event.pk])
     client.post(url, {"answer": "yes", "guests": "1"})
     client.post(url, {"answer": "yes", "guests": "1"})  # a double click
-    _tick()
-    _tick()
+    send_all_mail()
+    send_all_mail()
     mail = _booked_mail(mailoutbox, event)
     assert mail.to == [member_a.person.email]
     assert "You have a place on **Summer barbecue**" in mail.body
@@ -74,10 +74,10 @@ def test_public_booking_is_confirmed_by_email_after_the_address_is(
             "started": started_token(time.time() - 10),
         },
     )
-    _tick()
+    send_all_mail()
     assert not [m for m in mailoutbox if m.subject.startswith("You are booked")]
     confirm_pending(SignupRequest.objects.get())
-    _tick()
+    send_all_mail()
     mail = _booked_mail(mailoutbox, event)
     assert mail.to == ["vera@example.org"]
     _check_calendar_and_cancel(client, mail, event)
@@ -88,5 +88,5 @@ def test_waiting_list_gets_no_booked_email(client, clp_a, member_a, mailoutbox):
     client.force_login(member_a)
     client.post(reverse("events:book", args=[event.pk]), {"answer": "yes"})
     assert Booking.objects.get().status == Booking.Status.WAITING
-    _tick()
+    send_all_mail()
     assert not [m for m in mailoutbox if m.subject.startswith("You are booked")]

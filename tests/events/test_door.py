@@ -237,7 +237,7 @@ def test_an_officer_without_booking_rights_sees_the_list_but_cannot_tick(
 def test_officer_pairs_a_new_member_with_a_host_on_the_event_page(
     client, officer_a, clp_a, event, newcomer, veteran
 ):
-    from tests.events.test_admin import _event_form
+    from tests.events.conftest import event_admin_form
 
     booking = _book(event, newcomer)
     url = reverse("admin:events_event_change", args=[event.pk])
@@ -245,7 +245,7 @@ def test_officer_pairs_a_new_member_with_a_host_on_the_event_page(
     page = client.get(url)
     assert 'alt="True"' in page.text  # the new member is marked
     not_member = factories.PersonFactory(constituency=clp_a)
-    data = _event_form(event, constituencies=[clp_a.pk], bookings=[booking])
+    data = event_admin_form(event, constituencies=[clp_a.pk], bookings=[booking])
     refused = client.post(url, {**data, "bookings-0-host": not_member.pk})
     assert refused.status_code == 200
     assert "A host must be a current member" in refused.text

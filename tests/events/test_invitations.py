@@ -21,7 +21,7 @@ from partyhub.comms.consent import consent_record
 from partyhub.links import make_token
 from tests import factories
 from tests.events.conftest import make_event, member
-from tests.events.test_reminders import _tick
+from tests.helpers import send_all_mail
 
 
 def _consenting(person):
@@ -54,8 +54,8 @@ def test_each_person_is_emailed_once_with_their_own_link(clp_a, mailoutbox):
         event=event, people=Person.objects.filter(pk=alice.pk), actor=None
     )
     assert (result.invited, result.already) == (0, 1)
-    _tick()
-    _tick()
+    send_all_mail()
+    send_all_mail()
     assert sorted(m.to[0] for m in mailoutbox) == sorted([alice.email, bob.email])
     assert all("You are invited: Summer barbecue" == m.subject for m in mailoutbox)
     links = {m.to[0]: re.search(r"https?://\S+/events/invitation/[^/\s)]+/", m.body)
@@ -107,7 +107,7 @@ def test_link_form_errors_show_and_change_nothing(client, clp_a):
     url = _path(invitation_rsvp_url(_invite(event, person)[person.pk]))
     response = client.post(url, {"answer": "perhaps", "guests": "-1"})
     assert response.status_code == 200
-    assert "Select a valid choice" in response.text
+    assert "That choice is not on the list" in response.text
     assert not Booking.objects.exists()
 
 
@@ -168,7 +168,7 @@ def test_officer_sends_invitations_from_the_admin(
     assert client.get(url).status_code == 200
     refused = client.post(url, {"people": [outsider.pk]})
     assert refused.status_code == 200
-    assert "Select a valid choice" in refused.text
+    assert "That choice is not on the list" in refused.text
     empty = client.post(url, {})
     assert "Choose a segment or some people" in empty.text
     assert not Invitation.objects.exists()
@@ -177,6 +177,19 @@ def test_officer_sends_invitations_from_the_admin(
     assert list(Invitation.objects.values_list("person", flat=True)) == [alice.pk]
     client.force_login(officer_b)
     assert client.get(url).status_code == 404
+
+
+def test_invite_page_shows_the_email_before_it_is_sent(
+    client, officer_a, clp_a, mailoutbox
+):
+    event = make_event(clp_a, title="Summer barbecue", venue="Community hall")
+    client.force_login(officer_a)
+    page = client.get(reverse("admin:events_event_invite", args=[event.pk])).text
+    assert "The email each person gets" in page
+    assert "You are invited: Summer barbecue" in page
+    assert f"Hello {officer_a.person.first_name}," in page
+    assert "Community hall" in page
+    assert not Invitation.objects.exists() and not mailoutbox
 
 
 def test_officer_invites_a_saved_segment(client, officer_a, clp_a):

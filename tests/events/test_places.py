@@ -21,9 +21,13 @@ from events.services import (
 )
 from partyhub.comms.models import Reminder
 from tests import factories
-from tests.events.conftest import make_event, member
-from tests.events.test_admin import _event_form
-from tests.events.test_reminders import _tick, forget_booked_email
+from tests.events.conftest import (
+    event_admin_form,
+    forget_booked_email,
+    make_event,
+    member,
+)
+from tests.helpers import send_all_mail
 
 YES, WAITING = Booking.Status.YES, Booking.Status.WAITING
 
@@ -148,14 +152,14 @@ def test_the_capacity_cannot_be_lowered_below_the_places_booked(
     client.force_login(officer_a)
     url = reverse("admin:events_event_change", args=[event.pk])
     response = client.post(
-        url, _event_form(event, constituencies=[clp_a.pk], capacity="2")
+        url, event_admin_form(event, constituencies=[clp_a.pk], capacity="2")
     )
     assert response.status_code == 200
     assert "3 places are booked already" in response.text
     event.refresh_from_db()
     assert event.capacity == 5
     response = client.post(
-        url, _event_form(event, constituencies=[clp_a.pk], capacity="3")
+        url, event_admin_form(event, constituencies=[clp_a.pk], capacity="3")
     )
     assert response.status_code == 302
     event.refresh_from_db()
@@ -172,7 +176,7 @@ def test_moving_the_event_moves_its_reminders_and_each_goes_once(
     old_start = event.starts
     new_start = old_start + datetime.timedelta(days=7)
     client.force_login(officer_a)
-    data = _event_form(
+    data = event_admin_form(
         event,
         constituencies=[clp_a.pk],
         starts_0=new_start.strftime("%Y-%m-%d"),
@@ -191,10 +195,10 @@ def test_moving_the_event_moves_its_reminders_and_each_goes_once(
         ]
     )
     # Nothing goes out at the old time; at the new time, once each.
-    _tick(now=old_start - datetime.timedelta(hours=1))
+    send_all_mail(now=old_start - datetime.timedelta(hours=1))
     assert mailoutbox == []
-    _tick(now=event.starts - datetime.timedelta(hours=1))
-    _tick(now=event.starts - datetime.timedelta(hours=1))
+    send_all_mail(now=event.starts - datetime.timedelta(hours=1))
+    send_all_mail(now=event.starts - datetime.timedelta(hours=1))
     assert sorted(m.subject.split(":")[0] for m in mailoutbox) == ["Today", "Tomorrow"]
 
 
@@ -271,13 +275,13 @@ def test_cancelling_from_an_old_link_after_the_event_was_cancelled_promotes_nobo
     booked = _book(event, member(clp_a))
     waiting = _book(event, member(clp_a))
     event_cancel(event=event, actor=None)
-    _tick()
+    send_all_mail()
     mailoutbox.clear()
     path = "/" + booking_cancel_url(booked).split("://", 1)[1].split("/", 1)[1]
     assert client.post(path).status_code == 200
     assert _status(booked) == Booking.Status.CANCELLED
     assert _status(waiting) == WAITING
-    _tick()
+    send_all_mail()
     assert mailoutbox == []
 
 
@@ -418,7 +422,7 @@ def test_the_place_is_yours_email_has_the_one_click_cancel(client, clp_a, mailou
     first = _book(event, member(clp_a))
     waiting = _book(event, member(clp_a))
     rsvp_cancel(booking=first, actor=None)
-    _tick()
+    send_all_mail()
     (message,) = mailoutbox
     link = re.search(r"https?://\S+?(/events/cancel/[^/\s)]+/)", message.body)
     assert link, message.body
@@ -432,7 +436,7 @@ def test_an_over_full_event_can_still_be_edited(client, officer_a, clp_a):
     _book(event, member(clp_a))  # waiting
     Booking.objects.update(status=YES)  # over capacity from before this check
     client.force_login(officer_a)
-    data = _event_form(event, constituencies=[clp_a.pk], capacity="1")
+    data = event_admin_form(event, constituencies=[clp_a.pk], capacity="1")
     data["description"] = "Bring a plate."
     response = client.post(reverse("admin:events_event_change", args=[event.pk]), data)
     assert response.status_code == 302
@@ -467,7 +471,7 @@ def test_an_event_with_supporters_booked_cannot_become_members_only(
     _book(event, member(clp_a))
     client.force_login(officer_a)
     url = reverse("admin:events_event_change", args=[event.pk])
-    data = _event_form(event, constituencies=[clp_a.pk], audience="members")
+    data = event_admin_form(event, constituencies=[clp_a.pk], audience="members")
     response = client.post(url, data)
     assert response.status_code == 200
     assert "1 person booked is not a member" in response.text

@@ -64,7 +64,7 @@ def test_year_page_for_officers_scoped(client, officer_a, officer_b, clp_a, clp_
     # Asking for another CLP's year is refused.
     other = client.get(url, {"year": YEAR, "constituency": clp_b.pk})
     assert "Reading regatta" not in other.text
-    assert "Select a valid choice" in other.text
+    assert "That choice is not on the list" in other.text
     client.force_login(officer_b)
     assert "Reading regatta" in client.get(url, {"year": YEAR}).text
     this_year = client.get(url)  # unasked: this year, the officer's CLP

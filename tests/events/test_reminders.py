@@ -8,21 +8,14 @@ from django.utils import timezone
 
 from events.models import Booking
 from events.services import (
-    REMINDER_BOOKED,
     REMINDER_DAY_BEFORE,
     event_cancel,
     rsvp_cancel,
     rsvp_create,
 )
-from partyhub.comms import sending
 from partyhub.comms.models import Delivery, Reminder
-from tests.events.conftest import make_event, member
-
-
-def _tick(now=None):
-    sending.reminders_queue_due(now=now)
-    while ids := sending.deliveries_claim():
-        sending.deliveries_send(ids=ids)
+from tests.events.conftest import forget_booked_email, make_event, member
+from tests.helpers import send_all_mail
 
 
 def book(event, person):
@@ -38,12 +31,6 @@ def book(event, person):
     return booking
 
 
-def forget_booked_email():
-    """These tests are about the reminders before the event; "You are booked",
-    sent at once, has its own (tests/events/test_booked_email.py)."""
-    Reminder.objects.filter(kind=REMINDER_BOOKED).delete()
-
-
 def test_day_before_reminder_goes_out_exactly_once(clp_a, mailoutbox):
     event = make_event(clp_a)
     person = member(clp_a)
@@ -52,11 +39,11 @@ def test_day_before_reminder_goes_out_exactly_once(clp_a, mailoutbox):
     reminder = Reminder.objects.get(kind=REMINDER_DAY_BEFORE)
     assert reminder.due_at == event.starts - datetime.timedelta(days=1)
 
-    _tick()
+    send_all_mail()
     assert mailoutbox == []  # not due yet
     later = event.starts - datetime.timedelta(hours=12)
-    _tick(now=later)
-    _tick(now=later)
+    send_all_mail(now=later)
+    send_all_mail(now=later)
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [person.email]
     assert event.title in mailoutbox[0].subject
@@ -70,7 +57,7 @@ def test_cancelling_a_booking_cancels_its_reminder(clp_a, mailoutbox):
     assert set(Reminder.objects.values_list("status", flat=True)) == {
         Reminder.Status.CANCELLED
     }
-    _tick(now=event.starts)
+    send_all_mail(now=event.starts)
     assert mailoutbox == []
 
 
@@ -82,7 +69,7 @@ def test_rebooking_after_cancelling_revives_the_reminder(clp_a, mailoutbox):
     assert set(Reminder.objects.values_list("status", flat=True)) == {
         Reminder.Status.PENDING
     }
-    _tick(now=event.starts)
+    send_all_mail(now=event.starts)
     assert len(mailoutbox) == 2  # the day before and on the day
 
 
@@ -92,8 +79,8 @@ def test_promotion_tells_the_person_and_schedules_their_reminder(clp_a, mailoutb
     waiting_person = member(clp_a)
     book(event, waiting_person)
     rsvp_cancel(booking=first, actor=None)
-    _tick()
-    _tick()
+    send_all_mail()
+    send_all_mail()
     assert [m.to for m in mailoutbox] == [[waiting_person.email]]
     assert "You have a place" in mailoutbox[0].subject
     assert Reminder.objects.filter(
@@ -115,12 +102,12 @@ def test_cancelling_an_event_notifies_everyone_booked_once(clp_a, mailoutbox):
     )
     event_cancel(event=event, actor=None)
     event_cancel(event=event, actor=None)
-    _tick()
-    _tick()
+    send_all_mail()
+    send_all_mail()
     assert sorted(m.to[0] for m in mailoutbox) == sorted(p.email for p in people[:2])
     assert all("Cancelled" in m.subject for m in mailoutbox)
     # The day-before reminder is gone with the event.
-    _tick(now=event.starts)
+    send_all_mail(now=event.starts)
     assert len(mailoutbox) == 2
     assert timezone.now() < event.starts
 
@@ -131,7 +118,7 @@ def test_reminder_carries_a_one_click_cancel_link(client, clp_a, mailoutbox):
     event = make_event(clp_a, capacity=1)
     booking = book(event, member(clp_a))
     waiting = book(event, member(clp_a))
-    _tick(now=event.starts - datetime.timedelta(hours=12))
+    send_all_mail(now=event.starts - datetime.timedelta(hours=12))
     body = mailoutbox[0].body
     url = re.search(r"https?://\S+/events/cancel/[^/\s)]+/", body).group(0)
     path = url.split("://", 1)[1].split("/", 1)[1]
@@ -154,7 +141,7 @@ def test_on_the_day_reminder_goes_out_once_after_the_day_before(clp_a, mailoutbo
     book(event, member(clp_a))
     assert Reminder.objects.count() == 2
     for hours in (12, 12, 2, 2):
-        _tick(now=event.starts - datetime.timedelta(hours=hours))
+        send_all_mail(now=event.starts - datetime.timedelta(hours=hours))
     assert [m.subject.split(":")[0] for m in mailoutbox] == ["Tomorrow", "Today"]
 
 

@@ -85,14 +85,14 @@ def test_social_secretary_cannot_export(client, clp_a):
 def test_audit_log_is_scoped(client, clp_a, clp_b, officer_a, officer_b):
     from partyhub.audit.services import audit_log
 
-    audit_log(actor=officer_a, action="thing.in_a", constituency_id=clp_a.pk)
-    audit_log(actor=officer_b, action="thing.in_b", constituency_id=clp_b.pk)
+    audit_log(actor=officer_a, action="ward.export", constituency_id=clp_a.pk)
+    audit_log(actor=officer_b, action="branch.export", constituency_id=clp_b.pk)
     client.force_login(officer_a)
     response = client.get(reverse("admin:audit_auditentry_changelist"))
     assert response.status_code == 200
-    assert "thing.in_a" in response.text
-    assert "thing.in_b" not in response.text
-    entry_b = AuditEntry.objects.get(action="thing.in_b")
+    assert "ward.export" in response.text
+    assert "branch.export" not in response.text
+    entry_b = AuditEntry.objects.get(action="branch.export")
     assert (
         client.get(
             reverse("admin:audit_auditentry_change", args=[entry_b.pk])
@@ -104,12 +104,12 @@ def test_audit_log_is_scoped(client, clp_a, clp_b, officer_a, officer_b):
 def test_audit_log_cannot_be_edited(client, clp_a, superuser):
     from partyhub.audit.services import audit_log
 
-    entry = audit_log(actor=superuser, action="thing.done", constituency_id=clp_a.pk)
+    entry = audit_log(actor=superuser, action="ward.change", constituency_id=clp_a.pk)
     client.force_login(superuser)
     url = reverse("admin:audit_auditentry_change", args=[entry.pk])
     client.post(url, {"action": "changed"})
     entry.refresh_from_db()
-    assert entry.action == "thing.done"
+    assert entry.action == "ward.change"
     assert client.get(reverse("admin:audit_auditentry_add")).status_code == 403
 
 

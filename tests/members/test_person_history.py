@@ -110,15 +110,74 @@ def _count(client, person) -> int:
     return len(ctx.captured_queries)
 
 
+def _history(person, clp, officer, n, *, start=0):
+    """`n` entries of each busy kind: petitions signed, events booked (every
+    other one attended), emails received, calls logged, consent changes."""
+    from events.models import Event
+    from partyhub.comms.models import ConsentEvent, Delivery, Message
+
+    now = timezone.now()
+
+    def ago(i):
+        return now - datetime.timedelta(hours=i * 7 + 1)
+
+    _sign(person, clp, n, start=start)
+    events = Event.objects.bulk_create(
+        Event(kind=Event.Kind.SOCIAL, title=f"Social {i}", venue="Hall",
+              starts=ago(i), ends=ago(i) + datetime.timedelta(hours=2),
+              audience=Event.Audience.MEMBERS_AND_SUPPORTERS,
+              status=Event.Status.PUBLISHED)
+        for i in range(start, start + n)
+    )  # fmt: skip
+    Event.constituencies.through.objects.bulk_create(
+        Event.constituencies.through(event=e, constituency=clp) for e in events
+    )
+    Booking.objects.bulk_create(
+        Booking(event=e, person=person, status="yes", source="portal",
+                attended_at=e.starts if i % 2 else None)
+        for i, e in enumerate(events)
+    )  # fmt: skip
+    messages = Message.objects.bulk_create(
+        Message(constituency=clp, subject=f"News {i}", body="x")
+        for i in range(start, start + n)
+    )
+    Delivery.objects.bulk_create(
+        Delivery(message=m, person=person, status="sent", sent_at=ago(i))
+        for i, m in enumerate(messages)
+    )
+    ContactLog.objects.bulk_create(
+        ContactLog(person=person, how="call", outcome="spoke", at=ago(i),
+                   by_user=officer, note=f"Call {i}")
+        for i in range(start, start + n)
+    )  # fmt: skip
+    ConsentEvent.objects.bulk_create(
+        ConsentEvent(person=person, channel="email", granted=bool(i % 2), at=ago(i),
+                     method="portal", wording="Can we email you?")
+        for i in range(start, start + n)
+    )  # fmt: skip
+
+
 def test_page_queries_do_not_grow_with_the_history(client, clp_a, officer_a):
+    # About 10 entries of each busy kind, then about 1,000 in all.
     person = factories.PersonFactory(constituency=clp_a)
     factories.MembershipFactory(person=person, constituency=clp_a)
-    _sign(person, clp_a, 10)
+    _history(person, clp_a, officer_a, 2)
     client.force_login(officer_a)
     _count(client, person)  # warm caches (content types, sessions)
     ten = _count(client, person)
-    _sign(person, clp_a, 190, start=10)
+    few = _page(client, person).content.decode()
+    _history(person, clp_a, officer_a, 198, start=2)
     assert _count(client, person) == ten
+    many = _page(client, person).content.decode()
+    # The page did show the longer history.
+    assert "Petitions (2)" in few and "Petitions (200)" in many
+    assert "Contact log (200)" in many and "Messages (200)" in many
+    assert "100 events attended" in many
+    # So did each filter's pages, at the same cost.
+    with CaptureQueriesContext(connection) as ctx:
+        events = _page(client, person, history_kind="events", history_page=3)
+    assert "Page 3 of" in events.content.decode()
+    assert len(ctx.captured_queries) <= ten
 
 
 def test_quick_actions_open_existing_pages(client, clp_a, officer_a):
@@ -195,3 +254,38 @@ def test_messages_are_counted_and_paged_with_their_constituency(
     assert "A news" not in page and "Not yet" not in page
     only = _page(client, person, history_kind="messages").content.decode()
     assert "Received “B news”" in only and "another constituency</td>" not in only
+
+
+def test_bookings_are_counted_and_paged_with_their_hosts(
+    client, clp_a, clp_b, officer_b
+):
+    # A person of B: 30 of B's socials (came to the odd ones), and A's own
+    # event, which B's officer sees only as another constituency's activity.
+    person = factories.PersonFactory(constituency=clp_b)
+    now = timezone.now()
+    for i in range(30):
+        event = make_event(clp_b, title=f"B social {i}")
+        event.starts = now - datetime.timedelta(days=i + 1)
+        event.save(update_fields=["starts"])
+        Booking.objects.create(
+            event=event, person=person, status="yes", source="portal",
+            attended_at=event.starts if i % 2 else None,
+        )  # fmt: skip
+    theirs = make_event(clp_a, title="A private dinner")
+    Booking.objects.create(
+        event=theirs, person=person, status="yes", source="portal",
+        attended_at=now - datetime.timedelta(days=2),
+    )  # fmt: skip
+    client.force_login(officer_b)
+    with CaptureQueriesContext(connection) as ctx:
+        page = _page(client, person).content.decode()
+    # 30 booked, 15 came, 15 did not come; A's booking and attendance are "Other".
+    assert "Events (60)" in page and "Other (2)" in page
+    assert "15 events attended" in page
+    assert "A private dinner" not in page
+    assert "Came to “B social 1”" in page and "Did not come to “B social 0”" in page
+    sql = [q["sql"] for q in ctx.captured_queries if "events_booking" in q["sql"]]
+    assert sql and all("COUNT(" in q or "LIMIT" in q for q in sql), sql
+    only = _page(client, person, history_kind="events", history_page=2)
+    only = only.content.decode()
+    assert "Page 2 of 2" in only and "another constituency</td>" not in only

@@ -8,10 +8,8 @@ from django.utils import timezone
 
 from members.models import Interest, PersonInterest
 from networks.models import Consultation, Network, Section
-from partyhub.comms import sending
-from partyhub.comms.consent import consent_record
-from partyhub.comms.models import Channel, Method
 from tests import factories
+from tests.helpers import grant_email
 
 
 @pytest.fixture
@@ -72,19 +70,6 @@ def member(clp, *, interest=None, consent=True, **kw):
     if consent:
         grant_email(person)
     return person
-
-
-def grant_email(person):
-    consent_record(
-        person=person, channel=Channel.EMAIL, granted=True, method=Method.PORTAL
-    )
-
-
-def send_all_mail(now=None) -> None:
-    """What the beat tick and workers do: due reminders, then deliveries."""
-    sending.reminders_queue_due(now=now)
-    while ids := sending.deliveries_claim():
-        sending.deliveries_send(ids=ids)
 
 
 def path_of(url: str) -> str:

@@ -8,15 +8,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from networks import tasks
-from networks.models import NetworkDigest, NetworkMembership, Post
+from networks.models import (
+    Network,
+    NetworkDigest,
+    NetworkMembership,
+    Post,
+)
 from networks.services import (
     digests_schedule,
     membership_digest_set,
     network_join,
+    network_leave,
     post_hide,
     thread_create,
 )
-from tests.networks.conftest import member, send_all_mail
+from tests.helpers import send_all_mail
+from tests.networks.conftest import member
 
 
 @pytest.fixture
@@ -174,8 +181,6 @@ def test_my_networks_page_takes_a_fixed_number_of_queries(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from networks.models import Network
-
     def network(i):
         n = Network.objects.create(name=f"Network {i}")
         n.constituencies.add(clp_a)
@@ -195,3 +200,72 @@ def test_my_networks_page_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(few)):
         page = client.get(reverse("networks:mine"))
     assert "T5" in page.text and "Joinable 5" in page.text
+
+
+def test_turning_the_digest_back_on_brings_only_what_is_new(
+    clp_a, governors, coordinator, mailoutbox
+):
+    import datetime
+
+    from networks.services import digests_schedule, membership_digest_set
+    from tests.helpers import send_all_mail
+    from tests.networks.conftest import member
+
+    reader = member(clp_a, first_name="Daisy")
+    membership = network_join(network=governors, person=reader, actor=None)
+    membership_digest_set(membership=membership, digest="daily", actor=None)
+    # Digests went out until an hour ago; then Daisy turned them off.
+    NetworkMembership.objects.update(
+        digest_sent_until=timezone.now() - datetime.timedelta(hours=1)
+    )
+    membership_digest_set(membership=membership, digest="none", actor=None)
+    thread_create(
+        network=governors,
+        author=coordinator,
+        title="While away",
+        body="Old news.",
+        actor=None,
+    )
+    Post.objects.update(created=timezone.now() - datetime.timedelta(minutes=5))
+    membership_digest_set(membership=membership, digest="daily", actor=None)
+    thread_create(
+        network=governors,
+        author=coordinator,
+        title="Back again",
+        body="Fresh news.",
+        actor=None,
+    )
+    assert digests_schedule() == 1
+    send_all_mail()
+    assert len(mailoutbox) == 1
+    assert "Fresh news." in mailoutbox[0].body
+    assert "Old news." not in mailoutbox[0].body
+
+
+def test_rejoining_brings_a_digest_of_only_what_is_new(
+    clp_a, governors, coordinator, mailoutbox
+):
+    import datetime
+
+    from networks.services import digests_schedule, membership_digest_set
+    from tests.helpers import send_all_mail
+    from tests.networks.conftest import member
+
+    reader = member(clp_a, first_name="Daisy")
+    membership = network_join(network=governors, person=reader, actor=None)
+    membership_digest_set(membership=membership, digest="daily", actor=None)
+    NetworkMembership.objects.update(
+        digest_sent_until=timezone.now() - datetime.timedelta(hours=1)
+    )
+    network_leave(network=governors, person=reader, actor=None)
+    thread_create(
+        network=governors, author=coordinator, title="Gone", body="Old.", actor=None
+    )
+    Post.objects.update(created=timezone.now() - datetime.timedelta(minutes=5))
+    network_join(network=governors, person=reader, actor=None)
+    thread_create(
+        network=governors, author=coordinator, title="Back", body="New.", actor=None
+    )
+    assert digests_schedule() == 1
+    send_all_mail()
+    assert "New." in mailoutbox[0].body and "Old." not in mailoutbox[0].body

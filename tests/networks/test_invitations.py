@@ -12,7 +12,8 @@ from partyhub.audit.models import AuditEntry
 from partyhub.comms.models import Reminder
 from supporters.models import Supporter
 from tests import factories
-from tests.networks.conftest import member, path_of, send_all_mail
+from tests.helpers import send_all_mail
+from tests.networks.conftest import member, path_of
 
 
 @pytest.fixture

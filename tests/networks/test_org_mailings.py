@@ -18,7 +18,7 @@ from partyhub.audit.models import AuditEntry
 from partyhub.comms.consent import consent_record
 from partyhub.comms.models import Channel, Method, Reminder
 from tests import factories
-from tests.networks.conftest import send_all_mail
+from tests.helpers import send_all_mail
 
 Recipient = OrganisationMailingRecipient
 

@@ -6,7 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from networks.models import Submission
-from networks.services import comment_create, network_join
+from networks.services import (
+    comment_create,
+    network_join,
+)
 from partyhub.audit.models import AuditEntry
 from tests.networks.conftest import pdf_text
 
@@ -160,3 +163,106 @@ def test_an_overlong_response_is_refused_next_to_its_box_and_nothing_saved(
     assert not Submission.objects.exists()
     consultation.refresh_from_db()
     assert consultation.submitted_at is None
+
+
+def test_a_submission_is_recorded_as_sent_once_and_then_locked(
+    client, officer_a, coordinator, governors, consultation
+):
+    url = reverse("admin:networks_consultation_changelist")
+    client.force_login(officer_a)
+    page = client.post(
+        url,
+        {"action": "mark_submitted", "_selected_action": [consultation.pk]},
+        follow=True,
+    )
+    assert "1 submissions recorded as sent today." in page.text
+    consultation.refresh_from_db()
+    first = consultation.submitted_at
+    submission = Submission.objects.get(consultation=consultation)
+    assert submission.status == Submission.Status.SUBMITTED
+    assert submission.submitted_on == timezone.localdate(first)
+    page = client.post(
+        url,
+        {"action": "mark_submitted", "_selected_action": [consultation.pk]},
+        follow=True,
+    )
+    assert "already recorded as submitted" in page.text
+    consultation.refresh_from_db()
+    assert consultation.submitted_at == first
+    assert AuditEntry.objects.filter(action="consultation.submit").count() == 1
+    # The co-ordinator's drafting page now shows it sent and saves nothing.
+    client.force_login(coordinator.user)
+    section = consultation.sections.first()
+    drafting = reverse("networks:submission", args=[consultation.pk])
+    assert "It can no longer be changed." in client.get(drafting).text
+    page = client.post(
+        drafting,
+        {"introduction": "Changed", f"section_{section.pk}": "x", "action": "save"},
+        follow=True,
+    )
+    assert "cannot be changed" in page.text
+    submission.refresh_from_db()
+    assert submission.introduction == ""
+
+
+def test_a_sent_submission_cannot_be_rewritten_in_the_admin(
+    client, officer_a, coordinator, consultation
+):
+    from networks.services import submission_save
+
+    section = consultation.sections.get(number=1)
+    submission = submission_save(
+        consultation=consultation,
+        introduction="As sent.",
+        texts={section.pk: "Our answer."},
+        drafter=coordinator,
+        actor=None,
+        submit=True,
+    )
+    text = submission.texts.get()
+    client.force_login(officer_a)
+    url = reverse("admin:networks_submission_change", args=[submission.pk])
+    client.post(
+        url,
+        {
+            "introduction": "Rewritten later.",
+            "texts-TOTAL_FORMS": "1",
+            "texts-INITIAL_FORMS": "1",
+            "texts-MIN_NUM_FORMS": "0",
+            "texts-MAX_NUM_FORMS": "1000",
+            "texts-0-id": text.pk,
+            "texts-0-submission": submission.pk,
+            "texts-0-text": "A different answer.",
+        },
+    )
+    submission.refresh_from_db()
+    text.refresh_from_db()
+    assert submission.introduction == "As sent."
+    assert text.text == "Our answer."
+    assert "As sent." in client.get(url).text
+
+
+def test_each_clps_officers_can_read_that_the_submission_was_exported(
+    client, clp_a, clp_b, member_a, member_b, coordinator, governors, consultation
+):
+    from networks.services import comment_create
+
+    section = consultation.sections.first()
+    for user in (member_a, member_b):
+        network_join(network=governors, person=user.person, actor=user)
+        comment_create(section=section, person=user.person, body="x", actor=user)
+    comment_create(section=section, person=member_a.person, body="y", actor=member_a)
+    client.force_login(coordinator.user)
+    client.get(reverse("networks:consultation_export", args=[consultation.pk]))
+    client.get(reverse("networks:consultation_pdf", args=[consultation.pk]))
+    entries = AuditEntry.objects.filter(action="consultation.export")
+    assert sorted(
+        (e.constituency_id, e.row_count, e.detail["format"]) for e in entries
+    ) == sorted(
+        [
+            (clp_a.pk, 2, "doc"),
+            (clp_b.pk, 1, "doc"),
+            (clp_a.pk, 2, "pdf"),
+            (clp_b.pk, 1, "pdf"),
+        ]
+    )

@@ -147,3 +147,35 @@ def test_number_fields_speak_plain_english(rf, officer_a):
     with pytest.raises(Exception) as error:
         field.clean(-1)
     assert error.value.messages == ["Enter 0 or more."]
+
+
+def test_choice_fields_speak_plain_english(rf, officer_a):
+    # Every form: "That choice is not on the list", never Django's "Select a valid
+    # choice. … is not one of the available choices."; a form's own words stay.
+    from django import forms
+
+    from events.forms import InvitationRsvpForm
+    from events.models import Event
+    from partyhub.forms import SingleLineMixin
+
+    form = InvitationRsvpForm({"answer": "perhaps", "guests": "0"})
+    assert not form.is_valid()
+    assert form.errors["answer"] == [
+        "That choice is not on the list: choose one from the list."
+    ]
+
+    class OwnWords(SingleLineMixin, forms.Form):
+        colour = forms.ChoiceField(
+            choices=[("red", "Red")],
+            error_messages={"invalid_choice": "Pick red."},
+        )
+
+    assert OwnWords({"colour": "blue"}).errors["colour"] == ["Pick red."]
+    request = rf.get("/")
+    request.user = officer_a
+    field = admin.site._registry[Event].formfield_for_dbfield(
+        Event._meta.get_field("kind"), request
+    )
+    with pytest.raises(Exception) as error:
+        field.clean("nonsense")
+    assert "That choice is not on the list" in error.value.messages[0]

@@ -42,6 +42,28 @@ def test_people_list_says_more_than_the_cap_and_never_counts_the_table(
 
 
 @pytest.mark.django_db
+def test_exact_count_on_demand_counts_once_and_keeps_the_filter(
+    client, clp_a, clp_b, officer_a, monkeypatch
+):
+    monkeypatch.setattr(CappedCountPaginator, "cap", 3)
+    for _ in range(5):
+        factories.PersonFactory(constituency=clp_a, last_name="Many")
+    factories.PersonFactory(constituency=clp_a, last_name="Other")
+    factories.PersonFactory(constituency=clp_b, last_name="Many")
+    client.force_login(officer_a)
+    url = reverse("admin:members_person_changelist")
+    page = client.get(url, {"q": "Many"}).content.decode()
+    assert "more than 3 people" in page
+    assert "?q=Many&amp;_count=exact" in page  # the link keeps the search
+    response, queries = _get(client, url, q="Many", _count="exact")
+    page = response.content.decode()
+    # The officer's own five, exactly: not clp_b's, not "Other".
+    assert "5 people" in page and "more than" not in page
+    assert "count exactly" not in page
+    assert [q for q in queries if "COUNT(" in q.upper() and "LIMIT" not in q]
+
+
+@pytest.mark.django_db
 def test_search_counts_only_the_matches_capped(client, clp_a, officer_a):
     factories.PersonFactory(constituency=clp_a, last_name="Okonkwo")
     factories.PersonFactory(constituency=clp_a, last_name="Smith")

@@ -152,8 +152,8 @@ def rich_person(clp, officer, *, first=NAME[0], last=NAME[1], email=EMAIL,
     interest, _ = Interest.objects.get_or_create(name=f"Gardening {tag}")
     PersonInterest.objects.create(person=person, interest=interest, detail="roses")
     audit_log(
-        actor=officer, action="person.update", obj=person,
-        detail={"old": {"email": email}, "new": {"email": email}},
+        actor=officer, action="person.updated", obj=person,
+        detail={"changes": {"email": {"old": email, "new": email}}},
     )  # fmt: skip
     LogEntry.objects.create(
         user=officer,

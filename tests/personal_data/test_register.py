@@ -19,6 +19,11 @@ PERSONAL_FIELDS = {
 NOT_PERSONAL = {
     "members.Constituency": "the CLP's own office address and email",
     "members.Postcode": "a lookup of postcodes to wards, about places",
+    # Electors are not People: the electoral register is kept apart, for electoral
+    # purposes only, and replaced or deleted whole on the CLP's schedule
+    # (canvassing/retention.py), never merged into or erased through a Person.
+    "canvassing.Elector": "the electoral register, kept apart from People",
+    "canvassing.Household": "an address on the electoral register",
 }
 
 

@@ -18,7 +18,7 @@ from partyhub.personal_data import registered_models, services
 from partyhub.personal_data.models import DataRequest, add_months
 from partyhub.personal_data.selectors import open_data_requests
 from tests import factories
-from tests.networks.conftest import send_all_mail
+from tests.helpers import send_all_mail
 from tests.personal_data.conftest import EMAIL, rich_person
 
 
@@ -179,7 +179,7 @@ def test_a_portal_erasure_request_is_confirmed_to_the_member_and_told_to_officer
 ):
     """Issue 16, item 6: the member hears it arrived; the officers responsible of
     their constituency (and nobody else) are told to act."""
-    from tests.networks.conftest import grant_email
+    from tests.helpers import grant_email
 
     membership_secretary = factories.officer(clp_a, role="membership_secretary")
     treasurer = factories.officer(clp_a, role="treasurer")

@@ -19,7 +19,7 @@ from partyhub.comms.models import (
 )
 from partyhub.comms.services import message_schedule
 from tests import factories
-from tests.comms.conftest import grant_email
+from tests.helpers import grant_email
 
 DETAILS = {
     "first_name": "Ada",

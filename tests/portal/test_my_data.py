@@ -19,7 +19,7 @@ from partyhub.personal_data.models import DataRequest
 from partyhub.personal_data.services import DataRequestError
 from supporters.models import Ask, AskReply, HelpOffer, Supporter
 from tests import factories
-from tests.comms.conftest import grant_email
+from tests.helpers import grant_email
 
 
 @pytest.fixture

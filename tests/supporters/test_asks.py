@@ -21,12 +21,7 @@ from supporters.services import (
     ask_send,
 )
 from tests import factories
-
-
-def _send_all():
-    sending.reminders_queue_due()
-    while ids := sending.deliveries_claim():
-        sending.deliveries_send(ids=ids)
+from tests.helpers import send_all_mail
 
 
 def make_supporter(clp, ward, offers=(), status=Supporter.Status.CONFIRMED, **kw):
@@ -98,7 +93,7 @@ def test_ask_goes_to_confirmed_supporters_who_offered_in_its_wards(
     assert message.status == Message.Status.SCHEDULED
     assert message.segment.criteria["wards"]
     sending.message_dispatch(message_id=message.pk)
-    _send_all()
+    send_all_mail()
     assert sorted(m.to[0] for m in mailoutbox) == sorted(
         [people["in_x"].email, people["in_y"].email]
     )
@@ -107,7 +102,7 @@ def test_ask_goes_to_confirmed_supporters_who_offered_in_its_wards(
 
 def test_each_email_carries_its_own_reply_links(people, sent, mailoutbox, client):
     sending.message_dispatch(message_id=sent.message_id)
-    _send_all()
+    send_all_mail()
     for email in mailoutbox:
         html = email.alternatives[0][0]
         assert "%%ASK_" not in html and "%%ASK_" not in email.body
@@ -226,7 +221,7 @@ def test_officer_records_reply_by_hand(client, officer_a, sent, people):
 
 def test_counts_on_the_ask_page(client, officer_a, sent, people, mailoutbox):
     sending.message_dispatch(message_id=sent.message_id)
-    _send_all()
+    send_all_mail()
     ask_reply_record(ask=sent, person=people["in_x"], answer="no")
     assert ask_counts(sent) == {"yes": 0, "no": 1, "done": 0, "none": 1}
     client.force_login(officer_a)

@@ -232,6 +232,12 @@ def test_import_in_the_admin_previews_then_applies(
     # The Apply button above the rows as well as below them.
     assert page.text.count("Apply this import") == 2
     assert page.text.index("Apply this import") < page.text.index("ann@example.org")
+    # The rows folded by kind under their counts (issue 16 item 11).
+    html = page.text
+    assert "<summary>2 new supporters</summary>" in html
+    assert "<summary>0 already known (updated)</summary>" in html
+    new_section = html[html.index("import-kind-new") : html.index("import-kind-known")]
+    assert "ann@example.org" in new_section
     assert not Supporter.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_apply_url(imported))
@@ -389,7 +395,7 @@ def test_officer_cannot_import_into_another_constituency(
     client.force_login(officer_a)
     response = _upload(client, clp_b, GOOD.encode())
     assert response.status_code == 200
-    assert "Select a valid choice" in response.text
+    assert "That choice is not on the list" in response.text
     # Nor see or apply a file another CLP's officer uploaded.
     with django_capture_on_commit_callbacks(execute=True):
         _upload(client, clp_a, GOOD.encode())

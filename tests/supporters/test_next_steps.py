@@ -3,6 +3,7 @@ constituency, sharing the petition, becoming a member."""
 
 import time
 
+import pytest
 from django.urls import reverse
 
 from campaigns.models import Petition
@@ -12,12 +13,9 @@ from supporters.models import SignupRequest
 from supporters.signup import signup_confirmation_send
 from tests.events.conftest import make_event
 from tests.pending import confirm_link
-from tests.supporters.test_signup import (  # noqa: F401 - fixtures
-    confirm_path,
-    eager_tasks,
-    places,
-    sign_up,
-)
+from tests.supporters.conftest import confirm_path
+
+pytestmark = pytest.mark.usefixtures("eager_tasks")
 
 
 def _visitor(**extra):

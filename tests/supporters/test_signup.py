@@ -10,86 +10,21 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Person, Postcode
+from members.models import Person
 from partyhub.audit.models import AuditEntry
-from partyhub.celery import app
 from partyhub.comms import sending
 from partyhub.comms.consent import contactable
 from partyhub.comms.models import Channel, ConsentEvent, Message, Method, Segment
 from supporters import signup, tasks
 from supporters.forms import CONSENT_WORDING, started_token
-from supporters.models import HelpOffer, SignupRequest, Supporter
+from supporters.models import SignupRequest, Supporter
 from tests import factories
+from tests.helpers import run_at_once
+from tests.supporters.conftest import confirm_path, form_data
+
+pytestmark = pytest.mark.usefixtures("eager_tasks")
 
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"|"X-CSRFToken": "[^"]+"')
-
-
-@pytest.fixture(autouse=True)
-def eager_tasks():
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
-@pytest.fixture
-def places(clp_a, clp_b):
-    """Demo-like lookup rows: B8 1AA in Hodge Hill's Washwood Heath ward, RG30 4AB
-    in Reading West's Tilehurst ward."""
-    ward_a = factories.WardFactory(constituency=clp_a, name="Washwood Heath")
-    ward_b = factories.WardFactory(constituency=clp_b, name="Tilehurst")
-    Postcode.objects.create(postcode="B8 1AA", ward=ward_a, constituency=clp_a)
-    Postcode.objects.create(postcode="RG30 4AB", ward=ward_b, constituency=clp_b)
-    return {"a": ward_a, "b": ward_b}
-
-
-@pytest.fixture
-def offers(clp_a, clp_b):
-    poster, _ = HelpOffer.objects.get_or_create(
-        constituency=None, slug="poster", defaults={"label": "Display a poster"}
-    )
-    leaflets, _ = HelpOffer.objects.get_or_create(
-        constituency=None, slug="leaflets", defaults={"label": "Deliver leaflets"}
-    )
-    brunch = HelpOffer.objects.create(
-        constituency=clp_a, slug="brunch", label="Cook the Sunday team brunch"
-    )
-    elsewhere = HelpOffer.objects.create(
-        constituency=clp_b, slug="punting", label="Punt on the Kennet"
-    )
-    return {"poster": poster, "leaflets": leaflets, "brunch": brunch, "b": elsewhere}
-
-
-def form_data(**overrides) -> dict:
-    data = {
-        "first_name": "Ada",
-        "last_name": "Lovelace",
-        "email": "ada@example.org",
-        "postcode": "b81aa",
-        "phone": "",
-        "consent_email": "on",
-        "website": "",
-        "started": started_token(time.time() - 10),
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
-
-
-@pytest.fixture
-def sign_up(client, django_capture_on_commit_callbacks):
-    def post(slug: str | None = "hodge-hill", ip: str = "192.0.2.1", **overrides):
-        url = (
-            reverse("supporters:join_constituency", args=[slug])
-            if slug
-            else reverse("supporters:join")
-        )
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(url, form_data(**overrides), REMOTE_ADDR=ip)
-
-    return post
-
-
-def confirm_path(message) -> str:
-    return "/" + re.search(r"supporters/confirm/[^\s/]+/", message.body).group(0)
 
 
 # --- the form ------------------------------------------------------------------------
@@ -714,3 +649,26 @@ def test_sweep_never_mails_a_request_held_back_by_the_hourly_limit(
     later = timezone.now() + timedelta(minutes=90)
     assert signup_confirmations_send_missed(now=later) == 0
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_confirmations_at_once_make_one_person(
+    sign_up, places, mailoutbox, settings
+):
+    """Two requests for one new address confirmed at the same moment (two tabs,
+    two workers): they queue on the address (partyhub.locks), so one Person and
+    one supporter, whichever confirms first."""
+    settings.SUPPORTERS_CONFIRMATION_INTERVAL_SECONDS = 0
+    sign_up()
+    sign_up(email="Ada@example.org")
+    requests = list(SignupRequest.objects.order_by("pk"))
+    assert len(requests) == 2
+    raised = run_at_once(
+        *(
+            lambda r=request: signup.supporter_confirm(signup_request=r)
+            for request in requests
+        )
+    )
+    assert raised == []
+    assert Person.objects.filter(email__iexact="ada@example.org").count() == 1
+    assert Supporter.objects.count() == 1

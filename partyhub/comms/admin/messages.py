@@ -24,12 +24,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from partyhub.actors import actor_of
 from partyhub.admin_base import (
     OwnConstituencyInitialMixin,
     ScopedAdmin,
-    error_text,
+    ServiceWrites,
 )
-from partyhub.comms.forms import LONDON, MessageForm, ScheduleForm
+from partyhub.comms import merge
+from partyhub.comms import services as comms_services
+from partyhub.comms.forms import (
+    LONDON,
+    MessageForm,
+    RecipientChoiceForm,
+    ScheduleForm,
+)
 from partyhub.comms.models import Delivery, Message
 from partyhub.comms.rendering import ALLOWED_TAGS
 from partyhub.comms.segments import SegmentPreview, segment_preview
@@ -45,6 +53,7 @@ from partyhub.comms.services import (
     message_schedule,
     message_test_send,
 )
+from partyhub.errors import message_of
 
 
 class NeedsAttentionFilter(admin.SimpleListFilter):
@@ -65,7 +74,8 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Message)
-class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
+class MessageAdmin(ServiceWrites, OwnConstituencyInitialMixin, ScopedAdmin):
+    create_service = staticmethod(comms_services.message_create)
     form = MessageForm
     list_display = (
         "subject",
@@ -168,11 +178,6 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         # Model-level: has_change_permission(obj) is False for a message that is
         # no longer a draft, but its officers may still cancel or test it.
         return super().has_change_permission(request)
-
-    def save_model(self, request, obj: Message, form, change: bool) -> None:
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
     @admin.display(description=gettext_lazy("sent"), ordering="sent_count")
     def sent_count(self, obj: Message) -> int:
@@ -340,6 +345,9 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
             raise PermissionDenied
         return message
 
+    def _info(self) -> tuple[str, str]:
+        return self.opts.app_label, self.opts.model_name
+
     def _back(self, message: Message) -> HttpResponseRedirect:
         return HttpResponseRedirect(
             reverse(
@@ -375,7 +383,26 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
 
     def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         message = self._message(request, object_id, act=False)
+        choice = RecipientChoiceForm(request.GET or None, message=message)
+        if choice.is_bound and not choice.is_valid():
+            recipient = None
+        else:
+            # Until one is chosen, the first recipient by name.
+            recipient = (
+                choice.cleaned_data.get("person") if choice.is_bound else None
+            ) or choice.first_listed
         rendered = render_message(message)
+        if recipient is not None:
+            # The recipient's merge fields; the links stay the officer's own, so
+            # the preview never holds a working unsubscribe link of theirs.
+            own = rendered.personal
+
+            def personal(person_id: int) -> dict[str, str]:
+                values = own(person_id) if own is not None else {}
+                values.update(merge.values_for(recipient))
+                return values
+
+            rendered.personal = personal
         # Filled in with the officer's own links, as the test email would be.
         person = getattr(request.user, "person", None)
         email = rendered.for_person(
@@ -402,6 +429,8 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
                 "text": email.body,
                 "from_email": email.from_email,
                 "reply_to": ", ".join(email.reply_to),
+                "choice": choice,
+                "recipient": recipient,
             }
         )
         return TemplateResponse(request, "admin/comms/message/preview.html", context)
@@ -409,9 +438,9 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
     def test_send_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         message = self._message(request, object_id, act=True)
         try:
-            to = message_test_send(message=message, actor=request.user)
+            to = message_test_send(message=message, actor=actor_of(request))
         except ValidationError as exc:
-            self.message_user(request, error_text(exc), messages.ERROR)
+            self.message_user(request, message_of(exc), messages.ERROR)
         except (smtplib.SMTPException, OSError) as exc:
             self.message_user(
                 request,
@@ -434,10 +463,12 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         explanation: str,
         button: str,
         button_class: str = "default",
+        preview_url: str = "",
     ) -> HttpResponse:
         context = self._context(request, message, title)
         context.update(
             {
+                "preview_url": preview_url,
                 "question": question,
                 "explanation": explanation,
                 "button": button,
@@ -473,13 +504,16 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
                     recipients.emailable,
                 )
                 % {"n": recipients.emailable},
+                preview_url=reverse(
+                    "admin:{}_{}_preview".format(*self._info()), args=[message.pk]
+                ),
             )
         if request.method != "POST":
             return HttpResponse(status=405)
         try:
-            message_schedule(message=message, actor=request.user)
+            message_schedule(message=message, actor=actor_of(request))
         except ValidationError as exc:
-            self.message_user(request, error_text(exc), messages.ERROR)
+            self.message_user(request, message_of(exc), messages.ERROR)
         else:
             self.message_user(
                 request,
@@ -508,11 +542,11 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
                 try:
                     message = message_schedule(
                         message=message,
-                        actor=request.user,
+                        actor=actor_of(request),
                         send_at=form.cleaned_data["send_at"],
                     )
                 except ValidationError as exc:
-                    form.add_error(None, error_text(exc))
+                    form.add_error(None, message_of(exc))
                 else:
                     when = timezone.localtime(message.send_at, LONDON)
                     self.message_user(
@@ -556,9 +590,9 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         if request.method != "POST":
             return HttpResponse(status=405)
         try:
-            message_cancel(message=message, actor=request.user)
+            message_cancel(message=message, actor=actor_of(request))
         except ValidationError as exc:
-            self.message_user(request, error_text(exc), messages.ERROR)
+            self.message_user(request, message_of(exc), messages.ERROR)
         else:
             self.message_user(
                 request,
@@ -571,9 +605,9 @@ class MessageAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
     def retry_failed_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         message = self._message(request, object_id, act=True)
         try:
-            retried = message_retry_failed(message=message, actor=request.user)
+            retried = message_retry_failed(message=message, actor=actor_of(request))
         except ValidationError as exc:
-            self.message_user(request, error_text(exc), messages.ERROR)
+            self.message_user(request, message_of(exc), messages.ERROR)
         else:
             self.message_user(
                 request,

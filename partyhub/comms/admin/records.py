@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
+from partyhub.actors import actor_of
 from partyhub.admin_base import ReadOnlyAdmin, ScopedAdmin
-from partyhub.comms.consent import consent_record
+from partyhub.comms import services
 from partyhub.comms.forms import ConsentRecordForm
 from partyhub.comms.models import BouncedAddress, ConsentEvent, Delivery, Reminder
+from partyhub.scoping import constituency_ids
 
 
 @admin.register(ConsentEvent)
@@ -56,18 +58,7 @@ class ConsentEventAdmin(ScopedAdmin):
         return False
 
     def save_model(self, request, obj: ConsentEvent, form, change: bool) -> None:
-        event = consent_record(
-            person=obj.person,
-            channel=obj.channel,
-            topic=obj.topic,
-            granted=obj.granted,
-            method=obj.method,
-            wording=obj.wording,
-            actor=request.user,
-        )
-        # The admin logs and links to the object it saved: make that the entry
-        # consent_record wrote.
-        obj.pk, obj.at, obj.recorded_by = event.pk, event.at, event.recorded_by
+        services.consent_event_add(instance=obj, actor=actor_of(request))
 
     def save_related(self, request, form, formsets, change: bool) -> None:
         pass  # no related objects; the row is already written
@@ -91,6 +82,15 @@ class DeliveryAdmin(ReadOnlyAdmin):
     search_fields = ("to_email",)
     list_select_related = ("person", "message")
     show_full_result_count = False
+
+    def get_ordering(self, request):
+        if constituency_ids(request.user) is not None:
+            # An officer's deliveries, newest first, sorted once their people's
+            # rows are found (person index), never by walking the id index of
+            # every constituency's mail backwards: 27 s for one CLP among 3.5
+            # million deliveries, 0.35 s this way (bench/EXPLAIN.md).
+            return ("-created", "-pk")
+        return super().get_ordering(request)
 
 
 @admin.register(Reminder)

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from partyhub.admin_base import OwnConstituencyInitialMixin, ScopedAdmin
+from partyhub.admin_base import OwnConstituencyInitialMixin, ScopedAdmin, ServiceWrites
+from partyhub.comms import services as comms_services
 from partyhub.comms.forms import (
     PREVIEW_BUTTON,
     SegmentForm,
@@ -29,7 +30,8 @@ PREVIEW_LIMIT = 20  # names shown under the count
 
 
 @admin.register(Segment)
-class SegmentAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
+class SegmentAdmin(ServiceWrites, OwnConstituencyInitialMixin, ScopedAdmin):
+    create_service = staticmethod(comms_services.segment_create)
     form = SegmentForm
     list_display = ("name", "constituency", "reason", "updated")
     list_filter = ("constituency",)
@@ -98,11 +100,6 @@ class SegmentAdmin(OwnConstituencyInitialMixin, ScopedAdmin):
         kwargs["fields"] = [f for f in fields if not is_criterion_field(f)]
         form = super().get_form(request, obj, change, **kwargs)
         return type(form.__name__, (form,), {"user": request.user})
-
-    def save_model(self, request, obj: Segment, form, change: bool) -> None:
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
     # --- the live count and preview --------------------------------------------------
 

@@ -1,21 +1,10 @@
 import datetime
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 
 from members.models import Mentor
-from partyhub.comms import sending
 from tests import factories
-
-
-def send_due(now=None) -> list:
-    """Run the comms tick's reminder and sending steps; return the emails sent."""
-    before = len(mail.outbox)
-    sending.reminders_queue_due(now=now)
-    while ids := sending.deliveries_claim():
-        sending.deliveries_send(ids=ids)
-    return mail.outbox[before:]
 
 
 def new_member(constituency, *, branch=None, days_ago=2, **person_kwargs):

@@ -51,7 +51,7 @@ def test_bad_contact_is_rejected_next_to_the_field(client, clp_a, secretary_a):
     client.force_login(secretary_a)
     response = client.post(ADD, {"person": person.pk, "how": "smoke-signal"})
     assert response.status_code == 200
-    assert "Select a valid choice" in response.text
+    assert "That choice is not on the list" in response.text
     assert "This field is required" in response.text
     assert not ContactLog.objects.exists()
 

@@ -16,9 +16,10 @@ from members.desk import services
 from members.models import ContactLog, Membership, Mentorship
 from members.signals import members_fell_into_arrears, members_joined
 from partyhub.audit.models import AuditEntry
+from partyhub.comms.models import Reminder
 from tests import factories
-from tests.comms.conftest import grant_email
-from tests.members.desk.conftest import make_mentor, new_member, send_due
+from tests.helpers import grant_email, send_all_mail
+from tests.members.desk.conftest import make_mentor, new_member
 
 DESK = reverse("admin:members_deskmembership_changelist")
 Status = Membership.Status
@@ -39,7 +40,7 @@ def desk_people(clp_a, clp_b):
     """One member of clp_a on each list, and some who are on none."""
     return {
         "new": _member(clp_a, "Newjoiner", joined=_days(5)),
-        "rejoiners": _member(clp_a, "Rejoiner", rejoined_on=_days(40)),
+        "rejoiners": _member(clp_a, "Rejoiner", rejoined_on=_days(10)),
         "arrears": _member(
             clp_a, "Arrears", status=Status.ARREARS, status_since=_days(20)
         ),
@@ -164,7 +165,7 @@ def test_bulk_log_contact(client, secretary_a, desk_people):
     assert "Log a contact" in form.text and "Outcome" in form.text
     bad = _post_action(client, "log_contact", chosen, apply="1", how="carrier-pigeon")
     assert bad.status_code == 200
-    assert "Select a valid choice" in bad.text
+    assert "That choice is not on the list" in bad.text
     assert not ContactLog.objects.exists()
     done = _post_action(
         client,
@@ -216,11 +217,24 @@ def test_templated_email_respects_consent_and_sends_once(
             template="renew",
         )
         assert response.status_code == 302
-    sent = send_due()
+    sent = send_all_mail()
     assert [m.to[0] for m in sent] == [consenting.person.email]
     assert "please renew" in sent[0].subject
     assert "https://join.labour.org.uk/" in sent[0].body
     assert AuditEntry.objects.filter(action="desk.email").count() == 2
+
+
+def test_templated_email_is_shown_before_it_is_sent(
+    client, secretary_a, desk_people, mailoutbox
+):
+    member = desk_people["arrears"]
+    client.force_login(secretary_a)
+    page = _post_action(client, "send_email", [member], list="arrears").text
+    assert "What each email says" in page
+    assert "<summary>Please renew your membership</summary>" in page
+    assert f"Hello {member.person.first_name}," in page
+    assert "https://join.labour.org.uk/" in page
+    assert not Reminder.objects.exists() and not mailoutbox
 
 
 def test_bulk_assign_mentor(client, clp_a, clp_b, secretary_a, desk_people):
@@ -281,10 +295,10 @@ def test_arrears_signal_sends_one_renewal_email(clp_a, desk_people):
     membership = desk_people["arrears"]
     for _ in range(2):
         members_fell_into_arrears.send(sender=None, membership_ids=[membership.pk])
-    sent = send_due()
+    sent = send_all_mail()
     assert [m.to[0] for m in sent] == [membership.person.email]
     assert "https://join.labour.org.uk/" in sent[0].body
-    assert send_due() == []
+    assert send_all_mail() == []
 
 
 def test_first_contact_report(client, clp_a, clp_b, secretary_a):
@@ -353,3 +367,55 @@ def test_desk_fits_a_laptop_and_says_how_to_reach_people(
         "reach",
     ]
     assert "How to reach them" in page
+
+
+def test_export_for_phoning_leaves_out_numbers_of_those_who_said_no(
+    client, clp_a, secretary_a
+):
+    import csv
+    import io
+
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    from partyhub.comms.consent import consent_record
+    from partyhub.comms.models import Channel, Method
+
+    people = {}
+    for last in ("Callme", "Nocalls", "Nocontact"):
+        person = factories.PersonFactory(
+            constituency=clp_a,
+            last_name=last,
+            phone="0121 496 0000",
+            mobile="07700 900000",
+        )
+        people[last] = factories.MembershipFactory(
+            person=person, status="arrears", joined=timezone.localdate()
+        )
+    consent_record(
+        person=people["Nocalls"].person,
+        channel=Channel.PHONE,
+        granted=False,
+        method=Method.PORTAL,
+    )
+    consent_record(
+        person=people["Nocontact"].person,
+        channel=Channel.ANY,
+        granted=False,
+        method=Method.PORTAL,
+    )
+    client.force_login(secretary_a)
+    response = client.post(
+        reverse("admin:members_deskmembership_changelist") + "?list=arrears",
+        {
+            "action": "export_for_phoning",
+            ACTION_CHECKBOX_NAME: [m.pk for m in people.values()],
+        },
+    )
+    content = b"".join(response.streaming_content).decode()
+    rows = {r["last_name"]: r for r in csv.DictReader(io.StringIO(content))}
+    assert rows["Callme"]["phone"] == "0121 496 0000"
+    assert rows["Callme"]["mobile"] == "07700 900000"
+    assert rows["Callme"]["asked_not_to_be_phoned"] == ""
+    for last in ("Nocalls", "Nocontact"):
+        assert rows[last]["phone"] == rows[last]["mobile"] == ""
+        assert rows[last]["asked_not_to_be_phoned"] == "yes"

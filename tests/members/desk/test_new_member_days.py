@@ -70,4 +70,45 @@ def test_the_desk_page_says_the_window(client, settings, officer_a):
     response = client.get(reverse("admin:members_deskmembership_changelist"))
     assert response.status_code == 200
     assert "New members: joined in the last 45 days." in response.text
+    assert "Rejoined: came back in the last 45 days." in response.text
     assert "New members (last 45 days)" in response.text
+
+
+def test_the_door_list_marks_a_rejoiner_as_new_like_the_welcome_does(settings, clp_a):
+    settings.NEW_MEMBER_DAYS = 30
+    person = factories.PersonFactory(constituency=clp_a)
+    factories.MembershipFactory(
+        person=person,
+        joined=timezone.localdate() - datetime.timedelta(days=3000),
+        rejoined_on=timezone.localdate() - datetime.timedelta(days=10),
+    )
+    event = make_event(clp_a)
+    rsvp_create(event=event, person=person, answer="yes", source="portal", actor=None)
+    booking = with_new_member_flag(Booking.objects.filter(event=event)).get()
+    assert booking.is_new is True
+
+
+@pytest.mark.parametrize("days", [30, 45])
+def test_the_new_members_report_offers_the_new_member_window(
+    client, settings, clp_a, days
+):
+    settings.NEW_MEMBER_DAYS = days
+    client.force_login(factories.officer(clp_a, role="membership_secretary"))
+    response = client.get(reverse("admin:dashboard_report", args=["new-members"]))
+    assert response.status_code == 200
+    starts = timezone.localdate() - datetime.timedelta(days=days)
+    assert response.context["form"]["starts"].value() == starts
+
+
+@pytest.mark.parametrize(("days", "listed"), [(30, False), (120, True)])
+def test_the_rejoiners_list_follows_the_setting(settings, clp_a, days, listed):
+    settings.NEW_MEMBER_DAYS = days
+    person = factories.PersonFactory(constituency=clp_a)
+    factories.MembershipFactory(
+        person=person,
+        joined=timezone.localdate() - datetime.timedelta(days=3000),
+        rejoined_on=timezone.localdate() - datetime.timedelta(days=100),
+    )
+    found = Membership.objects.filter(desk_conditions()["rejoiners"], person=person)
+    assert found.exists() is listed
+    assert str(DESK_LISTS["rejoiners"]) == f"Rejoined (last {days} days)"

@@ -84,7 +84,7 @@ def test_officer_cannot_import_into_another_constituency(
     client.force_login(officer_a)
     response = upload(client, clp_b, csv_bytes(row()))
     assert response.status_code == 200
-    assert "Select a valid choice" in response.text
+    assert "That choice is not on the list" in response.text
     assert not ImportRun.objects.exists()
 
 
@@ -165,3 +165,39 @@ def test_preview_has_the_apply_button_above_and_below_the_rows(
     page = client.get(response["Location"]).text
     assert page.count("Apply this import") == 2
     assert page.index("Apply this import") < page.index("L0000001")
+
+
+def test_preview_folds_the_rows_by_kind_under_their_counts(
+    client, clp_a, area_a, officer_a
+):
+    run = membership_import_preview(
+        data=csv_bytes(row(), row("L2", "Bo", email="b@x.org")),
+        file_name="1.csv",
+        constituency=clp_a,
+        actor=None,
+    )
+    client.force_login(officer_a)
+    client.post(reverse("admin:members_importrun_apply", args=[run.pk]))
+    response = upload(
+        client,
+        clp_a,
+        csv_bytes(
+            row(address="9 New Road"),
+            row("L2", "Bo", email="b@x.org"),
+            row("L3", "Cy", email="c@x.org"),
+        ),
+    )
+    page = client.get(response["Location"]).text
+    for summary in ("1 new member", "1 changed", "1 unchanged"):
+        assert f"<summary>{summary}</summary>" in page
+    changed = page[
+        page.index("import-kind-changed") : page.index("import-kind-unchanged")
+    ]
+    assert "Address: 1 High Street → 9 New Road" in changed
+    # Folded: only rows with errors open by themselves.
+    assert 'import-kind-changed" open' not in page
+
+    response = upload(client, clp_a, csv_bytes(row(), row("L4", joined="soon")))
+    page = client.get(response["Location"]).text
+    assert '<details class="import-kind import-kind-errors" open>' in page
+    assert "<summary>1 row with errors</summary>" in page

@@ -13,17 +13,11 @@ from members import tasks
 from members.imports.services import membership_imports_requeue, stored_file_path
 from members.models import ImportRun, Membership
 from partyhub.audit.models import AuditEntry
-from partyhub.celery import app
 from tests.members.imports.conftest import csv_bytes, row
 
+pytestmark = pytest.mark.usefixtures("eager_tasks")
+
 UPLOAD = reverse("admin:members_importrun_upload")
-
-
-@pytest.fixture(autouse=True)
-def eager():
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
 
 
 def _upload(client, clp, data):

@@ -10,7 +10,7 @@ from members.demo.national_export import NEW_JOINER, national_export_csv
 from members.demo.seed import seed_demo
 from members.models import Constituency, ImportRun, Membership, Mentorship, Person
 from tests import factories
-from tests.members.desk.conftest import send_due
+from tests.helpers import send_all_mail
 from tests.members.imports.conftest import csv_bytes, row
 
 
@@ -68,7 +68,7 @@ def test_demo_export_then_changes_shows_exactly_three_changes(
     # mentor is asked to make contact (the issue's "done when").
     mentorship = Mentorship.objects.get(mentee=newcomer)
     assert mentorship.mentor is not None
-    sent = send_due()
+    sent = send_all_mail()
     to = [m.to[0] for m in sent]
     assert to.count(newcomer.email) == 1
     # The mentor (the demo's membership secretary, who also gets officers' mail

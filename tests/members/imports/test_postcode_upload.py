@@ -116,7 +116,7 @@ def test_officer_b_upload_does_not_touch_clp_a(
     assert person.ward == north
     # Nor can officer B choose CLP A.
     response = post(client, clp_a, ons(("B8 1AA", south.ons_code, clp_a.ons_code)))
-    assert "Select a valid choice" in response.text
+    assert "That choice is not on the list" in response.text
     assert Postcode.objects.get(postcode="B8 1AA").ward == north
 
 

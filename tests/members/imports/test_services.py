@@ -5,6 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from members.imports import services
+from members.imports.reading import read_export
 from members.imports.services import (
     ImportApplyError,
     ImportFileError,
@@ -18,6 +20,7 @@ from partyhub.audit.models import AuditEntry
 from partyhub.comms.consent import consent_record, current_consents
 from partyhub.comms.models import Channel, Method
 from tests import factories
+from tests.helpers import run_at_once
 from tests.members.imports.conftest import HEADER, csv_bytes, row
 
 
@@ -398,3 +401,106 @@ def test_an_officers_choice_of_branch_stands_until_the_ward_changes(clp_a, area_
     assert run_import(clp_a, csv_bytes(row())).counts["unchanged"] == 1
     membership.refresh_from_db()
     assert membership.branch == area_a["south_branch"]
+
+
+def test_apply_never_rewrites_a_field_the_row_did_not_change(clp_a, area_a):
+    first = csv_bytes(
+        row(),
+        row("L0000002", "Bob", "Brown", email="bob@example.org", phone="0121 000"),
+    )
+    services.membership_import_apply(
+        run=services.membership_import_preview(
+            data=first, file_name="a.csv", constituency=clp_a, actor=None
+        ),
+        actor=None,
+    )
+    # Alice's phone changes nationally; Bob's address does. Bob edits his phone in
+    # the portal while the import is being applied (after it read his record).
+    second = csv_bytes(
+        row(phone="0121 555"),
+        row(
+            "L0000002",
+            "Bob",
+            "Brown",
+            email="bob@example.org",
+            phone="0121 000",
+            address="9 New Road",
+        ),
+    )
+    run = ImportRun.objects.create(
+        constituency=clp_a, file_sha256="x", file_size=1, actor_repr="test"
+    )
+    plan = services._plan(read_export(second), clp_a)
+    assert not plan.errors
+    bob = Person.objects.get(email="bob@example.org")
+    Person.objects.filter(pk=bob.pk).update(phone="07700 900123")
+    services._write(plan, run)
+
+    bob.refresh_from_db()
+    assert bob.address_line_1 == "9 New Road"
+    assert bob.phone == "07700 900123"
+    assert Person.objects.get(email="alice@example.org").phone == "0121 555"
+
+
+def test_apply_never_rewrites_a_membership_field_the_row_did_not_change(clp_a, area_a):
+    first = csv_bytes(row(), row("L0000002", "Bob", "Brown", email="bob@example.org"))
+    services.membership_import_apply(
+        run=services.membership_import_preview(
+            data=first, file_name="a.csv", constituency=clp_a, actor=None
+        ),
+        actor=None,
+    )
+    # Alice moves to the south ward (a branch change); Bob falls into arrears while
+    # an officer moves him to the south branch.
+    second = csv_bytes(
+        row(postcode="B8 2BB"),
+        row("L0000002", "Bob", "Brown", email="bob@example.org", status="Arrears"),
+    )
+    run = ImportRun.objects.create(
+        constituency=clp_a, file_sha256="x", file_size=1, actor_repr="test"
+    )
+    plan = services._plan(read_export(second), clp_a)
+    Membership.objects.filter(membership_number="L0000002").update(
+        branch=area_a["south_branch"]
+    )
+    services._write(plan, run)
+
+    bob = Membership.objects.get(membership_number="L0000002")
+    assert bob.status == Membership.Status.ARREARS
+    assert bob.branch == area_a["south_branch"]
+    alice = Membership.objects.get(membership_number="L0000001")
+    assert alice.branch == area_a["south_branch"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_applies_at_once_make_each_membership_once(clp_a, area_a):
+    """Two officers apply two files naming the same new member at the same
+    moment: one apply waits for the other (partyhub.locks), then reads the data
+    as it is and updates the member the first created."""
+    files = [
+        csv_bytes(row()),
+        csv_bytes(row(), row(number="L0000002", first="Bob", email="bob@example.org")),
+    ]
+    runs = [
+        services.membership_import_preview(
+            data=data,
+            file_name=f"file{n}.csv",
+            constituency=clp_a,
+            actor=None,
+            keep_file=False,
+        )
+        for n, data in enumerate(files)
+    ]
+    raised = run_at_once(
+        *(
+            lambda run=run, data=data: services.membership_import_apply(
+                run=run, actor=None, data=data
+            )
+            for run, data in zip(runs, files, strict=True)
+        )
+    )
+    assert raised == []
+    assert Membership.objects.filter(membership_number="L0000001").count() == 1
+    assert Person.objects.filter(email="alice@example.org").count() == 1
+    assert Membership.objects.filter(membership_number="L0000002").count() == 1
+    assert {r.status for r in ImportRun.objects.all()} == {ImportRun.Status.APPLIED}

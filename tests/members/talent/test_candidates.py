@@ -8,7 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Candidate, ElectedRepresentative, ShadowingPlacement
+from members.models import (
+    Candidate,
+    ElectedRepresentative,
+    Forum,
+    ShadowingPlacement,
+)
 from partyhub.audit.models import AuditEntry
 from tests import factories
 from tests.members.talent.conftest import member
@@ -171,3 +176,95 @@ def test_audit_log_hides_candidacies_from_officers_who_cannot_see_them(
 
     client.force_login(factories.officer(clp_a, role="chair"))
     assert "candidate.express_interest" in client.get(url).text
+
+
+def test_placement_list_has_no_query_per_row(
+    client, clp_a, django_assert_max_num_queries
+):
+    import datetime
+
+    from members.models import Candidate, ElectedRepresentative, ShadowingPlacement
+    from tests import factories
+    from tests.members.talent.conftest import member
+
+    def grow(n):
+        for i in range(n):
+            hopeful = member(clp_a, first_name=f"H{i}", last_name="Hopeful")
+            candidate = Candidate.objects.create(
+                person=hopeful, office_sought="councillor", constituency=clp_a
+            )
+            cllr = member(clp_a, first_name=f"C{i}", last_name="Councillor")
+            rep = ElectedRepresentative.objects.create(
+                person=cllr, role="councillor", constituency=clp_a
+            )
+            ShadowingPlacement.objects.create(
+                candidate=candidate,
+                representative=rep,
+                starts=datetime.date(2026, 1, 1),
+            )
+            ShadowingPlacement.objects.create(
+                candidate=candidate, with_person=cllr, starts=datetime.date(2026, 2, 1)
+            )
+
+    grow(1)
+    client.force_login(factories.officer(clp_a, role="chair"))
+    url = reverse("admin:members_shadowingplacement_changelist")
+    assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(60) as few:
+        client.get(url)
+    grow(5)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.text.count("Hopeful") >= 12
+
+
+def test_two_clps_see_only_their_own_placements_mentorships_and_forum_officers(
+    client, clp_a, clp_b
+):
+    import datetime
+
+    from members.models import (
+        Candidate,
+        ForumOfficer,
+        Mentorship,
+        ShadowingPlacement,
+    )
+    from tests import factories
+    from tests.members.talent.conftest import member
+
+    rows = {}
+    for clp, last in ((clp_a, "Alpha"), (clp_b, "Bravo")):
+        hopeful = member(clp, first_name="Hope", last_name=last)
+        candidate = Candidate.objects.create(
+            person=hopeful, office_sought="councillor", constituency=clp
+        )
+        cllr = member(clp, first_name="Cllr", last_name=last)
+        placement = ShadowingPlacement.objects.create(
+            candidate=candidate, with_person=cllr, starts=datetime.date(2026, 1, 1)
+        )
+        mentorship = Mentorship.objects.create(
+            mentee=hopeful, membership=hopeful.memberships.get(), constituency=clp
+        )
+        forum = Forum.objects.create(name=f"Forum {last}", kind="women")
+        forum.constituencies.add(clp)
+        office = ForumOfficer.objects.create(forum=forum, person=cllr, role="chair")
+        rows[last] = {
+            "shadowingplacement": placement,
+            "mentorship": mentorship,
+            "forumofficer": office,
+        }
+    chairs = {
+        "Alpha": factories.officer(clp_a, role="chair"),
+        "Bravo": factories.officer(clp_b, role="chair"),
+    }
+    for mine, theirs in (("Alpha", "Bravo"), ("Bravo", "Alpha")):
+        client.force_login(chairs[mine])
+        for model, obj in rows[mine].items():
+            listing = client.get(reverse(f"admin:members_{model}_changelist"))
+            assert listing.status_code == 200, model
+            assert mine in listing.text and theirs not in listing.text, model
+            own = reverse(f"admin:members_{model}_change", args=[obj.pk])
+            assert client.get(own).status_code == 200, model
+            other = rows[theirs][model]
+            url = reverse(f"admin:members_{model}_change", args=[other.pk])
+            assert client.get(url).status_code == 404, model

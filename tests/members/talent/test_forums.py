@@ -5,14 +5,15 @@ their own people on a forum shared by two CLPs."""
 import datetime
 
 import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Forum, ForumMembership, ForumOfficer
 from partyhub.audit.models import AuditEntry
 from tests import factories
+from tests.helpers import grant_email, send_all_mail
 from tests.members.talent.conftest import member
-from tests.networks.conftest import grant_email, send_all_mail
 
 
 @pytest.fixture
@@ -314,3 +315,107 @@ def test_forum_membership_list_queries_do_not_grow(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.text.count("Crowd") >= 15
+
+
+def test_officer_cannot_delete_a_forum_shared_with_another_clp(
+    client,
+    officer_a,
+    forums,
+):
+    women, europe, *_ = forums
+    client.force_login(officer_a)
+    url = reverse("admin:members_forum_delete", args=[europe.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    client.post(
+        reverse("admin:members_forum_changelist"),
+        {"action": "delete_selected", ACTION_CHECKBOX_NAME: [europe.pk], "post": "yes"},
+    )
+    assert Forum.objects.filter(pk=europe.pk).exists()
+    assert ForumMembership.objects.filter(forum=europe).count() == 2
+    # The shared forum's page offers no delete link; their own forum's does.
+    page = client.get(reverse("admin:members_forum_change", args=[europe.pk]))
+    assert url not in page.text
+    own = reverse("admin:members_forum_delete", args=[women.pk])
+    assert client.post(own, {"post": "yes"}).status_code == 302
+    assert not Forum.objects.filter(pk=women.pk).exists()
+
+
+def test_forum_page_hides_details_of_members_who_want_no_contact(
+    client,
+    clp_a,
+    forums,
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from members.models import ForumOfficer
+    from partyhub.comms.consent import consent_record
+    from partyhub.comms.models import Channel, Method
+    from tests import factories
+
+    women, _europe, wendy, *_ = forums
+    chair = factories.member_user(clp_a)
+    ForumOfficer.objects.create(
+        forum=women,
+        person=chair.person,
+        role="chair",
+        starts=timezone.localdate() - datetime.timedelta(days=1),
+        appointed_for=clp_a,
+    )
+    consent_record(
+        person=wendy, channel=Channel.ANY, granted=False, method=Method.PORTAL
+    )
+    client.force_login(chair)
+    text = client.get(reverse("portal:forum", args=[women.pk])).text
+    assert "Wendy Womack" in text
+    assert "Has asked not to be contacted." in text
+    assert wendy.email not in text and "0121 496 0000" not in text
+
+
+def test_forum_officer_cannot_add_by_a_guessed_membership_number(
+    client,
+    clp_a,
+    forums,
+    settings,
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from members.models import ForumOfficer
+    from members.talent import views
+    from tests import factories
+
+    women, _europe, _wendy, outsider, *_ = forums
+    chair = factories.member_user(clp_a)
+    ForumOfficer.objects.create(
+        forum=women,
+        person=chair.person,
+        role="chair",
+        starts=timezone.localdate() - datetime.timedelta(days=1),
+        appointed_for=clp_a,
+    )
+    client.force_login(chair)
+    url = reverse("portal:forum", args=[women.pk])
+    number = outsider.memberships.get().membership_number
+    response = client.post(url, {"identifier": number})
+    assert response.status_code == 200
+    assert "a membership number alone is not enough" in response.text
+    response = client.post(
+        url, {"identifier": number, "last_name": "Wrong"}, follow=True
+    )
+    # The same answer as for a right guess: nothing says whether it matched.
+    assert "we have emailed them an invitation" in response.text
+    assert outsider.email not in response.text
+    assert not women.memberships.filter(person=outsider).exists()
+    assert not women.invitations.exists()
+
+    # Look-ups are limited per hour.
+    for _ in range(views.FORUM_LOOKUPS_PER_HOUR):
+        client.post(url, {"identifier": "nobody@example.org"})
+    response = client.post(url, {"identifier": outsider.email})
+    assert "try again later" in response.text
+    assert not women.memberships.filter(person=outsider).exists()
+    assert not women.invitations.exists()

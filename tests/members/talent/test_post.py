@@ -106,7 +106,7 @@ def test_label_sheet_must_be_chosen(client, officer_a, cast):
     )
     assert response.status_code == 200
     assert "text/html" in response["Content-Type"]
-    assert "Select a valid choice" in response.text
+    assert "That choice is not on the list" in response.text
     assert not AuditEntry.objects.filter(action="person.labels").exists()
 
 
@@ -184,3 +184,59 @@ def test_people_list_filters_those_without_email(client, officer_a, cast):
     )
     assert "Paper" in response.text and "Emailed" not in response.text
     assert "Berkshire" not in response.text
+
+
+def test_labels_print_names_beyond_latin_1(clp_a):
+    import pytest
+
+    from members import post
+    from partyhub import pdf
+    from tests import factories
+
+    if pdf.unicode_font() is None:
+        pytest.skip("no Unicode font on this system")
+    person = factories.PersonFactory(
+        constituency=clp_a,
+        first_name="Łukasz",
+        last_name="Wiśniewski",
+        email="",
+        address_line_1="1 High Street",
+        postcode="B8 1AA",
+    )
+    content = post.labels_pdf_render([person], post.SHEETS["L7160"])
+    # Helvetica would draw a ZapfDingbats box for Ł and ś.
+    assert b"ZapfDingbats" not in content
+    assert b"DejaVuSans" in content
+    # Plain lines stay in Helvetica, as searchable text.
+    assert b"(1 High Street) Tj" in content
+
+
+def test_no_label_for_members_who_refused_post_or_any_contact(client, clp_a):
+    from members import post
+    from members.models import Person
+    from partyhub.comms.consent import consent_record
+    from partyhub.comms.models import Channel, Method
+    from tests import factories
+
+    def paper(last):
+        person = factories.PersonFactory(
+            constituency=clp_a,
+            first_name="Pat",
+            last_name=last,
+            email="",
+            address_line_1=f"1 {last} Road",
+            postcode="B8 1AA",
+        )
+        factories.MembershipFactory(person=person)
+        return person
+
+    keen, no_post, no_contact = paper("Keen"), paper("Nopost"), paper("Nocontact")
+    consent_record(
+        person=no_post, channel=Channel.POST, granted=False, method=Method.PORTAL
+    )
+    consent_record(
+        person=no_contact, channel=Channel.ANY, granted=False, method=Method.PORTAL
+    )
+    assert list(post.postal_recipients(Person.objects.all())) == [keen]
+    merge = post.mail_merge_csv(people=Person.objects.all(), actor=None)
+    assert "Keen" in merge and "Nopost" not in merge and "Nocontact" not in merge
