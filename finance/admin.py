@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from finance import selectors, services
 from finance.access import finance_constituencies, has_any, may_delegate, may_handle
+from finance.audit import FinanceAction
 from finance.models import (
     BankLine,
     BookingPayment,
@@ -37,7 +38,7 @@ from finance.models import (
     LotteryTicket,
     StandingOrder,
 )
-from partyhub.admin_base import ScopedAdmin
+from partyhub.admin_base import ScopedAdmin, ServiceWrites
 from partyhub.audit.services import audit_log
 from partyhub.errors import DomainError, message_of
 from partyhub.forms import SingleLineMixin
@@ -103,7 +104,7 @@ class DonorForm(SingleLineMixin, forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Donor)
-class DonorAdmin(FinanceOnlyMixin, ScopedAdmin):
+class DonorAdmin(ServiceWrites, FinanceOnlyMixin, ScopedAdmin):
     form = DonorForm
     list_display = ("__str__", "kind", "company_number", "constituency")
     list_select_related = ("person", "constituency")
@@ -116,25 +117,8 @@ class DonorAdmin(FinanceOnlyMixin, ScopedAdmin):
     )
     autocomplete_fields = ("person",)
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        data = form.cleaned_data
-        if change:
-            services.donor_update(
-                actor=request.user,
-                donor=Donor.objects.get(pk=obj.pk),
-                **{k: data[k] for k in form.changed_data if k != "constituency"},
-            )
-        else:
-            donor = services.donor_create(
-                actor=request.user,
-                constituency=data["constituency"],
-                kind=data["kind"],
-                person=data.get("person"),
-                name=data.get("name", ""),
-                company_number=data.get("company_number", ""),
-                address=data.get("address", ""),
-            )
-            obj.pk = donor.pk
+    create_service = services.donor_admin_create
+    update_service = services.donor_admin_update
 
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         return ("constituency",) if obj is not None else ()
@@ -253,7 +237,7 @@ class YearForm(SingleLineMixin, forms.Form):
 
 
 @admin.register(Donation)
-class DonationAdmin(FinanceOnlyMixin, ScopedAdmin):
+class DonationAdmin(ServiceWrites, FinanceOnlyMixin, ScopedAdmin):
     form = DonationForm
     list_display = (
         "received_on",
@@ -329,26 +313,8 @@ class DonationAdmin(FinanceOnlyMixin, ScopedAdmin):
             return "—"
         return obj.decide_by
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        data = form.cleaned_data
-        if change:
-            services.donation_notes(
-                actor=request.user,
-                donation=Donation.objects.get(pk=obj.pk),
-                notes=data.get("notes", ""),
-            )
-            return
-        donation = services.donation_record(
-            actor=request.user,
-            donor=data["donor"],
-            value=data["value"],
-            received_on=data["received_on"],
-            form=data["form"],
-            nature=data.get("nature", ""),
-            method=data.get("method", ""),
-            notes=data.get("notes", ""),
-        )
-        obj.pk = donation.pk
+    create_service = services.donation_admin_create
+    update_service = services.donation_admin_update
 
     def get_urls(self):  # type: ignore[no-untyped-def]
         wrap = self.admin_site.admin_view
@@ -551,7 +517,7 @@ class DonationAdmin(FinanceOnlyMixin, ScopedAdmin):
             writer.writerow(selectors.report_line(row))
         audit_log(
             actor=request.user,
-            action="finance.quarterly_report_downloaded",
+            action=FinanceAction.QUARTERLY_REPORT_DOWNLOADED,
             constituency_ids=sorted(ids) if ids is not None else None,
             row_count=len(rows),
             detail={"year": year, "quarter": quarter},
@@ -615,7 +581,7 @@ class BooksMixin:
 
 
 @admin.register(Entry)
-class EntryAdmin(BooksMixin, ScopedAdmin):
+class EntryAdmin(ServiceWrites, BooksMixin, ScopedAdmin):
     form = EntryForm
     list_display = (
         "date",
@@ -644,25 +610,8 @@ class EntryAdmin(BooksMixin, ScopedAdmin):
             _("Download the receipt"),
         )
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        data = {k: form.cleaned_data[k] for k in form.changed_data}
-        if change:
-            data.pop("constituency", None)
-            services.entry_update(
-                actor=request.user, entry=Entry.objects.get(pk=obj.pk), **data
-            )
-            return
-        values = {
-            k: form.cleaned_data[k]
-            for k in services.ENTRY_FIELDS
-            if form.cleaned_data.get(k) not in (None, "")
-        }
-        entry = services.entry_create(
-            actor=request.user,
-            constituency=form.cleaned_data["constituency"],
-            **values,
-        )
-        obj.pk = entry.pk
+    create_service = services.entry_admin_create
+    update_service = services.entry_admin_update
 
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         return ("constituency", "receipt_download") if obj is not None else ()
@@ -761,7 +710,7 @@ def _actual(direction: str, scope: str) -> Coalesce:
 
 
 @admin.register(Budget)
-class BudgetAdmin(BooksMixin, ScopedAdmin):
+class BudgetAdmin(ServiceWrites, BooksMixin, ScopedAdmin):
     form = BudgetForm
     list_display = (
         "title",
@@ -814,24 +763,8 @@ class BudgetAdmin(BooksMixin, ScopedAdmin):
     def profit(self, obj: Budget) -> Any:
         return obj.income_actual - obj.costs_actual  # type: ignore[attr-defined]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        data = form.cleaned_data
-        values = {
-            k: data.get(k)
-            for k in ("title", "event", "campaign", "planned_income", "planned_costs")
-        }
-        if change:
-            services.budget_save(
-                actor=request.user,
-                constituency=obj.constituency,
-                budget=Budget.objects.get(pk=obj.pk),
-                **{k: v for k, v in values.items() if k in form.changed_data},
-            )
-            return
-        budget = services.budget_save(
-            actor=request.user, constituency=data["constituency"], **values
-        )
-        obj.pk = budget.pk
+    create_service = services.budget_admin_create
+    update_service = services.budget_admin_update
 
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         return ("constituency",) if obj is not None else ()
@@ -847,7 +780,7 @@ class DelegateForm(SingleLineMixin, forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(FinanceDelegate)
-class FinanceDelegateAdmin(FinanceOnlyMixin, ScopedAdmin):
+class FinanceDelegateAdmin(ServiceWrites, FinanceOnlyMixin, ScopedAdmin):
     form = DelegateForm
     list_display = ("person", "constituency", "starts", "ends", "granted_by")
     autocomplete_fields = ("person",)
@@ -865,21 +798,8 @@ class FinanceDelegateAdmin(FinanceOnlyMixin, ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         return ("constituency", "person") if obj is not None else ()
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        data = form.cleaned_data
-        if change:
-            if "ends" in form.changed_data:
-                services.delegate_end(
-                    actor=request.user, delegate=FinanceDelegate.objects.get(pk=obj.pk)
-                )
-            return
-        row = services.delegate_grant(
-            actor=request.user,
-            constituency=data["constituency"],
-            person=data["person"],
-            ends=data.get("ends"),
-        )
-        obj.pk = row.pk
+    create_service = services.delegate_admin_create
+    update_service = services.delegate_admin_update
 
 
 @admin.register(BookingPayment)
@@ -932,7 +852,7 @@ class MatchedFilter(admin.SimpleListFilter):
 
 
 @admin.register(BankLine)
-class BankLineAdmin(FinanceOnlyMixin, ScopedAdmin):
+class BankLineAdmin(ServiceWrites, FinanceOnlyMixin, ScopedAdmin):
     list_display = ("date", "description", "amount", "entry")
     list_filter = (MatchedFilter,)
     search_fields = ("description",)
@@ -945,12 +865,7 @@ class BankLineAdmin(FinanceOnlyMixin, ScopedAdmin):
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        services.bank_line_match(
-            actor=request.user,
-            line=BankLine.objects.get(pk=obj.pk),
-            entry=form.cleaned_data.get("entry"),
-        )
+    update_service = services.bank_line_admin_update
 
     def get_urls(self):  # type: ignore[no-untyped-def]
         wrap = self.admin_site.admin_view
@@ -1044,7 +959,7 @@ class MissedFilter(admin.SimpleListFilter):
 
 
 @admin.register(StandingOrder)
-class StandingOrderAdmin(FinanceOnlyMixin, ScopedAdmin):
+class StandingOrderAdmin(ServiceWrites, FinanceOnlyMixin, ScopedAdmin):
     form = StandingOrderForm
     list_display = ("donor", "amount", "frequency", "first_payment", "ends")
     list_filter = (MissedFilter, "frequency")
@@ -1057,24 +972,8 @@ class StandingOrderAdmin(FinanceOnlyMixin, ScopedAdmin):
             return ()
         return ("donor", "amount", "frequency", "first_payment", "reference")
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        data = form.cleaned_data
-        if change:
-            services.standing_order_stop(
-                actor=request.user,
-                order=StandingOrder.objects.get(pk=obj.pk),
-                ends=data.get("ends"),
-            )
-            return
-        order = services.standing_order_create(
-            actor=request.user,
-            donor=data["donor"],
-            amount=data["amount"],
-            frequency=data["frequency"],
-            first_payment=data["first_payment"],
-            reference=data.get("reference", ""),
-        )
-        obj.pk = order.pk
+    create_service = services.standing_order_admin_create
+    update_service = services.standing_order_admin_update
 
 
 # --- lotteries ------------------------------------------------------------------------------
@@ -1083,19 +982,7 @@ class StandingOrderAdmin(FinanceOnlyMixin, ScopedAdmin):
 class LotteryForm(SingleLineMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Lottery
-        fields = (
-            "constituency",
-            "name",
-            "local_authority",
-            "registration_number",
-            "ticket_price",
-            "draw_date",
-            "prizes",
-            "largest_prize",
-            "prize_total",
-            "expenses",
-            "return_sent_on",
-        )
+        fields = services.LOTTERY_FIELDS
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -1109,7 +996,7 @@ class LotteryForm(SingleLineMixin, forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Lottery)
-class LotteryAdmin(FinanceOnlyMixin, ScopedAdmin):
+class LotteryAdmin(ServiceWrites, FinanceOnlyMixin, ScopedAdmin):
     form = LotteryForm
     list_display = ("name", "draw_date", "ticket_price", "drawn_at", "return_due")
     search_fields = ("name",)
@@ -1129,23 +1016,8 @@ class LotteryAdmin(FinanceOnlyMixin, ScopedAdmin):
         fixed = [f for f in LotteryForm.Meta.fields if f != "return_sent_on"]
         return (*fixed, *self.readonly_fields)
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        data = form.cleaned_data
-        if change:
-            if "return_sent_on" in form.changed_data and data["return_sent_on"]:
-                services.lottery_return_sent(
-                    actor=request.user,
-                    lottery=Lottery.objects.get(pk=obj.pk),
-                    sent_on=data["return_sent_on"],
-                )
-            return
-        values = {
-            k: v for k, v in data.items() if k not in ("constituency", "return_sent_on")
-        }
-        lottery = services.lottery_create(
-            actor=request.user, constituency=data["constituency"], **values
-        )
-        obj.pk = lottery.pk
+    create_service = services.lottery_admin_create
+    update_service = services.lottery_admin_update
 
     def get_urls(self):  # type: ignore[no-untyped-def]
         wrap = self.admin_site.admin_view
@@ -1214,7 +1086,7 @@ class TicketForm(SingleLineMixin, forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(LotteryTicket)
-class LotteryTicketAdmin(ScopedAdmin):
+class LotteryTicketAdmin(ServiceWrites, ScopedAdmin):
     form = TicketForm
     list_display = ("number", "lottery", "person", "price", "sold_on")
     list_filter = ("lottery",)
@@ -1249,13 +1121,4 @@ class LotteryTicketAdmin(ScopedAdmin):
             **super().get_changeform_initial_data(request),  # type: ignore[no-untyped-call]
         }
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        data = form.cleaned_data
-        ticket = services.ticket_sell(
-            actor=request.user,
-            lottery=data["lottery"],
-            person=data["person"],
-            date_of_birth=data["date_of_birth"],
-            sold_on=data["sold_on"],
-        )
-        obj.pk = ticket.pk
+    create_service = services.ticket_admin_create

@@ -10,8 +10,9 @@ class FinanceConfig(AppConfig):
     def ready(self) -> None:
         # What the finance app holds about people (partyhub.personal_data), and
         # what the treasurer and chair may do.
-        from finance import personal_data, roles
+        from finance import audit, personal_data, roles
 
+        audit.register()
         personal_data.register_all()
         roles.register()
         register_thank_you()

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from finance.access import may_delegate, may_handle
+from finance.audit import FinanceAction
 from finance.models import (
     NEEDS_COMPANY_NUMBER,
     BookingPayment,
@@ -39,6 +40,38 @@ from partyhub.updates import audit_detail, model_update
 
 class FinanceError(DomainError):
     """A refusal in the finance app."""
+
+
+# Who gave is for those with finance rights in the CLP; the audit log is read by
+# every officer of it (and an officer of two CLPs reads both). So an entry about
+# a donor or a donation names it by its id, and a change to who the donor is
+# records that the field changed, not the old and new values.
+DONOR_IDENTITY_FIELDS = frozenset(
+    {"name", "address", "company_number", "person", "donor", "notes"}
+)
+HIDDEN = "(for finance officers)"
+
+
+def _audit(
+    *, obj: Any = None, detail: dict[str, Any] | None = None, **kwargs: Any
+) -> Any:
+    if isinstance(obj, (Donor, Donation)):
+        if detail and "changes" in detail:
+            detail = {
+                **detail,
+                "changes": {
+                    name: {"old": HIDDEN, "new": HIDDEN}
+                    if name in DONOR_IDENTITY_FIELDS
+                    else change
+                    for name, change in detail["changes"].items()
+                },
+            }
+    entry = audit_log(obj=obj, detail=detail, **kwargs)
+    if isinstance(obj, (Donor, Donation)):
+        label = f"{obj._meta.verbose_name} {obj.pk}"
+        type(entry).objects.filter(pk=entry.pk).update(object_repr=label)
+        entry.object_repr = label
+    return entry
 
 
 def _require(actor: Any, constituency_id: int) -> None:
@@ -104,7 +137,7 @@ def donor_create(
     )
     donor.full_clean()
     donor.save()
-    audit_log(actor=actor, action="finance.donor_created", obj=donor)
+    _audit(actor=actor, action=FinanceAction.DONOR_CREATED, obj=donor)
     return donor
 
 
@@ -119,9 +152,9 @@ def donor_update(*, actor: Any, donor: Donor, **changes: Any) -> Donor:
         fields=("kind", "person", "name", "company_number", "address"),
     )
     if changed:
-        audit_log(
+        _audit(
             actor=actor,
-            action="finance.donor_changed",
+            action=FinanceAction.DONOR_CHANGED,
             obj=donor,
             detail=audit_detail(changed),
         )
@@ -182,9 +215,9 @@ def donation_record(
         raise FinanceError(_("This standing order is another donor's."))
     donation.full_clean()
     donation.save()
-    audit_log(
+    _audit(
         actor=actor,
-        action="finance.donation_recorded",
+        action=FinanceAction.DONATION_RECORDED,
         obj=donation,
         detail={"value": str(donation.value), "form": form},
     )
@@ -235,9 +268,9 @@ def donation_check(
         },
         fields=("permissible", "check_evidence", "checked_on", "checked_by"),
     )
-    audit_log(
+    _audit(
         actor=actor,
-        action="finance.donation_checked",
+        action=FinanceAction.DONATION_CHECKED,
         obj=donation,
         detail=audit_detail(changed),
     )
@@ -285,9 +318,9 @@ def donation_accept(
         )
         entry.full_clean()
         entry.save()
-    audit_log(
+    _audit(
         actor=actor,
-        action="finance.donation_accepted",
+        action=FinanceAction.DONATION_ACCEPTED,
         obj=donation,
         detail=audit_detail(changed),
     )
@@ -320,9 +353,9 @@ def donation_return(
         },
         fields=("returned_on", "return_reason"),
     )
-    audit_log(
+    _audit(
         actor=actor,
-        action="finance.donation_returned",
+        action=FinanceAction.DONATION_RETURNED,
         obj=donation,
         detail=audit_detail(changed),
     )
@@ -336,9 +369,9 @@ def donation_notes(*, actor: Any, donation: Donation, notes: str) -> Donation:
         instance=donation, changes={"notes": notes}, fields=("notes",)
     )
     if changed:
-        audit_log(
+        _audit(
             actor=actor,
-            action="finance.donation_notes_changed",
+            action=FinanceAction.DONATION_NOTES_CHANGED,
             obj=donation,
             detail=audit_detail(changed),
         )
@@ -369,7 +402,7 @@ def delegate_grant(
         starts=timezone.localdate(),
         ends=ends,
     )
-    audit_log(actor=actor, action="finance.delegate_granted", obj=row)
+    _audit(actor=actor, action=FinanceAction.DELEGATE_GRANTED, obj=row)
     return row
 
 
@@ -384,9 +417,9 @@ def delegate_end(*, actor: Any, delegate: FinanceDelegate) -> FinanceDelegate:
         changes={"ends": timezone.localdate() - datetime.timedelta(days=1)},
         fields=("ends",),
     )
-    audit_log(
+    _audit(
         actor=actor,
-        action="finance.delegate_ended",
+        action=FinanceAction.DELEGATE_ENDED,
         obj=delegate,
         detail=audit_detail(changed),
     )
@@ -419,9 +452,9 @@ def entry_create(*, actor: Any, constituency: Any, **values: Any) -> Entry:
     entry = Entry(constituency=constituency, **values)
     entry.full_clean()
     entry.save()
-    audit_log(
+    _audit(
         actor=actor,
-        action="finance.entry_created",
+        action=FinanceAction.ENTRY_CREATED,
         obj=entry,
         detail={"amount": str(entry.amount), "direction": entry.direction},
     )
@@ -445,9 +478,9 @@ def entry_update(*, actor: Any, entry: Entry, **changes: Any) -> Entry:
         changes["amount"] = _money(changes["amount"])
     changed = model_update(instance=entry, changes=changes, fields=ENTRY_FIELDS)
     if changed:
-        audit_log(
+        _audit(
             actor=actor,
-            action="finance.entry_changed",
+            action=FinanceAction.ENTRY_CHANGED,
             obj=entry,
             detail=audit_detail(changed),
         )
@@ -464,13 +497,13 @@ def budget_save(
         budget = Budget(constituency=constituency, **values)
         budget.full_clean()
         budget.save()
-        audit_log(actor=actor, action="finance.budget_created", obj=budget)
+        _audit(actor=actor, action=FinanceAction.BUDGET_CREATED, obj=budget)
         return budget
     changed = model_update(instance=budget, changes=values, fields=fields)
     if changed:
-        audit_log(
+        _audit(
             actor=actor,
-            action="finance.budget_changed",
+            action=FinanceAction.BUDGET_CHANGED,
             obj=budget,
             detail=audit_detail(changed),
         )
@@ -580,9 +613,9 @@ def booking_pay(
         recorded_by=actor if getattr(actor, "pk", None) else None,
         entry=entry,
     )
-    audit_log(
+    _audit(
         actor=actor,
-        action="finance.booking_paid",
+        action=FinanceAction.BOOKING_PAID,
         obj=payment,
         detail={"amount": str(value), "method": method, "concession": concession},
     )
@@ -709,10 +742,10 @@ def statement_import(*, actor: Any, constituency: Any, text: str) -> StatementIm
         )
         added += created
         already += not created
-    matched = reconcile(constituency=constituency)
-    audit_log(
+    matched = _reconcile(constituency=constituency)
+    _audit(
         actor=actor,
-        action="finance.statement_imported",
+        action=FinanceAction.STATEMENT_IMPORTED,
         constituency_id=constituency.pk,
         row_count=added,
         detail={"added": added, "already": already, "matched": matched},
@@ -720,7 +753,7 @@ def statement_import(*, actor: Any, constituency: Any, text: str) -> StatementIm
     return StatementImport(added=added, already=already, matched=matched)
 
 
-def reconcile(*, constituency: Any) -> int:
+def _reconcile(*, constituency: Any) -> int:
     """Match unmatched statement lines to unmatched entries of the same amount
     (money in to income, out to expenditure) within MATCH_DAYS, nearest date
     first. Returns how many were matched."""
@@ -774,9 +807,9 @@ def bank_line_match(*, actor: Any, line: Any, entry: Entry | None) -> Any:
             )
     changed = model_update(instance=line, changes={"entry": entry}, fields=("entry",))
     if changed:
-        audit_log(
+        _audit(
             actor=actor,
-            action="finance.bank_line_matched",
+            action=FinanceAction.BANK_LINE_MATCHED,
             obj=line,
             detail=audit_detail(changed),
         )
@@ -809,7 +842,7 @@ def standing_order_create(
     )
     order.full_clean()
     order.save()
-    audit_log(actor=actor, action="finance.standing_order_created", obj=order)
+    _audit(actor=actor, action=FinanceAction.STANDING_ORDER_CREATED, obj=order)
     return order
 
 
@@ -818,9 +851,9 @@ def standing_order_stop(*, actor: Any, order: Any, ends: datetime.date) -> Any:
     _require(actor, order.constituency_id)
     changed = model_update(instance=order, changes={"ends": ends}, fields=("ends",))
     if changed:
-        audit_log(
+        _audit(
             actor=actor,
-            action="finance.standing_order_stopped",
+            action=FinanceAction.STANDING_ORDER_STOPPED,
             obj=order,
             detail=audit_detail(changed),
         )
@@ -848,7 +881,7 @@ def donation_thank(*, actor: Any, donation: Donation) -> bool:
         about=donation,
         key=f"{REMINDER_THANK_YOU}:{donation.pk}",
     )
-    audit_log(actor=actor, action="finance.thank_you_sent", obj=donation)
+    _audit(actor=actor, action=FinanceAction.THANK_YOU_SENT, obj=donation)
     return True
 
 
@@ -889,9 +922,9 @@ def thank_you_letters_csv(*, actor: Any, donations: Any) -> str:
             ]
         )
         rows += 1
-    audit_log(
+    _audit(
         actor=actor,
-        action="finance.thank_you_letters",
+        action=FinanceAction.THANK_YOU_LETTERS,
         row_count=rows,
     )
     return out.getvalue()
@@ -934,7 +967,7 @@ def lottery_create(*, actor: Any, constituency: Any, **values: Any) -> Any:
     lottery_rules(lottery, proceeds=Decimal(0), at_draw=False)
     lottery.full_clean()
     lottery.save()
-    audit_log(actor=actor, action="finance.lottery_created", obj=lottery)
+    _audit(actor=actor, action=FinanceAction.LOTTERY_CREATED, obj=lottery)
     return lottery
 
 
@@ -1023,9 +1056,9 @@ def ticket_sell(
         price=lottery.ticket_price,
         sold_on=sold_on,
     )
-    audit_log(
+    _audit(
         actor=actor,
-        action="finance.lottery_ticket_sold",
+        action=FinanceAction.LOTTERY_TICKET_SOLD,
         obj=lottery,
         detail={"ticket": number},
     )
@@ -1059,9 +1092,9 @@ def lottery_draw(*, actor: Any, lottery: Any, seed: str | None = None) -> Any:
     lottery.winners = reproducible_draw(lottery.seed, entrants, lottery.prizes)
     lottery.drawn_at = timezone.now()
     lottery.save(update_fields=["seed", "entrants", "winners", "drawn_at"])
-    audit_log(
+    _audit(
         actor=actor,
-        action="finance.lottery_drawn",
+        action=FinanceAction.LOTTERY_DRAWN,
         obj=lottery,
         row_count=len(entrants),
         detail={"seed": lottery.seed, "winners": lottery.winners},
@@ -1092,10 +1125,208 @@ def lottery_return_sent(*, actor: Any, lottery: Any, sent_on: datetime.date) -> 
         changes={"return_sent_on": sent_on},
         fields=("return_sent_on",),
     )
-    audit_log(
+    _audit(
         actor=actor,
-        action="finance.lottery_return_sent",
+        action=FinanceAction.LOTTERY_RETURN_SENT,
         obj=lottery,
         detail=audit_detail(changed),
     )
     return lottery
+
+
+# --- the admin's writes (partyhub.admin_base.ServiceWrites) ------------------------------
+# Each admin form's save goes to one of these: a create gets the record the form
+# built (unsaved) and records it through the service with the rules, an update
+# gets the record as stored and the fields the officer changed. The record the
+# form built takes the saved row's id, so the admin's history and redirect work.
+
+
+def _adopt(instance: Any, saved: Any) -> Any:
+    instance.pk = saved.pk
+    instance._state.adding = False
+    return saved
+
+
+def donor_admin_create(*, instance: Donor, actor: Any) -> Donor:
+    return _adopt(
+        instance,
+        donor_create(
+            actor=actor,
+            constituency=instance.constituency,
+            kind=instance.kind,
+            person=instance.person,
+            name=instance.name or "",
+            company_number=instance.company_number or "",
+            address=instance.address or "",
+        ),
+    )
+
+
+def donor_admin_update(
+    *, instance: Donor, changes: dict[str, Any], actor: Any
+) -> Donor:
+    changes = {k: v for k, v in changes.items() if k != "constituency"}
+    return donor_update(actor=actor, donor=instance, **changes)
+
+
+def donation_admin_create(*, instance: Donation, actor: Any) -> Donation:
+    return _adopt(
+        instance,
+        donation_record(
+            actor=actor,
+            donor=instance.donor,
+            value=instance.value,
+            received_on=instance.received_on,
+            form=instance.form,
+            nature=instance.nature or "",
+            method=instance.method or "",
+            notes=instance.notes or "",
+        ),
+    )
+
+
+def donation_admin_update(
+    *, instance: Donation, changes: dict[str, Any], actor: Any
+) -> Donation:
+    # Once recorded, only the notes change here; the rest has its own buttons.
+    if "notes" not in changes:
+        return instance
+    return donation_notes(actor=actor, donation=instance, notes=changes["notes"] or "")
+
+
+def entry_admin_create(*, instance: Entry, actor: Any) -> Entry:
+    values = {
+        k: getattr(instance, k)
+        for k in ENTRY_FIELDS
+        if getattr(instance, k, None) not in (None, "")
+    }
+    return _adopt(
+        instance,
+        entry_create(actor=actor, constituency=instance.constituency, **values),
+    )
+
+
+def entry_admin_update(
+    *, instance: Entry, changes: dict[str, Any], actor: Any
+) -> Entry:
+    changes = {k: v for k, v in changes.items() if k != "constituency"}
+    return entry_update(actor=actor, entry=instance, **changes)
+
+
+BUDGET_FIELDS = ("title", "event", "campaign", "planned_income", "planned_costs")
+
+
+def budget_admin_create(*, instance: Budget, actor: Any) -> Budget:
+    values = {k: getattr(instance, k) for k in BUDGET_FIELDS}
+    return _adopt(
+        instance,
+        budget_save(actor=actor, constituency=instance.constituency, **values),
+    )
+
+
+def budget_admin_update(
+    *, instance: Budget, changes: dict[str, Any], actor: Any
+) -> Budget:
+    values = {k: v for k, v in changes.items() if k in BUDGET_FIELDS}
+    return budget_save(
+        actor=actor, constituency=instance.constituency, budget=instance, **values
+    )
+
+
+def delegate_admin_create(*, instance: FinanceDelegate, actor: Any) -> FinanceDelegate:
+    return _adopt(
+        instance,
+        delegate_grant(
+            actor=actor,
+            constituency=instance.constituency,
+            person=instance.person,
+            ends=instance.ends,
+        ),
+    )
+
+
+def delegate_admin_update(
+    *, instance: FinanceDelegate, changes: dict[str, Any], actor: Any
+) -> FinanceDelegate:
+    if "ends" not in changes:
+        return instance
+    return delegate_end(actor=actor, delegate=instance)
+
+
+def bank_line_admin_update(
+    *, instance: Any, changes: dict[str, Any], actor: Any
+) -> Any:
+    if "entry" not in changes:
+        return instance
+    return bank_line_match(actor=actor, line=instance, entry=changes["entry"])
+
+
+def standing_order_admin_create(*, instance: Any, actor: Any) -> Any:
+    return _adopt(
+        instance,
+        standing_order_create(
+            actor=actor,
+            donor=instance.donor,
+            amount=instance.amount,
+            frequency=instance.frequency,
+            first_payment=instance.first_payment,
+            reference=instance.reference or "",
+        ),
+    )
+
+
+def standing_order_admin_update(
+    *, instance: Any, changes: dict[str, Any], actor: Any
+) -> Any:
+    if "ends" not in changes:
+        return instance
+    return standing_order_stop(actor=actor, order=instance, ends=changes["ends"])
+
+
+# What the lottery form asks for (finance.admin.LotteryForm).
+LOTTERY_FIELDS = (
+    "constituency",
+    "name",
+    "local_authority",
+    "registration_number",
+    "ticket_price",
+    "draw_date",
+    "prizes",
+    "largest_prize",
+    "prize_total",
+    "expenses",
+    "return_sent_on",
+)
+
+
+def lottery_admin_create(*, instance: Any, actor: Any) -> Any:
+    values = {
+        k: getattr(instance, k)
+        for k in LOTTERY_FIELDS
+        if k not in ("constituency", "return_sent_on")
+    }
+    return _adopt(
+        instance,
+        lottery_create(actor=actor, constituency=instance.constituency, **values),
+    )
+
+
+def lottery_admin_update(*, instance: Any, changes: dict[str, Any], actor: Any) -> Any:
+    if not changes.get("return_sent_on"):
+        return instance
+    return lottery_return_sent(
+        actor=actor, lottery=instance, sent_on=changes["return_sent_on"]
+    )
+
+
+def ticket_admin_create(*, instance: Any, actor: Any) -> Any:
+    return _adopt(
+        instance,
+        ticket_sell(
+            actor=actor,
+            lottery=instance.lottery,
+            person=instance.person,
+            date_of_birth=instance.date_of_birth,
+            sold_on=instance.sold_on,
+        ),
+    )
