@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -1134,6 +1134,8 @@ def lottery_return_sent(*, actor: Any, lottery: Any, sent_on: datetime.date) -> 
     return lottery
 
 
+_Saved = TypeVar("_Saved", bound=models.Model)
+
 # --- the admin's writes (partyhub.admin_base.ServiceWrites) ------------------------------
 # Each admin form's save goes to one of these: a create gets the record the form
 # built (unsaved) and records it through the service with the rules, an update
@@ -1141,7 +1143,7 @@ def lottery_return_sent(*, actor: Any, lottery: Any, sent_on: datetime.date) -> 
 # form built takes the saved row's id, so the admin's history and redirect work.
 
 
-def _adopt(instance: Any, saved: Any) -> Any:
+def _adopt(instance: Any, saved: _Saved) -> _Saved:
     instance.pk = saved.pk
     instance._state.adding = False
     return saved
