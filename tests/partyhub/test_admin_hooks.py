@@ -35,6 +35,8 @@ HELPERS = {
     "message_user",
     "type",
     "message_of",
+    # The request's user as a service's actor (partyhub/actors.py).
+    "actor_of",
 }
 
 # Framework code, not domain logic, each with its reason. Nothing of an app.
