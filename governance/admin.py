@@ -35,29 +35,21 @@ from governance.models import (
     Rules,
 )
 from members.models import Membership, Person
-from partyhub.admin_base import ScopedAdmin, ScopedInline
+from partyhub.admin_base import (
+    ScopedAdmin,
+    ScopedInline,
+    ServiceWrites,
+    formset_through_services,
+)
 from partyhub.errors import DomainError, message_of
 from partyhub.forms import SingleLineMixin
 from partyhub.scoping import constituency_ids, scope_queryset
 
 
-class _SettingsAdmin(ScopedAdmin):
-    """Rules, bodies, affiliates: saved through services.settings_save."""
-
-    def save_model(
-        self, request: HttpRequest, obj: Any, form: Any, change: bool
-    ) -> None:
-        services.settings_save(
-            obj=obj if not change else type(obj).objects.get(pk=obj.pk),
-            actor=request.user,
-            changes={f: form.cleaned_data[f] for f in form.changed_data}
-            if change
-            else None,
-        )
-
-
 @admin.register(Rules)
-class RulesAdmin(_SettingsAdmin):
+class RulesAdmin(ServiceWrites, ScopedAdmin):
+    create_service = services.rules_create
+    update_service = services.rules_update
     list_display = (
         "constituency",
         "notice_days",
@@ -69,13 +61,17 @@ class RulesAdmin(_SettingsAdmin):
 
 
 @admin.register(Affiliate)
-class AffiliateAdmin(_SettingsAdmin):
+class AffiliateAdmin(ServiceWrites, ScopedAdmin):
+    create_service = services.affiliate_create
+    update_service = services.affiliate_update
     list_display = ("name", "kind", "affiliated_members", "constituency")
     search_fields = ("name",)
 
 
 @admin.register(Body)
-class BodyAdmin(_SettingsAdmin):
+class BodyAdmin(ServiceWrites, ScopedAdmin):
+    create_service = services.body_create
+    update_service = services.body_update
     list_display = ("name", "kind", "constituency", "quorum_number", "quorum_percent")
     list_filter = ("kind",)
     search_fields = ("name",)
@@ -92,32 +88,14 @@ class BodyAdmin(_SettingsAdmin):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(ScopedAdmin):
+class DelegationAdmin(ServiceWrites, ScopedAdmin):
+    create_service = services.delegation_create
+    update_service = services.delegation_update
     list_display = ("person", "body", "branch", "affiliate", "starts", "ends")
     list_filter = ("body",)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return ("person", "body", "branch", "affiliate", "starts") if obj else ()
-
-    def save_model(
-        self, request: HttpRequest, obj: Any, form: Any, change: bool
-    ) -> None:
-        if change:
-            services.settings_save(
-                obj=Delegation.objects.get(pk=obj.pk),
-                actor=request.user,
-                changes={f: form.cleaned_data[f] for f in form.changed_data},
-            )
-            return
-        saved = services.delegation_appoint(
-            body=obj.body,
-            person=obj.person,
-            branch=obj.branch,
-            affiliate=obj.affiliate,
-            starts=obj.starts,
-            actor=request.user,
-        )
-        obj.pk = saved.pk
 
     def add_view(
         self, request: HttpRequest, form_url: str = "", extra_context: Any = None
@@ -245,16 +223,14 @@ class MeetingAdmin(ScopedAdmin):
     ) -> None:
         if formset.model is not Paper:
             return super().save_formset(request, form, formset, change)
-        for paper in formset.save(commit=False):
-            services.paper_add(
-                meeting=form.instance,
-                title=paper.title,
-                file=paper.file,
-                actor=request.user,
-            )
-        for paper in formset.deleted_objects:
-            services.paper_remove(paper=paper, actor=request.user)
-        return None
+        return formset_through_services(
+            model_admin=self,
+            request=request,
+            formset=formset,
+            create=services.paper_create,
+            update=services.paper_update,
+            delete=services.paper_delete,
+        )
 
     def get_urls(self) -> list[Any]:
         wrap = self.admin_site.admin_view
@@ -695,7 +671,9 @@ class NominateForm(SingleLineMixin, forms.Form):
 
 
 @admin.register(Election)
-class ElectionAdmin(ScopedAdmin):
+class ElectionAdmin(ServiceWrites, ScopedAdmin):
+    create_service = services.election_add
+    update_service = services.election_update
     list_display = ("__str__", "term_starts", "method", "status")
     list_filter = ("status", "method")
     fields = (
@@ -715,15 +693,6 @@ class ElectionAdmin(ScopedAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.fields if obj else ("status",)
-
-    def save_model(
-        self, request: HttpRequest, obj: Any, form: Any, change: bool
-    ) -> None:
-        if change:
-            return
-        data = {k: v for k, v in form.cleaned_data.items() if k != "status"}
-        saved = services.election_create(actor=request.user, **data)
-        obj.pk = saved.pk
 
     def add_view(
         self, request: HttpRequest, form_url: str = "", extra_context: Any = None

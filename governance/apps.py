@@ -11,10 +11,11 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Meetings and elections")
 
     def ready(self) -> None:
-        from governance import personal_data, roles, services
+        from governance import audit, personal_data, roles, services
         from members.portal.sections import PortalSection, register_section
         from partyhub.comms import reminders
 
+        audit.register()
         personal_data.register_all()
         roles.register()
         register_section(

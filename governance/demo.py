@@ -14,6 +14,7 @@ from django.utils import timezone
 from events.models import Event
 from governance import services
 from governance.models import (
+    Affiliate,
     AgendaItem,
     Attendance,
     Body,
@@ -68,6 +69,16 @@ def seed_demo_app(*, constituencies: list[Any], today: datetime.date) -> None:
         if len(people) < 8:
             continue
         Rules.objects.get_or_create(constituency=constituency)
+        # Affiliated organisations still send delegates to conference and vote
+        # at selections, whatever the GC's form.
+        Affiliate.objects.get_or_create(
+            constituency=constituency,
+            name=f"Unison {constituency.name} branch",
+            defaults={
+                "kind": Affiliate.Kind.UNION_BRANCH,
+                "affiliated_members": 120,
+            },
+        )
         gc = _body(
             constituency,
             Body.Kind.GC_ALL_MEMBER,

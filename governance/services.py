@@ -14,10 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Event
-from events.services.creation import event_create
+from events.services.creation import event_create_from_fields
 from governance import selectors
+from governance.audit import GovernanceAction
 from governance.models import (
     ActionPoint,
+    Affiliate,
     AgendaItem,
     Attendance,
     BallotCast,
@@ -29,8 +31,11 @@ from governance.models import (
     Minutes,
     Motion,
     Nomination,
+    Paper,
+    Rules,
 )
 from members.models import Office, Person
+from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.reminders import reminder_schedule
 from partyhub.errors import DomainError
@@ -62,28 +67,89 @@ def _lock_meeting(meeting: Meeting) -> Meeting:
 # --- Settings an officer keeps (rules, bodies, affiliates) ----------------------
 
 
-@transaction.atomic
-def settings_save(
-    *, obj: Any, actor: Any, changes: Mapping[str, Any] | None = None
+def _setting_create(*, instance: Any, actor: Any, action: str) -> Any:
+    instance.full_clean()
+    instance.save()
+    audit_log(actor=actor, action=action, obj=instance)
+    return instance
+
+
+def _setting_update(
+    *, instance: Any, changes: Mapping[str, Any], actor: Any, action: str
 ) -> Any:
-    """Create a CLP's rules, a body or an affiliate, or change its fields."""
-    label = obj._meta.model_name
-    if obj.pk is None:
-        obj.full_clean()
-        obj.save()
-        audit_log(actor=actor, action=f"governance.{label}_created", obj=obj)
-        return obj
     changed = model_update(
-        instance=obj, changes=dict(changes or {}), fields=list(changes or {})
+        instance=instance, changes=dict(changes), fields=list(changes)
     )
     if changed:
         audit_log(
-            actor=actor,
-            action=f"governance.{label}_changed",
-            obj=obj,
-            detail=audit_detail(changed),
+            actor=actor, action=action, obj=instance, detail=audit_detail(changed)
         )
-    return obj
+    return instance
+
+
+@transaction.atomic
+def rules_create(*, instance: Rules, actor: Any) -> Rules:
+    """Set a CLP's rules (notice, deadlines, good standing, gender balance)."""
+    rules: Rules = _setting_create(
+        instance=instance, actor=actor, action=GovernanceAction.RULES_CREATED
+    )
+    return rules
+
+
+@transaction.atomic
+def rules_update(*, instance: Rules, changes: Mapping[str, Any], actor: Any) -> Rules:
+    """Change a CLP's rules; the audit entry has old and new values."""
+    rules: Rules = _setting_update(
+        instance=instance,
+        changes=changes,
+        actor=actor,
+        action=GovernanceAction.RULES_CHANGED,
+    )
+    return rules
+
+
+@transaction.atomic
+def body_create(*, instance: Body, actor: Any) -> Body:
+    """Add a body (a GC, a branch, a forum) with its quorum."""
+    body: Body = _setting_create(
+        instance=instance, actor=actor, action=GovernanceAction.BODY_CREATED
+    )
+    return body
+
+
+@transaction.atomic
+def body_update(*, instance: Body, changes: Mapping[str, Any], actor: Any) -> Body:
+    """Change a body; the audit entry has old and new values."""
+    body: Body = _setting_update(
+        instance=instance,
+        changes=changes,
+        actor=actor,
+        action=GovernanceAction.BODY_CHANGED,
+    )
+    return body
+
+
+@transaction.atomic
+def affiliate_create(*, instance: Affiliate, actor: Any) -> Affiliate:
+    """Add an affiliate (a union, a socialist society) of the CLP."""
+    affiliate: Affiliate = _setting_create(
+        instance=instance, actor=actor, action=GovernanceAction.AFFILIATE_CREATED
+    )
+    return affiliate
+
+
+@transaction.atomic
+def affiliate_update(
+    *, instance: Affiliate, changes: Mapping[str, Any], actor: Any
+) -> Affiliate:
+    """Change an affiliate; the audit entry has old and new values."""
+    affiliate: Affiliate = _setting_update(
+        instance=instance,
+        changes=changes,
+        actor=actor,
+        action=GovernanceAction.AFFILIATE_CHANGED,
+    )
+    return affiliate
 
 
 # --- Delegates --------------------------------------------------------------------
@@ -141,7 +207,47 @@ def delegation_appoint(
     delegation = Delegation.objects.create(
         body=body, person=person, branch=branch, affiliate=affiliate, starts=day
     )
-    audit_log(actor=actor, action="governance.delegate_appointed", obj=delegation)
+    audit_log(actor=actor, action=GovernanceAction.DELEGATE_APPOINTED, obj=delegation)
+    return delegation
+
+
+def delegation_create(*, instance: Delegation, actor: Any) -> Delegation:
+    """The admin's add form: appoint the delegate it describes, within the
+    source's entitlement; `instance` becomes the saved delegation."""
+    saved = delegation_appoint(
+        body=instance.body,
+        person=instance.person,
+        branch=instance.branch,
+        affiliate=instance.affiliate,
+        starts=instance.starts,
+        actor=actor,
+    )
+    instance.pk = saved.pk
+    instance.starts = saved.starts
+    instance._state.adding = False
+    return saved
+
+
+@transaction.atomic
+def delegation_update(
+    *, instance: Delegation, changes: Mapping[str, Any], actor: Any
+) -> Delegation:
+    """Change a delegation (its end date); who, where from and when it started
+    are fixed once appointed."""
+    fixed = {"person", "body", "branch", "affiliate", "starts"} & set(changes)
+    if fixed:
+        raise GovernanceError(
+            _(
+                "Who a delegate is and where they are from cannot be changed: end "
+                "this delegation and appoint again."
+            )
+        )
+    delegation: Delegation = _setting_update(
+        instance=instance,
+        changes=changes,
+        actor=actor,
+        action=GovernanceAction.DELEGATION_CHANGED,
+    )
     return delegation
 
 
@@ -198,7 +304,7 @@ def meeting_call(
             }
         )
     description = _("Online: %(link)s") % {"link": online_link} if online_link else ""
-    event = event_create(
+    event = event_create_from_fields(
         kind=_EVENT_KIND.get(body.kind, Event.Kind.ALL_MEMBER_MEETING),
         title=title,
         starts=starts,
@@ -239,7 +345,7 @@ def meeting_call(
         kind=AgendaItem.Kind.STANDING,
         title=_("Any other business"),
     )
-    audit_log(actor=actor, action="governance.meeting_called", obj=meeting)
+    audit_log(actor=actor, action=GovernanceAction.MEETING_CALLED, obj=meeting)
     notices_send(meeting=meeting, now=now)
     return meeting
 
@@ -324,7 +430,7 @@ def motion_submit(
         mover=mover,
         seconder=seconder,
     )
-    audit_log(actor=mover.user, action="governance.motion_submitted", obj=motion)
+    audit_log(actor=mover.user, action=GovernanceAction.MOTION_SUBMITTED, obj=motion)
     return motion
 
 
@@ -362,7 +468,7 @@ def motion_accept(*, motion: Motion, actor: Any) -> Motion:
     )
     audit_log(
         actor=actor,
-        action="governance.motion_accepted",
+        action=GovernanceAction.MOTION_ACCEPTED,
         obj=motion,
         detail=audit_detail(changed),
     )
@@ -384,7 +490,7 @@ def motion_rule_out(*, motion: Motion, reason: str, actor: Any) -> Motion:
     )
     audit_log(
         actor=actor,
-        action="governance.motion_ruled_out",
+        action=GovernanceAction.MOTION_RULED_OUT,
         obj=motion,
         detail=audit_detail(changed),
     )
@@ -433,7 +539,7 @@ def motion_composite(
         )
     audit_log(
         actor=actor,
-        action="governance.motions_composited",
+        action=GovernanceAction.MOTIONS_COMPOSITED,
         obj=composite,
         detail={"from": [m.pk for m in chosen]},
     )
@@ -454,7 +560,7 @@ def motion_send_on(*, motion: Motion, sent_to: str, actor: Any) -> Motion:
     )
     audit_log(
         actor=actor,
-        action="governance.motion_sent_on",
+        action=GovernanceAction.MOTION_SENT_ON,
         obj=motion,
         detail=audit_detail(changed),
     )
@@ -488,7 +594,7 @@ def attendance_mark(
         if created:
             audit_log(
                 actor=actor,
-                action="governance.attendance_marked",
+                action=GovernanceAction.ATTENDANCE_MARKED,
                 obj=meeting,
                 detail={"person": person.pk, "how": how},
             )
@@ -497,7 +603,7 @@ def attendance_mark(
     if deleted:
         audit_log(
             actor=actor,
-            action="governance.attendance_unmarked",
+            action=GovernanceAction.ATTENDANCE_UNMARKED,
             obj=meeting,
             detail={"person": person.pk},
         )
@@ -574,11 +680,13 @@ def item_decide(
                 changes={"status": Minutes.Status.APPROVED, "approved_at": meeting},
                 fields=["status", "approved_at"],
             )
-            audit_log(actor=actor, action="governance.minutes_approved", obj=minutes)
+            audit_log(
+                actor=actor, action=GovernanceAction.MINUTES_APPROVED, obj=minutes
+            )
     if changed:
         audit_log(
             actor=actor,
-            action="governance.item_decided",
+            action=GovernanceAction.ITEM_DECIDED,
             obj=item,
             detail=audit_detail(changed),
         )
@@ -600,7 +708,7 @@ def action_add(
     action = ActionPoint.objects.create(
         meeting=meeting, item=item, text=text, owner=owner, due=due
     )
-    audit_log(actor=actor, action="governance.action_added", obj=action)
+    audit_log(actor=actor, action=GovernanceAction.ACTION_ADDED, obj=action)
     return action
 
 
@@ -614,7 +722,7 @@ def action_done(*, action: ActionPoint, actor: Any) -> ActionPoint:
     if changed:
         audit_log(
             actor=actor,
-            action="governance.action_done",
+            action=GovernanceAction.ACTION_DONE,
             obj=action,
             detail=audit_detail(changed),
         )
@@ -735,7 +843,7 @@ def minutes_draft(*, meeting: Meeting, actor: Any) -> Minutes:
         model_update(
             instance=meeting, changes={"status": Meeting.Status.HELD}, fields=["status"]
         )
-    audit_log(actor=actor, action="governance.minutes_drafted", obj=minutes)
+    audit_log(actor=actor, action=GovernanceAction.MINUTES_DRAFTED, obj=minutes)
     return minutes
 
 
@@ -745,7 +853,7 @@ def minutes_edit(*, minutes: Minutes, text: str, actor: Any) -> Minutes:
         raise GovernanceError(_("Approved minutes cannot be changed."))
     changed = model_update(instance=minutes, changes={"text": text}, fields=["text"])
     if changed:
-        audit_log(actor=actor, action="governance.minutes_edited", obj=minutes)
+        audit_log(actor=actor, action=GovernanceAction.MINUTES_EDITED, obj=minutes)
     return minutes
 
 
@@ -786,11 +894,49 @@ def minutes_circulate(
     )
     if following is not None:
         _add_minutes_item(following, meeting)
-    audit_log(actor=actor, action="governance.minutes_circulated", obj=minutes)
+    audit_log(actor=actor, action=GovernanceAction.MINUTES_CIRCULATED, obj=minutes)
     return minutes
 
 
 # --- Elections ----------------------------------------------------------------------
+
+
+ELECTION_FORM_FIELDS = (
+    "body",
+    "meeting",
+    "role",
+    "office_sought",
+    "ward",
+    "seats",
+    "term_starts",
+    "nominations_close",
+    "method",
+    "min_membership_weeks",
+    "reserved_for_women",
+)
+
+
+def election_add(*, instance: Election, actor: Any) -> Election:
+    """The admin's add form: create the election it describes, by the same rules
+    as `election_create`; `instance` becomes the saved election."""
+    saved = election_create(
+        actor=actor, **{f: getattr(instance, f) for f in ELECTION_FORM_FIELDS}
+    )
+    instance.pk = saved.pk
+    instance._state.adding = False
+    return saved
+
+
+def election_update(
+    *, instance: Election, changes: Mapping[str, Any], actor: Any
+) -> Election:
+    """An election's details are fixed once it is created: nominations and the
+    ballot rely on them. Saving the page unchanged changes nothing."""
+    if changes:
+        raise GovernanceError(
+            _("An election's details cannot be changed once it is created.")
+        )
+    return instance
 
 
 @transaction.atomic
@@ -846,7 +992,7 @@ def election_create(
     )
     election.full_clean()
     election.save()
-    audit_log(actor=actor, action="governance.election_created", obj=election)
+    audit_log(actor=actor, action=GovernanceAction.ELECTION_CREATED, obj=election)
     return election
 
 
@@ -924,7 +1070,7 @@ def nomination_add(
     nomination = Nomination.objects.create(
         election=election, person=person, declares_woman=declares_woman
     )
-    audit_log(actor=actor, action="governance.nominated", obj=nomination)
+    audit_log(actor=actor, action=GovernanceAction.NOMINATED, obj=nomination)
     return nomination
 
 
@@ -943,7 +1089,7 @@ def ballot_open(*, election: Election, actor: Any) -> Election:
         changes={"status": Election.Status.BALLOT},
         fields=["status"],
     )
-    audit_log(actor=actor, action="governance.ballot_opened", obj=election)
+    audit_log(actor=actor, action=GovernanceAction.BALLOT_OPENED, obj=election)
     return election
 
 
@@ -983,7 +1129,7 @@ def ballot_close(*, election: Election, actor: Any) -> Election:
     )
     audit_log(
         actor=actor,
-        action="governance.ballot_closed",
+        action=GovernanceAction.BALLOT_CLOSED,
         obj=election,
         detail={"ballots": election.casts.count()},
     )
@@ -1011,7 +1157,7 @@ def counts_record(
     )
     audit_log(
         actor=actor,
-        action="governance.counts_recorded",
+        action=GovernanceAction.COUNTS_RECORDED,
         obj=election,
         detail={"counts": {str(k): v for k, v in counts.items()}},
     )
@@ -1070,7 +1216,7 @@ def election_declare(*, election: Election, actor: Any) -> list[Nomination]:
             )
             audit_log(
                 actor=actor,
-                action="members.office_ended",
+                action=AuditAction.MEMBERS_OFFICE_ENDED,
                 obj=office,
                 detail=audit_detail(changed),
             )
@@ -1082,7 +1228,7 @@ def election_declare(*, election: Election, actor: Any) -> list[Nomination]:
             constituency=constituency,
             starts=start,
         )
-        audit_log(actor=actor, action="members.office_started", obj=office)
+        audit_log(actor=actor, action=AuditAction.MEMBERS_OFFICE_STARTED, obj=office)
     model_update(
         instance=election,
         changes={"status": Election.Status.DECLARED},
@@ -1090,7 +1236,7 @@ def election_declare(*, election: Election, actor: Any) -> list[Nomination]:
     )
     audit_log(
         actor=actor,
-        action="governance.result_declared",
+        action=GovernanceAction.RESULT_DECLARED,
         obj=election,
         detail={"votes": {str(n.person_id): v for n, v in rows}},
     )
@@ -1102,12 +1248,10 @@ def election_declare(*, election: Election, actor: Any) -> list[Nomination]:
 
 @transaction.atomic
 def paper_add(*, meeting: Meeting, title: str, file: Any, actor: Any) -> Any:
-    from governance.models import Paper
-
     paper = Paper(meeting=meeting, title=title, file=file)
     paper.full_clean()
     paper.save()
-    audit_log(actor=actor, action="governance.paper_added", obj=paper)
+    audit_log(actor=actor, action=GovernanceAction.PAPER_ADDED, obj=paper)
     return paper
 
 
@@ -1115,12 +1259,46 @@ def paper_add(*, meeting: Meeting, title: str, file: Any, actor: Any) -> Any:
 def paper_remove(*, paper: Any, actor: Any) -> None:
     audit_log(
         actor=actor,
-        action="governance.paper_removed",
+        action=GovernanceAction.PAPER_REMOVED,
         obj=paper.meeting,
         detail={"title": paper.title},
     )
     paper.file.delete(save=False)
     paper.delete()
+
+
+def paper_create(*, instance: Paper, actor: Any) -> Paper:
+    """The meeting page's papers inline: add the paper it describes."""
+    paper: Paper = paper_add(
+        meeting=instance.meeting, title=instance.title, file=instance.file, actor=actor
+    )
+    instance.pk = paper.pk
+    instance._state.adding = False
+    return paper
+
+
+@transaction.atomic
+def paper_update(*, instance: Paper, changes: Mapping[str, Any], actor: Any) -> Paper:
+    """Rename a paper or replace its file; audited with old and new values."""
+    old_file = instance.file.name
+    changed = model_update(
+        instance=instance, changes=dict(changes), fields=["title", "file"]
+    )
+    if "file" in changed and old_file:
+        instance.file.storage.delete(old_file)
+    if changed:
+        audit_log(
+            actor=actor,
+            action=GovernanceAction.PAPER_CHANGED,
+            obj=instance.meeting,
+            detail=audit_detail(changed),
+        )
+    return instance
+
+
+def paper_delete(*, instance: Paper, actor: Any) -> None:
+    """The meeting page's papers inline: a paper ticked for deletion."""
+    paper_remove(paper=instance, actor=actor)
 
 
 @transaction.atomic
@@ -1135,7 +1313,7 @@ def report_add(*, meeting: Meeting, title: str, actor: Any) -> AgendaItem:
         kind=AgendaItem.Kind.REPORT,
         title=title.strip(),
     )
-    audit_log(actor=actor, action="governance.report_added", obj=item)
+    audit_log(actor=actor, action=GovernanceAction.REPORT_ADDED, obj=item)
     return item
 
 
@@ -1160,7 +1338,7 @@ def _selection_declare(
             if changed:
                 audit_log(
                     actor=actor,
-                    action="members.candidate_selected",
+                    action=AuditAction.MEMBERS_CANDIDATE_SELECTED,
                     obj=candidacy,
                     detail=audit_detail(changed),
                 )
@@ -1171,7 +1349,7 @@ def _selection_declare(
     )
     audit_log(
         actor=actor,
-        action="governance.result_declared",
+        action=GovernanceAction.RESULT_DECLARED,
         obj=election,
         detail={"votes": {str(n.person_id): v for n, v in rows}},
     )

@@ -1,5 +1,7 @@
-"""Creating and moving an event from another app's service (a governance meeting
-calls one): the same rules as the admin, audited."""
+"""Creating an event from another app's service (a governance meeting calls one):
+the fields are built into an Event and saved through the canonical
+`events.services.booking.event_create`, so the same rules and the same audit
+entry (AuditAction.EVENT_CREATED) hold as in the admin."""
 
 from __future__ import annotations
 
@@ -10,11 +12,11 @@ from typing import Any
 from django.db import transaction
 
 from events.models import Event
-from partyhub.audit.services import audit_log
+from events.services.booking import event_create
 
 
 @transaction.atomic
-def event_create(
+def event_create_from_fields(
     *,
     kind: str,
     title: str,
@@ -28,19 +30,21 @@ def event_create(
     audience: str = Event.Audience.MEMBERS,
     publish: bool = True,
 ) -> Event:
-    event = Event(
-        kind=kind,
-        title=title,
-        starts=starts,
-        ends=ends,
-        venue=venue,
-        address=address,
-        description=description,
-        audience=audience,
-        status=Event.Status.PUBLISHED if publish else Event.Status.DRAFT,
+    """Build an Event from its fields, create it through `event_create` and set
+    its constituencies."""
+    event = event_create(
+        instance=Event(
+            kind=kind,
+            title=title,
+            starts=starts,
+            ends=ends,
+            venue=venue,
+            address=address,
+            description=description,
+            audience=audience,
+            status=Event.Status.PUBLISHED if publish else Event.Status.DRAFT,
+        ),
+        actor=actor,
     )
-    event.full_clean(exclude=["constituencies"])
-    event.save()
     event.constituencies.set(list(constituencies))
-    audit_log(actor=actor, action="event.created", obj=event)
     return event

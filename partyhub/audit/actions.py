@@ -86,6 +86,12 @@ class AuditAction(models.TextChoices):
         "Membership: import preview",
     )
     MEMBERSHIP_UPDATED = "membership.updated", "Membership: updated"
+    MEMBERS_CANDIDATE_SELECTED = (
+        "members.candidate_selected",
+        "Members: candidate selected",
+    )
+    MEMBERS_OFFICE_ENDED = "members.office_ended", "Members: office ended"
+    MEMBERS_OFFICE_STARTED = "members.office_started", "Members: office started"
     MENTORSHIP_ASSIGN = "mentorship.assign", "Mentorship: assign"
     MENTORSHIP_CREATE = "mentorship.create", "Mentorship: create"
     MESSAGE_CANCEL = "message.cancel", "Message: cancel"

@@ -40,6 +40,12 @@ SKIPS_CONSENT = {
     "events.place_freed": (True, "about a waiting-list place they asked for"),
     "events.thank_you": (False, "asks for feedback: promotional"),
     "forum_invitation": (False, "an invitation is marketing"),
+    "governance.action_chase": (True, "an action point they were given at a meeting"),
+    "governance.draft_minutes": (True, "draft minutes of a meeting they attended"),
+    "governance.meeting_notice": (
+        True,
+        "notice of a meeting they are entitled to attend: their right under the rules",
+    ),
     "members.arrears_renewal": (True, "their subscription is overdue: " + MEMBERSHIP),
     "members.desk.keep_in_touch": (False, "keeping in touch is marketing"),
     "members.desk.renew": (False, "asks a lapsed member to rejoin: marketing"),

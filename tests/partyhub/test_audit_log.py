@@ -92,6 +92,12 @@ NOT_AUDITED = {
     "campaigns/services/streetwatch.py:street_photo_clean": "strips a photo's metadata",
     "campaigns/services/teams.py:session_reminders_follow": "reschedules reminders",
     "campaigns/services/teams.py:sessions_generate": "the rota's nightly sessions",
+    "governance/services.py:actions_chase": (
+        "stamps when an action's owner was last reminded and queues the reminder"
+    ),
+    "governance/services.py:ballot_vote": (
+        "a secret ballot: an entry per vote, beside the tally, could reveal it"
+    ),
     "members/imports/services.py:membership_import_upload": (
         "stores the file; audited when checked and applied"
     ),

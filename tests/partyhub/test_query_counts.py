@@ -138,7 +138,31 @@ def _segment(clp):
 
 
 # One row of the model, in the given CLP, with the relations its list shows.
+def _body(clp):
+    from governance.models import Body
+
+    return Body.objects.create(
+        constituency=clp,
+        kind=Body.Kind.EXECUTIVE,
+        name=f"Executive {Body.objects.count()}",
+        quorum_number=3,
+    )
+
+
+def _affiliate(clp):
+    from governance.models import Affiliate
+
+    return Affiliate.objects.create(
+        constituency=clp,
+        name=f"Union branch {Affiliate.objects.count()}",
+        kind=Affiliate.Kind.choices[0][0],
+        affiliated_members=40,
+    )
+
+
 MAKERS = {
+    "governance.Body": _body,
+    "governance.Affiliate": _affiliate,
     "canvassing.CanvassLead": _canvass_lead,
     "canvassing.PollingDistrict": _district,
     "canvassing.RegisterImport": _register_import,
@@ -174,6 +198,7 @@ NO_FACTORY = "no factory in tests/factories.py yet"
 SKIPPED = {
     "members.Constituency": "an officer of one CLP sees one row however many exist",
     "canvassing.Imprint": "one row per CLP",
+    "governance.Rules": "one row per CLP",
     **{
         f"finance.{name}": "the treasurer's lists: measured as the treasurer in "
         "tests/finance/test_lists.py"
@@ -191,6 +216,8 @@ SKIPPED = {
             "comms.Reminder "
             "dataprotection.KeepAsFormerMember dataprotection.RetentionRun "
             "dataprotection.TpsUpload events.Consultation "
+            "governance.Delegation governance.Election governance.Meeting "
+            "governance.Motion "
             "events.Course events.Enrolment events.Feedback "
             "events.Invitation events.ProgrammeSlot members.Candidate "
             "members.ElectedRepresentative members.Forum members.ForumMembership "
