@@ -13,6 +13,13 @@ class FinanceConfig(AppConfig):
         from finance import audit, personal_data, roles
 
         audit.register()
+        # The sidebar (cached per permissions) shows finance to those who handle
+        # money for a CLP: a delegation changes it at once.
+        from finance.access import finance_constituencies
+        from partyhub.admin_site import SIDEBAR_KEYS
+
+        if finance_constituencies not in SIDEBAR_KEYS:
+            SIDEBAR_KEYS.append(finance_constituencies)
         personal_data.register_all()
         roles.register()
         register_thank_you()

@@ -1,6 +1,7 @@
 import time
 from collections.abc import Callable
 from functools import update_wrapper, wraps
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
@@ -69,6 +70,10 @@ def officer_two_factor_required(
 
 # The sidebar's list of models by permissions (PartyAdminSite.get_app_list).
 _APP_LISTS: dict[tuple, tuple[float, list]] = {}
+# What else an app's admin permission checks read beyond Django permissions (the
+# finance app: the CLPs a person handles money for, delegations included): each
+# callable takes the user and returns something hashable, part of the key.
+SIDEBAR_KEYS: list[Callable[[Any], Any]] = []
 
 
 class PartyAdminSite(admin.AdminSite):
@@ -139,6 +144,7 @@ class PartyAdminSite(admin.AdminSite):
             frozenset() if user.is_superuser else frozenset(user.get_all_permissions()),
             get_language(),
             request.META.get("SCRIPT_NAME", ""),
+            tuple(part(user) for part in SIDEBAR_KEYS),
         )
         now = time.monotonic()
         found = _APP_LISTS.get(key)
