@@ -39,6 +39,10 @@ SKIPS_CONSENT = {
     "events.org_invitation": (True, ORGANISATION),
     "events.place_freed": (True, "about a waiting-list place they asked for"),
     "events.thank_you": (False, "asks for feedback: promotional"),
+    "finance_thank_you": (
+        True,
+        "acknowledges a donation they made (a receipt) and asks for nothing",
+    ),
     "forum_invitation": (False, "an invitation is marketing"),
     "governance.action_chase": (True, "an action point they were given at a meeting"),
     "governance.draft_minutes": (True, "draft minutes of a meeting they attended"),
