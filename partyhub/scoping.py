@@ -629,9 +629,10 @@ def read_choices_once(formfield: Any, request: HttpRequest | None = None) -> Any
         {} if request is None else request.__dict__.setdefault(_CHOICES_READ, {})
     )
 
-    read_once = type(
-        "ReadOnce", (_ReadOnceIterator, formfield.iterator), {"shared": shared}
-    )
+    own = formfield.iterator
+    # Already reading once (a field passed here twice): wrapped again, as before.
+    bases = (own,) if issubclass(own, _ReadOnceIterator) else (_ReadOnceIterator, own)
+    read_once = type("ReadOnce", bases, {"shared": shared})
     formfield.iterator = read_once
     # Behind the admin's related-widget wrapper the select keeps its own choices.
     formfield.widget.choices = widget.choices = formfield.choices
