@@ -359,7 +359,7 @@ class DonationAdmin(ServiceWrites, FinanceOnlyMixin, ScopedAdmin):
             "reports_url": reverse("admin:finance_donation_reports"),
             **(extra_context or {}),
         }
-        return super().changelist_view(request, context)  # type: ignore[no-untyped-call]
+        return super().changelist_view(request, context)
 
     def _donation(self, request: HttpRequest, object_id: str) -> Donation:
         obj = self.get_object(request, unquote(object_id))  # type: ignore[no-untyped-call]
@@ -639,7 +639,7 @@ class EntryAdmin(ServiceWrites, BooksMixin, ScopedAdmin):
             "summary_url": reverse("admin:finance_entry_summary"),
             **(extra_context or {}),
         }
-        return super().changelist_view(request, context)  # type: ignore[no-untyped-call]
+        return super().changelist_view(request, context)
 
     def summary_view(self, request: HttpRequest) -> HttpResponse:
         """The year-end summary for the AGM: by fund and category, adding up."""
@@ -879,7 +879,7 @@ class BankLineAdmin(ServiceWrites, FinanceOnlyMixin, ScopedAdmin):
             "import_url": reverse("admin:finance_bankline_import"),
             **(extra_context or {}),
         }
-        return super().changelist_view(request, context)  # type: ignore[no-untyped-call]
+        return super().changelist_view(request, context)
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
         if not has_any(request.user):

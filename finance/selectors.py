@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.db.models import Count, DecimalField, Min, Q, QuerySet, Sum, Value
@@ -44,16 +44,25 @@ def overdue(
     return undecided(ids).filter(received_on__lt=limit)
 
 
+class DecisionCounts(TypedDict):
+    waiting: int
+    overdue: int
+    first: datetime.date | None
+
+
 def decision_counts(
     ids: frozenset[int] | None, today: datetime.date | None = None
-) -> dict[str, object]:
+) -> DecisionCounts:
     """One query: how many wait, how many are overdue, the first received."""
     today = today or timezone.localdate()
     limit = today - datetime.timedelta(days=settings.FINANCE_DECISION_DAYS)
-    return undecided(ids).aggregate(
+    row = undecided(ids).aggregate(
         waiting=Count("pk"),
         overdue=Count("pk", filter=Q(received_on__lt=limit)),
         first=Min("received_on"),
+    )
+    return DecisionCounts(
+        waiting=row["waiting"], overdue=row["overdue"], first=row["first"]
     )
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db import models
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest, HttpResponse
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 
@@ -29,7 +31,13 @@ __all__ = [
 ]
 
 
-class CappedCountPaginator(Paginator):
+if TYPE_CHECKING:
+    _Paginator = Paginator[Any]
+else:
+    _Paginator = Paginator
+
+
+class CappedCountPaginator(_Paginator):
     """Counts a list only up to `cap` rows (issue 21.2): a LIMITed subquery stops
     at cap + 1 rows, so a regional list of 1.5 million people costs what one of
     10,001 does. Below the cap the count is exact; above it the list says "more
@@ -67,13 +75,17 @@ class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
     count_one: str | None = None
     count_many: str | None = None
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         # "Count exactly": taken off the query before the changelist sees it
         # (it would take it for a filter), remembered for get_paginator.
         if request.GET.get(EXACT_COUNT_VAR) == "exact":
-            request.GET = request.GET.copy()
-            del request.GET[EXACT_COUNT_VAR]
-            request.exact_count = True
+            query = request.GET.copy()
+            del query[EXACT_COUNT_VAR]
+            # django-stubs types GET as immutable; Django lets a view replace it.
+            request.GET = query  # type: ignore[assignment]
+            request.exact_count = True  # type: ignore[attr-defined]  # for get_paginator
         # A list is headed with its name ("Renewal desk"), never Django's
         # "Select renewal desk to view".
         extra_context = {
@@ -82,9 +94,18 @@ class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
         }
         return super().changelist_view(request, extra_context)
 
-    def get_paginator(self, request, queryset, per_page, *args, **kwargs):
+    def get_paginator(
+        self,
+        request: HttpRequest,
+        queryset: models.QuerySet[Any],
+        per_page: int,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Paginator:
         paginator = super().get_paginator(request, queryset, per_page, *args, **kwargs)
-        if getattr(request, "exact_count", False):
+        if getattr(request, "exact_count", False) and isinstance(
+            paginator, CappedCountPaginator
+        ):
             paginator.exact = True
         return paginator
 
@@ -92,31 +113,38 @@ class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class ScopedInline(ScopedAdminMixin, admin.TabularInline):
     extra = 0
 
-    def __init__(self, parent_model, admin_site):
+    def __init__(self, parent_model: type[models.Model], admin_site: Any) -> None:
         super().__init__(parent_model, admin_site)
         # An inline over a many-to-many's own table (a team's leads) labels each
         # row with the row's name: never "Team_leads object (1)".
         if self.model._meta.auto_created and self.model.__str__ is models.Model.__str__:
             self.model.__str__ = _link_row_str
 
-    def get_formset(self, request, obj=None, **kwargs):
+    def get_formset(
+        self, request: HttpRequest, obj: models.Model | None = None, **kwargs: Any
+    ) -> type[_InlineFormSet]:
         formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (_ParentKnownFormSet, formset), {})
 
-        class ParentKnownFormSet(formset):
-            # Each row's link to the page's own record is that record: a row's
-            # label naming it ("Ann Lee: school governor") reads no query per row.
-            def _construct_form(self, i, **kw):
-                form = super()._construct_form(i, **kw)
-                parent = getattr(self.instance, self.fk.remote_field.field_name, None)
-                if (
-                    parent is not None
-                    and getattr(form.instance, self.fk.attname) == parent
-                ):
-                    self.fk.set_cached_value(form.instance, self.instance)
-                return form
 
-        ParentKnownFormSet.__name__ = formset.__name__
-        return ParentKnownFormSet
+if TYPE_CHECKING:
+    _InlineFormSet = BaseInlineFormSet[Any, Any, Any]
+else:
+    _InlineFormSet = BaseInlineFormSet
+
+
+class _ParentKnownFormSet(_InlineFormSet):
+    """Mixed in before an inline's own formset (ScopedInline.get_formset)."""
+
+    # Each row's link to the page's own record is that record: a row's
+    # label naming it ("Ann Lee: school governor") reads no query per row.
+    def _construct_form(self, i: int, **kw: Any) -> Any:
+        # django-stubs leaves out BaseFormSet's _construct_form (Django's own hook).
+        form = super()._construct_form(i, **kw)  # type: ignore[misc]
+        parent = getattr(self.instance, self.fk.remote_field.field_name or "", None)
+        if parent is not None and getattr(form.instance, self.fk.attname) == parent:
+            self.fk.set_cached_value(form.instance, self.instance)
+        return form
 
 
 def _link_row_str(row: models.Model) -> str:
@@ -125,7 +153,7 @@ def _link_row_str(row: models.Model) -> str:
     )
 
 
-def _spans(parent) -> list[int]:
+def _spans(parent: Any) -> list[int]:
     return list(parent.constituencies.values_list("pk", flat=True))
 
 
@@ -136,24 +164,30 @@ class AppointmentInline(ScopedInline):
 
     readonly_fields = ("appointed_for",)
 
-    def get_formset(self, request, obj=None, **kwargs):
+    def get_formset(
+        self, request: HttpRequest, obj: models.Model | None = None, **kwargs: Any
+    ) -> type[_InlineFormSet]:
         formset = super().get_formset(request, obj, **kwargs)
-        actor = request.user
+        return type(
+            formset.__name__, (_StampingFormSet, formset), {"actor": request.user}
+        )
 
-        class StampingFormSet(formset):
-            def save_new(self, form, commit=True):
-                setattr(form.instance, self.fk.name, self.instance)
-                stamp_appointment(
-                    form.instance, actor=actor, spans=_spans(self.instance)
-                )
-                return super().save_new(form, commit=commit)
 
-            def save_existing(self, form, obj, commit=True):
-                if "person" in form.changed_data:
-                    stamp_appointment(obj, actor=actor, spans=_spans(self.instance))
-                return super().save_existing(form, obj, commit=commit)
+class _StampingFormSet(_InlineFormSet):
+    """Mixed in before an appointment inline's formset, with `actor` the officer
+    (AppointmentInline.get_formset)."""
 
-        return StampingFormSet
+    actor: Any = None
+
+    def save_new(self, form: Any, commit: bool = True) -> Any:
+        setattr(form.instance, self.fk.name, self.instance)
+        stamp_appointment(form.instance, actor=self.actor, spans=_spans(self.instance))
+        return super().save_new(form, commit=commit)
+
+    def save_existing(self, form: Any, obj: Any, commit: bool = True) -> Any:
+        if "person" in form.changed_data:
+            stamp_appointment(obj, actor=self.actor, spans=_spans(self.instance))
+        return super().save_existing(form, obj, commit=commit)
 
 
 class AppointmentAdmin(ScopedAdmin):
@@ -209,7 +243,13 @@ def public_link(path: str) -> str:
     )
 
 
-class ServiceWrites:
+if TYPE_CHECKING:
+    _ServiceWritesBase = admin.ModelAdmin[Any]
+else:
+    _ServiceWritesBase = object
+
+
+class ServiceWrites(_ServiceWritesBase):
     """An admin (or inline) whose writes go through its app's services.
 
     Name the services and the admin's hooks only call them: `create_service(*,
@@ -224,7 +264,10 @@ class ServiceWrites:
     update_service: Any = None
     delete_service: Any = None
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: Any, change: bool
+    ) -> None:
+        result: Any
         if change and self.update_service is not None:
             result = type(self).update_service(
                 instance=stored(obj), changes=form_changes(form), actor=request.user
@@ -232,20 +275,22 @@ class ServiceWrites:
         elif not change and self.create_service is not None:
             result = type(self).create_service(instance=obj, actor=request.user)
         else:
-            result = super().save_model(request, obj, form, change)
+            super().save_model(request, obj, form, change)
+            result = None
         show_notes(self, request, result)
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
         if self.delete_service is None:
-            return super().delete_model(request, obj)
-        return type(self).delete_service(instance=obj, actor=request.user)
+            super().delete_model(request, obj)
+            return
+        type(self).delete_service(instance=obj, actor=request.user)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         if self.delete_service is None:
-            return super().delete_queryset(request, queryset)
+            super().delete_queryset(request, queryset)
+            return
         for obj in queryset:
             type(self).delete_service(instance=obj, actor=request.user)
-        return None
 
 
 def show_notes(model_admin: Any, request: Any, result: Any) -> None:

@@ -22,7 +22,7 @@ TWO_FACTOR_NEEDED = _(
 )
 
 
-def has_two_factor(user) -> bool:
+def has_two_factor(user: Any) -> bool:
     """An authenticator app is set up: allauth then asks for its code at every
     login, so having one is what the admin requires."""
     from allauth.mfa.models import Authenticator
@@ -69,7 +69,7 @@ def officer_two_factor_required(
 
 
 # The sidebar's list of models by permissions (PartyAdminSite.get_app_list).
-_APP_LISTS: dict[tuple, tuple[float, list]] = {}
+_APP_LISTS: dict[tuple[Any, ...], tuple[float, list[Any]]] = {}
 # What else an app's admin permission checks read beyond Django permissions (the
 # finance app: the CLPs a person handles money for, delegations included): each
 # callable takes the user and returns something hashable, part of the key.
@@ -127,7 +127,9 @@ class PartyAdminSite(admin.AdminSite):
             "log_entries": self.get_log_entries(request),
         }
 
-    def get_app_list(self, request: HttpRequest, app_label=None):
+    def get_app_list(
+        self, request: HttpRequest, app_label: str | None = None
+    ) -> list[Any]:
         # Every admin page's sidebar lists the models the officer may use: built
         # from some hundred admins' permission checks and URLs, the same for the
         # same permissions. Kept for a minute in this process, keyed by what the

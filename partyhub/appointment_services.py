@@ -33,6 +33,9 @@ def appointment_save(
         actor=actor,
         action=AuditAction.APPOINTMENT_SAVED,
         obj=instance,
-        detail={"person": instance.person_id, "parent": parent_field},
+        detail={
+            "person": instance.serializable_value("person"),
+            "parent": parent_field,
+        },
     )
     return instance

@@ -13,6 +13,7 @@ imports an app's models at module level.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
@@ -24,6 +25,7 @@ from django.core.exceptions import (
     ImproperlyConfigured,
 )
 from django.db import models
+from django.forms.models import ModelChoiceIterator
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
     from django.http import HttpRequest
+    from django.utils.functional import _StrPromise
 
     AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -188,7 +191,9 @@ def selected_constituencies(request: HttpRequest) -> frozenset[int]:
 class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
     """A related-field filter that offers only the officer's own constituencies' rows."""
 
-    def field_choices(self, field, request, model_admin):
+    def field_choices(
+        self, field: Any, request: HttpRequest, model_admin: Any
+    ) -> list[tuple[str, str | _StrPromise]]:
         queryset = field.related_model._default_manager.all()
         if scope_lookup(field.related_model) is not None:
             ids = constituency_ids(request.user)
@@ -204,7 +209,7 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         return [(obj.pk, str(obj)) for obj in queryset]
 
 
-def _name_split_date_and_time(formfield) -> None:
+def _name_split_date_and_time(formfield: Any) -> None:
     """The admin's date-and-time field is two boxes under one label that names
     neither (a screen reader hears two unnamed boxes): name each, "Starts: date"
     and "Starts: time"."""
@@ -277,7 +282,9 @@ class ScopedAdminMixin:
                 fields.append(field.name)
         return fields
 
-    def _related_kwargs(self, request, db_field, kwargs) -> dict:
+    def _related_kwargs(
+        self, request: HttpRequest, db_field: Any, kwargs: dict[str, Any]
+    ) -> dict[str, Any]:
         if "queryset" not in kwargs:
             queryset = self._scoped_related_queryset(request, db_field)
             if queryset is not None:
@@ -595,7 +602,7 @@ def autocomplete_form_fields(form, site, user: AnyUser | None) -> None:
 _CHOICES_READ = "_partyhub_choices_read"
 
 
-def read_choices_once(formfield, request=None):
+def read_choices_once(formfield: Any, request: HttpRequest | None = None) -> Any:
     """A plain select or tick boxes over a few rows (an officer's constituencies,
     the interests) reads its choices once for the request, not once for every
     form: a person's page has the person's form, membership and office rows and
@@ -608,7 +615,7 @@ def read_choices_once(formfield, request=None):
 
     if not isinstance(formfield, forms.ModelChoiceField):
         return formfield
-    widget = getattr(formfield.widget, "widget", formfield.widget)
+    widget: Any = getattr(formfield.widget, "widget", formfield.widget)
     if isinstance(widget, AutocompleteMixin | forms.HiddenInput):
         return formfield
     if formfield.get_limit_choices_to():
@@ -618,33 +625,43 @@ def read_choices_once(formfield, request=None):
     # this request with the same query, looked up by the query as it is when
     # the widget renders: a form that narrows a field's queryset in its
     # __init__ gets its own list.
-    shared: dict = (
+    shared: dict[Any, list[Any]] = (
         {} if request is None else request.__dict__.setdefault(_CHOICES_READ, {})
     )
 
-    class ReadOnce(formfield.iterator):
-        def __iter__(self):
-            field = self.field
-            try:
-                sql = str(self.queryset.query)
-            except EmptyResultSet:
-                return super().__iter__()
-            key = (
-                type(field),
-                field.to_field_name,
-                str(field.empty_label),
-                field.__dict__.get("label_from_instance"),
-                sql,
-            )
-            found = shared.get(key)
-            if found is None:
-                found = shared[key] = list(super().__iter__())
-            return iter(found)
-
-    formfield.iterator = ReadOnce
+    own = formfield.iterator
+    # Already reading once (a field passed here twice): wrapped again, as before.
+    bases = (own,) if issubclass(own, _ReadOnceIterator) else (_ReadOnceIterator, own)
+    read_once = type("ReadOnce", bases, {"shared": shared})
+    formfield.iterator = read_once
     # Behind the admin's related-widget wrapper the select keeps its own choices.
     formfield.widget.choices = widget.choices = formfield.choices
     return formfield
+
+
+class _ReadOnceIterator(ModelChoiceIterator):
+    """Mixed in before a field's own choice iterator (read_choices_once), with
+    `shared` the request's lists of choices by query."""
+
+    shared: dict[Any, list[Any]]
+
+    def __iter__(self) -> Iterator[Any]:
+        field = self.field
+        try:
+            sql = str(self.queryset.query)
+        except EmptyResultSet:
+            return super().__iter__()
+        key = (
+            type(field),
+            field.to_field_name,
+            str(field.empty_label),
+            field.__dict__.get("label_from_instance"),
+            sql,
+        )
+        found = self.shared.get(key)
+        if found is None:
+            found = self.shared[key] = list(super().__iter__())
+        return iter(found)
 
 
 def _other_constituencies_held(objs, ids: frozenset[int]) -> list[str]:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 
 from partyhub.errors import DomainError
+
+_M = TypeVar("_M", bound=models.Model)
 
 Changes = dict[str, tuple[Any, Any]]
 
@@ -116,7 +118,7 @@ def form_changes(form: Any) -> dict[str, Any]:
     return out
 
 
-def stored(instance: models.Model) -> models.Model:
+def stored(instance: _M) -> _M:
     """The record as the database holds it (a form has already set its new
     values on `instance`), so `model_update` sees the old values."""
     return type(instance)._base_manager.get(pk=instance.pk)

@@ -31,7 +31,7 @@ def phone_e164_expression(field: str) -> models.Expression:
     concatenation, so that PostgreSQL and SQLite can both keep it as a stored
     generated column."""
     s = _without(models.F(field), " -().")
-    text = models.CharField()
+    text: models.CharField[str, str] = models.CharField()
     plus44 = models.Value("+44")
     return models.Case(
         models.When(

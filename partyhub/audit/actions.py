@@ -211,7 +211,7 @@ _REPORT = re.compile(r"^report\.[a-z_-]+\.export$")
 def _model_names() -> set[str]:
     from django.apps import apps
 
-    return {m._meta.model_name for m in apps.get_models()}
+    return {m._meta.model_name or "" for m in apps.get_models()}
 
 
 # Apps that came later keep their event types beside their code: a TextChoices in

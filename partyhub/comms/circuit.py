@@ -52,7 +52,7 @@ def may_send(now) -> bool:
     )
 
 
-def circuit_open(*, error: Exception) -> None:
+def circuit_open(*, error: BaseException) -> None:
     """The mail server could not be reached: pause sending, back off."""
     now = timezone.now()
     reason = f"{type(error).__name__}: {error}"[:1000]
@@ -89,7 +89,7 @@ def circuit_close() -> None:
     log.warning("Mail server reachable again, sending resumed")
 
 
-def is_outage(exc: Exception) -> bool:
+def is_outage(exc: BaseException) -> bool:
     """The server itself is unreachable or refusing service (not this recipient)."""
     if isinstance(
         exc,

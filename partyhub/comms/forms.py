@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -337,6 +337,17 @@ class ScheduleForm(SingleLineMixin, forms.Form):
         return send_at
 
 
+if TYPE_CHECKING:
+    _ModelChoiceField = forms.ModelChoiceField[Any]
+else:
+    _ModelChoiceField = forms.ModelChoiceField
+
+
+class _RecipientChoiceField(_ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return _recipient_label(obj)
+
+
 class RecipientChoiceForm(SingleLineMixin, forms.Form):
     """On a message's preview page: see the email as one recipient of the segment
     gets it, merge fields filled in (issue 16 item 12). The list offers the first
@@ -348,7 +359,7 @@ class RecipientChoiceForm(SingleLineMixin, forms.Form):
     q = forms.CharField(
         label=_("Find a recipient by name"), required=False, max_length=100
     )
-    person = forms.ModelChoiceField(
+    person = _RecipientChoiceField(
         label=_("Show it as this person gets it"),
         queryset=None,
         required=False,
@@ -360,7 +371,8 @@ class RecipientChoiceForm(SingleLineMixin, forms.Form):
         from members.models import Person
         from partyhub.comms.segments import segment_people
 
-        if message.segment_id is None:
+        people: models.QuerySet[Person]
+        if message.segment is None:
             people = Person.objects.none()
         else:
             people = segment_people(
@@ -368,17 +380,16 @@ class RecipientChoiceForm(SingleLineMixin, forms.Form):
                 criteria_values=message.segment.criteria,
             )
         people = people.select_related("ward").order_by("last_name", "first_name", "pk")
-        field = self.fields["person"]
+        field = cast("_RecipientChoiceField", self.fields["person"])
         field.queryset = people  # what may be chosen: anyone the segment selects
-        field.label_from_instance = _recipient_label
-        listed = people
+        matching = people
         words = (self.data.get("q") or "").split() if self.is_bound else []
         for word in words[:4]:
-            listed = listed.filter(
+            matching = matching.filter(
                 models.Q(first_name__icontains=word)
                 | models.Q(last_name__icontains=word)
             )
-        listed = list(listed[: self.RECIPIENTS_LISTED])
+        listed = list(matching[: self.RECIPIENTS_LISTED])
         self.first_listed = listed[0] if listed else None
         chosen = self.data.get("person") if self.is_bound else None
         if (

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives
 from django.db import models
 
 from partyhub.comms.models import Reminder, Topic
@@ -92,7 +93,9 @@ def reminder_cancel(
     return reminders.update(status=Reminder.Status.CANCELLED)
 
 
-def reminder_preview(*, kind: str, person: Any, about: models.Model | None = None):
+def reminder_preview(
+    *, kind: str, person: Any, about: models.Model | None = None
+) -> EmailMultiAlternatives:
     """The email a reminder of `kind` would be for `person` about `about`, written
     but neither saved nor sent: an officer sees what people will get before
     triggering it (issue 16 item 11). `about` need not be saved; its links are

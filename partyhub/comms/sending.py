@@ -33,16 +33,18 @@ import socket
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import get_connection
+from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -182,7 +184,7 @@ def message_dispatch(*, message_id: int) -> int:
     return created
 
 
-def _reminders_about_deleted_cancel(due) -> int:
+def _reminders_about_deleted_cancel(due: QuerySet[Reminder]) -> int:
     """A reminder about a record deleted since it was scheduled (a session, a
     sign-up, a report) has nothing left to say: cancel it rather than send it. One
     query per kind of record, whichever app deleted it and however."""
@@ -211,7 +213,7 @@ def _reminders_about_deleted_cancel(due) -> int:
     return cancelled
 
 
-def reminders_queue_due(*, now=None) -> int:
+def reminders_queue_due(*, now: datetime | None = None) -> int:
     """Give each due reminder its delivery row (once: the row is unique per reminder)."""
     now = now or timezone.now()
     queued = 0
@@ -343,7 +345,7 @@ def _allowed_people(wanted: list[tuple[int, str]]) -> set[tuple[int, str]]:
     return allowed
 
 
-def _is_permanent(exc: Exception) -> bool:
+def _is_permanent(exc: BaseException) -> bool:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _msg in exc.recipients.values()]
         return bool(codes) and all(500 <= code < 600 for code in codes)
@@ -406,7 +408,7 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
         ).values_list("email", flat=True)
     )
     pool = _SmtpPool(smtp_connections())
-    in_flight: dict[Future, Delivery] = {}
+    in_flight: dict[Future[None], Delivery] = {}
     state = {"stopped": False, "closed": False}
     heartbeat_every = lease().total_seconds() / 4
     last_beat = time.monotonic()
@@ -422,7 +424,7 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
             ).update(claimed_at=timezone.now())
             last_beat = time.monotonic()
 
-    def settle(done) -> None:
+    def settle(done: Iterable[Future[None]]) -> None:
         # Results are written here, in the calling thread only (one database
         # connection; the SMTP threads never touch the database).
         for future in sorted(done, key=lambda f: in_flight[f].pk):
@@ -546,17 +548,17 @@ class _SmtpPool:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._idle: queue.SimpleQueue = queue.SimpleQueue()
+        self._idle: queue.SimpleQueue[BaseEmailBackend | None] = queue.SimpleQueue()
         for _slot in range(size):
             self._idle.put(None)  # made on first use
-        self._made: list = []
+        self._made: list[BaseEmailBackend] = []
         self._lock = threading.Lock()
         self._executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="smtp")
 
-    def submit(self, email) -> Future:
+    def submit(self, email: EmailMessage) -> Future[None]:
         return self._executor.submit(self._send, email)
 
-    def _send(self, email) -> None:
+    def _send(self, email: EmailMessage) -> None:
         connection = self._idle.get()
         try:
             if connection is None:
@@ -591,7 +593,7 @@ def _reset_connection(connection) -> None:
         pass
 
 
-def _record_failure(delivery: Delivery, exc: Exception) -> str:
+def _record_failure(delivery: Delivery, exc: BaseException) -> str:
     reason = f"{type(exc).__name__}: {exc}"[:900]
     # A refusal is an answer: the server did not take it. Anything else (the
     # connection dropped, a timeout) may have come after the server accepted it.

@@ -165,6 +165,10 @@ def consent_event_add(*, instance: Any, actor: Any) -> Any:
         wording=instance.wording,
         actor=actor,
     )
+    if event is None:
+        # Only an import yields to what was recorded locally; an officer's entry
+        # is never an import, so this does not happen from the admin.
+        raise DomainError(_("That consent was not recorded."))
     instance.pk, instance.at, instance.recorded_by = (
         event.pk,
         event.at,

@@ -3,6 +3,8 @@ officers of each constituency (scoped like every admin page)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -235,10 +237,13 @@ class DataRequestAdmin(ScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # a request is evidence of what the party did
 
-    def save_model(self, request, obj: DataRequest, form, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: DataRequest, form: Any, change: bool
+    ) -> None:
         if not change:
-            return services.data_request_add(instance=obj, actor=actor_of(request))
-        return services.data_request_update(
+            services.data_request_add(instance=obj, actor=actor_of(request))
+            return
+        services.data_request_update(
             instance=stored(obj), changes=form_changes(form), actor=actor_of(request)
         )
 

@@ -204,7 +204,7 @@ def timeline_of(
         # constituencies to prefetch for every row.
         seen = viewer is not None and scope is not None and bool(newest)
         qs = qs.select_related(*select_related)
-        if seen:
+        if seen and viewer is not None:
             qs = qs.annotate(
                 timeline_seen=ExpressionWrapper(in_scope(viewer), BooleanField())
             )
@@ -259,7 +259,8 @@ def timeline_of(
         qs = qs.filter(**{f"{field}__gte": since})
         if constituency_ids is not None and scoped():
             qs = qs.filter(in_scope(constituency_ids))
-        return qs.count()
+        count: int = qs.count()
+        return count
 
     timeline.rows_of = queryset  # type: ignore[attr-defined]
     timeline.kind = kind  # type: ignore[attr-defined]
@@ -316,7 +317,7 @@ def exist(querysets: Sequence[Any]) -> list[bool | None]:
     found: list[bool | None] = [None] * len(querysets)
     probes: list[tuple[int, str]] = []
     params: list[Any] = []
-    using = None
+    using: str | None = None
     for i, qs in enumerate(querysets):
         if not isinstance(qs, QuerySet) or qs.query.combinator:
             continue
@@ -328,7 +329,7 @@ def exist(querysets: Sequence[Any]) -> list[bool | None]:
             continue
         probes.append((i, f"EXISTS({sql})"))
         params.extend(found_params)
-    if probes:
+    if probes and using is not None:
         with connections[using].cursor() as cursor:
             cursor.execute("SELECT " + ", ".join(sql for _i, sql in probes), params)
             row = cursor.fetchone()

@@ -164,8 +164,9 @@ class AskAdmin(OffersMixin, OwnConstituencyInitialMixin, ScopedAdmin):
 
     def save_model(self, request, obj: Ask, form, change: bool) -> None:
         if not change:
-            return services.ask_create(instance=obj, actor=request.user)
-        return super().save_model(request, obj, form, change)
+            services.ask_create(instance=obj, actor=request.user)
+            return
+        super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not AskReply:

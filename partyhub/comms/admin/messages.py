@@ -346,7 +346,7 @@ class MessageAdmin(ServiceWrites, OwnConstituencyInitialMixin, ScopedAdmin):
         return message
 
     def _info(self) -> tuple[str, str]:
-        return self.opts.app_label, self.opts.model_name
+        return self.opts.app_label, self.opts.model_name or ""
 
     def _back(self, message: Message) -> HttpResponseRedirect:
         return HttpResponseRedirect(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
 from partyhub.actors import actor_of
@@ -45,7 +46,9 @@ class ConsentEventAdmin(ScopedAdmin):
         "recorded_by",
     )
 
-    def get_fields(self, request, obj=None):
+    def get_fields(
+        self, request: HttpRequest, obj: ConsentEvent | None = None
+    ) -> tuple[str, ...]:
         return self.add_fields if obj is None else self.view_fields
 
     def get_readonly_fields(self, request, obj=None):
