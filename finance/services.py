@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,7 +35,7 @@ from finance.models import (
 )
 from partyhub.audit.services import audit_log
 from partyhub.errors import DomainError
-from partyhub.updates import audit_detail, model_update
+from partyhub.updates import adopt, audit_detail, model_update
 
 
 class FinanceError(DomainError):
@@ -1134,8 +1134,6 @@ def lottery_return_sent(*, actor: Any, lottery: Any, sent_on: datetime.date) -> 
     return lottery
 
 
-_Saved = TypeVar("_Saved", bound=models.Model)
-
 # --- the admin's writes (partyhub.admin_base.ServiceWrites) ------------------------------
 # Each admin form's save goes to one of these: a create gets the record the form
 # built (unsaved) and records it through the service with the rules, an update
@@ -1143,14 +1141,8 @@ _Saved = TypeVar("_Saved", bound=models.Model)
 # form built takes the saved row's id, so the admin's history and redirect work.
 
 
-def _adopt(instance: Any, saved: _Saved) -> _Saved:
-    instance.pk = saved.pk
-    instance._state.adding = False
-    return saved
-
-
 def donor_admin_create(*, instance: Donor, actor: Any) -> Donor:
-    return _adopt(
+    return adopt(
         instance,
         donor_create(
             actor=actor,
@@ -1172,7 +1164,7 @@ def donor_admin_update(
 
 
 def donation_admin_create(*, instance: Donation, actor: Any) -> Donation:
-    return _adopt(
+    return adopt(
         instance,
         donation_record(
             actor=actor,
@@ -1202,7 +1194,7 @@ def entry_admin_create(*, instance: Entry, actor: Any) -> Entry:
         for k in ENTRY_FIELDS
         if getattr(instance, k, None) not in (None, "")
     }
-    return _adopt(
+    return adopt(
         instance,
         entry_create(actor=actor, constituency=instance.constituency, **values),
     )
@@ -1220,7 +1212,7 @@ BUDGET_FIELDS = ("title", "event", "campaign", "planned_income", "planned_costs"
 
 def budget_admin_create(*, instance: Budget, actor: Any) -> Budget:
     values = {k: getattr(instance, k) for k in BUDGET_FIELDS}
-    return _adopt(
+    return adopt(
         instance,
         budget_save(actor=actor, constituency=instance.constituency, **values),
     )
@@ -1236,7 +1228,7 @@ def budget_admin_update(
 
 
 def delegate_admin_create(*, instance: FinanceDelegate, actor: Any) -> FinanceDelegate:
-    return _adopt(
+    return adopt(
         instance,
         delegate_grant(
             actor=actor,
@@ -1264,7 +1256,7 @@ def bank_line_admin_update(
 
 
 def standing_order_admin_create(*, instance: Any, actor: Any) -> Any:
-    return _adopt(
+    return adopt(
         instance,
         standing_order_create(
             actor=actor,
@@ -1307,7 +1299,7 @@ def lottery_admin_create(*, instance: Any, actor: Any) -> Any:
         for k in LOTTERY_FIELDS
         if k not in ("constituency", "return_sent_on")
     }
-    return _adopt(
+    return adopt(
         instance,
         lottery_create(actor=actor, constituency=instance.constituency, **values),
     )
@@ -1322,7 +1314,7 @@ def lottery_admin_update(*, instance: Any, changes: dict[str, Any], actor: Any) 
 
 
 def ticket_admin_create(*, instance: Any, actor: Any) -> Any:
-    return _adopt(
+    return adopt(
         instance,
         ticket_sell(
             actor=actor,

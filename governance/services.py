@@ -39,7 +39,7 @@ from partyhub.audit.actions import AuditAction
 from partyhub.audit.services import audit_log
 from partyhub.comms.reminders import reminder_schedule
 from partyhub.errors import DomainError
-from partyhub.updates import audit_detail, model_update
+from partyhub.updates import adopt, audit_detail, model_update
 
 REMINDER_NOTICE = "governance.meeting_notice"
 REMINDER_MINUTES = "governance.draft_minutes"
@@ -222,10 +222,7 @@ def delegation_create(*, instance: Delegation, actor: Any) -> Delegation:
         starts=instance.starts,
         actor=actor,
     )
-    instance.pk = saved.pk
-    instance.starts = saved.starts
-    instance._state.adding = False
-    return saved
+    return adopt(instance, saved)
 
 
 @transaction.atomic
@@ -922,9 +919,7 @@ def election_add(*, instance: Election, actor: Any) -> Election:
     saved = election_create(
         actor=actor, **{f: getattr(instance, f) for f in ELECTION_FORM_FIELDS}
     )
-    instance.pk = saved.pk
-    instance._state.adding = False
-    return saved
+    return adopt(instance, saved)
 
 
 def election_update(
@@ -1272,9 +1267,7 @@ def paper_create(*, instance: Paper, actor: Any) -> Paper:
     paper: Paper = paper_add(
         meeting=instance.meeting, title=instance.title, file=instance.file, actor=actor
     )
-    instance.pk = paper.pk
-    instance._state.adding = False
-    return paper
+    return adopt(instance, paper)
 
 
 @transaction.atomic

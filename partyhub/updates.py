@@ -122,3 +122,13 @@ def stored(instance: _M) -> _M:
     """The record as the database holds it (a form has already set its new
     values on `instance`), so `model_update` sees the old values."""
     return type(instance)._base_manager.get(pk=instance.pk)
+
+
+def adopt(instance: Any, saved: _M) -> _M:
+    """Make the admin's unsaved form `instance` the record a service saved (its id
+    and every column as stored), so the admin's history and redirect find it.
+    Returns `saved`."""
+    for column in saved._meta.concrete_fields:
+        setattr(instance, column.attname, getattr(saved, column.attname))
+    instance._state.adding = False
+    return saved

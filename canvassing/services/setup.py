@@ -11,7 +11,7 @@ from members.models import Constituency, Person
 from partyhub.audit.services import audit_log
 from partyhub.errors import DomainError
 from partyhub.scoping import appointing_constituency
-from partyhub.updates import audit_detail, model_update
+from partyhub.updates import adopt, audit_detail, model_update
 
 
 @transaction.atomic
@@ -82,9 +82,7 @@ def canvass_lead_create(*, instance: CanvassLead, actor: Any) -> CanvassLead:
     lead = canvass_lead_appoint(
         constituency=instance.constituency, person=instance.person, actor=actor
     )
-    instance.pk = lead.pk
-    instance._state.adding = False
-    return lead
+    return adopt(instance, lead)
 
 
 def canvass_lead_delete(*, instance: CanvassLead, actor: Any) -> None:
@@ -99,9 +97,7 @@ def imprint_create(*, instance: Imprint, actor: Any) -> Imprint:
         address=instance.address,
         actor=actor,
     )
-    instance.pk = saved.pk
-    instance._state.adding = False
-    return saved
+    return adopt(instance, saved)
 
 
 def imprint_update(

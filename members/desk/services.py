@@ -45,6 +45,7 @@ from partyhub.comms.models import Reminder
 from partyhub.comms.reminders import reminder_cancel, reminder_schedule
 from partyhub.errors import DomainError
 from partyhub.locks import hold
+from partyhub.updates import adopt
 
 if TYPE_CHECKING:
     from partyhub.accounts.models import User
@@ -92,9 +93,7 @@ def contact_log_add(*, instance: ContactLog, actor: Any) -> ContactLog:
         by_person=instance.by_person,
         actor=actor,
     )
-    instance.pk, instance.by_user = entry.pk, entry.by_user
-    instance._state.adding = False
-    return entry
+    return adopt(instance, entry)
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from partyhub.comms.models import Message
 from partyhub.comms.sending import render_message
 from partyhub.errors import DomainError
 from partyhub.queueing import enqueue_on_commit
+from partyhub.updates import adopt
 
 if TYPE_CHECKING:
     from partyhub.accounts.models import User
@@ -169,13 +170,7 @@ def consent_event_add(*, instance: Any, actor: Any) -> Any:
         # Only an import yields to what was recorded locally; an officer's entry
         # is never an import, so this does not happen from the admin.
         raise DomainError(_("That consent was not recorded."))
-    instance.pk, instance.at, instance.recorded_by = (
-        event.pk,
-        event.at,
-        event.recorded_by,
-    )
-    instance._state.adding = False
-    return event
+    return adopt(instance, event)
 
 
 @transaction.atomic

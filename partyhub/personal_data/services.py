@@ -31,6 +31,7 @@ from partyhub.personal_data.models import (
     normalise_email,
 )
 from partyhub.personal_data.operations import erase_person
+from partyhub.updates import adopt
 
 if TYPE_CHECKING:
     from partyhub.accounts.models import User
@@ -202,10 +203,7 @@ def data_request_add(*, instance: DataRequest, actor: Any) -> DataRequest:
         actor=actor,
     )
     # The admin logs and links to the object it saved: the one created here.
-    for f in DataRequest._meta.concrete_fields:
-        setattr(instance, f.attname, getattr(created, f.attname))
-    instance._state.adding = False
-    return created
+    return adopt(instance, created)
 
 
 @transaction.atomic
